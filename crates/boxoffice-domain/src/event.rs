@@ -1,0 +1,557 @@
+//! Events: what can be booked, by whom, and when.
+
+use crate::{Country, EventId, Invalid, UserId, Validator, Zone};
+use chrono::{DateTime, Utc};
+use std::fmt;
+use std::str::FromStr;
+
+fn trimmed_text(input: &str, max: usize) -> Result<String, String> {
+    let text = input.trim();
+    if text.is_empty() {
+        return Err("must not be blank".into());
+    }
+    if text.chars().count() > max {
+        return Err(format!("must be at most {max} characters"));
+    }
+    Ok(text.to_owned())
+}
+
+/// An event title: 1 to 100 characters, not blank.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Title(String);
+
+impl Title {
+    pub const MAX: usize = 100;
+    pub fn parse(input: &str) -> Result<Self, String> {
+        trimmed_text(input, Self::MAX).map(Title)
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Free-text venue within the event's country (seed 000: country-based, no street address required).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location(String);
+
+impl Location {
+    pub const MAX: usize = 200;
+    pub fn parse(input: &str) -> Result<Self, String> {
+        trimmed_text(input, Self::MAX).map(Location)
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Seats an event offers: 1 to 1,000,000.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Capacity(i32);
+
+impl Capacity {
+    pub const MAX: i64 = 1_000_000;
+    pub fn new(seats: i64) -> Result<Self, String> {
+        if (1..=Self::MAX).contains(&seats) {
+            Ok(Capacity(seats as i32))
+        } else {
+            Err(format!("must be between 1 and {}", Self::MAX))
+        }
+    }
+    pub fn get(self) -> i32 {
+        self.0
+    }
+}
+
+/// A label for filtering, stored lower-case: 1 to 50 characters.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Tag(String);
+
+impl Tag {
+    pub const MAX: usize = 50;
+    pub fn parse(input: &str) -> Result<Self, String> {
+        trimmed_text(input, Self::MAX).map(|t| Tag(t.to_lowercase()))
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Up to 20 distinct tags, in the order given.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Tags(Vec<Tag>);
+
+impl Tags {
+    pub const MAX: usize = 20;
+    pub fn parse(inputs: &[String]) -> Result<Self, String> {
+        if inputs.len() > Self::MAX {
+            return Err(format!("at most {} tags", Self::MAX));
+        }
+        let mut tags: Vec<Tag> = Vec::with_capacity(inputs.len());
+        for (i, input) in inputs.iter().enumerate() {
+            let tag = Tag::parse(input).map_err(|e| format!("tag {i} {e}"))?;
+            if !tags.contains(&tag) {
+                tags.push(tag);
+            }
+        }
+        Ok(Tags(tags))
+    }
+    /// Tags read back from storage, already valid.
+    pub fn from_stored(tags: Vec<String>) -> Self {
+        Tags(tags.into_iter().map(Tag).collect())
+    }
+    pub fn iter(&self) -> impl Iterator<Item = &Tag> {
+        self.0.iter()
+    }
+    pub fn to_strings(&self) -> Vec<String> {
+        self.0.iter().map(|t| t.0.clone()).collect()
+    }
+}
+
+/// Lifecycle of an event; only `scheduled` events take bookings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum EventStatus {
+    #[default]
+    Scheduled,
+    Canceled,
+    Completed,
+}
+
+impl EventStatus {
+    pub const ALL: [EventStatus; 3] = [
+        EventStatus::Scheduled,
+        EventStatus::Canceled,
+        EventStatus::Completed,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventStatus::Scheduled => "scheduled",
+            EventStatus::Canceled => "canceled",
+            EventStatus::Completed => "completed",
+        }
+    }
+}
+
+impl FromStr for EventStatus {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        EventStatus::ALL
+            .into_iter()
+            .find(|status| status.as_str() == s)
+            .ok_or_else(|| format!("{s:?} is not one of scheduled, canceled, completed"))
+    }
+}
+
+impl fmt::Display for EventStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A GeoJSON point, longitude first.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Coordinates {
+    lon: f64,
+    lat: f64,
+}
+
+impl Coordinates {
+    pub fn new(lon: f64, lat: f64) -> Result<Self, String> {
+        if !(-180.0..=180.0).contains(&lon) {
+            return Err("longitude must be between -180 and 180".into());
+        }
+        if !(-90.0..=90.0).contains(&lat) {
+            return Err("latitude must be between -90 and 90".into());
+        }
+        Ok(Coordinates { lon, lat })
+    }
+    pub fn lon(&self) -> f64 {
+        self.lon
+    }
+    pub fn lat(&self) -> f64 {
+        self.lat
+    }
+}
+
+/// When an event runs: the end is strictly after the start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Schedule {
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+}
+
+impl Schedule {
+    pub fn new(start: DateTime<Utc>, end: DateTime<Utc>) -> Result<Self, String> {
+        if end <= start {
+            return Err("must be after start_time".into());
+        }
+        Ok(Schedule { start, end })
+    }
+    pub fn start(&self) -> DateTime<Utc> {
+        self.start
+    }
+    pub fn end(&self) -> DateTime<Utc> {
+        self.end
+    }
+    pub fn has_ended(&self, now: DateTime<Utc>) -> bool {
+        self.end <= now
+    }
+}
+
+/// Parses an optional http(s) URL of at most 2,048 characters.
+fn parse_attachment_url(input: &str) -> Result<String, String> {
+    let text = input.trim();
+    if text.len() > 2048 {
+        return Err("must be at most 2048 characters".into());
+    }
+    let url = url::Url::parse(text).map_err(|e| format!("is not a valid URL ({e})"))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err("must be an http or https URL".into());
+    }
+    Ok(url.to_string())
+}
+
+/// The content of an event that organizers write; valid as a whole.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewEvent {
+    pub title: Title,
+    pub description: Option<String>,
+    pub location: Location,
+    pub country: Country,
+    pub zone: Zone,
+    pub schedule: Schedule,
+    pub capacity: Capacity,
+    pub tags: Tags,
+    pub status: EventStatus,
+    pub coordinates: Option<Coordinates>,
+    pub attachment_url: Option<String>,
+}
+
+/// Maximum length of a description.
+pub const DESCRIPTION_MAX: usize = 5000;
+
+pub(crate) fn parse_description(input: &str) -> Result<Option<String>, String> {
+    let text = input.trim();
+    if text.chars().count() > DESCRIPTION_MAX {
+        return Err(format!("must be at most {DESCRIPTION_MAX} characters"));
+    }
+    Ok((!text.is_empty()).then(|| text.to_owned()))
+}
+
+impl NewEvent {
+    /// Parses a description; blank text means none.
+    pub fn parse_description(input: &str) -> Result<Option<String>, String> {
+        parse_description(input)
+    }
+
+    pub fn parse_attachment_url(input: &str) -> Result<String, String> {
+        parse_attachment_url(input)
+    }
+
+    /// Rules that only apply when an event is created.
+    pub fn check_creatable(&self, now: DateTime<Utc>) -> Result<(), Invalid> {
+        if self.schedule.start() < now {
+            return Err(Invalid::field("start_time", "must not be in the past"));
+        }
+        Ok(())
+    }
+}
+
+/// A stored event with its live seat count.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    pub id: EventId,
+    pub content: NewEvent,
+    pub seats_booked: i32,
+    pub owner_id: Option<UserId>,
+    pub created_by: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Event {
+    pub fn seats_available(&self) -> i32 {
+        self.content.capacity.get() - self.seats_booked
+    }
+
+    /// Why this event takes no booking at `now`, if it does not.
+    pub fn unbookable_reason(&self, now: DateTime<Utc>) -> Option<String> {
+        match self.content.status {
+            EventStatus::Scheduled if self.content.schedule.has_ended(now) => {
+                Some("the event has already ended".into())
+            }
+            EventStatus::Scheduled => None,
+            other => Some(format!("the event is {other}")),
+        }
+    }
+
+    /// Applies a partial update, re-checking the rules that span fields.
+    pub fn apply(&self, patch: EventPatch, now: DateTime<Utc>) -> Result<NewEvent, Invalid> {
+        let current = &self.content;
+        let mut v = Validator::new();
+        let start = patch.start.unwrap_or(current.schedule.start());
+        let end = patch.end.unwrap_or(current.schedule.end());
+        let schedule = v.check(
+            if patch.end.is_some() {
+                "end_time"
+            } else {
+                "start_time"
+            },
+            Schedule::new(start, end),
+        );
+        if patch.start.is_some() && start < now && start != current.schedule.start() {
+            v.fail("start_time", "must not be in the past");
+        }
+        let capacity = patch.capacity.unwrap_or(current.capacity);
+        if capacity.get() < self.seats_booked {
+            v.fail(
+                "capacity",
+                format!(
+                    "must not be below the {} seats already booked",
+                    self.seats_booked
+                ),
+            );
+        }
+        v.finish()?;
+        Ok(NewEvent {
+            title: patch.title.unwrap_or_else(|| current.title.clone()),
+            description: patch
+                .description
+                .unwrap_or_else(|| current.description.clone()),
+            location: patch.location.unwrap_or_else(|| current.location.clone()),
+            country: patch.country.unwrap_or(current.country),
+            zone: patch.zone.unwrap_or(current.zone),
+            schedule: schedule.expect("checked above"),
+            capacity,
+            tags: patch.tags.unwrap_or_else(|| current.tags.clone()),
+            status: patch.status.unwrap_or(current.status),
+            coordinates: patch.coordinates.unwrap_or(current.coordinates),
+            attachment_url: patch
+                .attachment_url
+                .unwrap_or_else(|| current.attachment_url.clone()),
+        })
+    }
+}
+
+/// A partial update: `None` leaves a field alone; `Some(None)` clears an optional one.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EventPatch {
+    pub title: Option<Title>,
+    pub description: Option<Option<String>>,
+    pub location: Option<Location>,
+    pub country: Option<Country>,
+    pub zone: Option<Zone>,
+    pub start: Option<DateTime<Utc>>,
+    pub end: Option<DateTime<Utc>>,
+    pub capacity: Option<Capacity>,
+    pub tags: Option<Tags>,
+    pub status: Option<EventStatus>,
+    pub coordinates: Option<Option<Coordinates>>,
+    pub attachment_url: Option<Option<String>>,
+}
+
+/// Which events a listing covers, relative to now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum When {
+    /// Not yet ended (including those under way): the bookable horizon.
+    #[default]
+    Upcoming,
+    /// Already ended.
+    Past,
+    All,
+}
+
+impl FromStr for When {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "upcoming" => Ok(When::Upcoming),
+            "past" => Ok(When::Past),
+            "all" => Ok(When::All),
+            _ => Err(format!("{s:?} is not one of upcoming, past, all")),
+        }
+    }
+}
+
+/// Listing order; every order breaks ties by id so pages never overlap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum EventSort {
+    #[default]
+    StartAsc,
+    StartDesc,
+    TitleAsc,
+    TitleDesc,
+    CreatedAsc,
+    CreatedDesc,
+    SeatsAvailableAsc,
+    SeatsAvailableDesc,
+}
+
+impl EventSort {
+    pub const NAMES: &'static str = "start_time, -start_time, title, -title, created_at, -created_at, seats_available, -seats_available";
+}
+
+impl FromStr for EventSort {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Ok(match s {
+            "start_time" => EventSort::StartAsc,
+            "-start_time" => EventSort::StartDesc,
+            "title" => EventSort::TitleAsc,
+            "-title" => EventSort::TitleDesc,
+            "created_at" => EventSort::CreatedAsc,
+            "-created_at" => EventSort::CreatedDesc,
+            "seats_available" => EventSort::SeatsAvailableAsc,
+            "-seats_available" => EventSort::SeatsAvailableDesc,
+            _ => return Err(format!("{s:?} is not one of {}", EventSort::NAMES)),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Duration;
+
+    fn now() -> DateTime<Utc> {
+        "2026-11-21T10:00:00Z".parse().unwrap()
+    }
+
+    fn event(capacity: i64, seats_booked: i32) -> Event {
+        let start = now() + Duration::days(10);
+        Event {
+            id: EventId(1),
+            content: NewEvent {
+                title: Title::parse("Rust Meetup").unwrap(),
+                description: None,
+                location: Location::parse("Pune").unwrap(),
+                country: Country::parse("IN").unwrap(),
+                zone: Zone::DEFAULT,
+                schedule: Schedule::new(start, start + Duration::hours(2)).unwrap(),
+                capacity: Capacity::new(capacity).unwrap(),
+                tags: Tags::default(),
+                status: EventStatus::Scheduled,
+                coordinates: None,
+                attachment_url: None,
+            },
+            seats_booked,
+            owner_id: None,
+            created_by: None,
+            created_at: now(),
+            updated_at: now(),
+        }
+    }
+
+    #[test]
+    fn titles_are_trimmed_and_bounded() {
+        assert_eq!(Title::parse("  Rust  ").unwrap().as_str(), "Rust");
+        assert!(Title::parse("   ").is_err());
+        assert!(Title::parse(&"x".repeat(100)).is_ok());
+        assert!(Title::parse(&"x".repeat(101)).is_err());
+    }
+
+    #[test]
+    fn capacity_is_between_one_and_a_million() {
+        assert!(Capacity::new(0).is_err());
+        assert!(Capacity::new(1).is_ok());
+        assert!(Capacity::new(1_000_000).is_ok());
+        assert!(Capacity::new(1_000_001).is_err());
+    }
+
+    #[test]
+    fn tags_are_lower_cased_deduplicated_and_limited() {
+        let tags = Tags::parse(&["Rust".into(), "rust".into(), "Web".into()]).unwrap();
+        assert_eq!(tags.to_strings(), ["rust", "web"]);
+        assert!(Tags::parse(&vec!["a".to_string(); 21]).is_err());
+        assert!(Tags::parse(&["".into()]).is_err());
+        assert!(Tags::parse(&["x".repeat(51)]).is_err());
+    }
+
+    #[test]
+    fn coordinates_ranges_are_checked() {
+        assert!(Coordinates::new(73.85, 18.52).is_ok());
+        assert!(Coordinates::new(181.0, 0.0).is_err());
+        assert!(Coordinates::new(0.0, -90.5).is_err());
+    }
+
+    #[test]
+    fn an_event_must_end_after_it_starts() {
+        assert!(Schedule::new(now(), now()).is_err());
+        assert!(Schedule::new(now(), now() - Duration::minutes(1)).is_err());
+    }
+
+    #[test]
+    fn events_cannot_be_created_in_the_past() {
+        let mut e = event(10, 0).content;
+        assert!(e.check_creatable(now()).is_ok());
+        e.schedule = Schedule::new(now() - Duration::hours(1), now() + Duration::hours(1)).unwrap();
+        assert!(e.check_creatable(now()).is_err());
+    }
+
+    #[test]
+    fn capacity_cannot_drop_below_seats_already_booked() {
+        let e = event(10, 7);
+        let patch = |n| EventPatch {
+            capacity: Some(Capacity::new(n).unwrap()),
+            ..Default::default()
+        };
+        assert!(e.apply(patch(6), now()).is_err());
+        assert_eq!(e.apply(patch(7), now()).unwrap().capacity.get(), 7);
+    }
+
+    #[test]
+    fn moving_the_end_before_the_start_is_refused() {
+        let e = event(10, 0);
+        let patch = EventPatch {
+            end: Some(e.content.schedule.start()),
+            ..Default::default()
+        };
+        let err = e.apply(patch, now()).unwrap_err();
+        assert_eq!(err.0[0].field, "end_time");
+    }
+
+    #[test]
+    fn patching_clears_optional_fields_only_when_asked() {
+        let mut e = event(10, 0);
+        e.content.description = Some("old".into());
+        let untouched = e.apply(EventPatch::default(), now()).unwrap();
+        assert_eq!(untouched.description.as_deref(), Some("old"));
+        let cleared = e
+            .apply(
+                EventPatch {
+                    description: Some(None),
+                    ..Default::default()
+                },
+                now(),
+            )
+            .unwrap();
+        assert_eq!(cleared.description, None);
+    }
+
+    #[test]
+    fn only_scheduled_events_that_have_not_ended_are_bookable() {
+        let mut e = event(10, 0);
+        assert_eq!(e.unbookable_reason(now()), None);
+        e.content.status = EventStatus::Canceled;
+        assert!(e.unbookable_reason(now()).unwrap().contains("canceled"));
+        e.content.status = EventStatus::Scheduled;
+        assert!(
+            e.unbookable_reason(now() + Duration::days(30))
+                .unwrap()
+                .contains("ended")
+        );
+    }
+
+    #[test]
+    fn status_and_sort_parse_from_their_wire_names() {
+        assert_eq!(
+            "canceled".parse::<EventStatus>().unwrap(),
+            EventStatus::Canceled
+        );
+        assert!("cancelled".parse::<EventStatus>().is_err());
+        assert_eq!(
+            "-seats_available".parse::<EventSort>().unwrap(),
+            EventSort::SeatsAvailableDesc
+        );
+        assert!("price".parse::<EventSort>().is_err());
+    }
+}

@@ -1,0 +1,28 @@
+//! The Boxoffice domain: validated value types and the rules of events,
+//! attendees and bookings. Nothing here performs I/O; every type that leaves
+//! a constructor is valid, so the layers above never re-check it.
+
+mod attendee;
+mod booking;
+mod country;
+mod email;
+mod event;
+mod ids;
+mod page;
+mod secret;
+mod time;
+mod validation;
+
+pub use attendee::{Attendee, AttendeePatch, Locale, NewAttendee, PersonName, Phone};
+pub use booking::{Booking, BookingRefusal, BookingStatus};
+pub use country::Country;
+pub use email::Email;
+pub use event::{
+    Capacity, Coordinates, Event, EventPatch, EventSort, EventStatus, Location, NewEvent, Schedule,
+    Tag, Tags, Title, When,
+};
+pub use ids::{AttendeeId, BookingId, EventId, UserId};
+pub use page::{Page, PageRequest};
+pub use secret::{SecretHash, SecretToken};
+pub use time::{Zone, parse_instant, truncate_to_micros};
+pub use validation::{FieldError, Invalid, Validator};

@@ -1,0 +1,120 @@
+//! Attendee requests and responses.
+
+use super::nullable;
+use boxoffice_domain::{
+    Attendee, AttendeePatch, Email, Invalid, Locale, NewAttendee, PersonName, Phone, Validator,
+    Zone,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// A person registering (or booking without registering first).
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[schema(example = json!({"name": "Asha Rao", "email": "asha@example.com", "locale": "en-IN"}))]
+pub struct AttendeeCreate {
+    #[schema(required = true, min_length = 1, max_length = 100)]
+    pub name: Option<String>,
+    /// Identifies the attendee, case-insensitively.
+    #[schema(required = true)]
+    pub email: Option<String>,
+    /// International format, e.g. `+91 98765 43210`.
+    pub phone: Option<String>,
+    /// Language for messages, e.g. `en` or `pt-BR`; default `en`.
+    pub locale: Option<String>,
+}
+
+impl AttendeeCreate {
+    pub fn into_domain(self) -> Result<NewAttendee, Invalid> {
+        let mut v = Validator::new();
+        let name = v
+            .require("name", self.name)
+            .and_then(|n| v.check("name", PersonName::parse(&n)));
+        let email = v
+            .require("email", self.email)
+            .and_then(|e| v.check("email", Email::parse(&e)));
+        let phone = v
+            .check_opt("phone", self.phone, |p| Phone::parse(&p))
+            .flatten();
+        let locale = v
+            .check_opt("locale", self.locale, |l| Locale::parse(&l))
+            .flatten()
+            .unwrap_or_default();
+        v.finish()?;
+        Ok(NewAttendee {
+            name: name.expect("validated"),
+            email: email.expect("validated"),
+            phone,
+            locale,
+        })
+    }
+}
+
+/// Changes to an attendee; `phone: null` removes the number.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct AttendeeUpdate {
+    pub name: Option<String>,
+    pub email: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>, nullable)]
+    pub phone: Option<Option<String>>,
+    pub locale: Option<String>,
+}
+
+impl AttendeeUpdate {
+    pub fn into_domain(self) -> Result<AttendeePatch, Invalid> {
+        let mut v = Validator::new();
+        let patch = AttendeePatch {
+            name: v
+                .check_opt("name", self.name, |n| PersonName::parse(&n))
+                .flatten(),
+            email: v
+                .check_opt("email", self.email, |e| Email::parse(&e))
+                .flatten(),
+            phone: v
+                .check_opt("phone", self.phone, |p| {
+                    p.map(|p| Phone::parse(&p)).transpose()
+                })
+                .flatten(),
+            locale: v
+                .check_opt("locale", self.locale, |l| Locale::parse(&l))
+                .flatten(),
+        };
+        v.finish()?;
+        Ok(patch)
+    }
+}
+
+/// An attendee's record.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AttendeeView {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub phone: Option<String>,
+    pub locale: String,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl AttendeeView {
+    pub fn render(a: &Attendee, zone: Zone) -> Self {
+        AttendeeView {
+            id: a.id.0,
+            name: a.name.as_str().to_owned(),
+            email: a.email.as_str().to_owned(),
+            phone: a.phone.as_ref().map(|p| p.as_str().to_owned()),
+            locale: a.locale.as_str().to_owned(),
+            created_at: zone.format(a.created_at),
+            updated_at: zone.format(a.updated_at),
+        }
+    }
+}
+
+/// A newly registered attendee with the token that manages the record.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AttendeeRegistered {
+    #[serde(flatten)]
+    pub attendee: AttendeeView,
+    /// Shown once. Send it as `X-Attendee-Token` to read, change or erase this record and to book as this attendee.
+    pub token: String,
+}

@@ -1,0 +1,377 @@
+//! Event requests and responses.
+
+use super::nullable;
+use boxoffice_domain::{
+    Capacity, Coordinates, Country, Event, EventPatch, EventSort, EventStatus, Invalid, Location,
+    NewEvent, Tag, Tags, Title, Validator, When, Zone, parse_instant,
+};
+use boxoffice_store::EventFilter;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+/// Lifecycle of an event; only `scheduled` events take bookings.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum EventStatusName {
+    Scheduled,
+    Canceled,
+    Completed,
+}
+
+/// A GeoJSON Point: `{"type": "Point", "coordinates": [longitude, latitude]}`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct GeoPoint {
+    /// Always `Point`.
+    #[serde(rename = "type")]
+    #[schema(example = "Point")]
+    pub kind: String,
+    /// `[longitude, latitude]` in degrees.
+    #[schema(example = json!([73.8567, 18.5204]))]
+    pub coordinates: Vec<f64>,
+}
+
+impl GeoPoint {
+    fn parse(self) -> Result<Coordinates, String> {
+        if self.kind != "Point" {
+            return Err("type must be \"Point\"".into());
+        }
+        match self.coordinates[..] {
+            [lon, lat] => Coordinates::new(lon, lat),
+            _ => Err("coordinates must be [longitude, latitude]".into()),
+        }
+    }
+
+    fn of(c: Coordinates) -> Self {
+        GeoPoint {
+            kind: "Point".into(),
+            coordinates: vec![c.lon(), c.lat()],
+        }
+    }
+}
+
+/// A new event. Times without an offset are wall-clock times in `timezone`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "title": "Rust Meetup", "description": "Talks and pizza", "location": "Pune", "country": "IN",
+    "timezone": "Asia/Kolkata", "start_time": "2027-03-01T18:00:00", "end_time": "2027-03-01T21:00:00",
+    "capacity": 50, "tags": ["rust", "meetup"]}))]
+pub struct EventCreate {
+    /// 1 to 100 characters. Also accepted as `name`.
+    #[serde(alias = "name")]
+    #[schema(required = true, min_length = 1, max_length = 100)]
+    pub title: Option<String>,
+    pub description: Option<String>,
+    /// Venue or city, free text.
+    #[schema(required = true)]
+    pub location: Option<String>,
+    /// ISO 3166-1 alpha-2 code (`FR`); alpha-3 codes and English names are also understood.
+    #[schema(required = true, example = "IN")]
+    pub country: Option<String>,
+    /// IANA time zone; default `Asia/Kolkata`.
+    #[schema(example = "Asia/Kolkata")]
+    pub timezone: Option<String>,
+    /// RFC 3339, or local time in `timezone`. Also accepted as `date` or `startDate`.
+    #[serde(alias = "date", alias = "startDate")]
+    #[schema(required = true)]
+    pub start_time: Option<String>,
+    /// After `start_time`. Also accepted as `endDate`.
+    #[serde(alias = "endDate")]
+    #[schema(required = true)]
+    pub end_time: Option<String>,
+    /// 1 to 1,000,000 seats. Also accepted as `max_capacity`, `max_attendees` or `total_seats`.
+    #[serde(alias = "max_capacity", alias = "max_attendees", alias = "total_seats")]
+    #[schema(required = true, minimum = 1, maximum = 1000000)]
+    pub capacity: Option<i64>,
+    /// Up to 20 tags of 1 to 50 characters; stored lower-case.
+    pub tags: Option<Vec<String>>,
+    #[schema(value_type = Option<EventStatusName>)]
+    pub status: Option<String>,
+    pub coordinates: Option<GeoPoint>,
+    /// An http(s) URL.
+    pub attachment_url: Option<String>,
+}
+
+impl EventCreate {
+    pub fn into_domain(self) -> Result<NewEvent, Invalid> {
+        let mut v = Validator::new();
+        let zone = v
+            .check_opt("timezone", self.timezone, |z| Zone::parse(&z))
+            .flatten()
+            .unwrap_or_default();
+        let title = v
+            .require("title", self.title)
+            .and_then(|t| v.check("title", Title::parse(&t)));
+        let description = v
+            .check_opt("description", self.description, |d| {
+                NewEvent::parse_description(&d)
+            })
+            .flatten()
+            .flatten();
+        let location = v
+            .require("location", self.location)
+            .and_then(|l| v.check("location", Location::parse(&l)));
+        let country = v
+            .require("country", self.country)
+            .and_then(|c| v.check("country", Country::parse(&c)));
+        let start = v
+            .require("start_time", self.start_time)
+            .and_then(|s| v.check("start_time", parse_instant(&s, zone)));
+        let end = v
+            .require("end_time", self.end_time)
+            .and_then(|e| v.check("end_time", parse_instant(&e, zone)));
+        let schedule = match (start, end) {
+            (Some(start), Some(end)) => {
+                v.check("end_time", boxoffice_domain::Schedule::new(start, end))
+            }
+            _ => None,
+        };
+        let capacity = v
+            .require("capacity", self.capacity)
+            .and_then(|c| v.check("capacity", Capacity::new(c)));
+        let tags = v
+            .check_opt("tags", self.tags, |t| Tags::parse(&t))
+            .map(Option::unwrap_or_default);
+        let status = v
+            .check_opt("status", self.status, |s| s.parse::<EventStatus>())
+            .map(Option::unwrap_or_default);
+        let coordinates = v
+            .check_opt("coordinates", self.coordinates, GeoPoint::parse)
+            .flatten();
+        let attachment_url = v
+            .check_opt("attachment_url", self.attachment_url, |u| {
+                NewEvent::parse_attachment_url(&u)
+            })
+            .flatten();
+        v.finish()?;
+        Ok(NewEvent {
+            title: title.expect("validated"),
+            description,
+            location: location.expect("validated"),
+            country: country.expect("validated"),
+            zone,
+            schedule: schedule.expect("validated"),
+            capacity: capacity.expect("validated"),
+            tags: tags.expect("validated"),
+            status: status.expect("validated"),
+            coordinates,
+            attachment_url,
+        })
+    }
+}
+
+/// Changes to an event: absent fields stay as they are; `null` clears an optional field.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[schema(example = json!({"title": "Rust Meetup #2", "capacity": 80}))]
+pub struct EventUpdate {
+    #[serde(alias = "name")]
+    #[schema(min_length = 1, max_length = 100)]
+    pub title: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>, nullable)]
+    pub description: Option<Option<String>>,
+    pub location: Option<String>,
+    pub country: Option<String>,
+    /// A new zone changes how times are shown and how local times in this request are read; the instants stay.
+    pub timezone: Option<String>,
+    #[serde(alias = "date", alias = "startDate")]
+    pub start_time: Option<String>,
+    #[serde(alias = "endDate")]
+    pub end_time: Option<String>,
+    /// May not drop below `seats_booked`.
+    #[serde(alias = "max_capacity", alias = "max_attendees", alias = "total_seats")]
+    #[schema(minimum = 1, maximum = 1000000)]
+    pub capacity: Option<i64>,
+    pub tags: Option<Vec<String>>,
+    #[schema(value_type = Option<EventStatusName>)]
+    pub status: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<GeoPoint>, nullable)]
+    pub coordinates: Option<Option<GeoPoint>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>, nullable)]
+    pub attachment_url: Option<Option<String>>,
+}
+
+impl EventUpdate {
+    /// Parses the changes; local times are read in the new zone if one is given, else in `current`.
+    pub fn into_domain(self, current: Zone) -> Result<EventPatch, Invalid> {
+        let mut v = Validator::new();
+        let zone = v
+            .check_opt("timezone", self.timezone, |z| Zone::parse(&z))
+            .flatten();
+        let times_zone = zone.unwrap_or(current);
+        let patch = EventPatch {
+            title: v
+                .check_opt("title", self.title, |t| Title::parse(&t))
+                .flatten(),
+            description: v
+                .check_opt("description", self.description, |d| {
+                    d.map(|d| NewEvent::parse_description(&d))
+                        .transpose()
+                        .map(Option::flatten)
+                })
+                .flatten(),
+            location: v
+                .check_opt("location", self.location, |l| Location::parse(&l))
+                .flatten(),
+            country: v
+                .check_opt("country", self.country, |c| Country::parse(&c))
+                .flatten(),
+            zone,
+            start: v
+                .check_opt("start_time", self.start_time, |s| {
+                    parse_instant(&s, times_zone)
+                })
+                .flatten(),
+            end: v
+                .check_opt("end_time", self.end_time, |e| parse_instant(&e, times_zone))
+                .flatten(),
+            capacity: v
+                .check_opt("capacity", self.capacity, Capacity::new)
+                .flatten(),
+            tags: v
+                .check_opt("tags", self.tags, |t| Tags::parse(&t))
+                .flatten(),
+            status: v
+                .check_opt("status", self.status, |s| s.parse::<EventStatus>())
+                .flatten(),
+            coordinates: v
+                .check_opt("coordinates", self.coordinates, |c| {
+                    c.map(GeoPoint::parse).transpose()
+                })
+                .flatten(),
+            attachment_url: v
+                .check_opt("attachment_url", self.attachment_url, |u| {
+                    u.map(|u| NewEvent::parse_attachment_url(&u)).transpose()
+                })
+                .flatten(),
+        };
+        v.finish()?;
+        Ok(patch)
+    }
+}
+
+/// An event as clients see it. Times carry the offset of the zone they are shown in.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventView {
+    #[schema(example = 42)]
+    pub id: i64,
+    pub title: String,
+    pub description: Option<String>,
+    pub location: String,
+    /// ISO 3166-1 alpha-2, upper-case.
+    pub country: String,
+    /// The event's own IANA time zone.
+    pub timezone: String,
+    #[schema(example = "2027-03-01T18:00:00+05:30")]
+    pub start_time: String,
+    pub end_time: String,
+    pub capacity: i32,
+    pub seats_booked: i32,
+    pub seats_available: i32,
+    pub tags: Vec<String>,
+    pub status: EventStatusName,
+    pub coordinates: Option<GeoPoint>,
+    pub attachment_url: Option<String>,
+    /// Username of the owner, if the event has one.
+    pub created_by: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl EventView {
+    pub fn render(event: &Event, zone: Option<Zone>) -> Self {
+        let c = &event.content;
+        let zone = zone.unwrap_or(c.zone);
+        EventView {
+            id: event.id.0,
+            title: c.title.as_str().to_owned(),
+            description: c.description.clone(),
+            location: c.location.as_str().to_owned(),
+            country: c.country.code().to_owned(),
+            timezone: c.zone.name().to_owned(),
+            start_time: zone.format(c.schedule.start()),
+            end_time: zone.format(c.schedule.end()),
+            capacity: c.capacity.get(),
+            seats_booked: event.seats_booked,
+            seats_available: event.seats_available(),
+            tags: c.tags.to_strings(),
+            status: match c.status {
+                EventStatus::Scheduled => EventStatusName::Scheduled,
+                EventStatus::Canceled => EventStatusName::Canceled,
+                EventStatus::Completed => EventStatusName::Completed,
+            },
+            coordinates: c.coordinates.map(GeoPoint::of),
+            attachment_url: c.attachment_url.clone(),
+            created_by: event.created_by.clone(),
+            created_at: zone.format(event.created_at),
+            updated_at: zone.format(event.updated_at),
+        }
+    }
+}
+
+/// Filters and order for listing events.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct EventQuery {
+    /// `upcoming` (not yet ended; default), `past` or `all`.
+    pub when: Option<String>,
+    /// ISO 3166-1 alpha-2 country code.
+    pub country: Option<String>,
+    /// Only events carrying this tag.
+    pub tag: Option<String>,
+    #[param(value_type = Option<EventStatusName>)]
+    pub status: Option<String>,
+    /// Text searched in title and description, case-insensitively.
+    pub q: Option<String>,
+    /// Only events starting at or after this time (RFC 3339, or local time in `tz`).
+    pub from: Option<String>,
+    /// Only events starting before this time.
+    pub to: Option<String>,
+    /// `start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending.
+    pub sort: Option<String>,
+    /// Render times in this IANA zone (else each event's own zone). Also read from the `X-Timezone` header.
+    pub tz: Option<String>,
+    pub page: Option<i64>,
+    pub page_size: Option<i64>,
+}
+
+impl EventQuery {
+    /// Parses the filters; local times in `from`/`to` are read in `zone`.
+    pub fn to_filter(&self, zone: Zone) -> Result<EventFilter, Invalid> {
+        let mut v = Validator::new();
+        let filter = EventFilter {
+            when: v
+                .check_opt("when", self.when.as_deref(), str::parse::<When>)
+                .flatten()
+                .unwrap_or_default(),
+            country: v
+                .check_opt("country", self.country.as_deref(), Country::parse)
+                .flatten(),
+            tag: v
+                .check_opt("tag", self.tag.as_deref(), Tag::parse)
+                .flatten(),
+            status: v
+                .check_opt("status", self.status.as_deref(), str::parse::<EventStatus>)
+                .flatten(),
+            text: self
+                .q
+                .as_deref()
+                .map(str::trim)
+                .filter(|q| !q.is_empty())
+                .map(str::to_owned),
+            from: v
+                .check_opt("from", self.from.as_deref(), |t| parse_instant(t, zone))
+                .flatten(),
+            to: v
+                .check_opt("to", self.to.as_deref(), |t| parse_instant(t, zone))
+                .flatten(),
+            sort: v
+                .check_opt("sort", self.sort.as_deref(), str::parse::<EventSort>)
+                .flatten()
+                .unwrap_or_default(),
+        };
+        v.finish()?;
+        Ok(filter)
+    }
+}

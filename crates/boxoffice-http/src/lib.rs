@@ -1,0 +1,156 @@
+//! The Boxoffice HTTP API.
+//!
+//! - [`router`] builds the axum application and [`openapi`] its OpenAPI document;
+//! - `routes/` holds one module per resource, `dto/` the wire types;
+//! - [`error`] renders every failure as RFC 9457 problem+json with a stable `code`;
+//! - [`extract`] holds extractors whose rejections use that format too.
+
+pub mod access;
+pub mod dto;
+pub mod error;
+pub mod extract;
+pub mod idempotency;
+mod openapi;
+pub mod routes;
+pub mod state;
+pub mod telemetry;
+
+pub use state::AppState;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::{StatusCode, Uri};
+use axum::response::IntoResponse;
+use error::ApiError;
+use routes::{attendees, bookings, events, ops};
+use std::time::Duration;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use utoipa_swagger_ui::SwaggerUi;
+
+/// Settings of the HTTP layer.
+#[derive(Debug, Clone)]
+pub struct HttpConfig {
+    /// Largest accepted request body, in bytes.
+    pub body_limit: usize,
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        HttpConfig {
+            body_limit: 64 * 1024,
+        }
+    }
+}
+
+fn api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .routes(routes!(events::get_events, events::create_event))
+        .routes(routes!(
+            events::get_event,
+            events::update_event,
+            events::patch_event,
+            events::delete_event
+        ))
+        .routes(routes!(events::get_event_attendees))
+        .routes(routes!(bookings::book_event))
+        .routes(routes!(bookings::register_for_event))
+        .routes(routes!(
+            attendees::get_attendees,
+            attendees::create_attendee
+        ))
+        .routes(routes!(
+            attendees::get_attendee,
+            attendees::update_attendee,
+            attendees::delete_attendee
+        ))
+        .routes(routes!(bookings::get_bookings, bookings::create_booking))
+        .routes(routes!(bookings::get_booking, bookings::cancel_booking))
+        .routes(routes!(ops::healthz))
+        .routes(routes!(ops::readyz))
+        .routes(routes!(ops::metrics))
+}
+
+/// The OpenAPI document, as served at `/openapi.json`.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api().split_for_parts().1
+}
+
+/// The whole application: API, Swagger UI at `/docs`, and the middleware stack.
+pub fn router(state: AppState, config: &HttpConfig) -> Router {
+    let (api, spec) = api().split_for_parts();
+    api.merge(SwaggerUi::new("/docs").url("/openapi.json", spec))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::middleware::from_fn(telemetry::track))
+        .layer(DefaultBodyLimit::max(config.body_limit))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|request: &Request| {
+                    let request_id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or_default();
+                    tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id = %request_id)
+                })
+                .on_request(())
+                .on_response(|response: &axum::response::Response, latency: Duration, _span: &tracing::Span| {
+                    tracing::info!(status = response.status().as_u16(), duration_ms = latency.as_secs_f64() * 1000.0, "request handled");
+                }),
+        )
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .with_state(state)
+}
+
+/// Drops one trailing slash so `/events/` routes like `/events` (Swagger UI keeps its own).
+pub fn trim_trailing_slash(mut request: Request) -> Request {
+    let path = request.uri().path();
+    if path.len() > 1 && path.ends_with('/') && !path.starts_with("/docs") {
+        let trimmed = path.trim_end_matches('/');
+        let trimmed = if trimmed.is_empty() { "/" } else { trimmed };
+        let rebuilt = match request.uri().query() {
+            Some(query) => format!("{trimmed}?{query}"),
+            None => trimmed.to_owned(),
+        };
+        if let Ok(uri) = rebuilt.parse::<Uri>() {
+            *request.uri_mut() = uri;
+        }
+    }
+    request
+}
+
+async fn not_found(uri: Uri) -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "route_not_found",
+        "Not found",
+        format!("No route for {}", uri.path()),
+    )
+}
+
+async fn method_not_allowed() -> impl IntoResponse {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "Method not allowed",
+        "This path does not accept that method.",
+    )
+}
+
+/// Serves the application on `listener` until `shutdown` resolves.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    config: &HttpConfig,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    use tower::Layer;
+    let app = tower::util::MapRequestLayer::new(trim_trailing_slash).layer(router(state, config));
+    let service = axum::ServiceExt::<Request>::into_make_service_with_connect_info::<
+        std::net::SocketAddr,
+    >(app);
+    axum::serve(listener, service)
+        .with_graceful_shutdown(shutdown)
+        .await
+}

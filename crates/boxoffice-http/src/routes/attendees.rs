@@ -1,0 +1,143 @@
+//! `/attendees`: registration and self-service of an attendee's record.
+
+use crate::access::Credentials;
+use crate::dto::{
+    AttendeeCreate, AttendeePage, AttendeeRegistered, AttendeeUpdate, AttendeeView, PageQuery,
+};
+use crate::error::{ApiError, Problem};
+use crate::extract::{Json, Path, Query, RenderZone};
+use crate::state::AppState;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
+use boxoffice_domain::{AttendeeId, SecretToken, Zone};
+
+/// Register an attendee.
+///
+/// The response carries a one-time `token`; send it as `X-Attendee-Token` to manage the record.
+#[utoipa::path(post, path = "/attendees", tag = "attendees", request_body = AttendeeCreate,
+    responses(
+        (status = 201, description = "Registered", body = AttendeeRegistered),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`email_taken`: the address is already registered", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn create_attendee(
+    State(app): State<AppState>,
+    zone: RenderZone,
+    Json(input): Json<AttendeeCreate>,
+) -> Result<impl IntoResponse, ApiError> {
+    let attendee = input.into_domain()?;
+    let token = SecretToken::generate();
+    let created = app
+        .store
+        .create_attendee(&attendee, &token.hash(), app.now())
+        .await?;
+    let body = AttendeeRegistered {
+        attendee: AttendeeView::render(&created, zone.or(Zone::DEFAULT)),
+        token: token.expose().to_owned(),
+    };
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, format!("/attendees/{}", created.id))],
+        axum::Json(body),
+    ))
+}
+
+/// List attendees.
+#[utoipa::path(get, path = "/attendees", tag = "attendees", params(PageQuery, ("tz" = Option<String>, Query, description = "Render times in this IANA zone")),
+    responses(
+        (status = 200, description = "One page of attendees", body = AttendeePage),
+        (status = 400, description = "Bad parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad page or page_size", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn get_attendees(
+    State(app): State<AppState>,
+    zone: RenderZone,
+    Query(page): Query<PageQuery>,
+) -> Result<axum::Json<AttendeePage>, ApiError> {
+    let attendees = app.store.list_attendees(page.to_request()?).await?;
+    let zone = zone.or(Zone::DEFAULT);
+    Ok(axum::Json(AttendeePage::new(
+        attendees.map(|a| AttendeeView::render(&a, zone)),
+    )))
+}
+
+/// Get an attendee's record (requires their `X-Attendee-Token`).
+#[utoipa::path(get, path = "/attendees/{id}", tag = "attendees",
+    params(("id" = i64, Path, description = "Attendee id"), ("X-Attendee-Token" = Option<String>, Header, description = "The attendee's token"),
+        ("tz" = Option<String>, Query, description = "Render times in this IANA zone")),
+    responses(
+        (status = 200, description = "The attendee", body = AttendeeView),
+        (status = 401, description = "Missing or unknown token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such attendee for this token", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn get_attendee(
+    State(app): State<AppState>,
+    zone: RenderZone,
+    credentials: Credentials,
+    Path(id): Path<i64>,
+) -> Result<axum::Json<AttendeeView>, ApiError> {
+    let id = AttendeeId(id);
+    credentials.require_attendee(&app, id).await?;
+    let attendee = app
+        .store
+        .get_attendee(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("attendee", id))?;
+    Ok(axum::Json(AttendeeView::render(
+        &attendee,
+        zone.or(Zone::DEFAULT),
+    )))
+}
+
+/// Change an attendee's record (requires their `X-Attendee-Token`).
+#[utoipa::path(patch, path = "/attendees/{id}", tag = "attendees", request_body = AttendeeUpdate,
+    params(("id" = i64, Path, description = "Attendee id"), ("X-Attendee-Token" = Option<String>, Header, description = "The attendee's token"),
+        ("tz" = Option<String>, Query, description = "Render times in this IANA zone")),
+    responses(
+        (status = 200, description = "The updated attendee", body = AttendeeView),
+        (status = 401, description = "Missing or unknown token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such attendee for this token", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`email_taken`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn update_attendee(
+    State(app): State<AppState>,
+    zone: RenderZone,
+    credentials: Credentials,
+    Path(id): Path<i64>,
+    Json(input): Json<AttendeeUpdate>,
+) -> Result<axum::Json<AttendeeView>, ApiError> {
+    let id = AttendeeId(id);
+    credentials.require_attendee(&app, id).await?;
+    let patch = input.into_domain()?;
+    let attendee = app
+        .store
+        .update_attendee(id, patch, app.now())
+        .await?
+        .ok_or_else(|| ApiError::not_found("attendee", id))?;
+    Ok(axum::Json(AttendeeView::render(
+        &attendee,
+        zone.or(Zone::DEFAULT),
+    )))
+}
+
+/// Erase an attendee and their bookings, freeing the seats they held (requires their `X-Attendee-Token`).
+#[utoipa::path(delete, path = "/attendees/{id}", tag = "attendees",
+    params(("id" = i64, Path, description = "Attendee id"), ("X-Attendee-Token" = Option<String>, Header, description = "The attendee's token")),
+    responses(
+        (status = 204, description = "Erased"),
+        (status = 401, description = "Missing or unknown token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such attendee for this token", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn delete_attendee(
+    State(app): State<AppState>,
+    credentials: Credentials,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, ApiError> {
+    let id = AttendeeId(id);
+    credentials.require_attendee(&app, id).await?;
+    app.store.delete_attendee(id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

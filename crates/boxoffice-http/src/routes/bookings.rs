@@ -1,0 +1,317 @@
+//! Booking a seat, reading bookings and cancelling them.
+
+use crate::access::Credentials;
+use crate::dto::{AttendeeCreate, BookingCreate, BookingPage, BookingView, PageQuery};
+use crate::error::{ApiError, Problem};
+use crate::extract::{Json, Path, Query, RenderZone};
+use crate::idempotency::MaybeIdempotencyKey;
+use crate::state::AppState;
+use axum::extract::State;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use boxoffice_domain::{AttendeeId, Booking, BookingId, BookingRefusal, EventId, SecretToken};
+use boxoffice_store::{BookingFilter, BookingFor, BookingOutcome, StoredResponse};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+/// Books a seat and renders the outcome, replaying the first response for a repeated idempotency key.
+async fn book(
+    app: &AppState,
+    event: EventId,
+    who: BookingFor,
+    idempotency: Option<boxoffice_store::IdempotencyKey>,
+    zone: RenderZone,
+) -> Result<Response, ApiError> {
+    let cancel_token = SecretToken::generate();
+    let render = |result: &Result<Booking, BookingRefusal>| match result {
+        Ok(booking) => StoredResponse {
+            status: 201,
+            body: booked_body(booking, &cancel_token, zone),
+        },
+        Err(refusal) => {
+            let problem = ApiError::from(refusal.clone()).to_problem();
+            StoredResponse {
+                status: problem.status,
+                body: serde_json::to_string(&problem).unwrap_or_default(),
+            }
+        }
+    };
+    let outcome = app
+        .store
+        .book(
+            event,
+            &who,
+            &cancel_token.hash(),
+            idempotency.as_ref().map(|k| (k, &render as _)),
+            app.now(),
+        )
+        .await?;
+    let label = match &outcome {
+        BookingOutcome::Booked(_) => "confirmed",
+        BookingOutcome::Refused(refusal) => ApiError::from(refusal.clone()).code(),
+        BookingOutcome::Replayed(_) => "replayed",
+        BookingOutcome::KeyReused => "idempotency_key_reused",
+    };
+    metrics::counter!("boxoffice_booking_attempts_total", "outcome" => label).increment(1);
+    match outcome {
+        BookingOutcome::Booked(booking) => {
+            tracing::info!(booking.id = %booking.id, event.id = %event, "seat booked");
+            let body = booked_body(&booking, &cancel_token, zone);
+            let location = format!("/bookings/{}", booking.id);
+            Ok((
+                StatusCode::CREATED,
+                [
+                    (header::LOCATION, location),
+                    (header::CONTENT_TYPE, "application/json".into()),
+                ],
+                body,
+            )
+                .into_response())
+        }
+        BookingOutcome::Refused(refusal) => Err(refusal.into()),
+        BookingOutcome::Replayed(stored) => Ok(replay(stored)),
+        BookingOutcome::KeyReused => Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "idempotency_key_reused",
+            "Idempotency key reused",
+            "This Idempotency-Key was first used with a different request.",
+        )),
+    }
+}
+
+fn booked_body(booking: &Booking, cancel_token: &SecretToken, zone: RenderZone) -> String {
+    let mut view = BookingView::render(booking, zone.0);
+    view.cancel_token = Some(cancel_token.expose().to_owned());
+    serde_json::to_string(&view).unwrap_or_default()
+}
+
+fn replay(stored: StoredResponse) -> Response {
+    let status = StatusCode::from_u16(stored.status).unwrap_or(StatusCode::OK);
+    let content_type = if status.is_success() {
+        "application/json"
+    } else {
+        "application/problem+json"
+    };
+    let mut response =
+        (status, [(header::CONTENT_TYPE, content_type)], stored.body).into_response();
+    response
+        .headers_mut()
+        .insert("idempotent-replayed", HeaderValue::from_static("true"));
+    response
+}
+
+/// Book a seat for a person (seed 004).
+///
+/// Registers the attendee on the fly if the e-mail address is new. A full event answers 400
+/// `event_full`; a second active booking by the same person answers 400 `already_booked`.
+#[utoipa::path(post, path = "/events/{id}/book", tag = "bookings", request_body = AttendeeCreate,
+    params(("id" = i64, Path, description = "Event id"),
+        ("Idempotency-Key" = Option<String>, Header, description = "Repeat-safe key: a repeat returns the first response"),
+        ("tz" = Option<String>, Query, description = "Render times in this IANA zone")),
+    responses(
+        (status = 201, description = "Booked; keep `cancel_token`", body = BookingView),
+        (status = 400, description = "`event_full`, `already_booked`, `event_not_bookable` or malformed request", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such event", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, or idempotency key reused with another body", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn book_event(
+    State(app): State<AppState>,
+    zone: RenderZone,
+    key: MaybeIdempotencyKey,
+    Path(id): Path<i64>,
+    Json(input): Json<AttendeeCreate>,
+) -> Result<Response, ApiError> {
+    let idempotency = key.for_request(&input);
+    let person = input.into_domain()?;
+    book(
+        &app,
+        EventId(id),
+        BookingFor::Person(person),
+        idempotency,
+        zone,
+    )
+    .await
+}
+
+/// Register for an event (seed 001); the same as booking a seat.
+#[utoipa::path(post, path = "/events/{id}/register", tag = "bookings", request_body = AttendeeCreate,
+    params(("id" = i64, Path, description = "Event id"),
+        ("Idempotency-Key" = Option<String>, Header, description = "Repeat-safe key: a repeat returns the first response"),
+        ("tz" = Option<String>, Query, description = "Render times in this IANA zone")),
+    responses(
+        (status = 201, description = "Booked; keep `cancel_token`", body = BookingView),
+        (status = 400, description = "`event_full`, `already_booked`, `event_not_bookable` or malformed request", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such event", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn register_for_event(
+    state: State<AppState>,
+    zone: RenderZone,
+    key: MaybeIdempotencyKey,
+    id: Path<i64>,
+    input: Json<AttendeeCreate>,
+) -> Result<Response, ApiError> {
+    book_event(state, zone, key, id, input).await
+}
+
+/// Book a seat for a registered attendee (seed 000).
+///
+/// Requires that attendee's `X-Attendee-Token`.
+#[utoipa::path(post, path = "/bookings", tag = "bookings", request_body = BookingCreate,
+    params(("X-Attendee-Token" = Option<String>, Header, description = "The attendee's token"),
+        ("Idempotency-Key" = Option<String>, Header, description = "Repeat-safe key: a repeat returns the first response"),
+        ("tz" = Option<String>, Query, description = "Render times in this IANA zone")),
+    responses(
+        (status = 201, description = "Booked; keep `cancel_token`", body = BookingView),
+        (status = 400, description = "`event_full`, `already_booked`, `event_not_bookable` or malformed request", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or unknown attendee token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The token belongs to another attendee", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such event or attendee", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn create_booking(
+    State(app): State<AppState>,
+    zone: RenderZone,
+    credentials: Credentials,
+    key: MaybeIdempotencyKey,
+    Json(input): Json<BookingCreate>,
+) -> Result<Response, ApiError> {
+    let caller = credentials.attendee(&app).await?;
+    if caller != AttendeeId(input.attendee_id) {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "Forbidden",
+            "An attendee token books for its own attendee only.",
+        ));
+    }
+    let idempotency = key.for_request(&input);
+    book(
+        &app,
+        EventId(input.event_id),
+        BookingFor::Attendee(caller),
+        idempotency,
+        zone,
+    )
+    .await
+}
+
+/// Filters for listing bookings.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct BookingQuery {
+    /// Only bookings of this event.
+    pub event_id: Option<i64>,
+    pub page: Option<i64>,
+    pub page_size: Option<i64>,
+}
+
+/// List bookings.
+///
+/// With `X-Attendee-Token`, the attendee's own bookings.
+#[utoipa::path(get, path = "/bookings", tag = "bookings",
+    params(BookingQuery, ("X-Attendee-Token" = Option<String>, Header, description = "List only this attendee's bookings"),
+        ("tz" = Option<String>, Query, description = "Render times in this IANA zone")),
+    responses(
+        (status = 200, description = "One page of bookings", body = BookingPage),
+        (status = 400, description = "Bad parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Unknown attendee token", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad page or page_size", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn get_bookings(
+    State(app): State<AppState>,
+    zone: RenderZone,
+    credentials: Credentials,
+    Query(query): Query<BookingQuery>,
+) -> Result<axum::Json<BookingPage>, ApiError> {
+    let page = PageQuery {
+        page: query.page,
+        page_size: query.page_size,
+    }
+    .to_request()?;
+    let filter = BookingFilter {
+        attendee: credentials.optional_attendee(&app).await?,
+        event: query.event_id.map(EventId),
+    };
+    let bookings = app.store.list_bookings(&filter, page).await?;
+    Ok(axum::Json(BookingPage::new(
+        bookings.map(|b| BookingView::render(&b, zone.0)),
+    )))
+}
+
+/// Get one booking.
+///
+/// Requires its `X-Cancel-Token` or its attendee's `X-Attendee-Token`.
+#[utoipa::path(get, path = "/bookings/{id}", tag = "bookings",
+    params(("id" = i64, Path, description = "Booking id"),
+        ("X-Cancel-Token" = Option<String>, Header, description = "The booking's cancel token"),
+        ("X-Attendee-Token" = Option<String>, Header, description = "The attendee's token"),
+        ("tz" = Option<String>, Query, description = "Render times in this IANA zone")),
+    responses(
+        (status = 200, description = "The booking", body = BookingView),
+        (status = 400, description = "Non-numeric id", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No credential sent", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such booking for this credential", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn get_booking(
+    State(app): State<AppState>,
+    zone: RenderZone,
+    credentials: Credentials,
+    Path(id): Path<i64>,
+) -> Result<axum::Json<BookingView>, ApiError> {
+    let booking = held_booking(&app, &credentials, BookingId(id)).await?;
+    Ok(axum::Json(BookingView::render(&booking, zone.0)))
+}
+
+/// Cancel a booking, freeing its seat.
+///
+/// Repeating the cancellation changes nothing and answers the same.
+#[utoipa::path(delete, path = "/bookings/{id}", tag = "bookings",
+    params(("id" = i64, Path, description = "Booking id"),
+        ("X-Cancel-Token" = Option<String>, Header, description = "The booking's cancel token"),
+        ("X-Attendee-Token" = Option<String>, Header, description = "The attendee's token"),
+        ("tz" = Option<String>, Query, description = "Render times in this IANA zone")),
+    responses(
+        (status = 200, description = "The cancelled booking", body = BookingView),
+        (status = 400, description = "Non-numeric id", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No credential sent", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such booking for this credential", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn cancel_booking(
+    State(app): State<AppState>,
+    zone: RenderZone,
+    credentials: Credentials,
+    Path(id): Path<i64>,
+) -> Result<axum::Json<BookingView>, ApiError> {
+    let id = BookingId(id);
+    held_booking(&app, &credentials, id).await?;
+    let booking = app
+        .store
+        .cancel_booking(id, app.now())
+        .await?
+        .ok_or_else(|| ApiError::not_found("booking", id))?;
+    tracing::info!(booking.id = %id, event.id = %booking.event_id, "booking cancelled");
+    Ok(axum::Json(BookingView::render(&booking, zone.0)))
+}
+
+/// The booking, if the credentials hold it; 404 alike for missing and not-yours.
+async fn held_booking(
+    app: &AppState,
+    credentials: &Credentials,
+    id: BookingId,
+) -> Result<Booking, ApiError> {
+    if credentials.is_anonymous() {
+        return Err(ApiError::unauthorized(
+            "Send the booking's X-Cancel-Token or the attendee's X-Attendee-Token.",
+        ));
+    }
+    let (booking, cancel_hash) = app
+        .store
+        .get_booking(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("booking", id))?;
+    credentials
+        .require_holder(app, &booking, &cancel_hash)
+        .await?;
+    Ok(booking)
+}

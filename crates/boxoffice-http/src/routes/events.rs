@@ -1,0 +1,198 @@
+//! `/events`: create, list, read, change and delete events; the attendee list.
+
+use crate::dto::{
+    AttendeePage, AttendeeView, EventCreate, EventPage, EventQuery, EventUpdate, EventView,
+    PageQuery,
+};
+use crate::error::{ApiError, Problem};
+use crate::extract::{Json, Path, Query, RenderZone};
+use crate::state::AppState;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
+use boxoffice_domain::{EventId, PageRequest, Zone};
+
+/// Create an event.
+///
+/// Times without an offset are read in the event's `timezone` (default `Asia/Kolkata`).
+#[utoipa::path(post, path = "/events", tag = "events", request_body = EventCreate,
+    params(("tz" = Option<String>, Query, description = "Render times in this IANA zone")),
+    responses(
+        (status = 201, description = "Created; `Location` names the new event", body = EventView),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn create_event(
+    State(app): State<AppState>,
+    zone: RenderZone,
+    Json(input): Json<EventCreate>,
+) -> Result<impl IntoResponse, ApiError> {
+    let now = app.now();
+    let event = input.into_domain()?;
+    event.check_creatable(now)?;
+    let created = app.store.create_event(&event, None, now).await?;
+    tracing::info!(event.id = %created.id, "event created");
+    let location = format!("/events/{}", created.id);
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, location)],
+        axum::Json(EventView::render(&created, zone.0)),
+    ))
+}
+
+/// List events.
+///
+/// Upcoming events (not yet ended) by default, soonest first.
+#[utoipa::path(get, path = "/events", tag = "events", params(EventQuery),
+    responses(
+        (status = 200, description = "One page of events", body = EventPage),
+        (status = 400, description = "Bad query parameter or time zone", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid filter value", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn get_events(
+    State(app): State<AppState>,
+    zone: RenderZone,
+    Query(query): Query<EventQuery>,
+) -> Result<axum::Json<EventPage>, ApiError> {
+    let page = PageQuery {
+        page: query.page,
+        page_size: query.page_size,
+    }
+    .to_request()?;
+    let filter = query.to_filter(zone.or(Zone::DEFAULT))?;
+    let events = app.store.list_events(&filter, page, app.now()).await?;
+    Ok(axum::Json(EventPage::new(
+        events.map(|e| EventView::render(&e, zone.0)),
+    )))
+}
+
+/// Get one event, with its live seat counts.
+#[utoipa::path(get, path = "/events/{id}", tag = "events",
+    params(("id" = i64, Path, description = "Event id"), ("tz" = Option<String>, Query, description = "Render times in this IANA zone")),
+    responses(
+        (status = 200, description = "The event", body = EventView),
+        (status = 400, description = "Non-numeric id or unknown time zone", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such event", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn get_event(
+    State(app): State<AppState>,
+    zone: RenderZone,
+    Path(id): Path<i64>,
+) -> Result<axum::Json<EventView>, ApiError> {
+    let event = app
+        .store
+        .get_event(EventId(id))
+        .await?
+        .ok_or_else(|| ApiError::not_found("event", id))?;
+    Ok(axum::Json(EventView::render(&event, zone.0)))
+}
+
+async fn change_event(
+    app: AppState,
+    zone: RenderZone,
+    id: i64,
+    input: EventUpdate,
+) -> Result<axum::Json<EventView>, ApiError> {
+    let id = EventId(id);
+    let current = app
+        .store
+        .get_event(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("event", id))?;
+    let patch = input.into_domain(current.content.zone)?;
+    let updated = app
+        .store
+        .update_event(id, patch, app.now())
+        .await?
+        .ok_or_else(|| ApiError::not_found("event", id))??;
+    tracing::info!(event.id = %id, "event updated");
+    Ok(axum::Json(EventView::render(&updated, zone.0)))
+}
+
+/// Change an event (partial update).
+///
+/// Absent fields are kept; `null` clears `description`, `coordinates` or `attachment_url`.
+/// Capacity may not drop below the seats already booked.
+#[utoipa::path(patch, path = "/events/{id}", tag = "events", request_body = EventUpdate,
+    params(("id" = i64, Path, description = "Event id"), ("tz" = Option<String>, Query, description = "Render times in this IANA zone")),
+    responses(
+        (status = 200, description = "The updated event", body = EventView),
+        (status = 400, description = "Malformed request", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such event", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn patch_event(
+    State(app): State<AppState>,
+    zone: RenderZone,
+    Path(id): Path<i64>,
+    Json(input): Json<EventUpdate>,
+) -> Result<axum::Json<EventView>, ApiError> {
+    change_event(app, zone, id, input).await
+}
+
+/// Change an event.
+///
+/// Same as PATCH: a partial body is accepted (seed 002 sends only the changed fields).
+#[utoipa::path(put, path = "/events/{id}", tag = "events", request_body = EventUpdate,
+    params(("id" = i64, Path, description = "Event id"), ("tz" = Option<String>, Query, description = "Render times in this IANA zone")),
+    responses(
+        (status = 200, description = "The updated event", body = EventView),
+        (status = 400, description = "Malformed request", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such event", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn update_event(
+    State(app): State<AppState>,
+    zone: RenderZone,
+    Path(id): Path<i64>,
+    Json(input): Json<EventUpdate>,
+) -> Result<axum::Json<EventView>, ApiError> {
+    change_event(app, zone, id, input).await
+}
+
+/// Delete an event and its bookings.
+#[utoipa::path(delete, path = "/events/{id}", tag = "events",
+    params(("id" = i64, Path, description = "Event id")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 400, description = "Non-numeric id", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such event", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn delete_event(
+    State(app): State<AppState>,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, ApiError> {
+    if !app.store.delete_event(EventId(id)).await? {
+        return Err(ApiError::not_found("event", id));
+    }
+    tracing::info!(event.id = id, "event deleted");
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// List the attendees holding a confirmed booking for an event.
+#[utoipa::path(get, path = "/events/{id}/attendees", tag = "events",
+    params(("id" = i64, Path, description = "Event id"), PageQuery, ("tz" = Option<String>, Query, description = "Render times in this IANA zone")),
+    responses(
+        (status = 200, description = "One page of attendees, in booking order", body = AttendeePage),
+        (status = 400, description = "Bad parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such event", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad page or page_size", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn get_event_attendees(
+    State(app): State<AppState>,
+    zone: RenderZone,
+    Path(id): Path<i64>,
+    Query(page): Query<PageQuery>,
+) -> Result<axum::Json<AttendeePage>, ApiError> {
+    let page: PageRequest = page.to_request()?;
+    let attendees = app
+        .store
+        .event_attendees(EventId(id), page)
+        .await?
+        .ok_or_else(|| ApiError::not_found("event", id))?;
+    let zone = zone.or(Zone::DEFAULT);
+    Ok(axum::Json(AttendeePage::new(
+        attendees.map(|a| AttendeeView::render(&a, zone)),
+    )))
+}

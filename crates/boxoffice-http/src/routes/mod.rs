@@ -1,0 +1,6 @@
+//! One module per resource; each handler parses, calls the store once or twice, and renders.
+
+pub mod attendees;
+pub mod bookings;
+pub mod events;
+pub mod ops;

@@ -1,0 +1,253 @@
+//! Storage for Boxoffice on SQLite (embedded default) or PostgreSQL.
+//!
+//! The database, not the process, guarantees booking integrity: a conditional
+//! `UPDATE ... WHERE seats_booked < capacity` and a partial unique index decide
+//! every booking, so the rules hold across any number of server processes.
+//!
+//! The SQL lives once, in `queries.rs`, and is compiled for each backend
+//! (`sqlite.rs`, `postgres.rs`), which add only what differs between them.
+
+mod error;
+mod filter;
+mod postgres;
+mod rows;
+mod sqlite;
+
+pub use error::StoreError;
+pub use filter::{BookingFilter, EventFilter};
+
+use boxoffice_domain::{
+    Attendee, AttendeeId, AttendeePatch, Booking, BookingId, BookingRefusal, Event, EventId,
+    EventPatch, Invalid, NewAttendee, NewEvent, Page, PageRequest, SecretHash, UserId,
+};
+use chrono::{DateTime, Utc};
+
+/// Who a booking is for: a known attendee, or a person by name and e-mail
+/// (registered on the fly if the address is new).
+#[derive(Debug, Clone)]
+pub enum BookingFor {
+    Attendee(AttendeeId),
+    Person(NewAttendee),
+}
+
+/// A booking request sent with an `Idempotency-Key`.
+#[derive(Debug, Clone)]
+pub struct IdempotencyKey {
+    /// What the key is scoped to, e.g. `POST /events/7/book`.
+    pub scope: String,
+    /// SHA-256 of the client's key.
+    pub key_hash: String,
+    /// SHA-256 of the request body; the same key with another body is refused.
+    pub request_hash: String,
+}
+
+/// A response as it was first sent, for replay.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredResponse {
+    pub status: u16,
+    pub body: String,
+}
+
+/// The result of a booking attempt.
+#[derive(Debug)]
+pub enum BookingOutcome {
+    Booked(Booking),
+    Refused(BookingRefusal),
+    /// The idempotency key was seen before: here is the first response.
+    Replayed(StoredResponse),
+    /// The idempotency key was seen before with a different request.
+    KeyReused,
+}
+
+/// Renders the response stored for an idempotent booking.
+pub type RenderResponse<'a> =
+    &'a (dyn Fn(&Result<Booking, BookingRefusal>) -> StoredResponse + Send + Sync);
+
+/// A connected, migrated database.
+#[derive(Debug, Clone)]
+pub enum Store {
+    Sqlite(sqlite::Backend),
+    Postgres(postgres::Backend),
+}
+
+macro_rules! dispatch {
+    ($self:ident, $backend:ident => $call:expr) => {
+        match $self {
+            Store::Sqlite($backend) => $call,
+            Store::Postgres($backend) => $call,
+        }
+    };
+}
+
+impl Store {
+    /// Connects to `sqlite://path` or `postgres://...`; SQLite files are created if missing.
+    ///
+    /// `max_connections` bounds the PostgreSQL pool; SQLite uses one writer and a few readers.
+    pub async fn connect(url: &str, max_connections: u32) -> Result<Self, StoreError> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Store::Postgres(
+                postgres::Backend::connect(url, max_connections).await?,
+            ))
+        } else if url.starts_with("sqlite:") {
+            Ok(Store::Sqlite(sqlite::Backend::connect(url).await?))
+        } else {
+            Err(StoreError::UnsupportedUrl)
+        }
+    }
+
+    /// Which database this is: `sqlite` or `postgres`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Store::Sqlite(_) => "sqlite",
+            Store::Postgres(_) => "postgres",
+        }
+    }
+
+    /// Applies pending migrations.
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        dispatch!(self, b => b.migrate().await)
+    }
+
+    /// Runs a SQL script (used for `db/seed_data.sql`).
+    pub async fn execute_script(&self, sql: &str) -> Result<(), StoreError> {
+        dispatch!(self, b => b.execute_script(sql).await)
+    }
+
+    /// Checks that the database answers.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        dispatch!(self, b => b.ping().await)
+    }
+
+    pub async fn close(&self) {
+        dispatch!(self, b => b.close().await)
+    }
+
+    pub async fn create_event(
+        &self,
+        event: &NewEvent,
+        owner: Option<UserId>,
+        now: DateTime<Utc>,
+    ) -> Result<Event, StoreError> {
+        dispatch!(self, b => b.create_event(event, owner, now).await)
+    }
+
+    pub async fn get_event(&self, id: EventId) -> Result<Option<Event>, StoreError> {
+        dispatch!(self, b => b.get_event(id).await)
+    }
+
+    pub async fn list_events(
+        &self,
+        filter: &EventFilter,
+        page: PageRequest,
+        now: DateTime<Utc>,
+    ) -> Result<Page<Event>, StoreError> {
+        dispatch!(self, b => b.list_events(filter, page, now).await)
+    }
+
+    /// Applies `patch` under a row lock; `None` if the event does not exist.
+    pub async fn update_event(
+        &self,
+        id: EventId,
+        patch: EventPatch,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Result<Event, Invalid>>, StoreError> {
+        dispatch!(self, b => b.update_event(id, patch, now).await)
+    }
+
+    /// Deletes an event and, by cascade, its bookings. `false` if it did not exist.
+    pub async fn delete_event(&self, id: EventId) -> Result<bool, StoreError> {
+        dispatch!(self, b => b.delete_event(id).await)
+    }
+
+    /// Attendees holding confirmed bookings for an event; `None` if the event does not exist.
+    pub async fn event_attendees(
+        &self,
+        id: EventId,
+        page: PageRequest,
+    ) -> Result<Option<Page<Attendee>>, StoreError> {
+        dispatch!(self, b => b.event_attendees(id, page).await)
+    }
+
+    /// Registers an attendee; [`StoreError::EmailTaken`] if the address is known.
+    pub async fn create_attendee(
+        &self,
+        attendee: &NewAttendee,
+        token: &SecretHash,
+        now: DateTime<Utc>,
+    ) -> Result<Attendee, StoreError> {
+        dispatch!(self, b => b.create_attendee(attendee, token, now).await)
+    }
+
+    pub async fn get_attendee(&self, id: AttendeeId) -> Result<Option<Attendee>, StoreError> {
+        dispatch!(self, b => b.get_attendee(id).await)
+    }
+
+    /// The attendee whose management token hashes to `token`.
+    pub async fn attendee_by_token(
+        &self,
+        token: &SecretHash,
+    ) -> Result<Option<AttendeeId>, StoreError> {
+        dispatch!(self, b => b.attendee_by_token(token).await)
+    }
+
+    pub async fn list_attendees(&self, page: PageRequest) -> Result<Page<Attendee>, StoreError> {
+        dispatch!(self, b => b.list_attendees(page).await)
+    }
+
+    pub async fn update_attendee(
+        &self,
+        id: AttendeeId,
+        patch: AttendeePatch,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Attendee>, StoreError> {
+        dispatch!(self, b => b.update_attendee(id, patch, now).await)
+    }
+
+    /// Erases an attendee and their bookings, freeing the seats they held.
+    pub async fn delete_attendee(&self, id: AttendeeId) -> Result<bool, StoreError> {
+        dispatch!(self, b => b.delete_attendee(id).await)
+    }
+
+    /// Books one seat in one transaction: the seat counter, the booking row and
+    /// the idempotency record commit together or not at all.
+    pub async fn book(
+        &self,
+        event: EventId,
+        who: &BookingFor,
+        cancel_token: &SecretHash,
+        idempotency: Option<(&IdempotencyKey, RenderResponse<'_>)>,
+        now: DateTime<Utc>,
+    ) -> Result<BookingOutcome, StoreError> {
+        dispatch!(self, b => b.book(event, who, cancel_token, idempotency, now).await)
+    }
+
+    /// A booking and the hash of its cancel token.
+    pub async fn get_booking(
+        &self,
+        id: BookingId,
+    ) -> Result<Option<(Booking, SecretHash)>, StoreError> {
+        dispatch!(self, b => b.get_booking(id).await)
+    }
+
+    pub async fn list_bookings(
+        &self,
+        filter: &BookingFilter,
+        page: PageRequest,
+    ) -> Result<Page<Booking>, StoreError> {
+        dispatch!(self, b => b.list_bookings(filter, page).await)
+    }
+
+    /// Cancels a booking, freeing its seat once; repeating it changes nothing.
+    pub async fn cancel_booking(
+        &self,
+        id: BookingId,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Booking>, StoreError> {
+        dispatch!(self, b => b.cancel_booking(id, now).await)
+    }
+
+    /// Forgets idempotency records created before `before`.
+    pub async fn purge_idempotency_keys(&self, before: DateTime<Utc>) -> Result<u64, StoreError> {
+        dispatch!(self, b => b.purge_idempotency_keys(before).await)
+    }
+}

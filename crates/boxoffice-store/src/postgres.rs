@@ -1,0 +1,53 @@
+//! PostgreSQL backend: one pool; row locks and the conditional seat update
+//! keep concurrent transactions (from any process) consistent.
+
+use crate::StoreError;
+use sqlx::postgres::PgPoolOptions;
+use sqlx::{Pool, Postgres, Transaction};
+use std::time::Duration;
+
+pub(crate) type Db = Postgres;
+
+pub(crate) const FOR_UPDATE: &str = " FOR UPDATE";
+
+#[path = "queries.rs"]
+mod queries;
+
+#[derive(Debug, Clone)]
+pub struct Backend {
+    pool: Pool<Db>,
+}
+
+impl Backend {
+    pub(crate) async fn connect(url: &str, max_connections: u32) -> Result<Self, StoreError> {
+        let pool = PgPoolOptions::new()
+            .max_connections(max_connections)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect(url)
+            .await?;
+        Ok(Backend { pool })
+    }
+
+    pub(crate) async fn migrate(&self) -> Result<(), StoreError> {
+        sqlx::migrate!("./migrations/postgres")
+            .run(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub(crate) async fn begin_write(&self) -> Result<Transaction<'static, Db>, sqlx::Error> {
+        self.pool.begin().await
+    }
+
+    pub(crate) fn reader(&self) -> &Pool<Db> {
+        &self.pool
+    }
+
+    pub(crate) fn writer(&self) -> &Pool<Db> {
+        &self.pool
+    }
+
+    pub(crate) async fn close(&self) {
+        self.pool.close().await;
+    }
+}

@@ -1,0 +1,134 @@
+//! Row shapes shared by both backends, and their conversion to domain types.
+//!
+//! Stored values were validated on the way in; a value that no longer parses
+//! means the data was changed behind the application's back (`Corrupt`).
+
+use crate::StoreError;
+use boxoffice_domain::{
+    Attendee, AttendeeId, Booking, BookingId, Capacity, Coordinates, Country, Email, Event,
+    EventId, Locale, Location, NewEvent, PersonName, Phone, Schedule, SecretHash, Tags, Title,
+    UserId, Zone,
+};
+use chrono::{DateTime, Utc};
+
+fn corrupt(what: &str, id: i64, reason: String) -> StoreError {
+    StoreError::Corrupt(format!("{what} {id}: {reason}"))
+}
+
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct EventRow {
+    pub id: i64,
+    pub title: String,
+    pub description: Option<String>,
+    pub location: String,
+    pub country: String,
+    pub timezone: String,
+    pub start_time: DateTime<Utc>,
+    pub end_time: DateTime<Utc>,
+    pub capacity: i32,
+    pub seats_booked: i32,
+    pub status: String,
+    pub longitude: Option<f64>,
+    pub latitude: Option<f64>,
+    pub attachment_url: Option<String>,
+    pub owner_id: Option<i64>,
+    pub created_by: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl EventRow {
+    pub fn into_event(self, tags: Vec<String>) -> Result<Event, StoreError> {
+        let id = self.id;
+        let bad = |reason: String| corrupt("event", id, reason);
+        let coordinates = match (self.longitude, self.latitude) {
+            (Some(lon), Some(lat)) => Some(Coordinates::new(lon, lat).map_err(bad)?),
+            _ => None,
+        };
+        Ok(Event {
+            id: EventId(self.id),
+            content: NewEvent {
+                title: Title::parse(&self.title).map_err(bad)?,
+                description: self.description,
+                location: Location::parse(&self.location).map_err(bad)?,
+                country: Country::parse(&self.country).map_err(bad)?,
+                zone: Zone::parse(&self.timezone).map_err(bad)?,
+                schedule: Schedule::new(self.start_time, self.end_time).map_err(bad)?,
+                capacity: Capacity::new(self.capacity.into()).map_err(bad)?,
+                tags: Tags::from_stored(tags),
+                status: self.status.parse().map_err(bad)?,
+                coordinates,
+                attachment_url: self.attachment_url,
+            },
+            seats_booked: self.seats_booked,
+            owner_id: self.owner_id.map(UserId),
+            created_by: self.created_by,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        })
+    }
+}
+
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct AttendeeRow {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub phone: Option<String>,
+    pub locale: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl TryFrom<AttendeeRow> for Attendee {
+    type Error = StoreError;
+    fn try_from(row: AttendeeRow) -> Result<Self, StoreError> {
+        let bad = |reason: String| corrupt("attendee", row.id, reason);
+        Ok(Attendee {
+            id: AttendeeId(row.id),
+            name: PersonName::parse(&row.name).map_err(bad)?,
+            email: Email::parse(&row.email).map_err(bad)?,
+            phone: row
+                .phone
+                .as_deref()
+                .map(Phone::parse)
+                .transpose()
+                .map_err(bad)?,
+            locale: Locale::parse(&row.locale).map_err(bad)?,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+        })
+    }
+}
+
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct BookingRow {
+    pub id: i64,
+    pub event_id: i64,
+    pub event_timezone: String,
+    pub attendee_id: i64,
+    pub attendee_name: String,
+    pub attendee_email: String,
+    pub status: String,
+    pub cancel_token_hash: String,
+    pub created_at: DateTime<Utc>,
+    pub cancelled_at: Option<DateTime<Utc>>,
+}
+
+impl BookingRow {
+    pub fn into_booking(self) -> Result<(Booking, SecretHash), StoreError> {
+        let bad = |reason: String| corrupt("booking", self.id, reason);
+        let booking = Booking {
+            id: BookingId(self.id),
+            event_id: EventId(self.event_id),
+            event_zone: Zone::parse(&self.event_timezone).map_err(bad)?,
+            attendee_id: AttendeeId(self.attendee_id),
+            attendee_name: PersonName::parse(&self.attendee_name).map_err(bad)?,
+            attendee_email: Email::parse(&self.attendee_email).map_err(bad)?,
+            status: self.status.parse().map_err(bad)?,
+            created_at: self.created_at,
+            cancelled_at: self.cancelled_at,
+        };
+        Ok((booking, SecretHash(self.cancel_token_hash)))
+    }
+}

@@ -1,0 +1,74 @@
+//! SQLite backend: a WAL-mode file with one writer connection and a pool of readers.
+//!
+//! SQLite admits one writer at a time. Funnelling writes through one
+//! connection that opens transactions with `BEGIN IMMEDIATE` turns contention
+//! into an orderly queue instead of `SQLITE_BUSY` errors; other processes
+//! sharing the file wait on the busy timeout.
+
+use crate::StoreError;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Pool, Sqlite, Transaction};
+use std::str::FromStr;
+use std::time::Duration;
+
+pub(crate) type Db = Sqlite;
+
+/// Row locks are implicit: a write transaction holds the whole database.
+pub(crate) const FOR_UPDATE: &str = "";
+
+#[path = "queries.rs"]
+mod queries;
+
+#[derive(Debug, Clone)]
+pub struct Backend {
+    read: Pool<Db>,
+    write: Pool<Db>,
+}
+
+impl Backend {
+    pub(crate) async fn connect(url: &str) -> Result<Self, StoreError> {
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let write = SqlitePoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(options.clone())
+            .await?;
+        let readers = std::thread::available_parallelism()
+            .map_or(4, |n| n.get() as u32 * 2)
+            .max(4);
+        let read = SqlitePoolOptions::new()
+            .max_connections(readers)
+            .connect_with(options.read_only(true))
+            .await?;
+        Ok(Backend { read, write })
+    }
+
+    pub(crate) async fn migrate(&self) -> Result<(), StoreError> {
+        sqlx::migrate!("./migrations/sqlite")
+            .run(&self.write)
+            .await?;
+        Ok(())
+    }
+
+    pub(crate) async fn begin_write(&self) -> Result<Transaction<'static, Db>, sqlx::Error> {
+        self.write.begin_with("BEGIN IMMEDIATE").await
+    }
+
+    pub(crate) fn reader(&self) -> &Pool<Db> {
+        &self.read
+    }
+
+    pub(crate) fn writer(&self) -> &Pool<Db> {
+        &self.write
+    }
+
+    pub(crate) async fn close(&self) {
+        self.read.close().await;
+        self.write.close().await;
+    }
+}

@@ -1,0 +1,308 @@
+//! Test harness: a real Boxoffice server on a random port, over a fresh
+//! database of either kind, and a small client for talking to it.
+//!
+//! PostgreSQL tests create their own database on the server named by
+//! `BOXOFFICE_TEST_POSTGRES_URL` (default `postgres://postgres@127.0.0.1:5432/postgres`)
+//! and drop it afterwards.
+
+use boxoffice_http::{AppState, HttpConfig};
+use boxoffice_store::Store;
+use reqwest::{Method, RequestBuilder, Response};
+use serde_json::{Value, json};
+use sqlx::Connection;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use tokio::sync::oneshot;
+
+const DEFAULT_POSTGRES: &str = "postgres://postgres@127.0.0.1:5432/postgres";
+
+/// Runs each listed `async fn(TestApp)` once on SQLite and once on PostgreSQL.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::TestApp::start($crate::Backend::Sqlite).await).await
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::TestApp::start($crate::Backend::Postgres).await).await
+                }
+            )*
+        }
+    };
+}
+
+/// Which database a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A fresh, empty database that is removed when dropped.
+#[derive(Debug)]
+pub struct TestDatabase {
+    pub url: String,
+    cleanup: Cleanup,
+}
+
+#[derive(Debug)]
+enum Cleanup {
+    Directory(PathBuf),
+    Postgres { admin_url: String, name: String },
+}
+
+impl TestDatabase {
+    pub async fn create(backend: Backend) -> Self {
+        let unique = uuid::Uuid::new_v4().simple().to_string();
+        match backend {
+            Backend::Sqlite => {
+                let dir = std::env::temp_dir().join(format!("boxoffice-test-{unique}"));
+                std::fs::create_dir_all(&dir).expect("temporary directory");
+                let url = format!("sqlite://{}", dir.join("boxoffice.db").display());
+                TestDatabase {
+                    url,
+                    cleanup: Cleanup::Directory(dir),
+                }
+            }
+            Backend::Postgres => {
+                let admin_url = std::env::var("BOXOFFICE_TEST_POSTGRES_URL")
+                    .unwrap_or_else(|_| DEFAULT_POSTGRES.into());
+                let name = format!("boxoffice_test_{unique}");
+                let mut admin = sqlx::PgConnection::connect(&admin_url)
+                    .await
+                    .unwrap_or_else(|e| {
+                        panic!("PostgreSQL at {admin_url} is needed for these tests: {e}")
+                    });
+                sqlx::query(&format!("CREATE DATABASE {name}"))
+                    .execute(&mut admin)
+                    .await
+                    .expect("create test database");
+                let base = admin_url
+                    .rsplit_once('/')
+                    .map_or(admin_url.as_str(), |(base, _)| base);
+                let url = format!("{base}/{name}");
+                TestDatabase {
+                    url,
+                    cleanup: Cleanup::Postgres { admin_url, name },
+                }
+            }
+        }
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        match &self.cleanup {
+            Cleanup::Directory(dir) => {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+            Cleanup::Postgres { admin_url, name } => {
+                let (admin_url, name) = (admin_url.clone(), name.clone());
+                // Drop runs outside async code; a short-lived thread with its own runtime does the I/O.
+                let _ = std::thread::spawn(move || {
+                    let runtime = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .ok()?;
+                    runtime.block_on(async {
+                        let mut admin = sqlx::PgConnection::connect(&admin_url).await.ok()?;
+                        sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                            .execute(&mut admin)
+                            .await
+                            .ok()
+                    })
+                })
+                .join();
+            }
+        }
+    }
+}
+
+/// A running server and a client pointed at it.
+#[derive(Debug)]
+pub struct TestApp {
+    pub address: SocketAddr,
+    pub client: reqwest::Client,
+    pub store: Store,
+    pub backend: Backend,
+    shutdown: Option<oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<()>>,
+    // Declared last: dropped after the server has stopped.
+    pub database: TestDatabase,
+}
+
+impl TestApp {
+    pub async fn start(backend: Backend) -> Self {
+        let database = TestDatabase::create(backend).await;
+        let store = Store::connect(&database.url, 32)
+            .await
+            .expect("connect to test database");
+        store.migrate().await.expect("migrate test database");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind a free port");
+        let address = listener.local_addr().expect("local address");
+        let state = AppState::new(store.clone(), Some(boxoffice_http::telemetry::prometheus()));
+        let (shutdown, stopped) = oneshot::channel::<()>();
+        let server = tokio::spawn(async move {
+            let config = HttpConfig::default();
+            boxoffice_http::serve(listener, state, &config, async {
+                let _ = stopped.await;
+            })
+            .await
+            .expect("server runs");
+        });
+        let client = reqwest::Client::builder()
+            .pool_max_idle_per_host(64)
+            .build()
+            .expect("HTTP client");
+        TestApp {
+            address,
+            client,
+            store,
+            backend,
+            shutdown: Some(shutdown),
+            server: Some(server),
+            database,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.address, path)
+    }
+
+    pub fn request(&self, method: Method, path: &str) -> RequestBuilder {
+        self.client.request(method, self.url(path))
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.request(Method::GET, path).send().await.expect("GET")
+    }
+
+    pub async fn post(&self, path: &str, body: &Value) -> Response {
+        self.request(Method::POST, path)
+            .json(body)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    pub async fn patch(&self, path: &str, body: &Value) -> Response {
+        self.request(Method::PATCH, path)
+            .json(body)
+            .send()
+            .await
+            .expect("PATCH")
+    }
+
+    pub async fn delete(&self, path: &str) -> Response {
+        self.request(Method::DELETE, path)
+            .send()
+            .await
+            .expect("DELETE")
+    }
+
+    /// Creates an upcoming event with `capacity` seats and returns its id.
+    pub async fn create_event(&self, capacity: i64) -> i64 {
+        let response = self
+            .post("/events", &event_body("Test event", capacity))
+            .await;
+        let body = expect_status(response, 201).await;
+        body["id"].as_i64().expect("event id")
+    }
+
+    /// Books a seat for `email` on `event`.
+    pub async fn book(&self, event: i64, email: &str) -> Response {
+        self.post(
+            &format!("/events/{event}/book"),
+            &json!({"name": "Test Person", "email": email}),
+        )
+        .await
+    }
+
+    /// The event's seat counts `(seats_booked, seats_available)`.
+    pub async fn seats(&self, event: i64) -> (i64, i64) {
+        let body = expect_status(self.get(&format!("/events/{event}")).await, 200).await;
+        (
+            body["seats_booked"].as_i64().expect("seats_booked"),
+            body["seats_available"].as_i64().expect("seats_available"),
+        )
+    }
+
+    /// Stops the server and waits for it.
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(server) = self.server.take() {
+            let _ = server.await;
+        }
+        self.store.close().await;
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(server) = self.server.take() {
+            server.abort();
+        }
+    }
+}
+
+/// A valid event body, 30 days ahead, with `capacity` seats.
+pub fn event_body(title: &str, capacity: i64) -> Value {
+    let start = chrono::Utc::now() + chrono::Duration::days(30);
+    let end = start + chrono::Duration::hours(3);
+    json!({
+        "title": title,
+        "description": "An event made by a test",
+        "location": "Pune",
+        "country": "IN",
+        "start_time": start.to_rfc3339(),
+        "end_time": end.to_rfc3339(),
+        "capacity": capacity,
+    })
+}
+
+/// Asserts the status and returns the JSON body (or `Null` for an empty one).
+pub async fn expect_status(response: Response, status: u16) -> Value {
+    let actual = response.status().as_u16();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let text = response.text().await.expect("response body");
+    assert_eq!(actual, status, "unexpected status; body: {text}");
+    if status >= 400 {
+        assert_eq!(
+            content_type, "application/problem+json",
+            "errors are problem+json; body: {text}"
+        );
+    }
+    if text.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_str(&text).unwrap_or(Value::String(text))
+    }
+}
+
+/// Asserts an error response with the given status and `code`, and returns its body.
+pub async fn expect_problem(response: Response, status: u16, code: &str) -> Value {
+    let body = expect_status(response, status).await;
+    assert_eq!(body["code"], code, "unexpected problem: {body}");
+    assert_eq!(body["status"], status);
+    body
+}

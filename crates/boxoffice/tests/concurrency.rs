@@ -1,0 +1,196 @@
+//! Integrity under concurrency: the database, not the process, decides.
+//!
+//! The cross-process tests start two real `boxoffice serve` processes on one
+//! PostgreSQL database and spread the requests over both.
+
+use boxoffice_testkit::{
+    Backend, TestApp, TestDatabase, event_body, expect_status, on_both_databases,
+};
+use futures::future::join_all;
+use serde_json::json;
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+on_both_databases!(
+    five_hundred_simultaneous_bookings_fill_fifty_seats_exactly,
+    a_hundred_simultaneous_bookings_by_one_email_give_exactly_one,
+);
+
+/// Fires one booking per URL at once; returns the status codes.
+async fn book_all(client: &reqwest::Client, requests: Vec<(String, String)>) -> Vec<u16> {
+    let sends = requests.into_iter().map(|(url, email)| {
+        let client = client.clone();
+        async move {
+            let response = client
+                .post(url)
+                .json(&json!({"name": "Rush", "email": email}))
+                .send()
+                .await
+                .expect("booking request");
+            response.status().as_u16()
+        }
+    });
+    join_all(sends).await
+}
+
+fn count(statuses: &[u16], status: u16) -> usize {
+    statuses.iter().filter(|s| **s == status).count()
+}
+
+/// Seats counted by the event and the confirmed booking rows must agree.
+async fn assert_counter_matches_rows(
+    app_url: &str,
+    client: &reqwest::Client,
+    event: i64,
+    expected: i64,
+) {
+    let event_body = client
+        .get(format!("{app_url}/events/{event}"))
+        .send()
+        .await
+        .unwrap()
+        .json::<serde_json::Value>()
+        .await
+        .unwrap();
+    let attendees = client
+        .get(format!("{app_url}/events/{event}/attendees?page_size=1"))
+        .send()
+        .await
+        .unwrap()
+        .json::<serde_json::Value>()
+        .await
+        .unwrap();
+    assert_eq!(event_body["seats_booked"], expected, "counter");
+    assert_eq!(attendees["total"], expected, "confirmed booking rows");
+}
+
+async fn five_hundred_simultaneous_bookings_fill_fifty_seats_exactly(app: TestApp) {
+    let event = app.create_event(50).await;
+    let requests = (0..500)
+        .map(|n| {
+            (
+                app.url(&format!("/events/{event}/book")),
+                format!("rush{n}@example.com"),
+            )
+        })
+        .collect();
+    let statuses = book_all(&app.client, requests).await;
+    assert_eq!(count(&statuses, 201), 50, "{statuses:?}");
+    assert_eq!(
+        count(&statuses, 400),
+        450,
+        "the rest are refused as full: {statuses:?}"
+    );
+    assert_counter_matches_rows(&app.url(""), &app.client, event, 50).await;
+}
+
+async fn a_hundred_simultaneous_bookings_by_one_email_give_exactly_one(app: TestApp) {
+    let event = app.create_event(50).await;
+    let requests = (0..100)
+        .map(|n| {
+            (
+                app.url(&format!("/events/{event}/book")),
+                if n % 2 == 0 {
+                    "same@example.com"
+                } else {
+                    "SAME@example.com"
+                }
+                .to_owned(),
+            )
+        })
+        .collect();
+    let statuses = book_all(&app.client, requests).await;
+    assert_eq!(count(&statuses, 201), 1, "{statuses:?}");
+    assert_eq!(count(&statuses, 400), 99, "{statuses:?}");
+    assert_counter_matches_rows(&app.url(""), &app.client, event, 1).await;
+}
+
+/// A `boxoffice serve` child process, killed on drop.
+struct ServerProcess {
+    child: Child,
+    base: String,
+}
+
+impl ServerProcess {
+    fn start(database_url: &str) -> Self {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_boxoffice"))
+            .args(["serve", "--port", "0", "--database-url", database_url])
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start boxoffice serve");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("stdout"))
+            .read_line(&mut line)
+            .expect("read the address line");
+        let base = line
+            .split_whitespace()
+            .find(|word| word.starts_with("http://"))
+            .unwrap_or_else(|| panic!("no address in {line:?}"))
+            .to_owned();
+        ServerProcess { child, base }
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+async fn two_processes() -> (TestDatabase, ServerProcess, ServerProcess, reqwest::Client) {
+    let database = TestDatabase::create(Backend::Postgres).await;
+    let first = ServerProcess::start(&database.url);
+    let second = ServerProcess::start(&database.url);
+    (database, first, second, reqwest::Client::new())
+}
+
+async fn create_event_on(client: &reqwest::Client, base: &str, capacity: i64) -> i64 {
+    let response = client
+        .post(format!("{base}/events"))
+        .json(&event_body("Cross-process", capacity))
+        .send()
+        .await
+        .unwrap();
+    expect_status(response, 201).await["id"].as_i64().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bookings_spread_over_two_processes_fill_fifty_seats_exactly() {
+    let (_database, a, b, client) = two_processes().await;
+    let event = create_event_on(&client, &a.base, 50).await;
+    let requests = (0..500)
+        .map(|n| {
+            let base = if n % 2 == 0 { &a.base } else { &b.base };
+            (
+                format!("{base}/events/{event}/book"),
+                format!("rush{n}@example.com"),
+            )
+        })
+        .collect();
+    let statuses = book_all(&client, requests).await;
+    assert_eq!(count(&statuses, 201), 50, "{statuses:?}");
+    assert_eq!(count(&statuses, 400), 450, "{statuses:?}");
+    assert_counter_matches_rows(&b.base, &client, event, 50).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_email_booking_through_two_processes_gets_exactly_one_seat() {
+    let (_database, a, b, client) = two_processes().await;
+    let event = create_event_on(&client, &a.base, 50).await;
+    let requests = (0..100)
+        .map(|n| {
+            let base = if n % 2 == 0 { &a.base } else { &b.base };
+            (
+                format!("{base}/events/{event}/book"),
+                "same@example.com".to_owned(),
+            )
+        })
+        .collect();
+    let statuses = book_all(&client, requests).await;
+    assert_eq!(count(&statuses, 201), 1, "{statuses:?}");
+    assert_eq!(count(&statuses, 400), 99, "{statuses:?}");
+    assert_counter_matches_rows(&a.base, &client, event, 1).await;
+}

@@ -30,7 +30,7 @@ impl Country {
     }
 
     /// The upper-case alpha-2 code, e.g. `FR`.
-    pub fn code(&self) -> &'static str {
+    pub fn alpha2(&self) -> &'static str {
         self.0.alpha2
     }
 
@@ -41,7 +41,7 @@ impl Country {
 
 impl fmt::Display for Country {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.code())
+        f.write_str(self.alpha2())
     }
 }
 
@@ -51,15 +51,15 @@ mod tests {
 
     #[test]
     fn alpha2_in_any_case_is_stored_upper_case() {
-        assert_eq!(Country::parse("fr").unwrap().code(), "FR");
-        assert_eq!(Country::parse(" In ").unwrap().code(), "IN");
+        assert_eq!(Country::parse("fr").unwrap().alpha2(), "FR");
+        assert_eq!(Country::parse(" In ").unwrap().alpha2(), "IN");
     }
 
     #[test]
     fn alpha3_and_english_names_are_understood() {
-        assert_eq!(Country::parse("DEU").unwrap().code(), "DE");
-        assert_eq!(Country::parse("France").unwrap().code(), "FR");
-        assert_eq!(Country::parse("United Kingdom").unwrap().code(), "GB");
+        assert_eq!(Country::parse("DEU").unwrap().alpha2(), "DE");
+        assert_eq!(Country::parse("France").unwrap().alpha2(), "FR");
+        assert_eq!(Country::parse("United Kingdom").unwrap().alpha2(), "GB");
     }
 
     #[test]

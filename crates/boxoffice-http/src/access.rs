@@ -82,10 +82,10 @@ impl Credentials {
         if self.cancel_token.as_ref() == Some(cancel_hash) {
             return Ok(());
         }
-        if let Some(token) = &self.attendee_token {
-            if app.store.attendee_by_token(token).await? == Some(booking.attendee_id) {
-                return Ok(());
-            }
+        if let Some(token) = &self.attendee_token
+            && app.store.attendee_by_token(token).await? == Some(booking.attendee_id)
+        {
+            return Ok(());
         }
         Err(ApiError::not_found("booking", booking.id))
     }

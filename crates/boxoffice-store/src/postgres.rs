@@ -10,6 +10,8 @@ pub(crate) type Db = Postgres;
 
 pub(crate) const FOR_UPDATE: &str = " FOR UPDATE";
 
+// The same SQL source is compiled once per backend, on purpose.
+#[allow(clippy::duplicate_mod)]
 #[path = "queries.rs"]
 mod queries;
 

@@ -100,7 +100,7 @@ fn push_event_filter(qb: &mut QueryBuilder<'_, Db>, filter: &EventFilter, now: D
         When::All => {}
     }
     if let Some(country) = filter.country {
-        qb.push(" AND e.country = ").push_bind(country.code());
+        qb.push(" AND e.country = ").push_bind(country.alpha2());
     }
     if let Some(tag) = &filter.tag {
         qb.push(" AND EXISTS (SELECT 1 FROM event_tags t WHERE t.event_id = e.id AND t.tag = ")
@@ -161,7 +161,7 @@ impl Backend {
         .bind(event.title.as_str())
         .bind(event.description.as_deref())
         .bind(event.location.as_str())
-        .bind(event.country.code())
+        .bind(event.country.alpha2())
         .bind(event.zone.name())
         .bind(event.schedule.start())
         .bind(event.schedule.end())
@@ -248,7 +248,7 @@ impl Backend {
         .bind(updated.title.as_str())
         .bind(updated.description.as_deref())
         .bind(updated.location.as_str())
-        .bind(updated.country.code())
+        .bind(updated.country.alpha2())
         .bind(updated.zone.name())
         .bind(updated.schedule.start())
         .bind(updated.schedule.end())
@@ -423,11 +423,11 @@ impl Backend {
         now: DateTime<Utc>,
     ) -> Result<BookingOutcome, StoreError> {
         let mut tx = self.begin_write().await?;
-        if let Some((key, _)) = idempotency {
-            if let Some(earlier) = claim_idempotency_key(&mut tx, key, now).await? {
-                tx.rollback().await?;
-                return Ok(earlier);
-            }
+        if let Some((key, _)) = idempotency
+            && let Some(earlier) = claim_idempotency_key(&mut tx, key, now).await?
+        {
+            tx.rollback().await?;
+            return Ok(earlier);
         }
         // A savepoint, so that a refusal undoes the booking but keeps the idempotency record.
         let mut attempt = tx.begin().await?;

@@ -16,6 +16,8 @@ pub(crate) type Db = Sqlite;
 /// Row locks are implicit: a write transaction holds the whole database.
 pub(crate) const FOR_UPDATE: &str = "";
 
+// The same SQL source is compiled once per backend, on purpose.
+#[allow(clippy::duplicate_mod)]
 #[path = "queries.rs"]
 mod queries;
 

@@ -288,7 +288,7 @@ impl EventView {
             title: c.title.as_str().to_owned(),
             description: c.description.clone(),
             location: c.location.as_str().to_owned(),
-            country: c.country.code().to_owned(),
+            country: c.country.alpha2().to_owned(),
             timezone: c.zone.name().to_owned(),
             start_time: zone.format(c.schedule.start()),
             end_time: zone.format(c.schedule.end()),

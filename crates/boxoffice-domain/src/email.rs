@@ -4,8 +4,8 @@ use std::fmt;
 
 /// A syntactically valid e-mail address, trimmed, as the person typed it.
 ///
-/// Identity is case-insensitive ([`Email::normalized`]); the database enforces
-/// uniqueness on the lower-cased form.
+/// Identity is case-insensitive: the database enforces uniqueness on `lower(email)`
+/// and every lookup compares with the database's own `lower()`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Email(String);
 
@@ -31,11 +31,6 @@ impl Email {
     pub fn as_str(&self) -> &str {
         &self.0
     }
-
-    /// The form used for identity and uniqueness.
-    pub fn normalized(&self) -> String {
-        self.0.to_lowercase()
-    }
 }
 
 impl fmt::Display for Email {
@@ -53,14 +48,6 @@ mod tests {
         assert_eq!(
             Email::parse("  Ann.Lee@Example.com ").unwrap().as_str(),
             "Ann.Lee@Example.com"
-        );
-    }
-
-    #[test]
-    fn normalized_form_ignores_case() {
-        assert_eq!(
-            Email::parse("Ann@EXAMPLE.com").unwrap().normalized(),
-            "ann@example.com"
         );
     }
 

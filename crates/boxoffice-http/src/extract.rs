@@ -92,7 +92,7 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for Path<T>
             .map_err(|_| {
                 ApiError::bad_request(
                     "invalid_path_parameter",
-                    "Ids in the path must be positive integers.",
+                    "Ids in the path must be 64-bit integers.",
                 )
             })
     }

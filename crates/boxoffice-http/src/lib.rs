@@ -24,6 +24,7 @@ use axum::response::IntoResponse;
 use error::ApiError;
 use routes::{attendees, bookings, events, ops};
 use std::time::Duration;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
@@ -87,6 +88,10 @@ pub fn router(state: AppState, config: &HttpConfig) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::middleware::from_fn(telemetry::track))
         .layer(DefaultBodyLimit::max(config.body_limit))
+        .layer(CatchPanicLayer::custom(|_panic: Box<dyn std::any::Any + Send>| {
+            tracing::error!("handler panicked");
+            ApiError::internal().into_response()
+        }))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|request: &Request| {

@@ -204,8 +204,12 @@ impl Store {
     }
 
     /// Erases an attendee and their bookings, freeing the seats they held.
-    pub async fn delete_attendee(&self, id: AttendeeId) -> Result<bool, StoreError> {
-        dispatch!(self, b => b.delete_attendee(id).await)
+    pub async fn delete_attendee(
+        &self,
+        id: AttendeeId,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        dispatch!(self, b => b.delete_attendee(id, now).await)
     }
 
     /// Books one seat in one transaction: the seat counter, the booking row and

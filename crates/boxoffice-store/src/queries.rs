@@ -396,22 +396,43 @@ impl Backend {
         Ok(attendee)
     }
 
-    pub(crate) async fn delete_attendee(&self, id: AttendeeId) -> Result<bool, StoreError> {
+    pub(crate) async fn delete_attendee(
+        &self,
+        id: AttendeeId,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
         let mut tx = self.begin_write().await?;
-        // The cascade removes the bookings; the seats they held are released first.
-        sqlx::query(
-            "UPDATE events SET seats_booked = seats_booked - 1 \
-             WHERE id IN (SELECT event_id FROM bookings WHERE attendee_id = $1 AND status = 'confirmed')",
+        // Locking the attendee first holds off new bookings for them until the erasure commits.
+        let sql = format!("SELECT id FROM attendees WHERE id = $1{FOR_UPDATE}");
+        let exists: Option<(i64,)> = sqlx::query_as(&sql)
+            .bind(id.0)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if exists.is_none() {
+            return Ok(false);
+        }
+        // Cancelling through the bookings' rows (locked by the update) frees each seat exactly
+        // once, even if the holder cancels the same booking at this moment.
+        let freed: Vec<(i64,)> = sqlx::query_as(
+            "UPDATE bookings SET status = 'cancelled', cancelled_at = $1 \
+             WHERE attendee_id = $2 AND status = 'confirmed' RETURNING event_id",
         )
+        .bind(now)
         .bind(id.0)
-        .execute(&mut *tx)
+        .fetch_all(&mut *tx)
         .await?;
-        let done = sqlx::query("DELETE FROM attendees WHERE id = $1")
+        for (event_id,) in freed {
+            sqlx::query("UPDATE events SET seats_booked = seats_booked - 1 WHERE id = $1")
+                .bind(event_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        sqlx::query("DELETE FROM attendees WHERE id = $1")
             .bind(id.0)
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
-        Ok(done.rows_affected() > 0)
+        Ok(true)
     }
 
     pub(crate) async fn book(
@@ -576,22 +597,24 @@ async fn attendee_for(
     person: &NewAttendee,
     now: DateTime<Utc>,
 ) -> Result<AttendeeId, StoreError> {
-    let find = "SELECT id FROM attendees WHERE lower(email) = $1";
+    // The database's own lower() on both sides, so the lookup agrees with the unique index.
+    let find = "SELECT id FROM attendees WHERE lower(email) = lower($1)";
     let known: Option<(i64,)> = sqlx::query_as(find)
-        .bind(person.email.normalized())
+        .bind(person.email.as_str())
         .fetch_optional(&mut **tx)
         .await?;
     if let Some((id,)) = known {
         return Ok(AttendeeId(id));
     }
-    // Nobody receives this token: a person registered by booking gets one by registering.
+    // Nobody receives this token: a person registered by booking manages each booking
+    // with its cancel token.
     let token = boxoffice_domain::SecretToken::generate().hash();
     if let Some(id) = insert_attendee(tx, person, &token, now).await? {
         return Ok(id);
     }
     // Someone registered the same address concurrently; theirs is now committed.
     let (id,): (i64,) = sqlx::query_as(find)
-        .bind(person.email.normalized())
+        .bind(person.email.as_str())
         .fetch_one(&mut **tx)
         .await?;
     Ok(AttendeeId(id))

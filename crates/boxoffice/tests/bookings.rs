@@ -6,6 +6,7 @@ use serde_json::json;
 on_both_databases!(
     seed_004_walkthrough_five_seats_sixth_refused_cancellation_lets_one_more_in,
     second_active_booking_by_the_same_email_is_refused_whatever_its_case,
+    a_non_ascii_address_is_one_attendee_across_bookings,
     cancelling_twice_frees_exactly_one_seat,
     the_same_person_can_book_again_after_cancelling,
     register_is_an_alias_of_book,
@@ -439,4 +440,18 @@ async fn bookings_render_in_the_event_zone_unless_asked(app: TestApp) {
             .unwrap()
             .ends_with("+00:00")
     );
+}
+
+async fn a_non_ascii_address_is_one_attendee_across_bookings(app: TestApp) {
+    let event = app.create_event(5).await;
+    let other = app.create_event(5).await;
+    let first = expect_status(app.book(event, "Äsa@exämple.com").await, 201).await;
+    expect_problem(
+        app.book(event, "Äsa@exämple.com").await,
+        400,
+        "already_booked",
+    )
+    .await;
+    let second = expect_status(app.book(other, "Äsa@exämple.com").await, 201).await;
+    assert_eq!(first["attendee"]["id"], second["attendee"]["id"]);
 }

@@ -12,6 +12,7 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
 on_both_databases!(
+    erasing_attendees_while_their_bookings_are_cancelled_frees_each_seat_once,
     five_hundred_simultaneous_bookings_fill_fifty_seats_exactly,
     a_hundred_simultaneous_bookings_by_one_email_give_exactly_one,
 );
@@ -193,4 +194,45 @@ async fn one_email_booking_through_two_processes_gets_exactly_one_seat() {
     assert_eq!(count(&statuses, 201), 1, "{statuses:?}");
     assert_eq!(count(&statuses, 400), 99, "{statuses:?}");
     assert_counter_matches_rows(&a.base, &client, event, 1).await;
+}
+
+async fn erasing_attendees_while_their_bookings_are_cancelled_frees_each_seat_once(app: TestApp) {
+    let event = app.create_event(40).await;
+    let mut holders = Vec::new();
+    for n in 0..20 {
+        let email = format!("holder{n}@example.com");
+        let attendee = expect_status(
+            app.post("/attendees", &json!({"name": "Holder", "email": email}))
+                .await,
+            201,
+        )
+        .await;
+        let booking = expect_status(app.book(event, &email).await, 201).await;
+        holders.push((attendee, booking));
+    }
+    let races = holders.iter().flat_map(|(attendee, booking)| {
+        let erase = app
+            .request(
+                reqwest::Method::DELETE,
+                &format!("/attendees/{}", attendee["id"]),
+            )
+            .header("X-Attendee-Token", attendee["token"].as_str().unwrap())
+            .send();
+        let cancel = app
+            .request(
+                reqwest::Method::DELETE,
+                &format!("/bookings/{}", booking["id"]),
+            )
+            .header("X-Cancel-Token", booking["cancel_token"].as_str().unwrap())
+            .send();
+        [
+            Box::pin(erase) as std::pin::Pin<Box<dyn std::future::Future<Output = _> + Send>>,
+            Box::pin(cancel),
+        ]
+    });
+    for response in join_all(races).await {
+        let status = response.expect("request").status().as_u16();
+        assert!(matches!(status, 200 | 204 | 404), "status {status}");
+    }
+    assert_counter_matches_rows(&app.url(""), &app.client, event, 0).await;
 }

@@ -138,6 +138,6 @@ pub async fn delete_attendee(
 ) -> Result<StatusCode, ApiError> {
     let id = AttendeeId(id);
     credentials.require_attendee(&app, id).await?;
-    app.store.delete_attendee(id).await?;
+    app.store.delete_attendee(id, app.now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -80,6 +80,8 @@ CREATE TABLE bookings (
 -- At most one active booking per attendee and event; cancelled ones may pile up.
 CREATE UNIQUE INDEX bookings_one_active_per_attendee ON bookings (event_id, attendee_id) WHERE status = 'confirmed';
 CREATE INDEX bookings_attendee ON bookings (attendee_id);
+-- Serves the cascade when an event is deleted and listings by event.
+CREATE INDEX bookings_event ON bookings (event_id, id);
 
 -- Responses to requests sent with an Idempotency-Key, replayed on repeats.
 CREATE TABLE idempotency_keys (

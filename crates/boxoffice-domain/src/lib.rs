@@ -11,6 +11,7 @@ mod ids;
 mod page;
 mod secret;
 mod time;
+mod user;
 mod validation;
 
 pub use attendee::{Attendee, AttendeePatch, Locale, NewAttendee, PersonName, Phone};
@@ -25,4 +26,5 @@ pub use ids::{AttendeeId, BookingId, EventId, UserId};
 pub use page::{Page, PageRequest};
 pub use secret::{SecretHash, SecretToken};
 pub use time::{Zone, parse_instant, truncate_to_micros};
+pub use user::{NewUser, Password, Role, User, Username, parse_full_name};
 pub use validation::{FieldError, Invalid, Validator};

@@ -1,92 +1,144 @@
-//! Who may touch which record.
+//! Who may touch which record: the contract's "who" column in one place.
 //!
-//! Attendees prove who they are with the token they received at registration
-//! (`X-Attendee-Token`); a booking's holder may also use its cancel token
-//! (`X-Cancel-Token`). A credential that does not fit a record gets the same
-//! 404 as a record that does not exist, so nobody can probe for other
-//! people's bookings.
+//! - Users sign in with a bearer token; admins may do everything, owners
+//!   manage their own events and see who booked them.
+//! - Attendees prove who they are with the token they received at
+//!   registration (`X-Attendee-Token`); a booking's holder may also use its
+//!   cancel token (`X-Cancel-Token`).
+//! - No credential at all: 401. A signed-in user who is not allowed: 403.
+//!   For attendee records and bookings, a credential that does not fit gets
+//!   the same 404 as a record that does not exist, so nobody can probe for
+//!   other people's bookings.
 
+use crate::auth::{MaybeSignedIn, TokenUser};
 use crate::error::ApiError;
 use crate::extract::header_text;
 use crate::state::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use boxoffice_domain::{AttendeeId, Booking, SecretHash};
+use boxoffice_domain::{AttendeeId, Booking, BookingId, Event, SecretHash};
 
 pub const ATTENDEE_TOKEN: &str = "x-attendee-token";
 pub const CANCEL_TOKEN: &str = "x-cancel-token";
 
-/// The secrets a request carries, hashed for comparison with stored hashes.
+/// Everything a request presents about who sends it.
 #[derive(Debug, Clone, Default)]
-pub struct Credentials {
+pub struct Caller {
+    pub user: Option<TokenUser>,
     attendee_token: Option<SecretHash>,
     cancel_token: Option<SecretHash>,
 }
 
-impl<S: Send + Sync> FromRequestParts<S> for Credentials {
+impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
-        Ok(Credentials {
+    async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, ApiError> {
+        let MaybeSignedIn(user) = MaybeSignedIn::from_request_parts(parts, app).await?;
+        Ok(Caller {
+            user,
             attendee_token: header_text(&parts.headers, ATTENDEE_TOKEN).map(SecretHash::of),
             cancel_token: header_text(&parts.headers, CANCEL_TOKEN).map(SecretHash::of),
         })
     }
 }
 
-impl Credentials {
-    pub fn is_anonymous(&self) -> bool {
-        self.attendee_token.is_none() && self.cancel_token.is_none()
+fn not_signed_in() -> ApiError {
+    ApiError::unauthorized(
+        "Sign in (Authorization: Bearer), or send the attendee's X-Attendee-Token.",
+    )
+}
+
+impl Caller {
+    fn is_admin(&self) -> bool {
+        self.user.as_ref().is_some_and(TokenUser::is_admin)
     }
 
-    /// The attendee the `X-Attendee-Token` belongs to; 401 if it is missing or unknown.
-    pub async fn attendee(&self, app: &AppState) -> Result<AttendeeId, ApiError> {
-        let token = self.attendee_token.as_ref().ok_or_else(|| {
-            ApiError::unauthorized("Send the attendee's token in X-Attendee-Token.")
-        })?;
-        app.store
-            .attendee_by_token(token)
-            .await?
+    fn is_anonymous(&self) -> bool {
+        self.user.is_none() && self.attendee_token.is_none() && self.cancel_token.is_none()
+    }
+
+    /// The attendee the `X-Attendee-Token` belongs to, if one was sent; 401 if it is unknown.
+    pub async fn attendee(&self, app: &AppState) -> Result<Option<AttendeeId>, ApiError> {
+        let Some(token) = &self.attendee_token else {
+            return Ok(None);
+        };
+        let found = app.store.attendee_by_token(token).await?;
+        found
+            .map(Some)
             .ok_or_else(|| ApiError::unauthorized("The attendee token is not valid."))
     }
 
-    /// The attendee, if a token was sent (401 if it is unknown).
-    pub async fn optional_attendee(&self, app: &AppState) -> Result<Option<AttendeeId>, ApiError> {
-        match self.attendee_token {
-            Some(_) => self.attendee(app).await.map(Some),
-            None => Ok(None),
+    /// Admins only.
+    pub fn require_admin(&self) -> Result<(), ApiError> {
+        match &self.user {
+            Some(user) if user.is_admin() => Ok(()),
+            Some(_) => Err(ApiError::forbidden("Only an admin may do this.")),
+            None => Err(ApiError::unauthorized(
+                "Sign in as an admin (Authorization: Bearer).",
+            )),
         }
     }
 
-    /// Allows access to attendee `id`'s own record only.
+    /// The event's owner or an admin.
+    pub fn require_owner(&self, event: &Event) -> Result<(), ApiError> {
+        match &self.user {
+            Some(user) if user.owns_or_admin(event.owner_id) => Ok(()),
+            Some(_) => Err(ApiError::forbidden(
+                "Only the event's owner or an admin may do this.",
+            )),
+            None => Err(ApiError::unauthorized("Sign in (Authorization: Bearer).")),
+        }
+    }
+
+    /// An admin, or the attendee `id` with their own token.
     pub async fn require_attendee(&self, app: &AppState, id: AttendeeId) -> Result<(), ApiError> {
-        if self.attendee(app).await? == id {
-            Ok(())
-        } else {
-            Err(ApiError::not_found("attendee", id))
+        if self.is_admin() {
+            return Ok(());
+        }
+        match self.attendee(app).await? {
+            Some(own) if own == id => Ok(()),
+            Some(_) => Err(ApiError::not_found("attendee", id)),
+            None if self.user.is_some() => Err(ApiError::forbidden(
+                "Only the attendee (X-Attendee-Token) or an admin may do this.",
+            )),
+            None => Err(not_signed_in()),
         }
     }
 
-    /// Allows the holder of a booking: its cancel token, or its attendee's token.
-    pub async fn require_holder(
-        &self,
-        app: &AppState,
-        booking: &Booking,
-        cancel_hash: &SecretHash,
-    ) -> Result<(), ApiError> {
+    /// Who a listing of bookings is for: `None` means all (admins), else one attendee.
+    pub async fn booking_scope(&self, app: &AppState) -> Result<Option<AttendeeId>, ApiError> {
+        if let Some(own) = self.attendee(app).await? {
+            return Ok(Some(own));
+        }
+        self.require_admin().map(|()| None)
+    }
+
+    /// The booking, if this caller may see it: its holder (either token), the event's owner, or an admin.
+    pub async fn held_booking(&self, app: &AppState, id: BookingId) -> Result<Booking, ApiError> {
         if self.is_anonymous() {
             return Err(ApiError::unauthorized(
-                "Send the booking's X-Cancel-Token or the attendee's X-Attendee-Token.",
+                "Send the booking's X-Cancel-Token, the attendee's X-Attendee-Token, or sign in.",
             ));
         }
-        if self.cancel_token.as_ref() == Some(cancel_hash) {
-            return Ok(());
+        let (booking, cancel_hash) = app
+            .store
+            .get_booking(id)
+            .await?
+            .ok_or_else(|| ApiError::not_found("booking", id))?;
+        if self.is_admin() || self.cancel_token.as_ref() == Some(&cancel_hash) {
+            return Ok(booking);
         }
         if let Some(token) = &self.attendee_token
             && app.store.attendee_by_token(token).await? == Some(booking.attendee_id)
         {
-            return Ok(());
+            return Ok(booking);
         }
-        Err(ApiError::not_found("booking", booking.id))
+        if let Some(user) = &self.user
+            && let Some(event) = app.store.get_event(booking.event_id).await?
+            && user.owns_or_admin(event.owner_id)
+        {
+            return Ok(booking);
+        }
+        Err(ApiError::not_found("booking", id))
     }
 }

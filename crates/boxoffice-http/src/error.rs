@@ -102,6 +102,31 @@ impl ApiError {
         err
     }
 
+    /// A bearer token that was sent but cannot be accepted.
+    pub fn invalid_token(code: &'static str, detail: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            code,
+            "Invalid access token",
+            detail,
+        )
+    }
+
+    pub fn forbidden(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, "forbidden", "Forbidden", detail)
+    }
+
+    pub fn too_many_requests(detail: impl Into<String>, retry_after_seconds: u64) -> Self {
+        let mut err = Self::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limited",
+            "Too many requests",
+            detail,
+        );
+        err.retry_after = Some(retry_after_seconds.max(1));
+        err
+    }
+
     pub fn unauthorized(detail: impl Into<String>) -> Self {
         Self::new(
             StatusCode::UNAUTHORIZED,
@@ -153,6 +178,9 @@ impl IntoResponse for ApiError {
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),
         );
+        if self.status == StatusCode::UNAUTHORIZED {
+            headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
         if let Some(seconds) = self.retry_after {
             headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
@@ -212,6 +240,13 @@ impl From<StoreError> for ApiError {
                 "email_taken",
                 "An attendee with this e-mail address already exists.",
             ),
+            StoreError::AccountEmailTaken => ApiError::conflict(
+                "email_taken",
+                "An account with this e-mail address already exists.",
+            ),
+            StoreError::UsernameTaken => {
+                ApiError::conflict("username_taken", "This username is taken.")
+            }
             other => {
                 tracing::error!(error = %other, "storage failure");
                 ApiError::internal()

@@ -6,6 +6,7 @@
 //! - [`extract`] holds extractors whose rejections use that format too.
 
 pub mod access;
+pub mod auth;
 pub mod dto;
 pub mod error;
 pub mod extract;
@@ -15,16 +16,18 @@ pub mod routes;
 pub mod state;
 pub mod telemetry;
 
-pub use state::AppState;
+pub use state::{AppState, Security};
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request};
-use axum::http::{StatusCode, Uri};
+use axum::http::HeaderName;
+use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::IntoResponse;
 use error::ApiError;
-use routes::{attendees, bookings, events, ops};
+use routes::{attendees, auth as auth_routes, bookings, events, ops};
 use std::time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
@@ -37,12 +40,15 @@ use utoipa_swagger_ui::SwaggerUi;
 pub struct HttpConfig {
     /// Largest accepted request body, in bytes.
     pub body_limit: usize,
+    /// Browser origins allowed to call the API (CORS); none by default.
+    pub cors_origins: Vec<HeaderValue>,
 }
 
 impl Default for HttpConfig {
     fn default() -> Self {
         HttpConfig {
             body_limit: 64 * 1024,
+            cors_origins: Vec::new(),
         }
     }
 }
@@ -70,6 +76,10 @@ fn api() -> OpenApiRouter<AppState> {
         ))
         .routes(routes!(bookings::get_bookings, bookings::create_booking))
         .routes(routes!(bookings::get_booking, bookings::cancel_booking))
+        .routes(routes!(auth_routes::register_user))
+        .routes(routes!(auth_routes::login))
+        .routes(routes!(auth_routes::issue_token))
+        .routes(routes!(auth_routes::get_me))
         .routes(routes!(ops::healthz))
         .routes(routes!(ops::readyz))
         .routes(routes!(ops::metrics))
@@ -86,6 +96,7 @@ pub fn router(state: AppState, config: &HttpConfig) -> Router {
     api.merge(SwaggerUi::new("/docs").url("/openapi.json", spec))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), auth::limit_api))
         .layer(axum::middleware::from_fn(telemetry::track))
         .layer(DefaultBodyLimit::max(config.body_limit))
         .layer(CatchPanicLayer::custom(|_panic: Box<dyn std::any::Any + Send>| {
@@ -103,6 +114,8 @@ pub fn router(state: AppState, config: &HttpConfig) -> Router {
                     tracing::info!(status = response.status().as_u16(), duration_ms = latency.as_secs_f64() * 1000.0, "request handled");
                 }),
         )
+        .layer(cors(&config.cors_origins))
+        .layer(axum::middleware::from_fn(security_headers))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state)
@@ -123,6 +136,61 @@ pub fn trim_trailing_slash(mut request: Request) -> Request {
         }
     }
     request
+}
+
+/// CORS for the configured origins only; without any, browsers on other origins are refused.
+fn cors(origins: &[HeaderValue]) -> CorsLayer {
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::list(origins.iter().cloned()))
+        .allow_methods([
+            Method::GET,
+            Method::POST,
+            Method::PUT,
+            Method::PATCH,
+            Method::DELETE,
+        ])
+        .allow_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            HeaderName::from_static("x-attendee-token"),
+            HeaderName::from_static("x-cancel-token"),
+            HeaderName::from_static("x-timezone"),
+            HeaderName::from_static("idempotency-key"),
+        ])
+        .expose_headers([
+            header::LOCATION,
+            header::RETRY_AFTER,
+            HeaderName::from_static("x-request-id"),
+        ])
+        .max_age(Duration::from_secs(600))
+}
+
+/// Headers that keep browsers from sniffing, framing or leaking API responses.
+async fn security_headers(
+    request: Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let is_docs = request.uri().path().starts_with("/docs");
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    if !is_docs {
+        // Swagger UI needs its own scripts and styles; everything else is data.
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
+        );
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
 }
 
 async fn not_found(uri: Uri) -> ApiError {

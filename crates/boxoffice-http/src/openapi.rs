@@ -1,6 +1,9 @@
 //! The OpenAPI document: collected from the handlers' annotations.
 
-use utoipa::OpenApi;
+use utoipa::openapi::security::{
+    Flow, HttpAuthScheme, HttpBuilder, OAuth2, Password, Scopes, SecurityScheme,
+};
+use utoipa::{Modify, OpenApi};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -12,8 +15,10 @@ use utoipa::OpenApi;
             or else in each event's own zone.",
         license(name = "Apache-2.0", identifier = "Apache-2.0"),
     ),
+    modifiers(&SecuritySchemes),
     servers((url = "http://127.0.0.1:8000", description = "Local server (boxoffice serve)")),
     tags(
+        (name = "auth", description = "Accounts: sign up, sign in (JWT bearer tokens, 30 minutes)"),
         (name = "events", description = "Create, find, change and delete events"),
         (name = "attendees", description = "People who book; no account needed"),
         (name = "bookings", description = "Seats: book, read, cancel"),
@@ -21,3 +26,28 @@ use utoipa::OpenApi;
     )
 )]
 pub struct ApiDoc;
+
+/// `bearerAuth` (paste a token) and `oauth2` (Swagger UI's sign-in form, via `/auth/token`).
+struct SecuritySchemes;
+
+impl Modify for SecuritySchemes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearerAuth",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "oauth2",
+            SecurityScheme::OAuth2(OAuth2::new([Flow::Password(Password::new(
+                "/auth/token",
+                Scopes::new(),
+            ))])),
+        );
+    }
+}

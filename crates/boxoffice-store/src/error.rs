@@ -7,6 +7,10 @@ pub enum StoreError {
     UnsupportedUrl,
     #[error("an attendee with this e-mail address already exists")]
     EmailTaken,
+    #[error("an account with this e-mail address already exists")]
+    AccountEmailTaken,
+    #[error("this username is taken")]
+    UsernameTaken,
     #[error("stored data is inconsistent: {0}")]
     Corrupt(String),
     #[error("migration failed: {0}")]

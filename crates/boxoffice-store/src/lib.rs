@@ -18,7 +18,8 @@ pub use filter::{BookingFilter, EventFilter};
 
 use boxoffice_domain::{
     Attendee, AttendeeId, AttendeePatch, Booking, BookingId, BookingRefusal, Event, EventId,
-    EventPatch, Invalid, NewAttendee, NewEvent, Page, PageRequest, SecretHash, UserId,
+    EventPatch, Invalid, NewAttendee, NewEvent, NewUser, Page, PageRequest, SecretHash, User,
+    UserId,
 };
 use chrono::{DateTime, Utc};
 
@@ -248,6 +249,24 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Option<Booking>, StoreError> {
         dispatch!(self, b => b.cancel_booking(id, now).await)
+    }
+
+    /// Creates an account; [`StoreError::AccountEmailTaken`] or [`StoreError::UsernameTaken`] on conflict.
+    pub async fn create_user(
+        &self,
+        user: &NewUser,
+        now: DateTime<Utc>,
+    ) -> Result<User, StoreError> {
+        dispatch!(self, b => b.create_user(user, now).await)
+    }
+
+    pub async fn get_user(&self, id: UserId) -> Result<Option<User>, StoreError> {
+        dispatch!(self, b => b.get_user(id).await)
+    }
+
+    /// The account whose username or e-mail address is `login` (case-insensitive), with its password hash.
+    pub async fn user_for_login(&self, login: &str) -> Result<Option<(User, String)>, StoreError> {
+        dispatch!(self, b => b.user_for_login(login).await)
     }
 
     /// Forgets idempotency records created before `before`.

@@ -4,7 +4,7 @@
 //! is the concrete database and `super::FOR_UPDATE` the row-lock clause.
 
 use super::{Backend, Db, FOR_UPDATE};
-use crate::rows::{AttendeeRow, BookingRow, EventRow};
+use crate::rows::{AttendeeRow, BookingRow, EventRow, UserRow};
 use crate::{
     BookingFilter, BookingFor, BookingOutcome, EventFilter, IdempotencyKey, RenderResponse,
     StoreError, StoredResponse,
@@ -13,6 +13,7 @@ use boxoffice_domain::{
     Attendee, AttendeeId, AttendeePatch, Booking, BookingId, BookingRefusal, Event, EventId,
     EventPatch, Invalid, NewAttendee, NewEvent, Page, PageRequest, SecretHash, UserId, When,
 };
+use boxoffice_domain::{NewUser, User};
 use chrono::{DateTime, Utc};
 use sqlx::{Acquire, Executor, QueryBuilder, Transaction};
 use std::collections::HashMap;
@@ -23,6 +24,8 @@ const EVENT_COLUMNS: &str = "SELECT e.id, e.title, e.description, e.location, e.
      e.start_time, e.end_time, e.capacity, e.seats_booked, e.status, e.longitude, e.latitude, \
      e.attachment_url, e.owner_id, u.username AS created_by, e.created_at, e.updated_at \
      FROM events e LEFT JOIN users u ON u.id = e.owner_id";
+
+const USER_COLUMNS: &str = "SELECT id, email, username, full_name, role, is_verified, password_hash, created_at FROM users";
 
 const ATTENDEE_COLUMNS: &str =
     "SELECT a.id, a.name, a.email, a.phone, a.locale, a.created_at, a.updated_at FROM attendees a";
@@ -547,6 +550,68 @@ impl Backend {
             .map(BookingRow::into_booking)
             .transpose()?
             .map(|(b, _)| b))
+    }
+
+    pub(crate) async fn create_user(
+        &self,
+        user: &NewUser,
+        now: DateTime<Utc>,
+    ) -> Result<User, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let inserted: Option<(i64,)> = sqlx::query_as(
+            "INSERT INTO users (email, username, password_hash, full_name, role, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING id",
+        )
+        .bind(user.email.as_str())
+        .bind(user.username.as_str())
+        .bind(&user.password_hash)
+        .bind(user.full_name.as_deref())
+        .bind(user.role.as_str())
+        .bind(now)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((id,)) = inserted else {
+            let email_taken: Option<(i64,)> =
+                sqlx::query_as("SELECT id FROM users WHERE lower(email) = lower($1)")
+                    .bind(user.email.as_str())
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            return Err(if email_taken.is_some() {
+                StoreError::AccountEmailTaken
+            } else {
+                StoreError::UsernameTaken
+            });
+        };
+        let row: UserRow = sqlx::query_as(&format!("{USER_COLUMNS} WHERE id = $1"))
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(row.into_user()?.0)
+    }
+
+    pub(crate) async fn get_user(&self, id: UserId) -> Result<Option<User>, StoreError> {
+        let row: Option<UserRow> = sqlx::query_as(&format!("{USER_COLUMNS} WHERE id = $1"))
+            .bind(id.0)
+            .fetch_optional(self.reader())
+            .await?;
+        Ok(row
+            .map(UserRow::into_user)
+            .transpose()?
+            .map(|(user, _)| user))
+    }
+
+    pub(crate) async fn user_for_login(
+        &self,
+        login: &str,
+    ) -> Result<Option<(User, String)>, StoreError> {
+        let row: Option<UserRow> = sqlx::query_as(&format!(
+            "{USER_COLUMNS} WHERE lower(username) = lower($1) OR lower(email) = lower($1)"
+        ))
+        .bind(login.trim())
+        .fetch_optional(self.reader())
+        .await?;
+        row.map(UserRow::into_user).transpose()
     }
 
     pub(crate) async fn purge_idempotency_keys(

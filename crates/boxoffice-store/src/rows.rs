@@ -7,7 +7,7 @@ use crate::StoreError;
 use boxoffice_domain::{
     Attendee, AttendeeId, Booking, BookingId, Capacity, Coordinates, Country, Email, Event,
     EventId, Locale, Location, NewEvent, PersonName, Phone, Schedule, SecretHash, Tags, Title,
-    UserId, Zone,
+    User, UserId, Username, Zone,
 };
 use chrono::{DateTime, Utc};
 
@@ -130,5 +130,33 @@ impl BookingRow {
             cancelled_at: self.cancelled_at,
         };
         Ok((booking, SecretHash(self.cancel_token_hash)))
+    }
+}
+
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct UserRow {
+    pub id: i64,
+    pub email: String,
+    pub username: String,
+    pub full_name: Option<String>,
+    pub role: String,
+    pub is_verified: bool,
+    pub password_hash: String,
+    pub created_at: DateTime<Utc>,
+}
+
+impl UserRow {
+    pub fn into_user(self) -> Result<(User, String), StoreError> {
+        let bad = |reason: String| corrupt("user", self.id, reason);
+        let user = User {
+            id: UserId(self.id),
+            email: Email::parse(&self.email).map_err(bad)?,
+            username: Username::parse(&self.username).map_err(bad)?,
+            full_name: self.full_name,
+            role: self.role.parse().map_err(bad)?,
+            is_verified: self.is_verified,
+            created_at: self.created_at,
+        };
+        Ok((user, self.password_hash))
     }
 }

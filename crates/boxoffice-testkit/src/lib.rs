@@ -5,7 +5,8 @@
 //! `BOXOFFICE_TEST_POSTGRES_URL` (default `postgres://postgres@127.0.0.1:5432/postgres`)
 //! and drop it afterwards.
 
-use boxoffice_http::{AppState, HttpConfig};
+use boxoffice_http::auth::{AuthSettings, RateLimits, TrustedProxies};
+use boxoffice_http::{AppState, HttpConfig, Security};
 use boxoffice_store::Store;
 use reqwest::{Method, RequestBuilder, Response};
 use serde_json::{Value, json};
@@ -15,6 +16,32 @@ use std::path::PathBuf;
 use tokio::sync::oneshot;
 
 const DEFAULT_POSTGRES: &str = "postgres://postgres@127.0.0.1:5432/postgres";
+
+/// The JWT secret every test server signs with, so tests can forge tokens on purpose.
+pub const JWT_SECRET: &str = "test-secret-test-secret-test-secret-0123456789";
+
+/// A password that meets the strength rules.
+pub const PASSWORD: &str = "Str0ng!pass";
+
+/// Knobs a test may turn; `Default` is what most tests want.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub login_attempts_per_minute: u32,
+    pub rate_limit_per_second: Option<u32>,
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    pub cors_origins: Vec<String>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            login_attempts_per_minute: 1000,
+            rate_limit_per_second: None,
+            trusted_proxies: Vec::new(),
+            cors_origins: Vec::new(),
+        }
+    }
+}
 
 /// Runs each listed `async fn(TestApp)` once on SQLite and once on PostgreSQL.
 #[macro_export]
@@ -133,6 +160,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub store: Store,
     pub backend: Backend,
+    /// A signed-in user who owns the events made by [`TestApp::create_event`].
+    pub organizer_token: String,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<()>>,
     // Declared last: dropped after the server has stopped.
@@ -141,6 +170,10 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn start(backend: Backend) -> Self {
+        Self::start_with(backend, Options::default()).await
+    }
+
+    pub async fn start_with(backend: Backend, options: Options) -> Self {
         let database = TestDatabase::create(backend).await;
         let store = Store::connect(&database.url, 32)
             .await
@@ -150,10 +183,33 @@ impl TestApp {
             .await
             .expect("bind a free port");
         let address = listener.local_addr().expect("local address");
-        let state = AppState::new(store.clone(), Some(boxoffice_http::telemetry::prometheus()));
+        let settings = AuthSettings {
+            jwt_secret: JWT_SECRET.as_bytes().to_vec().into(),
+            bcrypt_cost: 4,
+            token_ttl: std::time::Duration::from_secs(30 * 60),
+        };
+        let nonzero = |n: u32| std::num::NonZeroU32::new(n).expect("a positive limit");
+        let limits = RateLimits::new(
+            nonzero(options.login_attempts_per_minute),
+            options.rate_limit_per_second.map(nonzero),
+        );
+        let security = Security::new(&settings, limits, TrustedProxies(options.trusted_proxies))
+            .expect("security settings");
+        let state = AppState::new(
+            store.clone(),
+            Some(boxoffice_http::telemetry::prometheus()),
+            security,
+        );
+        let config = HttpConfig {
+            cors_origins: options
+                .cors_origins
+                .iter()
+                .map(|o| o.parse().expect("origin"))
+                .collect(),
+            ..HttpConfig::default()
+        };
         let (shutdown, stopped) = oneshot::channel::<()>();
         let server = tokio::spawn(async move {
-            let config = HttpConfig::default();
             boxoffice_http::serve(listener, state, &config, async {
                 let _ = stopped.await;
             })
@@ -164,15 +220,67 @@ impl TestApp {
             .pool_max_idle_per_host(64)
             .build()
             .expect("HTTP client");
-        TestApp {
+        let mut app = TestApp {
             address,
             client,
             store,
             backend,
+            organizer_token: String::new(),
             shutdown: Some(shutdown),
             server: Some(server),
             database,
-        }
+        };
+        app.organizer_token = app.sign_up("organizer").await;
+        app
+    }
+
+    /// Registers `username` (e-mail `<username>@example.com`) and returns an access token.
+    pub async fn sign_up(&self, username: &str) -> String {
+        let body = json!({"email": format!("{username}@example.com"), "username": username, "password": PASSWORD});
+        expect_status(self.post("/auth/register", &body).await, 201).await;
+        self.sign_in(username).await
+    }
+
+    /// Signs in with the test password and returns an access token.
+    pub async fn sign_in(&self, login: &str) -> String {
+        let response = self
+            .post(
+                "/auth/login",
+                &json!({"username": login, "password": PASSWORD}),
+            )
+            .await;
+        expect_status(response, 200).await["access_token"]
+            .as_str()
+            .expect("access token")
+            .to_owned()
+    }
+
+    /// Creates an admin directly in the store (as `boxoffice user create --admin` does) and signs in.
+    pub async fn admin_token(&self) -> String {
+        let username = format!("admin_{}", &uuid::Uuid::new_v4().simple().to_string()[..8]);
+        let admin = boxoffice_domain::NewUser {
+            email: boxoffice_domain::Email::parse(&format!("{username}@example.com"))
+                .expect("e-mail"),
+            username: boxoffice_domain::Username::parse(&username).expect("username"),
+            full_name: None,
+            password_hash: bcrypt::hash(PASSWORD, 4).expect("hash"),
+            role: boxoffice_domain::Role::Admin,
+        };
+        self.store
+            .create_user(&admin, chrono::Utc::now())
+            .await
+            .expect("create admin");
+        self.sign_in(&username).await
+    }
+
+    /// Requests carrying `token` as a bearer token.
+    pub fn session<'a>(&'a self, token: &'a str) -> Session<'a> {
+        Session { app: self, token }
+    }
+
+    /// Requests as the organizer who owns [`TestApp::create_event`]'s events.
+    pub fn organizer(&self) -> Session<'_> {
+        self.session(&self.organizer_token)
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -210,11 +318,10 @@ impl TestApp {
             .expect("DELETE")
     }
 
-    /// Creates an upcoming event with `capacity` seats and returns its id.
+    /// Creates an upcoming event with `capacity` seats, owned by the organizer, and returns its id.
     pub async fn create_event(&self, capacity: i64) -> i64 {
-        let response = self
-            .post("/events", &event_body("Test event", capacity))
-            .await;
+        let body = event_body("Test event", capacity);
+        let response = self.organizer().post("/events", &body).await;
         let body = expect_status(response, 201).await;
         body["id"].as_i64().expect("event id")
     }
@@ -257,6 +364,54 @@ impl Drop for TestApp {
         if let Some(server) = self.server.take() {
             server.abort();
         }
+    }
+}
+
+/// Requests sent with a bearer token.
+#[derive(Debug, Clone, Copy)]
+pub struct Session<'a> {
+    app: &'a TestApp,
+    token: &'a str,
+}
+
+impl Session<'_> {
+    pub fn request(&self, method: Method, path: &str) -> RequestBuilder {
+        self.app.request(method, path).bearer_auth(self.token)
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.request(Method::GET, path).send().await.expect("GET")
+    }
+
+    pub async fn post(&self, path: &str, body: &Value) -> Response {
+        self.request(Method::POST, path)
+            .json(body)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    pub async fn patch(&self, path: &str, body: &Value) -> Response {
+        self.request(Method::PATCH, path)
+            .json(body)
+            .send()
+            .await
+            .expect("PATCH")
+    }
+
+    pub async fn put(&self, path: &str, body: &Value) -> Response {
+        self.request(Method::PUT, path)
+            .json(body)
+            .send()
+            .await
+            .expect("PUT")
+    }
+
+    pub async fn delete(&self, path: &str) -> Response {
+        self.request(Method::DELETE, path)
+            .send()
+            .await
+            .expect("DELETE")
     }
 }
 

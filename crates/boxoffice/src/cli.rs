@@ -1,6 +1,8 @@
 //! Command line and environment: every setting is a flag and an environment variable.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::net::IpAddr;
+use std::num::NonZeroU32;
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
@@ -39,6 +41,33 @@ pub enum Command {
     },
     /// Print the OpenAPI document (JSON) and exit.
     Openapi,
+    /// Manage user accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account (an admin with --admin). The password is read from
+    /// BOXOFFICE_PASSWORD, or else from the first line of standard input.
+    Create {
+        #[command(flatten)]
+        db: DatabaseArgs,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        full_name: Option<String>,
+        /// Give the account the admin role.
+        #[arg(long)]
+        admin: bool,
+        #[arg(long, env = "BOXOFFICE_PASSWORD", hide_env_values = true)]
+        password: Option<secrecy::SecretString>,
+        /// bcrypt work factor for the password hash.
+        #[arg(long, env = "BCRYPT_COST", default_value_t = 12, value_parser = clap::value_parser!(u32).range(4..=31))]
+        bcrypt_cost: u32,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -64,6 +93,32 @@ pub struct ServeArgs {
     /// Largest accepted request body, in bytes.
     #[arg(long, env = "BODY_LIMIT_BYTES", default_value_t = 64 * 1024)]
     pub body_limit: usize,
+    /// Where generated state is kept (the JWT secret when none is configured).
+    #[arg(long, env = "DATA_DIR", default_value = ".")]
+    pub data_dir: PathBuf,
+    /// HMAC secret for access tokens, at least 32 bytes. Without one, a random
+    /// secret is generated and kept in DATA_DIR/jwt-secret. Set the same value
+    /// on every process that shares a database.
+    #[arg(long, env = "JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: Option<secrecy::SecretString>,
+    /// Lifetime of an access token, in minutes.
+    #[arg(long, env = "TOKEN_TTL_MINUTES", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=1440))]
+    pub token_ttl_minutes: u64,
+    /// bcrypt work factor for password hashes.
+    #[arg(long, env = "BCRYPT_COST", default_value_t = 12, value_parser = clap::value_parser!(u32).range(4..=31))]
+    pub bcrypt_cost: u32,
+    /// Sign-in attempts allowed per minute from one IP address.
+    #[arg(long, env = "LOGIN_ATTEMPTS_PER_MINUTE", default_value_t = NonZeroU32::new(5).expect("non-zero"))]
+    pub login_attempts_per_minute: NonZeroU32,
+    /// Requests per second allowed from one IP address across the API (off when unset).
+    #[arg(long, env = "RATE_LIMIT_PER_SECOND")]
+    pub rate_limit_per_second: Option<NonZeroU32>,
+    /// Reverse proxies whose X-Forwarded-For is trusted (comma-separated IP addresses).
+    #[arg(long, env = "TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<IpAddr>,
+    /// Browser origins allowed to call the API (CORS), comma-separated, e.g. https://app.example.com.
+    #[arg(long, env = "CORS_ORIGINS", value_delimiter = ',')]
+    pub cors_origins: Vec<String>,
 }
 
 /// The URL without its password, for messages.

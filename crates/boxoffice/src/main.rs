@@ -3,8 +3,11 @@
 
 mod cli;
 mod logging;
+mod secret;
+mod users;
 
 use anyhow::Context;
+use boxoffice_http::auth::{AuthSettings, RateLimits, TrustedProxies};
 use boxoffice_http::{AppState, HttpConfig};
 use boxoffice_store::Store;
 use clap::Parser;
@@ -41,6 +44,7 @@ async fn main() -> anyhow::Result<()> {
             println!("seed data loaded into {} database", store.kind());
             Ok(())
         }
+        Command::User(command) => users::run(command).await,
         Command::Openapi => {
             println!("{}", boxoffice_http::openapi().to_pretty_json()?);
             Ok(())
@@ -61,10 +65,36 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("binding {}:{}", args.host, args.port))?;
     let address = listener.local_addr()?;
-    tokio::spawn(purge_idempotency_keys(store.clone()));
-    let state = AppState::new(store.clone(), Some(boxoffice_http::telemetry::prometheus()));
+    let secret = secret::jwt_secret(args.jwt_secret.as_ref(), &args.data_dir)?;
+    if args.jwt_secret.is_none() && store.kind() == "postgres" {
+        tracing::warn!(
+            "no JWT_SECRET set: tokens are valid only on processes sharing this data directory"
+        );
+    }
+    let settings = AuthSettings {
+        jwt_secret: secret,
+        bcrypt_cost: args.bcrypt_cost,
+        token_ttl: Duration::from_secs(args.token_ttl_minutes * 60),
+    };
+    let rate_limits = RateLimits::new(args.login_attempts_per_minute, args.rate_limit_per_second);
+    let proxies = TrustedProxies(args.trusted_proxies.clone());
+    let security = boxoffice_http::Security::new(&settings, rate_limits.clone(), proxies)
+        .context("preparing password hashing")?;
+    let cors_origins = args
+        .cors_origins
+        .iter()
+        .map(|origin| {
+            origin
+                .parse()
+                .with_context(|| format!("CORS origin {origin:?}"))
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    tokio::spawn(housekeeping(store.clone(), rate_limits));
+    let metrics = Some(boxoffice_http::telemetry::prometheus());
+    let state = AppState::new(store.clone(), metrics, security);
     let config = HttpConfig {
         body_limit: args.body_limit,
+        cors_origins,
     };
     tracing::info!(%address, database = store.kind(), "serving");
     // Printed on stdout so scripts (and tests using port 0) learn the address.
@@ -74,12 +104,13 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Forgets idempotency keys after their retention period, hourly.
-async fn purge_idempotency_keys(store: Store) {
+/// Hourly: forgets idempotency keys past their retention, and idle rate-limit entries.
+async fn housekeeping(store: Store, rate_limits: RateLimits) {
     let retention = chrono::Duration::hours(boxoffice_http::idempotency::RETENTION_HOURS);
     let mut tick = tokio::time::interval(Duration::from_secs(3600));
     loop {
         tick.tick().await;
+        rate_limits.forget_idle();
         if let Err(err) = store
             .purge_idempotency_keys(chrono::Utc::now() - retention)
             .await

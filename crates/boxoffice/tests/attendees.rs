@@ -183,7 +183,14 @@ async fn attendees_are_listed_with_pagination(app: TestApp) {
     for n in 0..3 {
         register(&app, &format!("Person {n}"), &format!("p{n}@example.com")).await;
     }
-    let page = expect_status(app.get("/attendees?page=2&page_size=2").await, 200).await;
+    let admin = app.admin_token().await;
+    let page = expect_status(
+        app.session(&admin)
+            .get("/attendees?page=2&page_size=2")
+            .await,
+        200,
+    )
+    .await;
     assert_eq!(page["total"], 3);
     assert_eq!(page["items"].as_array().unwrap().len(), 1);
     assert_eq!(page["items"][0]["email"], "p2@example.com");

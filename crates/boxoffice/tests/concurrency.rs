@@ -4,7 +4,8 @@
 //! PostgreSQL database and spread the requests over both.
 
 use boxoffice_testkit::{
-    Backend, TestApp, TestDatabase, event_body, expect_status, on_both_databases,
+    Backend, JWT_SECRET, PASSWORD, TestApp, TestDatabase, event_body, expect_status,
+    on_both_databases,
 };
 use futures::future::join_all;
 use serde_json::json;
@@ -42,6 +43,7 @@ fn count(statuses: &[u16], status: u16) -> usize {
 async fn assert_counter_matches_rows(
     app_url: &str,
     client: &reqwest::Client,
+    owner_token: &str,
     event: i64,
     expected: i64,
 ) {
@@ -55,6 +57,7 @@ async fn assert_counter_matches_rows(
         .unwrap();
     let attendees = client
         .get(format!("{app_url}/events/{event}/attendees?page_size=1"))
+        .bearer_auth(owner_token)
         .send()
         .await
         .unwrap()
@@ -82,7 +85,7 @@ async fn five_hundred_simultaneous_bookings_fill_fifty_seats_exactly(app: TestAp
         450,
         "the rest are refused as full: {statuses:?}"
     );
-    assert_counter_matches_rows(&app.url(""), &app.client, event, 50).await;
+    assert_counter_matches_rows(&app.url(""), &app.client, &app.organizer_token, event, 50).await;
 }
 
 async fn a_hundred_simultaneous_bookings_by_one_email_give_exactly_one(app: TestApp) {
@@ -103,7 +106,7 @@ async fn a_hundred_simultaneous_bookings_by_one_email_give_exactly_one(app: Test
     let statuses = book_all(&app.client, requests).await;
     assert_eq!(count(&statuses, 201), 1, "{statuses:?}");
     assert_eq!(count(&statuses, 400), 99, "{statuses:?}");
-    assert_counter_matches_rows(&app.url(""), &app.client, event, 1).await;
+    assert_counter_matches_rows(&app.url(""), &app.client, &app.organizer_token, event, 1).await;
 }
 
 /// A `boxoffice serve` child process, killed on drop.
@@ -117,6 +120,8 @@ impl ServerProcess {
         let mut child = Command::new(env!("CARGO_BIN_EXE_boxoffice"))
             .args(["serve", "--port", "0", "--database-url", database_url])
             .env("RUST_LOG", "warn")
+            .env("JWT_SECRET", JWT_SECRET)
+            .env("BCRYPT_COST", "4")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
@@ -148,20 +153,42 @@ async fn two_processes() -> (TestDatabase, ServerProcess, ServerProcess, reqwest
     (database, first, second, reqwest::Client::new())
 }
 
-async fn create_event_on(client: &reqwest::Client, base: &str, capacity: i64) -> i64 {
+/// Signs up an organizer on `base` and creates an event there; returns the event and the token.
+async fn create_event_on(client: &reqwest::Client, base: &str, capacity: i64) -> (i64, String) {
+    let account = json!({"email": "org@example.com", "username": "org", "password": PASSWORD});
+    let registered = client
+        .post(format!("{base}/auth/register"))
+        .json(&account)
+        .send()
+        .await
+        .unwrap();
+    expect_status(registered, 201).await;
+    let login = json!({"username": "org", "password": PASSWORD});
+    let signed_in = client
+        .post(format!("{base}/auth/login"))
+        .json(&login)
+        .send()
+        .await
+        .unwrap();
+    let token = expect_status(signed_in, 200).await["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let response = client
         .post(format!("{base}/events"))
+        .bearer_auth(&token)
         .json(&event_body("Cross-process", capacity))
         .send()
         .await
         .unwrap();
-    expect_status(response, 201).await["id"].as_i64().unwrap()
+    let event = expect_status(response, 201).await["id"].as_i64().unwrap();
+    (event, token)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bookings_spread_over_two_processes_fill_fifty_seats_exactly() {
     let (_database, a, b, client) = two_processes().await;
-    let event = create_event_on(&client, &a.base, 50).await;
+    let (event, token) = create_event_on(&client, &a.base, 50).await;
     let requests = (0..500)
         .map(|n| {
             let base = if n % 2 == 0 { &a.base } else { &b.base };
@@ -174,13 +201,13 @@ async fn bookings_spread_over_two_processes_fill_fifty_seats_exactly() {
     let statuses = book_all(&client, requests).await;
     assert_eq!(count(&statuses, 201), 50, "{statuses:?}");
     assert_eq!(count(&statuses, 400), 450, "{statuses:?}");
-    assert_counter_matches_rows(&b.base, &client, event, 50).await;
+    assert_counter_matches_rows(&b.base, &client, &token, event, 50).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_email_booking_through_two_processes_gets_exactly_one_seat() {
     let (_database, a, b, client) = two_processes().await;
-    let event = create_event_on(&client, &a.base, 50).await;
+    let (event, token) = create_event_on(&client, &a.base, 50).await;
     let requests = (0..100)
         .map(|n| {
             let base = if n % 2 == 0 { &a.base } else { &b.base };
@@ -193,7 +220,7 @@ async fn one_email_booking_through_two_processes_gets_exactly_one_seat() {
     let statuses = book_all(&client, requests).await;
     assert_eq!(count(&statuses, 201), 1, "{statuses:?}");
     assert_eq!(count(&statuses, 400), 99, "{statuses:?}");
-    assert_counter_matches_rows(&a.base, &client, event, 1).await;
+    assert_counter_matches_rows(&a.base, &client, &token, event, 1).await;
 }
 
 async fn erasing_attendees_while_their_bookings_are_cancelled_frees_each_seat_once(app: TestApp) {
@@ -234,5 +261,5 @@ async fn erasing_attendees_while_their_bookings_are_cancelled_frees_each_seat_on
         let status = response.expect("request").status().as_u16();
         assert!(matches!(status, 200 | 204 | 404), "status {status}");
     }
-    assert_counter_matches_rows(&app.url(""), &app.client, event, 0).await;
+    assert_counter_matches_rows(&app.url(""), &app.client, &app.organizer_token, event, 0).await;
 }

@@ -21,7 +21,7 @@ on_both_databases!(
 );
 
 async fn create(app: &TestApp, body: Value) -> Value {
-    expect_status(app.post("/events", &body).await, 201).await
+    expect_status(app.organizer().post("/events", &body).await, 201).await
 }
 
 async fn creating_an_event_answers_201_with_location_and_computed_seats(app: TestApp) {
@@ -29,7 +29,7 @@ async fn creating_an_event_answers_201_with_location_and_computed_seats(app: Tes
     body["tags"] = json!(["Rust", "meetup", "rust"]);
     body["coordinates"] = json!({"type": "Point", "coordinates": [73.8567, 18.5204]});
     body["attachment_url"] = json!("https://example.com/agenda.pdf");
-    let response = app.post("/events", &body).await;
+    let response = app.organizer().post("/events", &body).await;
     let location = response.headers()["location"].to_str().unwrap().to_owned();
     let event = expect_status(response, 201).await;
     assert_eq!(location, format!("/events/{}", event["id"]));
@@ -60,7 +60,12 @@ async fn every_invalid_field_is_reported_at_once(app: TestApp) {
         "end_time": "2027-01-01T10:00:00", "capacity": 0, "tags": ["ok", ""], "status": "postponed",
         "coordinates": {"type": "Point", "coordinates": [200.0, 10.0]}, "attachment_url": "ftp://x"
     });
-    let problem = expect_problem(app.post("/events", &body).await, 422, "validation_failed").await;
+    let problem = expect_problem(
+        app.organizer().post("/events", &body).await,
+        422,
+        "validation_failed",
+    )
+    .await;
     let mut fields: Vec<&str> = problem["errors"]
         .as_array()
         .unwrap()
@@ -84,7 +89,7 @@ async fn every_invalid_field_is_reported_at_once(app: TestApp) {
         ]
     );
     let missing = expect_problem(
-        app.post("/events", &json!({})).await,
+        app.organizer().post("/events", &json!({})).await,
         422,
         "validation_failed",
     )
@@ -95,7 +100,9 @@ async fn every_invalid_field_is_reported_at_once(app: TestApp) {
         "title, location, country, start, end, capacity: {missing}"
     );
     let too_big = expect_problem(
-        app.post("/events", &json!({"capacity": 1e30})).await,
+        app.organizer()
+            .post("/events", &json!({"capacity": 1e30}))
+            .await,
         422,
         "validation_failed",
     )
@@ -104,7 +111,12 @@ async fn every_invalid_field_is_reported_at_once(app: TestApp) {
     let long_title = json!({"title": "x".repeat(101)});
     let mut body = event_body("", 5);
     body["title"] = long_title["title"].clone();
-    expect_problem(app.post("/events", &body).await, 422, "validation_failed").await;
+    expect_problem(
+        app.organizer().post("/events", &body).await,
+        422,
+        "validation_failed",
+    )
+    .await;
 }
 
 async fn the_seeds_field_names_are_accepted(app: TestApp) {
@@ -132,12 +144,17 @@ async fn the_seeds_field_names_are_accepted(app: TestApp) {
 async fn events_cannot_start_in_the_past_or_end_before_they_start(app: TestApp) {
     let mut past = event_body("Old", 5);
     past["start_time"] = json!((chrono::Utc::now() - chrono::Duration::hours(1)).to_rfc3339());
-    let problem = expect_problem(app.post("/events", &past).await, 422, "validation_failed").await;
+    let problem = expect_problem(
+        app.organizer().post("/events", &past).await,
+        422,
+        "validation_failed",
+    )
+    .await;
     assert_eq!(problem["errors"][0]["field"], "start_time");
     let mut backwards = event_body("Backwards", 5);
     backwards["end_time"] = backwards["start_time"].clone();
     let problem = expect_problem(
-        app.post("/events", &backwards).await,
+        app.organizer().post("/events", &backwards).await,
         422,
         "validation_failed",
     )
@@ -169,7 +186,12 @@ async fn local_times_are_read_in_the_event_zone_and_rendered_with_offsets(app: T
 
     // 02:30 on the spring-forward night does not exist in Paris.
     let gap = json!({"title": "Gap", "location": "Paris", "country": "FR", "timezone": "Europe/Paris", "start_time": "2030-03-31T02:30:00", "end_time": "2030-03-31T05:00:00", "capacity": 5});
-    let problem = expect_problem(app.post("/events", &gap).await, 422, "validation_failed").await;
+    let problem = expect_problem(
+        app.organizer().post("/events", &gap).await,
+        422,
+        "validation_failed",
+    )
+    .await;
     assert!(
         problem["errors"][0]["message"]
             .as_str()
@@ -182,7 +204,8 @@ async fn changing_the_zone_keeps_the_instants_and_reshows_the_times(app: TestApp
     let event = create(&app, json!({"title": "Moves", "location": "Pune", "country": "IN", "start_time": "2030-12-01T10:00:00", "end_time": "2030-12-01T12:00:00", "capacity": 5})).await;
     let id = event["id"].as_i64().unwrap();
     let moved = expect_status(
-        app.patch(&format!("/events/{id}"), &json!({"timezone": "Asia/Tokyo"}))
+        app.organizer()
+            .patch(&format!("/events/{id}"), &json!({"timezone": "Asia/Tokyo"}))
             .await,
         200,
     )
@@ -215,11 +238,12 @@ async fn listing_filters_by_when_country_tag_status_text_and_dates(app: TestApp)
     create(&app, make("Jazz in Paris", "FR", json!(["music"]), 10)).await;
     let canceled = create(&app, make("Cancelled Rust", "FR", json!(["rust"]), 15)).await;
     expect_status(
-        app.patch(
-            &format!("/events/{}", canceled["id"]),
-            &json!({"status": "canceled"}),
-        )
-        .await,
+        app.organizer()
+            .patch(
+                &format!("/events/{}", canceled["id"]),
+                &json!({"status": "canceled"}),
+            )
+            .await,
         200,
     )
     .await;
@@ -358,7 +382,8 @@ async fn patch_and_put_change_only_what_is_sent(app: TestApp) {
     let event = create(&app, body).await;
     let path = format!("/events/{}", event["id"]);
     let patched = expect_status(
-        app.patch(&path, &json!({"title": "Renamed", "attachment_url": null}))
+        app.organizer()
+            .patch(&path, &json!({"title": "Renamed", "attachment_url": null}))
             .await,
         200,
     )
@@ -368,6 +393,7 @@ async fn patch_and_put_change_only_what_is_sent(app: TestApp) {
     assert_eq!(patched["description"], event["description"]);
     assert_eq!(patched["start_time"], event["start_time"]);
     let put = app
+        .organizer()
         .request(reqwest::Method::PUT, &path)
         .json(&json!({"name": "Symfony Conf 2025"}))
         .send()
@@ -377,7 +403,8 @@ async fn patch_and_put_change_only_what_is_sent(app: TestApp) {
     assert_eq!(put["title"], "Symfony Conf 2025");
     assert_eq!(put["capacity"], 10);
     let problem = expect_problem(
-        app.patch(&path, &json!({"end_time": event["start_time"]}))
+        app.organizer()
+            .patch(&path, &json!({"end_time": event["start_time"]}))
             .await,
         422,
         "validation_failed",
@@ -385,7 +412,9 @@ async fn patch_and_put_change_only_what_is_sent(app: TestApp) {
     .await;
     assert_eq!(problem["errors"][0]["field"], "end_time");
     expect_problem(
-        app.patch("/events/424242", &json!({"title": "x"})).await,
+        app.organizer()
+            .patch("/events/424242", &json!({"title": "x"}))
+            .await,
         404,
         "event_not_found",
     )
@@ -398,7 +427,8 @@ async fn capacity_cannot_drop_below_seats_booked(app: TestApp) {
         expect_status(app.book(event, &format!("p{n}@example.com")).await, 201).await;
     }
     let problem = expect_problem(
-        app.patch(&format!("/events/{event}"), &json!({"capacity": 2}))
+        app.organizer()
+            .patch(&format!("/events/{event}"), &json!({"capacity": 2}))
             .await,
         422,
         "validation_failed",
@@ -406,7 +436,8 @@ async fn capacity_cannot_drop_below_seats_booked(app: TestApp) {
     .await;
     assert_eq!(problem["errors"][0]["field"], "capacity");
     let shrunk = expect_status(
-        app.patch(&format!("/events/{event}"), &json!({"capacity": 3}))
+        app.organizer()
+            .patch(&format!("/events/{event}"), &json!({"capacity": 3}))
             .await,
         200,
     )
@@ -419,7 +450,11 @@ async fn deleting_an_event_removes_its_bookings(app: TestApp) {
     let event = app.create_event(5).await;
     let booking = expect_status(app.book(event, "ann@example.com").await, 201).await;
     assert_eq!(
-        expect_status(app.delete(&format!("/events/{event}")).await, 204).await,
+        expect_status(
+            app.organizer().delete(&format!("/events/{event}")).await,
+            204
+        )
+        .await,
         Value::Null
     );
     expect_problem(
@@ -429,7 +464,7 @@ async fn deleting_an_event_removes_its_bookings(app: TestApp) {
     )
     .await;
     expect_problem(
-        app.delete(&format!("/events/{event}")).await,
+        app.organizer().delete(&format!("/events/{event}")).await,
         404,
         "event_not_found",
     )
@@ -457,11 +492,17 @@ async fn the_attendee_list_holds_confirmed_bookings_only(app: TestApp) {
         .await
         .unwrap();
     expect_status(cancel, 200).await;
-    let list = expect_status(app.get(&format!("/events/{event}/attendees/")).await, 200).await;
+    let list = expect_status(
+        app.organizer()
+            .get(&format!("/events/{event}/attendees/"))
+            .await,
+        200,
+    )
+    .await;
     assert_eq!(list["total"], 1);
     assert_eq!(list["items"][0]["email"], "bob@example.com");
     expect_problem(
-        app.get("/events/777777/attendees").await,
+        app.organizer().get("/events/777777/attendees").await,
         404,
         "event_not_found",
     )

@@ -18,6 +18,7 @@ on_both_databases!(
 
 async fn malformed_json_is_a_400(app: TestApp) {
     let response = app
+        .organizer()
         .request(Method::POST, "/events")
         .header("content-type", "application/json")
         .body("{\"title\": ")
@@ -37,6 +38,7 @@ async fn malformed_json_is_a_400(app: TestApp) {
 
 async fn a_body_that_is_not_json_is_a_415(app: TestApp) {
     let response = app
+        .organizer()
         .request(Method::POST, "/events")
         .header("content-type", "text/plain")
         .body("hello")
@@ -45,6 +47,7 @@ async fn a_body_that_is_not_json_is_a_415(app: TestApp) {
         .unwrap();
     expect_problem(response, 415, "unsupported_media_type").await;
     let response = app
+        .organizer()
         .request(Method::POST, "/events")
         .body("{}")
         .send()
@@ -56,13 +59,28 @@ async fn a_body_that_is_not_json_is_a_415(app: TestApp) {
 async fn wrong_types_and_out_of_range_numbers_are_422_naming_the_field(app: TestApp) {
     let mut body = event_body("Typed", 5);
     body["capacity"] = json!("many");
-    let problem = expect_problem(app.post("/events", &body).await, 422, "validation_failed").await;
+    let problem = expect_problem(
+        app.organizer().post("/events", &body).await,
+        422,
+        "validation_failed",
+    )
+    .await;
     assert_eq!(problem["errors"][0]["field"], "capacity");
     body["capacity"] = json!(99_999_999_999_999_999_999.0);
-    expect_problem(app.post("/events", &body).await, 422, "validation_failed").await;
+    expect_problem(
+        app.organizer().post("/events", &body).await,
+        422,
+        "validation_failed",
+    )
+    .await;
     body["capacity"] = json!(5);
     body["tags"] = json!("rust");
-    let problem = expect_problem(app.post("/events", &body).await, 422, "validation_failed").await;
+    let problem = expect_problem(
+        app.organizer().post("/events", &body).await,
+        422,
+        "validation_failed",
+    )
+    .await;
     assert_eq!(problem["errors"][0]["field"], "tags");
     let problem = expect_problem(
         app.post("/bookings", &json!({"event_id": "one", "attendee_id": 1}))
@@ -73,7 +91,7 @@ async fn wrong_types_and_out_of_range_numbers_are_422_naming_the_field(app: Test
     .await;
     assert_eq!(problem["errors"][0]["field"], "event_id");
     expect_problem(
-        app.post("/events", &json!([1, 2])).await,
+        app.organizer().post("/events", &json!([1, 2])).await,
         422,
         "validation_failed",
     )
@@ -83,7 +101,12 @@ async fn wrong_types_and_out_of_range_numbers_are_422_naming_the_field(app: Test
 async fn a_body_over_the_limit_is_a_413(app: TestApp) {
     let mut body = event_body("Huge", 5);
     body["description"] = json!("x".repeat(200 * 1024));
-    expect_problem(app.post("/events", &body).await, 413, "payload_too_large").await;
+    expect_problem(
+        app.organizer().post("/events", &body).await,
+        413,
+        "payload_too_large",
+    )
+    .await;
 }
 
 async fn unknown_routes_and_methods_are_problems(app: TestApp) {

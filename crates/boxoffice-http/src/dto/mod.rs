@@ -4,10 +4,12 @@
 //! checked by the domain parsers and reported per field, never as a serde error.
 
 mod attendees;
+mod auth;
 mod bookings;
 mod events;
 
 pub use attendees::*;
+pub use auth::*;
 pub use bookings::*;
 pub use events::*;
 

@@ -1,6 +1,6 @@
 //! `/attendees`: registration and self-service of an attendee's record.
 
-use crate::access::Credentials;
+use crate::access::Caller;
 use crate::dto::{
     AttendeeCreate, AttendeePage, AttendeeRegistered, AttendeeUpdate, AttendeeView, PageQuery,
 };
@@ -44,18 +44,22 @@ pub async fn create_attendee(
     ))
 }
 
-/// List attendees.
-#[utoipa::path(get, path = "/attendees", tag = "attendees", params(PageQuery, ("tz" = Option<String>, Query, description = "Render times in this IANA zone")),
+/// List attendees (admins).
+#[utoipa::path(get, path = "/attendees", tag = "attendees", security(("bearerAuth" = []), ("oauth2" = [])), params(PageQuery, ("tz" = Option<String>, Query, description = "Render times in this IANA zone")),
     responses(
         (status = 200, description = "One page of attendees", body = AttendeePage),
         (status = 400, description = "Bad parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad page or page_size", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn get_attendees(
     State(app): State<AppState>,
+    caller: Caller,
     zone: RenderZone,
     Query(page): Query<PageQuery>,
 ) -> Result<axum::Json<AttendeePage>, ApiError> {
+    caller.require_admin()?;
     let attendees = app.store.list_attendees(page.to_request()?).await?;
     let zone = zone.or(Zone::DEFAULT);
     Ok(axum::Json(AttendeePage::new(
@@ -63,8 +67,8 @@ pub async fn get_attendees(
     )))
 }
 
-/// Get an attendee's record (requires their `X-Attendee-Token`).
-#[utoipa::path(get, path = "/attendees/{id}", tag = "attendees",
+/// Get an attendee's record (their `X-Attendee-Token`, or an admin).
+#[utoipa::path(get, path = "/attendees/{id}", tag = "attendees", security((), ("bearerAuth" = []), ("oauth2" = [])),
     params(("id" = i64, Path, description = "Attendee id"), ("X-Attendee-Token" = Option<String>, Header, description = "The attendee's token"),
         ("tz" = Option<String>, Query, description = "Render times in this IANA zone")),
     responses(
@@ -75,11 +79,11 @@ pub async fn get_attendees(
 pub async fn get_attendee(
     State(app): State<AppState>,
     zone: RenderZone,
-    credentials: Credentials,
+    caller: Caller,
     Path(id): Path<i64>,
 ) -> Result<axum::Json<AttendeeView>, ApiError> {
     let id = AttendeeId(id);
-    credentials.require_attendee(&app, id).await?;
+    caller.require_attendee(&app, id).await?;
     let attendee = app
         .store
         .get_attendee(id)
@@ -91,8 +95,8 @@ pub async fn get_attendee(
     )))
 }
 
-/// Change an attendee's record (requires their `X-Attendee-Token`).
-#[utoipa::path(patch, path = "/attendees/{id}", tag = "attendees", request_body = AttendeeUpdate,
+/// Change an attendee's record (their `X-Attendee-Token`, or an admin).
+#[utoipa::path(patch, path = "/attendees/{id}", tag = "attendees", security((), ("bearerAuth" = []), ("oauth2" = [])), request_body = AttendeeUpdate,
     params(("id" = i64, Path, description = "Attendee id"), ("X-Attendee-Token" = Option<String>, Header, description = "The attendee's token"),
         ("tz" = Option<String>, Query, description = "Render times in this IANA zone")),
     responses(
@@ -105,12 +109,12 @@ pub async fn get_attendee(
 pub async fn update_attendee(
     State(app): State<AppState>,
     zone: RenderZone,
-    credentials: Credentials,
+    caller: Caller,
     Path(id): Path<i64>,
     Json(input): Json<AttendeeUpdate>,
 ) -> Result<axum::Json<AttendeeView>, ApiError> {
     let id = AttendeeId(id);
-    credentials.require_attendee(&app, id).await?;
+    caller.require_attendee(&app, id).await?;
     let patch = input.into_domain()?;
     let attendee = app
         .store
@@ -123,8 +127,8 @@ pub async fn update_attendee(
     )))
 }
 
-/// Erase an attendee and their bookings, freeing the seats they held (requires their `X-Attendee-Token`).
-#[utoipa::path(delete, path = "/attendees/{id}", tag = "attendees",
+/// Erase an attendee and their bookings, freeing the seats they held (their `X-Attendee-Token`, or an admin).
+#[utoipa::path(delete, path = "/attendees/{id}", tag = "attendees", security((), ("bearerAuth" = []), ("oauth2" = [])),
     params(("id" = i64, Path, description = "Attendee id"), ("X-Attendee-Token" = Option<String>, Header, description = "The attendee's token")),
     responses(
         (status = 204, description = "Erased"),
@@ -133,11 +137,11 @@ pub async fn update_attendee(
     ))]
 pub async fn delete_attendee(
     State(app): State<AppState>,
-    credentials: Credentials,
+    caller: Caller,
     Path(id): Path<i64>,
 ) -> Result<StatusCode, ApiError> {
     let id = AttendeeId(id);
-    credentials.require_attendee(&app, id).await?;
+    caller.require_attendee(&app, id).await?;
     app.store.delete_attendee(id, app.now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }

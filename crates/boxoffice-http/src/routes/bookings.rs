@@ -1,6 +1,6 @@
 //! Booking a seat, reading bookings and cancelling them.
 
-use crate::access::Credentials;
+use crate::access::Caller;
 use crate::dto::{AttendeeCreate, BookingCreate, BookingPage, BookingView, PageQuery};
 use crate::error::{ApiError, Problem};
 use crate::extract::{Json, Path, Query, RenderZone};
@@ -156,40 +156,41 @@ pub async fn register_for_event(
 
 /// Book a seat for a registered attendee (seed 000).
 ///
-/// Requires that attendee's `X-Attendee-Token`.
-#[utoipa::path(post, path = "/bookings", tag = "bookings", request_body = BookingCreate,
+/// Requires that attendee's `X-Attendee-Token`, or an admin.
+#[utoipa::path(post, path = "/bookings", tag = "bookings", request_body = BookingCreate, security((), ("bearerAuth" = []), ("oauth2" = [])),
     params(("X-Attendee-Token" = Option<String>, Header, description = "The attendee's token"),
         ("Idempotency-Key" = Option<String>, Header, description = "Repeat-safe key: a repeat returns the first response"),
         ("tz" = Option<String>, Query, description = "Render times in this IANA zone")),
     responses(
         (status = 201, description = "Booked; keep `cancel_token`", body = BookingView),
         (status = 400, description = "`event_full`, `already_booked`, `event_not_bookable` or malformed request", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or unknown attendee token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The token belongs to another attendee", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No credential, or an unknown attendee token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The token belongs to another attendee, or the user is not an admin", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such event or attendee", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn create_booking(
     State(app): State<AppState>,
     zone: RenderZone,
-    credentials: Credentials,
+    caller: Caller,
     key: MaybeIdempotencyKey,
     Json(input): Json<BookingCreate>,
 ) -> Result<Response, ApiError> {
-    let caller = credentials.attendee(&app).await?;
-    if caller != AttendeeId(input.attendee_id) {
-        return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "forbidden",
-            "Forbidden",
-            "An attendee token books for its own attendee only.",
-        ));
+    let attendee = AttendeeId(input.attendee_id);
+    match caller.attendee(&app).await? {
+        Some(own) if own == attendee => {}
+        Some(_) => {
+            return Err(ApiError::forbidden(
+                "An attendee token books for its own attendee only.",
+            ));
+        }
+        None => caller.require_admin()?,
     }
     let idempotency = key.for_request(&input);
     book(
         &app,
         EventId(input.event_id),
-        BookingFor::Attendee(caller),
+        BookingFor::Attendee(attendee),
         idempotency,
         zone,
     )
@@ -208,20 +209,21 @@ pub struct BookingQuery {
 
 /// List bookings.
 ///
-/// With `X-Attendee-Token`, the attendee's own bookings.
-#[utoipa::path(get, path = "/bookings", tag = "bookings",
+/// With `X-Attendee-Token`, the attendee's own bookings; admins see all.
+#[utoipa::path(get, path = "/bookings", tag = "bookings", security((), ("bearerAuth" = []), ("oauth2" = [])),
     params(BookingQuery, ("X-Attendee-Token" = Option<String>, Header, description = "List only this attendee's bookings"),
         ("tz" = Option<String>, Query, description = "Render times in this IANA zone")),
     responses(
         (status = 200, description = "One page of bookings", body = BookingPage),
         (status = 400, description = "Bad parameter", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Unknown attendee token", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No credential, or an unknown attendee token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Signed in, but not an admin", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad page or page_size", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn get_bookings(
     State(app): State<AppState>,
     zone: RenderZone,
-    credentials: Credentials,
+    caller: Caller,
     Query(query): Query<BookingQuery>,
 ) -> Result<axum::Json<BookingPage>, ApiError> {
     let page = PageQuery {
@@ -230,7 +232,7 @@ pub async fn get_bookings(
     }
     .to_request()?;
     let filter = BookingFilter {
-        attendee: credentials.optional_attendee(&app).await?,
+        attendee: caller.booking_scope(&app).await?,
         event: query.event_id.map(EventId),
     };
     let bookings = app.store.list_bookings(&filter, page).await?;
@@ -241,8 +243,8 @@ pub async fn get_bookings(
 
 /// Get one booking.
 ///
-/// Requires its `X-Cancel-Token` or its attendee's `X-Attendee-Token`.
-#[utoipa::path(get, path = "/bookings/{id}", tag = "bookings",
+/// Its `X-Cancel-Token`, its attendee's `X-Attendee-Token`, the event's owner, or an admin.
+#[utoipa::path(get, path = "/bookings/{id}", tag = "bookings", security((), ("bearerAuth" = []), ("oauth2" = [])),
     params(("id" = i64, Path, description = "Booking id"),
         ("X-Cancel-Token" = Option<String>, Header, description = "The booking's cancel token"),
         ("X-Attendee-Token" = Option<String>, Header, description = "The attendee's token"),
@@ -256,17 +258,18 @@ pub async fn get_bookings(
 pub async fn get_booking(
     State(app): State<AppState>,
     zone: RenderZone,
-    credentials: Credentials,
+    caller: Caller,
     Path(id): Path<i64>,
 ) -> Result<axum::Json<BookingView>, ApiError> {
-    let booking = held_booking(&app, &credentials, BookingId(id)).await?;
+    let booking = caller.held_booking(&app, BookingId(id)).await?;
     Ok(axum::Json(BookingView::render(&booking, zone.0)))
 }
 
 /// Cancel a booking, freeing its seat.
 ///
-/// Repeating the cancellation changes nothing and answers the same.
-#[utoipa::path(delete, path = "/bookings/{id}", tag = "bookings",
+/// Its holder (either token), the event's owner, or an admin. Repeating the cancellation
+/// changes nothing and answers the same.
+#[utoipa::path(delete, path = "/bookings/{id}", tag = "bookings", security((), ("bearerAuth" = []), ("oauth2" = [])),
     params(("id" = i64, Path, description = "Booking id"),
         ("X-Cancel-Token" = Option<String>, Header, description = "The booking's cancel token"),
         ("X-Attendee-Token" = Option<String>, Header, description = "The attendee's token"),
@@ -280,11 +283,11 @@ pub async fn get_booking(
 pub async fn cancel_booking(
     State(app): State<AppState>,
     zone: RenderZone,
-    credentials: Credentials,
+    caller: Caller,
     Path(id): Path<i64>,
 ) -> Result<axum::Json<BookingView>, ApiError> {
     let id = BookingId(id);
-    held_booking(&app, &credentials, id).await?;
+    caller.held_booking(&app, id).await?;
     let booking = app
         .store
         .cancel_booking(id, app.now())
@@ -292,26 +295,4 @@ pub async fn cancel_booking(
         .ok_or_else(|| ApiError::not_found("booking", id))?;
     tracing::info!(booking.id = %id, event.id = %booking.event_id, "booking cancelled");
     Ok(axum::Json(BookingView::render(&booking, zone.0)))
-}
-
-/// The booking, if the credentials hold it; 404 alike for missing and not-yours.
-async fn held_booking(
-    app: &AppState,
-    credentials: &Credentials,
-    id: BookingId,
-) -> Result<Booking, ApiError> {
-    if credentials.is_anonymous() {
-        return Err(ApiError::unauthorized(
-            "Send the booking's X-Cancel-Token or the attendee's X-Attendee-Token.",
-        ));
-    }
-    let (booking, cancel_hash) = app
-        .store
-        .get_booking(id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("booking", id))?;
-    credentials
-        .require_holder(app, &booking, &cancel_hash)
-        .await?;
-    Ok(booking)
 }

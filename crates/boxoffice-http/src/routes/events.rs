@@ -1,5 +1,7 @@
 //! `/events`: create, list, read, change and delete events; the attendee list.
 
+use crate::access::Caller;
+use crate::auth::SignedIn;
 use crate::dto::{
     AttendeePage, AttendeeView, EventCreate, EventPage, EventQuery, EventUpdate, EventView,
     PageQuery,
@@ -10,28 +12,31 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
-use boxoffice_domain::{EventId, PageRequest, Zone};
+use boxoffice_domain::{Event, EventId, PageRequest, Zone};
 
 /// Create an event.
 ///
 /// Times without an offset are read in the event's `timezone` (default `Asia/Kolkata`).
 #[utoipa::path(post, path = "/events", tag = "events", request_body = EventCreate,
-    params(("tz" = Option<String>, Query, description = "Render times in this IANA zone")),
+    security(("bearerAuth" = []), ("oauth2" = [])),
+        params(("tz" = Option<String>, Query, description = "Render times in this IANA zone")),
     responses(
         (status = 201, description = "Created; `Location` names the new event", body = EventView),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in, or the token is invalid or expired", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn create_event(
     State(app): State<AppState>,
+    SignedIn(user): SignedIn,
     zone: RenderZone,
     Json(input): Json<EventCreate>,
 ) -> Result<impl IntoResponse, ApiError> {
     let now = app.now();
     let event = input.into_domain()?;
     event.check_creatable(now)?;
-    let created = app.store.create_event(&event, None, now).await?;
+    let created = app.store.create_event(&event, Some(user.id), now).await?;
     tracing::info!(event.id = %created.id, "event created");
     let location = format!("/events/{}", created.id);
     Ok((
@@ -88,18 +93,30 @@ pub async fn get_event(
     Ok(axum::Json(EventView::render(&event, zone.0)))
 }
 
+/// The event, if it exists and the caller is its owner or an admin.
+async fn owned_event(app: &AppState, caller: &Caller, id: EventId) -> Result<Event, ApiError> {
+    caller
+        .user
+        .as_ref()
+        .ok_or_else(|| ApiError::unauthorized("Sign in (Authorization: Bearer)."))?;
+    let event = app
+        .store
+        .get_event(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("event", id))?;
+    caller.require_owner(&event)?;
+    Ok(event)
+}
+
 async fn change_event(
     app: AppState,
+    caller: Caller,
     zone: RenderZone,
     id: i64,
     input: EventUpdate,
 ) -> Result<axum::Json<EventView>, ApiError> {
     let id = EventId(id);
-    let current = app
-        .store
-        .get_event(id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("event", id))?;
+    let current = owned_event(&app, &caller, id).await?;
     let patch = input.into_domain(current.content.zone)?;
     let updated = app
         .store
@@ -115,54 +132,67 @@ async fn change_event(
 /// Absent fields are kept; `null` clears `description`, `coordinates` or `attachment_url`.
 /// Capacity may not drop below the seats already booked.
 #[utoipa::path(patch, path = "/events/{id}", tag = "events", request_body = EventUpdate,
-    params(("id" = i64, Path, description = "Event id"), ("tz" = Option<String>, Query, description = "Render times in this IANA zone")),
+    security(("bearerAuth" = []), ("oauth2" = [])),
+        params(("id" = i64, Path, description = "Event id"), ("tz" = Option<String>, Query, description = "Render times in this IANA zone")),
     responses(
         (status = 200, description = "The updated event", body = EventView),
         (status = 400, description = "Malformed request", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in, or the token is invalid or expired", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Signed in, but not the owner or an admin", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such event", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn patch_event(
     State(app): State<AppState>,
+    caller: Caller,
     zone: RenderZone,
     Path(id): Path<i64>,
     Json(input): Json<EventUpdate>,
 ) -> Result<axum::Json<EventView>, ApiError> {
-    change_event(app, zone, id, input).await
+    change_event(app, caller, zone, id, input).await
 }
 
 /// Change an event.
 ///
 /// Same as PATCH: a partial body is accepted (seed 002 sends only the changed fields).
 #[utoipa::path(put, path = "/events/{id}", tag = "events", request_body = EventUpdate,
-    params(("id" = i64, Path, description = "Event id"), ("tz" = Option<String>, Query, description = "Render times in this IANA zone")),
+    security(("bearerAuth" = []), ("oauth2" = [])),
+        params(("id" = i64, Path, description = "Event id"), ("tz" = Option<String>, Query, description = "Render times in this IANA zone")),
     responses(
         (status = 200, description = "The updated event", body = EventView),
         (status = 400, description = "Malformed request", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in, or the token is invalid or expired", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Signed in, but not the owner or an admin", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such event", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn update_event(
     State(app): State<AppState>,
+    caller: Caller,
     zone: RenderZone,
     Path(id): Path<i64>,
     Json(input): Json<EventUpdate>,
 ) -> Result<axum::Json<EventView>, ApiError> {
-    change_event(app, zone, id, input).await
+    change_event(app, caller, zone, id, input).await
 }
 
 /// Delete an event and its bookings.
 #[utoipa::path(delete, path = "/events/{id}", tag = "events",
-    params(("id" = i64, Path, description = "Event id")),
+    security(("bearerAuth" = []), ("oauth2" = [])),
+        params(("id" = i64, Path, description = "Event id")),
     responses(
         (status = 204, description = "Deleted"),
         (status = 400, description = "Non-numeric id", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in, or the token is invalid or expired", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Signed in, but not the owner or an admin", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such event", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn delete_event(
     State(app): State<AppState>,
+    caller: Caller,
     Path(id): Path<i64>,
 ) -> Result<StatusCode, ApiError> {
+    owned_event(&app, &caller, EventId(id)).await?;
     if !app.store.delete_event(EventId(id)).await? {
         return Err(ApiError::not_found("event", id));
     }
@@ -172,20 +202,25 @@ pub async fn delete_event(
 
 /// List the attendees holding a confirmed booking for an event.
 #[utoipa::path(get, path = "/events/{id}/attendees", tag = "events",
-    params(("id" = i64, Path, description = "Event id"), PageQuery, ("tz" = Option<String>, Query, description = "Render times in this IANA zone")),
+    security(("bearerAuth" = []), ("oauth2" = [])),
+        params(("id" = i64, Path, description = "Event id"), PageQuery, ("tz" = Option<String>, Query, description = "Render times in this IANA zone")),
     responses(
         (status = 200, description = "One page of attendees, in booking order", body = AttendeePage),
         (status = 400, description = "Bad parameter", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in, or the token is invalid or expired", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Signed in, but not the owner or an admin", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such event", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad page or page_size", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn get_event_attendees(
     State(app): State<AppState>,
+    caller: Caller,
     zone: RenderZone,
     Path(id): Path<i64>,
     Query(page): Query<PageQuery>,
 ) -> Result<axum::Json<AttendeePage>, ApiError> {
     let page: PageRequest = page.to_request()?;
+    owned_event(&app, &caller, EventId(id)).await?;
     let attendees = app
         .store
         .event_attendees(EventId(id), page)

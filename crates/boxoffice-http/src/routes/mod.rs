@@ -1,6 +1,7 @@
 //! One module per resource; each handler parses, calls the store once or twice, and renders.
 
 pub mod attendees;
+pub mod auth;
 pub mod bookings;
 pub mod events;
 pub mod ops;

@@ -1,0 +1,134 @@
+//! Account requests and responses.
+
+use boxoffice_domain::{
+    Email, Invalid, Password, User, Username, Validator, Zone, parse_full_name,
+};
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// A new account.
+#[derive(Debug, Deserialize, ToSchema)]
+#[schema(example = json!({"email": "alice@example.com", "username": "alice", "password": "Str0ng!pass", "full_name": "Alice Martin"}))]
+pub struct UserRegister {
+    #[schema(required = true)]
+    pub email: Option<String>,
+    /// 3 to 50 letters, digits or underscores.
+    #[schema(
+        required = true,
+        min_length = 3,
+        max_length = 50,
+        pattern = "^[A-Za-z0-9_]{3,50}$"
+    )]
+    pub username: Option<String>,
+    /// At least 8 characters with an upper-case letter, a digit and a special character (at most 72 bytes).
+    #[schema(required = true, value_type = String, min_length = 8, format = Password)]
+    pub password: Option<SecretString>,
+    pub full_name: Option<String>,
+}
+
+/// A validated registration, password still in clear (hashed next).
+#[derive(Debug)]
+pub struct Registration {
+    pub email: Email,
+    pub username: Username,
+    pub password: Password,
+    pub full_name: Option<String>,
+}
+
+impl UserRegister {
+    pub fn into_domain(self) -> Result<Registration, Invalid> {
+        let mut v = Validator::new();
+        let email = v
+            .require("email", self.email)
+            .and_then(|e| v.check("email", Email::parse(&e)));
+        let username = v
+            .require("username", self.username)
+            .and_then(|u| v.check("username", Username::parse(&u)));
+        let password = v
+            .require("password", self.password)
+            .and_then(|p| v.check("password", Password::parse(p.expose_secret())));
+        let full_name = v
+            .check_opt("full_name", self.full_name, |n| parse_full_name(&n))
+            .flatten()
+            .flatten();
+        v.finish()?;
+        Ok(Registration {
+            email: email.expect("validated"),
+            username: username.expect("validated"),
+            password: password.expect("validated"),
+            full_name,
+        })
+    }
+}
+
+/// Sign in with a username or an e-mail address (either field).
+#[derive(Debug, Deserialize, ToSchema)]
+#[schema(example = json!({"username": "alice", "password": "Str0ng!pass"}))]
+pub struct UserLogin {
+    /// Username, or e-mail address.
+    pub username: Option<String>,
+    pub email: Option<String>,
+    #[schema(required = true, value_type = String, format = Password)]
+    pub password: Option<SecretString>,
+}
+
+/// OAuth2 password grant (form-encoded), as Swagger UI's "Authorize" sends it.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct TokenForm {
+    pub grant_type: Option<String>,
+    /// Username or e-mail address.
+    pub username: String,
+    #[schema(value_type = String, format = Password)]
+    pub password: SecretString,
+}
+
+/// An access token.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AccessToken {
+    pub access_token: String,
+    /// Always `bearer`.
+    #[schema(example = "bearer")]
+    pub token_type: String,
+    /// Seconds until the token expires.
+    #[schema(example = 1800)]
+    pub expires_in: u64,
+}
+
+/// `user` or `admin`.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum RoleName {
+    User,
+    Admin,
+}
+
+/// An account; never the password hash.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserView {
+    pub id: i64,
+    pub email: String,
+    pub username: String,
+    pub full_name: Option<String>,
+    /// False until e-mail confirmation exists.
+    pub is_verified: bool,
+    pub role: RoleName,
+    pub created_at: String,
+}
+
+impl UserView {
+    pub fn render(user: &User, zone: Zone) -> Self {
+        UserView {
+            id: user.id.0,
+            email: user.email.as_str().to_owned(),
+            username: user.username.as_str().to_owned(),
+            full_name: user.full_name.clone(),
+            is_verified: user.is_verified,
+            role: match user.role {
+                boxoffice_domain::Role::User => RoleName::User,
+                boxoffice_domain::Role::Admin => RoleName::Admin,
+            },
+            created_at: zone.format(user.created_at),
+        }
+    }
+}

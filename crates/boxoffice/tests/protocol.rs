@@ -129,7 +129,13 @@ async fn unknown_routes_and_methods_are_problems(app: TestApp) {
 
 async fn paths_work_with_and_without_a_trailing_slash(app: TestApp) {
     expect_status(app.get("/events/").await, 200).await;
-    let created = expect_status(app.post("/events/", &event_body("Slash", 5)).await, 201).await;
+    let created = expect_status(
+        app.organizer()
+            .post("/events/", &event_body("Slash", 5))
+            .await,
+        201,
+    )
+    .await;
     expect_status(app.get(&format!("/events/{}/", created["id"])).await, 200).await;
     expect_status(app.get("/healthz/").await, 200).await;
 }

@@ -1,0 +1,9 @@
+# flake8: noqa
+
+# import apis into api package
+from event_sdk.api.attendees_api import AttendeesApi
+from event_sdk.api.auth_api import AuthApi
+from event_sdk.api.bookings_api import BookingsApi
+from event_sdk.api.events_api import EventsApi
+from event_sdk.api.ops_api import OpsApi
+

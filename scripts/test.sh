@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 step() { printf '\n==> %s\n' "$*"; }
 
 step "services"
-scripts/services.sh postgres
+scripts/services.sh postgres rabbitmq
 
 step "toolchain"
 rustup component add rustfmt clippy >/dev/null 2>&1 || true
@@ -23,3 +23,6 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 
 step "tests (SQLite and PostgreSQL)"
 cargo nextest run --workspace --locked --profile ci
+
+step "Python SDK"
+bash scripts/test-sdk.sh

@@ -5,6 +5,7 @@
 mod attendee;
 mod booking;
 mod country;
+mod domain_event;
 mod email;
 mod event;
 mod ids;
@@ -17,6 +18,7 @@ mod validation;
 pub use attendee::{Attendee, AttendeePatch, Locale, NewAttendee, PersonName, Phone};
 pub use booking::{Booking, BookingRefusal, BookingStatus};
 pub use country::Country;
+pub use domain_event::{Audience, DomainEvent, DomainEventKind, SeatCounts};
 pub use email::Email;
 pub use event::{
     Capacity, Coordinates, Event, EventPatch, EventSort, EventStatus, Location, NewEvent, Schedule,

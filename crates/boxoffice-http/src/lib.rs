@@ -24,7 +24,7 @@ use axum::http::HeaderName;
 use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::IntoResponse;
 use error::ApiError;
-use routes::{attendees, auth as auth_routes, bookings, events, ops};
+use routes::{attendees, auth as auth_routes, bookings, events, notifications, ops, realtime};
 use std::time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
@@ -42,6 +42,24 @@ pub struct HttpConfig {
     pub body_limit: usize,
     /// Browser origins allowed to call the API (CORS); none by default.
     pub cors_origins: Vec<HeaderValue>,
+    /// Which services this process runs.
+    pub services: Services,
+}
+
+/// The two services of Boxoffice; one process runs either or both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Services {
+    /// Events, attendees, bookings, accounts, subscriptions.
+    pub events: bool,
+    /// `/ws` and `/notifications`.
+    pub notifications: bool,
+}
+
+impl Services {
+    pub const ALL: Services = Services {
+        events: true,
+        notifications: true,
+    };
 }
 
 impl Default for HttpConfig {
@@ -49,50 +67,63 @@ impl Default for HttpConfig {
         HttpConfig {
             body_limit: 64 * 1024,
             cors_origins: Vec::new(),
+            services: Services::ALL,
         }
     }
 }
 
-fn api() -> OpenApiRouter<AppState> {
-    OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
-        .routes(routes!(events::get_events, events::create_event))
-        .routes(routes!(
-            events::get_event,
-            events::update_event,
-            events::patch_event,
-            events::delete_event
-        ))
-        .routes(routes!(events::get_event_attendees))
-        .routes(routes!(bookings::book_event))
-        .routes(routes!(bookings::register_for_event))
-        .routes(routes!(
-            attendees::get_attendees,
-            attendees::create_attendee
-        ))
-        .routes(routes!(
-            attendees::get_attendee,
-            attendees::update_attendee,
-            attendees::delete_attendee
-        ))
-        .routes(routes!(bookings::get_bookings, bookings::create_booking))
-        .routes(routes!(bookings::get_booking, bookings::cancel_booking))
-        .routes(routes!(auth_routes::register_user))
-        .routes(routes!(auth_routes::login))
-        .routes(routes!(auth_routes::issue_token))
-        .routes(routes!(auth_routes::get_me))
-        .routes(routes!(ops::healthz))
+fn api(services: Services) -> OpenApiRouter<AppState> {
+    let mut api = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi());
+    if services.events {
+        api = api
+            .routes(routes!(events::get_events, events::create_event))
+            .routes(routes!(
+                events::get_event,
+                events::update_event,
+                events::patch_event,
+                events::delete_event
+            ))
+            .routes(routes!(events::get_event_attendees))
+            .routes(routes!(
+                notifications::subscribe_event,
+                notifications::unsubscribe_event
+            ))
+            .routes(routes!(bookings::book_event))
+            .routes(routes!(bookings::register_for_event))
+            .routes(routes!(
+                attendees::get_attendees,
+                attendees::create_attendee
+            ))
+            .routes(routes!(
+                attendees::get_attendee,
+                attendees::update_attendee,
+                attendees::delete_attendee
+            ))
+            .routes(routes!(bookings::get_bookings, bookings::create_booking))
+            .routes(routes!(bookings::get_booking, bookings::cancel_booking))
+            .routes(routes!(auth_routes::register_user))
+            .routes(routes!(auth_routes::login))
+            .routes(routes!(auth_routes::issue_token))
+            .routes(routes!(auth_routes::get_me));
+    }
+    if services.notifications {
+        api = api
+            .routes(routes!(realtime::connect_websocket))
+            .routes(routes!(notifications::get_notifications));
+    }
+    api.routes(routes!(ops::healthz))
         .routes(routes!(ops::readyz))
         .routes(routes!(ops::metrics))
 }
 
 /// The OpenAPI document, as served at `/openapi.json`.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    api().split_for_parts().1
+    api(Services::ALL).split_for_parts().1
 }
 
 /// The whole application: API, Swagger UI at `/docs`, and the middleware stack.
 pub fn router(state: AppState, config: &HttpConfig) -> Router {
-    let (api, spec) = api().split_for_parts();
+    let (api, spec) = api(config.services).split_for_parts();
     api.merge(SwaggerUi::new("/docs").url("/openapi.json", spec))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)

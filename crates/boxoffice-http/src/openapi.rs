@@ -22,6 +22,7 @@ use utoipa::{Modify, OpenApi};
         (name = "events", description = "Create, find, change and delete events"),
         (name = "attendees", description = "People who book; no account needed"),
         (name = "bookings", description = "Seats: book, read, cancel"),
+        (name = "notifications", description = "WebSocket notifications and live seats, history, subscriptions"),
         (name = "ops", description = "Health and metrics"),
     )
 )]

@@ -1,6 +1,8 @@
 //! What every handler can reach.
 
 use crate::auth::{AuthSettings, Passwords, RateLimits, TokenIssuer, TrustedProxies};
+use boxoffice_broker::Broker;
+use boxoffice_notify::Hub;
 use boxoffice_store::Store;
 use chrono::{DateTime, Utc};
 use metrics_exporter_prometheus::PrometheusHandle;
@@ -12,6 +14,10 @@ pub struct AppState {
     pub store: Store,
     pub metrics: Option<PrometheusHandle>,
     pub security: Arc<Security>,
+    /// The WebSocket hub, where this process serves notifications.
+    pub hub: Option<Hub>,
+    /// The broker, checked by `/readyz`.
+    pub broker: Option<Broker>,
 }
 
 /// Everything about who may call: tokens, passwords, rate limits, proxies.
@@ -44,7 +50,20 @@ impl AppState {
             store,
             metrics,
             security: Arc::new(security),
+            hub: None,
+            broker: None,
         }
+    }
+
+    /// Serves `/ws` and `/notifications` from this hub.
+    pub fn with_hub(mut self, hub: Hub) -> Self {
+        self.hub = Some(hub);
+        self
+    }
+
+    pub fn with_broker(mut self, broker: Broker) -> Self {
+        self.broker = Some(broker);
+        self
     }
 
     /// The current instant, at the precision the database keeps.

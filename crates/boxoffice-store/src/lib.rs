@@ -16,6 +16,30 @@ mod sqlite;
 pub use error::StoreError;
 pub use filter::{BookingFilter, EventFilter};
 
+/// A domain event waiting in the outbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxMessage {
+    /// Position in the outbox.
+    pub id: i64,
+    /// The domain event's id.
+    pub message_id: String,
+    /// e.g. `booking.created`.
+    pub kind: String,
+    /// JSON of the domain event.
+    pub payload: String,
+}
+
+/// A notification in a user's history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotificationRecord {
+    pub message_id: String,
+    pub kind: boxoffice_domain::DomainEventKind,
+    pub event_id: EventId,
+    pub event_title: String,
+    pub actor: Option<String>,
+    pub occurred_at: DateTime<Utc>,
+}
+
 use boxoffice_domain::{
     Attendee, AttendeeId, AttendeePatch, Booking, BookingId, BookingRefusal, Event, EventId,
     EventPatch, Invalid, NewAttendee, NewEvent, NewUser, Page, PageRequest, SecretHash, User,
@@ -123,13 +147,15 @@ impl Store {
         dispatch!(self, b => b.close().await)
     }
 
+    /// Creates an event and records `event.created` in the outbox; `actor` is the creator's username.
     pub async fn create_event(
         &self,
         event: &NewEvent,
         owner: Option<UserId>,
+        actor: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<Event, StoreError> {
-        dispatch!(self, b => b.create_event(event, owner, now).await)
+        dispatch!(self, b => b.create_event(event, owner, actor, now).await)
     }
 
     pub async fn get_event(&self, id: EventId) -> Result<Option<Event>, StoreError> {
@@ -150,14 +176,20 @@ impl Store {
         &self,
         id: EventId,
         patch: EventPatch,
+        actor: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<Option<Result<Event, Invalid>>, StoreError> {
-        dispatch!(self, b => b.update_event(id, patch, now).await)
+        dispatch!(self, b => b.update_event(id, patch, actor, now).await)
     }
 
     /// Deletes an event and, by cascade, its bookings. `false` if it did not exist.
-    pub async fn delete_event(&self, id: EventId) -> Result<bool, StoreError> {
-        dispatch!(self, b => b.delete_event(id).await)
+    pub async fn delete_event(
+        &self,
+        id: EventId,
+        actor: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        dispatch!(self, b => b.delete_event(id, actor, now).await)
     }
 
     /// Attendees holding confirmed bookings for an event; `None` if the event does not exist.
@@ -243,12 +275,14 @@ impl Store {
     }
 
     /// Cancels a booking, freeing its seat once; repeating it changes nothing.
+    /// `actor` is who cancels; the attendee's name when `None`.
     pub async fn cancel_booking(
         &self,
         id: BookingId,
+        actor: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<Option<Booking>, StoreError> {
-        dispatch!(self, b => b.cancel_booking(id, now).await)
+        dispatch!(self, b => b.cancel_booking(id, actor, now).await)
     }
 
     /// Creates an account; [`StoreError::AccountEmailTaken`] or [`StoreError::UsernameTaken`] on conflict.
@@ -272,5 +306,70 @@ impl Store {
     /// Forgets idempotency records created before `before`.
     pub async fn purge_idempotency_keys(&self, before: DateTime<Utc>) -> Result<u64, StoreError> {
         dispatch!(self, b => b.purge_idempotency_keys(before).await)
+    }
+
+    /// Woken after every commit of this process that wrote to the outbox.
+    pub fn outbox_signal(&self) -> std::sync::Arc<tokio::sync::Notify> {
+        dispatch!(self, b => b.outbox_signal().clone())
+    }
+
+    /// Claims up to `limit` unpublished outbox messages for `lease`.
+    pub async fn claim_outbox(
+        &self,
+        limit: i64,
+        now: DateTime<Utc>,
+        lease: chrono::Duration,
+    ) -> Result<Vec<OutboxMessage>, StoreError> {
+        dispatch!(self, b => b.claim_outbox(limit, now, lease).await)
+    }
+
+    pub async fn mark_published(&self, id: i64, now: DateTime<Utc>) -> Result<(), StoreError> {
+        dispatch!(self, b => b.mark_published(id, now).await)
+    }
+
+    pub async fn release_claims(&self, ids: &[i64]) -> Result<(), StoreError> {
+        dispatch!(self, b => b.release_claims(ids).await)
+    }
+
+    /// Unpublished messages and the age of the oldest, in seconds.
+    pub async fn outbox_backlog(&self, now: DateTime<Utc>) -> Result<(i64, f64), StoreError> {
+        dispatch!(self, b => b.outbox_backlog(now).await)
+    }
+
+    /// Forgets published messages older than `before`.
+    pub async fn purge_outbox(&self, before: DateTime<Utc>) -> Result<u64, StoreError> {
+        dispatch!(self, b => b.purge_outbox(before).await)
+    }
+
+    /// Follows an event's updates; `false` if the event does not exist.
+    pub async fn subscribe(
+        &self,
+        user: UserId,
+        event: EventId,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        dispatch!(self, b => b.subscribe(user, event, now).await)
+    }
+
+    /// Stops following; `false` if the event does not exist.
+    pub async fn unsubscribe(&self, user: UserId, event: EventId) -> Result<bool, StoreError> {
+        dispatch!(self, b => b.unsubscribe(user, event).await)
+    }
+
+    /// Stores a notification once per domain event; `false` if it was already stored.
+    pub async fn record_notification(
+        &self,
+        change: &boxoffice_domain::DomainEvent,
+    ) -> Result<bool, StoreError> {
+        dispatch!(self, b => b.record_notification(change).await)
+    }
+
+    /// A user's notification history, newest first.
+    pub async fn list_notifications(
+        &self,
+        user: UserId,
+        page: PageRequest,
+    ) -> Result<Page<NotificationRecord>, StoreError> {
+        dispatch!(self, b => b.list_notifications(user, page).await)
     }
 }

@@ -4,20 +4,31 @@
 use crate::StoreError;
 use sqlx::postgres::PgPoolOptions;
 use sqlx::{Pool, Postgres, Transaction};
+use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::Notify;
 
 pub(crate) type Db = Postgres;
 
 pub(crate) const FOR_UPDATE: &str = " FOR UPDATE";
+
+/// Relays in other processes skip the rows this one has locked.
+pub(crate) const SKIP_LOCKED: &str = " FOR UPDATE SKIP LOCKED";
 
 // The same SQL source is compiled once per backend, on purpose.
 #[allow(clippy::duplicate_mod)]
 #[path = "queries.rs"]
 mod queries;
 
+// Likewise for the notification SQL.
+#[allow(clippy::duplicate_mod)]
+#[path = "notifications.rs"]
+mod notifications;
+
 #[derive(Debug, Clone)]
 pub struct Backend {
     pool: Pool<Db>,
+    outbox: Arc<Notify>,
 }
 
 impl Backend {
@@ -27,7 +38,10 @@ impl Backend {
             .acquire_timeout(Duration::from_secs(30))
             .connect(url)
             .await?;
-        Ok(Backend { pool })
+        Ok(Backend {
+            pool,
+            outbox: Arc::new(Notify::new()),
+        })
     }
 
     pub(crate) async fn migrate(&self) -> Result<(), StoreError> {
@@ -47,6 +61,11 @@ impl Backend {
 
     pub(crate) fn writer(&self) -> &Pool<Db> {
         &self.pool
+    }
+
+    /// Woken after every commit that wrote to the outbox.
+    pub(crate) fn outbox_signal(&self) -> &Arc<Notify> {
+        &self.outbox
     }
 
     pub(crate) async fn close(&self) {

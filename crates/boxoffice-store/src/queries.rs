@@ -3,6 +3,7 @@
 //! Included as a child module by `sqlite.rs` and `postgres.rs`; `super::Db`
 //! is the concrete database and `super::FOR_UPDATE` the row-lock clause.
 
+use super::notifications::{booking_change, event_change, record};
 use super::{Backend, Db, FOR_UPDATE};
 use crate::rows::{AttendeeRow, BookingRow, EventRow, UserRow};
 use crate::{
@@ -13,7 +14,7 @@ use boxoffice_domain::{
     Attendee, AttendeeId, AttendeePatch, Booking, BookingId, BookingRefusal, Event, EventId,
     EventPatch, Invalid, NewAttendee, NewEvent, Page, PageRequest, SecretHash, UserId, When,
 };
-use boxoffice_domain::{NewUser, User};
+use boxoffice_domain::{DomainEventKind, NewUser, User};
 use chrono::{DateTime, Utc};
 use sqlx::{Acquire, Executor, QueryBuilder, Transaction};
 use std::collections::HashMap;
@@ -153,6 +154,7 @@ impl Backend {
         &self,
         event: &NewEvent,
         owner: Option<UserId>,
+        actor: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<Event, StoreError> {
         let mut tx = self.begin_write().await?;
@@ -178,9 +180,15 @@ impl Backend {
         .fetch_one(&mut *tx)
         .await?;
         write_tags(&mut tx, EventId(id), event).await?;
-        let created = event_in(&mut tx, EventId(id), false).await?;
+        let created = event_in(&mut tx, EventId(id), false)
+            .await?
+            .ok_or_else(|| StoreError::Corrupt(format!("event {id} vanished after insert")))?;
+        let change =
+            event_change(&mut tx, DomainEventKind::EventCreated, &created, actor, now).await?;
+        record(&mut tx, &change).await?;
         tx.commit().await?;
-        created.ok_or_else(|| StoreError::Corrupt(format!("event {id} vanished after insert")))
+        self.outbox_signal().notify_one();
+        Ok(created)
     }
 
     pub(crate) async fn get_event(&self, id: EventId) -> Result<Option<Event>, StoreError> {
@@ -233,6 +241,7 @@ impl Backend {
         &self,
         id: EventId,
         patch: EventPatch,
+        actor: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<Option<Result<Event, Invalid>>, StoreError> {
         let mut tx = self.begin_write().await?;
@@ -265,17 +274,38 @@ impl Backend {
         .execute(&mut *tx)
         .await?;
         write_tags(&mut tx, id, &updated).await?;
-        let event = event_in(&mut tx, id, false).await?;
+        let Some(event) = event_in(&mut tx, id, false).await? else {
+            return Ok(None);
+        };
+        let change =
+            event_change(&mut tx, DomainEventKind::EventUpdated, &event, actor, now).await?;
+        record(&mut tx, &change).await?;
         tx.commit().await?;
-        Ok(event.map(Ok))
+        self.outbox_signal().notify_one();
+        Ok(Some(Ok(event)))
     }
 
-    pub(crate) async fn delete_event(&self, id: EventId) -> Result<bool, StoreError> {
-        let done = sqlx::query("DELETE FROM events WHERE id = $1")
+    pub(crate) async fn delete_event(
+        &self,
+        id: EventId,
+        actor: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let Some(event) = event_in(&mut tx, id, true).await? else {
+            return Ok(false);
+        };
+        // Subscribers are read before the cascade removes their subscriptions.
+        let change =
+            event_change(&mut tx, DomainEventKind::EventDeleted, &event, actor, now).await?;
+        sqlx::query("DELETE FROM events WHERE id = $1")
             .bind(id.0)
-            .execute(self.writer())
+            .execute(&mut *tx)
             .await?;
-        Ok(done.rows_affected() > 0)
+        record(&mut tx, &change).await?;
+        tx.commit().await?;
+        self.outbox_signal().notify_one();
+        Ok(true)
     }
 
     pub(crate) async fn event_attendees(
@@ -416,25 +446,41 @@ impl Backend {
         }
         // Cancelling through the bookings' rows (locked by the update) frees each seat exactly
         // once, even if the holder cancels the same booking at this moment.
-        let freed: Vec<(i64,)> = sqlx::query_as(
+        let freed: Vec<(i64, i64)> = sqlx::query_as(
             "UPDATE bookings SET status = 'cancelled', cancelled_at = $1 \
-             WHERE attendee_id = $2 AND status = 'confirmed' RETURNING event_id",
+             WHERE attendee_id = $2 AND status = 'confirmed' RETURNING id, event_id",
         )
         .bind(now)
         .bind(id.0)
         .fetch_all(&mut *tx)
         .await?;
-        for (event_id,) in freed {
+        let (name,): (String,) = sqlx::query_as("SELECT name FROM attendees WHERE id = $1")
+            .bind(id.0)
+            .fetch_one(&mut *tx)
+            .await?;
+        for (booking_id, event_id) in freed {
             sqlx::query("UPDATE events SET seats_booked = seats_booked - 1 WHERE id = $1")
                 .bind(event_id)
                 .execute(&mut *tx)
                 .await?;
+            let kind = DomainEventKind::BookingCancelled;
+            let change = booking_change(
+                &mut tx,
+                kind,
+                BookingId(booking_id),
+                EventId(event_id),
+                Some(&name),
+                now,
+            )
+            .await?;
+            record(&mut tx, &change).await?;
         }
         sqlx::query("DELETE FROM attendees WHERE id = $1")
             .bind(id.0)
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
+        self.outbox_signal().notify_one();
         Ok(true)
     }
 
@@ -456,7 +502,13 @@ impl Backend {
         // A savepoint, so that a refusal undoes the booking but keeps the idempotency record.
         let mut attempt = tx.begin().await?;
         let result = book_seat(&mut attempt, event, who, cancel_token, now).await?;
-        if result.is_ok() {
+        if let Ok(booking) = &result {
+            let kind = DomainEventKind::BookingCreated;
+            let actor = Some(booking.attendee_name.as_str());
+            let change =
+                booking_change(&mut attempt, kind, booking.id, booking.event_id, actor, now)
+                    .await?;
+            record(&mut attempt, &change).await?;
             attempt.commit().await?;
         } else {
             attempt.rollback().await?;
@@ -472,6 +524,9 @@ impl Backend {
                 .await?;
         }
         tx.commit().await?;
+        if result.is_ok() {
+            self.outbox_signal().notify_one();
+        }
         Ok(match result {
             Ok(booking) => BookingOutcome::Booked(booking),
             Err(refusal) => BookingOutcome::Refused(refusal),
@@ -524,6 +579,7 @@ impl Backend {
     pub(crate) async fn cancel_booking(
         &self,
         id: BookingId,
+        actor: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<Option<Booking>, StoreError> {
         let mut tx = self.begin_write().await?;
@@ -545,7 +601,17 @@ impl Backend {
             .bind(id.0)
             .fetch_optional(&mut *tx)
             .await?;
+        if let (Some((event_id,)), Some(row)) = (cancelled, &row) {
+            let actor = actor.unwrap_or(&row.attendee_name);
+            let kind = DomainEventKind::BookingCancelled;
+            let change =
+                booking_change(&mut tx, kind, id, EventId(event_id), Some(actor), now).await?;
+            record(&mut tx, &change).await?;
+        }
         tx.commit().await?;
+        if cancelled.is_some() {
+            self.outbox_signal().notify_one();
+        }
         Ok(row
             .map(BookingRow::into_booking)
             .transpose()?

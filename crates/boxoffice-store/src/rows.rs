@@ -160,3 +160,29 @@ impl UserRow {
         Ok((user, self.password_hash))
     }
 }
+
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct NotificationRow {
+    pub message_id: String,
+    pub notification_type: String,
+    pub event_id: i64,
+    pub event_title: String,
+    pub actor: Option<String>,
+    pub occurred_at: DateTime<Utc>,
+}
+
+impl NotificationRow {
+    pub fn into_record(self) -> Result<crate::NotificationRecord, StoreError> {
+        let kind = self.notification_type.parse().map_err(|reason: String| {
+            StoreError::Corrupt(format!("notification {}: {reason}", self.message_id))
+        })?;
+        Ok(crate::NotificationRecord {
+            message_id: self.message_id,
+            kind,
+            event_id: EventId(self.event_id),
+            event_title: self.event_title,
+            actor: self.actor,
+            occurred_at: self.occurred_at,
+        })
+    }
+}

@@ -9,22 +9,33 @@ use crate::StoreError;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Pool, Sqlite, Transaction};
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::Notify;
 
 pub(crate) type Db = Sqlite;
 
 /// Row locks are implicit: a write transaction holds the whole database.
 pub(crate) const FOR_UPDATE: &str = "";
 
+/// One writer at a time: nothing to skip.
+pub(crate) const SKIP_LOCKED: &str = "";
+
 // The same SQL source is compiled once per backend, on purpose.
 #[allow(clippy::duplicate_mod)]
 #[path = "queries.rs"]
 mod queries;
 
+// Likewise for the notification SQL.
+#[allow(clippy::duplicate_mod)]
+#[path = "notifications.rs"]
+mod notifications;
+
 #[derive(Debug, Clone)]
 pub struct Backend {
     read: Pool<Db>,
     write: Pool<Db>,
+    outbox: Arc<Notify>,
 }
 
 impl Backend {
@@ -47,7 +58,11 @@ impl Backend {
             .max_connections(readers)
             .connect_with(options.read_only(true))
             .await?;
-        Ok(Backend { read, write })
+        Ok(Backend {
+            read,
+            write,
+            outbox: Arc::new(Notify::new()),
+        })
     }
 
     pub(crate) async fn migrate(&self) -> Result<(), StoreError> {
@@ -67,6 +82,11 @@ impl Backend {
 
     pub(crate) fn writer(&self) -> &Pool<Db> {
         &self.write
+    }
+
+    /// Woken after every commit that wrote to the outbox.
+    pub(crate) fn outbox_signal(&self) -> &Arc<Notify> {
+        &self.outbox
     }
 
     pub(crate) async fn close(&self) {

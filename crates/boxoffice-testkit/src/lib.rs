@@ -5,6 +5,11 @@
 //! `BOXOFFICE_TEST_POSTGRES_URL` (default `postgres://postgres@127.0.0.1:5432/postgres`)
 //! and drop it afterwards.
 
+mod process;
+mod ws;
+pub use process::{RabbitNamespace, ServerProcess};
+pub use ws::{PATIENCE, WsClient};
+
 use boxoffice_http::auth::{AuthSettings, RateLimits, TrustedProxies};
 use boxoffice_http::{AppState, HttpConfig, Security};
 use boxoffice_store::Store;
@@ -30,11 +35,14 @@ pub struct Options {
     pub rate_limit_per_second: Option<u32>,
     pub trusted_proxies: Vec<std::net::IpAddr>,
     pub cors_origins: Vec<String>,
+    /// Frames that may queue for one WebSocket client.
+    pub ws_queue_capacity: usize,
 }
 
 impl Default for Options {
     fn default() -> Self {
         Options {
+            ws_queue_capacity: 256,
             login_attempts_per_minute: 1000,
             rate_limit_per_second: None,
             trusted_proxies: Vec::new(),
@@ -162,8 +170,10 @@ pub struct TestApp {
     pub backend: Backend,
     /// A signed-in user who owns the events made by [`TestApp::create_event`].
     pub organizer_token: String,
+    pub hub: boxoffice_notify::Hub,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<()>>,
+    _workers: boxoffice_notify::Workers,
     // Declared last: dropped after the server has stopped.
     pub database: TestDatabase,
 }
@@ -195,11 +205,13 @@ impl TestApp {
         );
         let security = Security::new(&settings, limits, TrustedProxies(options.trusted_proxies))
             .expect("security settings");
-        let state = AppState::new(
-            store.clone(),
-            Some(boxoffice_http::telemetry::prometheus()),
-            security,
-        );
+        let broker = boxoffice_broker::Broker::in_process();
+        let hub = boxoffice_notify::Hub::new(options.ws_queue_capacity);
+        let workers = boxoffice_notify::Workers::start(&store, &broker, true, Some(&hub));
+        let metrics = Some(boxoffice_http::telemetry::prometheus());
+        let state = AppState::new(store.clone(), metrics, security)
+            .with_hub(hub.clone())
+            .with_broker(broker);
         let config = HttpConfig {
             cors_origins: options
                 .cors_origins
@@ -226,8 +238,10 @@ impl TestApp {
             store,
             backend,
             organizer_token: String::new(),
+            hub,
             shutdown: Some(shutdown),
             server: Some(server),
+            _workers: workers,
             database,
         };
         app.organizer_token = app.sign_up("organizer").await;
@@ -271,6 +285,11 @@ impl TestApp {
             .await
             .expect("create admin");
         self.sign_in(&username).await
+    }
+
+    /// A WebSocket connection to this server, signed in if `token` is given.
+    pub async fn ws(&self, token: Option<&str>) -> WsClient {
+        WsClient::connect(&self.url(""), token).await
     }
 
     /// Requests carrying `token` as a bearer token.

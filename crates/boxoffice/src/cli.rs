@@ -119,6 +119,31 @@ pub struct ServeArgs {
     /// Browser origins allowed to call the API (CORS), comma-separated, e.g. https://app.example.com.
     #[arg(long, env = "CORS_ORIGINS", value_delimiter = ',')]
     pub cors_origins: Vec<String>,
+    /// Run one service only (default: both in this process). Needs AMQP_URL.
+    #[arg(long, env = "BOXOFFICE_ONLY", value_enum)]
+    pub only: Option<Service>,
+    /// RabbitMQ, e.g. amqp://guest:guest@127.0.0.1:5672/%2f. Without it, an in-process broker is used.
+    #[arg(long, env = "AMQP_URL", hide_env_values = true)]
+    pub amqp_url: Option<String>,
+    /// Prefix of every RabbitMQ exchange and queue name, so several environments can share a broker.
+    #[arg(long, env = "AMQP_NAMESPACE", default_value = "boxoffice")]
+    pub amqp_namespace: String,
+    /// Names this process's RabbitMQ fan-out queue; a stable id (e.g. a pod name) lets a
+    /// restarted notification process receive what was queued for it meanwhile. Random by default.
+    #[arg(long, env = "INSTANCE_ID")]
+    pub instance_id: Option<String>,
+    /// Frames that may wait for one WebSocket client before it is dropped as too slow.
+    #[arg(long, env = "WS_QUEUE_CAPACITY", default_value_t = 256)]
+    pub ws_queue_capacity: usize,
+}
+
+/// The two services of seed 003.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Service {
+    /// Events, attendees, bookings, accounts; relays domain events to the broker.
+    Events,
+    /// WebSocket notifications, live seats and notification history.
+    Notifications,
 }
 
 /// The URL without its password, for messages.

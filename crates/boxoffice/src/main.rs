@@ -7,11 +7,15 @@ mod secret;
 mod users;
 
 use anyhow::Context;
+use boxoffice_broker::Broker;
+use boxoffice_broker::rabbitmq::RabbitMqSettings;
+use boxoffice_http::Services;
 use boxoffice_http::auth::{AuthSettings, RateLimits, TrustedProxies};
 use boxoffice_http::{AppState, HttpConfig};
+use boxoffice_notify::{Hub, Workers};
 use boxoffice_store::Store;
 use clap::Parser;
-use cli::{Cli, Command, DatabaseArgs, ServeArgs};
+use cli::{Cli, Command, DatabaseArgs, ServeArgs, Service};
 use std::time::Duration;
 
 /// Sample data of seed 004, also used by `boxoffice seed` when no file is given.
@@ -61,10 +65,98 @@ async fn connect(db: &DatabaseArgs) -> anyhow::Result<Store> {
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let store = connect(&args.db).await?;
     store.migrate().await.context("applying migrations")?;
+    let services = services(args.only);
+    let broker = broker(&args)?;
     let listener = tokio::net::TcpListener::bind((args.host.as_str(), args.port))
         .await
         .with_context(|| format!("binding {}:{}", args.host, args.port))?;
     let address = listener.local_addr()?;
+    let (security, rate_limits) = security(&args, &store)?;
+    let cors_origins = args
+        .cors_origins
+        .iter()
+        .map(|origin| {
+            origin
+                .parse()
+                .with_context(|| format!("CORS origin {origin:?}"))
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+
+    let metrics = Some(boxoffice_http::telemetry::prometheus());
+    let mut state = AppState::new(store.clone(), metrics, security).with_broker(broker.clone());
+    let hub = services
+        .notifications
+        .then(|| Hub::new(args.ws_queue_capacity));
+    if let Some(hub) = &hub {
+        state = state.with_hub(hub.clone());
+    }
+    let _workers = Workers::start(&store, &broker, services.events, hub.as_ref());
+    tokio::spawn(housekeeping(store.clone(), rate_limits));
+
+    let config = HttpConfig {
+        body_limit: args.body_limit,
+        cors_origins,
+        services,
+    };
+    let only = args.only.map_or("events and notifications", |s| match s {
+        Service::Events => "events",
+        Service::Notifications => "notifications",
+    });
+    tracing::info!(%address, database = store.kind(), broker = broker.kind(), services = only, "serving");
+    // Printed on stdout so scripts (and tests using port 0) learn the address.
+    println!("Boxoffice listening on http://{address} (API docs: http://{address}/docs)");
+    boxoffice_http::serve(listener, state, &config, shutdown_signal()).await?;
+    store.close().await;
+    Ok(())
+}
+
+fn services(only: Option<Service>) -> Services {
+    match only {
+        None => Services::ALL,
+        Some(Service::Events) => Services {
+            events: true,
+            notifications: false,
+        },
+        Some(Service::Notifications) => Services {
+            events: false,
+            notifications: true,
+        },
+    }
+}
+
+/// RabbitMQ when `AMQP_URL` is set; else the in-process broker, which only a single process can use.
+fn broker(args: &ServeArgs) -> anyhow::Result<Broker> {
+    match (&args.amqp_url, args.only) {
+        (Some(url), _) => Ok(Broker::rabbitmq(url, rabbitmq_settings(args))),
+        (None, None) => Ok(Broker::in_process()),
+        (None, Some(_)) => anyhow::bail!(
+            "--only runs one service of two; they talk through RabbitMQ: set AMQP_URL"
+        ),
+    }
+}
+
+fn rabbitmq_settings(args: &ServeArgs) -> RabbitMqSettings {
+    let ns = &args.amqp_namespace;
+    let defaults = RabbitMqSettings::default();
+    RabbitMqSettings {
+        exchange: format!("{ns}.events"),
+        work_queue: format!("{ns}.work"),
+        dead_letter_exchange: format!("{ns}.dead-letter"),
+        dead_letter_queue: format!("{ns}.dead"),
+        fanout_queue_prefix: format!("{ns}.fanout"),
+        instance_id: args
+            .instance_id
+            .clone()
+            .unwrap_or(defaults.instance_id.clone()),
+        ..defaults
+    }
+}
+
+/// Token signing, password hashing and rate limits, from the configuration.
+fn security(
+    args: &ServeArgs,
+    store: &Store,
+) -> anyhow::Result<(boxoffice_http::Security, RateLimits)> {
     let secret = secret::jwt_secret(args.jwt_secret.as_ref(), &args.data_dir)?;
     if args.jwt_secret.is_none() && store.kind() == "postgres" {
         tracing::warn!(
@@ -80,42 +172,24 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let proxies = TrustedProxies(args.trusted_proxies.clone());
     let security = boxoffice_http::Security::new(&settings, rate_limits.clone(), proxies)
         .context("preparing password hashing")?;
-    let cors_origins = args
-        .cors_origins
-        .iter()
-        .map(|origin| {
-            origin
-                .parse()
-                .with_context(|| format!("CORS origin {origin:?}"))
-        })
-        .collect::<anyhow::Result<Vec<_>>>()?;
-    tokio::spawn(housekeeping(store.clone(), rate_limits));
-    let metrics = Some(boxoffice_http::telemetry::prometheus());
-    let state = AppState::new(store.clone(), metrics, security);
-    let config = HttpConfig {
-        body_limit: args.body_limit,
-        cors_origins,
-    };
-    tracing::info!(%address, database = store.kind(), "serving");
-    // Printed on stdout so scripts (and tests using port 0) learn the address.
-    println!("Boxoffice listening on http://{address} (API docs: http://{address}/docs)");
-    boxoffice_http::serve(listener, state, &config, shutdown_signal()).await?;
-    store.close().await;
-    Ok(())
+    Ok((security, rate_limits))
 }
 
-/// Hourly: forgets idempotency keys past their retention, and idle rate-limit entries.
+/// Hourly: forgets idempotency keys past their retention, published outbox rows after a week,
+/// and idle rate-limit entries.
 async fn housekeeping(store: Store, rate_limits: RateLimits) {
-    let retention = chrono::Duration::hours(boxoffice_http::idempotency::RETENTION_HOURS);
+    let idempotency = chrono::Duration::hours(boxoffice_http::idempotency::RETENTION_HOURS);
+    let outbox = chrono::Duration::days(7);
     let mut tick = tokio::time::interval(Duration::from_secs(3600));
     loop {
         tick.tick().await;
         rate_limits.forget_idle();
-        if let Err(err) = store
-            .purge_idempotency_keys(chrono::Utc::now() - retention)
-            .await
-        {
+        let now = chrono::Utc::now();
+        if let Err(err) = store.purge_idempotency_keys(now - idempotency).await {
             tracing::warn!(error = %err, "purging idempotency keys failed");
+        }
+        if let Err(err) = store.purge_outbox(now - outbox).await {
+            tracing::warn!(error = %err, "purging the outbox failed");
         }
     }
 }

@@ -4,13 +4,11 @@
 //! PostgreSQL database and spread the requests over both.
 
 use boxoffice_testkit::{
-    Backend, JWT_SECRET, PASSWORD, TestApp, TestDatabase, event_body, expect_status,
+    Backend, JWT_SECRET, PASSWORD, ServerProcess, TestApp, TestDatabase, event_body, expect_status,
     on_both_databases,
 };
 use futures::future::join_all;
 use serde_json::json;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 
 on_both_databases!(
     erasing_attendees_while_their_bookings_are_cancelled_frees_each_seat_once,
@@ -109,47 +107,12 @@ async fn a_hundred_simultaneous_bookings_by_one_email_give_exactly_one(app: Test
     assert_counter_matches_rows(&app.url(""), &app.client, &app.organizer_token, event, 1).await;
 }
 
-/// A `boxoffice serve` child process, killed on drop.
-struct ServerProcess {
-    child: Child,
-    base: String,
-}
-
-impl ServerProcess {
-    fn start(database_url: &str) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_boxoffice"))
-            .args(["serve", "--port", "0", "--database-url", database_url])
-            .env("RUST_LOG", "warn")
-            .env("JWT_SECRET", JWT_SECRET)
-            .env("BCRYPT_COST", "4")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("start boxoffice serve");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().expect("stdout"))
-            .read_line(&mut line)
-            .expect("read the address line");
-        let base = line
-            .split_whitespace()
-            .find(|word| word.starts_with("http://"))
-            .unwrap_or_else(|| panic!("no address in {line:?}"))
-            .to_owned();
-        ServerProcess { child, base }
-    }
-}
-
-impl Drop for ServerProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 async fn two_processes() -> (TestDatabase, ServerProcess, ServerProcess, reqwest::Client) {
     let database = TestDatabase::create(Backend::Postgres).await;
-    let first = ServerProcess::start(&database.url);
-    let second = ServerProcess::start(&database.url);
+    let args = ["--database-url", database.url.as_str()];
+    let env = [("JWT_SECRET", JWT_SECRET)];
+    let first = ServerProcess::start(env!("CARGO_BIN_EXE_boxoffice"), &args, &env);
+    let second = ServerProcess::start(env!("CARGO_BIN_EXE_boxoffice"), &args, &env);
     (database, first, second, reqwest::Client::new())
 }
 

@@ -7,11 +7,13 @@ mod attendees;
 mod auth;
 mod bookings;
 mod events;
+mod notifications;
 
 pub use attendees::*;
 pub use auth::*;
 pub use bookings::*;
 pub use events::*;
+pub use notifications::*;
 
 use boxoffice_domain::{Invalid, PageRequest};
 use serde::{Deserialize, Deserializer, Serialize};
@@ -86,6 +88,12 @@ page_type!(
     /// A page of bookings.
     BookingPage,
     BookingView
+);
+
+page_type!(
+    /// A page of notifications, newest first.
+    NotificationPage,
+    NotificationView
 );
 
 /// A short confirmation.

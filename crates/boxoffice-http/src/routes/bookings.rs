@@ -290,7 +290,11 @@ pub async fn cancel_booking(
     caller.held_booking(&app, id).await?;
     let booking = app
         .store
-        .cancel_booking(id, app.now())
+        .cancel_booking(
+            id,
+            caller.user.as_ref().map(|u| u.username.as_str()),
+            app.now(),
+        )
         .await?
         .ok_or_else(|| ApiError::not_found("booking", id))?;
     tracing::info!(booking.id = %id, event.id = %booking.event_id, "booking cancelled");

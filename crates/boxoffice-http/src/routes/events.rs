@@ -36,7 +36,10 @@ pub async fn create_event(
     let now = app.now();
     let event = input.into_domain()?;
     event.check_creatable(now)?;
-    let created = app.store.create_event(&event, Some(user.id), now).await?;
+    let created = app
+        .store
+        .create_event(&event, Some(user.id), Some(&user.username), now)
+        .await?;
     tracing::info!(event.id = %created.id, "event created");
     let location = format!("/events/{}", created.id);
     Ok((
@@ -120,7 +123,12 @@ async fn change_event(
     let patch = input.into_domain(current.content.zone)?;
     let updated = app
         .store
-        .update_event(id, patch, app.now())
+        .update_event(
+            id,
+            patch,
+            caller.user.as_ref().map(|u| u.username.as_str()),
+            app.now(),
+        )
         .await?
         .ok_or_else(|| ApiError::not_found("event", id))??;
     tracing::info!(event.id = %id, "event updated");
@@ -193,7 +201,12 @@ pub async fn delete_event(
     Path(id): Path<i64>,
 ) -> Result<StatusCode, ApiError> {
     owned_event(&app, &caller, EventId(id)).await?;
-    if !app.store.delete_event(EventId(id)).await? {
+    let actor = caller.user.as_ref().map(|u| u.username.as_str());
+    if !app
+        .store
+        .delete_event(EventId(id), actor, app.now())
+        .await?
+    {
         return Err(ApiError::not_found("event", id));
     }
     tracing::info!(event.id = id, "event deleted");

@@ -4,4 +4,6 @@ pub mod attendees;
 pub mod auth;
 pub mod bookings;
 pub mod events;
+pub mod notifications;
 pub mod ops;
+pub mod realtime;

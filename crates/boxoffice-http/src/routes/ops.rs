@@ -15,6 +15,9 @@ pub struct Health {
     /// The database backend: `sqlite` or `postgres`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub database: Option<String>,
+    /// The message broker: `in-process` or `rabbitmq`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub broker: Option<String>,
 }
 
 /// Liveness: the process answers.
@@ -23,32 +26,39 @@ pub async fn healthz() -> axum::Json<Health> {
     axum::Json(Health {
         status: "ok".into(),
         database: None,
+        broker: None,
     })
 }
 
-/// Readiness: the database answers.
+/// Readiness: the database (and the broker, where one is used) answers.
 #[utoipa::path(get, path = "/readyz", tag = "ops", responses((status = 200, body = Health), (status = 503, body = Health)))]
 pub async fn readyz(State(app): State<AppState>) -> impl IntoResponse {
     let database = Some(app.store.kind().to_owned());
-    match app.store.ping().await {
-        Ok(()) => (
-            StatusCode::OK,
-            axum::Json(Health {
-                status: "ok".into(),
-                database,
-            }),
-        ),
+    let broker = app.broker.as_ref().map(|b| b.kind().to_owned());
+    let database_ok = match app.store.ping().await {
+        Ok(()) => true,
         Err(err) => {
-            tracing::warn!(error = %err, "readiness check failed");
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                axum::Json(Health {
-                    status: "unavailable".into(),
-                    database,
-                }),
-            )
+            tracing::warn!(error = %err, "readiness: database unavailable");
+            false
         }
-    }
+    };
+    let broker_ok = match &app.broker {
+        Some(broker) => broker.is_ready().await,
+        None => true,
+    };
+    let (status, word) = if database_ok && broker_ok {
+        (StatusCode::OK, "ok")
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "unavailable")
+    };
+    (
+        status,
+        axum::Json(Health {
+            status: word.into(),
+            database,
+            broker,
+        }),
+    )
 }
 
 /// Prometheus metrics in the text exposition format.

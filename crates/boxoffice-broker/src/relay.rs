@@ -1,0 +1,109 @@
+//! The outbox relay: publishes domain events recorded by the event service.
+//!
+//! A change and its domain event commit together; this loop then publishes
+//! the event and marks it published only after the broker confirmed it. If
+//! the process stops in between, the event is published again later, which
+//! consumers absorb by deduplicating on the message id. Nothing is lost.
+
+use crate::{Broker, Message};
+use boxoffice_store::{OutboxMessage, Store};
+use chrono::Utc;
+use std::time::Duration;
+
+/// How the relay paces itself.
+#[derive(Debug, Clone)]
+pub struct RelaySettings {
+    /// Messages taken per round.
+    pub batch: i64,
+    /// How long a claim keeps other relays off a message.
+    pub lease: Duration,
+    /// Look for work written by other processes at least this often.
+    pub poll: Duration,
+    /// Back-off after a failure, doubling up to `max_backoff`.
+    pub min_backoff: Duration,
+    pub max_backoff: Duration,
+}
+
+impl Default for RelaySettings {
+    fn default() -> Self {
+        RelaySettings {
+            batch: 100,
+            lease: Duration::from_secs(30),
+            poll: Duration::from_millis(500),
+            min_backoff: Duration::from_millis(100),
+            max_backoff: Duration::from_secs(5),
+        }
+    }
+}
+
+/// Moves domain events from the outbox to the broker, forever.
+pub async fn run(store: Store, broker: Broker, settings: RelaySettings) {
+    let signal = store.outbox_signal();
+    let mut backoff = settings.min_backoff;
+    loop {
+        match relay_batch(&store, &broker, &settings).await {
+            Ok(published) => {
+                backoff = settings.min_backoff;
+                if published < settings.batch as usize {
+                    record_backlog(&store).await;
+                    // Woken by this process's commits; the timeout catches other processes' and retries.
+                    let _ = tokio::time::timeout(settings.poll, signal.notified()).await;
+                }
+            }
+            Err(err) => {
+                tracing::warn!(error = %err, retry_in_ms = backoff.as_millis() as u64, "outbox relay paused");
+                record_backlog(&store).await;
+                tokio::time::sleep(backoff).await;
+                backoff = (backoff * 2).min(settings.max_backoff);
+            }
+        }
+    }
+}
+
+/// Publishes one batch; returns how many were published.
+pub async fn relay_batch(
+    store: &Store,
+    broker: &Broker,
+    settings: &RelaySettings,
+) -> Result<usize, RelayError> {
+    let lease = chrono::Duration::from_std(settings.lease).unwrap_or(chrono::Duration::seconds(30));
+    let claimed = store
+        .claim_outbox(settings.batch, Utc::now(), lease)
+        .await?;
+    for (done, row) in claimed.iter().enumerate() {
+        if let Err(err) = broker.publish(&message_of(row)).await {
+            metrics::counter!("boxoffice_outbox_publish_failures_total").increment(1);
+            let unpublished: Vec<i64> = claimed[done..].iter().map(|r| r.id).collect();
+            store.release_claims(&unpublished).await?;
+            return Err(err.into());
+        }
+        store.mark_published(row.id, Utc::now()).await?;
+        metrics::counter!("boxoffice_outbox_published_total", "kind" => row.kind.clone())
+            .increment(1);
+    }
+    Ok(claimed.len())
+}
+
+fn message_of(row: &OutboxMessage) -> Message {
+    Message {
+        id: row.message_id.clone(),
+        routing_key: row.kind.clone(),
+        body: row.payload.clone().into_bytes(),
+    }
+}
+
+async fn record_backlog(store: &Store) {
+    if let Ok((pending, oldest_age)) = store.outbox_backlog(Utc::now()).await {
+        metrics::gauge!("boxoffice_outbox_pending").set(pending as f64);
+        metrics::gauge!("boxoffice_outbox_oldest_pending_seconds").set(oldest_age);
+    }
+}
+
+/// Why a relay round stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum RelayError {
+    #[error(transparent)]
+    Store(#[from] boxoffice_store::StoreError),
+    #[error(transparent)]
+    Broker(#[from] crate::BrokerError),
+}

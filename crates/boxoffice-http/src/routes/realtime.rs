@@ -1,0 +1,186 @@
+//! `GET /ws`: notifications and live seat counts over a WebSocket.
+//!
+//! Client messages: `{"action": "subscribe" | "unsubscribe" | "watch" | "unwatch", "event_id": 42}`.
+//! Subscribing needs a signed-in connection (`?token=<JWT>`); watching seats does not.
+
+use crate::auth::TokenUser;
+use crate::error::{ApiError, Problem};
+use crate::state::AppState;
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade, close_code};
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use boxoffice_domain::{EventId, SeatCounts};
+use boxoffice_notify::{Hub, frames};
+use futures::{SinkExt, StreamExt};
+use serde::Deserialize;
+use std::time::{Duration, Instant};
+use utoipa::IntoParams;
+
+/// How often the server pings; a client silent for three intervals is dropped.
+const PING_EVERY: Duration = Duration::from_secs(20);
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SocketQuery {
+    /// An access token; without one the connection may only watch seat counts.
+    pub token: Option<String>,
+}
+
+/// Open a WebSocket for notifications and live seat counts.
+///
+/// Server frames: `{"type": "notification", ...}` (seed 003), `{"type": "seats", ...}`,
+/// `{"type": "ack", ...}` and `{"type": "error", ...}`.
+#[utoipa::path(get, path = "/ws", tag = "notifications", params(SocketQuery),
+    responses(
+        (status = 101, description = "Switching to the WebSocket protocol"),
+        (status = 401, description = "The token is invalid or expired", body = Problem, content_type = "application/problem+json"),
+        (status = 426, description = "Not a WebSocket upgrade request", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn connect_websocket(
+    State(app): State<AppState>,
+    axum::extract::Query(query): Query<SocketQuery>,
+    upgrade: Result<WebSocketUpgrade, axum::extract::ws::rejection::WebSocketUpgradeRejection>,
+) -> Result<Response, ApiError> {
+    let hub = app.hub.clone().ok_or_else(ApiError::internal)?;
+    let user = query
+        .token
+        .as_deref()
+        .map(|token| app.security.tokens.verify(token))
+        .transpose()?;
+    let upgrade = upgrade.map_err(|_| {
+        ApiError::new(
+            StatusCode::UPGRADE_REQUIRED,
+            "upgrade_required",
+            "Upgrade required",
+            "Connect with a WebSocket client.",
+        )
+    })?;
+    Ok(upgrade.on_upgrade(move |socket| session(socket, app, hub, user)))
+}
+
+#[derive(Debug, Deserialize)]
+struct Command {
+    action: String,
+    event_id: i64,
+}
+
+async fn session(socket: WebSocket, app: AppState, hub: Hub, user: Option<TokenUser>) {
+    let mut registration = hub.register(user.as_ref().map(|u| u.id));
+    let (mut sink, mut stream) = socket.split();
+    let mut ping = tokio::time::interval(PING_EVERY);
+    let mut heard_from = Instant::now();
+    loop {
+        tokio::select! {
+            frame = registration.frames.recv() => match frame {
+                Some(text) => {
+                    if sink.send(Message::Text(text.as_ref().into())).await.is_err() {
+                        break;
+                    }
+                }
+                None => {
+                    let reason = CloseFrame { code: close_code::AGAIN, reason: "client too slow".into() };
+                    let _ = sink.send(Message::Close(Some(reason))).await;
+                    break;
+                }
+            },
+            incoming = stream.next() => match incoming {
+                Some(Ok(Message::Text(text))) => {
+                    heard_from = Instant::now();
+                    let reply = handle(&app, &hub, registration.id, user.as_ref(), &text).await;
+                    hub.send_to(registration.id, reply.0);
+                    if let Some(extra) = reply.1 {
+                        hub.send_to(registration.id, extra);
+                    }
+                }
+                Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break,
+                Some(Ok(_)) => heard_from = Instant::now(),
+            },
+            _ = ping.tick() => {
+                if heard_from.elapsed() > PING_EVERY * 3 || sink.send(Message::Ping(Vec::new().into())).await.is_err() {
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/// Answers one client message: an ack or an error, and for `watch` the current seat counts.
+async fn handle(
+    app: &AppState,
+    hub: &Hub,
+    connection: u64,
+    user: Option<&TokenUser>,
+    text: &str,
+) -> (String, Option<String>) {
+    let Ok(command) = serde_json::from_str::<Command>(text) else {
+        return (
+            frames::error(
+                "invalid_message",
+                "Send {\"action\": \"subscribe|unsubscribe|watch|unwatch\", \"event_id\": N}.",
+            ),
+            None,
+        );
+    };
+    let event = EventId(command.event_id);
+    let outcome = match command.action.as_str() {
+        "watch" => watch(app, hub, connection, event).await,
+        "unwatch" => {
+            hub.set_watching(connection, event, false);
+            Ok(None)
+        }
+        "subscribe" | "unsubscribe" => match user {
+            None => Err((
+                "authentication_required",
+                "Connect with ?token=<access token> to subscribe.".to_owned(),
+            )),
+            Some(user) => {
+                let found = if command.action == "subscribe" {
+                    app.store.subscribe(user.id, event, app.now()).await
+                } else {
+                    app.store.unsubscribe(user.id, event).await
+                };
+                match found {
+                    Ok(true) => Ok(None),
+                    Ok(false) => Err(("event_not_found", format!("event {event} does not exist"))),
+                    Err(err) => {
+                        tracing::error!(error = %err, "changing a subscription failed");
+                        Err((
+                            "internal_error",
+                            "The subscription could not be changed.".to_owned(),
+                        ))
+                    }
+                }
+            }
+        },
+        other => Err(("invalid_message", format!("unknown action {other:?}"))),
+    };
+    match outcome {
+        Ok(extra) => (frames::ack(&command.action, event), extra),
+        Err((code, detail)) => (frames::error(code, &detail), None),
+    }
+}
+
+/// Starts live seat counts and returns the current ones.
+async fn watch(
+    app: &AppState,
+    hub: &Hub,
+    connection: u64,
+    event: EventId,
+) -> Result<Option<String>, (&'static str, String)> {
+    match app.store.get_event(event).await {
+        Ok(Some(found)) => {
+            hub.set_watching(connection, event, true);
+            let counts = SeatCounts {
+                capacity: found.content.capacity.get(),
+                seats_booked: found.seats_booked,
+            };
+            Ok(Some(frames::seats(event, counts, chrono::Utc::now())))
+        }
+        Ok(None) => Err(("event_not_found", format!("event {event} does not exist"))),
+        Err(err) => {
+            tracing::error!(error = %err, "reading seats failed");
+            Err(("internal_error", "Seat counts are unavailable.".to_owned()))
+        }
+    }
+}

@@ -1,0 +1,311 @@
+//! The SQL of notifications, compiled for each backend like `queries.rs`:
+//! the outbox written with every change, the relay's claims on it,
+//! event subscriptions, and the notification history.
+
+use super::{Backend, Db, SKIP_LOCKED};
+use crate::rows::NotificationRow;
+use crate::{NotificationRecord, OutboxMessage, StoreError};
+use boxoffice_domain::{
+    Audience, BookingId, DomainEvent, DomainEventKind, Event, EventId, Page, PageRequest,
+    SeatCounts, UserId,
+};
+use chrono::{DateTime, Utc};
+use sqlx::Transaction;
+
+type Tx<'t> = Transaction<'t, Db>;
+
+/// Appends a domain event to the outbox, inside the caller's transaction.
+pub(super) async fn record(tx: &mut Tx<'_>, change: &DomainEvent) -> Result<(), StoreError> {
+    let payload = serde_json::to_string(change)
+        .map_err(|e| StoreError::Corrupt(format!("domain event: {e}")))?;
+    sqlx::query(
+        "INSERT INTO outbox (message_id, kind, payload, created_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(&change.id)
+    .bind(change.kind.as_str())
+    .bind(payload)
+    .bind(change.occurred_at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Users following an event.
+pub(super) async fn subscribers_of(
+    tx: &mut Tx<'_>,
+    event: EventId,
+) -> Result<Vec<UserId>, StoreError> {
+    let rows: Vec<(i64,)> = sqlx::query_as(
+        "SELECT user_id FROM event_subscriptions WHERE event_id = $1 ORDER BY user_id",
+    )
+    .bind(event.0)
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(rows.into_iter().map(|(id,)| UserId(id)).collect())
+}
+
+/// The owner plus `users`, without duplicates.
+fn with_owner(mut users: Vec<UserId>, owner: Option<UserId>) -> Audience {
+    if let Some(owner) = owner
+        && !users.contains(&owner)
+    {
+        users.push(owner);
+    }
+    Audience::Users(users)
+}
+
+/// The domain event for a created, updated or deleted event.
+pub(super) async fn event_change(
+    tx: &mut Tx<'_>,
+    kind: DomainEventKind,
+    event: &Event,
+    actor: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<DomainEvent, StoreError> {
+    let mut change = DomainEvent::new(kind, now, event.id, event.content.title.as_str());
+    change.actor = actor.map(str::to_owned);
+    change.owner_id = event.owner_id;
+    change.audience = match kind {
+        DomainEventKind::EventCreated => Audience::Everyone,
+        _ => with_owner(subscribers_of(tx, event.id).await?, event.owner_id),
+    };
+    if kind != DomainEventKind::EventDeleted {
+        change.seats = Some(SeatCounts {
+            capacity: event.content.capacity.get(),
+            seats_booked: event.seats_booked,
+        });
+    }
+    Ok(change)
+}
+
+/// The domain event for a booking made or cancelled; told to the event's owner.
+pub(super) async fn booking_change(
+    tx: &mut Tx<'_>,
+    kind: DomainEventKind,
+    booking: BookingId,
+    event: EventId,
+    actor: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<DomainEvent, StoreError> {
+    let (title, owner, capacity, seats_booked): (String, Option<i64>, i32, i32) =
+        sqlx::query_as("SELECT title, owner_id, capacity, seats_booked FROM events WHERE id = $1")
+            .bind(event.0)
+            .fetch_one(&mut **tx)
+            .await?;
+    let mut change = DomainEvent::new(kind, now, event, title);
+    change.actor = actor.map(str::to_owned);
+    change.owner_id = owner.map(UserId);
+    change.audience = with_owner(Vec::new(), change.owner_id);
+    change.seats = Some(SeatCounts {
+        capacity,
+        seats_booked,
+    });
+    change.booking_id = Some(booking);
+    Ok(change)
+}
+
+impl Backend {
+    /// Takes up to `limit` unpublished messages for `lease`, oldest first; other relays skip them meanwhile.
+    pub(crate) async fn claim_outbox(
+        &self,
+        limit: i64,
+        now: DateTime<Utc>,
+        lease: chrono::Duration,
+    ) -> Result<Vec<OutboxMessage>, StoreError> {
+        let mut tx = self.begin_write().await?;
+        // The conditions are repeated outside the subquery so that PostgreSQL re-checks
+        // them on rows another relay claimed while this statement waited.
+        let sql = format!(
+            "UPDATE outbox SET claimed_until = $1 \
+             WHERE published_at IS NULL AND (claimed_until IS NULL OR claimed_until < $2) AND id IN \
+             (SELECT id FROM outbox WHERE published_at IS NULL AND (claimed_until IS NULL OR claimed_until < $2) \
+              ORDER BY id LIMIT $3{SKIP_LOCKED}) \
+             RETURNING id, message_id, kind, payload"
+        );
+        let mut rows: Vec<(i64, String, String, String)> = sqlx::query_as(&sql)
+            .bind(now + lease)
+            .bind(now)
+            .bind(limit)
+            .fetch_all(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        rows.sort_by_key(|row| row.0);
+        Ok(rows
+            .into_iter()
+            .map(|(id, message_id, kind, payload)| OutboxMessage {
+                id,
+                message_id,
+                kind,
+                payload,
+            })
+            .collect())
+    }
+
+    pub(crate) async fn mark_published(
+        &self,
+        id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        sqlx::query("UPDATE outbox SET published_at = $1, claimed_until = NULL WHERE id = $2")
+            .bind(now)
+            .bind(id)
+            .execute(self.writer())
+            .await?;
+        Ok(())
+    }
+
+    /// Gives claimed messages back, so the next attempt need not wait for the lease.
+    pub(crate) async fn release_claims(&self, ids: &[i64]) -> Result<(), StoreError> {
+        for id in ids {
+            sqlx::query(
+                "UPDATE outbox SET claimed_until = NULL WHERE id = $1 AND published_at IS NULL",
+            )
+            .bind(id)
+            .execute(self.writer())
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// Messages not yet published, and the age in seconds of the oldest.
+    pub(crate) async fn outbox_backlog(
+        &self,
+        now: DateTime<Utc>,
+    ) -> Result<(i64, f64), StoreError> {
+        let (count, oldest): (i64, Option<DateTime<Utc>>) = sqlx::query_as(
+            "SELECT count(*), min(created_at) FROM outbox WHERE published_at IS NULL",
+        )
+        .fetch_one(self.reader())
+        .await?;
+        let age = oldest.map_or(0.0, |t| (now - t).num_milliseconds() as f64 / 1000.0);
+        Ok((count, age.max(0.0)))
+    }
+
+    pub(crate) async fn purge_outbox(&self, before: DateTime<Utc>) -> Result<u64, StoreError> {
+        let done =
+            sqlx::query("DELETE FROM outbox WHERE published_at IS NOT NULL AND published_at < $1")
+                .bind(before)
+                .execute(self.writer())
+                .await?;
+        Ok(done.rows_affected())
+    }
+
+    /// Follows an event; `false` if the event does not exist.
+    pub(crate) async fn subscribe(
+        &self,
+        user: UserId,
+        event: EventId,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let exists: Option<(i64,)> = sqlx::query_as("SELECT id FROM events WHERE id = $1")
+            .bind(event.0)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if exists.is_none() {
+            return Ok(false);
+        }
+        sqlx::query("INSERT INTO event_subscriptions (user_id, event_id, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+            .bind(user.0)
+            .bind(event.0)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Stops following an event; `false` if the event does not exist.
+    pub(crate) async fn unsubscribe(
+        &self,
+        user: UserId,
+        event: EventId,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let exists: Option<(i64,)> = sqlx::query_as("SELECT id FROM events WHERE id = $1")
+            .bind(event.0)
+            .fetch_optional(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM event_subscriptions WHERE user_id = $1 AND event_id = $2")
+            .bind(user.0)
+            .bind(event.0)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(exists.is_some())
+    }
+
+    /// Stores a notification once; `false` if this domain event was recorded before.
+    pub(crate) async fn record_notification(
+        &self,
+        change: &DomainEvent,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let inserted: Option<(i64,)> = sqlx::query_as(
+            "INSERT INTO notifications (message_id, notification_type, event_id, event_title, actor, for_everyone, occurred_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING id",
+        )
+        .bind(&change.id)
+        .bind(change.kind.as_str())
+        .bind(change.event_id.0)
+        .bind(&change.event_title)
+        .bind(change.actor.as_deref())
+        .bind(change.audience == Audience::Everyone)
+        .bind(change.occurred_at)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((id,)) = inserted else {
+            return Ok(false);
+        };
+        if let Audience::Users(users) = &change.audience {
+            for user in users {
+                // A recipient whose account is gone is skipped, not an error.
+                sqlx::query(
+                    "INSERT INTO notification_recipients (notification_id, user_id) \
+                     SELECT $1, id FROM users WHERE id = $2 ON CONFLICT DO NOTHING",
+                )
+                .bind(id)
+                .bind(user.0)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// A user's notifications, newest first: those for everyone since the account exists, and their own.
+    pub(crate) async fn list_notifications(
+        &self,
+        user: UserId,
+        page: PageRequest,
+    ) -> Result<Page<NotificationRecord>, StoreError> {
+        let visible = "FROM notifications n WHERE (n.for_everyone = $1 AND n.occurred_at >= \
+             (SELECT created_at FROM users WHERE id = $2)) OR EXISTS \
+             (SELECT 1 FROM notification_recipients r WHERE r.notification_id = n.id AND r.user_id = $2)";
+        let (total,): (i64,) = sqlx::query_as(&format!("SELECT count(*) {visible}"))
+            .bind(true)
+            .bind(user.0)
+            .fetch_one(self.reader())
+            .await?;
+        let rows: Vec<NotificationRow> = sqlx::query_as(&format!(
+            "SELECT n.message_id, n.notification_type, n.event_id, n.event_title, n.actor, n.occurred_at {visible} \
+             ORDER BY n.occurred_at DESC, n.id DESC LIMIT $3 OFFSET $4"
+        ))
+        .bind(true)
+        .bind(user.0)
+        .bind(page.limit())
+        .bind(page.offset())
+        .fetch_all(self.reader())
+        .await?;
+        let items = rows
+            .into_iter()
+            .map(NotificationRow::into_record)
+            .collect::<Result<_, _>>()?;
+        Ok(Page {
+            items,
+            total,
+            request: page,
+        })
+    }
+}

@@ -1,0 +1,94 @@
+//! A real `boxoffice serve` in a child process.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+/// A server process on a free port, killed when dropped.
+#[derive(Debug)]
+pub struct ServerProcess {
+    child: Child,
+    /// `http://127.0.0.1:PORT`.
+    pub base: String,
+}
+
+impl ServerProcess {
+    /// Runs `binary serve --port 0 ARGS` with `env` and waits for its address line.
+    pub fn start(binary: &str, args: &[&str], env: &[(&str, &str)]) -> Self {
+        let mut command = Command::new(binary);
+        command
+            .args(["serve", "--port", "0"])
+            .args(args)
+            .env("RUST_LOG", "warn")
+            .env("BCRYPT_COST", "4");
+        for (key, value) in env {
+            command.env(key, value);
+        }
+        let mut child = command
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start boxoffice serve");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("stdout"))
+            .read_line(&mut line)
+            .expect("read the address line");
+        let base = line
+            .split_whitespace()
+            .find(|word| word.starts_with("http://"))
+            .unwrap_or_else(|| panic!("no address in {line:?}"))
+            .to_owned();
+        ServerProcess { child, base }
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A namespace of RabbitMQ exchanges and queues for one test; its queues are deleted on drop.
+#[derive(Debug)]
+pub struct RabbitNamespace {
+    pub name: String,
+    pub url: String,
+}
+
+impl RabbitNamespace {
+    pub fn new() -> Self {
+        let url = std::env::var("BOXOFFICE_TEST_AMQP_URL")
+            .unwrap_or_else(|_| "amqp://guest:guest@127.0.0.1:5672/%2f".into());
+        RabbitNamespace {
+            name: format!("boxoffice-test-{}", uuid::Uuid::new_v4().simple()),
+            url,
+        }
+    }
+}
+
+impl Default for RabbitNamespace {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Drop for RabbitNamespace {
+    fn drop(&mut self) {
+        let Ok(listing) = Command::new("rabbitmqctl")
+            .args(["list_queues", "name", "--quiet", "--no-table-headers"])
+            .output()
+        else {
+            return;
+        };
+        let prefix = format!("{}.", self.name);
+        for queue in String::from_utf8_lossy(&listing.stdout)
+            .lines()
+            .map(str::trim)
+            .filter(|q| q.starts_with(&prefix))
+        {
+            let _ = Command::new("rabbitmqctl")
+                .args(["delete_queue", queue])
+                .output();
+        }
+    }
+}

@@ -22,6 +22,7 @@ __all__ = [
     "AuthApi",
     "BookingsApi",
     "EventsApi",
+    "NotificationsApi",
     "OpsApi",
     "ApiResponse",
     "ApiClient",
@@ -50,6 +51,10 @@ __all__ = [
     "EventView",
     "GeoPoint",
     "Health",
+    "NotificationEvent",
+    "NotificationPage",
+    "NotificationType",
+    "NotificationView",
     "Problem",
     "ProblemField",
     "RoleName",
@@ -63,6 +68,7 @@ from event_sdk.api.attendees_api import AttendeesApi as AttendeesApi
 from event_sdk.api.auth_api import AuthApi as AuthApi
 from event_sdk.api.bookings_api import BookingsApi as BookingsApi
 from event_sdk.api.events_api import EventsApi as EventsApi
+from event_sdk.api.notifications_api import NotificationsApi as NotificationsApi
 from event_sdk.api.ops_api import OpsApi as OpsApi
 
 # import ApiClient
@@ -95,6 +101,10 @@ from event_sdk.models.event_update import EventUpdate as EventUpdate
 from event_sdk.models.event_view import EventView as EventView
 from event_sdk.models.geo_point import GeoPoint as GeoPoint
 from event_sdk.models.health import Health as Health
+from event_sdk.models.notification_event import NotificationEvent as NotificationEvent
+from event_sdk.models.notification_page import NotificationPage as NotificationPage
+from event_sdk.models.notification_type import NotificationType as NotificationType
+from event_sdk.models.notification_view import NotificationView as NotificationView
 from event_sdk.models.problem import Problem as Problem
 from event_sdk.models.problem_field import ProblemField as ProblemField
 from event_sdk.models.role_name import RoleName as RoleName

@@ -23,6 +23,7 @@ from event_sdk.api.attendees_api import AttendeesApi
 from event_sdk.api.auth_api import AuthApi
 from event_sdk.api.bookings_api import BookingsApi
 from event_sdk.api.events_api import EventsApi
+from event_sdk.api.notifications_api import NotificationsApi
 from event_sdk.api.ops_api import OpsApi
 from event_sdk.models import AttendeeCreate, EventCreate, UserLogin, UserRegister
 from support import PASSWORD, future, unique
@@ -41,6 +42,7 @@ class Apis:
         self.bookings = BookingsApi(self.client)
         self.attendees = AttendeesApi(self.client)
         self.auth = AuthApi(self.client)
+        self.notifications = NotificationsApi(self.client)
         self.ops = OpsApi(self.client)
 
 

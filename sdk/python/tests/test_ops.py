@@ -10,11 +10,12 @@ def test_healthz(anonymous):
     assert health.status == "ok"
 
 
-def test_readyz_names_the_database(anonymous):
+def test_readyz_names_the_database_and_the_broker(anonymous):
     response = anonymous.ops.readyz_with_http_info()
     assert response.status_code == 200
     assert response.data.status == "ok"
     assert response.data.database in ("sqlite", "postgres")
+    assert response.data.broker in ("in-process", "rabbitmq")
 
 
 def test_metrics_is_prometheus_text_counting_requests_and_bookings(anonymous, make_event):

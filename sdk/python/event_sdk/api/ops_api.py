@@ -536,7 +536,7 @@ class OpsApi:
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
     ) -> Health:
-        """Readiness: the database answers.
+        """Readiness: the database (and the broker, where one is used) answers.
 
 
         :param _request_timeout: timeout setting for this request. If one
@@ -599,7 +599,7 @@ class OpsApi:
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
     ) -> ApiResponse[Health]:
-        """Readiness: the database answers.
+        """Readiness: the database (and the broker, where one is used) answers.
 
 
         :param _request_timeout: timeout setting for this request. If one
@@ -662,7 +662,7 @@ class OpsApi:
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
     ) -> RESTResponseType:
-        """Readiness: the database answers.
+        """Readiness: the database (and the broker, where one is used) answers.
 
 
         :param _request_timeout: timeout setting for this request. If one

@@ -31,6 +31,10 @@ from event_sdk.models.event_update import EventUpdate
 from event_sdk.models.event_view import EventView
 from event_sdk.models.geo_point import GeoPoint
 from event_sdk.models.health import Health
+from event_sdk.models.notification_event import NotificationEvent
+from event_sdk.models.notification_page import NotificationPage
+from event_sdk.models.notification_type import NotificationType
+from event_sdk.models.notification_view import NotificationView
 from event_sdk.models.problem import Problem
 from event_sdk.models.problem_field import ProblemField
 from event_sdk.models.role_name import RoleName

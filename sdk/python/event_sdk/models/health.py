@@ -27,9 +27,10 @@ class Health(BaseModel):
     """
     Health of the process or of its dependencies.
     """ # noqa: E501
+    broker: Optional[StrictStr] = Field(default=None, description="The message broker: `in-process` or `rabbitmq`.")
     database: Optional[StrictStr] = Field(default=None, description="The database backend: `sqlite` or `postgres`.")
     status: StrictStr = Field(description="`ok` or `unavailable`.")
-    __properties: ClassVar[List[str]] = ["database", "status"]
+    __properties: ClassVar[List[str]] = ["broker", "database", "status"]
 
     model_config = ConfigDict(
         validate_by_name=True,
@@ -70,6 +71,11 @@ class Health(BaseModel):
             exclude=excluded_fields,
             exclude_none=True,
         )
+        # set to None if broker (nullable) is None
+        # and model_fields_set contains the field
+        if self.broker is None and "broker" in self.model_fields_set:
+            _dict['broker'] = None
+
         # set to None if database (nullable) is None
         # and model_fields_set contains the field
         if self.database is None and "database" in self.model_fields_set:
@@ -87,6 +93,7 @@ class Health(BaseModel):
             return cls.model_validate(obj)
 
         _obj = cls.model_validate({
+            "broker": obj.get("broker"),
             "database": obj.get("database"),
             "status": obj.get("status")
         })

@@ -45,20 +45,24 @@ def instructions():
     return result
 
 
-def binary_env_names():
-    """The environment variables `boxoffice serve` reads, from its --help."""
+def serve_help():
+    """`boxoffice serve --help`."""
     binary = os.environ.get("BOXOFFICE_BIN") or str(ROOT / "target" / "debug" / "boxoffice")
     if not os.access(binary, os.X_OK):
         pytest.skip(f"no boxoffice binary at {binary}")
-    help_text = subprocess.run([binary, "serve", "--help"], capture_output=True, text=True, check=True).stdout
-    return set(re.findall(r"\[env: ([A-Z_]+)", help_text))
+    return subprocess.run([binary, "serve", "--help"], capture_output=True, text=True, check=True).stdout
+
+
+def binary_env_names():
+    """The environment variables `boxoffice serve` reads, from its --help."""
+    return set(re.findall(r"\[env: ([A-Z_]+)", serve_help()))
 
 
 @pytest.fixture(scope="module")
 def compose():
     run = subprocess.run(
         [tool("docker-compose"), "--file", str(COMPOSE), "config", "--format", "json"],
-        capture_output=True, text=True, env={**os.environ, "POSTGRES_PASSWORD": "secret"},
+        capture_output=True, text=True, env={**os.environ, "POSTGRES_PASSWORD": "secret", "RABBITMQ_PASSWORD": "secret"},
     )
     assert run.returncode == 0, run.stderr
     return json.loads(run.stdout)
@@ -66,26 +70,32 @@ def compose():
 
 def test_compose_file_is_valid_and_complete(compose):
     services = compose["services"]
-    assert set(services) == {"postgres", "rabbitmq", "boxoffice"}
+    assert set(services) == {"postgres", "rabbitmq", "events", "notifications"}
     for name in ("postgres", "rabbitmq"):
         assert services[name]["healthcheck"]["test"], f"{name} has no health check"
+    healthy = {"condition": "service_healthy", "required": True}
+    assert services["events"]["depends_on"] == {"postgres": healthy, "rabbitmq": healthy}
+    assert services["notifications"]["depends_on"] == {"events": healthy, "postgres": healthy, "rabbitmq": healthy}
 
-    app = services["boxoffice"]
-    assert app["depends_on"] == {
-        "postgres": {"condition": "service_healthy", "required": True},
-        "rabbitmq": {"condition": "service_healthy", "required": True},
-    }
-    assert pathlib.Path(app["build"]["context"]) == ROOT
-    assert (ROOT / app["build"]["dockerfile"]) == DOCKERFILE
-    assert [p["target"] for p in app["ports"]] == [8000]
-    assert [v["target"] for v in app["volumes"]] == ["/data"]
-
-    # The database URL points at the postgres service with its user, password and database.
-    url = urllib.parse.urlsplit(app["environment"]["DATABASE_URL"])
     pg = services["postgres"]["environment"]
-    assert (url.scheme, url.hostname, url.port) == ("postgres", "postgres", 5432)
-    assert (url.username, url.password, url.path) == (pg["POSTGRES_USER"], "secret", "/" + pg["POSTGRES_DB"])
-    assert pg["POSTGRES_PASSWORD"] == "secret"
+    mq = services["rabbitmq"]["environment"]
+    assert pg["POSTGRES_PASSWORD"] == "secret" and mq["RABBITMQ_DEFAULT_PASS"] == "secret"
+    for name, only, port in (("events", "events", 8000), ("notifications", "notifications", 8001)):
+        service = services[name]
+        assert service["command"] == ["serve", "--only", only]
+        assert pathlib.Path(service["build"]["context"]) == ROOT
+        assert (ROOT / service["build"]["dockerfile"]) == DOCKERFILE
+        assert [(p["target"], int(p["published"])) for p in service["ports"]] == [(8000, port)]
+        # One /data volume: the JWT secret generated there is the same for both services.
+        assert [(v["source"], v["target"]) for v in service["volumes"]] == [("boxoffice-data", "/data")]
+
+        # The URLs point at the other services, with their users and passwords.
+        db = urllib.parse.urlsplit(service["environment"]["DATABASE_URL"])
+        assert (db.scheme, db.hostname, db.port) == ("postgres", "postgres", 5432)
+        assert (db.username, db.password, db.path) == (pg["POSTGRES_USER"], "secret", "/" + pg["POSTGRES_DB"])
+        amqp = urllib.parse.urlsplit(service["environment"]["AMQP_URL"])
+        assert (amqp.scheme, amqp.hostname, amqp.port) == ("amqp", "rabbitmq", 5672)
+        assert (amqp.username, amqp.password) == (mq["RABBITMQ_DEFAULT_USER"], "secret")
 
     # Every named volume a service mounts is declared.
     mounted = {v["source"] for s in services.values() for v in s.get("volumes", []) if v["type"] == "volume"}
@@ -94,7 +104,9 @@ def test_compose_file_is_valid_and_complete(compose):
 
 def test_compose_passes_only_settings_the_binary_reads(compose):
     known = binary_env_names() | {"RUST_LOG"}  # RUST_LOG is read by the logger, not a flag
-    assert set(compose["services"]["boxoffice"]["environment"]) <= known
+    for name in ("events", "notifications"):
+        assert set(compose["services"][name]["environment"]) <= known
+    assert "--only" in serve_help()
 
 
 def test_dockerfile_passes_hadolint():

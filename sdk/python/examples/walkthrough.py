@@ -73,7 +73,7 @@ def walkthrough(client, keep):
     heading("Upcoming events")
     page = events_api.get_events(page_size=5)
     for event in page.items:
-        print(f"  #{event.id:<4} {event.title[:32]:<32} {when(event):<38} {event.location}, {event.country}  "
+        print(f"  #{event.id:<4} {event.title[:32]:<32} {when(event):<42} {event.location[:16]:<16} {event.country}  "
               f"{event.seats_available}/{event.capacity} free")
     if page.total == 0:
         print("  No upcoming events yet.")

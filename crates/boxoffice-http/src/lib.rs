@@ -124,7 +124,12 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 /// The whole application: API, Swagger UI at `/docs`, and the middleware stack.
 pub fn router(state: AppState, config: &HttpConfig) -> Router {
     let (api, spec) = api(config.services).split_for_parts();
-    api.merge(SwaggerUi::new("/docs").url("/openapi.json", spec))
+    let mut app = api.merge(SwaggerUi::new("/docs").url("/openapi.json", spec));
+    if config.services.events {
+        // The web app under /app/ (not part of the OpenAPI document).
+        app = app.merge(routes::webapp::router());
+    }
+    app
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::limit_api))
@@ -202,6 +207,7 @@ async fn security_headers(
     next: axum::middleware::Next,
 ) -> axum::response::Response {
     let is_docs = request.uri().path().starts_with("/docs");
+    let is_app = routes::webapp::is_app_path(request.uri().path());
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     headers.insert(
@@ -213,7 +219,14 @@ async fn security_headers(
         header::REFERRER_POLICY,
         HeaderValue::from_static("no-referrer"),
     );
-    if !is_docs {
+    if is_app {
+        // The web app runs its own scripts and styles and connects back to the API and
+        // /ws; it sets its own Cache-Control (hashed assets are immutable).
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(routes::webapp::CONTENT_SECURITY_POLICY),
+        );
+    } else if !is_docs {
         // Swagger UI needs its own scripts and styles; everything else is data.
         headers.insert(
             header::CONTENT_SECURITY_POLICY,

@@ -7,3 +7,4 @@ pub mod events;
 pub mod notifications;
 pub mod ops;
 pub mod realtime;
+pub mod webapp;

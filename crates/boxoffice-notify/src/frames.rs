@@ -51,9 +51,14 @@ fn to_text(value: &impl Serialize) -> String {
     String::from_utf8(out).expect("JSON is UTF-8")
 }
 
-/// ISO 8601 in UTC with a `Z`, to the second: `2026-11-21T10:00:00Z`.
+/// ISO 8601 in UTC with a `Z`, to the second: `2026-11-21T10:00:00Z` (as seed 003 shows).
 pub fn timestamp(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// The same to the millisecond, for seat counts: clients can measure how fresh they are.
+fn precise_timestamp(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
 #[derive(Serialize)]
@@ -124,7 +129,7 @@ pub fn seats(event_id: EventId, counts: SeatCounts, at: DateTime<Utc>) -> String
         capacity: counts.capacity,
         seats_booked: counts.seats_booked,
         seats_available: counts.available(),
-        timestamp: timestamp(at),
+        timestamp: precise_timestamp(at),
     })
 }
 
@@ -196,7 +201,7 @@ mod tests {
                 },
                 at
             ),
-            r#"{"type": "seats", "event_id": 42, "capacity": 50, "seats_booked": 12, "seats_available": 38, "timestamp": "2026-11-21T10:00:00Z"}"#
+            r#"{"type": "seats", "event_id": 42, "capacity": 50, "seats_booked": 12, "seats_available": 38, "timestamp": "2026-11-21T10:00:00.500Z"}"#
         );
     }
 

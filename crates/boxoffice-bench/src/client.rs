@@ -1,0 +1,223 @@
+//! The parts of the Boxoffice API the scenarios call.
+
+use crate::load::Op;
+use anyhow::{Context, bail};
+use futures::{SinkExt, StreamExt};
+use serde_json::{Value, json};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio_tungstenite::tungstenite::Message;
+
+/// A Boxoffice server under load.
+#[derive(Debug, Clone)]
+pub struct Api {
+    pub base: String,
+    pub http: reqwest::Client,
+}
+
+/// Maps a response to the outcome recorded: 2xx is success, anything else is named by status or `code`.
+pub async fn outcome(response: Result<reqwest::Response, reqwest::Error>) -> Result<(), String> {
+    match response {
+        Ok(r) if r.status().is_success() => {
+            let _ = r.bytes().await;
+            Ok(())
+        }
+        Ok(r) => {
+            let status = r.status().as_u16();
+            let code = r
+                .json::<Value>()
+                .await
+                .ok()
+                .and_then(|b| b["code"].as_str().map(str::to_owned));
+            Err(code.unwrap_or_else(|| format!("http_{status}")))
+        }
+        Err(e) if e.is_timeout() => Err("timeout".into()),
+        Err(e) if e.is_connect() => Err("connect".into()),
+        Err(_) => Err("transport".into()),
+    }
+}
+
+impl Api {
+    pub fn new(base: &str) -> Self {
+        let http = reqwest::Client::builder()
+            .pool_max_idle_per_host(20_000)
+            .tcp_nodelay(true)
+            .timeout(Duration::from_secs(60))
+            .build()
+            .expect("HTTP client");
+        Api {
+            base: base.trim_end_matches('/').to_owned(),
+            http,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// Signs up a fresh organizer and returns an access token.
+    pub async fn organizer(&self) -> anyhow::Result<String> {
+        let name = format!("bench_{}", &uuid::Uuid::new_v4().simple().to_string()[..12]);
+        let password = "Bench!pass1";
+        let account = json!({"email": format!("{name}@bench.example"), "username": name, "password": password});
+        let created = self
+            .http
+            .post(self.url("/auth/register"))
+            .json(&account)
+            .send()
+            .await
+            .context("sign up")?;
+        if !created.status().is_success() {
+            bail!(
+                "sign-up refused: {}",
+                created.text().await.unwrap_or_default()
+            );
+        }
+        let login = self
+            .http
+            .post(self.url("/auth/login"))
+            .json(&json!({"username": name, "password": password}))
+            .send()
+            .await?;
+        let body: Value = login.json().await?;
+        body["access_token"]
+            .as_str()
+            .map(str::to_owned)
+            .context("no access token (sign-in rate limited?)")
+    }
+
+    /// Creates an event starting in a week and returns its id.
+    pub async fn create_event(
+        &self,
+        token: &str,
+        title: &str,
+        capacity: i64,
+    ) -> anyhow::Result<i64> {
+        let response = self
+            .http
+            .post(self.url("/events"))
+            .bearer_auth(token)
+            .json(&event_body(title, capacity))
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            bail!(
+                "event creation refused: {}",
+                response.text().await.unwrap_or_default()
+            );
+        }
+        let body: Value = response.json().await?;
+        body["id"].as_i64().context("event id")
+    }
+
+    pub fn get(&self, path: &'static str) -> Op {
+        let (http, url) = (self.http.clone(), self.url(path));
+        Arc::new(move |_| {
+            let request = http.get(&url).send();
+            Box::pin(async move { outcome(request.await).await })
+        })
+    }
+
+    /// `GET /events/{id}` over the given events in turn.
+    pub fn get_event(&self, events: Arc<Vec<i64>>) -> Op {
+        let api = self.clone();
+        Arc::new(move |n| {
+            let event = events[n as usize % events.len()];
+            let request = api.http.get(api.url(&format!("/events/{event}"))).send();
+            Box::pin(async move { outcome(request.await).await })
+        })
+    }
+
+    /// Books a seat for person `n` (a unique e-mail per `n` and `run`) on one of `events`.
+    pub fn book(&self, events: Arc<Vec<i64>>, run: &str) -> Op {
+        let (api, run) = (self.clone(), run.to_owned());
+        Arc::new(move |n| {
+            let event = events[n as usize % events.len()];
+            let body =
+                json!({"name": format!("Guest {n}"), "email": format!("g{n}.{run}@bench.example")});
+            let request = api
+                .http
+                .post(api.url(&format!("/events/{event}/book")))
+                .json(&body)
+                .send();
+            Box::pin(async move { outcome(request.await).await })
+        })
+    }
+
+    /// Creates events with `token`.
+    pub fn create(&self, token: String) -> Op {
+        let api = self.clone();
+        Arc::new(move |n| {
+            let request = api
+                .http
+                .post(api.url("/events"))
+                .bearer_auth(&token)
+                .json(&event_body(&format!("Bench event {n}"), 100))
+                .send();
+            Box::pin(async move { outcome(request.await).await })
+        })
+    }
+
+    /// Opens a WebSocket that watches `event`; returns once the first seat count arrived.
+    pub async fn watcher(&self, event: i64) -> anyhow::Result<Watcher> {
+        let url = format!("{}/ws", self.base.replacen("http://", "ws://", 1));
+        let (mut stream, _) = tokio_tungstenite::connect_async(url)
+            .await
+            .context("WebSocket handshake")?;
+        stream
+            .send(Message::Text(
+                json!({"action": "watch", "event_id": event})
+                    .to_string()
+                    .into(),
+            ))
+            .await?;
+        loop {
+            match stream.next().await {
+                Some(Ok(Message::Text(text))) if text.contains(r#""type": "seats""#) => {
+                    return Ok(Watcher { stream });
+                }
+                Some(Ok(_)) => continue,
+                other => bail!("watch failed: {other:?}"),
+            }
+        }
+    }
+}
+
+/// A WebSocket watching one event's seat counts.
+pub struct Watcher {
+    stream: tokio_tungstenite::WebSocketStream<
+        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+    >,
+}
+
+impl Watcher {
+    /// Calls `on_seats(delay)` for every seat frame until the socket closes or `until` passes;
+    /// the delay runs from the change (the frame's timestamp) to its arrival here.
+    pub async fn listen(mut self, until: tokio::time::Instant, mut on_seats: impl FnMut(Duration)) {
+        while let Ok(Some(Ok(message))) = tokio::time::timeout_at(until, self.stream.next()).await {
+            if let Message::Text(text) = message
+                && let Ok(frame) = serde_json::from_str::<Value>(&text)
+                && frame["type"] == "seats"
+                && let Some(at) = frame["timestamp"]
+                    .as_str()
+                    .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+            {
+                let delay = chrono::Utc::now()
+                    .signed_duration_since(at)
+                    .to_std()
+                    .unwrap_or_default();
+                on_seats(delay);
+            }
+        }
+    }
+}
+
+/// A valid event body starting in a week.
+pub fn event_body(title: &str, capacity: i64) -> Value {
+    let start = chrono::Utc::now() + chrono::Duration::days(7);
+    json!({
+        "title": title, "location": "Bench Hall", "country": "IN",
+        "start_time": start.to_rfc3339(), "end_time": (start + chrono::Duration::hours(2)).to_rfc3339(),
+        "capacity": capacity, "tags": ["bench"],
+    })
+}

@@ -91,7 +91,7 @@ pub async fn open_loop(
             }));
             sent += 1;
         }
-        if sent % 64 == 0 {
+        if sent.is_multiple_of(64) {
             bar.set_position(started.elapsed().as_millis() as u64);
             bar.set_message(status(&stats));
         }

@@ -23,24 +23,22 @@ pub async fn run(api: &Api, ops: &[String], ramp: Ramp, quiet: bool) -> anyhow::
     let run_id = uuid::Uuid::new_v4().simple().to_string()[..8].to_owned();
     let mut report = Report::new("capacity");
     for name in ops {
-        let op: Op = match name.as_str() {
-            "list" => api.get("/events"),
-            "get" => api.get_event(events.clone()),
-            "book" => api.book(events.clone(), &format!("{run_id}-{}", report.rows.len())),
-            other => anyhow::bail!("unknown operation {other:?} (list, get, book)"),
+        // Every step books new people, so no booking meets an earlier one.
+        let op_for_step = |step: usize| -> anyhow::Result<Op> {
+            Ok(match name.as_str() {
+                "list" => api.get("/events"),
+                "get" => api.get_event(events.clone()),
+                "book" => api.book(events.clone(), &format!("{run_id}-{step}")),
+                other => anyhow::bail!("unknown operation {other:?} (list, get, book)"),
+            })
         };
         let mut rate = ramp.start_rate;
         let mut best: Option<Row> = None;
+        let mut step = 0;
         while rate <= ramp.max_rate {
-            let run = open_loop(
-                &format!("{name} {rate:.0}/s"),
-                op.clone(),
-                rate,
-                ramp.step,
-                20_000,
-                quiet,
-            )
-            .await;
+            step += 1;
+            let label = format!("{name} {rate:.0}/s");
+            let run = open_loop(&label, op_for_step(step)?, rate, ramp.step, 20_000, quiet).await;
             let row = Row::of(&format!("{name} @ {rate:.0}/s"), &run.stats, run.elapsed);
             if !quiet {
                 eprintln!(

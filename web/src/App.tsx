@@ -1,0 +1,33 @@
+import { Route, Routes } from 'react-router'
+import { Layout } from './components/Layout'
+import { RequireSignIn } from './components/RequireSignIn'
+import { AttendeesPage } from './pages/AttendeesPage'
+import { EventEditorPage } from './pages/EventEditorPage'
+import { EventPage } from './pages/EventPage'
+import { EventsPage } from './pages/EventsPage'
+import { MyBookingsPage } from './pages/MyBookingsPage'
+import { NotFoundPage } from './pages/NotFoundPage'
+import { OrganizerPage } from './pages/OrganizerPage'
+import { SignInPage } from './pages/SignInPage'
+import { SignUpPage } from './pages/SignUpPage'
+
+export default function App() {
+  return (
+    <Routes>
+      <Route element={<Layout />}>
+        <Route index element={<EventsPage />} />
+        <Route path="events/:id" element={<EventPage />} />
+        <Route path="bookings" element={<MyBookingsPage />} />
+        <Route path="signin" element={<SignInPage />} />
+        <Route path="signup" element={<SignUpPage />} />
+        <Route element={<RequireSignIn />}>
+          <Route path="organizer" element={<OrganizerPage />} />
+          <Route path="organizer/events/new" element={<EventEditorPage />} />
+          <Route path="organizer/events/:id/edit" element={<EventEditorPage />} />
+          <Route path="organizer/events/:id/attendees" element={<AttendeesPage />} />
+        </Route>
+        <Route path="*" element={<NotFoundPage />} />
+      </Route>
+    </Routes>
+  )
+}

@@ -1,0 +1,162 @@
+import { useRef, useState, type FormEvent } from 'react'
+import { Link } from 'react-router'
+import type { BookingView, EventView } from '../api'
+import { bookingsApi, newIdempotencyKey } from '../lib/api'
+import { rememberBooking } from '../lib/bookings'
+import { toProblem, type ApiProblem } from '../lib/problem'
+import { Alert } from './Alert'
+import { Field } from './Field'
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
+
+interface Errors {
+  name?: string
+  email?: string
+}
+
+export function validateBooking(name: string, email: string): Errors {
+  const errors: Errors = {}
+  const trimmed = name.trim()
+  if (!trimmed) errors.name = 'Enter your name.'
+  else if ([...trimmed].length > 100) errors.name = 'At most 100 characters.'
+  const address = email.trim()
+  if (!address) errors.email = 'Enter your e-mail address.'
+  else if (!EMAIL.test(address) || new TextEncoder().encode(address).length > 254) {
+    errors.email = 'Enter a valid e-mail address, like name@example.com.'
+  }
+  return errors
+}
+
+const REFUSALS: Record<string, string> = {
+  event_full: 'Event is fully booked',
+  already_booked: 'Already booked',
+  event_not_bookable: 'Not taking bookings',
+  event_not_found: 'Event not found',
+  network_error: 'Network error',
+}
+
+interface BookingFormProps {
+  event: EventView
+  onBooked: (booking: BookingView) => void
+}
+
+/** Name and e-mail, one seat. The cancel token of the answer is kept in this browser. */
+export function BookingForm({ event, onBooked }: BookingFormProps) {
+  const [name, setName] = useState('')
+  const [email, setEmail] = useState('')
+  const [errors, setErrors] = useState<Errors>({})
+  const [problem, setProblem] = useState<ApiProblem | null>(null)
+  const [booked, setBooked] = useState<BookingView | null>(null)
+  const [busy, setBusy] = useState(false)
+  // The same key for retries of one attempt, so a lost answer never books twice.
+  const key = useRef<string | null>(null)
+  const nameInput = useRef<HTMLInputElement>(null)
+  const emailInput = useRef<HTMLInputElement>(null)
+
+  function edited() {
+    key.current = null
+  }
+
+  async function submit(e: FormEvent) {
+    e.preventDefault()
+    const found = validateBooking(name, email)
+    setErrors(found)
+    setProblem(null)
+    setBooked(null)
+    if (found.name) return nameInput.current?.focus()
+    if (found.email) return emailInput.current?.focus()
+    key.current ??= newIdempotencyKey()
+    setBusy(true)
+    try {
+      const { data } = await bookingsApi.bookEvent({
+        id: event.id,
+        AttendeeCreate: { name: name.trim(), email: email.trim() },
+        Idempotency_Key: key.current,
+      })
+      key.current = null
+      if (data.cancel_token) {
+        rememberBooking({
+          id: data.id,
+          event_id: event.id,
+          event_title: event.title,
+          cancel_token: data.cancel_token,
+          name: data.attendee.name,
+          email: data.attendee.email,
+          created_at: data.created_at,
+        })
+      }
+      setBooked(data)
+      setName('')
+      setEmail('')
+      onBooked(data)
+    } catch (error) {
+      const found = toProblem(error)
+      // Keep the key only when the answer was lost: a retry then replays it.
+      if (found.code !== 'network_error') key.current = null
+      if (found.code === 'validation_failed') {
+        const fieldErrors: Errors = {}
+        for (const f of found.fields) {
+          if (f.field === 'name') fieldErrors.name = f.message
+          if (f.field === 'email') fieldErrors.email = f.message
+        }
+        setErrors(fieldErrors)
+      }
+      setProblem(found)
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  return (
+    <div className="booking-form">
+      {booked ? (
+        <Alert kind="success" title="You’re booked!">
+          <p>
+            Booking #{booked.id} for {booked.attendee.name} ({booked.attendee.email}) is confirmed.
+          </p>
+          <p>
+            It is saved in this browser: see or cancel it under <Link to="/bookings">My bookings</Link>.
+          </p>
+        </Alert>
+      ) : null}
+      {problem ? (
+        <Alert kind="error" title={REFUSALS[problem.code] ?? 'Booking failed'}>
+          <p>{problem.message}</p>
+        </Alert>
+      ) : null}
+      <form onSubmit={submit} noValidate aria-label="Book a seat">
+        <Field label="Your name" error={errors.name} required>
+          <input
+            ref={nameInput}
+            type="text"
+            name="name"
+            autoComplete="name"
+            value={name}
+            maxLength={100}
+            onChange={(e) => {
+              setName(e.target.value)
+              edited()
+            }}
+          />
+        </Field>
+        <Field label="E-mail" error={errors.email} hint="Only to tell bookings apart; never shown to others." required>
+          <input
+            ref={emailInput}
+            type="email"
+            name="email"
+            autoComplete="email"
+            inputMode="email"
+            value={email}
+            onChange={(e) => {
+              setEmail(e.target.value)
+              edited()
+            }}
+          />
+        </Field>
+        <button type="submit" className="button button-wide" disabled={busy}>
+          {busy ? 'Booking…' : 'Book a seat'}
+        </button>
+      </form>
+    </div>
+  )
+}

@@ -26,3 +26,6 @@ cargo nextest run --workspace --locked --profile ci
 
 step "Python SDK"
 bash scripts/test-sdk.sh
+
+step "web app"
+bash scripts/test-web.sh

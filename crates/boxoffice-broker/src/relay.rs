@@ -70,17 +70,20 @@ pub async fn relay_batch(
     let claimed = store
         .claim_outbox(settings.batch, Utc::now(), lease)
         .await?;
-    for (done, row) in claimed.iter().enumerate() {
+    let mut published = Vec::with_capacity(claimed.len());
+    for row in &claimed {
         if let Err(err) = broker.publish(&message_of(row)).await {
             metrics::counter!("boxoffice_outbox_publish_failures_total").increment(1);
-            let unpublished: Vec<i64> = claimed[done..].iter().map(|r| r.id).collect();
+            store.mark_published(&published, Utc::now()).await?;
+            let unpublished: Vec<i64> = claimed[published.len()..].iter().map(|r| r.id).collect();
             store.release_claims(&unpublished).await?;
             return Err(err.into());
         }
-        store.mark_published(row.id, Utc::now()).await?;
+        published.push(row.id);
         metrics::counter!("boxoffice_outbox_published_total", "kind" => row.kind.clone())
             .increment(1);
     }
+    store.mark_published(&published, Utc::now()).await?;
     Ok(claimed.len())
 }
 

@@ -323,8 +323,9 @@ impl Store {
         dispatch!(self, b => b.claim_outbox(limit, now, lease).await)
     }
 
-    pub async fn mark_published(&self, id: i64, now: DateTime<Utc>) -> Result<(), StoreError> {
-        dispatch!(self, b => b.mark_published(id, now).await)
+    /// Marks outbox messages published.
+    pub async fn mark_published(&self, ids: &[i64], now: DateTime<Utc>) -> Result<(), StoreError> {
+        dispatch!(self, b => b.mark_published(ids, now).await)
     }
 
     pub async fn release_claims(&self, ids: &[i64]) -> Result<(), StoreError> {

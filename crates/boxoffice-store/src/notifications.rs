@@ -78,20 +78,21 @@ pub(super) async fn event_change(
     Ok(change)
 }
 
+/// An event as a seat update left it: `RETURNING title, owner_id, capacity, seats_booked`.
+pub(super) type SeatState = (String, Option<i64>, i32, i32);
+
+/// The SQL suffix that returns a [`SeatState`] from an `UPDATE events`.
+pub(super) const RETURNING_SEAT_STATE: &str = " RETURNING title, owner_id, capacity, seats_booked";
+
 /// The domain event for a booking made or cancelled; told to the event's owner.
-pub(super) async fn booking_change(
-    tx: &mut Tx<'_>,
+pub(super) fn booking_change(
     kind: DomainEventKind,
     booking: BookingId,
     event: EventId,
+    (title, owner, capacity, seats_booked): SeatState,
     actor: Option<&str>,
     now: DateTime<Utc>,
-) -> Result<DomainEvent, StoreError> {
-    let (title, owner, capacity, seats_booked): (String, Option<i64>, i32, i32) =
-        sqlx::query_as("SELECT title, owner_id, capacity, seats_booked FROM events WHERE id = $1")
-            .bind(event.0)
-            .fetch_one(&mut **tx)
-            .await?;
+) -> DomainEvent {
     let mut change = DomainEvent::new(kind, now, event, title);
     change.actor = actor.map(str::to_owned);
     change.owner_id = owner.map(UserId);
@@ -101,7 +102,7 @@ pub(super) async fn booking_change(
         seats_booked,
     });
     change.booking_id = Some(booking);
-    Ok(change)
+    change
 }
 
 impl Backend {
@@ -141,16 +142,25 @@ impl Backend {
             .collect())
     }
 
+    /// Marks messages published, in one statement.
     pub(crate) async fn mark_published(
         &self,
-        id: i64,
+        ids: &[i64],
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        sqlx::query("UPDATE outbox SET published_at = $1, claimed_until = NULL WHERE id = $2")
-            .bind(now)
-            .bind(id)
-            .execute(self.writer())
-            .await?;
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let mut update = sqlx::QueryBuilder::<Db>::new(
+            "UPDATE outbox SET claimed_until = NULL, published_at = ",
+        );
+        update.push_bind(now).push(" WHERE id IN (");
+        let mut list = update.separated(", ");
+        for id in ids {
+            list.push_bind(*id);
+        }
+        update.push(")");
+        update.build().execute(self.writer()).await?;
         Ok(())
     }
 

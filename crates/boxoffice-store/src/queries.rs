@@ -3,7 +3,7 @@
 //! Included as a child module by `sqlite.rs` and `postgres.rs`; `super::Db`
 //! is the concrete database and `super::FOR_UPDATE` the row-lock clause.
 
-use super::notifications::{booking_change, event_change, record};
+use super::notifications::{RETURNING_SEAT_STATE, SeatState, booking_change, event_change, record};
 use super::{Backend, Db, FOR_UPDATE};
 use crate::rows::{AttendeeRow, BookingRow, EventRow, UserRow};
 use crate::{
@@ -27,6 +27,9 @@ const EVENT_COLUMNS: &str = "SELECT e.id, e.title, e.description, e.location, e.
      FROM events e LEFT JOIN users u ON u.id = e.owner_id";
 
 const USER_COLUMNS: &str = "SELECT id, email, username, full_name, role, is_verified, password_hash, created_at FROM users";
+
+/// Frees one seat of an event.
+const FREE_SEAT: &str = "UPDATE events SET seats_booked = seats_booked - 1 WHERE id = $1";
 
 const ATTENDEE_COLUMNS: &str =
     "SELECT a.id, a.name, a.email, a.phone, a.locale, a.created_at, a.updated_at FROM attendees a";
@@ -459,20 +462,20 @@ impl Backend {
             .fetch_one(&mut *tx)
             .await?;
         for (booking_id, event_id) in freed {
-            sqlx::query("UPDATE events SET seats_booked = seats_booked - 1 WHERE id = $1")
-                .bind(event_id)
-                .execute(&mut *tx)
-                .await?;
+            let seat_state: SeatState =
+                sqlx::query_as(&format!("{FREE_SEAT}{RETURNING_SEAT_STATE}"))
+                    .bind(event_id)
+                    .fetch_one(&mut *tx)
+                    .await?;
             let kind = DomainEventKind::BookingCancelled;
             let change = booking_change(
-                &mut tx,
                 kind,
                 BookingId(booking_id),
                 EventId(event_id),
+                seat_state,
                 Some(&name),
                 now,
-            )
-            .await?;
+            );
             record(&mut tx, &change).await?;
         }
         sqlx::query("DELETE FROM attendees WHERE id = $1")
@@ -502,13 +505,18 @@ impl Backend {
         // A savepoint, so that a refusal undoes the booking but keeps the idempotency record.
         let mut attempt = tx.begin().await?;
         let result = book_seat(&mut attempt, event, who, cancel_token, now).await?;
-        if let Ok(booking) = &result {
-            let kind = DomainEventKind::BookingCreated;
-            let actor = Some(booking.attendee_name.as_str());
-            let change =
-                booking_change(&mut attempt, kind, booking.id, booking.event_id, actor, now)
-                    .await?;
-            record(&mut attempt, &change).await?;
+        let result = match result {
+            Ok((booking, seat_state)) => {
+                let kind = DomainEventKind::BookingCreated;
+                let actor = Some(booking.attendee_name.as_str());
+                let change =
+                    booking_change(kind, booking.id, booking.event_id, seat_state, actor, now);
+                record(&mut attempt, &change).await?;
+                Ok(booking)
+            }
+            Err(refusal) => Err(refusal),
+        };
+        if result.is_ok() {
             attempt.commit().await?;
         } else {
             attempt.rollback().await?;
@@ -591,21 +599,23 @@ impl Backend {
         .bind(id.0)
         .fetch_optional(&mut *tx)
         .await?;
-        if let Some((event_id,)) = cancelled {
-            sqlx::query("UPDATE events SET seats_booked = seats_booked - 1 WHERE id = $1")
-                .bind(event_id)
-                .execute(&mut *tx)
-                .await?;
-        }
+        let seat_state: Option<SeatState> = match cancelled {
+            Some((event_id,)) => Some(
+                sqlx::query_as(&format!("{FREE_SEAT}{RETURNING_SEAT_STATE}"))
+                    .bind(event_id)
+                    .fetch_one(&mut *tx)
+                    .await?,
+            ),
+            None => None,
+        };
         let row: Option<BookingRow> = sqlx::query_as(&format!("{BOOKING_COLUMNS} WHERE b.id = $1"))
             .bind(id.0)
             .fetch_optional(&mut *tx)
             .await?;
-        if let (Some((event_id,)), Some(row)) = (cancelled, &row) {
+        if let (Some((event_id,)), Some(seat_state), Some(row)) = (cancelled, seat_state, &row) {
             let actor = actor.unwrap_or(&row.attendee_name);
             let kind = DomainEventKind::BookingCancelled;
-            let change =
-                booking_change(&mut tx, kind, id, EventId(event_id), Some(actor), now).await?;
+            let change = booking_change(kind, id, EventId(event_id), seat_state, Some(actor), now);
             record(&mut tx, &change).await?;
         }
         tx.commit().await?;
@@ -722,33 +732,36 @@ async fn insert_attendee(
     Ok(row.map(|(id,)| AttendeeId(id)))
 }
 
-/// The attendee with this e-mail address, registered now if new.
+/// The attendee with this e-mail address, registered now if new: id, name and address.
 async fn attendee_for(
     tx: &mut Tx<'_>,
     person: &NewAttendee,
     now: DateTime<Utc>,
-) -> Result<AttendeeId, StoreError> {
+) -> Result<(i64, String, String), StoreError> {
     // The database's own lower() on both sides, so the lookup agrees with the unique index.
-    let find = "SELECT id FROM attendees WHERE lower(email) = lower($1)";
-    let known: Option<(i64,)> = sqlx::query_as(find)
+    let find = "SELECT id, name, email FROM attendees WHERE lower(email) = lower($1)";
+    let known: Option<(i64, String, String)> = sqlx::query_as(find)
         .bind(person.email.as_str())
         .fetch_optional(&mut **tx)
         .await?;
-    if let Some((id,)) = known {
-        return Ok(AttendeeId(id));
+    if let Some(attendee) = known {
+        return Ok(attendee);
     }
     // Nobody receives this token: a person registered by booking manages each booking
     // with its cancel token.
     let token = boxoffice_domain::SecretToken::generate().hash();
     if let Some(id) = insert_attendee(tx, person, &token, now).await? {
-        return Ok(id);
+        return Ok((
+            id.0,
+            person.name.as_str().to_owned(),
+            person.email.as_str().to_owned(),
+        ));
     }
     // Someone registered the same address concurrently; theirs is now committed.
-    let (id,): (i64,) = sqlx::query_as(find)
+    Ok(sqlx::query_as(find)
         .bind(person.email.as_str())
         .fetch_one(&mut **tx)
-        .await?;
-    Ok(AttendeeId(id))
+        .await?)
 }
 
 /// Records the key, or returns what the first request with it produced.
@@ -790,6 +803,8 @@ async fn claim_idempotency_key(
 
 /// The booking itself. Every decision is made by the database:
 /// the conditional increment refuses a full or unbookable event, and the
+/// The booking itself. Every decision is made by the database:
+/// the conditional increment refuses a full or unbookable event, and the
 /// partial unique index refuses a second active booking.
 async fn book_seat(
     tx: &mut Tx<'_>,
@@ -797,18 +812,19 @@ async fn book_seat(
     who: &BookingFor,
     cancel_token: &SecretHash,
     now: DateTime<Utc>,
-) -> Result<Result<Booking, BookingRefusal>, StoreError> {
+) -> Result<Result<(Booking, SeatState), BookingRefusal>, StoreError> {
     let attendee = match who {
         BookingFor::Person(person) => attendee_for(tx, person, now).await?,
         BookingFor::Attendee(id) => {
-            let known: Option<(i64,)> = sqlx::query_as("SELECT id FROM attendees WHERE id = $1")
-                .bind(id.0)
-                .fetch_optional(&mut **tx)
-                .await?;
-            if known.is_none() {
-                return Ok(Err(BookingRefusal::AttendeeNotFound));
+            let known: Option<(i64, String, String)> =
+                sqlx::query_as("SELECT id, name, email FROM attendees WHERE id = $1")
+                    .bind(id.0)
+                    .fetch_optional(&mut **tx)
+                    .await?;
+            match known {
+                Some(attendee) => attendee,
+                None => return Ok(Err(BookingRefusal::AttendeeNotFound)),
             }
-            *id
         }
     };
     let already =
@@ -821,17 +837,18 @@ async fn book_seat(
     if active.is_some() {
         return Ok(Err(BookingRefusal::AlreadyBooked));
     }
-    let seat: Option<(i64,)> = sqlx::query_as(
+    let seat: Option<(String, Option<i64>, i32, i32, String)> = sqlx::query_as(
         "UPDATE events SET seats_booked = seats_booked + 1 \
-         WHERE id = $1 AND seats_booked < capacity AND status = 'scheduled' AND end_time > $2 RETURNING id",
+         WHERE id = $1 AND seats_booked < capacity AND status = 'scheduled' AND end_time > $2 \
+         RETURNING title, owner_id, capacity, seats_booked, timezone",
     )
     .bind(event.0)
     .bind(now)
     .fetch_optional(&mut **tx)
     .await?;
-    if seat.is_none() {
+    let Some((title, owner, capacity, seats_booked, timezone)) = seat else {
         return Ok(Err(refusal_for(tx, event, now).await?));
-    }
+    };
     let inserted: Option<(i64,)> = sqlx::query_as(
         "INSERT INTO bookings (event_id, attendee_id, status, cancel_token_hash, created_at) \
          VALUES ($1, $2, 'confirmed', $3, $4) ON CONFLICT DO NOTHING RETURNING id",
@@ -845,11 +862,19 @@ async fn book_seat(
     let Some((id,)) = inserted else {
         return Ok(Err(BookingRefusal::AlreadyBooked));
     };
-    let row: BookingRow = sqlx::query_as(&format!("{BOOKING_COLUMNS} WHERE b.id = $1"))
-        .bind(id)
-        .fetch_one(&mut **tx)
-        .await?;
-    Ok(Ok(row.into_booking()?.0))
+    let corrupt = |reason: String| StoreError::Corrupt(format!("booking {id}: {reason}"));
+    let booking = Booking {
+        id: BookingId(id),
+        event_id: event,
+        event_zone: boxoffice_domain::Zone::parse(&timezone).map_err(corrupt)?,
+        attendee_id: AttendeeId(attendee.0),
+        attendee_name: boxoffice_domain::PersonName::parse(&attendee.1).map_err(corrupt)?,
+        attendee_email: boxoffice_domain::Email::parse(&attendee.2).map_err(corrupt)?,
+        status: boxoffice_domain::BookingStatus::Confirmed,
+        created_at: now,
+        cancelled_at: None,
+    };
+    Ok(Ok((booking, (title, owner, capacity, seats_booked))))
 }
 
 /// Why the conditional increment matched no row.

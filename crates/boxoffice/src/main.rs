@@ -24,7 +24,7 @@ const SEED_DATA: &str = include_str!("../../../db/seed_data.sql");
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    logging::init(cli.log_format);
+    let _log_writer = logging::init(cli.log_format);
     match cli.command {
         Command::Serve(args) => serve(args).await,
         Command::Migrate(db) => {

@@ -29,3 +29,6 @@ bash scripts/test-sdk.sh
 
 step "web app"
 bash scripts/test-web.sh
+
+step "benchmark smoke"
+bash scripts/bench-smoke.sh

@@ -4,6 +4,9 @@ scripts/test-sdk.sh starts a server on a fresh SQLite database, creates an admin
 and sets:
 
 - BOXOFFICE_URL: the server's base URL (default http://127.0.0.1:8000);
+- BOXOFFICE_NOTIFICATIONS_URL: where GET /notifications and /ws are served, when the two
+  services run as separate processes (`serve --only events` / `--only notifications`, as
+  in deploy/docker-compose.yml); default: BOXOFFICE_URL;
 - BOXOFFICE_ADMIN_USERNAME, BOXOFFICE_ADMIN_PASSWORD: the admin account;
 - BOXOFFICE_BIN: the boxoffice binary, for the tests that start a server of their own.
 
@@ -29,21 +32,36 @@ from event_sdk.models import AttendeeCreate, EventCreate, UserLogin, UserRegiste
 from support import PASSWORD, future, unique
 
 BASE_URL = os.environ.get("BOXOFFICE_URL", "http://127.0.0.1:8000").rstrip("/")
+NOTIFICATIONS_URL = os.environ.get("BOXOFFICE_NOTIFICATIONS_URL", BASE_URL).rstrip("/")
 
 
 @dataclass
 class Apis:
-    """The SDK's API classes over one ApiClient, i.e. as one caller."""
+    """The SDK's API classes as one caller: `client` talks to the event service,
+    `feed` to the notification service (the same server unless they are split)."""
 
     client: ApiClient
+    feed: ApiClient
 
     def __post_init__(self):
         self.events = EventsApi(self.client)
         self.bookings = BookingsApi(self.client)
         self.attendees = AttendeesApi(self.client)
         self.auth = AuthApi(self.client)
-        self.notifications = NotificationsApi(self.client)
+        self.subscriptions = NotificationsApi(self.client)  # subscribe_event, unsubscribe_event
+        self.notifications = NotificationsApi(self.feed)  # get_notifications, connect_websocket
         self.ops = OpsApi(self.client)
+
+    def sign_in(self, username, password):
+        """Signs in; every later call of either client sends the access token."""
+        token = self.auth.login(UserLogin(username=username, password=password)).access_token
+        self.client.configuration.access_token = token
+        self.feed.configuration.access_token = token
+        return self
+
+
+def caller(base_url):
+    return Apis(ApiClient(Configuration(host=base_url)), ApiClient(Configuration(host=NOTIFICATIONS_URL)))
 
 
 @pytest.fixture(scope="session")
@@ -60,14 +78,6 @@ def base_url():
     return BASE_URL
 
 
-def signed_in(base_url, username, password):
-    """An ApiClient carrying the access token of a fresh sign-in."""
-    client = ApiClient(Configuration(host=base_url))
-    token = AuthApi(client).login(UserLogin(username=username, password=password))
-    client.configuration.access_token = token.access_token
-    return client
-
-
 def new_account(base_url, name):
     """Registers an account; returns (UserView, password)."""
     with ApiClient(Configuration(host=base_url)) as client:
@@ -80,8 +90,7 @@ def new_account(base_url, name):
 @pytest.fixture(scope="session")
 def anonymous(base_url):
     """No credential at all: what anyone on the internet can do."""
-    with ApiClient(Configuration(host=base_url)) as client:
-        yield Apis(client)
+    return caller(base_url)
 
 
 @pytest.fixture(scope="session")
@@ -93,16 +102,14 @@ def organizer_account(base_url):
 def organizer(base_url, organizer_account):
     """A signed-in user (role `user`) who creates the tests' events and so owns them."""
     user, password = organizer_account
-    with signed_in(base_url, user.username, password) as client:
-        yield Apis(client)
+    return caller(base_url).sign_in(user.username, password)
 
 
 @pytest.fixture(scope="session")
 def stranger(base_url):
     """Another signed-in user, who owns nothing."""
     user, password = new_account(base_url, "stranger")
-    with signed_in(base_url, user.username, password) as client:
-        yield Apis(client)
+    return caller(base_url).sign_in(user.username, password)
 
 
 @pytest.fixture(scope="session")
@@ -112,8 +119,7 @@ def admin(base_url):
     password = os.environ.get("BOXOFFICE_ADMIN_PASSWORD")
     if not username or not password:
         pytest.fail("BOXOFFICE_ADMIN_USERNAME and BOXOFFICE_ADMIN_PASSWORD are not set (scripts/test-sdk.sh sets them)")
-    with signed_in(base_url, username, password) as client:
-        yield Apis(client)
+    return caller(base_url).sign_in(username, password)
 
 
 @pytest.fixture

@@ -39,15 +39,15 @@ def kinds(notifications):
 def test_subscribe_and_unsubscribe(anonymous, stranger, make_event):
     event = make_event()
     for _ in range(2):  # both are idempotent
-        assert stranger.notifications.subscribe_event_with_http_info(event.id).status_code == 204
+        assert stranger.subscriptions.subscribe_event_with_http_info(event.id).status_code == 204
     for _ in range(2):
-        assert stranger.notifications.unsubscribe_event_with_http_info(event.id).status_code == 204
+        assert stranger.subscriptions.unsubscribe_event_with_http_info(event.id).status_code == 204
 
     with pytest.raises(UnauthorizedException) as raised:
-        anonymous.notifications.subscribe_event(event.id)
+        anonymous.subscriptions.subscribe_event(event.id)
     assert raised.value.data.code == "authentication_required"
     with pytest.raises(NotFoundException) as raised:
-        stranger.notifications.subscribe_event(999_999_999)
+        stranger.subscriptions.subscribe_event(999_999_999)
     assert raised.value.data.code == "event_not_found"
 
 
@@ -55,7 +55,7 @@ def test_notification_history_of_the_owner_and_of_a_subscriber(
     anonymous, organizer, organizer_account, stranger, make_event
 ):
     event = make_event(capacity=3)
-    stranger.notifications.subscribe_event(event.id)
+    stranger.subscriptions.subscribe_event(event.id)
     anonymous.bookings.book_event(event.id, person("Asha Rao"))
     organizer.events.patch_event(event.id, EventUpdate(title="Renamed"))
 
@@ -77,7 +77,7 @@ def test_notification_history_of_the_owner_and_of_a_subscriber(
     assert kinds(followed) == ["event.updated", "event.created"]
 
     # After unsubscribing, the next update reaches the owner only.
-    stranger.notifications.unsubscribe_event(event.id)
+    stranger.subscriptions.unsubscribe_event(event.id)
     organizer.events.patch_event(event.id, EventUpdate(title="Renamed again"))
     assert kinds(wait_for(organizer, event.id, 4))[0] == "event.updated"
     assert len(history(stranger, event.id)) == 2

@@ -119,8 +119,7 @@ export BOXOFFICE_SCREENSHOT_DIR=$PWD/target/web-e2e
 export NO_PROXY=127.0.0.1,localhost no_proxy=127.0.0.1,localhost
 rm -rf "$BOXOFFICE_SCREENSHOT_DIR"
 status=0
-(cd web && node --test --test-concurrency=1 \
-    e2e/browse.test.mjs e2e/booking.test.mjs e2e/organizer.test.mjs e2e/a11y.test.mjs) || status=$?
+npm --prefix web run --silent e2e || status=$?
 echo "screenshots: $(find "$BOXOFFICE_SCREENSHOT_DIR" -name '*.png' | wc -l) in $BOXOFFICE_SCREENSHOT_DIR"
 if [ "$status" -ne 0 ]; then
     echo "server log (last 50 lines):" >&2

@@ -107,6 +107,8 @@ export async function openPage(browser, { viewport = DESKTOP, timezoneId = 'Euro
 }
 
 export async function screenshot(page, name, { fullPage = true } = {}) {
+  // From the top, so the sticky header sits where it belongs in a full-page picture.
+  await page.evaluate(() => window.scrollTo(0, 0))
   await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage })
 }
 

@@ -2,9 +2,9 @@
 # Sets up a development machine (seed 004, section 5). Safe to run again: each step
 # does only what is missing or out of date.
 #   1. the Python virtual environment .venv with requirements.txt (SDK, generator, tests);
-#   2. the Rust binary, release build (target/release/boxoffice);
-#   3. the database: migrations applied (DATABASE_URL, default sqlite://data/boxoffice.db);
-#   4. the web app's dependencies, when there is a web app (web/package.json).
+#   2. the web app: its dependencies (npm ci in web/) and its build (web/dist);
+#   3. the Rust binary, release build (target/release/boxoffice), which embeds web/dist;
+#   4. the database: migrations applied (DATABASE_URL, default sqlite://data/boxoffice.db).
 # Usage: scripts/setup.sh [--seed]    (--seed also loads the sample data of db/seed_data.sql)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,7 +36,26 @@ fi
 step "Python virtual environment (.venv)"
 ensure_venv
 
+step "Web app"
+if [ -f web/package.json ]; then
+    need npm "Install Node.js 20 or newer with npm (Debian: apt-get install nodejs npm)."
+    if [ -f web/package-lock.json ]; then
+        npm --prefix web ci
+    else
+        npm --prefix web install
+    fi
+    npm --prefix web run build
+    echo "built web/dist (served by boxoffice serve under /app/)"
+else
+    echo "no web app (web/package.json does not exist): nothing to install"
+fi
+
 step "Rust binary (release)"
+# rust-embed reads web/dist when boxoffice-http compiles: a newer build recompiles it.
+if [ -f web/dist/index.html ] && [ -e target/release/boxoffice ] \
+        && [ web/dist/index.html -nt target/release/boxoffice ]; then
+    touch crates/boxoffice-http/src/routes/webapp.rs
+fi
 cargo build --release --locked -p boxoffice
 echo "built target/release/boxoffice"
 
@@ -47,18 +66,6 @@ echo "database: $(sed -E 's#(://[^:/@]+):[^@]*@#\1:***@#' <<<"$DATABASE_URL")"
 target/release/boxoffice migrate
 if $seed; then
     target/release/boxoffice seed
-fi
-
-step "Web app"
-if [ -f web/package.json ]; then
-    need npm "Install Node.js 20 or newer with npm (Debian: apt-get install nodejs npm)."
-    if [ -f web/package-lock.json ]; then
-        npm --prefix web ci
-    else
-        npm --prefix web install
-    fi
-else
-    echo "no web app yet (web/package.json does not exist): nothing to install"
 fi
 
 printf '\nSet up. Start everything with scripts/run.sh\n'

@@ -117,7 +117,7 @@ def test_dockerfile_passes_hadolint():
 def test_dockerfile_stages_and_runtime_settings():
     steps = instructions()
     stages = [re.search(r"AS (\w+)$", args, re.IGNORECASE).group(1) for kw, args in steps if kw == "FROM"]
-    assert stages == ["chef", "planner", "builder", "runtime"]
+    assert stages == ["chef", "planner", "web", "builder", "runtime"]
     for kw, args in steps:
         if kw == "COPY" and "--from=" in args:
             assert re.search(r"--from=(\w+)", args).group(1) in stages

@@ -89,6 +89,11 @@ impl Subscription {
     pub async fn next(&mut self) -> Option<Delivery> {
         self.receiver.recv().await
     }
+
+    /// A delivery that is already waiting, if any.
+    pub fn try_next(&mut self) -> Option<Delivery> {
+        self.receiver.try_recv().ok()
+    }
 }
 
 /// The broker in use.

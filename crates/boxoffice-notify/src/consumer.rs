@@ -46,22 +46,47 @@ pub async fn deliver_to_sockets(broker: Broker, hub: Hub) {
     }
 }
 
+/// Deliveries recorded in one transaction at most.
+const HISTORY_BATCH: usize = 128;
+
 /// Records each domain event in the notification history, once across all processes.
+///
+/// Whatever has queued up is written in one transaction, so a burst costs one commit.
 pub async fn record_history(broker: Broker, store: Store) {
     let mut subscription = subscribe("work", || broker.work()).await;
-    while let Some(delivery) = subscription.next().await {
-        metrics::counter!("boxoffice_notify_consumed_total", "queue" => "work").increment(1);
-        let Some(change) = parse(&delivery.message.body) else {
-            // Never valid: let the broker dead-letter it after its retries.
-            delivery.retry().await;
-            continue;
-        };
-        match store.record_notification(&change).await {
-            Ok(_) => delivery.ack().await,
+    while let Some(first) = subscription.next().await {
+        let mut batch = vec![first];
+        while batch.len() < HISTORY_BATCH
+            && let Some(more) = subscription.try_next()
+        {
+            batch.push(more);
+        }
+        metrics::counter!("boxoffice_notify_consumed_total", "queue" => "work")
+            .increment(batch.len() as u64);
+        let mut changes = Vec::with_capacity(batch.len());
+        let mut settled = Vec::with_capacity(batch.len());
+        for delivery in batch {
+            match parse(&delivery.message.body) {
+                Some(change) => {
+                    changes.push(change);
+                    settled.push(delivery);
+                }
+                // Never valid: let the broker dead-letter it after its retries.
+                None => delivery.retry().await,
+            }
+        }
+        match store.record_notifications(&changes).await {
+            Ok(_) => {
+                for delivery in settled {
+                    delivery.ack().await;
+                }
+            }
             Err(err) => {
-                tracing::warn!(error = %err, message.id = %change.id, "recording a notification failed; will retry");
+                tracing::warn!(error = %err, messages = settled.len(), "recording notifications failed; will retry");
                 tokio::time::sleep(Duration::from_millis(200)).await;
-                delivery.retry().await;
+                for delivery in settled {
+                    delivery.retry().await;
+                }
             }
         }
     }

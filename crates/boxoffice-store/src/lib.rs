@@ -357,12 +357,12 @@ impl Store {
         dispatch!(self, b => b.unsubscribe(user, event).await)
     }
 
-    /// Stores a notification once per domain event; `false` if it was already stored.
-    pub async fn record_notification(
+    /// Stores notifications in one transaction, once per domain event; returns how many were new.
+    pub async fn record_notifications(
         &self,
-        change: &boxoffice_domain::DomainEvent,
-    ) -> Result<bool, StoreError> {
-        dispatch!(self, b => b.record_notification(change).await)
+        changes: &[boxoffice_domain::DomainEvent],
+    ) -> Result<usize, StoreError> {
+        dispatch!(self, b => b.record_notifications(changes).await)
     }
 
     /// A user's notification history, newest first.

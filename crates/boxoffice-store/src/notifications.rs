@@ -245,43 +245,48 @@ impl Backend {
         Ok(exists.is_some())
     }
 
-    /// Stores a notification once; `false` if this domain event was recorded before.
-    pub(crate) async fn record_notification(
+    /// Stores notifications in one transaction, each once: a domain event recorded before is
+    /// skipped. Returns how many were new.
+    pub(crate) async fn record_notifications(
         &self,
-        change: &DomainEvent,
-    ) -> Result<bool, StoreError> {
+        changes: &[DomainEvent],
+    ) -> Result<usize, StoreError> {
         let mut tx = self.begin_write().await?;
-        let inserted: Option<(i64,)> = sqlx::query_as(
-            "INSERT INTO notifications (message_id, notification_type, event_id, event_title, actor, for_everyone, occurred_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING id",
-        )
-        .bind(&change.id)
-        .bind(change.kind.as_str())
-        .bind(change.event_id.0)
-        .bind(&change.event_title)
-        .bind(change.actor.as_deref())
-        .bind(change.audience == Audience::Everyone)
-        .bind(change.occurred_at)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some((id,)) = inserted else {
-            return Ok(false);
-        };
-        if let Audience::Users(users) = &change.audience {
-            for user in users {
-                // A recipient whose account is gone is skipped, not an error.
-                sqlx::query(
-                    "INSERT INTO notification_recipients (notification_id, user_id) \
-                     SELECT $1, id FROM users WHERE id = $2 ON CONFLICT DO NOTHING",
-                )
-                .bind(id)
-                .bind(user.0)
-                .execute(&mut *tx)
-                .await?;
+        let mut recorded = 0;
+        for change in changes {
+            let inserted: Option<(i64,)> = sqlx::query_as(
+                "INSERT INTO notifications (message_id, notification_type, event_id, event_title, actor, for_everyone, occurred_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING id",
+            )
+            .bind(&change.id)
+            .bind(change.kind.as_str())
+            .bind(change.event_id.0)
+            .bind(&change.event_title)
+            .bind(change.actor.as_deref())
+            .bind(change.audience == Audience::Everyone)
+            .bind(change.occurred_at)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some((id,)) = inserted else {
+                continue;
+            };
+            recorded += 1;
+            if let Audience::Users(users) = &change.audience {
+                for user in users {
+                    // A recipient whose account is gone is skipped, not an error.
+                    sqlx::query(
+                        "INSERT INTO notification_recipients (notification_id, user_id) \
+                         SELECT $1, id FROM users WHERE id = $2 ON CONFLICT DO NOTHING",
+                    )
+                    .bind(id)
+                    .bind(user.0)
+                    .execute(&mut *tx)
+                    .await?;
+                }
             }
         }
         tx.commit().await?;
-        Ok(true)
+        Ok(recorded)
     }
 
     /// A user's notifications, newest first: those for everyone since the account exists, and their own.

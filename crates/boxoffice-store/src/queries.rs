@@ -502,25 +502,24 @@ impl Backend {
             tx.rollback().await?;
             return Ok(earlier);
         }
-        // A savepoint, so that a refusal undoes the booking but keeps the idempotency record.
-        let mut attempt = tx.begin().await?;
-        let result = book_seat(&mut attempt, event, who, cancel_token, now).await?;
-        let result = match result {
-            Ok((booking, seat_state)) => {
-                let kind = DomainEventKind::BookingCreated;
-                let actor = Some(booking.attendee_name.as_str());
-                let change =
-                    booking_change(kind, booking.id, booking.event_id, seat_state, actor, now);
-                record(&mut attempt, &change).await?;
-                Ok(booking)
+        let result = if idempotency.is_some() {
+            // A savepoint, so that a refusal undoes the booking but keeps the idempotency record.
+            let mut attempt = tx.begin().await?;
+            let result = book_and_record(&mut attempt, event, who, cancel_token, now).await?;
+            if result.is_ok() {
+                attempt.commit().await?;
+            } else {
+                attempt.rollback().await?;
             }
-            Err(refusal) => Err(refusal),
-        };
-        if result.is_ok() {
-            attempt.commit().await?;
+            result
         } else {
-            attempt.rollback().await?;
-        }
+            let result = book_and_record(&mut tx, event, who, cancel_token, now).await?;
+            if let Err(refusal) = result {
+                tx.rollback().await?;
+                return Ok(BookingOutcome::Refused(refusal));
+            }
+            result
+        };
         if let Some((key, render)) = idempotency {
             let response = render(&result);
             sqlx::query("UPDATE idempotency_keys SET status_code = $1, response_body = $2 WHERE scope = $3 AND key_hash = $4")
@@ -733,20 +732,13 @@ async fn insert_attendee(
 }
 
 /// The attendee with this e-mail address, registered now if new: id, name and address.
+///
+/// The insert comes first: for a new person (the common case in a rush) it is the only statement.
 async fn attendee_for(
     tx: &mut Tx<'_>,
     person: &NewAttendee,
     now: DateTime<Utc>,
 ) -> Result<(i64, String, String), StoreError> {
-    // The database's own lower() on both sides, so the lookup agrees with the unique index.
-    let find = "SELECT id, name, email FROM attendees WHERE lower(email) = lower($1)";
-    let known: Option<(i64, String, String)> = sqlx::query_as(find)
-        .bind(person.email.as_str())
-        .fetch_optional(&mut **tx)
-        .await?;
-    if let Some(attendee) = known {
-        return Ok(attendee);
-    }
     // Nobody receives this token: a person registered by booking manages each booking
     // with its cancel token.
     let token = boxoffice_domain::SecretToken::generate().hash();
@@ -757,7 +749,9 @@ async fn attendee_for(
             person.email.as_str().to_owned(),
         ));
     }
-    // Someone registered the same address concurrently; theirs is now committed.
+    // Known address (perhaps registered concurrently, now committed). The database's own
+    // lower() on both sides, so the lookup agrees with the unique index.
+    let find = "SELECT id, name, email FROM attendees WHERE lower(email) = lower($1)";
     Ok(sqlx::query_as(find)
         .bind(person.email.as_str())
         .fetch_one(&mut **tx)
@@ -801,11 +795,34 @@ async fn claim_idempotency_key(
     })))
 }
 
-/// The booking itself. Every decision is made by the database:
-/// the conditional increment refuses a full or unbookable event, and the
-/// The booking itself. Every decision is made by the database:
-/// the conditional increment refuses a full or unbookable event, and the
-/// partial unique index refuses a second active booking.
+/// Books a seat and records `booking.created` in the outbox, in the caller's transaction.
+async fn book_and_record(
+    tx: &mut Tx<'_>,
+    event: EventId,
+    who: &BookingFor,
+    cancel_token: &SecretHash,
+    now: DateTime<Utc>,
+) -> Result<Result<Booking, BookingRefusal>, StoreError> {
+    let (booking, seat_state) = match book_seat(tx, event, who, cancel_token, now).await? {
+        Ok(booked) => booked,
+        Err(refusal) => return Ok(Err(refusal)),
+    };
+    let actor = Some(booking.attendee_name.as_str());
+    let change = booking_change(
+        DomainEventKind::BookingCreated,
+        booking.id,
+        event,
+        seat_state,
+        actor,
+        now,
+    );
+    record(tx, &change).await?;
+    Ok(Ok(booking))
+}
+
+/// The booking itself. Every decision is made by the database: the conditional
+/// increment refuses a full or unbookable event, and the partial unique index
+/// refuses a second active booking. The common case takes four statements.
 async fn book_seat(
     tx: &mut Tx<'_>,
     event: EventId,
@@ -827,16 +844,6 @@ async fn book_seat(
             }
         }
     };
-    let already =
-        "SELECT id FROM bookings WHERE event_id = $1 AND attendee_id = $2 AND status = 'confirmed'";
-    let active: Option<(i64,)> = sqlx::query_as(already)
-        .bind(event.0)
-        .bind(attendee.0)
-        .fetch_optional(&mut **tx)
-        .await?;
-    if active.is_some() {
-        return Ok(Err(BookingRefusal::AlreadyBooked));
-    }
     let seat: Option<(String, Option<i64>, i32, i32, String)> = sqlx::query_as(
         "UPDATE events SET seats_booked = seats_booked + 1 \
          WHERE id = $1 AND seats_booked < capacity AND status = 'scheduled' AND end_time > $2 \
@@ -847,7 +854,9 @@ async fn book_seat(
     .fetch_optional(&mut **tx)
     .await?;
     let Some((title, owner, capacity, seats_booked, timezone)) = seat else {
-        return Ok(Err(refusal_for(tx, event, now).await?));
+        return Ok(Err(
+            refusal_for(tx, event, AttendeeId(attendee.0), now).await?
+        ));
     };
     let inserted: Option<(i64,)> = sqlx::query_as(
         "INSERT INTO bookings (event_id, attendee_id, status, cancel_token_hash, created_at) \
@@ -859,6 +868,7 @@ async fn book_seat(
     .bind(now)
     .fetch_optional(&mut **tx)
     .await?;
+    // The partial unique index refused a second active booking; the caller rolls the seat back.
     let Some((id,)) = inserted else {
         return Ok(Err(BookingRefusal::AlreadyBooked));
     };
@@ -877,15 +887,27 @@ async fn book_seat(
     Ok(Ok((booking, (title, owner, capacity, seats_booked))))
 }
 
-/// Why the conditional increment matched no row.
+/// Why the conditional increment matched no row. An attendee who already holds a seat
+/// hears that first, even if the event is also full.
 async fn refusal_for(
     tx: &mut Tx<'_>,
     event: EventId,
+    attendee: AttendeeId,
     now: DateTime<Utc>,
 ) -> Result<BookingRefusal, StoreError> {
     let Some(current) = event_in(tx, event, false).await? else {
         return Ok(BookingRefusal::EventNotFound);
     };
+    let already =
+        "SELECT id FROM bookings WHERE event_id = $1 AND attendee_id = $2 AND status = 'confirmed'";
+    let active: Option<(i64,)> = sqlx::query_as(already)
+        .bind(event.0)
+        .bind(attendee.0)
+        .fetch_optional(&mut **tx)
+        .await?;
+    if active.is_some() {
+        return Ok(BookingRefusal::AlreadyBooked);
+    }
     Ok(match current.unbookable_reason(now) {
         Some(reason) => BookingRefusal::NotBookable(reason),
         None => BookingRefusal::EventFull,

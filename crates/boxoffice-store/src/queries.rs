@@ -16,7 +16,10 @@ use boxoffice_domain::{
 };
 use boxoffice_domain::{DomainEventKind, NewUser, User};
 use chrono::{DateTime, Utc};
-use sqlx::{Acquire, Executor, QueryBuilder, Transaction};
+use sqlx::query::QueryAs;
+use sqlx::{Acquire, Database, Executor, QueryBuilder, Transaction};
+
+type DbArguments<'q> = <Db as Database>::Arguments<'q>;
 use std::collections::HashMap;
 
 type Tx<'t> = Transaction<'t, Db>;
@@ -37,6 +40,26 @@ const ATTENDEE_COLUMNS: &str =
 const BOOKING_COLUMNS: &str = "SELECT b.id, b.event_id, e.timezone AS event_timezone, b.attendee_id, a.name AS attendee_name, \
      a.email AS attendee_email, b.status, b.cancel_token_hash, b.created_at, b.cancelled_at \
      FROM bookings b JOIN attendees a ON a.id = b.attendee_id JOIN events e ON e.id = b.event_id";
+
+/// Binds an event's content as `$1` to `$12`, in the column order of the events table.
+fn bind_content<'q, O>(
+    query: QueryAs<'q, Db, O, DbArguments<'q>>,
+    event: &'q NewEvent,
+) -> QueryAs<'q, Db, O, DbArguments<'q>> {
+    query
+        .bind(event.title.as_str())
+        .bind(event.description.as_deref())
+        .bind(event.location.as_str())
+        .bind(event.country.alpha2())
+        .bind(event.zone.name())
+        .bind(event.schedule.start())
+        .bind(event.schedule.end())
+        .bind(event.capacity.get())
+        .bind(event.status.as_str())
+        .bind(event.coordinates.map(|c| c.lon()))
+        .bind(event.coordinates.map(|c| c.lat()))
+        .bind(event.attachment_url.as_deref())
+}
 
 /// Tags of the given events, keyed by event id, sorted.
 async fn tags_of<'c, E: Executor<'c, Database = Db>>(
@@ -161,27 +184,16 @@ impl Backend {
         now: DateTime<Utc>,
     ) -> Result<Event, StoreError> {
         let mut tx = self.begin_write().await?;
-        let (id,): (i64,) = sqlx::query_as(
+        let insert = sqlx::query_as(
             "INSERT INTO events (title, description, location, country, timezone, start_time, end_time, capacity, \
              status, longitude, latitude, attachment_url, owner_id, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) RETURNING id",
-        )
-        .bind(event.title.as_str())
-        .bind(event.description.as_deref())
-        .bind(event.location.as_str())
-        .bind(event.country.alpha2())
-        .bind(event.zone.name())
-        .bind(event.schedule.start())
-        .bind(event.schedule.end())
-        .bind(event.capacity.get())
-        .bind(event.status.as_str())
-        .bind(event.coordinates.map(|c| c.lon()))
-        .bind(event.coordinates.map(|c| c.lat()))
-        .bind(event.attachment_url.as_deref())
-        .bind(owner.map(|o| o.0))
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await?;
+        );
+        let (id,): (i64,) = bind_content(insert, event)
+            .bind(owner.map(|o| o.0))
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?;
         write_tags(&mut tx, EventId(id), event).await?;
         let created = event_in(&mut tx, EventId(id), false)
             .await?
@@ -255,27 +267,16 @@ impl Backend {
             Ok(updated) => updated,
             Err(invalid) => return Ok(Some(Err(invalid))),
         };
-        sqlx::query(
+        let update = sqlx::query_as::<Db, (i64,)>(
             "UPDATE events SET title = $1, description = $2, location = $3, country = $4, timezone = $5, \
              start_time = $6, end_time = $7, capacity = $8, status = $9, longitude = $10, latitude = $11, \
-             attachment_url = $12, updated_at = $13 WHERE id = $14",
-        )
-        .bind(updated.title.as_str())
-        .bind(updated.description.as_deref())
-        .bind(updated.location.as_str())
-        .bind(updated.country.alpha2())
-        .bind(updated.zone.name())
-        .bind(updated.schedule.start())
-        .bind(updated.schedule.end())
-        .bind(updated.capacity.get())
-        .bind(updated.status.as_str())
-        .bind(updated.coordinates.map(|c| c.lon()))
-        .bind(updated.coordinates.map(|c| c.lat()))
-        .bind(updated.attachment_url.as_deref())
-        .bind(now)
-        .bind(id.0)
-        .execute(&mut *tx)
-        .await?;
+             attachment_url = $12, updated_at = $13 WHERE id = $14 RETURNING id",
+        );
+        bind_content(update, &updated)
+            .bind(now)
+            .bind(id.0)
+            .fetch_one(&mut *tx)
+            .await?;
         write_tags(&mut tx, id, &updated).await?;
         let Some(event) = event_in(&mut tx, id, false).await? else {
             return Ok(None);

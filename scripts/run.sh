@@ -70,7 +70,10 @@ trap 'exit 143' TERM
 # web/dist is embedded in the release binary: build it first when its sources changed.
 if [ -f web/package.json ]; then
     if command -v npm >/dev/null 2>&1; then
-        [ -d web/node_modules ] || die "the web app's dependencies are not installed: run scripts/setup.sh"
+        if [ ! -d web/node_modules ]; then
+            echo "run: installing the web app's dependencies (npm ci, once)"
+            npm --prefix web ci --no-audit --no-fund --loglevel=error >/dev/null
+        fi
         if [ ! -f web/dist/index.html ] || [ -n "$(find web/src web/public web/index.html web/vite.config.ts \
                 web/package-lock.json -newer web/dist/index.html -print -quit)" ]; then
             echo "run: building the web app (web/dist)"

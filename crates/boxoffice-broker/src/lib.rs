@@ -129,11 +129,6 @@ impl Broker {
         }
     }
 
-    /// [`Broker::publish`] for a message it takes, so many can be in flight at once.
-    pub async fn publish_owned(&self, message: Message) -> Result<(), BrokerError> {
-        self.publish(&message).await
-    }
-
     /// Every message, for this process.
     pub async fn fanout(&self) -> Result<Subscription, BrokerError> {
         match self {

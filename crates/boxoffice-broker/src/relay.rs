@@ -73,11 +73,10 @@ pub async fn relay_batch(
     // The whole batch is in flight at once and its confirms are awaited together: waiting
     // for each confirm before the next publish would cap the relay at one message per
     // broker round-trip (a disk write on RabbitMQ).
-    let outcomes = futures::future::join_all(
-        claimed
-            .iter()
-            .map(|row| broker.publish_owned(message_of(row))),
-    )
+    let outcomes = futures::future::join_all(claimed.iter().map(|row| {
+        let message = message_of(row);
+        async move { broker.publish(&message).await }
+    }))
     .await;
     let mut published = Vec::with_capacity(claimed.len());
     let mut unpublished = Vec::new();

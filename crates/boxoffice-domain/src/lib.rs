@@ -10,6 +10,7 @@ mod email;
 mod event;
 mod ids;
 mod page;
+mod public_url;
 mod secret;
 mod time;
 mod user;
@@ -26,6 +27,7 @@ pub use event::{
 };
 pub use ids::{AttendeeId, BookingId, EventId, UserId};
 pub use page::{Page, PageRequest};
+pub use public_url::PublicUrl;
 pub use secret::{SecretHash, SecretToken};
 pub use time::{Zone, parse_instant, truncate_to_micros};
 pub use user::{NewUser, Password, Role, User, Username, parse_full_name};

@@ -127,6 +127,18 @@ impl ApiError {
         err
     }
 
+    /// The shared rate-limit counters cannot be reached: sign-in fails closed for a moment.
+    pub fn rate_limit_unavailable() -> Self {
+        let mut err = Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "rate_limit_unavailable",
+            "Service unavailable",
+            "Sign-in attempts cannot be counted right now; try again shortly.",
+        );
+        err.retry_after = Some(5);
+        err
+    }
+
     pub fn unauthorized(detail: impl Into<String>) -> Self {
         Self::new(
             StatusCode::UNAUTHORIZED,

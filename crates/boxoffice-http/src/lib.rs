@@ -12,6 +12,7 @@ pub mod error;
 pub mod extract;
 pub mod idempotency;
 mod openapi;
+pub mod origin;
 pub mod routes;
 pub mod state;
 pub mod telemetry;
@@ -19,12 +20,13 @@ pub mod telemetry;
 pub use state::{AppState, Security};
 
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Request};
+use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::HeaderName;
 use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::IntoResponse;
 use error::ApiError;
 use routes::{attendees, auth as auth_routes, bookings, events, notifications, ops, realtime};
+use std::sync::Arc;
 use std::time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
@@ -124,7 +126,13 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 /// The whole application: API, Swagger UI at `/docs`, and the middleware stack.
 pub fn router(state: AppState, config: &HttpConfig) -> Router {
     let (api, spec) = api(config.services).split_for_parts();
-    let mut app = api.merge(SwaggerUi::new("/docs").url("/openapi.json", spec));
+    let spec = Arc::new(origin::ServedSpec::new(spec));
+    let mut app = api
+        .route(
+            "/openapi.json",
+            axum::routing::get(move |state, request| serve_openapi(state, spec, request)),
+        )
+        .merge(SwaggerUi::new("/docs").config(utoipa_swagger_ui::Config::new(["/openapi.json"])));
     if config.services.events {
         // The web app under /app/ (not part of the OpenAPI document).
         app = app.merge(routes::webapp::router());
@@ -155,6 +163,25 @@ pub fn router(state: AppState, config: &HttpConfig) -> Router {
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state)
+}
+
+/// The OpenAPI document naming the origin it was requested from as its server.
+async fn serve_openapi(
+    State(app): State<AppState>,
+    spec: Arc<origin::ServedSpec>,
+    request: Request,
+) -> axum::response::Response {
+    let origin = origin::request_origin(
+        request.headers(),
+        auth::peer_ip(request.extensions()),
+        &app.security.trusted_proxies,
+        app.public_url.as_ref(),
+    );
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        spec.render(&origin),
+    )
+        .into_response()
 }
 
 /// Drops one trailing slash so `/events/` routes like `/events` (Swagger UI keeps its own).

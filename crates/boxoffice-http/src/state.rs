@@ -2,6 +2,7 @@
 
 use crate::auth::{AuthSettings, Passwords, RateLimits, TokenIssuer, TrustedProxies};
 use boxoffice_broker::Broker;
+use boxoffice_domain::PublicUrl;
 use boxoffice_notify::Hub;
 use boxoffice_store::Store;
 use chrono::{DateTime, Utc};
@@ -18,6 +19,9 @@ pub struct AppState {
     pub hub: Option<Hub>,
     /// The broker, checked by `/readyz`.
     pub broker: Option<Broker>,
+    /// Where the public reaches this service (`PUBLIC_URL`): the OpenAPI document's
+    /// server and the base of links sent out. `None`: each request's own origin.
+    pub public_url: Option<PublicUrl>,
 }
 
 /// Everything about who may call: tokens, passwords, rate limits, proxies.
@@ -52,12 +56,18 @@ impl AppState {
             security: Arc::new(security),
             hub: None,
             broker: None,
+            public_url: None,
         }
     }
 
     /// Serves `/ws` and `/notifications` from this hub.
     pub fn with_hub(mut self, hub: Hub) -> Self {
         self.hub = Some(hub);
+        self
+    }
+
+    pub fn with_public_url(mut self, public_url: Option<PublicUrl>) -> Self {
+        self.public_url = public_url;
         self
     }
 

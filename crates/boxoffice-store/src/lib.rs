@@ -10,11 +10,13 @@
 mod error;
 mod filter;
 mod postgres;
+mod rate_limits;
 mod rows;
 mod sqlite;
 
 pub use error::StoreError;
 pub use filter::{BookingFilter, EventFilter};
+pub use rate_limits::{Rate, RateLimitTable};
 
 /// A domain event waiting in the outbox.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -145,6 +147,15 @@ impl Store {
 
     pub async fn close(&self) {
         dispatch!(self, b => b.close().await)
+    }
+
+    /// The rate-limit counters all processes on this database share: PostgreSQL only
+    /// (a SQLite file serves one process, which counts in memory).
+    pub fn rate_limit_table(&self) -> Option<RateLimitTable> {
+        match self {
+            Store::Sqlite(_) => None,
+            Store::Postgres(b) => Some(RateLimitTable::new(b.writer().clone())),
+        }
     }
 
     /// Creates an event and records `event.created` in the outbox; `actor` is the creator's username.

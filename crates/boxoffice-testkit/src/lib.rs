@@ -37,6 +37,11 @@ pub struct Options {
     pub cors_origins: Vec<String>,
     /// Frames that may queue for one WebSocket client.
     pub ws_queue_capacity: usize,
+    /// Count rate limits in the database's shared table when it is PostgreSQL (as
+    /// `RATE_LIMIT_STORE=auto` does); `false` keeps them in memory.
+    pub shared_rate_limits: bool,
+    /// `PUBLIC_URL`.
+    pub public_url: Option<boxoffice_domain::PublicUrl>,
 }
 
 impl Default for Options {
@@ -47,6 +52,8 @@ impl Default for Options {
             rate_limit_per_second: None,
             trusted_proxies: Vec::new(),
             cors_origins: Vec::new(),
+            shared_rate_limits: true,
+            public_url: None,
         }
     }
 }
@@ -202,6 +209,9 @@ impl TestApp {
         let limits = RateLimits::new(
             nonzero(options.login_attempts_per_minute),
             options.rate_limit_per_second.map(nonzero),
+            store
+                .rate_limit_table()
+                .filter(|_| options.shared_rate_limits),
         );
         let security = Security::new(&settings, limits, TrustedProxies(options.trusted_proxies))
             .expect("security settings");
@@ -211,7 +221,8 @@ impl TestApp {
         let metrics = Some(boxoffice_http::telemetry::prometheus());
         let state = AppState::new(store.clone(), metrics, security)
             .with_hub(hub.clone())
-            .with_broker(broker);
+            .with_broker(broker)
+            .with_public_url(options.public_url);
         let config = HttpConfig {
             cors_origins: options
                 .cors_origins

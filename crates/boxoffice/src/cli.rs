@@ -1,5 +1,6 @@
 //! Command line and environment: every setting is a flag and an environment variable.
 
+use boxoffice_domain::PublicUrl;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::net::IpAddr;
 use std::num::NonZeroU32;
@@ -41,6 +42,9 @@ pub enum Command {
     },
     /// Print the OpenAPI document (JSON) and exit.
     Openapi,
+    /// Print the configuration `serve` would run with, from flags, environment and
+    /// defaults, and where each value comes from; secrets are redacted.
+    Config(ConfigArgs),
     /// Manage user accounts.
     #[command(subcommand)]
     User(UserCommand),
@@ -70,10 +74,25 @@ pub enum UserCommand {
     },
 }
 
+/// `boxoffice config`: the settings of `serve`, and the output format.
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    #[command(flatten)]
+    pub serve: ServeArgs,
+    /// Print JSON (one object per setting) instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
 #[derive(Debug, Args)]
 pub struct DatabaseArgs {
     /// `sqlite://FILE` (created if missing) or `postgres://USER@HOST/DB`.
-    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://boxoffice.db")]
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://boxoffice.db",
+        hide_env_values = true
+    )]
     pub database_url: String,
     /// Upper bound of the PostgreSQL connection pool (SQLite uses one writer and a few readers).
     #[arg(long, env = "DATABASE_MAX_CONNECTIONS", default_value_t = 16)]
@@ -113,9 +132,17 @@ pub struct ServeArgs {
     /// Requests per second allowed from one IP address across the API (off when unset).
     #[arg(long, env = "RATE_LIMIT_PER_SECOND")]
     pub rate_limit_per_second: Option<NonZeroU32>,
+    /// Where rate-limit attempts are counted: `auto` shares them in PostgreSQL when the
+    /// database is PostgreSQL (one quota across all processes) and keeps them in memory on SQLite.
+    #[arg(long, env = "RATE_LIMIT_STORE", value_enum, default_value_t = RateLimitStore::Auto)]
+    pub rate_limit_store: RateLimitStore,
     /// Reverse proxies whose X-Forwarded-For is trusted (comma-separated IP addresses).
     #[arg(long, env = "TRUSTED_PROXIES", value_delimiter = ',')]
     pub trusted_proxies: Vec<IpAddr>,
+    /// Where the public reaches this service, e.g. https://tickets.example.com: the server
+    /// named by /openapi.json and the base of links sent out. Unset: each request's own origin.
+    #[arg(long, env = "PUBLIC_URL", value_parser = PublicUrl::parse)]
+    pub public_url: Option<PublicUrl>,
     /// Browser origins allowed to call the API (CORS), comma-separated, e.g. https://app.example.com.
     #[arg(long, env = "CORS_ORIGINS", value_delimiter = ',')]
     pub cors_origins: Vec<String>,
@@ -137,6 +164,17 @@ pub struct ServeArgs {
     pub ws_queue_capacity: usize,
 }
 
+/// Where rate-limit attempts are counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RateLimitStore {
+    /// PostgreSQL's shared table when the database is PostgreSQL, else memory.
+    Auto,
+    /// Each process counts on its own.
+    Memory,
+    /// The database's shared table (PostgreSQL only).
+    Database,
+}
+
 /// The two services of seed 003.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Service {
@@ -146,18 +184,34 @@ pub enum Service {
     Notifications,
 }
 
-/// The URL without its password, for messages.
+/// The URL without its password (in the user part or a `password=` query parameter), for messages.
 pub fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
+    let (base, query) = match url.split_once('?') {
+        Some((base, query)) => (base, Some(query)),
+        None => (url, None),
+    };
+    let mut out = match (base.find("://"), base.rfind('@')) {
         (Some(scheme), Some(at)) if at > scheme => {
-            let credentials = &url[scheme + 3..at];
+            let credentials = &base[scheme + 3..at];
             match credentials.split_once(':') {
-                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
-                None => url.to_owned(),
+                Some((user, _)) => format!("{}{user}:***{}", &base[..scheme + 3], &base[at..]),
+                None => base.to_owned(),
             }
         }
-        _ => url.to_owned(),
+        _ => base.to_owned(),
+    };
+    if let Some(query) = query {
+        let pairs: Vec<String> = query
+            .split('&')
+            .map(|pair| match pair.split_once('=') {
+                Some((key, _)) if key.to_ascii_lowercase().contains("pass") => format!("{key}=***"),
+                _ => pair.to_owned(),
+            })
+            .collect();
+        out.push('?');
+        out.push_str(&pairs.join("&"));
     }
+    out
 }
 
 #[cfg(test)]
@@ -172,6 +226,10 @@ mod tests {
         );
         assert_eq!(redact("postgres://bob@db/app"), "postgres://bob@db/app");
         assert_eq!(redact("sqlite://boxoffice.db"), "sqlite://boxoffice.db");
+        assert_eq!(
+            redact("postgres://db/app?user=bob&password=secret&sslmode=require"),
+            "postgres://db/app?user=bob&password=***&sslmode=require"
+        );
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! `openapi` are the administrative commands around it.
 
 mod cli;
+mod config;
 mod logging;
 mod secret;
 mod users;
@@ -14,8 +15,8 @@ use boxoffice_http::auth::{AuthSettings, RateLimits, TrustedProxies};
 use boxoffice_http::{AppState, HttpConfig};
 use boxoffice_notify::{Hub, Workers};
 use boxoffice_store::Store;
-use clap::Parser;
-use cli::{Cli, Command, DatabaseArgs, ServeArgs, Service};
+use clap::{CommandFactory, FromArgMatches};
+use cli::{Cli, Command, DatabaseArgs, RateLimitStore, ServeArgs, Service};
 use std::time::Duration;
 
 /// Sample data of seed 004, also used by `boxoffice seed` when no file is given.
@@ -23,7 +24,9 @@ const SEED_DATA: &str = include_str!("../../../db/seed_data.sql");
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let cli = Cli::parse();
+    let command = Cli::command();
+    let matches = command.clone().get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|err| err.exit());
     let _log_writer = logging::init(cli.log_format);
     match cli.command {
         Command::Serve(args) => serve(args).await,
@@ -49,6 +52,18 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::User(command) => users::run(command).await,
+        Command::Config(args) => {
+            let settings = config::settings(&command, &matches, &args);
+            if args.json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&config::to_json(&settings))?
+                );
+            } else {
+                print!("{}", config::to_table(&settings));
+            }
+            Ok(())
+        }
         Command::Openapi => {
             println!("{}", boxoffice_http::openapi().to_pretty_json()?);
             Ok(())
@@ -83,7 +98,9 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .collect::<anyhow::Result<Vec<_>>>()?;
 
     let metrics = Some(boxoffice_http::telemetry::prometheus());
-    let mut state = AppState::new(store.clone(), metrics, security).with_broker(broker.clone());
+    let mut state = AppState::new(store.clone(), metrics, security)
+        .with_broker(broker.clone())
+        .with_public_url(args.public_url.clone());
     let hub = services
         .notifications
         .then(|| Hub::new(args.ws_queue_capacity));
@@ -91,6 +108,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         state = state.with_hub(hub.clone());
     }
     let _workers = Workers::start(&store, &broker, services.events, hub.as_ref());
+    let rate_limits_shared = rate_limits.is_shared();
     tokio::spawn(housekeeping(store.clone(), rate_limits));
 
     let config = HttpConfig {
@@ -102,7 +120,12 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         Service::Events => "events",
         Service::Notifications => "notifications",
     });
-    tracing::info!(%address, database = store.kind(), broker = broker.kind(), services = only, "serving");
+    let limits = if rate_limits_shared {
+        "shared"
+    } else {
+        "per process"
+    };
+    tracing::info!(%address, database = store.kind(), broker = broker.kind(), services = only, rate_limits = limits, "serving");
     // Printed on stdout so scripts (and tests using port 0) learn the address.
     println!("Boxoffice listening on http://{address} (API docs: http://{address}/docs)");
     boxoffice_http::serve(listener, state, &config, shutdown_signal()).await?;
@@ -168,7 +191,19 @@ fn security(
         bcrypt_cost: args.bcrypt_cost,
         token_ttl: Duration::from_secs(args.token_ttl_minutes * 60),
     };
-    let rate_limits = RateLimits::new(args.login_attempts_per_minute, args.rate_limit_per_second);
+    let table = match (args.rate_limit_store, store.rate_limit_table()) {
+        (RateLimitStore::Memory, _) => None,
+        (RateLimitStore::Auto, table) => table,
+        (RateLimitStore::Database, Some(table)) => Some(table),
+        (RateLimitStore::Database, None) => anyhow::bail!(
+            "RATE_LIMIT_STORE=database needs a PostgreSQL database; SQLite serves one process, which counts in memory"
+        ),
+    };
+    let rate_limits = RateLimits::new(
+        args.login_attempts_per_minute,
+        args.rate_limit_per_second,
+        table,
+    );
     let proxies = TrustedProxies(args.trusted_proxies.clone());
     let security = boxoffice_http::Security::new(&settings, rate_limits.clone(), proxies)
         .context("preparing password hashing")?;
@@ -176,14 +211,14 @@ fn security(
 }
 
 /// Hourly: forgets idempotency keys past their retention, published outbox rows after a week,
-/// and idle rate-limit entries.
+/// and idle rate-limit entries (in memory and in the shared table).
 async fn housekeeping(store: Store, rate_limits: RateLimits) {
     let idempotency = chrono::Duration::hours(boxoffice_http::idempotency::RETENTION_HOURS);
     let outbox = chrono::Duration::days(7);
     let mut tick = tokio::time::interval(Duration::from_secs(3600));
     loop {
         tick.tick().await;
-        rate_limits.forget_idle();
+        rate_limits.forget_idle().await;
         let now = chrono::Utc::now();
         if let Err(err) = store.purge_idempotency_keys(now - idempotency).await {
             tracing::warn!(error = %err, "purging idempotency keys failed");

@@ -35,6 +35,15 @@ impl ClientIp {
     }
 }
 
+/// The address of the connection's other end (unspecified when unknown, as in-process).
+pub fn peer_ip(extensions: &axum::http::Extensions) -> IpAddr {
+    extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |ConnectInfo(addr)| {
+            addr.ip()
+        })
+}
+
 impl FromRequestParts<crate::AppState> for ClientIp {
     type Rejection = Infallible;
 
@@ -42,12 +51,7 @@ impl FromRequestParts<crate::AppState> for ClientIp {
         parts: &mut Parts,
         state: &crate::AppState,
     ) -> Result<Self, Infallible> {
-        let peer = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |ConnectInfo(addr)| {
-                addr.ip()
-            });
+        let peer = peer_ip(&parts.extensions);
         let forwarded = parts
             .headers
             .get("x-forwarded-for")

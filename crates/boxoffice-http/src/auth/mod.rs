@@ -5,12 +5,14 @@ mod caller;
 mod client_ip;
 mod password;
 mod rate_limit;
+mod shared_limit;
 mod token;
 
 pub use caller::{MaybeSignedIn, SignedIn};
-pub use client_ip::{ClientIp, TrustedProxies};
+pub use client_ip::{ClientIp, TrustedProxies, peer_ip};
 pub use password::Passwords;
 pub use rate_limit::{RateLimits, limit_api};
+pub use shared_limit::SHARED_TIMEOUT;
 pub use token::{Claims, TokenIssuer, TokenUser};
 
 use secrecy::SecretSlice;

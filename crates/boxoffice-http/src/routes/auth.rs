@@ -50,7 +50,7 @@ async fn sign_in(
     login: &str,
     password: &str,
 ) -> Result<AccessToken, ApiError> {
-    app.security.rate_limits.check_login(ip.0)?;
+    app.security.rate_limits.check_login(ip.0).await?;
     let found = app.store.user_for_login(login).await?;
     let hash = found.as_ref().map(|(_, hash)| hash.as_str());
     // The decoy check keeps the timing the same whether or not the account exists.
@@ -81,6 +81,7 @@ async fn sign_in(
         (status = 401, description = "`invalid_credentials`", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Missing fields", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "`rate_limited`; see `Retry-After`", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "`rate_limit_unavailable`: attempts cannot be counted (shared counters unreachable); see `Retry-After`", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn login(
     State(app): State<AppState>,
@@ -114,6 +115,7 @@ pub async fn login(
         (status = 200, description = "Signed in", body = AccessToken),
         (status = 401, description = "`invalid_credentials`", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "`rate_limited`; see `Retry-After`", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "`rate_limit_unavailable`: attempts cannot be counted (shared counters unreachable); see `Retry-After`", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn issue_token(
     State(app): State<AppState>,

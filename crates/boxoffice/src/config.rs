@@ -87,7 +87,7 @@ fn explain(setting: &mut Setting, args: &ConfigArgs) {
         ("rate_limit_store", _) => Some(
             match (serve.rate_limit_store, postgres) {
                 (RateLimitStore::Auto, true) | (RateLimitStore::Database, _) => {
-                    "shared by all processes (PostgreSQL table rate_limits)"
+                    "shared by all processes, in PostgreSQL"
                 }
                 _ => "in this process's memory",
             }

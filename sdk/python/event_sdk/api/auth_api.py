@@ -353,6 +353,7 @@ class AuthApi:
             '200': "AccessToken",
             '401': "Problem",
             '429': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -429,6 +430,7 @@ class AuthApi:
             '200': "AccessToken",
             '401': "Problem",
             '429': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -505,6 +507,7 @@ class AuthApi:
             '200': "AccessToken",
             '401': "Problem",
             '429': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -654,6 +657,7 @@ class AuthApi:
             '401': "Problem",
             '422': "Problem",
             '429': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -724,6 +728,7 @@ class AuthApi:
             '401': "Problem",
             '422': "Problem",
             '429': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -794,6 +799,7 @@ class AuthApi:
             '401': "Problem",
             '422': "Problem",
             '429': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,

@@ -66,6 +66,22 @@ async fn the_sixth_login_from_one_address_within_a_minute_is_refused_whichever_p
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_logins_from_one_address_through_two_processes_get_exactly_five_tries() {
+    let database = TestDatabase::create(Backend::Postgres).await;
+    let processes = two_processes(&database, &[]);
+    let client = reqwest::Client::new();
+    let attempts = (0..24).map(|n| login_from(&client, &processes[n % 2].base, "198.51.100.30"));
+    let statuses: Vec<u16> = futures::future::join_all(attempts)
+        .await
+        .iter()
+        .map(|response| response.status().as_u16())
+        .collect();
+    let tried = statuses.iter().filter(|s| **s == 401).count();
+    let refused = statuses.iter().filter(|s| **s == 429).count();
+    assert_eq!((tried, refused), (5, 19), "{statuses:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_api_wide_limit_is_one_quota_across_processes() {
     let database = TestDatabase::create(Backend::Postgres).await;
     let processes = two_processes(&database, &[("RATE_LIMIT_PER_SECOND", "2")]);

@@ -1,0 +1,4 @@
+-- Rate limits, SQLite dialect: nothing to create. A SQLite file serves one process, which
+-- counts rate limits in memory; PostgreSQL's migration of the same number creates the
+-- rate_limits table that processes sharing a database count in. The version exists here
+-- so both directories keep the same numbers.

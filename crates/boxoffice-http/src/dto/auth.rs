@@ -1,7 +1,8 @@
 //! Account requests and responses.
 
 use boxoffice_domain::{
-    Email, Invalid, Password, User, Username, Validator, Zone, parse_full_name,
+    Email, Invalid, Password, User, Username, Validator, Zone, parse_full_name, parse_login,
+    single_line,
 };
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
@@ -73,6 +74,30 @@ pub struct UserLogin {
     pub password: Option<SecretString>,
 }
 
+impl UserLogin {
+    /// The login (username or e-mail) and password, each present and one line of text.
+    pub fn into_credentials(self) -> Result<(String, SecretString), Invalid> {
+        let login = self.username.or(self.email);
+        credentials(login, self.password)
+    }
+}
+
+fn credentials(
+    login: Option<String>,
+    password: Option<SecretString>,
+) -> Result<(String, SecretString), Invalid> {
+    let mut v = Validator::new();
+    let login = v
+        .require("username", login)
+        .and_then(|l| v.check("username", parse_login(&l)));
+    let password = v.require("password", password).and_then(|p| {
+        v.check("password", single_line(p.expose_secret()))
+            .map(|()| p)
+    });
+    v.finish()?;
+    Ok((login.expect("validated"), password.expect("validated")))
+}
+
 /// OAuth2 password grant (form-encoded), as Swagger UI's "Authorize" sends it.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct TokenForm {
@@ -81,6 +106,13 @@ pub struct TokenForm {
     pub username: String,
     #[schema(value_type = String, format = Password)]
     pub password: SecretString,
+}
+
+impl TokenForm {
+    /// The login and password, checked like those of `/auth/login`.
+    pub fn into_credentials(self) -> Result<(String, SecretString), Invalid> {
+        credentials(Some(self.username), Some(self.password))
+    }
 }
 
 /// An access token.

@@ -3,7 +3,7 @@
 use super::nullable;
 use boxoffice_domain::{
     Capacity, Coordinates, Country, Event, EventPatch, EventSort, EventStatus, Invalid, Location,
-    NewEvent, Tag, Tags, Title, Validator, When, Zone, parse_instant,
+    NewEvent, Tag, Tags, Title, Validator, When, Zone, parse_instant, parse_search_text,
 };
 use boxoffice_store::EventFilter;
 use serde::{Deserialize, Serialize};
@@ -354,12 +354,10 @@ impl EventQuery {
             status: v
                 .check_opt("status", self.status.as_deref(), str::parse::<EventStatus>)
                 .flatten(),
-            text: self
-                .q
-                .as_deref()
-                .map(str::trim)
-                .filter(|q| !q.is_empty())
-                .map(str::to_owned),
+            text: v
+                .check_opt("q", self.q.as_deref(), parse_search_text)
+                .flatten()
+                .flatten(),
             from: v
                 .check_opt("from", self.from.as_deref(), |t| parse_instant(t, zone))
                 .flatten(),

@@ -10,11 +10,13 @@
 mod error;
 mod filter;
 mod postgres;
+mod retry;
 mod rows;
 mod sqlite;
 
 pub use error::StoreError;
 pub use filter::{BookingFilter, EventFilter};
+pub use retry::MAX_RETRIES;
 
 /// A domain event waiting in the outbox.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -104,6 +106,17 @@ macro_rules! dispatch {
     };
 }
 
+/// Like `dispatch!`, for a write transaction that is run again if the database aborts it
+/// as a deadlock victim or for a serialization failure.
+macro_rules! retried {
+    ($self:ident, $operation:literal, $backend:ident => $call:expr) => {
+        match $self {
+            Store::Sqlite($backend) => retry::retrying($operation, || $call).await,
+            Store::Postgres($backend) => retry::retrying($operation, || $call).await,
+        }
+    };
+}
+
 impl Store {
     /// Connects to `sqlite://path` or `postgres://...`; SQLite files are created if missing.
     ///
@@ -155,7 +168,7 @@ impl Store {
         actor: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<Event, StoreError> {
-        dispatch!(self, b => b.create_event(event, owner, actor, now).await)
+        retried!(self, "create_event", b => b.create_event(event, owner, actor, now))
     }
 
     pub async fn get_event(&self, id: EventId) -> Result<Option<Event>, StoreError> {
@@ -179,7 +192,7 @@ impl Store {
         actor: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<Option<Result<Event, Invalid>>, StoreError> {
-        dispatch!(self, b => b.update_event(id, patch, actor, now).await)
+        retried!(self, "update_event", b => b.update_event(id, patch.clone(), actor, now))
     }
 
     /// Deletes an event and, by cascade, its bookings. `false` if it did not exist.
@@ -189,7 +202,7 @@ impl Store {
         actor: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
-        dispatch!(self, b => b.delete_event(id, actor, now).await)
+        retried!(self, "delete_event", b => b.delete_event(id, actor, now))
     }
 
     /// Attendees holding confirmed bookings for an event; `None` if the event does not exist.
@@ -208,7 +221,7 @@ impl Store {
         token: &SecretHash,
         now: DateTime<Utc>,
     ) -> Result<Attendee, StoreError> {
-        dispatch!(self, b => b.create_attendee(attendee, token, now).await)
+        retried!(self, "create_attendee", b => b.create_attendee(attendee, token, now))
     }
 
     pub async fn get_attendee(&self, id: AttendeeId) -> Result<Option<Attendee>, StoreError> {
@@ -233,7 +246,7 @@ impl Store {
         patch: AttendeePatch,
         now: DateTime<Utc>,
     ) -> Result<Option<Attendee>, StoreError> {
-        dispatch!(self, b => b.update_attendee(id, patch, now).await)
+        retried!(self, "update_attendee", b => b.update_attendee(id, patch.clone(), now))
     }
 
     /// Erases an attendee and their bookings, freeing the seats they held.
@@ -242,7 +255,7 @@ impl Store {
         id: AttendeeId,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
-        dispatch!(self, b => b.delete_attendee(id, now).await)
+        retried!(self, "delete_attendee", b => b.delete_attendee(id, now))
     }
 
     /// Books one seat in one transaction: the seat counter, the booking row and
@@ -255,7 +268,7 @@ impl Store {
         idempotency: Option<(&IdempotencyKey, RenderResponse<'_>)>,
         now: DateTime<Utc>,
     ) -> Result<BookingOutcome, StoreError> {
-        dispatch!(self, b => b.book(event, who, cancel_token, idempotency, now).await)
+        retried!(self, "book", b => b.book(event, who, cancel_token, idempotency, now))
     }
 
     /// A booking and the hash of its cancel token.
@@ -282,7 +295,7 @@ impl Store {
         actor: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<Option<Booking>, StoreError> {
-        dispatch!(self, b => b.cancel_booking(id, actor, now).await)
+        retried!(self, "cancel_booking", b => b.cancel_booking(id, actor, now))
     }
 
     /// Creates an account; [`StoreError::AccountEmailTaken`] or [`StoreError::UsernameTaken`] on conflict.
@@ -291,7 +304,7 @@ impl Store {
         user: &NewUser,
         now: DateTime<Utc>,
     ) -> Result<User, StoreError> {
-        dispatch!(self, b => b.create_user(user, now).await)
+        retried!(self, "create_user", b => b.create_user(user, now))
     }
 
     pub async fn get_user(&self, id: UserId) -> Result<Option<User>, StoreError> {
@@ -349,7 +362,7 @@ impl Store {
         event: EventId,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
-        dispatch!(self, b => b.subscribe(user, event, now).await)
+        retried!(self, "subscribe", b => b.subscribe(user, event, now))
     }
 
     /// Stops following; `false` if the event does not exist.
@@ -362,7 +375,7 @@ impl Store {
         &self,
         changes: &[boxoffice_domain::DomainEvent],
     ) -> Result<usize, StoreError> {
-        dispatch!(self, b => b.record_notifications(changes).await)
+        retried!(self, "record_notifications", b => b.record_notifications(changes))
     }
 
     /// A user's notification history, newest first.

@@ -10,6 +10,7 @@ pub mod auth;
 pub mod dto;
 pub mod error;
 pub mod extract;
+pub mod headers;
 pub mod idempotency;
 mod openapi;
 pub mod routes;
@@ -132,6 +133,7 @@ pub fn router(state: AppState, config: &HttpConfig) -> Router {
     app
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), auth::check_bearer))
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::limit_api))
         .layer(axum::middleware::from_fn(telemetry::track))
         .layer(DefaultBodyLimit::max(config.body_limit))
@@ -150,6 +152,7 @@ pub fn router(state: AppState, config: &HttpConfig) -> Router {
                     tracing::info!(status = response.status().as_u16(), duration_ms = latency.as_secs_f64() * 1000.0, "request handled");
                 }),
         )
+        .layer(axum::middleware::from_fn(headers::limit_headers))
         .layer(cors(&config.cors_origins))
         .layer(axum::middleware::from_fn(security_headers))
         .layer(PropagateRequestIdLayer::x_request_id())

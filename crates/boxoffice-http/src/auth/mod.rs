@@ -7,7 +7,7 @@ mod password;
 mod rate_limit;
 mod token;
 
-pub use caller::{MaybeSignedIn, SignedIn};
+pub use caller::{MaybeSignedIn, SignedIn, authenticate, check_bearer};
 pub use client_ip::{ClientIp, TrustedProxies};
 pub use password::Passwords;
 pub use rate_limit::{RateLimits, limit_api};

@@ -12,10 +12,11 @@ use utoipa::ToSchema;
 #[derive(Debug, Deserialize, ToSchema)]
 #[schema(example = json!({"email": "alice@example.com", "username": "alice", "password": "Str0ng!pass", "full_name": "Alice Martin"}))]
 pub struct UserRegister {
-    #[schema(required = true)]
+    #[schema(value_type = String, required = true, format = Email, max_length = 254)]
     pub email: Option<String>,
     /// 3 to 50 letters, digits or underscores.
     #[schema(
+        value_type = String,
         required = true,
         min_length = 3,
         max_length = 50,
@@ -23,8 +24,11 @@ pub struct UserRegister {
     )]
     pub username: Option<String>,
     /// At least 8 characters with an upper-case letter, a digit and a special character (at most 72 bytes).
-    #[schema(required = true, value_type = String, min_length = 8, format = Password)]
+    /// The pattern states the rules for printable ASCII; other letters are accepted too.
+    #[schema(required = true, value_type = String, min_length = 8, max_length = 72, format = Password, pattern = r"^(?=.*[A-Z])(?=.*[0-9])(?=.*[!-/:-@\[-`{-~])[!-~]{8,72}$")]
     pub password: Option<SecretString>,
+    /// At most 100 characters, one line.
+    #[schema(max_length = 100, pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$")]
     pub full_name: Option<String>,
 }
 
@@ -67,10 +71,20 @@ impl UserRegister {
 #[derive(Debug, Deserialize, ToSchema)]
 #[schema(example = json!({"username": "alice", "password": "Str0ng!pass"}))]
 pub struct UserLogin {
-    /// Username, or e-mail address.
+    /// Username, or e-mail address (one of `username` and `email` is needed).
+    #[schema(
+        min_length = 1,
+        max_length = 254,
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$"
+    )]
     pub username: Option<String>,
+    #[schema(
+        min_length = 1,
+        max_length = 254,
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$"
+    )]
     pub email: Option<String>,
-    #[schema(required = true, value_type = String, format = Password)]
+    #[schema(required = true, value_type = String, format = Password, pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$")]
     pub password: Option<SecretString>,
 }
 
@@ -103,8 +117,13 @@ fn credentials(
 pub struct TokenForm {
     pub grant_type: Option<String>,
     /// Username or e-mail address.
+    #[schema(
+        min_length = 1,
+        max_length = 254,
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$"
+    )]
     pub username: String,
-    #[schema(value_type = String, format = Password)]
+    #[schema(value_type = String, format = Password, pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$")]
     pub password: SecretString,
 }
 

@@ -55,14 +55,14 @@ impl AttendeeCreate {
 /// Changes to an attendee; `phone: null` removes the number.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct AttendeeUpdate {
-    #[schema(value_type = String, min_length = 1, max_length = 100, pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$")]
+    #[schema(value_type = String, required = false, min_length = 1, max_length = 100, pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$")]
     pub name: Option<String>,
-    #[schema(value_type = String, format = Email, max_length = 254)]
+    #[schema(value_type = String, required = false, format = Email, max_length = 254)]
     pub email: Option<String>,
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>, nullable, pattern = r"^[ ().-]*\+([ ().-]*[0-9]){7,15}[ ().-]*$")]
     pub phone: Option<Option<String>>,
-    #[schema(value_type = String, pattern = r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,3})?$")]
+    #[schema(value_type = String, required = false, pattern = r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,3})?$")]
     pub locale: Option<String>,
 }
 

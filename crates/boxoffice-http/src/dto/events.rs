@@ -191,31 +191,31 @@ impl EventCreate {
 #[schema(example = json!({"title": "Rust Meetup #2", "capacity": 80}))]
 pub struct EventUpdate {
     #[serde(alias = "name")]
-    #[schema(value_type = String, min_length = 1, max_length = 100, pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$")]
+    #[schema(value_type = String, required = false, min_length = 1, max_length = 100, pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$")]
     pub title: Option<String>,
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>, nullable, max_length = 5000, pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$")]
     pub description: Option<Option<String>>,
-    #[schema(value_type = String, min_length = 1, max_length = 200, pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$")]
+    #[schema(value_type = String, required = false, min_length = 1, max_length = 200, pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$")]
     pub location: Option<String>,
-    #[schema(value_type = String, min_length = 2, max_length = 100)]
+    #[schema(value_type = String, required = false, min_length = 2, max_length = 100)]
     pub country: Option<String>,
     /// A new zone changes how times are shown and how local times in this request are read; the instants stay.
-    #[schema(value_type = String, min_length = 1, max_length = 64)]
+    #[schema(value_type = String, required = false, min_length = 1, max_length = 64)]
     pub timezone: Option<String>,
     #[serde(alias = "date", alias = "startDate")]
-    #[schema(value_type = String, min_length = 10, max_length = 64)]
+    #[schema(value_type = String, required = false, min_length = 10, max_length = 64)]
     pub start_time: Option<String>,
     #[serde(alias = "endDate")]
-    #[schema(value_type = String, min_length = 10, max_length = 64)]
+    #[schema(value_type = String, required = false, min_length = 10, max_length = 64)]
     pub end_time: Option<String>,
     /// May not drop below `seats_booked`.
     #[serde(alias = "max_capacity", alias = "max_attendees", alias = "total_seats")]
-    #[schema(value_type = i64, minimum = 1, maximum = 1000000)]
+    #[schema(value_type = i64, required = false, minimum = 1, maximum = 1000000)]
     pub capacity: Option<i64>,
-    #[schema(value_type = Vec<TagText>, max_items = 20)]
+    #[schema(value_type = Vec<TagText>, required = false, max_items = 20)]
     pub tags: Option<Vec<String>>,
-    #[schema(value_type = EventStatusName)]
+    #[schema(value_type = EventStatusName, required = false)]
     pub status: Option<String>,
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<GeoPoint>, nullable)]

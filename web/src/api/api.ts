@@ -90,9 +90,9 @@ export interface AttendeeRegistered {
  * Changes to an attendee; `phone: null` removes the number.
  */
 export interface AttendeeUpdate {
-    'email': string;
-    'locale': string;
-    'name': string;
+    'email'?: string;
+    'locale'?: string;
+    'name'?: string;
     'phone'?: string | null;
 }
 /**
@@ -248,20 +248,20 @@ export interface EventUpdate {
     /**
      * May not drop below `seats_booked`.
      */
-    'capacity': number;
+    'capacity'?: number;
     'coordinates'?: GeoPoint | null;
-    'country': string;
+    'country'?: string;
     'description'?: string | null;
-    'end_time': string;
-    'location': string;
-    'start_time': string;
-    'status': EventStatusName;
-    'tags': Array<string>;
+    'end_time'?: string;
+    'location'?: string;
+    'start_time'?: string;
+    'status'?: EventStatusName;
+    'tags'?: Array<string>;
     /**
      * A new zone changes how times are shown and how local times in this request are read; the instants stay.
      */
-    'timezone': string;
-    'title': string;
+    'timezone'?: string;
+    'title'?: string;
 }
 
 

@@ -28,15 +28,18 @@ class AttendeeUpdate(BaseModel):
     """
     Changes to an attendee; `phone: null` removes the number.
     """ # noqa: E501
-    email: Annotated[str, Field(strict=True, max_length=254)]
-    locale: Annotated[str, Field(strict=True)]
-    name: Annotated[str, Field(min_length=1, strict=True, max_length=100)]
+    email: Optional[Annotated[str, Field(strict=True, max_length=254)]] = None
+    locale: Optional[Annotated[str, Field(strict=True)]] = None
+    name: Optional[Annotated[str, Field(min_length=1, strict=True, max_length=100)]] = None
     phone: Optional[Annotated[str, Field(strict=True)]] = None
     __properties: ClassVar[List[str]] = ["email", "locale", "name", "phone"]
 
     @field_validator('locale', mode="before")
     def locale_validate_regular_expression(cls, value):
         """Validates the regular expression"""
+        if value is None:
+            return value
+
         if isinstance(value, str) and not re.match(r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,3})?$", value):
             raise ValueError(r"must validate the regular expression /^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,3})?$/")
         return value
@@ -44,6 +47,9 @@ class AttendeeUpdate(BaseModel):
     @field_validator('name', mode="before")
     def name_validate_regular_expression(cls, value):
         """Validates the regular expression"""
+        if value is None:
+            return value
+
         if isinstance(value, str) and not re.match(r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$", value):
             raise ValueError(r"must validate the regular expression /^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$/")
         return value

@@ -31,17 +31,17 @@ class EventUpdate(BaseModel):
     Changes to an event: absent fields stay as they are; `null` clears an optional field.
     """ # noqa: E501
     attachment_url: Optional[Annotated[str, Field(strict=True, max_length=2048)]] = Field(default=None, description="An http(s) URL of at most 2,048 characters; `null` removes it.")
-    capacity: Annotated[int, Field(le=1000000, strict=True, ge=1)] = Field(description="May not drop below `seats_booked`.")
+    capacity: Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]] = Field(default=None, description="May not drop below `seats_booked`.")
     coordinates: Optional[GeoPoint] = None
-    country: Annotated[str, Field(min_length=2, strict=True, max_length=100)]
+    country: Optional[Annotated[str, Field(min_length=2, strict=True, max_length=100)]] = None
     description: Optional[Annotated[str, Field(strict=True, max_length=5000)]] = None
-    end_time: Annotated[str, Field(min_length=10, strict=True, max_length=64)]
-    location: Annotated[str, Field(min_length=1, strict=True, max_length=200)]
-    start_time: Annotated[str, Field(min_length=10, strict=True, max_length=64)]
-    status: EventStatusName
-    tags: Annotated[List[Annotated[str, Field(min_length=1, strict=True, max_length=50)]], Field(max_length=20)]
-    timezone: Annotated[str, Field(min_length=1, strict=True, max_length=64)] = Field(description="A new zone changes how times are shown and how local times in this request are read; the instants stay.")
-    title: Annotated[str, Field(min_length=1, strict=True, max_length=100)]
+    end_time: Optional[Annotated[str, Field(min_length=10, strict=True, max_length=64)]] = None
+    location: Optional[Annotated[str, Field(min_length=1, strict=True, max_length=200)]] = None
+    start_time: Optional[Annotated[str, Field(min_length=10, strict=True, max_length=64)]] = None
+    status: Optional[EventStatusName] = None
+    tags: Optional[Annotated[List[Annotated[str, Field(min_length=1, strict=True, max_length=50)]], Field(max_length=20)]] = None
+    timezone: Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]] = Field(default=None, description="A new zone changes how times are shown and how local times in this request are read; the instants stay.")
+    title: Optional[Annotated[str, Field(min_length=1, strict=True, max_length=100)]] = None
     __properties: ClassVar[List[str]] = ["attachment_url", "capacity", "coordinates", "country", "description", "end_time", "location", "start_time", "status", "tags", "timezone", "title"]
 
     @field_validator('attachment_url', mode="before")
@@ -67,6 +67,9 @@ class EventUpdate(BaseModel):
     @field_validator('location', mode="before")
     def location_validate_regular_expression(cls, value):
         """Validates the regular expression"""
+        if value is None:
+            return value
+
         if isinstance(value, str) and not re.match(r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$", value):
             raise ValueError(r"must validate the regular expression /^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$/")
         return value
@@ -74,6 +77,9 @@ class EventUpdate(BaseModel):
     @field_validator('title', mode="before")
     def title_validate_regular_expression(cls, value):
         """Validates the regular expression"""
+        if value is None:
+            return value
+
         if isinstance(value, str) and not re.match(r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$", value):
             raise ValueError(r"must validate the regular expression /^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$/")
         return value

@@ -24,6 +24,9 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "tests (SQLite and PostgreSQL)"
 cargo nextest run --workspace --locked --profile ci
 
+step "API fuzzing (schemathesis, SQLite and PostgreSQL)"
+bash scripts/test-api-fuzz.sh
+
 step "Python SDK"
 bash scripts/test-sdk.sh
 

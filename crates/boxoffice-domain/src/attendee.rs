@@ -10,6 +10,7 @@ pub struct PersonName(String);
 impl PersonName {
     pub const MAX: usize = 100;
     pub fn parse(input: &str) -> Result<Self, String> {
+        crate::single_line(input)?;
         let text = input.trim();
         if text.is_empty() {
             return Err("must not be blank".into());
@@ -30,6 +31,7 @@ pub struct Phone(String);
 
 impl Phone {
     pub fn parse(input: &str) -> Result<Self, String> {
+        crate::single_line(input)?;
         let compact: String = input
             .chars()
             .filter(|c| !matches!(c, ' ' | '-' | '(' | ')' | '.'))
@@ -133,6 +135,7 @@ mod tests {
         assert_eq!(PersonName::parse(" Ann Lee ").unwrap().as_str(), "Ann Lee");
         assert!(PersonName::parse("").is_err());
         assert!(PersonName::parse(&"n".repeat(101)).is_err());
+        assert!(PersonName::parse("Ann\0Lee").is_err());
     }
 
     #[test]

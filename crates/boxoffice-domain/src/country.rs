@@ -10,6 +10,7 @@ impl Country {
     /// Accepts an alpha-2 code in any case (`fr`, `FR`); also an alpha-3 code
     /// or an English name (`France`), since clients of older APIs send those.
     pub fn parse(input: &str) -> Result<Self, String> {
+        crate::single_line(input)?;
         let trimmed = input.trim();
         let compact: String = trimmed
             .chars()

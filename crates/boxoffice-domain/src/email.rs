@@ -13,6 +13,7 @@ impl Email {
     pub const MAX_LEN: usize = 254;
 
     pub fn parse(input: &str) -> Result<Self, String> {
+        crate::single_line(input)?;
         let trimmed = input.trim();
         if trimmed.is_empty() {
             return Err("must not be empty".into());
@@ -61,6 +62,8 @@ mod tests {
             "@example.com",
             "Ann <ann@example.com>",
             "a b@example.com",
+            "ann\0@example.com",
+            "ann@example.com\0",
         ] {
             assert!(Email::parse(bad).is_err(), "{bad:?} should be rejected");
         }

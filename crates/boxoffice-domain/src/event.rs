@@ -6,6 +6,7 @@ use std::fmt;
 use std::str::FromStr;
 
 fn trimmed_text(input: &str, max: usize) -> Result<String, String> {
+    crate::single_line(input)?;
     let text = input.trim();
     if text.is_empty() {
         return Err("must not be blank".into());
@@ -199,6 +200,7 @@ impl Schedule {
 
 /// Parses an optional http(s) URL of at most 2,048 characters.
 fn parse_attachment_url(input: &str) -> Result<String, String> {
+    crate::single_line(input)?;
     let text = input.trim();
     if text.len() > 2048 {
         return Err("must be at most 2048 characters".into());
@@ -230,6 +232,7 @@ pub struct NewEvent {
 pub const DESCRIPTION_MAX: usize = 5000;
 
 pub(crate) fn parse_description(input: &str) -> Result<Option<String>, String> {
+    crate::multi_line(input)?;
     let text = input.trim();
     if text.chars().count() > DESCRIPTION_MAX {
         return Err(format!("must be at most {DESCRIPTION_MAX} characters"));
@@ -447,6 +450,16 @@ mod tests {
         assert!(Title::parse("   ").is_err());
         assert!(Title::parse(&"x".repeat(100)).is_ok());
         assert!(Title::parse(&"x".repeat(101)).is_err());
+    }
+
+    #[test]
+    fn text_fields_refuse_control_characters() {
+        assert!(Title::parse("Rust\0Meetup").is_err());
+        assert!(Location::parse("Pune\n").is_err());
+        assert!(Tag::parse("ru\0st").is_err());
+        assert!(NewEvent::parse_description("two\nlines").is_ok());
+        assert!(NewEvent::parse_description("nul\0").is_err());
+        assert!(NewEvent::parse_attachment_url("https://example.com/\0a").is_err());
     }
 
     #[test]

@@ -12,6 +12,7 @@ mod ids;
 mod page;
 mod public_url;
 mod secret;
+mod text;
 mod time;
 mod user;
 mod validation;
@@ -29,6 +30,9 @@ pub use ids::{AttendeeId, BookingId, EventId, UserId};
 pub use page::{Page, PageRequest};
 pub use public_url::PublicUrl;
 pub use secret::{SecretHash, SecretToken};
+pub use text::{
+    CONTROL_MESSAGE, LOGIN_MAX, SEARCH_MAX, multi_line, parse_login, parse_search_text, single_line,
+};
 pub use time::{Zone, parse_instant, truncate_to_micros};
 pub use user::{NewUser, Password, Role, User, Username, parse_full_name};
 pub use validation::{FieldError, Invalid, Validator};

@@ -42,6 +42,7 @@ impl Password {
 
     /// At least 8 characters with an upper-case letter, a digit and a special character.
     pub fn parse(input: &str) -> Result<Self, String> {
+        crate::single_line(input)?;
         let mut missing = Vec::new();
         if input.chars().count() < 8 {
             missing.push("at least 8 characters");
@@ -132,6 +133,7 @@ pub struct User {
 
 /// A full name: optional, at most 100 characters.
 pub fn parse_full_name(input: &str) -> Result<Option<String>, String> {
+    crate::single_line(input)?;
     let name = input.trim();
     if name.chars().count() > 100 {
         return Err("must be at most 100 characters".into());
@@ -175,6 +177,7 @@ mod tests {
                 .contains("special")
         );
         assert!(Password::parse(&format!("Aa1!{}", "x".repeat(69))).is_err());
+        assert!(Password::parse("Secret1!\0").is_err());
     }
 
     #[test]

@@ -152,6 +152,15 @@ impl ApiError {
         Self::new(StatusCode::CONFLICT, code, "Conflict", detail)
     }
 
+    pub fn payload_too_large() -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            "Payload too large",
+            "The request body exceeds the size limit.",
+        )
+    }
+
     pub fn internal() -> Self {
         Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -258,6 +267,26 @@ impl From<StoreError> for ApiError {
             ),
             StoreError::UsernameTaken => {
                 ApiError::conflict("username_taken", "This username is taken.")
+            }
+            // The domain parsers refuse such text first; this catches any path that slips by.
+            StoreError::InvalidText => {
+                tracing::warn!("the database refused a text value");
+                ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "invalid_text",
+                    "Request validation failed",
+                    "A text value holds a character that cannot be stored, such as NUL.",
+                )
+            }
+            StoreError::Contention => {
+                let mut err = ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "database_contended",
+                    "Service busy",
+                    "The database is too contended to finish the request; retry shortly.",
+                );
+                err.retry_after = Some(1);
+                err
             }
             other => {
                 tracing::error!(error = %other, "storage failure");

@@ -35,12 +35,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
         }
         let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
             if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::new(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    "payload_too_large",
-                    "Payload too large",
-                    "The request body exceeds the size limit.",
-                )
+                ApiError::payload_too_large()
             } else {
                 ApiError::bad_request("unreadable_body", rejection.body_text())
             }

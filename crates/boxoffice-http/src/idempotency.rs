@@ -19,6 +19,17 @@ impl<S: Send + Sync> FromRequestParts<S> for MaybeIdempotencyKey {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
+        if parts
+            .headers
+            .get(HEADER)
+            .is_some_and(|value| value.to_str().is_err())
+        {
+            // Ignoring it would book again on a repeat: the client must hear about it.
+            return Err(ApiError::bad_request(
+                "invalid_idempotency_key",
+                "Idempotency-Key must be visible ASCII text.",
+            ));
+        }
         let Some(key) = header_text(&parts.headers, HEADER) else {
             return Ok(MaybeIdempotencyKey(None));
         };

@@ -10,6 +10,7 @@ pub mod auth;
 pub mod dto;
 pub mod error;
 pub mod extract;
+pub mod headers;
 pub mod idempotency;
 mod openapi;
 pub mod origin;
@@ -120,12 +121,15 @@ fn api(services: Services) -> OpenApiRouter<AppState> {
 
 /// The OpenAPI document, as served at `/openapi.json`.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    api(Services::ALL).split_for_parts().1
+    let mut spec = api(Services::ALL).split_for_parts().1;
+    openapi::document_shared_responses(&mut spec);
+    spec
 }
 
 /// The whole application: API, Swagger UI at `/docs`, and the middleware stack.
 pub fn router(state: AppState, config: &HttpConfig) -> Router {
-    let (api, spec) = api(config.services).split_for_parts();
+    let (api, mut spec) = api(config.services).split_for_parts();
+    openapi::document_shared_responses(&mut spec);
     let spec = Arc::new(origin::ServedSpec::new(spec));
     let mut app = api
         .route(
@@ -140,6 +144,7 @@ pub fn router(state: AppState, config: &HttpConfig) -> Router {
     app
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), auth::check_bearer))
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::limit_api))
         .layer(axum::middleware::from_fn(telemetry::track))
         .layer(DefaultBodyLimit::max(config.body_limit))
@@ -158,6 +163,7 @@ pub fn router(state: AppState, config: &HttpConfig) -> Router {
                     tracing::info!(status = response.status().as_u16(), duration_ms = latency.as_secs_f64() * 1000.0, "request handled");
                 }),
         )
+        .layer(axum::middleware::from_fn(headers::limit_headers))
         .layer(cors(&config.cors_origins))
         .layer(axum::middleware::from_fn(security_headers))
         .layer(PropagateRequestIdLayer::x_request_id())

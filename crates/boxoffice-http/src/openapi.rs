@@ -3,6 +3,9 @@
 use utoipa::openapi::security::{
     Flow, HttpAuthScheme, HttpBuilder, OAuth2, Password, Scopes, SecurityScheme,
 };
+use utoipa::openapi::{
+    ContentBuilder, HttpMethod, OpenApi as Document, Ref, RefOr, Response, ResponseBuilder,
+};
 use utoipa::{Modify, OpenApi};
 
 #[derive(OpenApi)]
@@ -51,4 +54,132 @@ impl Modify for SecuritySchemes {
             ))])),
         );
     }
+}
+
+/// A problem+json response with `description`.
+fn problem(description: &str) -> RefOr<Response> {
+    let content = ContentBuilder::new()
+        .schema(Some(Ref::from_schema_name("Problem")))
+        .build();
+    ResponseBuilder::new()
+        .description(description)
+        .content("application/problem+json", content)
+        .build()
+        .into()
+}
+
+/// Answers that every API operation can give, whatever its handler does: they come from
+/// the extractors and middleware shared by all. Each operation lists them unless its own
+/// annotation already describes that status more precisely.
+pub fn document_shared_responses(doc: &mut Document) {
+    for item in doc.paths.paths.values_mut() {
+        for method in [
+            HttpMethod::Get,
+            HttpMethod::Post,
+            HttpMethod::Put,
+            HttpMethod::Patch,
+            HttpMethod::Delete,
+        ] {
+            let operation = match method {
+                HttpMethod::Get => item.get.as_mut(),
+                HttpMethod::Post => item.post.as_mut(),
+                HttpMethod::Put => item.put.as_mut(),
+                HttpMethod::Patch => item.patch.as_mut(),
+                HttpMethod::Delete => item.delete.as_mut(),
+                _ => None,
+            };
+            let Some(operation) = operation else { continue };
+            if operation
+                .tags
+                .as_ref()
+                .is_some_and(|tags| tags.iter().any(|t| t == "ops"))
+            {
+                continue;
+            }
+            let has_body = operation.request_body.is_some();
+            let has_query = operation.parameters.as_ref().is_some_and(|params| {
+                params
+                    .iter()
+                    .any(|p| p.parameter_in == utoipa::openapi::path::ParameterIn::Query)
+            });
+            let mut shared = vec![
+                (
+                    "400",
+                    "Malformed request: a non-numeric id, an unreadable query, header or body, or an unknown time zone",
+                ),
+                (
+                    "401",
+                    "A bearer token was sent and is invalid or expired (or its account is gone), or a needed credential is missing",
+                ),
+                (
+                    "429",
+                    "`rate_limited`: too many requests from this address; see `Retry-After`",
+                ),
+                (
+                    "431",
+                    "`headers_too_large`: the request headers are too large",
+                ),
+                (
+                    "503",
+                    "The database is unavailable or too contended; see `Retry-After`",
+                ),
+            ];
+            if has_body {
+                shared.push((
+                    "413",
+                    "`payload_too_large`: the body exceeds the size limit",
+                ));
+                shared.push((
+                    "415",
+                    "`unsupported_media_type`: the body is not of the documented type",
+                ));
+            }
+            if has_body || has_query {
+                shared.push((
+                    "422",
+                    "`validation_failed`: invalid fields, each named in `errors`",
+                ));
+            }
+            for parameter in operation.parameters.iter_mut().flatten() {
+                if let Some(schema) = parameter_schema(&parameter.name) {
+                    parameter.schema = Some(schema);
+                }
+            }
+            let responses = &mut operation.responses.responses;
+            for (status, description) in shared {
+                responses
+                    .entry(status.to_owned())
+                    .or_insert_with(|| problem(description));
+            }
+        }
+    }
+}
+
+/// The bounds of parameters that many operations share, stated once.
+fn parameter_schema(name: &str) -> Option<RefOr<utoipa::openapi::schema::Schema>> {
+    use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
+    let integer = |min: f64, max: f64| {
+        ObjectBuilder::new()
+            .schema_type(Type::Integer)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
+            .minimum(Some(min))
+            .maximum(Some(max))
+    };
+    let text = |min: usize, max: usize, pattern: &str| {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .min_length(Some(min))
+            .max_length(Some(max))
+            .pattern(Some(pattern))
+    };
+    let schema = match name {
+        "page" => integer(1.0, 1_000_000.0).default(Some(1.into())),
+        "page_size" => integer(1.0, 100.0).default(Some(20.into())),
+        // An IANA zone name such as `Europe/Paris` or `UTC`.
+        "tz" => text(1, 64, r"^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$"),
+        // Visible ASCII, as header values are.
+        "Idempotency-Key" => text(1, 255, r"^[!-~]([ -~]*[!-~])?$"),
+        _ => return None,
+    };
+    Some(schema.into())
 }

@@ -11,12 +11,14 @@ mod error;
 mod filter;
 mod postgres;
 mod rate_limits;
+mod retry;
 mod rows;
 mod sqlite;
 
 pub use error::StoreError;
 pub use filter::{BookingFilter, EventFilter};
 pub use rate_limits::{Rate, RateLimitTable};
+pub use retry::MAX_RETRIES;
 
 /// A domain event waiting in the outbox.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,6 +108,17 @@ macro_rules! dispatch {
     };
 }
 
+/// Like `dispatch!`, for a write transaction that is run again if the database aborts it
+/// as a deadlock victim or for a serialization failure.
+macro_rules! retried {
+    ($self:ident, $operation:literal, $backend:ident => $call:expr) => {
+        match $self {
+            Store::Sqlite($backend) => retry::retrying($operation, || $call).await,
+            Store::Postgres($backend) => retry::retrying($operation, || $call).await,
+        }
+    };
+}
+
 impl Store {
     /// Connects to `sqlite://path` or `postgres://...`; SQLite files are created if missing.
     ///
@@ -166,7 +179,7 @@ impl Store {
         actor: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<Event, StoreError> {
-        dispatch!(self, b => b.create_event(event, owner, actor, now).await)
+        retried!(self, "create_event", b => b.create_event(event, owner, actor, now))
     }
 
     pub async fn get_event(&self, id: EventId) -> Result<Option<Event>, StoreError> {
@@ -190,7 +203,7 @@ impl Store {
         actor: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<Option<Result<Event, Invalid>>, StoreError> {
-        dispatch!(self, b => b.update_event(id, patch, actor, now).await)
+        retried!(self, "update_event", b => b.update_event(id, patch.clone(), actor, now))
     }
 
     /// Deletes an event and, by cascade, its bookings. `false` if it did not exist.
@@ -200,7 +213,7 @@ impl Store {
         actor: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
-        dispatch!(self, b => b.delete_event(id, actor, now).await)
+        retried!(self, "delete_event", b => b.delete_event(id, actor, now))
     }
 
     /// Attendees holding confirmed bookings for an event; `None` if the event does not exist.
@@ -219,7 +232,7 @@ impl Store {
         token: &SecretHash,
         now: DateTime<Utc>,
     ) -> Result<Attendee, StoreError> {
-        dispatch!(self, b => b.create_attendee(attendee, token, now).await)
+        retried!(self, "create_attendee", b => b.create_attendee(attendee, token, now))
     }
 
     pub async fn get_attendee(&self, id: AttendeeId) -> Result<Option<Attendee>, StoreError> {
@@ -244,7 +257,7 @@ impl Store {
         patch: AttendeePatch,
         now: DateTime<Utc>,
     ) -> Result<Option<Attendee>, StoreError> {
-        dispatch!(self, b => b.update_attendee(id, patch, now).await)
+        retried!(self, "update_attendee", b => b.update_attendee(id, patch.clone(), now))
     }
 
     /// Erases an attendee and their bookings, freeing the seats they held.
@@ -253,7 +266,7 @@ impl Store {
         id: AttendeeId,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
-        dispatch!(self, b => b.delete_attendee(id, now).await)
+        retried!(self, "delete_attendee", b => b.delete_attendee(id, now))
     }
 
     /// Books one seat in one transaction: the seat counter, the booking row and
@@ -266,7 +279,7 @@ impl Store {
         idempotency: Option<(&IdempotencyKey, RenderResponse<'_>)>,
         now: DateTime<Utc>,
     ) -> Result<BookingOutcome, StoreError> {
-        dispatch!(self, b => b.book(event, who, cancel_token, idempotency, now).await)
+        retried!(self, "book", b => b.book(event, who, cancel_token, idempotency, now))
     }
 
     /// A booking and the hash of its cancel token.
@@ -293,7 +306,7 @@ impl Store {
         actor: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<Option<Booking>, StoreError> {
-        dispatch!(self, b => b.cancel_booking(id, actor, now).await)
+        retried!(self, "cancel_booking", b => b.cancel_booking(id, actor, now))
     }
 
     /// Creates an account; [`StoreError::AccountEmailTaken`] or [`StoreError::UsernameTaken`] on conflict.
@@ -302,7 +315,7 @@ impl Store {
         user: &NewUser,
         now: DateTime<Utc>,
     ) -> Result<User, StoreError> {
-        dispatch!(self, b => b.create_user(user, now).await)
+        retried!(self, "create_user", b => b.create_user(user, now))
     }
 
     pub async fn get_user(&self, id: UserId) -> Result<Option<User>, StoreError> {
@@ -360,7 +373,7 @@ impl Store {
         event: EventId,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
-        dispatch!(self, b => b.subscribe(user, event, now).await)
+        retried!(self, "subscribe", b => b.subscribe(user, event, now))
     }
 
     /// Stops following; `false` if the event does not exist.
@@ -373,7 +386,7 @@ impl Store {
         &self,
         changes: &[boxoffice_domain::DomainEvent],
     ) -> Result<usize, StoreError> {
-        dispatch!(self, b => b.record_notifications(changes).await)
+        retried!(self, "record_notifications", b => b.record_notifications(changes))
     }
 
     /// A user's notification history, newest first.

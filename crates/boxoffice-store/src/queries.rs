@@ -439,7 +439,14 @@ impl Backend {
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
         let mut tx = self.begin_write().await?;
-        // Locking the attendee first holds off new bookings for them until the erasure commits.
+        // Lock order, as in booking and cancelling: events first (in id order), then the
+        // attendee, then bookings. Locking the attendee holds off new bookings for them
+        // until the erasure commits.
+        let events = format!(
+            "SELECT id FROM events WHERE id IN (SELECT event_id FROM bookings \
+             WHERE attendee_id = $1 AND status = 'confirmed') ORDER BY id{FOR_UPDATE}"
+        );
+        sqlx::query(&events).bind(id.0).execute(&mut *tx).await?;
         let sql = format!("SELECT id FROM attendees WHERE id = $1{FOR_UPDATE}");
         let exists: Option<(i64,)> = sqlx::query_as(&sql)
             .bind(id.0)
@@ -591,6 +598,7 @@ impl Backend {
         now: DateTime<Utc>,
     ) -> Result<Option<Booking>, StoreError> {
         let mut tx = self.begin_write().await?;
+        lock_event_of_booking(&mut tx, id).await?;
         // Only the transition confirmed -> cancelled frees a seat, so repeats change nothing.
         let cancelled: Option<(i64,)> = sqlx::query_as(
             "UPDATE bookings SET status = 'cancelled', cancelled_at = $1 WHERE id = $2 AND status = 'confirmed' RETURNING event_id",
@@ -759,6 +767,19 @@ async fn attendee_for(
         .await?)
 }
 
+/// Locks the event a booking belongs to (if the booking exists).
+///
+/// Booking locks the event row (the seat update) before the booking index (the insert), so
+/// everything else that touches both takes them in that order too: a cancellation racing a
+/// new booking by the same person then queues instead of deadlocking.
+async fn lock_event_of_booking(tx: &mut Tx<'_>, id: BookingId) -> Result<(), StoreError> {
+    let sql = format!(
+        "SELECT id FROM events WHERE id = (SELECT event_id FROM bookings WHERE id = $1){FOR_UPDATE}"
+    );
+    sqlx::query(&sql).bind(id.0).execute(&mut **tx).await?;
+    Ok(())
+}
+
 /// Records the key, or returns what the first request with it produced.
 async fn claim_idempotency_key(
     tx: &mut Tx<'_>,
@@ -855,9 +876,10 @@ async fn book_seat(
     .fetch_optional(&mut **tx)
     .await?;
     let Some((title, owner, capacity, seats_booked, timezone)) = seat else {
-        return Ok(Err(
-            refusal_for(tx, event, AttendeeId(attendee.0), now).await?
-        ));
+        // Only a caller who proved who the attendee is may learn that they hold a seat.
+        let proven = matches!(who, BookingFor::Attendee(_));
+        let refusal = refusal_for(tx, event, AttendeeId(attendee.0), proven, now).await?;
+        return Ok(Err(refusal));
     };
     let inserted: Option<(i64,)> = sqlx::query_as(
         "INSERT INTO bookings (event_id, attendee_id, status, cancel_token_hash, created_at) \
@@ -888,17 +910,29 @@ async fn book_seat(
     Ok(Ok((booking, (title, owner, capacity, seats_booked))))
 }
 
-/// Why the conditional increment matched no row. An attendee who already holds a seat
-/// hears that first, even if the event is also full.
+/// Why the conditional increment matched no row.
+///
+/// For a caller who proved who the attendee is (attendee token, admin), holding a seat
+/// already is said first, even if the event is also full. Someone who merely typed an
+/// e-mail address hears why the event takes no booking instead: a full or closed event
+/// must not tell strangers whether that address holds a seat.
 async fn refusal_for(
     tx: &mut Tx<'_>,
     event: EventId,
     attendee: AttendeeId,
+    proven: bool,
     now: DateTime<Utc>,
 ) -> Result<BookingRefusal, StoreError> {
     let Some(current) = event_in(tx, event, false).await? else {
         return Ok(BookingRefusal::EventNotFound);
     };
+    let closed = current
+        .unbookable_reason(now)
+        .map(BookingRefusal::NotBookable)
+        .unwrap_or(BookingRefusal::EventFull);
+    if !proven {
+        return Ok(closed);
+    }
     let already =
         "SELECT id FROM bookings WHERE event_id = $1 AND attendee_id = $2 AND status = 'confirmed'";
     let active: Option<(i64,)> = sqlx::query_as(already)
@@ -906,11 +940,9 @@ async fn refusal_for(
         .bind(attendee.0)
         .fetch_optional(&mut **tx)
         .await?;
-    if active.is_some() {
-        return Ok(BookingRefusal::AlreadyBooked);
-    }
-    Ok(match current.unbookable_reason(now) {
-        Some(reason) => BookingRefusal::NotBookable(reason),
-        None => BookingRefusal::EventFull,
+    Ok(if active.is_some() {
+        BookingRefusal::AlreadyBooked
+    } else {
+        closed
     })
 }

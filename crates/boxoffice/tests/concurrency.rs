@@ -14,6 +14,7 @@ on_both_databases!(
     erasing_attendees_while_their_bookings_are_cancelled_frees_each_seat_once,
     five_hundred_simultaneous_bookings_fill_fifty_seats_exactly,
     a_hundred_simultaneous_bookings_by_one_email_give_exactly_one,
+    cancelling_and_rebooking_at_once_never_deadlocks_into_a_server_error,
 );
 
 /// Fires one booking per URL at once; returns the status codes.
@@ -225,4 +226,82 @@ async fn erasing_attendees_while_their_bookings_are_cancelled_frees_each_seat_on
         assert!(matches!(status, 200 | 204 | 404), "status {status}");
     }
     assert_counter_matches_rows(&app.url(""), &app.client, &app.organizer_token, event, 0).await;
+}
+
+/// One round for one person: book, then cancel and book again at the same moment.
+/// Returns every status seen; leaves the person without an active booking.
+async fn cancel_while_rebooking(app: &TestApp, event: i64, email: &str) -> Vec<u16> {
+    let book = || app.book(event, email);
+    let cancel = |booking: &serde_json::Value| {
+        app.request(
+            reqwest::Method::DELETE,
+            &format!("/bookings/{}", booking["id"]),
+        )
+        .header("X-Cancel-Token", booking["cancel_token"].as_str().unwrap())
+        .send()
+    };
+    let first = expect_status(book().await, 201).await;
+    let (cancelled, rebooked) = tokio::join!(cancel(&first), book());
+    let (cancelled, rebooked) = (cancelled.unwrap(), rebooked);
+    let mut statuses = vec![cancelled.status().as_u16(), rebooked.status().as_u16()];
+    if rebooked.status() == 201 {
+        let again: serde_json::Value = rebooked.json().await.unwrap();
+        statuses.push(cancel(&again).await.unwrap().status().as_u16());
+    }
+    statuses
+}
+
+async fn cancelling_and_rebooking_at_once_never_deadlocks_into_a_server_error(app: TestApp) {
+    const PEOPLE: usize = 6;
+    const ROUNDS: usize = 40;
+    let event = app.create_event(100).await;
+    let people: Vec<String> = (0..PEOPLE)
+        .map(|p| format!("racer{p}@example.com"))
+        .collect();
+    let runs = people.iter().map(|email| {
+        let app = &app;
+        async move {
+            let mut statuses = Vec::new();
+            for _ in 0..ROUNDS {
+                statuses.extend(cancel_while_rebooking(app, event, email).await);
+            }
+            statuses
+        }
+    });
+    let statuses: Vec<u16> = join_all(runs).await.into_iter().flatten().collect();
+    let errors = statuses.iter().filter(|s| **s >= 500).count();
+    assert_eq!(errors, 0, "server errors among {} answers", statuses.len());
+    assert!(
+        statuses.iter().all(|s| matches!(s, 200 | 201 | 400)),
+        "{statuses:?}"
+    );
+    assert_eq!(app.seats(event).await, (0, 100));
+
+    // Everyone books once more: the counter and the confirmed rows agree, one per person.
+    for email in &people {
+        expect_status(app.book(event, email).await, 201).await;
+    }
+    let url = app.url("");
+    let owner = app.organizer_token.clone();
+    assert_counter_matches_rows(&url, &app.client, &owner, event, PEOPLE as i64).await;
+    let admin = app.admin_token().await;
+    let mut holders: Vec<i64> = Vec::new();
+    for page in 1.. {
+        let path = format!("/bookings?event_id={event}&page_size=100&page={page}");
+        let listed = expect_status(app.session(&admin).get(&path).await, 200).await;
+        let items = listed["items"].as_array().unwrap();
+        if items.is_empty() {
+            break;
+        }
+        holders.extend(
+            items
+                .iter()
+                .filter(|b| b["status"] == "confirmed")
+                .map(|b| b["attendee"]["id"].as_i64().unwrap()),
+        );
+    }
+    assert_eq!(holders.len(), PEOPLE, "confirmed bookings");
+    holders.sort_unstable();
+    holders.dedup();
+    assert_eq!(holders.len(), PEOPLE, "one active booking per person");
 }

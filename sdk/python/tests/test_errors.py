@@ -42,12 +42,13 @@ def test_unknown_event_is_404_event_not_found(anonymous, organizer):
 
 
 def test_event_full_and_already_booked_are_400(anonymous, make_event):
-    event = make_event(capacity=1)
+    event = make_event(capacity=2)
     body = person()
     anonymous.bookings.book_event(event.id, body)
 
     with pytest.raises(BadRequestException) as already:
         anonymous.bookings.book_event(event.id, body)
+    anonymous.bookings.book_event(event.id, person())
     with pytest.raises(BadRequestException) as full:
         anonymous.bookings.book_event(event.id, person())
     assert (already.value.status, already.value.data.code) == (400, "already_booked")

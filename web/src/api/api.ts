@@ -44,14 +44,17 @@ export interface AttendeeCreate {
     /**
      * Identifies the attendee, case-insensitively.
      */
-    'email': string | null;
+    'email': string;
     /**
      * Language for messages, e.g. `en` or `pt-BR`; default `en`.
      */
     'locale'?: string | null;
-    'name': string | null;
     /**
-     * International format, e.g. `+91 98765 43210`.
+     * 1 to 100 characters, not blank, one line.
+     */
+    'name': string;
+    /**
+     * International format, e.g. `+91 98765 43210`: `+` and 7 to 15 digits; spaces, dashes, dots and brackets are dropped.
      */
     'phone'?: string | null;
 }
@@ -87,9 +90,9 @@ export interface AttendeeRegistered {
  * Changes to an attendee; `phone: null` removes the number.
  */
 export interface AttendeeUpdate {
-    'email'?: string | null;
-    'locale'?: string | null;
-    'name'?: string | null;
+    'email'?: string;
+    'locale'?: string;
+    'name'?: string;
     'phone'?: string | null;
 }
 /**
@@ -165,31 +168,34 @@ export interface BookingView {
  */
 export interface EventCreate {
     /**
-     * An http(s) URL.
+     * An http(s) URL of at most 2,048 characters.
      */
     'attachment_url'?: string | null;
     /**
      * 1 to 1,000,000 seats. Also accepted as `max_capacity`, `max_attendees` or `total_seats`.
      */
-    'capacity': number | null;
+    'capacity': number;
     'coordinates'?: GeoPoint | null;
     /**
      * ISO 3166-1 alpha-2 code (`FR`); alpha-3 codes and English names are also understood.
      */
-    'country': string | null;
+    'country': string;
+    /**
+     * At most 5,000 characters; line breaks and tabs are kept, other control characters refused.
+     */
     'description'?: string | null;
     /**
      * After `start_time`. Also accepted as `endDate`.
      */
-    'end_time': string | null;
+    'end_time': string;
     /**
-     * Venue or city, free text.
+     * Venue or city, free text: 1 to 200 characters, one line.
      */
-    'location': string | null;
+    'location': string;
     /**
      * RFC 3339, or local time in `timezone`. Also accepted as `date` or `startDate`.
      */
-    'start_time': string | null;
+    'start_time': string;
     'status'?: EventStatusName | null;
     /**
      * Up to 20 tags of 1 to 50 characters; stored lower-case.
@@ -202,7 +208,7 @@ export interface EventCreate {
     /**
      * 1 to 100 characters. Also accepted as `name`.
      */
-    'title': string | null;
+    'title': string;
 }
 
 
@@ -235,24 +241,27 @@ export type EventStatusName = typeof EventStatusName[keyof typeof EventStatusNam
  * Changes to an event: absent fields stay as they are; `null` clears an optional field.
  */
 export interface EventUpdate {
+    /**
+     * An http(s) URL of at most 2,048 characters; `null` removes it.
+     */
     'attachment_url'?: string | null;
     /**
      * May not drop below `seats_booked`.
      */
-    'capacity'?: number | null;
+    'capacity'?: number;
     'coordinates'?: GeoPoint | null;
-    'country'?: string | null;
+    'country'?: string;
     'description'?: string | null;
-    'end_time'?: string | null;
-    'location'?: string | null;
-    'start_time'?: string | null;
-    'status'?: EventStatusName | null;
-    'tags'?: Array<string> | null;
+    'end_time'?: string;
+    'location'?: string;
+    'start_time'?: string;
+    'status'?: EventStatusName;
+    'tags'?: Array<string>;
     /**
      * A new zone changes how times are shown and how local times in this request are read; the instants stay.
      */
-    'timezone'?: string | null;
-    'title'?: string | null;
+    'timezone'?: string;
+    'title'?: string;
 }
 
 
@@ -432,7 +441,7 @@ export interface UserLogin {
     'email'?: string | null;
     'password': string;
     /**
-     * Username, or e-mail address.
+     * Username, or e-mail address (one of `username` and `email` is needed).
      */
     'username'?: string | null;
 }
@@ -440,16 +449,19 @@ export interface UserLogin {
  * A new account.
  */
 export interface UserRegister {
-    'email': string | null;
+    'email': string;
+    /**
+     * At most 100 characters, one line.
+     */
     'full_name'?: string | null;
     /**
-     * At least 8 characters with an upper-case letter, a digit and a special character (at most 72 bytes).
+     * At least 8 characters with an upper-case letter, a digit and a special character (at most 72 bytes). The pattern states the rules for printable ASCII; other letters are accepted too.
      */
     'password': string;
     /**
      * 3 to 50 letters, digits or underscores.
      */
-    'username': string | null;
+    'username': string;
 }
 /**
  * An account; never the password hash.
@@ -1371,12 +1383,12 @@ export const BookingsApiAxiosParamCreator = function (configuration?: Configurat
          * @summary Book a seat for a person (seed 004).
          * @param {number} id Event id
          * @param {AttendeeCreate} AttendeeCreate 
-         * @param {string | null} [Idempotency_Key] Repeat-safe key: a repeat returns the first response
+         * @param {string} [Idempotency_Key] Repeat-safe key: a repeat returns the first response
          * @param {string} [tz] Render times in this IANA zone
          * @param {*} [options] Override http request option.
          * @throws {RequiredError}
          */
-        bookEvent: async (id: number, AttendeeCreate: AttendeeCreate, Idempotency_Key?: string | null, tz?: string, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+        bookEvent: async (id: number, AttendeeCreate: AttendeeCreate, Idempotency_Key?: string, tz?: string, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
             // verify required parameter 'id' is not null or undefined
             assertParamExists('bookEvent', 'id', id)
             // verify required parameter 'AttendeeCreate' is not null or undefined
@@ -1474,12 +1486,12 @@ export const BookingsApiAxiosParamCreator = function (configuration?: Configurat
          * @summary Book a seat for a registered attendee (seed 000).
          * @param {BookingCreate} BookingCreate 
          * @param {string | null} [X_Attendee_Token] The attendee\&#39;s token
-         * @param {string | null} [Idempotency_Key] Repeat-safe key: a repeat returns the first response
+         * @param {string} [Idempotency_Key] Repeat-safe key: a repeat returns the first response
          * @param {string} [tz] Render times in this IANA zone
          * @param {*} [options] Override http request option.
          * @throws {RequiredError}
          */
-        createBooking: async (BookingCreate: BookingCreate, X_Attendee_Token?: string | null, Idempotency_Key?: string | null, tz?: string, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+        createBooking: async (BookingCreate: BookingCreate, X_Attendee_Token?: string | null, Idempotency_Key?: string, tz?: string, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
             // verify required parameter 'BookingCreate' is not null or undefined
             assertParamExists('createBooking', 'BookingCreate', BookingCreate)
             const localVarPath = `/bookings`;
@@ -1647,12 +1659,12 @@ export const BookingsApiAxiosParamCreator = function (configuration?: Configurat
          * @summary Register for an event (seed 001); the same as booking a seat.
          * @param {number} id Event id
          * @param {AttendeeCreate} AttendeeCreate 
-         * @param {string | null} [Idempotency_Key] Repeat-safe key: a repeat returns the first response
+         * @param {string} [Idempotency_Key] Repeat-safe key: a repeat returns the first response
          * @param {string} [tz] Render times in this IANA zone
          * @param {*} [options] Override http request option.
          * @throws {RequiredError}
          */
-        registerForEvent: async (id: number, AttendeeCreate: AttendeeCreate, Idempotency_Key?: string | null, tz?: string, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+        registerForEvent: async (id: number, AttendeeCreate: AttendeeCreate, Idempotency_Key?: string, tz?: string, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
             // verify required parameter 'id' is not null or undefined
             assertParamExists('registerForEvent', 'id', id)
             // verify required parameter 'AttendeeCreate' is not null or undefined
@@ -1704,12 +1716,12 @@ export const BookingsApiFp = function(configuration?: Configuration) {
          * @summary Book a seat for a person (seed 004).
          * @param {number} id Event id
          * @param {AttendeeCreate} AttendeeCreate 
-         * @param {string | null} [Idempotency_Key] Repeat-safe key: a repeat returns the first response
+         * @param {string} [Idempotency_Key] Repeat-safe key: a repeat returns the first response
          * @param {string} [tz] Render times in this IANA zone
          * @param {*} [options] Override http request option.
          * @throws {RequiredError}
          */
-        async bookEvent(id: number, AttendeeCreate: AttendeeCreate, Idempotency_Key?: string | null, tz?: string, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<BookingView>> {
+        async bookEvent(id: number, AttendeeCreate: AttendeeCreate, Idempotency_Key?: string, tz?: string, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<BookingView>> {
             const localVarAxiosArgs = await localVarAxiosParamCreator.bookEvent(id, AttendeeCreate, Idempotency_Key, tz, options);
             const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
             const localVarOperationServerBasePath = operationServerMap['BookingsApi.bookEvent']?.[localVarOperationServerIndex]?.url;
@@ -1736,12 +1748,12 @@ export const BookingsApiFp = function(configuration?: Configuration) {
          * @summary Book a seat for a registered attendee (seed 000).
          * @param {BookingCreate} BookingCreate 
          * @param {string | null} [X_Attendee_Token] The attendee\&#39;s token
-         * @param {string | null} [Idempotency_Key] Repeat-safe key: a repeat returns the first response
+         * @param {string} [Idempotency_Key] Repeat-safe key: a repeat returns the first response
          * @param {string} [tz] Render times in this IANA zone
          * @param {*} [options] Override http request option.
          * @throws {RequiredError}
          */
-        async createBooking(BookingCreate: BookingCreate, X_Attendee_Token?: string | null, Idempotency_Key?: string | null, tz?: string, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<BookingView>> {
+        async createBooking(BookingCreate: BookingCreate, X_Attendee_Token?: string | null, Idempotency_Key?: string, tz?: string, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<BookingView>> {
             const localVarAxiosArgs = await localVarAxiosParamCreator.createBooking(BookingCreate, X_Attendee_Token, Idempotency_Key, tz, options);
             const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
             const localVarOperationServerBasePath = operationServerMap['BookingsApi.createBooking']?.[localVarOperationServerIndex]?.url;
@@ -1785,12 +1797,12 @@ export const BookingsApiFp = function(configuration?: Configuration) {
          * @summary Register for an event (seed 001); the same as booking a seat.
          * @param {number} id Event id
          * @param {AttendeeCreate} AttendeeCreate 
-         * @param {string | null} [Idempotency_Key] Repeat-safe key: a repeat returns the first response
+         * @param {string} [Idempotency_Key] Repeat-safe key: a repeat returns the first response
          * @param {string} [tz] Render times in this IANA zone
          * @param {*} [options] Override http request option.
          * @throws {RequiredError}
          */
-        async registerForEvent(id: number, AttendeeCreate: AttendeeCreate, Idempotency_Key?: string | null, tz?: string, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<BookingView>> {
+        async registerForEvent(id: number, AttendeeCreate: AttendeeCreate, Idempotency_Key?: string, tz?: string, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<BookingView>> {
             const localVarAxiosArgs = await localVarAxiosParamCreator.registerForEvent(id, AttendeeCreate, Idempotency_Key, tz, options);
             const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
             const localVarOperationServerBasePath = operationServerMap['BookingsApi.registerForEvent']?.[localVarOperationServerIndex]?.url;
@@ -1882,7 +1894,7 @@ export interface BookingsApiBookEventRequest {
     /**
      * Repeat-safe key: a repeat returns the first response
      */
-    readonly Idempotency_Key?: string | null
+    readonly Idempotency_Key?: string
 
     /**
      * Render times in this IANA zone
@@ -1929,7 +1941,7 @@ export interface BookingsApiCreateBookingRequest {
     /**
      * Repeat-safe key: a repeat returns the first response
      */
-    readonly Idempotency_Key?: string | null
+    readonly Idempotency_Key?: string
 
     /**
      * Render times in this IANA zone
@@ -2000,7 +2012,7 @@ export interface BookingsApiRegisterForEventRequest {
     /**
      * Repeat-safe key: a repeat returns the first response
      */
-    readonly Idempotency_Key?: string | null
+    readonly Idempotency_Key?: string
 
     /**
      * Render times in this IANA zone
@@ -2279,7 +2291,7 @@ export const EventsApiAxiosParamCreator = function (configuration?: Configuratio
          * @param {string} [country] ISO 3166-1 alpha-2 country code.
          * @param {string} [tag] Only events carrying this tag.
          * @param {EventStatusName} [status] 
-         * @param {string} [q] Text searched in title and description, case-insensitively.
+         * @param {string} [q] Text searched in title and description, case-insensitively: at most 200 characters, one line.
          * @param {string} [from] Only events starting at or after this time (RFC 3339, or local time in &#x60;tz&#x60;).
          * @param {string} [to] Only events starting before this time.
          * @param {string} [sort] &#x60;start_time&#x60; (default), &#x60;title&#x60;, &#x60;created_at&#x60; or &#x60;seats_available&#x60;; prefix &#x60;-&#x60; for descending.
@@ -2534,7 +2546,7 @@ export const EventsApiFp = function(configuration?: Configuration) {
          * @param {string} [country] ISO 3166-1 alpha-2 country code.
          * @param {string} [tag] Only events carrying this tag.
          * @param {EventStatusName} [status] 
-         * @param {string} [q] Text searched in title and description, case-insensitively.
+         * @param {string} [q] Text searched in title and description, case-insensitively: at most 200 characters, one line.
          * @param {string} [from] Only events starting at or after this time (RFC 3339, or local time in &#x60;tz&#x60;).
          * @param {string} [to] Only events starting before this time.
          * @param {string} [sort] &#x60;start_time&#x60; (default), &#x60;title&#x60;, &#x60;created_at&#x60; or &#x60;seats_available&#x60;; prefix &#x60;-&#x60; for descending.
@@ -2746,7 +2758,7 @@ export interface EventsApiGetEventsRequest {
     readonly status?: EventStatusName
 
     /**
-     * Text searched in title and description, case-insensitively.
+     * Text searched in title and description, case-insensitively: at most 200 characters, one line.
      */
     readonly q?: string
 

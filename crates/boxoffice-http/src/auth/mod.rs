@@ -8,7 +8,7 @@ mod rate_limit;
 mod shared_limit;
 mod token;
 
-pub use caller::{MaybeSignedIn, SignedIn};
+pub use caller::{MaybeSignedIn, SignedIn, authenticate, check_bearer};
 pub use client_ip::{ClientIp, TrustedProxies, peer_ip};
 pub use password::Passwords;
 pub use rate_limit::{RateLimits, limit_api};

@@ -12,14 +12,17 @@ use utoipa::ToSchema;
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[schema(example = json!({"name": "Asha Rao", "email": "asha@example.com", "locale": "en-IN"}))]
 pub struct AttendeeCreate {
-    #[schema(required = true, min_length = 1, max_length = 100)]
+    /// 1 to 100 characters, not blank, one line.
+    #[schema(value_type = String, required = true, min_length = 1, max_length = 100, pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$")]
     pub name: Option<String>,
     /// Identifies the attendee, case-insensitively.
-    #[schema(required = true)]
+    #[schema(value_type = String, required = true, format = Email, max_length = 254)]
     pub email: Option<String>,
-    /// International format, e.g. `+91 98765 43210`.
+    /// International format, e.g. `+91 98765 43210`: `+` and 7 to 15 digits; spaces, dashes, dots and brackets are dropped.
+    #[schema(pattern = r"^[ ().-]*\+([ ().-]*[0-9]){7,15}[ ().-]*$")]
     pub phone: Option<String>,
     /// Language for messages, e.g. `en` or `pt-BR`; default `en`.
+    #[schema(pattern = r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,3})?$")]
     pub locale: Option<String>,
 }
 
@@ -52,11 +55,14 @@ impl AttendeeCreate {
 /// Changes to an attendee; `phone: null` removes the number.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct AttendeeUpdate {
+    #[schema(value_type = String, required = false, min_length = 1, max_length = 100, pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$")]
     pub name: Option<String>,
+    #[schema(value_type = String, required = false, format = Email, max_length = 254)]
     pub email: Option<String>,
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>, nullable)]
+    #[schema(value_type = Option<String>, nullable, pattern = r"^[ ().-]*\+([ ().-]*[0-9]){7,15}[ ().-]*$")]
     pub phone: Option<Option<String>>,
+    #[schema(value_type = String, required = false, pattern = r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,3})?$")]
     pub locale: Option<String>,
 }
 

@@ -1,7 +1,8 @@
 //! Account requests and responses.
 
 use boxoffice_domain::{
-    Email, Invalid, Password, User, Username, Validator, Zone, parse_full_name,
+    Email, Invalid, Password, User, Username, Validator, Zone, parse_full_name, parse_login,
+    single_line,
 };
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
@@ -11,10 +12,11 @@ use utoipa::ToSchema;
 #[derive(Debug, Deserialize, ToSchema)]
 #[schema(example = json!({"email": "alice@example.com", "username": "alice", "password": "Str0ng!pass", "full_name": "Alice Martin"}))]
 pub struct UserRegister {
-    #[schema(required = true)]
+    #[schema(value_type = String, required = true, format = Email, max_length = 254)]
     pub email: Option<String>,
     /// 3 to 50 letters, digits or underscores.
     #[schema(
+        value_type = String,
         required = true,
         min_length = 3,
         max_length = 50,
@@ -22,8 +24,11 @@ pub struct UserRegister {
     )]
     pub username: Option<String>,
     /// At least 8 characters with an upper-case letter, a digit and a special character (at most 72 bytes).
-    #[schema(required = true, value_type = String, min_length = 8, format = Password)]
+    /// The pattern states the rules for printable ASCII; other letters are accepted too.
+    #[schema(required = true, value_type = String, min_length = 8, max_length = 72, format = Password, pattern = r"^(?=.*[A-Z])(?=.*[0-9])(?=.*[!-/:-@\[-`{-~])[!-~]{8,72}$")]
     pub password: Option<SecretString>,
+    /// At most 100 characters, one line.
+    #[schema(max_length = 100, pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$")]
     pub full_name: Option<String>,
 }
 
@@ -66,11 +71,45 @@ impl UserRegister {
 #[derive(Debug, Deserialize, ToSchema)]
 #[schema(example = json!({"username": "alice", "password": "Str0ng!pass"}))]
 pub struct UserLogin {
-    /// Username, or e-mail address.
+    /// Username, or e-mail address (one of `username` and `email` is needed).
+    #[schema(
+        min_length = 1,
+        max_length = 254,
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$"
+    )]
     pub username: Option<String>,
+    #[schema(
+        min_length = 1,
+        max_length = 254,
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$"
+    )]
     pub email: Option<String>,
-    #[schema(required = true, value_type = String, format = Password)]
+    #[schema(required = true, value_type = String, format = Password, pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$")]
     pub password: Option<SecretString>,
+}
+
+impl UserLogin {
+    /// The login (username or e-mail) and password, each present and one line of text.
+    pub fn into_credentials(self) -> Result<(String, SecretString), Invalid> {
+        let login = self.username.or(self.email);
+        credentials(login, self.password)
+    }
+}
+
+fn credentials(
+    login: Option<String>,
+    password: Option<SecretString>,
+) -> Result<(String, SecretString), Invalid> {
+    let mut v = Validator::new();
+    let login = v
+        .require("username", login)
+        .and_then(|l| v.check("username", parse_login(&l)));
+    let password = v.require("password", password).and_then(|p| {
+        v.check("password", single_line(p.expose_secret()))
+            .map(|()| p)
+    });
+    v.finish()?;
+    Ok((login.expect("validated"), password.expect("validated")))
 }
 
 /// OAuth2 password grant (form-encoded), as Swagger UI's "Authorize" sends it.
@@ -78,9 +117,21 @@ pub struct UserLogin {
 pub struct TokenForm {
     pub grant_type: Option<String>,
     /// Username or e-mail address.
+    #[schema(
+        min_length = 1,
+        max_length = 254,
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$"
+    )]
     pub username: String,
-    #[schema(value_type = String, format = Password)]
+    #[schema(value_type = String, format = Password, pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$")]
     pub password: SecretString,
+}
+
+impl TokenForm {
+    /// The login and password, checked like those of `/auth/login`.
+    pub fn into_credentials(self) -> Result<(String, SecretString), Invalid> {
+        credentials(Some(self.username), Some(self.password))
+    }
 }
 
 /// An access token.

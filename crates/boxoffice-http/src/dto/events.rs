@@ -3,7 +3,7 @@
 use super::nullable;
 use boxoffice_domain::{
     Capacity, Coordinates, Country, Event, EventPatch, EventSort, EventStatus, Invalid, Location,
-    NewEvent, Tag, Tags, Title, Validator, When, Zone, parse_instant,
+    NewEvent, Tag, Tags, Title, Validator, When, Zone, parse_instant, parse_search_text,
 };
 use boxoffice_store::EventFilter;
 use serde::{Deserialize, Serialize};
@@ -49,6 +49,23 @@ impl GeoPoint {
     }
 }
 
+/// A tag as sent: 1 to 50 characters, one line, not blank (a schema only).
+#[derive(Debug)]
+pub struct TagText;
+
+impl utoipa::PartialSchema for TagText {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .min_length(Some(1))
+            .max_length(Some(50))
+            .pattern(Some(r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$"))
+            .into()
+    }
+}
+
+impl ToSchema for TagText {}
+
 /// A new event. Times without an offset are wall-clock times in `timezone`.
 #[derive(Debug, Deserialize, ToSchema)]
 #[schema(example = json!({
@@ -58,36 +75,46 @@ impl GeoPoint {
 pub struct EventCreate {
     /// 1 to 100 characters. Also accepted as `name`.
     #[serde(alias = "name")]
-    #[schema(required = true, min_length = 1, max_length = 100)]
+    #[schema(value_type = String, required = true, min_length = 1, max_length = 100, pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$")]
     pub title: Option<String>,
+    /// At most 5,000 characters; line breaks and tabs are kept, other control characters refused.
+    #[schema(
+        max_length = 5000,
+        pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$"
+    )]
     pub description: Option<String>,
-    /// Venue or city, free text.
-    #[schema(required = true)]
+    /// Venue or city, free text: 1 to 200 characters, one line.
+    #[schema(value_type = String, required = true, min_length = 1, max_length = 200, pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$")]
     pub location: Option<String>,
     /// ISO 3166-1 alpha-2 code (`FR`); alpha-3 codes and English names are also understood.
-    #[schema(required = true, example = "IN")]
+    #[schema(value_type = String, required = true, example = "IN", min_length = 2, max_length = 100)]
     pub country: Option<String>,
     /// IANA time zone; default `Asia/Kolkata`.
-    #[schema(example = "Asia/Kolkata")]
+    #[schema(example = "Asia/Kolkata", min_length = 1, max_length = 64)]
     pub timezone: Option<String>,
     /// RFC 3339, or local time in `timezone`. Also accepted as `date` or `startDate`.
     #[serde(alias = "date", alias = "startDate")]
-    #[schema(required = true)]
+    #[schema(value_type = String, required = true, min_length = 10, max_length = 64)]
     pub start_time: Option<String>,
     /// After `start_time`. Also accepted as `endDate`.
     #[serde(alias = "endDate")]
-    #[schema(required = true)]
+    #[schema(value_type = String, required = true, min_length = 10, max_length = 64)]
     pub end_time: Option<String>,
     /// 1 to 1,000,000 seats. Also accepted as `max_capacity`, `max_attendees` or `total_seats`.
     #[serde(alias = "max_capacity", alias = "max_attendees", alias = "total_seats")]
-    #[schema(required = true, minimum = 1, maximum = 1000000)]
+    #[schema(value_type = i64, required = true, minimum = 1, maximum = 1000000)]
     pub capacity: Option<i64>,
     /// Up to 20 tags of 1 to 50 characters; stored lower-case.
+    #[schema(max_items = 20, value_type = Option<Vec<TagText>>)]
     pub tags: Option<Vec<String>>,
     #[schema(value_type = Option<EventStatusName>)]
     pub status: Option<String>,
     pub coordinates: Option<GeoPoint>,
-    /// An http(s) URL.
+    /// An http(s) URL of at most 2,048 characters.
+    #[schema(
+        max_length = 2048,
+        pattern = r"^\s*[hH][tT][tT][pP][sS]?://[^\u0000-\u001F\u007F-\u009F]+$"
+    )]
     pub attachment_url: Option<String>,
 }
 
@@ -164,31 +191,38 @@ impl EventCreate {
 #[schema(example = json!({"title": "Rust Meetup #2", "capacity": 80}))]
 pub struct EventUpdate {
     #[serde(alias = "name")]
-    #[schema(min_length = 1, max_length = 100)]
+    #[schema(value_type = String, required = false, min_length = 1, max_length = 100, pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$")]
     pub title: Option<String>,
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>, nullable)]
+    #[schema(value_type = Option<String>, nullable, max_length = 5000, pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$")]
     pub description: Option<Option<String>>,
+    #[schema(value_type = String, required = false, min_length = 1, max_length = 200, pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$")]
     pub location: Option<String>,
+    #[schema(value_type = String, required = false, min_length = 2, max_length = 100)]
     pub country: Option<String>,
     /// A new zone changes how times are shown and how local times in this request are read; the instants stay.
+    #[schema(value_type = String, required = false, min_length = 1, max_length = 64)]
     pub timezone: Option<String>,
     #[serde(alias = "date", alias = "startDate")]
+    #[schema(value_type = String, required = false, min_length = 10, max_length = 64)]
     pub start_time: Option<String>,
     #[serde(alias = "endDate")]
+    #[schema(value_type = String, required = false, min_length = 10, max_length = 64)]
     pub end_time: Option<String>,
     /// May not drop below `seats_booked`.
     #[serde(alias = "max_capacity", alias = "max_attendees", alias = "total_seats")]
-    #[schema(minimum = 1, maximum = 1000000)]
+    #[schema(value_type = i64, required = false, minimum = 1, maximum = 1000000)]
     pub capacity: Option<i64>,
+    #[schema(value_type = Vec<TagText>, required = false, max_items = 20)]
     pub tags: Option<Vec<String>>,
-    #[schema(value_type = Option<EventStatusName>)]
+    #[schema(value_type = EventStatusName, required = false)]
     pub status: Option<String>,
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<GeoPoint>, nullable)]
     pub coordinates: Option<Option<GeoPoint>>,
+    /// An http(s) URL of at most 2,048 characters; `null` removes it.
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>, nullable)]
+    #[schema(value_type = Option<String>, nullable, max_length = 2048, pattern = r"^\s*[hH][tT][tT][pP][sS]?://[^\u0000-\u001F\u007F-\u009F]+$")]
     pub attachment_url: Option<Option<String>>,
 }
 
@@ -319,10 +353,16 @@ pub struct EventQuery {
     /// ISO 3166-1 alpha-2 country code.
     pub country: Option<String>,
     /// Only events carrying this tag.
+    #[param(
+        min_length = 1,
+        max_length = 50,
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$"
+    )]
     pub tag: Option<String>,
     #[param(value_type = Option<EventStatusName>)]
     pub status: Option<String>,
-    /// Text searched in title and description, case-insensitively.
+    /// Text searched in title and description, case-insensitively: at most 200 characters, one line.
+    #[param(max_length = 200, pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$")]
     pub q: Option<String>,
     /// Only events starting at or after this time (RFC 3339, or local time in `tz`).
     pub from: Option<String>,
@@ -354,12 +394,10 @@ impl EventQuery {
             status: v
                 .check_opt("status", self.status.as_deref(), str::parse::<EventStatus>)
                 .flatten(),
-            text: self
-                .q
-                .as_deref()
-                .map(str::trim)
-                .filter(|q| !q.is_empty())
-                .map(str::to_owned),
+            text: v
+                .check_opt("q", self.q.as_deref(), parse_search_text)
+                .flatten()
+                .flatten(),
             from: v
                 .check_opt("from", self.from.as_deref(), |t| parse_instant(t, zone))
                 .flatten(),

@@ -74,6 +74,7 @@ pub async fn get_attendees(
     responses(
         (status = 200, description = "The attendee", body = AttendeeView),
         (status = 401, description = "Missing or unknown token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Signed in, but neither the attendee nor an admin", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such attendee for this token", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn get_attendee(
@@ -102,6 +103,7 @@ pub async fn get_attendee(
     responses(
         (status = 200, description = "The updated attendee", body = AttendeeView),
         (status = 401, description = "Missing or unknown token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Signed in, but neither the attendee nor an admin", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such attendee for this token", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`email_taken`", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
@@ -133,6 +135,7 @@ pub async fn update_attendee(
     responses(
         (status = 204, description = "Erased"),
         (status = 401, description = "Missing or unknown token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Signed in, but neither the attendee nor an admin", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such attendee for this token", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn delete_attendee(

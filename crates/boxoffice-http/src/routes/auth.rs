@@ -88,23 +88,8 @@ pub async fn login(
     ip: ClientIp,
     Json(input): Json<UserLogin>,
 ) -> Result<axum::Json<AccessToken>, ApiError> {
-    let mut v = boxoffice_domain::Validator::new();
-    let login = v.require(
-        "username",
-        input
-            .username
-            .or(input.email)
-            .filter(|l| !l.trim().is_empty()),
-    );
-    let password = v.require("password", input.password);
-    v.finish()?;
-    let token = sign_in(
-        &app,
-        ip,
-        &login.expect("validated"),
-        password.expect("validated").expose_secret(),
-    )
-    .await?;
+    let (login, password) = input.into_credentials()?;
+    let token = sign_in(&app, ip, &login, password.expose_secret()).await?;
     Ok(axum::Json(token))
 }
 
@@ -122,16 +107,31 @@ pub async fn issue_token(
     ip: ClientIp,
     form: Result<Form<TokenForm>, axum::extract::rejection::FormRejection>,
 ) -> Result<axum::Json<AccessToken>, ApiError> {
-    let Form(form) = form.map_err(|err| ApiError::bad_request("invalid_form", err.body_text()))?;
+    let Form(form) = form.map_err(form_rejection)?;
     if form.grant_type.as_deref().is_some_and(|g| g != "password") {
         return Err(ApiError::bad_request(
             "unsupported_grant_type",
             "Only grant_type=password is supported.",
         ));
     }
+    let (login, password) = form.into_credentials()?;
     Ok(axum::Json(
-        sign_in(&app, ip, &form.username, form.password.expose_secret()).await?,
+        sign_in(&app, ip, &login, password.expose_secret()).await?,
     ))
+}
+
+/// Too large a form is a 413 and another content type a 415, as for JSON bodies.
+fn form_rejection(err: axum::extract::rejection::FormRejection) -> ApiError {
+    match err.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::payload_too_large(),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "Unsupported media type",
+            "Send the form with Content-Type: application/x-www-form-urlencoded.",
+        ),
+        _ => ApiError::bad_request("invalid_form", err.body_text()),
+    }
 }
 
 /// The signed-in user.

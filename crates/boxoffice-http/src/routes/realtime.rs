@@ -50,11 +50,10 @@ pub async fn connect_websocket(
     upgrade: Result<WebSocketUpgrade, axum::extract::ws::rejection::WebSocketUpgradeRejection>,
 ) -> Result<Response, ApiError> {
     let hub = app.hub.clone().ok_or_else(ApiError::internal)?;
-    let user = query
-        .token
-        .as_deref()
-        .map(|token| app.security.tokens.verify(token))
-        .transpose()?;
+    let user = match query.token.as_deref() {
+        Some(token) => Some(crate::auth::authenticate(&app, token).await?),
+        None => None,
+    };
     let upgrade = upgrade.map_err(|_| {
         ApiError::new(
             StatusCode::UPGRADE_REQUIRED,

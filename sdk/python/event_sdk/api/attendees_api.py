@@ -15,7 +15,7 @@ from pydantic import validate_call, Field, StrictFloat, StrictStr, StrictInt
 from typing import Any, Dict, List, Optional, Tuple, Union
 from typing_extensions import Annotated
 
-from pydantic import Field, StrictInt, StrictStr
+from pydantic import Field, StrictInt, StrictStr, field_validator
 from typing import Optional
 from typing_extensions import Annotated
 from event_sdk.models.attendee_create import AttendeeCreate
@@ -98,8 +98,14 @@ class AttendeesApi:
         _response_types_map: Dict[str, Optional[str]] = {
             '201': "AttendeeRegistered",
             '400': "Problem",
+            '401': "Problem",
             '409': "Problem",
+            '413': "Problem",
+            '415': "Problem",
             '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -168,8 +174,14 @@ class AttendeesApi:
         _response_types_map: Dict[str, Optional[str]] = {
             '201': "AttendeeRegistered",
             '400': "Problem",
+            '401': "Problem",
             '409': "Problem",
+            '413': "Problem",
+            '415': "Problem",
             '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -238,8 +250,14 @@ class AttendeesApi:
         _response_types_map: Dict[str, Optional[str]] = {
             '201': "AttendeeRegistered",
             '400': "Problem",
+            '401': "Problem",
             '409': "Problem",
+            '413': "Problem",
+            '415': "Problem",
             '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -383,8 +401,13 @@ class AttendeesApi:
 
         _response_types_map: Dict[str, Optional[str]] = {
             '204': None,
+            '400': "Problem",
             '401': "Problem",
+            '403': "Problem",
             '404': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -455,8 +478,13 @@ class AttendeesApi:
 
         _response_types_map: Dict[str, Optional[str]] = {
             '204': None,
+            '400': "Problem",
             '401': "Problem",
+            '403': "Problem",
             '404': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -527,8 +555,13 @@ class AttendeesApi:
 
         _response_types_map: Dict[str, Optional[str]] = {
             '204': None,
+            '400': "Problem",
             '401': "Problem",
+            '403': "Problem",
             '404': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -610,7 +643,7 @@ class AttendeesApi:
         self,
         id: Annotated[StrictInt, Field(description="Attendee id")],
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
-        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -667,8 +700,14 @@ class AttendeesApi:
 
         _response_types_map: Dict[str, Optional[str]] = {
             '200': "AttendeeView",
+            '400': "Problem",
             '401': "Problem",
+            '403': "Problem",
             '404': "Problem",
+            '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -686,7 +725,7 @@ class AttendeesApi:
         self,
         id: Annotated[StrictInt, Field(description="Attendee id")],
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
-        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -743,8 +782,14 @@ class AttendeesApi:
 
         _response_types_map: Dict[str, Optional[str]] = {
             '200': "AttendeeView",
+            '400': "Problem",
             '401': "Problem",
+            '403': "Problem",
             '404': "Problem",
+            '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -762,7 +807,7 @@ class AttendeesApi:
         self,
         id: Annotated[StrictInt, Field(description="Attendee id")],
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
-        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -819,8 +864,14 @@ class AttendeesApi:
 
         _response_types_map: Dict[str, Optional[str]] = {
             '200': "AttendeeView",
+            '400': "Problem",
             '401': "Problem",
+            '403': "Problem",
             '404': "Problem",
+            '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -906,9 +957,9 @@ class AttendeesApi:
     @validate_call
     def get_attendees(
         self,
-        page: Annotated[Optional[Annotated[int, Field(strict=True, ge=1)]], Field(description="Page number, starting at 1.")] = None,
+        page: Annotated[Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]], Field(description="Page number, starting at 1.")] = None,
         page_size: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Items per page.")] = None,
-        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -969,6 +1020,9 @@ class AttendeesApi:
             '401': "Problem",
             '403': "Problem",
             '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -984,9 +1038,9 @@ class AttendeesApi:
     @validate_call
     def get_attendees_with_http_info(
         self,
-        page: Annotated[Optional[Annotated[int, Field(strict=True, ge=1)]], Field(description="Page number, starting at 1.")] = None,
+        page: Annotated[Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]], Field(description="Page number, starting at 1.")] = None,
         page_size: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Items per page.")] = None,
-        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -1047,6 +1101,9 @@ class AttendeesApi:
             '401': "Problem",
             '403': "Problem",
             '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -1062,9 +1119,9 @@ class AttendeesApi:
     @validate_call
     def get_attendees_without_preload_content(
         self,
-        page: Annotated[Optional[Annotated[int, Field(strict=True, ge=1)]], Field(description="Page number, starting at 1.")] = None,
+        page: Annotated[Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]], Field(description="Page number, starting at 1.")] = None,
         page_size: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Items per page.")] = None,
-        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -1125,6 +1182,9 @@ class AttendeesApi:
             '401': "Problem",
             '403': "Problem",
             '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -1217,7 +1277,7 @@ class AttendeesApi:
         id: Annotated[StrictInt, Field(description="Attendee id")],
         attendee_update: AttendeeUpdate,
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
-        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -1277,10 +1337,17 @@ class AttendeesApi:
 
         _response_types_map: Dict[str, Optional[str]] = {
             '200': "AttendeeView",
+            '400': "Problem",
             '401': "Problem",
+            '403': "Problem",
             '404': "Problem",
             '409': "Problem",
+            '413': "Problem",
+            '415': "Problem",
             '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -1299,7 +1366,7 @@ class AttendeesApi:
         id: Annotated[StrictInt, Field(description="Attendee id")],
         attendee_update: AttendeeUpdate,
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
-        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -1359,10 +1426,17 @@ class AttendeesApi:
 
         _response_types_map: Dict[str, Optional[str]] = {
             '200': "AttendeeView",
+            '400': "Problem",
             '401': "Problem",
+            '403': "Problem",
             '404': "Problem",
             '409': "Problem",
+            '413': "Problem",
+            '415': "Problem",
             '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -1381,7 +1455,7 @@ class AttendeesApi:
         id: Annotated[StrictInt, Field(description="Attendee id")],
         attendee_update: AttendeeUpdate,
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
-        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -1441,10 +1515,17 @@ class AttendeesApi:
 
         _response_types_map: Dict[str, Optional[str]] = {
             '200': "AttendeeView",
+            '400': "Problem",
             '401': "Problem",
+            '403': "Problem",
             '404': "Problem",
             '409': "Problem",
+            '413': "Problem",
+            '415': "Problem",
             '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,

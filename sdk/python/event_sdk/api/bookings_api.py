@@ -15,7 +15,7 @@ from pydantic import validate_call, Field, StrictFloat, StrictStr, StrictInt
 from typing import Any, Dict, List, Optional, Tuple, Union
 from typing_extensions import Annotated
 
-from pydantic import Field, StrictInt, StrictStr
+from pydantic import Field, StrictInt, StrictStr, field_validator
 from typing import Optional
 from typing_extensions import Annotated
 from event_sdk.models.attendee_create import AttendeeCreate
@@ -46,8 +46,8 @@ class BookingsApi:
         self,
         id: Annotated[StrictInt, Field(description="Event id")],
         attendee_create: AttendeeCreate,
-        idempotency_key: Annotated[Optional[StrictStr], Field(description="Repeat-safe key: a repeat returns the first response")] = None,
-        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
+        idempotency_key: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=255)]], Field(description="Repeat-safe key: a repeat returns the first response")] = None,
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -109,8 +109,14 @@ class BookingsApi:
         _response_types_map: Dict[str, Optional[str]] = {
             '201': "BookingView",
             '400': "Problem",
+            '401': "Problem",
             '404': "Problem",
+            '413': "Problem",
+            '415': "Problem",
             '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -128,8 +134,8 @@ class BookingsApi:
         self,
         id: Annotated[StrictInt, Field(description="Event id")],
         attendee_create: AttendeeCreate,
-        idempotency_key: Annotated[Optional[StrictStr], Field(description="Repeat-safe key: a repeat returns the first response")] = None,
-        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
+        idempotency_key: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=255)]], Field(description="Repeat-safe key: a repeat returns the first response")] = None,
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -191,8 +197,14 @@ class BookingsApi:
         _response_types_map: Dict[str, Optional[str]] = {
             '201': "BookingView",
             '400': "Problem",
+            '401': "Problem",
             '404': "Problem",
+            '413': "Problem",
+            '415': "Problem",
             '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -210,8 +222,8 @@ class BookingsApi:
         self,
         id: Annotated[StrictInt, Field(description="Event id")],
         attendee_create: AttendeeCreate,
-        idempotency_key: Annotated[Optional[StrictStr], Field(description="Repeat-safe key: a repeat returns the first response")] = None,
-        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
+        idempotency_key: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=255)]], Field(description="Repeat-safe key: a repeat returns the first response")] = None,
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -273,8 +285,14 @@ class BookingsApi:
         _response_types_map: Dict[str, Optional[str]] = {
             '201': "BookingView",
             '400': "Problem",
+            '401': "Problem",
             '404': "Problem",
+            '413': "Problem",
+            '415': "Problem",
             '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -377,7 +395,7 @@ class BookingsApi:
         id: Annotated[StrictInt, Field(description="Booking id")],
         x_cancel_token: Annotated[Optional[StrictStr], Field(description="The booking's cancel token")] = None,
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
-        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -441,6 +459,10 @@ class BookingsApi:
             '400': "Problem",
             '401': "Problem",
             '404': "Problem",
+            '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -459,7 +481,7 @@ class BookingsApi:
         id: Annotated[StrictInt, Field(description="Booking id")],
         x_cancel_token: Annotated[Optional[StrictStr], Field(description="The booking's cancel token")] = None,
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
-        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -523,6 +545,10 @@ class BookingsApi:
             '400': "Problem",
             '401': "Problem",
             '404': "Problem",
+            '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -541,7 +567,7 @@ class BookingsApi:
         id: Annotated[StrictInt, Field(description="Booking id")],
         x_cancel_token: Annotated[Optional[StrictStr], Field(description="The booking's cancel token")] = None,
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
-        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -605,6 +631,10 @@ class BookingsApi:
             '400': "Problem",
             '401': "Problem",
             '404': "Problem",
+            '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -695,8 +725,8 @@ class BookingsApi:
         self,
         booking_create: BookingCreate,
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
-        idempotency_key: Annotated[Optional[StrictStr], Field(description="Repeat-safe key: a repeat returns the first response")] = None,
-        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
+        idempotency_key: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=255)]], Field(description="Repeat-safe key: a repeat returns the first response")] = None,
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -761,7 +791,12 @@ class BookingsApi:
             '401': "Problem",
             '403': "Problem",
             '404': "Problem",
+            '413': "Problem",
+            '415': "Problem",
             '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -779,8 +814,8 @@ class BookingsApi:
         self,
         booking_create: BookingCreate,
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
-        idempotency_key: Annotated[Optional[StrictStr], Field(description="Repeat-safe key: a repeat returns the first response")] = None,
-        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
+        idempotency_key: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=255)]], Field(description="Repeat-safe key: a repeat returns the first response")] = None,
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -845,7 +880,12 @@ class BookingsApi:
             '401': "Problem",
             '403': "Problem",
             '404': "Problem",
+            '413': "Problem",
+            '415': "Problem",
             '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -863,8 +903,8 @@ class BookingsApi:
         self,
         booking_create: BookingCreate,
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
-        idempotency_key: Annotated[Optional[StrictStr], Field(description="Repeat-safe key: a repeat returns the first response")] = None,
-        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
+        idempotency_key: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=255)]], Field(description="Repeat-safe key: a repeat returns the first response")] = None,
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -929,7 +969,12 @@ class BookingsApi:
             '401': "Problem",
             '403': "Problem",
             '404': "Problem",
+            '413': "Problem",
+            '415': "Problem",
             '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -1034,7 +1079,7 @@ class BookingsApi:
         id: Annotated[StrictInt, Field(description="Booking id")],
         x_cancel_token: Annotated[Optional[StrictStr], Field(description="The booking's cancel token")] = None,
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
-        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -1098,6 +1143,10 @@ class BookingsApi:
             '400': "Problem",
             '401': "Problem",
             '404': "Problem",
+            '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -1116,7 +1165,7 @@ class BookingsApi:
         id: Annotated[StrictInt, Field(description="Booking id")],
         x_cancel_token: Annotated[Optional[StrictStr], Field(description="The booking's cancel token")] = None,
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
-        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -1180,6 +1229,10 @@ class BookingsApi:
             '400': "Problem",
             '401': "Problem",
             '404': "Problem",
+            '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -1198,7 +1251,7 @@ class BookingsApi:
         id: Annotated[StrictInt, Field(description="Booking id")],
         x_cancel_token: Annotated[Optional[StrictStr], Field(description="The booking's cancel token")] = None,
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
-        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -1262,6 +1315,10 @@ class BookingsApi:
             '400': "Problem",
             '401': "Problem",
             '404': "Problem",
+            '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -1351,10 +1408,10 @@ class BookingsApi:
     def get_bookings(
         self,
         event_id: Annotated[Optional[StrictInt], Field(description="Only bookings of this event.")] = None,
-        page: Optional[StrictInt] = None,
-        page_size: Optional[StrictInt] = None,
+        page: Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]] = None,
+        page_size: Optional[Annotated[int, Field(le=100, strict=True, ge=1)]] = None,
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="List only this attendee's bookings")] = None,
-        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -1422,6 +1479,9 @@ class BookingsApi:
             '401': "Problem",
             '403': "Problem",
             '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -1438,10 +1498,10 @@ class BookingsApi:
     def get_bookings_with_http_info(
         self,
         event_id: Annotated[Optional[StrictInt], Field(description="Only bookings of this event.")] = None,
-        page: Optional[StrictInt] = None,
-        page_size: Optional[StrictInt] = None,
+        page: Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]] = None,
+        page_size: Optional[Annotated[int, Field(le=100, strict=True, ge=1)]] = None,
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="List only this attendee's bookings")] = None,
-        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -1509,6 +1569,9 @@ class BookingsApi:
             '401': "Problem",
             '403': "Problem",
             '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -1525,10 +1588,10 @@ class BookingsApi:
     def get_bookings_without_preload_content(
         self,
         event_id: Annotated[Optional[StrictInt], Field(description="Only bookings of this event.")] = None,
-        page: Optional[StrictInt] = None,
-        page_size: Optional[StrictInt] = None,
+        page: Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]] = None,
+        page_size: Optional[Annotated[int, Field(le=100, strict=True, ge=1)]] = None,
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="List only this attendee's bookings")] = None,
-        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -1596,6 +1659,9 @@ class BookingsApi:
             '401': "Problem",
             '403': "Problem",
             '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -1695,8 +1761,8 @@ class BookingsApi:
         self,
         id: Annotated[StrictInt, Field(description="Event id")],
         attendee_create: AttendeeCreate,
-        idempotency_key: Annotated[Optional[StrictStr], Field(description="Repeat-safe key: a repeat returns the first response")] = None,
-        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
+        idempotency_key: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=255)]], Field(description="Repeat-safe key: a repeat returns the first response")] = None,
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -1757,8 +1823,14 @@ class BookingsApi:
         _response_types_map: Dict[str, Optional[str]] = {
             '201': "BookingView",
             '400': "Problem",
+            '401': "Problem",
             '404': "Problem",
+            '413': "Problem",
+            '415': "Problem",
             '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -1776,8 +1848,8 @@ class BookingsApi:
         self,
         id: Annotated[StrictInt, Field(description="Event id")],
         attendee_create: AttendeeCreate,
-        idempotency_key: Annotated[Optional[StrictStr], Field(description="Repeat-safe key: a repeat returns the first response")] = None,
-        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
+        idempotency_key: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=255)]], Field(description="Repeat-safe key: a repeat returns the first response")] = None,
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -1838,8 +1910,14 @@ class BookingsApi:
         _response_types_map: Dict[str, Optional[str]] = {
             '201': "BookingView",
             '400': "Problem",
+            '401': "Problem",
             '404': "Problem",
+            '413': "Problem",
+            '415': "Problem",
             '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -1857,8 +1935,8 @@ class BookingsApi:
         self,
         id: Annotated[StrictInt, Field(description="Event id")],
         attendee_create: AttendeeCreate,
-        idempotency_key: Annotated[Optional[StrictStr], Field(description="Repeat-safe key: a repeat returns the first response")] = None,
-        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
+        idempotency_key: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=255)]], Field(description="Repeat-safe key: a repeat returns the first response")] = None,
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -1919,8 +1997,14 @@ class BookingsApi:
         _response_types_map: Dict[str, Optional[str]] = {
             '201': "BookingView",
             '400': "Problem",
+            '401': "Problem",
             '404': "Problem",
+            '413': "Problem",
+            '415': "Problem",
             '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,

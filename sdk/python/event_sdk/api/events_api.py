@@ -15,7 +15,7 @@ from pydantic import validate_call, Field, StrictFloat, StrictStr, StrictInt
 from typing import Any, Dict, List, Optional, Tuple, Union
 from typing_extensions import Annotated
 
-from pydantic import Field, StrictInt, StrictStr
+from pydantic import Field, StrictInt, StrictStr, field_validator
 from typing import Optional
 from typing_extensions import Annotated
 from event_sdk.models.attendee_page import AttendeePage
@@ -47,7 +47,7 @@ class EventsApi:
     def create_event(
         self,
         event_create: EventCreate,
-        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -104,8 +104,12 @@ class EventsApi:
             '201': "EventView",
             '400': "Problem",
             '401': "Problem",
+            '413': "Problem",
             '415': "Problem",
             '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -122,7 +126,7 @@ class EventsApi:
     def create_event_with_http_info(
         self,
         event_create: EventCreate,
-        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -179,8 +183,12 @@ class EventsApi:
             '201': "EventView",
             '400': "Problem",
             '401': "Problem",
+            '413': "Problem",
             '415': "Problem",
             '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -197,7 +205,7 @@ class EventsApi:
     def create_event_without_preload_content(
         self,
         event_create: EventCreate,
-        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -254,8 +262,12 @@ class EventsApi:
             '201': "EventView",
             '400': "Problem",
             '401': "Problem",
+            '413': "Problem",
             '415': "Problem",
             '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -406,6 +418,9 @@ class EventsApi:
             '401': "Problem",
             '403': "Problem",
             '404': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -476,6 +491,9 @@ class EventsApi:
             '401': "Problem",
             '403': "Problem",
             '404': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -546,6 +564,9 @@ class EventsApi:
             '401': "Problem",
             '403': "Problem",
             '404': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -623,7 +644,7 @@ class EventsApi:
     def get_event(
         self,
         id: Annotated[StrictInt, Field(description="Event id")],
-        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -678,7 +699,12 @@ class EventsApi:
         _response_types_map: Dict[str, Optional[str]] = {
             '200': "EventView",
             '400': "Problem",
+            '401': "Problem",
             '404': "Problem",
+            '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -695,7 +721,7 @@ class EventsApi:
     def get_event_with_http_info(
         self,
         id: Annotated[StrictInt, Field(description="Event id")],
-        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -750,7 +776,12 @@ class EventsApi:
         _response_types_map: Dict[str, Optional[str]] = {
             '200': "EventView",
             '400': "Problem",
+            '401': "Problem",
             '404': "Problem",
+            '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -767,7 +798,7 @@ class EventsApi:
     def get_event_without_preload_content(
         self,
         id: Annotated[StrictInt, Field(description="Event id")],
-        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -822,7 +853,12 @@ class EventsApi:
         _response_types_map: Dict[str, Optional[str]] = {
             '200': "EventView",
             '400': "Problem",
+            '401': "Problem",
             '404': "Problem",
+            '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -904,9 +940,9 @@ class EventsApi:
     def get_event_attendees(
         self,
         id: Annotated[StrictInt, Field(description="Event id")],
-        page: Annotated[Optional[Annotated[int, Field(strict=True, ge=1)]], Field(description="Page number, starting at 1.")] = None,
+        page: Annotated[Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]], Field(description="Page number, starting at 1.")] = None,
         page_size: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Items per page.")] = None,
-        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -971,6 +1007,9 @@ class EventsApi:
             '403': "Problem",
             '404': "Problem",
             '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -987,9 +1026,9 @@ class EventsApi:
     def get_event_attendees_with_http_info(
         self,
         id: Annotated[StrictInt, Field(description="Event id")],
-        page: Annotated[Optional[Annotated[int, Field(strict=True, ge=1)]], Field(description="Page number, starting at 1.")] = None,
+        page: Annotated[Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]], Field(description="Page number, starting at 1.")] = None,
         page_size: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Items per page.")] = None,
-        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -1054,6 +1093,9 @@ class EventsApi:
             '403': "Problem",
             '404': "Problem",
             '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -1070,9 +1112,9 @@ class EventsApi:
     def get_event_attendees_without_preload_content(
         self,
         id: Annotated[StrictInt, Field(description="Event id")],
-        page: Annotated[Optional[Annotated[int, Field(strict=True, ge=1)]], Field(description="Page number, starting at 1.")] = None,
+        page: Annotated[Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]], Field(description="Page number, starting at 1.")] = None,
         page_size: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Items per page.")] = None,
-        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -1137,6 +1179,9 @@ class EventsApi:
             '403': "Problem",
             '404': "Problem",
             '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -1231,15 +1276,15 @@ class EventsApi:
         self,
         when: Annotated[Optional[StrictStr], Field(description="`upcoming` (not yet ended; default), `past` or `all`.")] = None,
         country: Annotated[Optional[StrictStr], Field(description="ISO 3166-1 alpha-2 country code.")] = None,
-        tag: Annotated[Optional[StrictStr], Field(description="Only events carrying this tag.")] = None,
+        tag: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=50)]], Field(description="Only events carrying this tag.")] = None,
         status: Optional[EventStatusName] = None,
-        q: Annotated[Optional[StrictStr], Field(description="Text searched in title and description, case-insensitively.")] = None,
+        q: Annotated[Optional[Annotated[str, Field(strict=True, max_length=200)]], Field(description="Text searched in title and description, case-insensitively: at most 200 characters, one line.")] = None,
         var_from: Annotated[Optional[StrictStr], Field(description="Only events starting at or after this time (RFC 3339, or local time in `tz`).")] = None,
         to: Annotated[Optional[StrictStr], Field(description="Only events starting before this time.")] = None,
         sort: Annotated[Optional[StrictStr], Field(description="`start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending.")] = None,
-        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone (else each event's own zone). Also read from the `X-Timezone` header.")] = None,
-        page: Optional[StrictInt] = None,
-        page_size: Optional[StrictInt] = None,
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone (else each event's own zone). Also read from the `X-Timezone` header.")] = None,
+        page: Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]] = None,
+        page_size: Optional[Annotated[int, Field(le=100, strict=True, ge=1)]] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -1265,7 +1310,7 @@ class EventsApi:
         :type tag: str
         :param status:
         :type status: EventStatusName
-        :param q: Text searched in title and description, case-insensitively.
+        :param q: Text searched in title and description, case-insensitively: at most 200 characters, one line.
         :type q: str
         :param var_from: Only events starting at or after this time (RFC 3339, or local time in `tz`).
         :type var_from: str
@@ -1322,7 +1367,11 @@ class EventsApi:
         _response_types_map: Dict[str, Optional[str]] = {
             '200': "EventPage",
             '400': "Problem",
+            '401': "Problem",
             '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -1340,15 +1389,15 @@ class EventsApi:
         self,
         when: Annotated[Optional[StrictStr], Field(description="`upcoming` (not yet ended; default), `past` or `all`.")] = None,
         country: Annotated[Optional[StrictStr], Field(description="ISO 3166-1 alpha-2 country code.")] = None,
-        tag: Annotated[Optional[StrictStr], Field(description="Only events carrying this tag.")] = None,
+        tag: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=50)]], Field(description="Only events carrying this tag.")] = None,
         status: Optional[EventStatusName] = None,
-        q: Annotated[Optional[StrictStr], Field(description="Text searched in title and description, case-insensitively.")] = None,
+        q: Annotated[Optional[Annotated[str, Field(strict=True, max_length=200)]], Field(description="Text searched in title and description, case-insensitively: at most 200 characters, one line.")] = None,
         var_from: Annotated[Optional[StrictStr], Field(description="Only events starting at or after this time (RFC 3339, or local time in `tz`).")] = None,
         to: Annotated[Optional[StrictStr], Field(description="Only events starting before this time.")] = None,
         sort: Annotated[Optional[StrictStr], Field(description="`start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending.")] = None,
-        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone (else each event's own zone). Also read from the `X-Timezone` header.")] = None,
-        page: Optional[StrictInt] = None,
-        page_size: Optional[StrictInt] = None,
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone (else each event's own zone). Also read from the `X-Timezone` header.")] = None,
+        page: Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]] = None,
+        page_size: Optional[Annotated[int, Field(le=100, strict=True, ge=1)]] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -1374,7 +1423,7 @@ class EventsApi:
         :type tag: str
         :param status:
         :type status: EventStatusName
-        :param q: Text searched in title and description, case-insensitively.
+        :param q: Text searched in title and description, case-insensitively: at most 200 characters, one line.
         :type q: str
         :param var_from: Only events starting at or after this time (RFC 3339, or local time in `tz`).
         :type var_from: str
@@ -1431,7 +1480,11 @@ class EventsApi:
         _response_types_map: Dict[str, Optional[str]] = {
             '200': "EventPage",
             '400': "Problem",
+            '401': "Problem",
             '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -1449,15 +1502,15 @@ class EventsApi:
         self,
         when: Annotated[Optional[StrictStr], Field(description="`upcoming` (not yet ended; default), `past` or `all`.")] = None,
         country: Annotated[Optional[StrictStr], Field(description="ISO 3166-1 alpha-2 country code.")] = None,
-        tag: Annotated[Optional[StrictStr], Field(description="Only events carrying this tag.")] = None,
+        tag: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=50)]], Field(description="Only events carrying this tag.")] = None,
         status: Optional[EventStatusName] = None,
-        q: Annotated[Optional[StrictStr], Field(description="Text searched in title and description, case-insensitively.")] = None,
+        q: Annotated[Optional[Annotated[str, Field(strict=True, max_length=200)]], Field(description="Text searched in title and description, case-insensitively: at most 200 characters, one line.")] = None,
         var_from: Annotated[Optional[StrictStr], Field(description="Only events starting at or after this time (RFC 3339, or local time in `tz`).")] = None,
         to: Annotated[Optional[StrictStr], Field(description="Only events starting before this time.")] = None,
         sort: Annotated[Optional[StrictStr], Field(description="`start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending.")] = None,
-        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone (else each event's own zone). Also read from the `X-Timezone` header.")] = None,
-        page: Optional[StrictInt] = None,
-        page_size: Optional[StrictInt] = None,
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone (else each event's own zone). Also read from the `X-Timezone` header.")] = None,
+        page: Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]] = None,
+        page_size: Optional[Annotated[int, Field(le=100, strict=True, ge=1)]] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -1483,7 +1536,7 @@ class EventsApi:
         :type tag: str
         :param status:
         :type status: EventStatusName
-        :param q: Text searched in title and description, case-insensitively.
+        :param q: Text searched in title and description, case-insensitively: at most 200 characters, one line.
         :type q: str
         :param var_from: Only events starting at or after this time (RFC 3339, or local time in `tz`).
         :type var_from: str
@@ -1540,7 +1593,11 @@ class EventsApi:
         _response_types_map: Dict[str, Optional[str]] = {
             '200': "EventPage",
             '400': "Problem",
+            '401': "Problem",
             '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -1670,7 +1727,7 @@ class EventsApi:
         self,
         id: Annotated[StrictInt, Field(description="Event id")],
         event_update: EventUpdate,
-        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -1732,7 +1789,12 @@ class EventsApi:
             '401': "Problem",
             '403': "Problem",
             '404': "Problem",
+            '413': "Problem",
+            '415': "Problem",
             '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -1750,7 +1812,7 @@ class EventsApi:
         self,
         id: Annotated[StrictInt, Field(description="Event id")],
         event_update: EventUpdate,
-        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -1812,7 +1874,12 @@ class EventsApi:
             '401': "Problem",
             '403': "Problem",
             '404': "Problem",
+            '413': "Problem",
+            '415': "Problem",
             '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -1830,7 +1897,7 @@ class EventsApi:
         self,
         id: Annotated[StrictInt, Field(description="Event id")],
         event_update: EventUpdate,
-        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -1892,7 +1959,12 @@ class EventsApi:
             '401': "Problem",
             '403': "Problem",
             '404': "Problem",
+            '413': "Problem",
+            '415': "Problem",
             '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -1993,7 +2065,7 @@ class EventsApi:
         self,
         id: Annotated[StrictInt, Field(description="Event id")],
         event_update: EventUpdate,
-        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -2055,7 +2127,12 @@ class EventsApi:
             '401': "Problem",
             '403': "Problem",
             '404': "Problem",
+            '413': "Problem",
+            '415': "Problem",
             '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -2073,7 +2150,7 @@ class EventsApi:
         self,
         id: Annotated[StrictInt, Field(description="Event id")],
         event_update: EventUpdate,
-        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -2135,7 +2212,12 @@ class EventsApi:
             '401': "Problem",
             '403': "Problem",
             '404': "Problem",
+            '413': "Problem",
+            '415': "Problem",
             '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -2153,7 +2235,7 @@ class EventsApi:
         self,
         id: Annotated[StrictInt, Field(description="Event id")],
         event_update: EventUpdate,
-        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -2215,7 +2297,12 @@ class EventsApi:
             '401': "Problem",
             '403': "Problem",
             '404': "Problem",
+            '413': "Problem",
+            '415': "Problem",
             '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,

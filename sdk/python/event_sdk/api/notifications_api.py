@@ -93,8 +93,13 @@ class NotificationsApi:
 
         _response_types_map: Dict[str, Optional[str]] = {
             '101': None,
+            '400': "Problem",
             '401': "Problem",
+            '422': "Problem",
             '426': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -162,8 +167,13 @@ class NotificationsApi:
 
         _response_types_map: Dict[str, Optional[str]] = {
             '101': None,
+            '400': "Problem",
             '401': "Problem",
+            '422': "Problem",
             '426': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -231,8 +241,13 @@ class NotificationsApi:
 
         _response_types_map: Dict[str, Optional[str]] = {
             '101': None,
+            '400': "Problem",
             '401': "Problem",
+            '422': "Problem",
             '426': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -309,7 +324,7 @@ class NotificationsApi:
     @validate_call
     def get_notifications(
         self,
-        page: Annotated[Optional[Annotated[int, Field(strict=True, ge=1)]], Field(description="Page number, starting at 1.")] = None,
+        page: Annotated[Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]], Field(description="Page number, starting at 1.")] = None,
         page_size: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Items per page.")] = None,
         _request_timeout: Union[
             None,
@@ -364,8 +379,12 @@ class NotificationsApi:
 
         _response_types_map: Dict[str, Optional[str]] = {
             '200': "NotificationPage",
+            '400': "Problem",
             '401': "Problem",
             '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -381,7 +400,7 @@ class NotificationsApi:
     @validate_call
     def get_notifications_with_http_info(
         self,
-        page: Annotated[Optional[Annotated[int, Field(strict=True, ge=1)]], Field(description="Page number, starting at 1.")] = None,
+        page: Annotated[Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]], Field(description="Page number, starting at 1.")] = None,
         page_size: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Items per page.")] = None,
         _request_timeout: Union[
             None,
@@ -436,8 +455,12 @@ class NotificationsApi:
 
         _response_types_map: Dict[str, Optional[str]] = {
             '200': "NotificationPage",
+            '400': "Problem",
             '401': "Problem",
             '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -453,7 +476,7 @@ class NotificationsApi:
     @validate_call
     def get_notifications_without_preload_content(
         self,
-        page: Annotated[Optional[Annotated[int, Field(strict=True, ge=1)]], Field(description="Page number, starting at 1.")] = None,
+        page: Annotated[Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]], Field(description="Page number, starting at 1.")] = None,
         page_size: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Items per page.")] = None,
         _request_timeout: Union[
             None,
@@ -508,8 +531,12 @@ class NotificationsApi:
 
         _response_types_map: Dict[str, Optional[str]] = {
             '200': "NotificationPage",
+            '400': "Problem",
             '401': "Problem",
             '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -645,8 +672,12 @@ class NotificationsApi:
 
         _response_types_map: Dict[str, Optional[str]] = {
             '204': None,
+            '400': "Problem",
             '401': "Problem",
             '404': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -713,8 +744,12 @@ class NotificationsApi:
 
         _response_types_map: Dict[str, Optional[str]] = {
             '204': None,
+            '400': "Problem",
             '401': "Problem",
             '404': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -781,8 +816,12 @@ class NotificationsApi:
 
         _response_types_map: Dict[str, Optional[str]] = {
             '204': None,
+            '400': "Problem",
             '401': "Problem",
             '404': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -910,8 +949,12 @@ class NotificationsApi:
 
         _response_types_map: Dict[str, Optional[str]] = {
             '204': None,
+            '400': "Problem",
             '401': "Problem",
             '404': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -978,8 +1021,12 @@ class NotificationsApi:
 
         _response_types_map: Dict[str, Optional[str]] = {
             '204': None,
+            '400': "Problem",
             '401': "Problem",
             '404': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -1046,8 +1093,12 @@ class NotificationsApi:
 
         _response_types_map: Dict[str, Optional[str]] = {
             '204': None,
+            '400': "Problem",
             '401': "Problem",
             '404': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,

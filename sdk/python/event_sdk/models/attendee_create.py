@@ -17,7 +17,7 @@ import pprint
 import re  # noqa: F401
 import json
 
-from pydantic import BaseModel, ConfigDict, Field, StrictStr
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from typing import Any, ClassVar, Dict, List, Optional
 from typing_extensions import Annotated
 from typing import Optional, Set
@@ -28,11 +28,38 @@ class AttendeeCreate(BaseModel):
     """
     A person registering (or booking without registering first).
     """ # noqa: E501
-    email: Optional[StrictStr] = Field(description="Identifies the attendee, case-insensitively.")
-    locale: Optional[StrictStr] = Field(default=None, description="Language for messages, e.g. `en` or `pt-BR`; default `en`.")
-    name: Optional[Annotated[str, Field(min_length=1, strict=True, max_length=100)]]
-    phone: Optional[StrictStr] = Field(default=None, description="International format, e.g. `+91 98765 43210`.")
+    email: Annotated[str, Field(strict=True, max_length=254)] = Field(description="Identifies the attendee, case-insensitively.")
+    locale: Optional[Annotated[str, Field(strict=True)]] = Field(default=None, description="Language for messages, e.g. `en` or `pt-BR`; default `en`.")
+    name: Annotated[str, Field(min_length=1, strict=True, max_length=100)] = Field(description="1 to 100 characters, not blank, one line.")
+    phone: Optional[Annotated[str, Field(strict=True)]] = Field(default=None, description="International format, e.g. `+91 98765 43210`: `+` and 7 to 15 digits; spaces, dashes, dots and brackets are dropped.")
     __properties: ClassVar[List[str]] = ["email", "locale", "name", "phone"]
+
+    @field_validator('locale', mode="before")
+    def locale_validate_regular_expression(cls, value):
+        """Validates the regular expression"""
+        if value is None:
+            return value
+
+        if isinstance(value, str) and not re.match(r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,3})?$", value):
+            raise ValueError(r"must validate the regular expression /^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,3})?$/")
+        return value
+
+    @field_validator('name', mode="before")
+    def name_validate_regular_expression(cls, value):
+        """Validates the regular expression"""
+        if isinstance(value, str) and not re.match(r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$", value):
+            raise ValueError(r"must validate the regular expression /^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$/")
+        return value
+
+    @field_validator('phone', mode="before")
+    def phone_validate_regular_expression(cls, value):
+        """Validates the regular expression"""
+        if value is None:
+            return value
+
+        if isinstance(value, str) and not re.match(r"^[ ().-]*\+([ ().-]*[0-9]){7,15}[ ().-]*$", value):
+            raise ValueError(r"must validate the regular expression /^[ ().-]*\+([ ().-]*[0-9]){7,15}[ ().-]*$/")
+        return value
 
     model_config = ConfigDict(
         validate_by_name=True,
@@ -73,20 +100,10 @@ class AttendeeCreate(BaseModel):
             exclude=excluded_fields,
             exclude_none=True,
         )
-        # set to None if email (nullable) is None
-        # and model_fields_set contains the field
-        if self.email is None and "email" in self.model_fields_set:
-            _dict['email'] = None
-
         # set to None if locale (nullable) is None
         # and model_fields_set contains the field
         if self.locale is None and "locale" in self.model_fields_set:
             _dict['locale'] = None
-
-        # set to None if name (nullable) is None
-        # and model_fields_set contains the field
-        if self.name is None and "name" in self.model_fields_set:
-            _dict['name'] = None
 
         # set to None if phone (nullable) is None
         # and model_fields_set contains the field

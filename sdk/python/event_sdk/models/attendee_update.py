@@ -17,8 +17,9 @@ import pprint
 import re  # noqa: F401
 import json
 
-from pydantic import BaseModel, ConfigDict, StrictStr
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from typing import Any, ClassVar, Dict, List, Optional
+from typing_extensions import Annotated
 from typing import Optional, Set
 from typing_extensions import Self
 from pydantic_core import to_jsonable_python
@@ -27,11 +28,41 @@ class AttendeeUpdate(BaseModel):
     """
     Changes to an attendee; `phone: null` removes the number.
     """ # noqa: E501
-    email: Optional[StrictStr] = None
-    locale: Optional[StrictStr] = None
-    name: Optional[StrictStr] = None
-    phone: Optional[StrictStr] = None
+    email: Optional[Annotated[str, Field(strict=True, max_length=254)]] = None
+    locale: Optional[Annotated[str, Field(strict=True)]] = None
+    name: Optional[Annotated[str, Field(min_length=1, strict=True, max_length=100)]] = None
+    phone: Optional[Annotated[str, Field(strict=True)]] = None
     __properties: ClassVar[List[str]] = ["email", "locale", "name", "phone"]
+
+    @field_validator('locale', mode="before")
+    def locale_validate_regular_expression(cls, value):
+        """Validates the regular expression"""
+        if value is None:
+            return value
+
+        if isinstance(value, str) and not re.match(r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,3})?$", value):
+            raise ValueError(r"must validate the regular expression /^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,3})?$/")
+        return value
+
+    @field_validator('name', mode="before")
+    def name_validate_regular_expression(cls, value):
+        """Validates the regular expression"""
+        if value is None:
+            return value
+
+        if isinstance(value, str) and not re.match(r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$", value):
+            raise ValueError(r"must validate the regular expression /^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$/")
+        return value
+
+    @field_validator('phone', mode="before")
+    def phone_validate_regular_expression(cls, value):
+        """Validates the regular expression"""
+        if value is None:
+            return value
+
+        if isinstance(value, str) and not re.match(r"^[ ().-]*\+([ ().-]*[0-9]){7,15}[ ().-]*$", value):
+            raise ValueError(r"must validate the regular expression /^[ ().-]*\+([ ().-]*[0-9]){7,15}[ ().-]*$/")
+        return value
 
     model_config = ConfigDict(
         validate_by_name=True,
@@ -72,21 +103,6 @@ class AttendeeUpdate(BaseModel):
             exclude=excluded_fields,
             exclude_none=True,
         )
-        # set to None if email (nullable) is None
-        # and model_fields_set contains the field
-        if self.email is None and "email" in self.model_fields_set:
-            _dict['email'] = None
-
-        # set to None if locale (nullable) is None
-        # and model_fields_set contains the field
-        if self.locale is None and "locale" in self.model_fields_set:
-            _dict['locale'] = None
-
-        # set to None if name (nullable) is None
-        # and model_fields_set contains the field
-        if self.name is None and "name" in self.model_fields_set:
-            _dict['name'] = None
-
         # set to None if phone (nullable) is None
         # and model_fields_set contains the field
         if self.phone is None and "phone" in self.model_fields_set:

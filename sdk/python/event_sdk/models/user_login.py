@@ -17,8 +17,9 @@ import pprint
 import re  # noqa: F401
 import json
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, StrictStr
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from typing import Any, ClassVar, Dict, List, Optional
+from typing_extensions import Annotated
 from typing import Optional, Set
 from typing_extensions import Self
 from pydantic_core import to_jsonable_python
@@ -27,10 +28,37 @@ class UserLogin(BaseModel):
     """
     Sign in with a username or an e-mail address (either field).
     """ # noqa: E501
-    email: Optional[StrictStr] = None
-    password: SecretStr
-    username: Optional[StrictStr] = Field(default=None, description="Username, or e-mail address.")
+    email: Optional[Annotated[str, Field(min_length=1, strict=True, max_length=254)]] = None
+    password: Annotated[str, Field(strict=True)]
+    username: Optional[Annotated[str, Field(min_length=1, strict=True, max_length=254)]] = Field(default=None, description="Username, or e-mail address (one of `username` and `email` is needed).")
     __properties: ClassVar[List[str]] = ["email", "password", "username"]
+
+    @field_validator('email', mode="before")
+    def email_validate_regular_expression(cls, value):
+        """Validates the regular expression"""
+        if value is None:
+            return value
+
+        if isinstance(value, str) and not re.match(r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$", value):
+            raise ValueError(r"must validate the regular expression /^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$/")
+        return value
+
+    @field_validator('password', mode="before")
+    def password_validate_regular_expression(cls, value):
+        """Validates the regular expression"""
+        if isinstance(value, str) and not re.match(r"^[^\u0000-\u001F\u007F-\u009F]*$", value):
+            raise ValueError(r"must validate the regular expression /^[^\u0000-\u001F\u007F-\u009F]*$/")
+        return value
+
+    @field_validator('username', mode="before")
+    def username_validate_regular_expression(cls, value):
+        """Validates the regular expression"""
+        if value is None:
+            return value
+
+        if isinstance(value, str) and not re.match(r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$", value):
+            raise ValueError(r"must validate the regular expression /^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$/")
+        return value
 
     model_config = ConfigDict(
         validate_by_name=True,

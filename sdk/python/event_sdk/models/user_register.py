@@ -17,7 +17,7 @@ import pprint
 import re  # noqa: F401
 import json
 
-from pydantic import BaseModel, ConfigDict, Field, StrictStr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from typing import Any, ClassVar, Dict, List, Optional
 from typing_extensions import Annotated
 from typing import Optional, Set
@@ -28,18 +28,32 @@ class UserRegister(BaseModel):
     """
     A new account.
     """ # noqa: E501
-    email: Optional[StrictStr]
-    full_name: Optional[StrictStr] = None
-    password: Annotated[str, Field(min_length=8, strict=True)] = Field(description="At least 8 characters with an upper-case letter, a digit and a special character (at most 72 bytes).")
-    username: Optional[Annotated[str, Field(min_length=3, strict=True, max_length=50)]] = Field(description="3 to 50 letters, digits or underscores.")
+    email: Annotated[str, Field(strict=True, max_length=254)]
+    full_name: Optional[Annotated[str, Field(strict=True, max_length=100)]] = Field(default=None, description="At most 100 characters, one line.")
+    password: Annotated[str, Field(min_length=8, strict=True, max_length=72)] = Field(description="At least 8 characters with an upper-case letter, a digit and a special character (at most 72 bytes). The pattern states the rules for printable ASCII; other letters are accepted too.")
+    username: Annotated[str, Field(min_length=3, strict=True, max_length=50)] = Field(description="3 to 50 letters, digits or underscores.")
     __properties: ClassVar[List[str]] = ["email", "full_name", "password", "username"]
 
-    @field_validator('username', mode="before")
-    def username_validate_regular_expression(cls, value):
+    @field_validator('full_name', mode="before")
+    def full_name_validate_regular_expression(cls, value):
         """Validates the regular expression"""
         if value is None:
             return value
 
+        if isinstance(value, str) and not re.match(r"^[^\u0000-\u001F\u007F-\u009F]*$", value):
+            raise ValueError(r"must validate the regular expression /^[^\u0000-\u001F\u007F-\u009F]*$/")
+        return value
+
+    @field_validator('password', mode="before")
+    def password_validate_regular_expression(cls, value):
+        """Validates the regular expression"""
+        if isinstance(value, str) and not re.match(r"^(?=.*[A-Z])(?=.*[0-9])(?=.*[!-\/:-@\[-`{-~])[!-~]{8,72}$", value):
+            raise ValueError(r"must validate the regular expression /^(?=.*[A-Z])(?=.*[0-9])(?=.*[!-\/:-@\[-`{-~])[!-~]{8,72}$/")
+        return value
+
+    @field_validator('username', mode="before")
+    def username_validate_regular_expression(cls, value):
+        """Validates the regular expression"""
         if isinstance(value, str) and not re.match(r"^[A-Za-z0-9_]{3,50}$", value):
             raise ValueError(r"must validate the regular expression /^[A-Za-z0-9_]{3,50}$/")
         return value
@@ -83,20 +97,10 @@ class UserRegister(BaseModel):
             exclude=excluded_fields,
             exclude_none=True,
         )
-        # set to None if email (nullable) is None
-        # and model_fields_set contains the field
-        if self.email is None and "email" in self.model_fields_set:
-            _dict['email'] = None
-
         # set to None if full_name (nullable) is None
         # and model_fields_set contains the field
         if self.full_name is None and "full_name" in self.model_fields_set:
             _dict['full_name'] = None
-
-        # set to None if username (nullable) is None
-        # and model_fields_set contains the field
-        if self.username is None and "username" in self.model_fields_set:
-            _dict['username'] = None
 
         return _dict
 

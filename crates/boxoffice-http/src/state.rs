@@ -1,6 +1,7 @@
 //! What every handler can reach.
 
 use crate::auth::{AuthSettings, Passwords, RateLimits, TokenIssuer, TrustedProxies};
+use crate::availability::DatabaseHealth;
 use boxoffice_broker::Broker;
 use boxoffice_notify::Hub;
 use boxoffice_store::Store;
@@ -18,6 +19,8 @@ pub struct AppState {
     pub hub: Option<Hub>,
     /// The broker, checked by `/readyz`.
     pub broker: Option<Broker>,
+    /// Whether the database is known to be down (requests then fail fast).
+    pub database: Arc<DatabaseHealth>,
 }
 
 /// Everything about who may call: tokens, passwords, rate limits, proxies.
@@ -52,6 +55,7 @@ impl AppState {
             security: Arc::new(security),
             hub: None,
             broker: None,
+            database: DatabaseHealth::new(),
         }
     }
 

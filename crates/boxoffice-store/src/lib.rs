@@ -88,6 +88,26 @@ pub enum BookingOutcome {
 pub type RenderResponse<'a> =
     &'a (dyn Fn(&Result<Booking, BookingRefusal>) -> StoredResponse + Send + Sync);
 
+/// How the connection pool behaves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolSettings {
+    /// Upper bound of the PostgreSQL pool (SQLite uses one writer and a few readers).
+    pub max_connections: u32,
+    /// How long a query may wait for a PostgreSQL connection, including connecting,
+    /// before it fails as unavailable. Short, so that a database that is down makes
+    /// requests fail fast instead of piling up.
+    pub acquire_timeout: std::time::Duration,
+}
+
+impl Default for PoolSettings {
+    fn default() -> Self {
+        PoolSettings {
+            max_connections: 16,
+            acquire_timeout: std::time::Duration::from_millis(500),
+        }
+    }
+}
+
 /// A connected, migrated database.
 #[derive(Debug, Clone)]
 pub enum Store {
@@ -109,9 +129,18 @@ impl Store {
     ///
     /// `max_connections` bounds the PostgreSQL pool; SQLite uses one writer and a few readers.
     pub async fn connect(url: &str, max_connections: u32) -> Result<Self, StoreError> {
+        let settings = PoolSettings {
+            max_connections,
+            ..PoolSettings::default()
+        };
+        Self::connect_with(url, settings).await
+    }
+
+    /// Like [`Store::connect`], with every pool setting given.
+    pub async fn connect_with(url: &str, settings: PoolSettings) -> Result<Self, StoreError> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             Ok(Store::Postgres(
-                postgres::Backend::connect(url, max_connections).await?,
+                postgres::Backend::connect(url, settings).await?,
             ))
         } else if url.starts_with("sqlite:") {
             Ok(Store::Sqlite(sqlite::Backend::connect(url).await?))

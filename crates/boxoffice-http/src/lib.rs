@@ -7,12 +7,14 @@
 
 pub mod access;
 pub mod auth;
+pub mod availability;
 pub mod dto;
 pub mod error;
 pub mod extract;
 pub mod idempotency;
 mod openapi;
 pub mod routes;
+pub mod server;
 pub mod state;
 pub mod telemetry;
 
@@ -44,6 +46,8 @@ pub struct HttpConfig {
     pub cors_origins: Vec<HeaderValue>,
     /// Which services this process runs.
     pub services: Services,
+    /// Timeouts and the connection limit.
+    pub limits: server::ServerLimits,
 }
 
 /// The two services of Boxoffice; one process runs either or both.
@@ -68,6 +72,7 @@ impl Default for HttpConfig {
             body_limit: 64 * 1024,
             cors_origins: Vec::new(),
             services: Services::ALL,
+            limits: server::ServerLimits::default(),
         }
     }
 }
@@ -132,6 +137,10 @@ pub fn router(state: AppState, config: &HttpConfig) -> Router {
     app
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            availability::guard_database,
+        ))
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::limit_api))
         .layer(axum::middleware::from_fn(telemetry::track))
         .layer(DefaultBodyLimit::max(config.body_limit))
@@ -255,19 +264,18 @@ async fn method_not_allowed() -> impl IntoResponse {
     )
 }
 
-/// Serves the application on `listener` until `shutdown` resolves.
+/// Serves the application on `listener` until `shutdown` resolves, within `config.limits`.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
     config: &HttpConfig,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    use tower::Layer;
-    let app = tower::util::MapRequestLayer::new(trim_trailing_slash).layer(router(state, config));
-    let service = axum::ServiceExt::<Request>::into_make_service_with_connect_info::<
-        std::net::SocketAddr,
-    >(app);
-    axum::serve(listener, service)
-        .with_graceful_shutdown(shutdown)
-        .await
+    let app =
+        Router::new()
+            .fallback_service(router(state, config))
+            .layer(axum::middleware::map_request(
+                |request: Request| async move { trim_trailing_slash(request) },
+            ));
+    server::run(listener, app, config.limits, shutdown).await
 }

@@ -57,7 +57,11 @@ async fn main() -> anyhow::Result<()> {
 }
 
 async fn connect(db: &DatabaseArgs) -> anyhow::Result<Store> {
-    Store::connect(&db.database_url, db.database_max_connections)
+    let settings = boxoffice_store::PoolSettings {
+        max_connections: db.database_max_connections,
+        acquire_timeout: Duration::from_millis(db.database_acquire_timeout_ms),
+    };
+    Store::connect_with(&db.database_url, settings)
         .await
         .with_context(|| format!("connecting to {}", cli::redact(&db.database_url)))
 }
@@ -97,6 +101,11 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         body_limit: args.body_limit,
         cors_origins,
         services,
+        limits: boxoffice_http::server::ServerLimits {
+            header_read_timeout: Duration::from_millis(args.header_read_timeout_ms),
+            idle_timeout: Duration::from_millis(args.idle_timeout_ms),
+            max_connections: args.max_connections as usize,
+        },
     };
     let only = args.only.map_or("events and notifications", |s| match s {
         Service::Events => "events",

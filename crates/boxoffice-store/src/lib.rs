@@ -88,6 +88,19 @@ pub enum BookingOutcome {
 pub type RenderResponse<'a> =
     &'a (dyn Fn(&Result<Booking, BookingRefusal>) -> StoredResponse + Send + Sync);
 
+/// Rows that break one of the rules `boxoffice check` verifies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Violation {
+    /// Stable name of the rule, e.g. `seats_booked_matches_bookings`.
+    pub rule: &'static str,
+    /// The rule in words.
+    pub meaning: &'static str,
+    /// How many rows break it.
+    pub count: usize,
+    /// The first few of them, described.
+    pub examples: Vec<String>,
+}
+
 /// How the connection pool behaves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PoolSettings {
@@ -165,6 +178,18 @@ impl Store {
     /// Runs a SQL script (used for `db/seed_data.sql`).
     pub async fn execute_script(&self, sql: &str) -> Result<(), StoreError> {
         dispatch!(self, b => b.execute_script(sql).await)
+    }
+
+    /// Rows breaking the booking and notification invariants; empty when all hold.
+    ///
+    /// With `delivered_before`, outbox rows published before that instant must also be in
+    /// the notification history (meaningful where the notification service records its
+    /// history in this database and has had time to consume what was published).
+    pub async fn check_invariants(
+        &self,
+        delivered_before: Option<DateTime<Utc>>,
+    ) -> Result<Vec<Violation>, StoreError> {
+        dispatch!(self, b => b.check_invariants(delivered_before).await)
     }
 
     /// Checks that the database answers.

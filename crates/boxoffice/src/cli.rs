@@ -39,6 +39,8 @@ pub enum Command {
         #[arg(long)]
         file: Option<PathBuf>,
     },
+    /// Verify the database's invariants; exits with status 1 and a report on any violation.
+    Check(CheckArgs),
     /// Print the OpenAPI document (JSON) and exit.
     Openapi,
     /// Manage user accounts.
@@ -82,6 +84,19 @@ pub struct DatabaseArgs {
     /// it answers 503 `database_unavailable`, in milliseconds.
     #[arg(long, env = "DATABASE_ACQUIRE_TIMEOUT_MS", default_value_t = 500, value_parser = clap::value_parser!(u64).range(10..=60_000))]
     pub database_acquire_timeout_ms: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+    /// Outbox rows published at least this many seconds ago must be in the notification
+    /// history (the notification service has had time to record them).
+    #[arg(long, env = "CHECK_DELIVERY_GRACE_SECONDS", default_value_t = 60)]
+    pub delivery_grace_seconds: u64,
+    /// Skip the delivery rule: the notification service records its history in another database.
+    #[arg(long)]
+    pub no_delivery_check: bool,
 }
 
 #[derive(Debug, Args)]

@@ -24,6 +24,9 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "tests (SQLite and PostgreSQL)"
 cargo nextest run --workspace --locked --profile ci
 
+step "fault runs (short: kill -9, PostgreSQL and RabbitMQ outages, slow clients, idle WebSockets)"
+bash scripts/test-faults.sh short
+
 step "Python SDK"
 bash scripts/test-sdk.sh
 

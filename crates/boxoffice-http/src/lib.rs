@@ -123,12 +123,15 @@ fn api(services: Services) -> OpenApiRouter<AppState> {
 
 /// The OpenAPI document, as served at `/openapi.json`.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    api(Services::ALL).split_for_parts().1
+    let mut spec = api(Services::ALL).split_for_parts().1;
+    openapi::document_database_unavailable(&mut spec);
+    spec
 }
 
 /// The whole application: API, Swagger UI at `/docs`, and the middleware stack.
 pub fn router(state: AppState, config: &HttpConfig) -> Router {
-    let (api, spec) = api(config.services).split_for_parts();
+    let (api, mut spec) = api(config.services).split_for_parts();
+    openapi::document_database_unavailable(&mut spec);
     let mut app = api.merge(SwaggerUi::new("/docs").url("/openapi.json", spec));
     if config.services.events {
         // The web app under /app/ (not part of the OpenAPI document).

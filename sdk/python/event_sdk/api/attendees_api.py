@@ -100,6 +100,7 @@ class AttendeesApi:
             '400': "Problem",
             '409': "Problem",
             '422': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -170,6 +171,7 @@ class AttendeesApi:
             '400': "Problem",
             '409': "Problem",
             '422': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -240,6 +242,7 @@ class AttendeesApi:
             '400': "Problem",
             '409': "Problem",
             '422': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -385,6 +388,7 @@ class AttendeesApi:
             '204': None,
             '401': "Problem",
             '404': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -457,6 +461,7 @@ class AttendeesApi:
             '204': None,
             '401': "Problem",
             '404': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -529,6 +534,7 @@ class AttendeesApi:
             '204': None,
             '401': "Problem",
             '404': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -669,6 +675,7 @@ class AttendeesApi:
             '200': "AttendeeView",
             '401': "Problem",
             '404': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -745,6 +752,7 @@ class AttendeesApi:
             '200': "AttendeeView",
             '401': "Problem",
             '404': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -821,6 +829,7 @@ class AttendeesApi:
             '200': "AttendeeView",
             '401': "Problem",
             '404': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -969,6 +978,7 @@ class AttendeesApi:
             '401': "Problem",
             '403': "Problem",
             '422': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -1047,6 +1057,7 @@ class AttendeesApi:
             '401': "Problem",
             '403': "Problem",
             '422': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -1125,6 +1136,7 @@ class AttendeesApi:
             '401': "Problem",
             '403': "Problem",
             '422': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -1281,6 +1293,7 @@ class AttendeesApi:
             '404': "Problem",
             '409': "Problem",
             '422': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -1363,6 +1376,7 @@ class AttendeesApi:
             '404': "Problem",
             '409': "Problem",
             '422': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -1445,6 +1459,7 @@ class AttendeesApi:
             '404': "Problem",
             '409': "Problem",
             '422': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,

@@ -92,6 +92,7 @@ class AuthApi:
         _response_types_map: Dict[str, Optional[str]] = {
             '200': "UserView",
             '401': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -155,6 +156,7 @@ class AuthApi:
         _response_types_map: Dict[str, Optional[str]] = {
             '200': "UserView",
             '401': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -218,6 +220,7 @@ class AuthApi:
         _response_types_map: Dict[str, Optional[str]] = {
             '200': "UserView",
             '401': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -353,6 +356,7 @@ class AuthApi:
             '200': "AccessToken",
             '401': "Problem",
             '429': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -429,6 +433,7 @@ class AuthApi:
             '200': "AccessToken",
             '401': "Problem",
             '429': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -505,6 +510,7 @@ class AuthApi:
             '200': "AccessToken",
             '401': "Problem",
             '429': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -654,6 +660,7 @@ class AuthApi:
             '401': "Problem",
             '422': "Problem",
             '429': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -724,6 +731,7 @@ class AuthApi:
             '401': "Problem",
             '422': "Problem",
             '429': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -794,6 +802,7 @@ class AuthApi:
             '401': "Problem",
             '422': "Problem",
             '429': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -936,6 +945,7 @@ class AuthApi:
             '400': "Problem",
             '409': "Problem",
             '422': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -1005,6 +1015,7 @@ class AuthApi:
             '400': "Problem",
             '409': "Problem",
             '422': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -1074,6 +1085,7 @@ class AuthApi:
             '400': "Problem",
             '409': "Problem",
             '422': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,

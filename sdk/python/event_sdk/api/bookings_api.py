@@ -111,6 +111,7 @@ class BookingsApi:
             '400': "Problem",
             '404': "Problem",
             '422': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -193,6 +194,7 @@ class BookingsApi:
             '400': "Problem",
             '404': "Problem",
             '422': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -275,6 +277,7 @@ class BookingsApi:
             '400': "Problem",
             '404': "Problem",
             '422': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -441,6 +444,7 @@ class BookingsApi:
             '400': "Problem",
             '401': "Problem",
             '404': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -523,6 +527,7 @@ class BookingsApi:
             '400': "Problem",
             '401': "Problem",
             '404': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -605,6 +610,7 @@ class BookingsApi:
             '400': "Problem",
             '401': "Problem",
             '404': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -762,6 +768,7 @@ class BookingsApi:
             '403': "Problem",
             '404': "Problem",
             '422': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -846,6 +853,7 @@ class BookingsApi:
             '403': "Problem",
             '404': "Problem",
             '422': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -930,6 +938,7 @@ class BookingsApi:
             '403': "Problem",
             '404': "Problem",
             '422': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -1098,6 +1107,7 @@ class BookingsApi:
             '400': "Problem",
             '401': "Problem",
             '404': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -1180,6 +1190,7 @@ class BookingsApi:
             '400': "Problem",
             '401': "Problem",
             '404': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -1262,6 +1273,7 @@ class BookingsApi:
             '400': "Problem",
             '401': "Problem",
             '404': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -1422,6 +1434,7 @@ class BookingsApi:
             '401': "Problem",
             '403': "Problem",
             '422': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -1509,6 +1522,7 @@ class BookingsApi:
             '401': "Problem",
             '403': "Problem",
             '422': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -1596,6 +1610,7 @@ class BookingsApi:
             '401': "Problem",
             '403': "Problem",
             '422': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -1759,6 +1774,7 @@ class BookingsApi:
             '400': "Problem",
             '404': "Problem",
             '422': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -1840,6 +1856,7 @@ class BookingsApi:
             '400': "Problem",
             '404': "Problem",
             '422': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -1921,6 +1938,7 @@ class BookingsApi:
             '400': "Problem",
             '404': "Problem",
             '422': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,

@@ -106,6 +106,7 @@ class EventsApi:
             '401': "Problem",
             '415': "Problem",
             '422': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -181,6 +182,7 @@ class EventsApi:
             '401': "Problem",
             '415': "Problem",
             '422': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -256,6 +258,7 @@ class EventsApi:
             '401': "Problem",
             '415': "Problem",
             '422': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -406,6 +409,7 @@ class EventsApi:
             '401': "Problem",
             '403': "Problem",
             '404': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -476,6 +480,7 @@ class EventsApi:
             '401': "Problem",
             '403': "Problem",
             '404': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -546,6 +551,7 @@ class EventsApi:
             '401': "Problem",
             '403': "Problem",
             '404': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -679,6 +685,7 @@ class EventsApi:
             '200': "EventView",
             '400': "Problem",
             '404': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -751,6 +758,7 @@ class EventsApi:
             '200': "EventView",
             '400': "Problem",
             '404': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -823,6 +831,7 @@ class EventsApi:
             '200': "EventView",
             '400': "Problem",
             '404': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -971,6 +980,7 @@ class EventsApi:
             '403': "Problem",
             '404': "Problem",
             '422': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -1054,6 +1064,7 @@ class EventsApi:
             '403': "Problem",
             '404': "Problem",
             '422': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -1137,6 +1148,7 @@ class EventsApi:
             '403': "Problem",
             '404': "Problem",
             '422': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -1323,6 +1335,7 @@ class EventsApi:
             '200': "EventPage",
             '400': "Problem",
             '422': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -1432,6 +1445,7 @@ class EventsApi:
             '200': "EventPage",
             '400': "Problem",
             '422': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -1541,6 +1555,7 @@ class EventsApi:
             '200': "EventPage",
             '400': "Problem",
             '422': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -1733,6 +1748,7 @@ class EventsApi:
             '403': "Problem",
             '404': "Problem",
             '422': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -1813,6 +1829,7 @@ class EventsApi:
             '403': "Problem",
             '404': "Problem",
             '422': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -1893,6 +1910,7 @@ class EventsApi:
             '403': "Problem",
             '404': "Problem",
             '422': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -2056,6 +2074,7 @@ class EventsApi:
             '403': "Problem",
             '404': "Problem",
             '422': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -2136,6 +2155,7 @@ class EventsApi:
             '403': "Problem",
             '404': "Problem",
             '422': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -2216,6 +2236,7 @@ class EventsApi:
             '403': "Problem",
             '404': "Problem",
             '422': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,

@@ -95,6 +95,7 @@ class NotificationsApi:
             '101': None,
             '401': "Problem",
             '426': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -164,6 +165,7 @@ class NotificationsApi:
             '101': None,
             '401': "Problem",
             '426': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -233,6 +235,7 @@ class NotificationsApi:
             '101': None,
             '401': "Problem",
             '426': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -366,6 +369,7 @@ class NotificationsApi:
             '200': "NotificationPage",
             '401': "Problem",
             '422': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -438,6 +442,7 @@ class NotificationsApi:
             '200': "NotificationPage",
             '401': "Problem",
             '422': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -510,6 +515,7 @@ class NotificationsApi:
             '200': "NotificationPage",
             '401': "Problem",
             '422': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -647,6 +653,7 @@ class NotificationsApi:
             '204': None,
             '401': "Problem",
             '404': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -715,6 +722,7 @@ class NotificationsApi:
             '204': None,
             '401': "Problem",
             '404': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -783,6 +791,7 @@ class NotificationsApi:
             '204': None,
             '401': "Problem",
             '404': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -912,6 +921,7 @@ class NotificationsApi:
             '204': None,
             '401': "Problem",
             '404': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -980,6 +990,7 @@ class NotificationsApi:
             '204': None,
             '401': "Problem",
             '404': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -1048,6 +1059,7 @@ class NotificationsApi:
             '204': None,
             '401': "Problem",
             '404': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,

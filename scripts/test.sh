@@ -15,6 +15,9 @@ if ! cargo nextest --version >/dev/null 2>&1; then
     cargo install cargo-nextest --locked
 fi
 
+step "supply chain (cargo deny, npm audit)"
+bash scripts/test-supply-chain.sh
+
 step "format"
 cargo fmt --all -- --check
 

@@ -58,14 +58,14 @@ async fn a_database_outage_answers_503_at_once_and_service_resumes_by_itself() {
         slowest = slowest.max(took);
         if round > 0 {
             assert!(
-                took < Duration::from_millis(100),
+                took < Duration::from_millis(250),
                 "known down: answered in {took:?}"
             );
         }
         let (status, _, _, took) = timed(client.get(format!("{base}/readyz"))).await;
         assert_eq!(status, 503);
         assert!(
-            took < Duration::from_millis(100),
+            took < Duration::from_millis(250),
             "/readyz answered in {took:?}"
         );
     }
@@ -157,7 +157,7 @@ async fn a_half_sent_request_is_dropped_after_the_header_timeout_while_others_ar
     }
     let closed = slow.await.unwrap().expect("the slow connection was closed");
     assert!(
-        closed >= Duration::from_millis(400) && closed < Duration::from_millis(1500),
+        closed >= Duration::from_millis(400) && closed < Duration::from_millis(3000),
         "closed after {closed:?}"
     );
     let target = address(&server.base);

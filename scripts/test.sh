@@ -15,6 +15,9 @@ if ! cargo nextest --version >/dev/null 2>&1; then
     cargo install cargo-nextest --locked
 fi
 
+step "supply chain (cargo deny, npm audit)"
+bash scripts/test-supply-chain.sh
+
 step "format"
 cargo fmt --all -- --check
 
@@ -26,6 +29,9 @@ cargo nextest run --workspace --locked --profile ci
 
 step "API fuzzing (schemathesis, SQLite and PostgreSQL)"
 bash scripts/test-api-fuzz.sh
+
+step "fault runs (short: kill -9, PostgreSQL and RabbitMQ outages, slow clients, idle WebSockets)"
+bash scripts/test-faults.sh short
 
 step "Python SDK"
 bash scripts/test-sdk.sh

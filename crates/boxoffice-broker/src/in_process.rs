@@ -3,11 +3,16 @@
 //! Fan-out subscribers each get every message; the work queue hands each
 //! message to one consumer and takes it back on `retry`, dead-lettering it
 //! (logged and counted) after [`MAX_DELIVERIES`] attempts.
+//!
+//! Nothing here survives the process, so [`InProcessBroker::publish`] returns only
+//! once a work consumer has acknowledged the message, that is after its work
+//! committed. The relay marks an outbox row published after that: a crash in
+//! between leaves the row unpublished, and it is delivered again on restart.
 
 use crate::{BrokerError, Delivery, Message, Settle, Subscription};
 use futures::future::BoxFuture;
 use std::sync::{Arc, Mutex};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
 
 /// Deliveries of one message before it is dead-lettered.
 pub const MAX_DELIVERIES: u32 = 5;
@@ -21,8 +26,11 @@ struct Shared {
     work: Vec<mpsc::Sender<Delivery>>,
     next_worker: usize,
     /// Messages published before any work consumer existed.
-    backlog: Vec<Message>,
+    backlog: Vec<(Message, Done)>,
 }
+
+/// Told once the work consumer has settled a message for good.
+type Done = Option<oneshot::Sender<()>>;
 
 /// Channels shared by every publisher and subscriber of this process.
 #[derive(Debug, Clone, Default)]
@@ -47,11 +55,16 @@ struct WorkSettle {
     broker: InProcessBroker,
     message: Message,
     deliveries: u32,
+    done: Done,
 }
 
 impl Settle for WorkSettle {
     fn ack(self: Box<Self>) -> BoxFuture<'static, ()> {
-        Box::pin(async {})
+        Box::pin(async move {
+            if let Some(done) = self.done {
+                let _ = done.send(());
+            }
+        })
     }
 
     fn retry(self: Box<Self>) -> BoxFuture<'static, ()> {
@@ -59,9 +72,15 @@ impl Settle for WorkSettle {
             if self.deliveries >= MAX_DELIVERIES {
                 tracing::error!(message.id = %self.message.id, "message dead-lettered after repeated failures");
                 metrics::counter!("boxoffice_broker_dead_lettered_total").increment(1);
+                // Settled for good: the publisher stops waiting, like RabbitMQ's dead-letter queue.
+                if let Some(done) = self.done {
+                    let _ = done.send(());
+                }
                 return;
             }
-            self.broker.send_work(self.message, self.deliveries).await;
+            self.broker
+                .send_work(self.message, self.deliveries, self.done)
+                .await;
         })
     }
 }
@@ -71,6 +90,8 @@ impl InProcessBroker {
         Self::default()
     }
 
+    /// Hands the message to every fan-out subscriber and to one work consumer, and
+    /// returns once that consumer has acknowledged it (or it was dead-lettered).
     pub async fn publish(&self, message: &Message) -> Result<(), BrokerError> {
         let fanout: Vec<_> = self.shared.lock().expect("broker lock").fanout.clone();
         for subscriber in fanout {
@@ -83,33 +104,40 @@ impl InProcessBroker {
                 ))
                 .await;
         }
-        self.send_work(message.clone(), 0).await;
+        let (done, settled) = oneshot::channel();
+        self.send_work(message.clone(), 0, Some(done)).await;
+        settled.await.map_err(|_| {
+            BrokerError::Unavailable("the consumer stopped before settling the message".into())
+        })?;
         metrics::counter!("boxoffice_broker_published_total").increment(1);
         Ok(())
     }
 
     /// Hands a message to the next work consumer (round robin), or keeps it until one exists.
-    async fn send_work(&self, message: Message, deliveries: u32) {
+    async fn send_work(&self, message: Message, deliveries: u32, done: Done) {
         loop {
             let worker = {
                 let mut shared = self.shared.lock().expect("broker lock");
                 shared.work.retain(|w| !w.is_closed());
                 if shared.work.is_empty() {
-                    shared.backlog.push(message);
+                    shared.backlog.push((message, done));
                     return;
                 }
                 shared.next_worker = (shared.next_worker + 1) % shared.work.len();
                 shared.work[shared.next_worker].clone()
             };
+            // A consumer that went away refuses the permit; the next one is tried.
+            let Ok(permit) = worker.reserve().await else {
+                continue;
+            };
             let settle = WorkSettle {
                 broker: self.clone(),
                 message: message.clone(),
                 deliveries: deliveries + 1,
+                done,
             };
-            let delivery = Delivery::new(message.clone(), deliveries > 0, Box::new(settle));
-            if worker.send(delivery).await.is_ok() {
-                return;
-            }
+            permit.send(Delivery::new(message, deliveries > 0, Box::new(settle)));
+            return;
         }
     }
 
@@ -130,8 +158,8 @@ impl InProcessBroker {
         };
         let broker = self.clone();
         tokio::spawn(async move {
-            for message in backlog {
-                broker.send_work(message, 0).await;
+            for (message, done) in backlog {
+                broker.send_work(message, 0, done).await;
             }
         });
         Subscription::new(receiver)
@@ -150,9 +178,20 @@ mod tests {
         }
     }
 
+    /// Acknowledges every work delivery, as the history recorder does.
+    fn acknowledge_all(broker: &InProcessBroker) {
+        let mut work = broker.work();
+        tokio::spawn(async move {
+            while let Some(delivery) = work.next().await {
+                delivery.ack().await;
+            }
+        });
+    }
+
     #[tokio::test]
     async fn every_fanout_subscriber_gets_every_message() {
         let broker = InProcessBroker::new();
+        acknowledge_all(&broker);
         let (mut a, mut b) = (broker.fanout(), broker.fanout());
         broker.publish(&message("1")).await.unwrap();
         assert_eq!(a.next().await.unwrap().message.id, "1");
@@ -162,16 +201,45 @@ mod tests {
     #[tokio::test]
     async fn work_published_before_a_consumer_exists_is_kept() {
         let broker = InProcessBroker::new();
-        broker.publish(&message("early")).await.unwrap();
+        let publisher = broker.clone();
+        let published = tokio::spawn(async move { publisher.publish(&message("early")).await });
+        tokio::task::yield_now().await;
         let mut work = broker.work();
-        assert_eq!(work.next().await.unwrap().message.id, "early");
+        let delivery = work.next().await.unwrap();
+        assert_eq!(delivery.message.id, "early");
+        delivery.ack().await;
+        published.await.unwrap().unwrap();
+    }
+
+    #[tokio::test]
+    async fn publishing_returns_only_after_the_consumer_acknowledged() {
+        let broker = InProcessBroker::new();
+        let mut work = broker.work();
+        let publisher = broker.clone();
+        let published = tokio::spawn(async move { publisher.publish(&message("m")).await });
+        let delivery = work.next().await.unwrap();
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        assert!(!published.is_finished(), "publish waits for the ack");
+        delivery.ack().await;
+        published.await.unwrap().unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_delivery_dropped_unsettled_fails_the_publish_so_it_is_retried() {
+        let broker = InProcessBroker::new();
+        let mut work = broker.work();
+        let publisher = broker.clone();
+        let published = tokio::spawn(async move { publisher.publish(&message("m")).await });
+        drop(work.next().await.unwrap());
+        assert!(published.await.unwrap().is_err());
     }
 
     #[tokio::test]
     async fn a_retried_message_comes_back_marked_redelivered_until_dead_lettered() {
         let broker = InProcessBroker::new();
         let mut work = broker.work();
-        broker.publish(&message("flaky")).await.unwrap();
+        let publisher = broker.clone();
+        let published = tokio::spawn(async move { publisher.publish(&message("flaky")).await });
         let first = work.next().await.unwrap();
         assert!(!first.redelivered);
         first.retry().await;
@@ -185,5 +253,6 @@ mod tests {
             nothing.is_err(),
             "dead-lettered after {MAX_DELIVERIES} deliveries"
         );
+        published.await.unwrap().unwrap();
     }
 }

@@ -28,7 +28,7 @@ use std::time::Duration;
 use tokio::sync::Mutex;
 
 /// How long [`RabbitMqBroker::is_ready`] may take: readiness probes must answer quickly.
-const READY_TIMEOUT: Duration = Duration::from_secs(2);
+const READY_TIMEOUT: Duration = Duration::from_secs(1);
 
 /// Names and limits of the RabbitMQ layout. Every process of one deployment must agree on
 /// the names and on `delivery_limit` (RabbitMQ refuses to redeclare a queue with other arguments).

@@ -28,7 +28,7 @@ impl Default for RelaySettings {
     fn default() -> Self {
         RelaySettings {
             batch: 100,
-            lease: Duration::from_secs(30),
+            lease: Duration::from_secs(10),
             poll: Duration::from_millis(500),
             min_backoff: Duration::from_millis(100),
             max_backoff: Duration::from_secs(5),

@@ -161,6 +161,18 @@ impl ApiError {
         )
     }
 
+    /// The database cannot be reached right now; the client should retry shortly.
+    pub fn database_unavailable() -> Self {
+        let mut err = Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "database_unavailable",
+            "Service unavailable",
+            "The database is unreachable; retry shortly.",
+        );
+        err.retry_after = Some(crate::availability::RETRY_AFTER_SECONDS);
+        err
+    }
+
     pub fn internal() -> Self {
         Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -204,6 +216,11 @@ impl IntoResponse for ApiError {
         }
         if let Some(seconds) = self.retry_after {
             headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        if self.code == "database_unavailable" {
+            response
+                .extensions_mut()
+                .insert(crate::availability::DatabaseUnavailable);
         }
         response
     }
@@ -287,6 +304,10 @@ impl From<StoreError> for ApiError {
                 );
                 err.retry_after = Some(1);
                 err
+            }
+            other if other.is_unavailable() => {
+                tracing::warn!(error = %other, "database unavailable");
+                ApiError::database_unavailable()
             }
             other => {
                 tracing::error!(error = %other, "storage failure");

@@ -7,6 +7,7 @@
 
 pub mod access;
 pub mod auth;
+pub mod availability;
 pub mod dto;
 pub mod error;
 pub mod extract;
@@ -15,6 +16,7 @@ pub mod idempotency;
 mod openapi;
 pub mod origin;
 pub mod routes;
+pub mod server;
 pub mod state;
 pub mod telemetry;
 
@@ -47,6 +49,8 @@ pub struct HttpConfig {
     pub cors_origins: Vec<HeaderValue>,
     /// Which services this process runs.
     pub services: Services,
+    /// Timeouts and the connection limit.
+    pub limits: server::ServerLimits,
 }
 
 /// The two services of Boxoffice; one process runs either or both.
@@ -71,6 +75,7 @@ impl Default for HttpConfig {
             body_limit: 64 * 1024,
             cors_origins: Vec::new(),
             services: Services::ALL,
+            limits: server::ServerLimits::default(),
         }
     }
 }
@@ -122,6 +127,7 @@ fn api(services: Services) -> OpenApiRouter<AppState> {
 /// The OpenAPI document, as served at `/openapi.json`.
 pub fn openapi() -> utoipa::openapi::OpenApi {
     let mut spec = api(Services::ALL).split_for_parts().1;
+    openapi::document_database_unavailable(&mut spec);
     openapi::document_shared_responses(&mut spec);
     spec
 }
@@ -129,6 +135,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 /// The whole application: API, Swagger UI at `/docs`, and the middleware stack.
 pub fn router(state: AppState, config: &HttpConfig) -> Router {
     let (api, mut spec) = api(config.services).split_for_parts();
+    openapi::document_database_unavailable(&mut spec);
     openapi::document_shared_responses(&mut spec);
     let spec = Arc::new(origin::ServedSpec::new(spec));
     let mut app = api
@@ -145,6 +152,10 @@ pub fn router(state: AppState, config: &HttpConfig) -> Router {
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::check_bearer))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            availability::guard_database,
+        ))
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::limit_api))
         .layer(axum::middleware::from_fn(telemetry::track))
         .layer(DefaultBodyLimit::max(config.body_limit))
@@ -288,19 +299,18 @@ async fn method_not_allowed() -> impl IntoResponse {
     )
 }
 
-/// Serves the application on `listener` until `shutdown` resolves.
+/// Serves the application on `listener` until `shutdown` resolves, within `config.limits`.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
     config: &HttpConfig,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    use tower::Layer;
-    let app = tower::util::MapRequestLayer::new(trim_trailing_slash).layer(router(state, config));
-    let service = axum::ServiceExt::<Request>::into_make_service_with_connect_info::<
-        std::net::SocketAddr,
-    >(app);
-    axum::serve(listener, service)
-        .with_graceful_shutdown(shutdown)
-        .await
+    let app =
+        Router::new()
+            .fallback_service(router(state, config))
+            .layer(axum::middleware::map_request(
+                |request: Request| async move { trim_trailing_slash(request) },
+            ));
+    server::run(listener, app, config.limits, shutdown).await
 }

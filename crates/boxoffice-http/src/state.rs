@@ -1,6 +1,7 @@
 //! What every handler can reach.
 
 use crate::auth::{AuthSettings, Passwords, RateLimits, TokenIssuer, TrustedProxies};
+use crate::availability::DatabaseHealth;
 use boxoffice_broker::Broker;
 use boxoffice_domain::PublicUrl;
 use boxoffice_notify::Hub;
@@ -22,6 +23,8 @@ pub struct AppState {
     /// Where the public reaches this service (`PUBLIC_URL`): the OpenAPI document's
     /// server and the base of links sent out. `None`: each request's own origin.
     pub public_url: Option<PublicUrl>,
+    /// Whether the database is known to be down (requests then fail fast).
+    pub database: Arc<DatabaseHealth>,
 }
 
 /// Everything about who may call: tokens, passwords, rate limits, proxies.
@@ -57,6 +60,7 @@ impl AppState {
             hub: None,
             broker: None,
             public_url: None,
+            database: DatabaseHealth::new(),
         }
     }
 

@@ -92,6 +92,39 @@ pub enum BookingOutcome {
 pub type RenderResponse<'a> =
     &'a (dyn Fn(&Result<Booking, BookingRefusal>) -> StoredResponse + Send + Sync);
 
+/// Rows that break one of the rules `boxoffice check` verifies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Violation {
+    /// Stable name of the rule, e.g. `seats_booked_matches_bookings`.
+    pub rule: &'static str,
+    /// The rule in words.
+    pub meaning: &'static str,
+    /// How many rows break it.
+    pub count: usize,
+    /// The first few of them, described.
+    pub examples: Vec<String>,
+}
+
+/// How the connection pool behaves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolSettings {
+    /// Upper bound of the PostgreSQL pool (SQLite uses one writer and a few readers).
+    pub max_connections: u32,
+    /// How long a query may wait for a PostgreSQL connection, including connecting,
+    /// before it fails as unavailable. Short, so that a database that is down makes
+    /// requests fail fast instead of piling up.
+    pub acquire_timeout: std::time::Duration,
+}
+
+impl Default for PoolSettings {
+    fn default() -> Self {
+        PoolSettings {
+            max_connections: 16,
+            acquire_timeout: std::time::Duration::from_millis(500),
+        }
+    }
+}
+
 /// A connected, migrated database.
 #[derive(Debug, Clone)]
 pub enum Store {
@@ -124,9 +157,18 @@ impl Store {
     ///
     /// `max_connections` bounds the PostgreSQL pool; SQLite uses one writer and a few readers.
     pub async fn connect(url: &str, max_connections: u32) -> Result<Self, StoreError> {
+        let settings = PoolSettings {
+            max_connections,
+            ..PoolSettings::default()
+        };
+        Self::connect_with(url, settings).await
+    }
+
+    /// Like [`Store::connect`], with every pool setting given.
+    pub async fn connect_with(url: &str, settings: PoolSettings) -> Result<Self, StoreError> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             Ok(Store::Postgres(
-                postgres::Backend::connect(url, max_connections).await?,
+                postgres::Backend::connect(url, settings).await?,
             ))
         } else if url.starts_with("sqlite:") {
             Ok(Store::Sqlite(sqlite::Backend::connect(url).await?))
@@ -151,6 +193,18 @@ impl Store {
     /// Runs a SQL script (used for `db/seed_data.sql`).
     pub async fn execute_script(&self, sql: &str) -> Result<(), StoreError> {
         dispatch!(self, b => b.execute_script(sql).await)
+    }
+
+    /// Rows breaking the booking and notification invariants; empty when all hold.
+    ///
+    /// With `delivered_before`, outbox rows published before that instant must also be in
+    /// the notification history (meaningful where the notification service records its
+    /// history in this database and has had time to consume what was published).
+    pub async fn check_invariants(
+        &self,
+        delivered_before: Option<DateTime<Utc>>,
+    ) -> Result<Vec<Violation>, StoreError> {
+        dispatch!(self, b => b.check_invariants(delivered_before).await)
     }
 
     /// Checks that the database answers.

@@ -1,11 +1,10 @@
 //! PostgreSQL backend: one pool; row locks and the conditional seat update
 //! keep concurrent transactions (from any process) consistent.
 
-use crate::StoreError;
+use crate::{PoolSettings, StoreError};
 use sqlx::postgres::PgPoolOptions;
 use sqlx::{Pool, Postgres, Transaction};
 use std::sync::Arc;
-use std::time::Duration;
 use tokio::sync::Notify;
 
 pub(crate) type Db = Postgres;
@@ -25,6 +24,11 @@ mod queries;
 #[path = "notifications.rs"]
 mod notifications;
 
+// And for the invariant checks of `boxoffice check`.
+#[allow(clippy::duplicate_mod)]
+#[path = "invariants.rs"]
+mod invariants;
+
 #[derive(Debug, Clone)]
 pub struct Backend {
     pool: Pool<Db>,
@@ -32,10 +36,10 @@ pub struct Backend {
 }
 
 impl Backend {
-    pub(crate) async fn connect(url: &str, max_connections: u32) -> Result<Self, StoreError> {
+    pub(crate) async fn connect(url: &str, settings: PoolSettings) -> Result<Self, StoreError> {
         let pool = PgPoolOptions::new()
-            .max_connections(max_connections)
-            .acquire_timeout(Duration::from_secs(30))
+            .max_connections(settings.max_connections)
+            .acquire_timeout(settings.acquire_timeout)
             .connect(url)
             .await?;
         Ok(Backend {

@@ -31,6 +31,11 @@ mod queries;
 #[path = "notifications.rs"]
 mod notifications;
 
+// And for the invariant checks of `boxoffice check`.
+#[allow(clippy::duplicate_mod)]
+#[path = "invariants.rs"]
+mod invariants;
+
 #[derive(Debug, Clone)]
 pub struct Backend {
     read: Pool<Db>,

@@ -6,8 +6,10 @@
 //! and drop it afterwards.
 
 mod process;
+mod proxy;
 mod ws;
 pub use process::{RabbitNamespace, ServerProcess};
+pub use proxy::TcpProxy;
 pub use ws::{PATIENCE, WsClient};
 
 use boxoffice_http::auth::{AuthSettings, RateLimits, TrustedProxies};

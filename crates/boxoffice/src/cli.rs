@@ -40,6 +40,8 @@ pub enum Command {
         #[arg(long)]
         file: Option<PathBuf>,
     },
+    /// Verify the database's invariants; exits with status 1 and a report on any violation.
+    Check(CheckArgs),
     /// Print the OpenAPI document (JSON) and exit.
     Openapi,
     /// Print the configuration `serve` would run with, from flags, environment and
@@ -97,6 +99,23 @@ pub struct DatabaseArgs {
     /// Upper bound of the PostgreSQL connection pool (SQLite uses one writer and a few readers).
     #[arg(long, env = "DATABASE_MAX_CONNECTIONS", default_value_t = 16)]
     pub database_max_connections: u32,
+    /// How long a request may wait for a PostgreSQL connection (connecting included) before
+    /// it answers 503 `database_unavailable`, in milliseconds.
+    #[arg(long, env = "DATABASE_ACQUIRE_TIMEOUT_MS", default_value_t = 500, value_parser = clap::value_parser!(u64).range(10..=60_000))]
+    pub database_acquire_timeout_ms: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+    /// Outbox rows published at least this many seconds ago must be in the notification
+    /// history (the notification service has had time to record them).
+    #[arg(long, env = "CHECK_DELIVERY_GRACE_SECONDS", default_value_t = 60)]
+    pub delivery_grace_seconds: u64,
+    /// Skip the delivery rule: the notification service records its history in another database.
+    #[arg(long)]
+    pub no_delivery_check: bool,
 }
 
 #[derive(Debug, Args)]
@@ -159,6 +178,17 @@ pub struct ServeArgs {
     /// restarted notification process receive what was queued for it meanwhile. Random by default.
     #[arg(long, env = "INSTANCE_ID")]
     pub instance_id: Option<String>,
+    /// Time a client has to send a whole request header once it started one, in
+    /// milliseconds; slower (half-sent) requests are dropped.
+    #[arg(long, env = "HEADER_READ_TIMEOUT_MS", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub header_read_timeout_ms: u64,
+    /// Time a keep-alive connection may stay open with no request, in milliseconds.
+    #[arg(long, env = "IDLE_TIMEOUT_MS", default_value_t = 60_000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub idle_timeout_ms: u64,
+    /// Open connections at most, WebSockets included; beyond it new connections wait
+    /// in the listen backlog until one closes.
+    #[arg(long, env = "MAX_CONNECTIONS", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    pub max_connections: u64,
     /// Frames that may wait for one WebSocket client before it is dropped as too slow.
     #[arg(long, env = "WS_QUEUE_CAPACITY", default_value_t = 256)]
     pub ws_queue_capacity: usize,

@@ -16,7 +16,7 @@ use boxoffice_http::{AppState, HttpConfig};
 use boxoffice_notify::{Hub, Workers};
 use boxoffice_store::Store;
 use clap::{CommandFactory, FromArgMatches};
-use cli::{Cli, Command, DatabaseArgs, RateLimitStore, ServeArgs, Service};
+use cli::{CheckArgs, Cli, Command, DatabaseArgs, RateLimitStore, ServeArgs, Service};
 use std::time::Duration;
 
 /// Sample data of seed 004, also used by `boxoffice seed` when no file is given.
@@ -64,6 +64,7 @@ async fn main() -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Check(args) => check(args).await,
         Command::Openapi => {
             println!("{}", boxoffice_http::openapi().to_pretty_json()?);
             Ok(())
@@ -72,9 +73,41 @@ async fn main() -> anyhow::Result<()> {
 }
 
 async fn connect(db: &DatabaseArgs) -> anyhow::Result<Store> {
-    Store::connect(&db.database_url, db.database_max_connections)
+    let settings = boxoffice_store::PoolSettings {
+        max_connections: db.database_max_connections,
+        acquire_timeout: Duration::from_millis(db.database_acquire_timeout_ms),
+    };
+    Store::connect_with(&db.database_url, settings)
         .await
         .with_context(|| format!("connecting to {}", cli::redact(&db.database_url)))
+}
+
+/// `boxoffice check`: prints each violated rule with examples; fails if there is any.
+async fn check(args: CheckArgs) -> anyhow::Result<()> {
+    let store = connect(&args.db).await?;
+    let delivered_before = (!args.no_delivery_check).then(|| {
+        chrono::Utc::now() - chrono::Duration::seconds(args.delivery_grace_seconds as i64)
+    });
+    let violations = store
+        .check_invariants(delivered_before)
+        .await
+        .context("reading the database")?;
+    store.close().await;
+    if violations.is_empty() {
+        println!("ok: every invariant holds in the {} database", store.kind());
+        return Ok(());
+    }
+    for violation in &violations {
+        println!(
+            "VIOLATION {} ({} rows): {}",
+            violation.rule, violation.count, violation.meaning
+        );
+        for example in &violation.examples {
+            println!("  {example}");
+        }
+    }
+    println!("{} rule(s) violated", violations.len());
+    std::process::exit(1);
 }
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
@@ -115,6 +148,11 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         body_limit: args.body_limit,
         cors_origins,
         services,
+        limits: boxoffice_http::server::ServerLimits {
+            header_read_timeout: Duration::from_millis(args.header_read_timeout_ms),
+            idle_timeout: Duration::from_millis(args.idle_timeout_ms),
+            max_connections: args.max_connections as usize,
+        },
     };
     let only = args.only.map_or("events and notifications", |s| match s {
         Service::Events => "events",

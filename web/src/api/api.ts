@@ -3353,7 +3353,7 @@ export const OpsApiAxiosParamCreator = function (configuration?: Configuration) 
             };
         },
         /**
-         * 
+         * Answers within about a second: 503 at once while the database is known to be down, and 200 again as soon as it is back.
          * @summary Readiness: the database (and the broker, where one is used) answers.
          * @param {*} [options] Override http request option.
          * @throws {RequiredError}
@@ -3416,7 +3416,7 @@ export const OpsApiFp = function(configuration?: Configuration) {
             return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
         },
         /**
-         * 
+         * Answers within about a second: 503 at once while the database is known to be down, and 200 again as soon as it is back.
          * @summary Readiness: the database (and the broker, where one is used) answers.
          * @param {*} [options] Override http request option.
          * @throws {RequiredError}
@@ -3455,7 +3455,7 @@ export const OpsApiFactory = function (configuration?: Configuration, basePath?:
             return localVarFp.metrics(options).then((request) => request(axios, basePath));
         },
         /**
-         * 
+         * Answers within about a second: 503 at once while the database is known to be down, and 200 again as soon as it is back.
          * @summary Readiness: the database (and the broker, where one is used) answers.
          * @param {*} [options] Override http request option.
          * @throws {RequiredError}
@@ -3491,7 +3491,7 @@ export class OpsApi extends BaseAPI {
     }
 
     /**
-     * 
+     * Answers within about a second: 503 at once while the database is known to be down, and 200 again as soon as it is back.
      * @summary Readiness: the database (and the broker, where one is used) answers.
      * @param {*} [options] Override http request option.
      * @throws {RequiredError}

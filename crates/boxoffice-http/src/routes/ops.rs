@@ -2,7 +2,7 @@
 
 use crate::state::AppState;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::IntoResponse;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -31,27 +31,25 @@ pub async fn healthz() -> axum::Json<Health> {
 }
 
 /// Readiness: the database (and the broker, where one is used) answers.
+///
+/// Answers within about a second: 503 at once while the database is known to be
+/// down, and 200 again as soon as it is back.
 #[utoipa::path(get, path = "/readyz", tag = "ops", responses((status = 200, body = Health), (status = 503, body = Health)))]
 pub async fn readyz(State(app): State<AppState>) -> impl IntoResponse {
     let database = Some(app.store.kind().to_owned());
     let broker = app.broker.as_ref().map(|b| b.kind().to_owned());
-    let database_ok = match app.store.ping().await {
-        Ok(()) => true,
-        Err(err) => {
-            tracing::warn!(error = %err, "readiness: database unavailable");
-            false
+    let (database_ok, broker_ok) = tokio::join!(database_ready(&app), async {
+        match &app.broker {
+            Some(broker) => broker.is_ready().await,
+            None => true,
         }
-    };
-    let broker_ok = match &app.broker {
-        Some(broker) => broker.is_ready().await,
-        None => true,
-    };
+    });
     let (status, word) = if database_ok && broker_ok {
         (StatusCode::OK, "ok")
     } else {
         (StatusCode::SERVICE_UNAVAILABLE, "unavailable")
     };
-    (
+    let mut response = (
         status,
         axum::Json(Health {
             status: word.into(),
@@ -59,6 +57,31 @@ pub async fn readyz(State(app): State<AppState>) -> impl IntoResponse {
             broker,
         }),
     )
+        .into_response();
+    if status == StatusCode::SERVICE_UNAVAILABLE {
+        response.headers_mut().insert(
+            header::RETRY_AFTER,
+            HeaderValue::from(crate::availability::RETRY_AFTER_SECONDS),
+        );
+    }
+    response
+}
+
+/// Whether the database answers a ping; known down means no, without asking.
+async fn database_ready(app: &AppState) -> bool {
+    if app.database.is_down() {
+        return false;
+    }
+    match app.store.ping().await {
+        Ok(()) => true,
+        Err(err) => {
+            tracing::warn!(error = %err, "readiness: database unavailable");
+            if err.is_unavailable() {
+                app.database.mark_down(&app.store);
+            }
+            false
+        }
+    }
 }
 
 /// Prometheus metrics in the text exposition format.

@@ -15,7 +15,7 @@ from pydantic import validate_call, Field, StrictFloat, StrictStr, StrictInt
 from typing import Any, Dict, List, Optional, Tuple, Union
 from typing_extensions import Annotated
 
-from pydantic import Field, StrictInt, StrictStr, field_validator
+from pydantic import Field, StrictInt, StrictStr
 from typing import Optional
 from typing_extensions import Annotated
 from event_sdk.models.attendee_create import AttendeeCreate
@@ -98,13 +98,8 @@ class AttendeesApi:
         _response_types_map: Dict[str, Optional[str]] = {
             '201': "AttendeeRegistered",
             '400': "Problem",
-            '401': "Problem",
             '409': "Problem",
-            '413': "Problem",
-            '415': "Problem",
             '422': "Problem",
-            '429': "Problem",
-            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -174,13 +169,8 @@ class AttendeesApi:
         _response_types_map: Dict[str, Optional[str]] = {
             '201': "AttendeeRegistered",
             '400': "Problem",
-            '401': "Problem",
             '409': "Problem",
-            '413': "Problem",
-            '415': "Problem",
             '422': "Problem",
-            '429': "Problem",
-            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -250,13 +240,8 @@ class AttendeesApi:
         _response_types_map: Dict[str, Optional[str]] = {
             '201': "AttendeeRegistered",
             '400': "Problem",
-            '401': "Problem",
             '409': "Problem",
-            '413': "Problem",
-            '415': "Problem",
             '422': "Problem",
-            '429': "Problem",
-            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -401,12 +386,8 @@ class AttendeesApi:
 
         _response_types_map: Dict[str, Optional[str]] = {
             '204': None,
-            '400': "Problem",
             '401': "Problem",
-            '403': "Problem",
             '404': "Problem",
-            '429': "Problem",
-            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -478,12 +459,8 @@ class AttendeesApi:
 
         _response_types_map: Dict[str, Optional[str]] = {
             '204': None,
-            '400': "Problem",
             '401': "Problem",
-            '403': "Problem",
             '404': "Problem",
-            '429': "Problem",
-            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -555,12 +532,8 @@ class AttendeesApi:
 
         _response_types_map: Dict[str, Optional[str]] = {
             '204': None,
-            '400': "Problem",
             '401': "Problem",
-            '403': "Problem",
             '404': "Problem",
-            '429': "Problem",
-            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -643,7 +616,7 @@ class AttendeesApi:
         self,
         id: Annotated[StrictInt, Field(description="Attendee id")],
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
-        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
+        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -700,13 +673,8 @@ class AttendeesApi:
 
         _response_types_map: Dict[str, Optional[str]] = {
             '200': "AttendeeView",
-            '400': "Problem",
             '401': "Problem",
-            '403': "Problem",
             '404': "Problem",
-            '422': "Problem",
-            '429': "Problem",
-            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -725,7 +693,7 @@ class AttendeesApi:
         self,
         id: Annotated[StrictInt, Field(description="Attendee id")],
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
-        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
+        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -782,13 +750,8 @@ class AttendeesApi:
 
         _response_types_map: Dict[str, Optional[str]] = {
             '200': "AttendeeView",
-            '400': "Problem",
             '401': "Problem",
-            '403': "Problem",
             '404': "Problem",
-            '422': "Problem",
-            '429': "Problem",
-            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -807,7 +770,7 @@ class AttendeesApi:
         self,
         id: Annotated[StrictInt, Field(description="Attendee id")],
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
-        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
+        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -864,13 +827,8 @@ class AttendeesApi:
 
         _response_types_map: Dict[str, Optional[str]] = {
             '200': "AttendeeView",
-            '400': "Problem",
             '401': "Problem",
-            '403': "Problem",
             '404': "Problem",
-            '422': "Problem",
-            '429': "Problem",
-            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -957,9 +915,9 @@ class AttendeesApi:
     @validate_call
     def get_attendees(
         self,
-        page: Annotated[Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]], Field(description="Page number, starting at 1.")] = None,
+        page: Annotated[Optional[Annotated[int, Field(strict=True, ge=1)]], Field(description="Page number, starting at 1.")] = None,
         page_size: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Items per page.")] = None,
-        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
+        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -1020,8 +978,6 @@ class AttendeesApi:
             '401': "Problem",
             '403': "Problem",
             '422': "Problem",
-            '429': "Problem",
-            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -1038,9 +994,9 @@ class AttendeesApi:
     @validate_call
     def get_attendees_with_http_info(
         self,
-        page: Annotated[Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]], Field(description="Page number, starting at 1.")] = None,
+        page: Annotated[Optional[Annotated[int, Field(strict=True, ge=1)]], Field(description="Page number, starting at 1.")] = None,
         page_size: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Items per page.")] = None,
-        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
+        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -1101,8 +1057,6 @@ class AttendeesApi:
             '401': "Problem",
             '403': "Problem",
             '422': "Problem",
-            '429': "Problem",
-            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -1119,9 +1073,9 @@ class AttendeesApi:
     @validate_call
     def get_attendees_without_preload_content(
         self,
-        page: Annotated[Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]], Field(description="Page number, starting at 1.")] = None,
+        page: Annotated[Optional[Annotated[int, Field(strict=True, ge=1)]], Field(description="Page number, starting at 1.")] = None,
         page_size: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Items per page.")] = None,
-        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
+        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -1182,8 +1136,6 @@ class AttendeesApi:
             '401': "Problem",
             '403': "Problem",
             '422': "Problem",
-            '429': "Problem",
-            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -1277,7 +1229,7 @@ class AttendeesApi:
         id: Annotated[StrictInt, Field(description="Attendee id")],
         attendee_update: AttendeeUpdate,
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
-        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
+        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -1337,16 +1289,10 @@ class AttendeesApi:
 
         _response_types_map: Dict[str, Optional[str]] = {
             '200': "AttendeeView",
-            '400': "Problem",
             '401': "Problem",
-            '403': "Problem",
             '404': "Problem",
             '409': "Problem",
-            '413': "Problem",
-            '415': "Problem",
             '422': "Problem",
-            '429': "Problem",
-            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -1366,7 +1312,7 @@ class AttendeesApi:
         id: Annotated[StrictInt, Field(description="Attendee id")],
         attendee_update: AttendeeUpdate,
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
-        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
+        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -1426,16 +1372,10 @@ class AttendeesApi:
 
         _response_types_map: Dict[str, Optional[str]] = {
             '200': "AttendeeView",
-            '400': "Problem",
             '401': "Problem",
-            '403': "Problem",
             '404': "Problem",
             '409': "Problem",
-            '413': "Problem",
-            '415': "Problem",
             '422': "Problem",
-            '429': "Problem",
-            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -1455,7 +1395,7 @@ class AttendeesApi:
         id: Annotated[StrictInt, Field(description="Attendee id")],
         attendee_update: AttendeeUpdate,
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
-        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
+        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -1515,16 +1455,10 @@ class AttendeesApi:
 
         _response_types_map: Dict[str, Optional[str]] = {
             '200': "AttendeeView",
-            '400': "Problem",
             '401': "Problem",
-            '403': "Problem",
             '404': "Problem",
             '409': "Problem",
-            '413': "Problem",
-            '415': "Problem",
             '422': "Problem",
-            '429': "Problem",
-            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(

@@ -15,7 +15,7 @@ from pydantic import validate_call, Field, StrictFloat, StrictStr, StrictInt
 from typing import Any, Dict, List, Optional, Tuple, Union
 from typing_extensions import Annotated
 
-from pydantic import Field, StrictStr, field_validator
+from pydantic import Field, StrictStr
 from typing import Optional
 from typing_extensions import Annotated
 from event_sdk.models.access_token import AccessToken
@@ -91,10 +91,7 @@ class AuthApi:
 
         _response_types_map: Dict[str, Optional[str]] = {
             '200': "UserView",
-            '400': "Problem",
             '401': "Problem",
-            '429': "Problem",
-            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -158,10 +155,7 @@ class AuthApi:
 
         _response_types_map: Dict[str, Optional[str]] = {
             '200': "UserView",
-            '400': "Problem",
             '401': "Problem",
-            '429': "Problem",
-            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -225,10 +219,7 @@ class AuthApi:
 
         _response_types_map: Dict[str, Optional[str]] = {
             '200': "UserView",
-            '400': "Problem",
             '401': "Problem",
-            '429': "Problem",
-            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -304,8 +295,8 @@ class AuthApi:
     @validate_call
     def issue_token(
         self,
-        password: Annotated[str, Field(strict=True)],
-        username: Annotated[str, Field(min_length=1, strict=True, max_length=254, description="Username or e-mail address.")],
+        password: StrictStr,
+        username: Annotated[StrictStr, Field(description="Username or e-mail address.")],
         grant_type: Optional[StrictStr] = None,
         _request_timeout: Union[
             None,
@@ -363,13 +354,8 @@ class AuthApi:
 
         _response_types_map: Dict[str, Optional[str]] = {
             '200': "AccessToken",
-            '400': "Problem",
             '401': "Problem",
-            '413': "Problem",
-            '415': "Problem",
-            '422': "Problem",
             '429': "Problem",
-            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -386,8 +372,8 @@ class AuthApi:
     @validate_call
     def issue_token_with_http_info(
         self,
-        password: Annotated[str, Field(strict=True)],
-        username: Annotated[str, Field(min_length=1, strict=True, max_length=254, description="Username or e-mail address.")],
+        password: StrictStr,
+        username: Annotated[StrictStr, Field(description="Username or e-mail address.")],
         grant_type: Optional[StrictStr] = None,
         _request_timeout: Union[
             None,
@@ -445,13 +431,8 @@ class AuthApi:
 
         _response_types_map: Dict[str, Optional[str]] = {
             '200': "AccessToken",
-            '400': "Problem",
             '401': "Problem",
-            '413': "Problem",
-            '415': "Problem",
-            '422': "Problem",
             '429': "Problem",
-            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -468,8 +449,8 @@ class AuthApi:
     @validate_call
     def issue_token_without_preload_content(
         self,
-        password: Annotated[str, Field(strict=True)],
-        username: Annotated[str, Field(min_length=1, strict=True, max_length=254, description="Username or e-mail address.")],
+        password: StrictStr,
+        username: Annotated[StrictStr, Field(description="Username or e-mail address.")],
         grant_type: Optional[StrictStr] = None,
         _request_timeout: Union[
             None,
@@ -527,13 +508,8 @@ class AuthApi:
 
         _response_types_map: Dict[str, Optional[str]] = {
             '200': "AccessToken",
-            '400': "Problem",
             '401': "Problem",
-            '413': "Problem",
-            '415': "Problem",
-            '422': "Problem",
             '429': "Problem",
-            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -681,13 +657,9 @@ class AuthApi:
 
         _response_types_map: Dict[str, Optional[str]] = {
             '200': "AccessToken",
-            '400': "Problem",
             '401': "Problem",
-            '413': "Problem",
-            '415': "Problem",
             '422': "Problem",
             '429': "Problem",
-            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -756,13 +728,9 @@ class AuthApi:
 
         _response_types_map: Dict[str, Optional[str]] = {
             '200': "AccessToken",
-            '400': "Problem",
             '401': "Problem",
-            '413': "Problem",
-            '415': "Problem",
             '422': "Problem",
             '429': "Problem",
-            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -831,13 +799,9 @@ class AuthApi:
 
         _response_types_map: Dict[str, Optional[str]] = {
             '200': "AccessToken",
-            '400': "Problem",
             '401': "Problem",
-            '413': "Problem",
-            '415': "Problem",
             '422': "Problem",
             '429': "Problem",
-            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -979,13 +943,8 @@ class AuthApi:
         _response_types_map: Dict[str, Optional[str]] = {
             '201': "UserView",
             '400': "Problem",
-            '401': "Problem",
             '409': "Problem",
-            '413': "Problem",
-            '415': "Problem",
             '422': "Problem",
-            '429': "Problem",
-            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -1054,13 +1013,8 @@ class AuthApi:
         _response_types_map: Dict[str, Optional[str]] = {
             '201': "UserView",
             '400': "Problem",
-            '401': "Problem",
             '409': "Problem",
-            '413': "Problem",
-            '415': "Problem",
             '422': "Problem",
-            '429': "Problem",
-            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -1129,13 +1083,8 @@ class AuthApi:
         _response_types_map: Dict[str, Optional[str]] = {
             '201': "UserView",
             '400': "Problem",
-            '401': "Problem",
             '409': "Problem",
-            '413': "Problem",
-            '415': "Problem",
             '422': "Problem",
-            '429': "Problem",
-            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(

@@ -15,7 +15,7 @@ from pydantic import validate_call, Field, StrictFloat, StrictStr, StrictInt
 from typing import Any, Dict, List, Optional, Tuple, Union
 from typing_extensions import Annotated
 
-from pydantic import Field, StrictInt, StrictStr, field_validator
+from pydantic import Field, StrictInt, StrictStr
 from typing import Optional
 from typing_extensions import Annotated
 from event_sdk.models.attendee_create import AttendeeCreate
@@ -46,8 +46,8 @@ class BookingsApi:
         self,
         id: Annotated[StrictInt, Field(description="Event id")],
         attendee_create: AttendeeCreate,
-        idempotency_key: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=255)]], Field(description="Repeat-safe key: a repeat returns the first response")] = None,
-        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
+        idempotency_key: Annotated[Optional[StrictStr], Field(description="Repeat-safe key: a repeat returns the first response")] = None,
+        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -109,13 +109,8 @@ class BookingsApi:
         _response_types_map: Dict[str, Optional[str]] = {
             '201': "BookingView",
             '400': "Problem",
-            '401': "Problem",
             '404': "Problem",
-            '413': "Problem",
-            '415': "Problem",
             '422': "Problem",
-            '429': "Problem",
-            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -134,8 +129,8 @@ class BookingsApi:
         self,
         id: Annotated[StrictInt, Field(description="Event id")],
         attendee_create: AttendeeCreate,
-        idempotency_key: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=255)]], Field(description="Repeat-safe key: a repeat returns the first response")] = None,
-        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
+        idempotency_key: Annotated[Optional[StrictStr], Field(description="Repeat-safe key: a repeat returns the first response")] = None,
+        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -197,13 +192,8 @@ class BookingsApi:
         _response_types_map: Dict[str, Optional[str]] = {
             '201': "BookingView",
             '400': "Problem",
-            '401': "Problem",
             '404': "Problem",
-            '413': "Problem",
-            '415': "Problem",
             '422': "Problem",
-            '429': "Problem",
-            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -222,8 +212,8 @@ class BookingsApi:
         self,
         id: Annotated[StrictInt, Field(description="Event id")],
         attendee_create: AttendeeCreate,
-        idempotency_key: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=255)]], Field(description="Repeat-safe key: a repeat returns the first response")] = None,
-        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
+        idempotency_key: Annotated[Optional[StrictStr], Field(description="Repeat-safe key: a repeat returns the first response")] = None,
+        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -285,13 +275,8 @@ class BookingsApi:
         _response_types_map: Dict[str, Optional[str]] = {
             '201': "BookingView",
             '400': "Problem",
-            '401': "Problem",
             '404': "Problem",
-            '413': "Problem",
-            '415': "Problem",
             '422': "Problem",
-            '429': "Problem",
-            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -395,7 +380,7 @@ class BookingsApi:
         id: Annotated[StrictInt, Field(description="Booking id")],
         x_cancel_token: Annotated[Optional[StrictStr], Field(description="The booking's cancel token")] = None,
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
-        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
+        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -459,9 +444,6 @@ class BookingsApi:
             '400': "Problem",
             '401': "Problem",
             '404': "Problem",
-            '422': "Problem",
-            '429': "Problem",
-            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -481,7 +463,7 @@ class BookingsApi:
         id: Annotated[StrictInt, Field(description="Booking id")],
         x_cancel_token: Annotated[Optional[StrictStr], Field(description="The booking's cancel token")] = None,
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
-        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
+        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -545,9 +527,6 @@ class BookingsApi:
             '400': "Problem",
             '401': "Problem",
             '404': "Problem",
-            '422': "Problem",
-            '429': "Problem",
-            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -567,7 +546,7 @@ class BookingsApi:
         id: Annotated[StrictInt, Field(description="Booking id")],
         x_cancel_token: Annotated[Optional[StrictStr], Field(description="The booking's cancel token")] = None,
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
-        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
+        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -631,9 +610,6 @@ class BookingsApi:
             '400': "Problem",
             '401': "Problem",
             '404': "Problem",
-            '422': "Problem",
-            '429': "Problem",
-            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -725,8 +701,8 @@ class BookingsApi:
         self,
         booking_create: BookingCreate,
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
-        idempotency_key: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=255)]], Field(description="Repeat-safe key: a repeat returns the first response")] = None,
-        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
+        idempotency_key: Annotated[Optional[StrictStr], Field(description="Repeat-safe key: a repeat returns the first response")] = None,
+        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -791,11 +767,7 @@ class BookingsApi:
             '401': "Problem",
             '403': "Problem",
             '404': "Problem",
-            '413': "Problem",
-            '415': "Problem",
             '422': "Problem",
-            '429': "Problem",
-            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -814,8 +786,8 @@ class BookingsApi:
         self,
         booking_create: BookingCreate,
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
-        idempotency_key: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=255)]], Field(description="Repeat-safe key: a repeat returns the first response")] = None,
-        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
+        idempotency_key: Annotated[Optional[StrictStr], Field(description="Repeat-safe key: a repeat returns the first response")] = None,
+        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -880,11 +852,7 @@ class BookingsApi:
             '401': "Problem",
             '403': "Problem",
             '404': "Problem",
-            '413': "Problem",
-            '415': "Problem",
             '422': "Problem",
-            '429': "Problem",
-            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -903,8 +871,8 @@ class BookingsApi:
         self,
         booking_create: BookingCreate,
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
-        idempotency_key: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=255)]], Field(description="Repeat-safe key: a repeat returns the first response")] = None,
-        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
+        idempotency_key: Annotated[Optional[StrictStr], Field(description="Repeat-safe key: a repeat returns the first response")] = None,
+        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -969,11 +937,7 @@ class BookingsApi:
             '401': "Problem",
             '403': "Problem",
             '404': "Problem",
-            '413': "Problem",
-            '415': "Problem",
             '422': "Problem",
-            '429': "Problem",
-            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -1079,7 +1043,7 @@ class BookingsApi:
         id: Annotated[StrictInt, Field(description="Booking id")],
         x_cancel_token: Annotated[Optional[StrictStr], Field(description="The booking's cancel token")] = None,
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
-        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
+        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -1143,9 +1107,6 @@ class BookingsApi:
             '400': "Problem",
             '401': "Problem",
             '404': "Problem",
-            '422': "Problem",
-            '429': "Problem",
-            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -1165,7 +1126,7 @@ class BookingsApi:
         id: Annotated[StrictInt, Field(description="Booking id")],
         x_cancel_token: Annotated[Optional[StrictStr], Field(description="The booking's cancel token")] = None,
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
-        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
+        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -1229,9 +1190,6 @@ class BookingsApi:
             '400': "Problem",
             '401': "Problem",
             '404': "Problem",
-            '422': "Problem",
-            '429': "Problem",
-            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -1251,7 +1209,7 @@ class BookingsApi:
         id: Annotated[StrictInt, Field(description="Booking id")],
         x_cancel_token: Annotated[Optional[StrictStr], Field(description="The booking's cancel token")] = None,
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
-        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
+        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -1315,9 +1273,6 @@ class BookingsApi:
             '400': "Problem",
             '401': "Problem",
             '404': "Problem",
-            '422': "Problem",
-            '429': "Problem",
-            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -1408,10 +1363,10 @@ class BookingsApi:
     def get_bookings(
         self,
         event_id: Annotated[Optional[StrictInt], Field(description="Only bookings of this event.")] = None,
-        page: Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]] = None,
-        page_size: Optional[Annotated[int, Field(le=100, strict=True, ge=1)]] = None,
+        page: Optional[StrictInt] = None,
+        page_size: Optional[StrictInt] = None,
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="List only this attendee's bookings")] = None,
-        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
+        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -1479,8 +1434,6 @@ class BookingsApi:
             '401': "Problem",
             '403': "Problem",
             '422': "Problem",
-            '429': "Problem",
-            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -1498,10 +1451,10 @@ class BookingsApi:
     def get_bookings_with_http_info(
         self,
         event_id: Annotated[Optional[StrictInt], Field(description="Only bookings of this event.")] = None,
-        page: Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]] = None,
-        page_size: Optional[Annotated[int, Field(le=100, strict=True, ge=1)]] = None,
+        page: Optional[StrictInt] = None,
+        page_size: Optional[StrictInt] = None,
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="List only this attendee's bookings")] = None,
-        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
+        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -1569,8 +1522,6 @@ class BookingsApi:
             '401': "Problem",
             '403': "Problem",
             '422': "Problem",
-            '429': "Problem",
-            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -1588,10 +1539,10 @@ class BookingsApi:
     def get_bookings_without_preload_content(
         self,
         event_id: Annotated[Optional[StrictInt], Field(description="Only bookings of this event.")] = None,
-        page: Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]] = None,
-        page_size: Optional[Annotated[int, Field(le=100, strict=True, ge=1)]] = None,
+        page: Optional[StrictInt] = None,
+        page_size: Optional[StrictInt] = None,
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="List only this attendee's bookings")] = None,
-        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
+        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -1659,8 +1610,6 @@ class BookingsApi:
             '401': "Problem",
             '403': "Problem",
             '422': "Problem",
-            '429': "Problem",
-            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -1761,8 +1710,8 @@ class BookingsApi:
         self,
         id: Annotated[StrictInt, Field(description="Event id")],
         attendee_create: AttendeeCreate,
-        idempotency_key: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=255)]], Field(description="Repeat-safe key: a repeat returns the first response")] = None,
-        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
+        idempotency_key: Annotated[Optional[StrictStr], Field(description="Repeat-safe key: a repeat returns the first response")] = None,
+        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -1823,13 +1772,8 @@ class BookingsApi:
         _response_types_map: Dict[str, Optional[str]] = {
             '201': "BookingView",
             '400': "Problem",
-            '401': "Problem",
             '404': "Problem",
-            '413': "Problem",
-            '415': "Problem",
             '422': "Problem",
-            '429': "Problem",
-            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -1848,8 +1792,8 @@ class BookingsApi:
         self,
         id: Annotated[StrictInt, Field(description="Event id")],
         attendee_create: AttendeeCreate,
-        idempotency_key: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=255)]], Field(description="Repeat-safe key: a repeat returns the first response")] = None,
-        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
+        idempotency_key: Annotated[Optional[StrictStr], Field(description="Repeat-safe key: a repeat returns the first response")] = None,
+        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -1910,13 +1854,8 @@ class BookingsApi:
         _response_types_map: Dict[str, Optional[str]] = {
             '201': "BookingView",
             '400': "Problem",
-            '401': "Problem",
             '404': "Problem",
-            '413': "Problem",
-            '415': "Problem",
             '422': "Problem",
-            '429': "Problem",
-            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -1935,8 +1874,8 @@ class BookingsApi:
         self,
         id: Annotated[StrictInt, Field(description="Event id")],
         attendee_create: AttendeeCreate,
-        idempotency_key: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=255)]], Field(description="Repeat-safe key: a repeat returns the first response")] = None,
-        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
+        idempotency_key: Annotated[Optional[StrictStr], Field(description="Repeat-safe key: a repeat returns the first response")] = None,
+        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -1997,13 +1936,8 @@ class BookingsApi:
         _response_types_map: Dict[str, Optional[str]] = {
             '201': "BookingView",
             '400': "Problem",
-            '401': "Problem",
             '404': "Problem",
-            '413': "Problem",
-            '415': "Problem",
             '422': "Problem",
-            '429': "Problem",
-            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(

@@ -15,7 +15,7 @@ from pydantic import validate_call, Field, StrictFloat, StrictStr, StrictInt
 from typing import Any, Dict, List, Optional, Tuple, Union
 from typing_extensions import Annotated
 
-from pydantic import Field, StrictInt, StrictStr, field_validator
+from pydantic import Field, StrictInt, StrictStr
 from typing import Optional
 from typing_extensions import Annotated
 from event_sdk.models.attendee_page import AttendeePage
@@ -47,7 +47,7 @@ class EventsApi:
     def create_event(
         self,
         event_create: EventCreate,
-        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
+        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -104,11 +104,8 @@ class EventsApi:
             '201': "EventView",
             '400': "Problem",
             '401': "Problem",
-            '413': "Problem",
             '415': "Problem",
             '422': "Problem",
-            '429': "Problem",
-            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -126,7 +123,7 @@ class EventsApi:
     def create_event_with_http_info(
         self,
         event_create: EventCreate,
-        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
+        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -183,11 +180,8 @@ class EventsApi:
             '201': "EventView",
             '400': "Problem",
             '401': "Problem",
-            '413': "Problem",
             '415': "Problem",
             '422': "Problem",
-            '429': "Problem",
-            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -205,7 +199,7 @@ class EventsApi:
     def create_event_without_preload_content(
         self,
         event_create: EventCreate,
-        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
+        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -262,11 +256,8 @@ class EventsApi:
             '201': "EventView",
             '400': "Problem",
             '401': "Problem",
-            '413': "Problem",
             '415': "Problem",
             '422': "Problem",
-            '429': "Problem",
-            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -418,8 +409,6 @@ class EventsApi:
             '401': "Problem",
             '403': "Problem",
             '404': "Problem",
-            '429': "Problem",
-            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -491,8 +480,6 @@ class EventsApi:
             '401': "Problem",
             '403': "Problem",
             '404': "Problem",
-            '429': "Problem",
-            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -564,8 +551,6 @@ class EventsApi:
             '401': "Problem",
             '403': "Problem",
             '404': "Problem",
-            '429': "Problem",
-            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -644,7 +629,7 @@ class EventsApi:
     def get_event(
         self,
         id: Annotated[StrictInt, Field(description="Event id")],
-        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
+        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -699,11 +684,7 @@ class EventsApi:
         _response_types_map: Dict[str, Optional[str]] = {
             '200': "EventView",
             '400': "Problem",
-            '401': "Problem",
             '404': "Problem",
-            '422': "Problem",
-            '429': "Problem",
-            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -721,7 +702,7 @@ class EventsApi:
     def get_event_with_http_info(
         self,
         id: Annotated[StrictInt, Field(description="Event id")],
-        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
+        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -776,11 +757,7 @@ class EventsApi:
         _response_types_map: Dict[str, Optional[str]] = {
             '200': "EventView",
             '400': "Problem",
-            '401': "Problem",
             '404': "Problem",
-            '422': "Problem",
-            '429': "Problem",
-            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -798,7 +775,7 @@ class EventsApi:
     def get_event_without_preload_content(
         self,
         id: Annotated[StrictInt, Field(description="Event id")],
-        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
+        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -853,11 +830,7 @@ class EventsApi:
         _response_types_map: Dict[str, Optional[str]] = {
             '200': "EventView",
             '400': "Problem",
-            '401': "Problem",
             '404': "Problem",
-            '422': "Problem",
-            '429': "Problem",
-            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -940,9 +913,9 @@ class EventsApi:
     def get_event_attendees(
         self,
         id: Annotated[StrictInt, Field(description="Event id")],
-        page: Annotated[Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]], Field(description="Page number, starting at 1.")] = None,
+        page: Annotated[Optional[Annotated[int, Field(strict=True, ge=1)]], Field(description="Page number, starting at 1.")] = None,
         page_size: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Items per page.")] = None,
-        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
+        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -1007,8 +980,6 @@ class EventsApi:
             '403': "Problem",
             '404': "Problem",
             '422': "Problem",
-            '429': "Problem",
-            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -1026,9 +997,9 @@ class EventsApi:
     def get_event_attendees_with_http_info(
         self,
         id: Annotated[StrictInt, Field(description="Event id")],
-        page: Annotated[Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]], Field(description="Page number, starting at 1.")] = None,
+        page: Annotated[Optional[Annotated[int, Field(strict=True, ge=1)]], Field(description="Page number, starting at 1.")] = None,
         page_size: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Items per page.")] = None,
-        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
+        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -1093,8 +1064,6 @@ class EventsApi:
             '403': "Problem",
             '404': "Problem",
             '422': "Problem",
-            '429': "Problem",
-            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -1112,9 +1081,9 @@ class EventsApi:
     def get_event_attendees_without_preload_content(
         self,
         id: Annotated[StrictInt, Field(description="Event id")],
-        page: Annotated[Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]], Field(description="Page number, starting at 1.")] = None,
+        page: Annotated[Optional[Annotated[int, Field(strict=True, ge=1)]], Field(description="Page number, starting at 1.")] = None,
         page_size: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Items per page.")] = None,
-        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
+        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -1179,8 +1148,6 @@ class EventsApi:
             '403': "Problem",
             '404': "Problem",
             '422': "Problem",
-            '429': "Problem",
-            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -1276,15 +1243,15 @@ class EventsApi:
         self,
         when: Annotated[Optional[StrictStr], Field(description="`upcoming` (not yet ended; default), `past` or `all`.")] = None,
         country: Annotated[Optional[StrictStr], Field(description="ISO 3166-1 alpha-2 country code.")] = None,
-        tag: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=50)]], Field(description="Only events carrying this tag.")] = None,
+        tag: Annotated[Optional[StrictStr], Field(description="Only events carrying this tag.")] = None,
         status: Optional[EventStatusName] = None,
-        q: Annotated[Optional[Annotated[str, Field(strict=True, max_length=200)]], Field(description="Text searched in title and description, case-insensitively: at most 200 characters, one line.")] = None,
+        q: Annotated[Optional[StrictStr], Field(description="Text searched in title and description, case-insensitively.")] = None,
         var_from: Annotated[Optional[StrictStr], Field(description="Only events starting at or after this time (RFC 3339, or local time in `tz`).")] = None,
         to: Annotated[Optional[StrictStr], Field(description="Only events starting before this time.")] = None,
         sort: Annotated[Optional[StrictStr], Field(description="`start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending.")] = None,
-        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone (else each event's own zone). Also read from the `X-Timezone` header.")] = None,
-        page: Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]] = None,
-        page_size: Optional[Annotated[int, Field(le=100, strict=True, ge=1)]] = None,
+        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone (else each event's own zone). Also read from the `X-Timezone` header.")] = None,
+        page: Optional[StrictInt] = None,
+        page_size: Optional[StrictInt] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -1310,7 +1277,7 @@ class EventsApi:
         :type tag: str
         :param status:
         :type status: EventStatusName
-        :param q: Text searched in title and description, case-insensitively: at most 200 characters, one line.
+        :param q: Text searched in title and description, case-insensitively.
         :type q: str
         :param var_from: Only events starting at or after this time (RFC 3339, or local time in `tz`).
         :type var_from: str
@@ -1367,10 +1334,7 @@ class EventsApi:
         _response_types_map: Dict[str, Optional[str]] = {
             '200': "EventPage",
             '400': "Problem",
-            '401': "Problem",
             '422': "Problem",
-            '429': "Problem",
-            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -1389,15 +1353,15 @@ class EventsApi:
         self,
         when: Annotated[Optional[StrictStr], Field(description="`upcoming` (not yet ended; default), `past` or `all`.")] = None,
         country: Annotated[Optional[StrictStr], Field(description="ISO 3166-1 alpha-2 country code.")] = None,
-        tag: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=50)]], Field(description="Only events carrying this tag.")] = None,
+        tag: Annotated[Optional[StrictStr], Field(description="Only events carrying this tag.")] = None,
         status: Optional[EventStatusName] = None,
-        q: Annotated[Optional[Annotated[str, Field(strict=True, max_length=200)]], Field(description="Text searched in title and description, case-insensitively: at most 200 characters, one line.")] = None,
+        q: Annotated[Optional[StrictStr], Field(description="Text searched in title and description, case-insensitively.")] = None,
         var_from: Annotated[Optional[StrictStr], Field(description="Only events starting at or after this time (RFC 3339, or local time in `tz`).")] = None,
         to: Annotated[Optional[StrictStr], Field(description="Only events starting before this time.")] = None,
         sort: Annotated[Optional[StrictStr], Field(description="`start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending.")] = None,
-        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone (else each event's own zone). Also read from the `X-Timezone` header.")] = None,
-        page: Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]] = None,
-        page_size: Optional[Annotated[int, Field(le=100, strict=True, ge=1)]] = None,
+        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone (else each event's own zone). Also read from the `X-Timezone` header.")] = None,
+        page: Optional[StrictInt] = None,
+        page_size: Optional[StrictInt] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -1423,7 +1387,7 @@ class EventsApi:
         :type tag: str
         :param status:
         :type status: EventStatusName
-        :param q: Text searched in title and description, case-insensitively: at most 200 characters, one line.
+        :param q: Text searched in title and description, case-insensitively.
         :type q: str
         :param var_from: Only events starting at or after this time (RFC 3339, or local time in `tz`).
         :type var_from: str
@@ -1480,10 +1444,7 @@ class EventsApi:
         _response_types_map: Dict[str, Optional[str]] = {
             '200': "EventPage",
             '400': "Problem",
-            '401': "Problem",
             '422': "Problem",
-            '429': "Problem",
-            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -1502,15 +1463,15 @@ class EventsApi:
         self,
         when: Annotated[Optional[StrictStr], Field(description="`upcoming` (not yet ended; default), `past` or `all`.")] = None,
         country: Annotated[Optional[StrictStr], Field(description="ISO 3166-1 alpha-2 country code.")] = None,
-        tag: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=50)]], Field(description="Only events carrying this tag.")] = None,
+        tag: Annotated[Optional[StrictStr], Field(description="Only events carrying this tag.")] = None,
         status: Optional[EventStatusName] = None,
-        q: Annotated[Optional[Annotated[str, Field(strict=True, max_length=200)]], Field(description="Text searched in title and description, case-insensitively: at most 200 characters, one line.")] = None,
+        q: Annotated[Optional[StrictStr], Field(description="Text searched in title and description, case-insensitively.")] = None,
         var_from: Annotated[Optional[StrictStr], Field(description="Only events starting at or after this time (RFC 3339, or local time in `tz`).")] = None,
         to: Annotated[Optional[StrictStr], Field(description="Only events starting before this time.")] = None,
         sort: Annotated[Optional[StrictStr], Field(description="`start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending.")] = None,
-        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone (else each event's own zone). Also read from the `X-Timezone` header.")] = None,
-        page: Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]] = None,
-        page_size: Optional[Annotated[int, Field(le=100, strict=True, ge=1)]] = None,
+        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone (else each event's own zone). Also read from the `X-Timezone` header.")] = None,
+        page: Optional[StrictInt] = None,
+        page_size: Optional[StrictInt] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -1536,7 +1497,7 @@ class EventsApi:
         :type tag: str
         :param status:
         :type status: EventStatusName
-        :param q: Text searched in title and description, case-insensitively: at most 200 characters, one line.
+        :param q: Text searched in title and description, case-insensitively.
         :type q: str
         :param var_from: Only events starting at or after this time (RFC 3339, or local time in `tz`).
         :type var_from: str
@@ -1593,10 +1554,7 @@ class EventsApi:
         _response_types_map: Dict[str, Optional[str]] = {
             '200': "EventPage",
             '400': "Problem",
-            '401': "Problem",
             '422': "Problem",
-            '429': "Problem",
-            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -1727,7 +1685,7 @@ class EventsApi:
         self,
         id: Annotated[StrictInt, Field(description="Event id")],
         event_update: EventUpdate,
-        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
+        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -1789,11 +1747,7 @@ class EventsApi:
             '401': "Problem",
             '403': "Problem",
             '404': "Problem",
-            '413': "Problem",
-            '415': "Problem",
             '422': "Problem",
-            '429': "Problem",
-            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -1812,7 +1766,7 @@ class EventsApi:
         self,
         id: Annotated[StrictInt, Field(description="Event id")],
         event_update: EventUpdate,
-        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
+        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -1874,11 +1828,7 @@ class EventsApi:
             '401': "Problem",
             '403': "Problem",
             '404': "Problem",
-            '413': "Problem",
-            '415': "Problem",
             '422': "Problem",
-            '429': "Problem",
-            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -1897,7 +1847,7 @@ class EventsApi:
         self,
         id: Annotated[StrictInt, Field(description="Event id")],
         event_update: EventUpdate,
-        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
+        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -1959,11 +1909,7 @@ class EventsApi:
             '401': "Problem",
             '403': "Problem",
             '404': "Problem",
-            '413': "Problem",
-            '415': "Problem",
             '422': "Problem",
-            '429': "Problem",
-            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -2065,7 +2011,7 @@ class EventsApi:
         self,
         id: Annotated[StrictInt, Field(description="Event id")],
         event_update: EventUpdate,
-        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
+        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -2127,11 +2073,7 @@ class EventsApi:
             '401': "Problem",
             '403': "Problem",
             '404': "Problem",
-            '413': "Problem",
-            '415': "Problem",
             '422': "Problem",
-            '429': "Problem",
-            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -2150,7 +2092,7 @@ class EventsApi:
         self,
         id: Annotated[StrictInt, Field(description="Event id")],
         event_update: EventUpdate,
-        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
+        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -2212,11 +2154,7 @@ class EventsApi:
             '401': "Problem",
             '403': "Problem",
             '404': "Problem",
-            '413': "Problem",
-            '415': "Problem",
             '422': "Problem",
-            '429': "Problem",
-            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -2235,7 +2173,7 @@ class EventsApi:
         self,
         id: Annotated[StrictInt, Field(description="Event id")],
         event_update: EventUpdate,
-        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
+        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -2297,11 +2235,7 @@ class EventsApi:
             '401': "Problem",
             '403': "Problem",
             '404': "Problem",
-            '413': "Problem",
-            '415': "Problem",
             '422': "Problem",
-            '429': "Problem",
-            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(

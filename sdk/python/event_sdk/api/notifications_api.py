@@ -93,12 +93,8 @@ class NotificationsApi:
 
         _response_types_map: Dict[str, Optional[str]] = {
             '101': None,
-            '400': "Problem",
             '401': "Problem",
-            '422': "Problem",
             '426': "Problem",
-            '429': "Problem",
-            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -167,12 +163,8 @@ class NotificationsApi:
 
         _response_types_map: Dict[str, Optional[str]] = {
             '101': None,
-            '400': "Problem",
             '401': "Problem",
-            '422': "Problem",
             '426': "Problem",
-            '429': "Problem",
-            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -241,12 +233,8 @@ class NotificationsApi:
 
         _response_types_map: Dict[str, Optional[str]] = {
             '101': None,
-            '400': "Problem",
             '401': "Problem",
-            '422': "Problem",
             '426': "Problem",
-            '429': "Problem",
-            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -324,7 +312,7 @@ class NotificationsApi:
     @validate_call
     def get_notifications(
         self,
-        page: Annotated[Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]], Field(description="Page number, starting at 1.")] = None,
+        page: Annotated[Optional[Annotated[int, Field(strict=True, ge=1)]], Field(description="Page number, starting at 1.")] = None,
         page_size: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Items per page.")] = None,
         _request_timeout: Union[
             None,
@@ -379,11 +367,8 @@ class NotificationsApi:
 
         _response_types_map: Dict[str, Optional[str]] = {
             '200': "NotificationPage",
-            '400': "Problem",
             '401': "Problem",
             '422': "Problem",
-            '429': "Problem",
-            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -400,7 +385,7 @@ class NotificationsApi:
     @validate_call
     def get_notifications_with_http_info(
         self,
-        page: Annotated[Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]], Field(description="Page number, starting at 1.")] = None,
+        page: Annotated[Optional[Annotated[int, Field(strict=True, ge=1)]], Field(description="Page number, starting at 1.")] = None,
         page_size: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Items per page.")] = None,
         _request_timeout: Union[
             None,
@@ -455,11 +440,8 @@ class NotificationsApi:
 
         _response_types_map: Dict[str, Optional[str]] = {
             '200': "NotificationPage",
-            '400': "Problem",
             '401': "Problem",
             '422': "Problem",
-            '429': "Problem",
-            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -476,7 +458,7 @@ class NotificationsApi:
     @validate_call
     def get_notifications_without_preload_content(
         self,
-        page: Annotated[Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]], Field(description="Page number, starting at 1.")] = None,
+        page: Annotated[Optional[Annotated[int, Field(strict=True, ge=1)]], Field(description="Page number, starting at 1.")] = None,
         page_size: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Items per page.")] = None,
         _request_timeout: Union[
             None,
@@ -531,11 +513,8 @@ class NotificationsApi:
 
         _response_types_map: Dict[str, Optional[str]] = {
             '200': "NotificationPage",
-            '400': "Problem",
             '401': "Problem",
             '422': "Problem",
-            '429': "Problem",
-            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -672,11 +651,8 @@ class NotificationsApi:
 
         _response_types_map: Dict[str, Optional[str]] = {
             '204': None,
-            '400': "Problem",
             '401': "Problem",
             '404': "Problem",
-            '429': "Problem",
-            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -744,11 +720,8 @@ class NotificationsApi:
 
         _response_types_map: Dict[str, Optional[str]] = {
             '204': None,
-            '400': "Problem",
             '401': "Problem",
             '404': "Problem",
-            '429': "Problem",
-            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -816,11 +789,8 @@ class NotificationsApi:
 
         _response_types_map: Dict[str, Optional[str]] = {
             '204': None,
-            '400': "Problem",
             '401': "Problem",
             '404': "Problem",
-            '429': "Problem",
-            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -949,11 +919,8 @@ class NotificationsApi:
 
         _response_types_map: Dict[str, Optional[str]] = {
             '204': None,
-            '400': "Problem",
             '401': "Problem",
             '404': "Problem",
-            '429': "Problem",
-            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -1021,11 +988,8 @@ class NotificationsApi:
 
         _response_types_map: Dict[str, Optional[str]] = {
             '204': None,
-            '400': "Problem",
             '401': "Problem",
             '404': "Problem",
-            '429': "Problem",
-            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -1093,11 +1057,8 @@ class NotificationsApi:
 
         _response_types_map: Dict[str, Optional[str]] = {
             '204': None,
-            '400': "Problem",
             '401': "Problem",
             '404': "Problem",
-            '429': "Problem",
-            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(

@@ -538,6 +538,7 @@ class OpsApi:
     ) -> Health:
         """Readiness: the database (and the broker, where one is used) answers.
 
+        Answers within about a second: 503 at once while the database is known to be down, and 200 again as soon as it is back.
 
         :param _request_timeout: timeout setting for this request. If one
                                  number provided, it will be total request
@@ -601,6 +602,7 @@ class OpsApi:
     ) -> ApiResponse[Health]:
         """Readiness: the database (and the broker, where one is used) answers.
 
+        Answers within about a second: 503 at once while the database is known to be down, and 200 again as soon as it is back.
 
         :param _request_timeout: timeout setting for this request. If one
                                  number provided, it will be total request
@@ -664,6 +666,7 @@ class OpsApi:
     ) -> RESTResponseType:
         """Readiness: the database (and the broker, where one is used) answers.
 
+        Answers within about a second: 503 at once while the database is known to be down, and 200 again as soon as it is back.
 
         :param _request_timeout: timeout setting for this request. If one
                                  number provided, it will be total request

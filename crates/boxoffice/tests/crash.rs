@@ -1,0 +1,262 @@
+//! `kill -9` under booking load, then `boxoffice check`; and `boxoffice check`
+//! catching a database corrupted on purpose.
+
+mod common;
+
+use boxoffice_domain::BookingId;
+use boxoffice_store::Store;
+use boxoffice_testkit::{Backend, TestApp, TestDatabase};
+use common::{BINARY, book, event, start};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+/// Runs `boxoffice check` on `url`; returns whether it passed and what it printed.
+fn check(url: &str) -> (bool, String) {
+    let output = std::process::Command::new(BINARY)
+        .args([
+            "check",
+            "--database-url",
+            url,
+            "--delivery-grace-seconds",
+            "0",
+        ])
+        .output()
+        .expect("run boxoffice check");
+    let text = String::from_utf8_lossy(&output.stdout).into_owned()
+        + &String::from_utf8_lossy(&output.stderr);
+    (output.status.success(), text)
+}
+
+/// Books from `clients` tasks until `stop`; returns the ids of the bookings answered 201.
+async fn booking_load(base: String, event: i64, clients: usize, stop: Arc<AtomicBool>) -> Vec<i64> {
+    let client = reqwest::Client::new();
+    let tasks = (0..clients).map(|worker| {
+        let (client, base, stop) = (client.clone(), base.clone(), Arc::clone(&stop));
+        tokio::spawn(async move {
+            let mut acknowledged = Vec::new();
+            let mut n = 0;
+            while !stop.load(Ordering::Relaxed) {
+                n += 1;
+                let email = format!("w{worker}-{n}@example.com");
+                // A request cut by the crash has no answer: it was never acknowledged.
+                let Ok(response) = book(&client, &base, event, &email).await else {
+                    break;
+                };
+                if response.status() == 201
+                    && let Ok(body) = response.json::<serde_json::Value>().await
+                {
+                    acknowledged.push(body["id"].as_i64().expect("booking id"));
+                }
+            }
+            acknowledged
+        })
+    });
+    let mut all = Vec::new();
+    for task in futures::future::join_all(tasks).await {
+        all.extend(task.expect("load task"));
+    }
+    all
+}
+
+async fn killed_under_load_loses_nothing(backend: Backend) {
+    let database = TestDatabase::create(backend).await;
+    let args = vec!["--database-url".to_owned(), database.url.clone()];
+    let server = start(args.clone()).await;
+    let client = reqwest::Client::new();
+    let event = event(&client, &server.base, 1_000_000).await;
+    let stop = Arc::new(AtomicBool::new(false));
+    let load = tokio::spawn(booking_load(
+        server.base.clone(),
+        event,
+        16,
+        Arc::clone(&stop),
+    ));
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    drop(server); // SIGKILL
+    stop.store(true, Ordering::Relaxed);
+    let acknowledged = load.await.expect("load");
+    assert!(
+        acknowledged.len() > 50,
+        "load ran: {} bookings",
+        acknowledged.len()
+    );
+
+    // Restarted, the relay publishes what the crash left behind.
+    let server = start(args).await;
+    let store = Store::connect(&database.url, 2).await.expect("connect");
+    let began = Instant::now();
+    loop {
+        let (pending, _) = store
+            .outbox_backlog(chrono::Utc::now())
+            .await
+            .expect("backlog");
+        if pending == 0 {
+            break;
+        }
+        assert!(
+            began.elapsed() < Duration::from_secs(30),
+            "{pending} rows still unpublished"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    for id in &acknowledged {
+        let found = store
+            .get_booking(BookingId(*id))
+            .await
+            .expect("read booking");
+        assert!(
+            found.is_some(),
+            "acknowledged booking {id} survived the crash"
+        );
+    }
+    let (ok, report) = check(&database.url);
+    assert!(ok, "boxoffice check after kill -9:\n{report}");
+    eprintln!(
+        "{} acknowledged bookings, all present; {report}",
+        acknowledged.len()
+    );
+    store.close().await;
+    drop(server);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_killed_under_booking_load_loses_no_booking_and_no_notification() {
+    killed_under_load_loses_nothing(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_killed_under_booking_load_loses_no_booking_and_no_notification() {
+    killed_under_load_loses_nothing(Backend::Postgres).await;
+}
+
+/// A database with a few bookings and their history, which `check` passes.
+async fn healthy(backend: Backend) -> (TestApp, i64) {
+    let app = TestApp::start(backend).await;
+    let event = app.create_event(3).await;
+    for who in ["a", "b"] {
+        let response = app.book(event, &format!("{who}@example.com")).await;
+        assert_eq!(response.status(), 201);
+    }
+    let began = Instant::now();
+    while app
+        .store
+        .outbox_backlog(chrono::Utc::now())
+        .await
+        .unwrap()
+        .0
+        > 0
+    {
+        assert!(began.elapsed() < Duration::from_secs(10), "outbox drains");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let (ok, report) = check(&app.database.url);
+    assert!(ok, "a healthy database passes: {report}");
+    (app, event)
+}
+
+/// Runs `sql` with foreign keys and cascades off, as a careless manual fix would.
+async fn corrupt(app: &TestApp, sql: &str) {
+    use sqlx::Connection;
+    let url = &app.database.url;
+    match app.backend {
+        Backend::Sqlite => {
+            let options: sqlx::sqlite::SqliteConnectOptions = url.parse().expect("sqlite url");
+            let mut db = sqlx::SqliteConnection::connect_with(&options.foreign_keys(false))
+                .await
+                .expect("connect");
+            sqlx::raw_sql(sql).execute(&mut db).await.expect("corrupt");
+        }
+        Backend::Postgres => {
+            let mut db = sqlx::PgConnection::connect(url).await.expect("connect");
+            let script = format!("SET session_replication_role = replica; {sql}");
+            sqlx::raw_sql(&script)
+                .execute(&mut db)
+                .await
+                .expect("corrupt");
+        }
+    }
+}
+
+async fn expect_caught(app: &TestApp, rule: &str) {
+    let (ok, report) = check(&app.database.url);
+    assert!(!ok, "check fails");
+    assert!(
+        report.contains(&format!("VIOLATION {rule}")),
+        "{rule} reported:\n{report}"
+    );
+}
+
+async fn a_seat_count_out_of_step_is_caught(app_event: (TestApp, i64)) {
+    let (app, event) = app_event;
+    corrupt(
+        &app,
+        &format!("UPDATE events SET seats_booked = 3 WHERE id = {event}"),
+    )
+    .await;
+    expect_caught(&app, "seats_booked_matches_bookings").await;
+}
+
+async fn a_second_active_booking_is_caught(app_event: (TestApp, i64)) {
+    let (app, event) = app_event;
+    corrupt(
+        &app,
+        &format!(
+            "DROP INDEX bookings_one_active_per_attendee; \
+             INSERT INTO bookings (event_id, attendee_id, status, cancel_token_hash, created_at) \
+             SELECT event_id, attendee_id, status, cancel_token_hash || 'x', created_at FROM bookings \
+             WHERE event_id = {event} AND id = (SELECT min(id) FROM bookings); \
+             UPDATE events SET seats_booked = 3 WHERE id = {event}"
+        ),
+    )
+    .await;
+    expect_caught(&app, "one_active_booking_per_attendee").await;
+}
+
+async fn an_orphan_booking_is_caught(app_event: (TestApp, i64)) {
+    let (app, _) = app_event;
+    corrupt(
+        &app,
+        "DELETE FROM attendees WHERE id = (SELECT min(attendee_id) FROM bookings)",
+    )
+    .await;
+    expect_caught(&app, "bookings_have_event_and_attendee").await;
+}
+
+async fn a_published_but_unrecorded_notification_is_caught(app_event: (TestApp, i64)) {
+    let (app, _) = app_event;
+    corrupt(
+        &app,
+        "DELETE FROM notifications WHERE id = (SELECT min(id) FROM notifications)",
+    )
+    .await;
+    expect_caught(&app, "published_outbox_rows_delivered").await;
+}
+
+macro_rules! corruption_tests {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name(super::healthy(super::Backend::Sqlite).await).await
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name(super::healthy(super::Backend::Postgres).await).await
+                }
+            )*
+        }
+    };
+}
+
+corruption_tests!(
+    a_seat_count_out_of_step_is_caught,
+    a_second_active_booking_is_caught,
+    an_orphan_booking_is_caught,
+    a_published_but_unrecorded_notification_is_caught,
+);

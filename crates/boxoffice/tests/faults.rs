@@ -1,0 +1,205 @@
+//! Faults against a real `boxoffice serve` process: the database going away and
+//! coming back, slow and surplus clients, and `kill -9` under booking load.
+//!
+//! The database outage goes through a TCP proxy the test cuts; the shared PostgreSQL
+//! is never stopped.
+
+mod common;
+
+use boxoffice_testkit::{Backend, TcpProxy, TestDatabase, expect_status};
+use common::{book, event, start};
+use serde_json::{Value, json};
+use std::io::{Read, Write};
+use std::time::{Duration, Instant};
+
+/// Sends `request` and returns its status, `Retry-After`, body and how long it took.
+async fn timed(request: reqwest::RequestBuilder) -> (u16, Option<String>, Value, Duration) {
+    let began = Instant::now();
+    let response = request.send().await.expect("an answer");
+    let status = response.status().as_u16();
+    let retry_after = response
+        .headers()
+        .get("retry-after")
+        .map(|v| v.to_str().unwrap().to_owned());
+    let body = response.json().await.unwrap_or(Value::Null);
+    (status, retry_after, body, began.elapsed())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_database_outage_answers_503_at_once_and_service_resumes_by_itself() {
+    let database = TestDatabase::create(Backend::Postgres).await;
+    let proxy = TcpProxy::start("127.0.0.1:5432".parse().unwrap()).await;
+    let url = database
+        .url
+        .replace("127.0.0.1:5432", &proxy.address.to_string());
+    let server = start(vec!["--database-url".into(), url]).await;
+    let base = server.base.clone();
+    let client = reqwest::Client::new();
+    let event = event(&client, &base, 100).await;
+    expect_status(
+        book(&client, &base, event, "before@example.com")
+            .await
+            .unwrap(),
+        201,
+    )
+    .await;
+
+    proxy.cut();
+    let mut slowest = Duration::ZERO;
+    for round in 0..20 {
+        let email = format!("during{round}@example.com");
+        let request = client
+            .post(format!("{base}/events/{event}/book"))
+            .json(&json!({"name": "Fault Tester", "email": email}));
+        let (status, retry_after, body, took) = timed(request).await;
+        assert_eq!(status, 503, "round {round}: {body}");
+        assert_eq!(body["code"], "database_unavailable");
+        assert!(retry_after.is_some(), "Retry-After is set");
+        slowest = slowest.max(took);
+        if round > 0 {
+            assert!(
+                took < Duration::from_millis(250),
+                "known down: answered in {took:?}"
+            );
+        }
+        let (status, _, _, took) = timed(client.get(format!("{base}/readyz"))).await;
+        assert_eq!(status, 503);
+        assert!(
+            took < Duration::from_millis(250),
+            "/readyz answered in {took:?}"
+        );
+    }
+    assert!(
+        slowest < Duration::from_secs(1),
+        "first failure took {slowest:?}"
+    );
+    let (status, _, _, _) = timed(client.get(format!("{base}/healthz"))).await;
+    assert_eq!(status, 200, "the process itself is alive");
+
+    proxy.restore();
+    let back = Instant::now();
+    loop {
+        let (status, _, _, _) = timed(client.get(format!("{base}/readyz"))).await;
+        if status == 200 {
+            break;
+        }
+        assert!(back.elapsed() < Duration::from_secs(5), "/readyz recovers");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let recovered_in = back.elapsed();
+    expect_status(
+        book(&client, &base, event, "after@example.com")
+            .await
+            .unwrap(),
+        201,
+    )
+    .await;
+    let response = client
+        .get(format!("{base}/events/{event}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(expect_status(response, 200).await["seats_booked"], 2);
+    eprintln!("first 503 in {slowest:?}; recovered {recovered_in:?} after the database came back");
+}
+
+/// A raw connection that sends `bytes` and reports when the server closed it.
+fn closed_after(address: &str, bytes: &[u8], patience: Duration) -> Option<Duration> {
+    let mut stream = std::net::TcpStream::connect(address).unwrap();
+    stream.write_all(bytes).unwrap();
+    stream.set_read_timeout(Some(patience)).unwrap();
+    let began = Instant::now();
+    let mut buffer = [0u8; 256];
+    loop {
+        match stream.read(&mut buffer) {
+            Ok(0) => return Some(began.elapsed()),
+            Ok(_) => continue,
+            Err(err) if err.kind() == std::io::ErrorKind::ConnectionReset => {
+                return Some(began.elapsed());
+            }
+            Err(_) => return None,
+        }
+    }
+}
+
+fn address(base: &str) -> String {
+    base.trim_start_matches("http://").to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_half_sent_request_is_dropped_after_the_header_timeout_while_others_are_served() {
+    let database = TestDatabase::create(Backend::Sqlite).await;
+    let args = [
+        "--database-url",
+        &database.url,
+        "--header-read-timeout-ms",
+        "500",
+        "--idle-timeout-ms",
+        "5000",
+    ];
+    let server = start(args.iter().map(|s| s.to_string()).collect()).await;
+    let target = address(&server.base);
+    let slow = tokio::task::spawn_blocking(move || {
+        closed_after(
+            &target,
+            b"GET /events HTTP/1.1\r\nHost: slow\r\nX-Slow:",
+            Duration::from_secs(5),
+        )
+    });
+    let client = reqwest::Client::new();
+    for _ in 0..5 {
+        let response = client
+            .get(format!("{}/events", server.base))
+            .send()
+            .await
+            .unwrap();
+        expect_status(response, 200).await;
+    }
+    let closed = slow.await.unwrap().expect("the slow connection was closed");
+    assert!(
+        closed >= Duration::from_millis(400) && closed < Duration::from_millis(3000),
+        "closed after {closed:?}"
+    );
+    let target = address(&server.base);
+    let idle =
+        tokio::task::spawn_blocking(move || closed_after(&target, b"", Duration::from_secs(10)));
+    let closed = idle.await.unwrap().expect("an idle connection is closed");
+    assert!(
+        closed >= Duration::from_secs(4),
+        "idle connections get the idle timeout: {closed:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connections_beyond_the_limit_wait_until_one_closes() {
+    let database = TestDatabase::create(Backend::Sqlite).await;
+    let args = [
+        "--database-url",
+        &database.url,
+        "--max-connections",
+        "2",
+        "--idle-timeout-ms",
+        "1500",
+    ];
+    let server = start(args.iter().map(|s| s.to_string()).collect()).await;
+    let target = address(&server.base);
+    // Two idle connections take both places.
+    let holders: Vec<_> = (0..2)
+        .map(|_| std::net::TcpStream::connect(&target).unwrap())
+        .collect();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let client = reqwest::Client::new();
+    let began = Instant::now();
+    let response = client
+        .get(format!("{}/healthz", server.base))
+        .send()
+        .await
+        .unwrap();
+    expect_status(response, 200).await;
+    let waited = began.elapsed();
+    assert!(
+        waited >= Duration::from_millis(1000),
+        "served only once an idle connection timed out, after {waited:?}"
+    );
+    drop(holders);
+}

@@ -30,5 +30,8 @@ export default defineConfig({
     environment: 'jsdom',
     setupFiles: ['src/test/setup.ts'],
     css: false,
+    // Typing with user-event takes several seconds when the machine is busy (2 cores shared
+    // with builds); the default 5 s made the form tests fail on load alone.
+    testTimeout: 20_000,
   },
 })

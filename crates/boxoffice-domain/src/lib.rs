@@ -11,9 +11,12 @@ mod event;
 mod ids;
 mod page;
 mod public_url;
+mod place;
+mod schedule;
 mod secret;
 mod text;
 mod time;
+mod tzdb;
 mod user;
 mod validation;
 
@@ -23,12 +26,14 @@ pub use country::Country;
 pub use domain_event::{Audience, DomainEvent, DomainEventKind, SeatCounts};
 pub use email::Email;
 pub use event::{
-    Capacity, Coordinates, Event, EventPatch, EventSort, EventStatus, Location, NewEvent, Schedule,
-    Tag, Tags, Title, When,
+    Capacity, Coordinates, Event, EventPatch, EventSort, EventStatus, Location, NewEvent, Tag,
+    Tags, Title, When,
 };
 pub use ids::{AttendeeId, BookingId, EventId, UserId};
 pub use page::{Page, PageRequest};
 pub use public_url::PublicUrl;
+pub use place::resolve_place;
+pub use schedule::Schedule;
 pub use secret::{SecretHash, SecretToken};
 pub use text::{
     CONTROL_MESSAGE, LOGIN_MAX, SEARCH_MAX, multi_line, parse_login, parse_search_text, single_line,

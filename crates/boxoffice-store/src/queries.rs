@@ -25,7 +25,7 @@ use std::collections::HashMap;
 type Tx<'t> = Transaction<'t, Db>;
 
 const EVENT_COLUMNS: &str = "SELECT e.id, e.title, e.description, e.location, e.country, e.timezone, \
-     e.start_time, e.end_time, e.capacity, e.seats_booked, e.status, e.longitude, e.latitude, \
+     e.start_time, e.end_time, e.ends_at, e.capacity, e.seats_booked, e.status, e.longitude, e.latitude, \
      e.attachment_url, e.owner_id, u.username AS created_by, e.created_at, e.updated_at \
      FROM events e LEFT JOIN users u ON u.id = e.owner_id";
 
@@ -41,7 +41,7 @@ const BOOKING_COLUMNS: &str = "SELECT b.id, b.event_id, e.timezone AS event_time
      a.email AS attendee_email, b.status, b.cancel_token_hash, b.created_at, b.cancelled_at \
      FROM bookings b JOIN attendees a ON a.id = b.attendee_id JOIN events e ON e.id = b.event_id";
 
-/// Binds an event's content as `$1` to `$12`, in the column order of the events table.
+/// Binds an event's content as `$1` to `$13`, in the column order of the events table.
 fn bind_content<'q, O>(
     query: QueryAs<'q, Db, O, DbArguments<'q>>,
     event: &'q NewEvent,
@@ -54,7 +54,8 @@ fn bind_content<'q, O>(
         .bind(event.zone.name())
         .bind(event.schedule.start())
         .bind(event.schedule.end())
-        .bind(event.capacity.get())
+        .bind(event.schedule.ends_at())
+        .bind(event.capacity.map(|c| c.get()))
         .bind(event.status.as_str())
         .bind(event.coordinates.map(|c| c.lon()))
         .bind(event.coordinates.map(|c| c.lat()))
@@ -122,10 +123,10 @@ fn push_event_filter(qb: &mut QueryBuilder<'_, Db>, filter: &EventFilter, now: D
     qb.push(" WHERE 1 = 1");
     match filter.when {
         When::Upcoming => {
-            qb.push(" AND e.end_time > ").push_bind(now);
+            qb.push(" AND e.ends_at > ").push_bind(now);
         }
         When::Past => {
-            qb.push(" AND e.end_time <= ").push_bind(now);
+            qb.push(" AND e.ends_at <= ").push_bind(now);
         }
         When::All => {}
     }
@@ -152,6 +153,9 @@ fn push_event_filter(qb: &mut QueryBuilder<'_, Db>, filter: &EventFilter, now: D
     }
     if let Some(to) = filter.to {
         qb.push(" AND e.start_time < ").push_bind(to);
+    }
+    if let Some(owner) = filter.owner {
+        qb.push(" AND e.owner_id = ").push_bind(owner.0);
     }
 }
 
@@ -185,9 +189,9 @@ impl Backend {
     ) -> Result<Event, StoreError> {
         let mut tx = self.begin_write().await?;
         let insert = sqlx::query_as(
-            "INSERT INTO events (title, description, location, country, timezone, start_time, end_time, capacity, \
-             status, longitude, latitude, attachment_url, owner_id, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) RETURNING id",
+            "INSERT INTO events (title, description, location, country, timezone, start_time, end_time, ends_at, \
+             capacity, status, longitude, latitude, attachment_url, owner_id, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15) RETURNING id",
         );
         let (id,): (i64,) = bind_content(insert, event)
             .bind(owner.map(|o| o.0))
@@ -269,8 +273,8 @@ impl Backend {
         };
         let update = sqlx::query_as::<Db, (i64,)>(
             "UPDATE events SET title = $1, description = $2, location = $3, country = $4, timezone = $5, \
-             start_time = $6, end_time = $7, capacity = $8, status = $9, longitude = $10, latitude = $11, \
-             attachment_url = $12, updated_at = $13 WHERE id = $14 RETURNING id",
+             start_time = $6, end_time = $7, ends_at = $8, capacity = $9, status = $10, longitude = $11, \
+             latitude = $12, attachment_url = $13, updated_at = $14 WHERE id = $15 RETURNING id",
         );
         bind_content(update, &updated)
             .bind(now)
@@ -417,7 +421,7 @@ impl Backend {
         let updated = current.apply(patch);
         let result = sqlx::query("UPDATE attendees SET name = $1, email = $2, phone = $3, locale = $4, updated_at = $5 WHERE id = $6")
             .bind(updated.name.as_str())
-            .bind(updated.email.as_str())
+            .bind(updated.email.as_ref().map(|e| e.as_str()))
             .bind(updated.phone.as_ref().map(|p| p.as_str()))
             .bind(updated.locale.as_str())
             .bind(now)
@@ -730,7 +734,7 @@ async fn insert_attendee(
          VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT DO NOTHING RETURNING id",
     )
     .bind(attendee.name.as_str())
-    .bind(attendee.email.as_str())
+    .bind(attendee.email.as_ref().map(|e| e.as_str()))
     .bind(attendee.phone.as_ref().map(|p| p.as_str()))
     .bind(attendee.locale.as_str())
     .bind(&token.0)
@@ -741,13 +745,14 @@ async fn insert_attendee(
 }
 
 /// The attendee with this e-mail address, registered now if new: id, name and address.
+/// A walk-in (no address) is always registered anew: nothing says two are the same person.
 ///
 /// The insert comes first: for a new person (the common case in a rush) it is the only statement.
 async fn attendee_for(
     tx: &mut Tx<'_>,
     person: &NewAttendee,
     now: DateTime<Utc>,
-) -> Result<(i64, String, String), StoreError> {
+) -> Result<(i64, String, Option<String>), StoreError> {
     // Nobody receives this token: a person registered by booking manages each booking
     // with its cancel token.
     let token = boxoffice_domain::SecretToken::generate().hash();
@@ -755,14 +760,17 @@ async fn attendee_for(
         return Ok((
             id.0,
             person.name.as_str().to_owned(),
-            person.email.as_str().to_owned(),
+            person.email.as_ref().map(|e| e.as_str().to_owned()),
         ));
     }
     // Known address (perhaps registered concurrently, now committed). The database's own
     // lower() on both sides, so the lookup agrees with the unique index.
     let find = "SELECT id, name, email FROM attendees WHERE lower(email) = lower($1)";
+    let email = person.email.as_ref().ok_or_else(|| {
+        StoreError::Corrupt("an attendee without e-mail conflicted on insert".into())
+    })?;
     Ok(sqlx::query_as(find)
-        .bind(person.email.as_str())
+        .bind(email.as_str())
         .fetch_one(&mut **tx)
         .await?)
 }
@@ -842,6 +850,9 @@ async fn book_and_record(
     Ok(Ok(booking))
 }
 
+/// What the seat increment returns: title, owner, capacity, seats booked, zone.
+type BookedSeat = (String, Option<i64>, Option<i32>, i32, String);
+
 /// The booking itself. Every decision is made by the database: the conditional
 /// increment refuses a full or unbookable event, and the partial unique index
 /// refuses a second active booking. The common case takes four statements.
@@ -855,7 +866,7 @@ async fn book_seat(
     let attendee = match who {
         BookingFor::Person(person) => attendee_for(tx, person, now).await?,
         BookingFor::Attendee(id) => {
-            let known: Option<(i64, String, String)> =
+            let known: Option<(i64, String, Option<String>)> =
                 sqlx::query_as("SELECT id, name, email FROM attendees WHERE id = $1")
                     .bind(id.0)
                     .fetch_optional(&mut **tx)
@@ -866,9 +877,10 @@ async fn book_seat(
             }
         }
     };
-    let seat: Option<(String, Option<i64>, i32, i32, String)> = sqlx::query_as(
+    // A NULL capacity is no limit.
+    let seat: Option<BookedSeat> = sqlx::query_as(
         "UPDATE events SET seats_booked = seats_booked + 1 \
-         WHERE id = $1 AND seats_booked < capacity AND status = 'scheduled' AND end_time > $2 \
+         WHERE id = $1 AND (capacity IS NULL OR seats_booked < capacity) AND status = 'scheduled' AND ends_at > $2 \
          RETURNING title, owner_id, capacity, seats_booked, timezone",
     )
     .bind(event.0)
@@ -902,7 +914,10 @@ async fn book_seat(
         event_zone: boxoffice_domain::Zone::parse(&timezone).map_err(corrupt)?,
         attendee_id: AttendeeId(attendee.0),
         attendee_name: boxoffice_domain::PersonName::parse(&attendee.1).map_err(corrupt)?,
-        attendee_email: boxoffice_domain::Email::parse(&attendee.2).map_err(corrupt)?,
+        attendee_email: (attendee.2.as_deref())
+            .map(boxoffice_domain::Email::parse)
+            .transpose()
+            .map_err(corrupt)?,
         status: boxoffice_domain::BookingStatus::Confirmed,
         created_at: now,
         cancelled_at: None,

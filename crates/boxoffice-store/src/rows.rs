@@ -24,8 +24,9 @@ pub(crate) struct EventRow {
     pub country: String,
     pub timezone: String,
     pub start_time: DateTime<Utc>,
-    pub end_time: DateTime<Utc>,
-    pub capacity: i32,
+    pub end_time: Option<DateTime<Utc>>,
+    pub ends_at: DateTime<Utc>,
+    pub capacity: Option<i32>,
     pub seats_booked: i32,
     pub status: String,
     pub longitude: Option<f64>,
@@ -45,6 +46,9 @@ impl EventRow {
             (Some(lon), Some(lat)) => Some(Coordinates::new(lon, lat).map_err(bad)?),
             _ => None,
         };
+        let zone = Zone::parse(&self.timezone).map_err(bad)?;
+        let schedule =
+            Schedule::stored(self.start_time, self.end_time, self.ends_at).map_err(bad)?;
         Ok(Event {
             id: EventId(self.id),
             content: NewEvent {
@@ -52,9 +56,13 @@ impl EventRow {
                 description: self.description,
                 location: Location::parse(&self.location).map_err(bad)?,
                 country: Country::parse(&self.country).map_err(bad)?,
-                zone: Zone::parse(&self.timezone).map_err(bad)?,
-                schedule: Schedule::new(self.start_time, self.end_time).map_err(bad)?,
-                capacity: Capacity::new(self.capacity.into()).map_err(bad)?,
+                zone,
+                schedule,
+                capacity: self
+                    .capacity
+                    .map(|c| Capacity::new(c.into()))
+                    .transpose()
+                    .map_err(bad)?,
                 tags: Tags::from_stored(tags),
                 status: self.status.parse().map_err(bad)?,
                 coordinates,
@@ -73,7 +81,7 @@ impl EventRow {
 pub(crate) struct AttendeeRow {
     pub id: i64,
     pub name: String,
-    pub email: String,
+    pub email: Option<String>,
     pub phone: Option<String>,
     pub locale: String,
     pub created_at: DateTime<Utc>,
@@ -87,7 +95,12 @@ impl TryFrom<AttendeeRow> for Attendee {
         Ok(Attendee {
             id: AttendeeId(row.id),
             name: PersonName::parse(&row.name).map_err(bad)?,
-            email: Email::parse(&row.email).map_err(bad)?,
+            email: row
+                .email
+                .as_deref()
+                .map(Email::parse)
+                .transpose()
+                .map_err(bad)?,
             phone: row
                 .phone
                 .as_deref()
@@ -108,7 +121,7 @@ pub(crate) struct BookingRow {
     pub event_timezone: String,
     pub attendee_id: i64,
     pub attendee_name: String,
-    pub attendee_email: String,
+    pub attendee_email: Option<String>,
     pub status: String,
     pub cancel_token_hash: String,
     pub created_at: DateTime<Utc>,
@@ -124,7 +137,12 @@ impl BookingRow {
             event_zone: Zone::parse(&self.event_timezone).map_err(bad)?,
             attendee_id: AttendeeId(self.attendee_id),
             attendee_name: PersonName::parse(&self.attendee_name).map_err(bad)?,
-            attendee_email: Email::parse(&self.attendee_email).map_err(bad)?,
+            attendee_email: self
+                .attendee_email
+                .as_deref()
+                .map(Email::parse)
+                .transpose()
+                .map_err(bad)?,
             status: self.status.parse().map_err(bad)?,
             created_at: self.created_at,
             cancelled_at: self.cancelled_at,

@@ -44,17 +44,14 @@ export interface AttendeeCreate {
     /**
      * Identifies the attendee, case-insensitively.
      */
-    'email': string;
+    'email': string | null;
     /**
      * Language for messages, e.g. `en` or `pt-BR`; default `en`.
      */
     'locale'?: string | null;
+    'name': string | null;
     /**
-     * 1 to 100 characters, not blank, one line.
-     */
-    'name': string;
-    /**
-     * International format, e.g. `+91 98765 43210`: `+` and 7 to 15 digits; spaces, dashes, dots and brackets are dropped.
+     * International format, e.g. `+91 98765 43210`.
      */
     'phone'?: string | null;
 }
@@ -75,7 +72,10 @@ export interface AttendeePage {
  */
 export interface AttendeeRegistered {
     'created_at': string;
-    'email': string;
+    /**
+     * `null` for a walk-in booked by name alone.
+     */
+    'email': string | null;
     'id': number;
     'locale': string;
     'name': string;
@@ -90,9 +90,9 @@ export interface AttendeeRegistered {
  * Changes to an attendee; `phone: null` removes the number.
  */
 export interface AttendeeUpdate {
-    'email'?: string;
-    'locale'?: string;
-    'name'?: string;
+    'email'?: string | null;
+    'locale'?: string | null;
+    'name'?: string | null;
     'phone'?: string | null;
 }
 /**
@@ -100,7 +100,10 @@ export interface AttendeeUpdate {
  */
 export interface AttendeeView {
     'created_at': string;
-    'email': string;
+    /**
+     * `null` for a walk-in booked by name alone.
+     */
+    'email': string | null;
     'id': number;
     'locale': string;
     'name': string;
@@ -111,7 +114,10 @@ export interface AttendeeView {
  * Who holds a booking.
  */
 export interface BookingAttendee {
-    'email': string;
+    /**
+     * `null` for a walk-in booked by name alone.
+     */
+    'email': string | null;
     'id': number;
     'name': string;
 }
@@ -164,38 +170,35 @@ export interface BookingView {
 
 
 /**
- * A new event. Times without an offset are wall-clock times in `timezone`.
+ * A new event. Only `title` and `start_time` are required; times without an offset are wall-clock times in `timezone`.  Defaults: `timezone` `Asia/Kolkata`; `country` the country of `timezone` when that zone belongs to exactly one (422 otherwise); `location` the country\'s English name; no `end_time`: the event lasts until the end of its start\'s local day; no `capacity`: unlimited seats.
  */
 export interface EventCreate {
     /**
-     * An http(s) URL of at most 2,048 characters.
+     * An http(s) URL.
      */
     'attachment_url'?: string | null;
     /**
-     * 1 to 1,000,000 seats. Also accepted as `max_capacity`, `max_attendees` or `total_seats`.
+     * 1 to 1,000,000 seats; absent or `null`: unlimited. Also accepted as `max_capacity`, `max_attendees` or `total_seats`.
      */
-    'capacity': number;
+    'capacity'?: number | null;
     'coordinates'?: GeoPoint | null;
     /**
-     * ISO 3166-1 alpha-2 code (`FR`); alpha-3 codes and English names are also understood.
+     * ISO 3166-1 alpha-2 code (`FR`); alpha-3 codes and English names are also understood. Default: the country of `timezone`, when that zone belongs to exactly one.
      */
-    'country': string;
-    /**
-     * At most 5,000 characters; line breaks and tabs are kept, other control characters refused.
-     */
+    'country'?: string | null;
     'description'?: string | null;
     /**
-     * After `start_time`. Also accepted as `endDate`.
+     * After `start_time`. Also accepted as `endDate`. Without it the event lasts until the end of its start\'s local day.
      */
-    'end_time': string;
+    'end_time'?: string | null;
     /**
-     * Venue or city, free text: 1 to 200 characters, one line.
+     * Venue or city, free text; default: the country\'s English name (`France`).
      */
-    'location': string;
+    'location'?: string | null;
     /**
-     * RFC 3339, or local time in `timezone`. Also accepted as `date` or `startDate`.
+     * RFC 3339, or local time in `timezone`; not in the past. Also accepted as `date` or `startDate`.
      */
-    'start_time': string;
+    'start_time': string | null;
     'status'?: EventStatusName | null;
     /**
      * Up to 20 tags of 1 to 50 characters; stored lower-case.
@@ -206,9 +209,9 @@ export interface EventCreate {
      */
     'timezone'?: string | null;
     /**
-     * 1 to 100 characters. Also accepted as `name`.
+     * 1 to 100 characters, not blank. Also accepted as `name`.
      */
-    'title': string;
+    'title': string | null;
 }
 
 
@@ -241,27 +244,27 @@ export type EventStatusName = typeof EventStatusName[keyof typeof EventStatusNam
  * Changes to an event: absent fields stay as they are; `null` clears an optional field.
  */
 export interface EventUpdate {
-    /**
-     * An http(s) URL of at most 2,048 characters; `null` removes it.
-     */
     'attachment_url'?: string | null;
     /**
-     * May not drop below `seats_booked`.
+     * May not drop below `seats_booked`; `null` lifts the limit (unlimited seats).
      */
-    'capacity'?: number;
+    'capacity'?: number | null;
     'coordinates'?: GeoPoint | null;
-    'country'?: string;
+    'country'?: string | null;
     'description'?: string | null;
-    'end_time'?: string;
-    'location'?: string;
-    'start_time'?: string;
-    'status'?: EventStatusName;
-    'tags'?: Array<string>;
+    /**
+     * `null` removes the end: the event then lasts until the end of its start\'s local day.
+     */
+    'end_time'?: string | null;
+    'location'?: string | null;
+    'start_time'?: string | null;
+    'status'?: EventStatusName | null;
+    'tags'?: Array<string> | null;
     /**
      * A new zone changes how times are shown and how local times in this request are read; the instants stay.
      */
-    'timezone'?: string;
-    'title'?: string;
+    'timezone'?: string | null;
+    'title'?: string | null;
 }
 
 
@@ -270,7 +273,10 @@ export interface EventUpdate {
  */
 export interface EventView {
     'attachment_url'?: string | null;
-    'capacity': number;
+    /**
+     * `null`: unlimited seats.
+     */
+    'capacity': number | null;
     'coordinates'?: GeoPoint | null;
     /**
      * ISO 3166-1 alpha-2, upper-case.
@@ -282,10 +288,20 @@ export interface EventView {
      */
     'created_by'?: string | null;
     'description'?: string | null;
-    'end_time': string;
+    /**
+     * `null` for an event entered without an end: it lasts until the end of its start\'s local day in `timezone`.
+     */
+    'end_time': string | null;
+    /**
+     * When the event is over: `end_time`, or without one the end of its start\'s local day. Bookings close and `when=past` lists it from then on.
+     */
+    'ends_at': string;
     'id': number;
     'location': string;
-    'seats_available': number;
+    /**
+     * `null` for an event with unlimited seats.
+     */
+    'seats_available': number | null;
     'seats_booked': number;
     'start_time': string;
     'status': EventStatusName;
@@ -435,13 +451,38 @@ export type RoleName = typeof RoleName[keyof typeof RoleName];
 
 
 /**
+ * Who a seat is for: a person known by e-mail, or a walk-in known by name alone.  With `email`, the person is registered on the fly if the address is new and may hold one active booking per event (`already_booked`). `user_name` alone books for a walk-in: someone without an e-mail address. Nothing identifies a walk-in, so each such booking creates its own attendee record and is never refused as a duplicate.
+ */
+export interface SeatRequest {
+    /**
+     * Identifies the person, case-insensitively. Required unless booking a walk-in by `user_name`.
+     */
+    'email'?: string | null;
+    /**
+     * Language for messages, e.g. `en` or `pt-BR`; default `en`.
+     */
+    'locale'?: string | null;
+    /**
+     * 1 to 100 characters. Required with `email`.
+     */
+    'name'?: string | null;
+    /**
+     * International format, e.g. `+91 98765 43210`.
+     */
+    'phone'?: string | null;
+    /**
+     * The same as `name`; alone (without `email`) it books a walk-in.
+     */
+    'user_name'?: string | null;
+}
+/**
  * Sign in with a username or an e-mail address (either field).
  */
 export interface UserLogin {
     'email'?: string | null;
     'password': string;
     /**
-     * Username, or e-mail address (one of `username` and `email` is needed).
+     * Username, or e-mail address.
      */
     'username'?: string | null;
 }
@@ -449,19 +490,16 @@ export interface UserLogin {
  * A new account.
  */
 export interface UserRegister {
-    'email': string;
-    /**
-     * At most 100 characters, one line.
-     */
+    'email': string | null;
     'full_name'?: string | null;
     /**
-     * At least 8 characters with an upper-case letter, a digit and a special character (at most 72 bytes). The pattern states the rules for printable ASCII; other letters are accepted too.
+     * At least 8 characters with an upper-case letter, a digit and a special character (at most 72 bytes).
      */
     'password': string;
     /**
      * 3 to 50 letters, digits or underscores.
      */
-    'username': string;
+    'username': string | null;
 }
 /**
  * An account; never the password hash.
@@ -1379,20 +1417,20 @@ export class AuthApi extends BaseAPI {
 export const BookingsApiAxiosParamCreator = function (configuration?: Configuration) {
     return {
         /**
-         * Registers the attendee on the fly if the e-mail address is new. A full event answers 400 `event_full`; a second active booking by the same person answers 400 `already_booked`.
-         * @summary Book a seat for a person (seed 004).
+         * With `name` and `email`: registers the attendee on the fly if the address is new; a second active booking by the same person answers 400 `already_booked`. With `user_name` alone: a walk-in without e-mail, recorded as a new attendee each time (nothing identifies them, so no duplicate can be detected). A full event answers 400 `event_full`.
+         * @summary Book a seat for a person.
          * @param {number} id Event id
-         * @param {AttendeeCreate} AttendeeCreate 
-         * @param {string} [Idempotency_Key] Repeat-safe key: a repeat returns the first response
+         * @param {SeatRequest} SeatRequest 
+         * @param {string | null} [Idempotency_Key] Repeat-safe key: a repeat returns the first response
          * @param {string} [tz] Render times in this IANA zone
          * @param {*} [options] Override http request option.
          * @throws {RequiredError}
          */
-        bookEvent: async (id: number, AttendeeCreate: AttendeeCreate, Idempotency_Key?: string, tz?: string, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+        bookEvent: async (id: number, SeatRequest: SeatRequest, Idempotency_Key?: string | null, tz?: string, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
             // verify required parameter 'id' is not null or undefined
             assertParamExists('bookEvent', 'id', id)
-            // verify required parameter 'AttendeeCreate' is not null or undefined
-            assertParamExists('bookEvent', 'AttendeeCreate', AttendeeCreate)
+            // verify required parameter 'SeatRequest' is not null or undefined
+            assertParamExists('bookEvent', 'SeatRequest', SeatRequest)
             const localVarPath = `/events/{id}/book`
                 .replace('{id}', encodeURIComponent(String(id)));
             // use dummy base URL string because the URL constructor only accepts absolute URLs.
@@ -1419,7 +1457,7 @@ export const BookingsApiAxiosParamCreator = function (configuration?: Configurat
             setSearchParams(localVarUrlObj, localVarQueryParameter);
             let headersFromBaseOptions = baseOptions && baseOptions.headers ? baseOptions.headers : {};
             localVarRequestOptions.headers = {...localVarHeaderParameter, ...headersFromBaseOptions, ...options.headers};
-            localVarRequestOptions.data = serializeDataIfNeeded(AttendeeCreate, localVarRequestOptions, configuration)
+            localVarRequestOptions.data = serializeDataIfNeeded(SeatRequest, localVarRequestOptions, configuration)
 
             return {
                 url: toPathString(localVarUrlObj),
@@ -1486,12 +1524,12 @@ export const BookingsApiAxiosParamCreator = function (configuration?: Configurat
          * @summary Book a seat for a registered attendee (seed 000).
          * @param {BookingCreate} BookingCreate 
          * @param {string | null} [X_Attendee_Token] The attendee\&#39;s token
-         * @param {string} [Idempotency_Key] Repeat-safe key: a repeat returns the first response
+         * @param {string | null} [Idempotency_Key] Repeat-safe key: a repeat returns the first response
          * @param {string} [tz] Render times in this IANA zone
          * @param {*} [options] Override http request option.
          * @throws {RequiredError}
          */
-        createBooking: async (BookingCreate: BookingCreate, X_Attendee_Token?: string | null, Idempotency_Key?: string, tz?: string, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+        createBooking: async (BookingCreate: BookingCreate, X_Attendee_Token?: string | null, Idempotency_Key?: string | null, tz?: string, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
             // verify required parameter 'BookingCreate' is not null or undefined
             assertParamExists('createBooking', 'BookingCreate', BookingCreate)
             const localVarPath = `/bookings`;
@@ -1656,19 +1694,19 @@ export const BookingsApiAxiosParamCreator = function (configuration?: Configurat
         },
         /**
          * 
-         * @summary Register for an event (seed 001); the same as booking a seat.
+         * @summary Register for an event; the same as booking a seat.
          * @param {number} id Event id
-         * @param {AttendeeCreate} AttendeeCreate 
-         * @param {string} [Idempotency_Key] Repeat-safe key: a repeat returns the first response
+         * @param {SeatRequest} SeatRequest 
+         * @param {string | null} [Idempotency_Key] Repeat-safe key: a repeat returns the first response
          * @param {string} [tz] Render times in this IANA zone
          * @param {*} [options] Override http request option.
          * @throws {RequiredError}
          */
-        registerForEvent: async (id: number, AttendeeCreate: AttendeeCreate, Idempotency_Key?: string, tz?: string, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+        registerForEvent: async (id: number, SeatRequest: SeatRequest, Idempotency_Key?: string | null, tz?: string, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
             // verify required parameter 'id' is not null or undefined
             assertParamExists('registerForEvent', 'id', id)
-            // verify required parameter 'AttendeeCreate' is not null or undefined
-            assertParamExists('registerForEvent', 'AttendeeCreate', AttendeeCreate)
+            // verify required parameter 'SeatRequest' is not null or undefined
+            assertParamExists('registerForEvent', 'SeatRequest', SeatRequest)
             const localVarPath = `/events/{id}/register`
                 .replace('{id}', encodeURIComponent(String(id)));
             // use dummy base URL string because the URL constructor only accepts absolute URLs.
@@ -1695,7 +1733,7 @@ export const BookingsApiAxiosParamCreator = function (configuration?: Configurat
             setSearchParams(localVarUrlObj, localVarQueryParameter);
             let headersFromBaseOptions = baseOptions && baseOptions.headers ? baseOptions.headers : {};
             localVarRequestOptions.headers = {...localVarHeaderParameter, ...headersFromBaseOptions, ...options.headers};
-            localVarRequestOptions.data = serializeDataIfNeeded(AttendeeCreate, localVarRequestOptions, configuration)
+            localVarRequestOptions.data = serializeDataIfNeeded(SeatRequest, localVarRequestOptions, configuration)
 
             return {
                 url: toPathString(localVarUrlObj),
@@ -1712,17 +1750,17 @@ export const BookingsApiFp = function(configuration?: Configuration) {
     const localVarAxiosParamCreator = BookingsApiAxiosParamCreator(configuration)
     return {
         /**
-         * Registers the attendee on the fly if the e-mail address is new. A full event answers 400 `event_full`; a second active booking by the same person answers 400 `already_booked`.
-         * @summary Book a seat for a person (seed 004).
+         * With `name` and `email`: registers the attendee on the fly if the address is new; a second active booking by the same person answers 400 `already_booked`. With `user_name` alone: a walk-in without e-mail, recorded as a new attendee each time (nothing identifies them, so no duplicate can be detected). A full event answers 400 `event_full`.
+         * @summary Book a seat for a person.
          * @param {number} id Event id
-         * @param {AttendeeCreate} AttendeeCreate 
-         * @param {string} [Idempotency_Key] Repeat-safe key: a repeat returns the first response
+         * @param {SeatRequest} SeatRequest 
+         * @param {string | null} [Idempotency_Key] Repeat-safe key: a repeat returns the first response
          * @param {string} [tz] Render times in this IANA zone
          * @param {*} [options] Override http request option.
          * @throws {RequiredError}
          */
-        async bookEvent(id: number, AttendeeCreate: AttendeeCreate, Idempotency_Key?: string, tz?: string, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<BookingView>> {
-            const localVarAxiosArgs = await localVarAxiosParamCreator.bookEvent(id, AttendeeCreate, Idempotency_Key, tz, options);
+        async bookEvent(id: number, SeatRequest: SeatRequest, Idempotency_Key?: string | null, tz?: string, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<BookingView>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.bookEvent(id, SeatRequest, Idempotency_Key, tz, options);
             const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
             const localVarOperationServerBasePath = operationServerMap['BookingsApi.bookEvent']?.[localVarOperationServerIndex]?.url;
             return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
@@ -1748,12 +1786,12 @@ export const BookingsApiFp = function(configuration?: Configuration) {
          * @summary Book a seat for a registered attendee (seed 000).
          * @param {BookingCreate} BookingCreate 
          * @param {string | null} [X_Attendee_Token] The attendee\&#39;s token
-         * @param {string} [Idempotency_Key] Repeat-safe key: a repeat returns the first response
+         * @param {string | null} [Idempotency_Key] Repeat-safe key: a repeat returns the first response
          * @param {string} [tz] Render times in this IANA zone
          * @param {*} [options] Override http request option.
          * @throws {RequiredError}
          */
-        async createBooking(BookingCreate: BookingCreate, X_Attendee_Token?: string | null, Idempotency_Key?: string, tz?: string, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<BookingView>> {
+        async createBooking(BookingCreate: BookingCreate, X_Attendee_Token?: string | null, Idempotency_Key?: string | null, tz?: string, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<BookingView>> {
             const localVarAxiosArgs = await localVarAxiosParamCreator.createBooking(BookingCreate, X_Attendee_Token, Idempotency_Key, tz, options);
             const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
             const localVarOperationServerBasePath = operationServerMap['BookingsApi.createBooking']?.[localVarOperationServerIndex]?.url;
@@ -1794,16 +1832,16 @@ export const BookingsApiFp = function(configuration?: Configuration) {
         },
         /**
          * 
-         * @summary Register for an event (seed 001); the same as booking a seat.
+         * @summary Register for an event; the same as booking a seat.
          * @param {number} id Event id
-         * @param {AttendeeCreate} AttendeeCreate 
-         * @param {string} [Idempotency_Key] Repeat-safe key: a repeat returns the first response
+         * @param {SeatRequest} SeatRequest 
+         * @param {string | null} [Idempotency_Key] Repeat-safe key: a repeat returns the first response
          * @param {string} [tz] Render times in this IANA zone
          * @param {*} [options] Override http request option.
          * @throws {RequiredError}
          */
-        async registerForEvent(id: number, AttendeeCreate: AttendeeCreate, Idempotency_Key?: string, tz?: string, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<BookingView>> {
-            const localVarAxiosArgs = await localVarAxiosParamCreator.registerForEvent(id, AttendeeCreate, Idempotency_Key, tz, options);
+        async registerForEvent(id: number, SeatRequest: SeatRequest, Idempotency_Key?: string | null, tz?: string, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<BookingView>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.registerForEvent(id, SeatRequest, Idempotency_Key, tz, options);
             const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
             const localVarOperationServerBasePath = operationServerMap['BookingsApi.registerForEvent']?.[localVarOperationServerIndex]?.url;
             return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
@@ -1818,14 +1856,14 @@ export const BookingsApiFactory = function (configuration?: Configuration, baseP
     const localVarFp = BookingsApiFp(configuration)
     return {
         /**
-         * Registers the attendee on the fly if the e-mail address is new. A full event answers 400 `event_full`; a second active booking by the same person answers 400 `already_booked`.
-         * @summary Book a seat for a person (seed 004).
+         * With `name` and `email`: registers the attendee on the fly if the address is new; a second active booking by the same person answers 400 `already_booked`. With `user_name` alone: a walk-in without e-mail, recorded as a new attendee each time (nothing identifies them, so no duplicate can be detected). A full event answers 400 `event_full`.
+         * @summary Book a seat for a person.
          * @param {BookingsApiBookEventRequest} requestParameters Request parameters.
          * @param {*} [options] Override http request option.
          * @throws {RequiredError}
          */
         bookEvent(requestParameters: BookingsApiBookEventRequest, options?: RawAxiosRequestConfig): AxiosPromise<BookingView> {
-            return localVarFp.bookEvent(requestParameters.id, requestParameters.AttendeeCreate, requestParameters.Idempotency_Key, requestParameters.tz, options).then((request) => request(axios, basePath));
+            return localVarFp.bookEvent(requestParameters.id, requestParameters.SeatRequest, requestParameters.Idempotency_Key, requestParameters.tz, options).then((request) => request(axios, basePath));
         },
         /**
          * Its holder (either token), the event\'s owner, or an admin. Repeating the cancellation changes nothing and answers the same.
@@ -1869,13 +1907,13 @@ export const BookingsApiFactory = function (configuration?: Configuration, baseP
         },
         /**
          * 
-         * @summary Register for an event (seed 001); the same as booking a seat.
+         * @summary Register for an event; the same as booking a seat.
          * @param {BookingsApiRegisterForEventRequest} requestParameters Request parameters.
          * @param {*} [options] Override http request option.
          * @throws {RequiredError}
          */
         registerForEvent(requestParameters: BookingsApiRegisterForEventRequest, options?: RawAxiosRequestConfig): AxiosPromise<BookingView> {
-            return localVarFp.registerForEvent(requestParameters.id, requestParameters.AttendeeCreate, requestParameters.Idempotency_Key, requestParameters.tz, options).then((request) => request(axios, basePath));
+            return localVarFp.registerForEvent(requestParameters.id, requestParameters.SeatRequest, requestParameters.Idempotency_Key, requestParameters.tz, options).then((request) => request(axios, basePath));
         },
     };
 };
@@ -1889,12 +1927,12 @@ export interface BookingsApiBookEventRequest {
      */
     readonly id: number
 
-    readonly AttendeeCreate: AttendeeCreate
+    readonly SeatRequest: SeatRequest
 
     /**
      * Repeat-safe key: a repeat returns the first response
      */
-    readonly Idempotency_Key?: string
+    readonly Idempotency_Key?: string | null
 
     /**
      * Render times in this IANA zone
@@ -1941,7 +1979,7 @@ export interface BookingsApiCreateBookingRequest {
     /**
      * Repeat-safe key: a repeat returns the first response
      */
-    readonly Idempotency_Key?: string
+    readonly Idempotency_Key?: string | null
 
     /**
      * Render times in this IANA zone
@@ -2007,12 +2045,12 @@ export interface BookingsApiRegisterForEventRequest {
      */
     readonly id: number
 
-    readonly AttendeeCreate: AttendeeCreate
+    readonly SeatRequest: SeatRequest
 
     /**
      * Repeat-safe key: a repeat returns the first response
      */
-    readonly Idempotency_Key?: string
+    readonly Idempotency_Key?: string | null
 
     /**
      * Render times in this IANA zone
@@ -2025,14 +2063,14 @@ export interface BookingsApiRegisterForEventRequest {
  */
 export class BookingsApi extends BaseAPI {
     /**
-     * Registers the attendee on the fly if the e-mail address is new. A full event answers 400 `event_full`; a second active booking by the same person answers 400 `already_booked`.
-     * @summary Book a seat for a person (seed 004).
+     * With `name` and `email`: registers the attendee on the fly if the address is new; a second active booking by the same person answers 400 `already_booked`. With `user_name` alone: a walk-in without e-mail, recorded as a new attendee each time (nothing identifies them, so no duplicate can be detected). A full event answers 400 `event_full`.
+     * @summary Book a seat for a person.
      * @param {BookingsApiBookEventRequest} requestParameters Request parameters.
      * @param {*} [options] Override http request option.
      * @throws {RequiredError}
      */
     public bookEvent(requestParameters: BookingsApiBookEventRequest, options?: RawAxiosRequestConfig) {
-        return BookingsApiFp(this.configuration).bookEvent(requestParameters.id, requestParameters.AttendeeCreate, requestParameters.Idempotency_Key, requestParameters.tz, options).then((request) => request(this.axios, this.basePath));
+        return BookingsApiFp(this.configuration).bookEvent(requestParameters.id, requestParameters.SeatRequest, requestParameters.Idempotency_Key, requestParameters.tz, options).then((request) => request(this.axios, this.basePath));
     }
 
     /**
@@ -2081,13 +2119,13 @@ export class BookingsApi extends BaseAPI {
 
     /**
      * 
-     * @summary Register for an event (seed 001); the same as booking a seat.
+     * @summary Register for an event; the same as booking a seat.
      * @param {BookingsApiRegisterForEventRequest} requestParameters Request parameters.
      * @param {*} [options] Override http request option.
      * @throws {RequiredError}
      */
     public registerForEvent(requestParameters: BookingsApiRegisterForEventRequest, options?: RawAxiosRequestConfig) {
-        return BookingsApiFp(this.configuration).registerForEvent(requestParameters.id, requestParameters.AttendeeCreate, requestParameters.Idempotency_Key, requestParameters.tz, options).then((request) => request(this.axios, this.basePath));
+        return BookingsApiFp(this.configuration).registerForEvent(requestParameters.id, requestParameters.SeatRequest, requestParameters.Idempotency_Key, requestParameters.tz, options).then((request) => request(this.axios, this.basePath));
     }
 }
 
@@ -2285,23 +2323,24 @@ export const EventsApiAxiosParamCreator = function (configuration?: Configuratio
             };
         },
         /**
-         * Upcoming events (not yet ended) by default, soonest first.
+         * Upcoming events (not yet ended) by default, soonest first. With `owner=me` (signed in), the caller\'s own events in any status, past ones included.
          * @summary List events.
-         * @param {string} [when] &#x60;upcoming&#x60; (not yet ended; default), &#x60;past&#x60; or &#x60;all&#x60;.
+         * @param {string} [when] &#x60;upcoming&#x60; (not yet ended; default), &#x60;past&#x60; or &#x60;all&#x60;. An event without an end is over at the end of its start\&#39;s local day.
+         * @param {string} [owner] &#x60;me&#x60;: only the signed-in caller\&#39;s own events, in any status and, unless &#x60;when&#x60; says otherwise, at any time. Needs a bearer token.
          * @param {string} [country] ISO 3166-1 alpha-2 country code.
          * @param {string} [tag] Only events carrying this tag.
          * @param {EventStatusName} [status] 
-         * @param {string} [q] Text searched in title and description, case-insensitively: at most 200 characters, one line.
+         * @param {string} [q] Text searched in title and description, case-insensitively.
          * @param {string} [from] Only events starting at or after this time (RFC 3339, or local time in &#x60;tz&#x60;).
          * @param {string} [to] Only events starting before this time.
-         * @param {string} [sort] &#x60;start_time&#x60; (default), &#x60;title&#x60;, &#x60;created_at&#x60; or &#x60;seats_available&#x60;; prefix &#x60;-&#x60; for descending.
+         * @param {string} [sort] &#x60;start_time&#x60; (default), &#x60;title&#x60;, &#x60;created_at&#x60; or &#x60;seats_available&#x60;; prefix &#x60;-&#x60; for descending. Events with unlimited seats count as having the most seats available.
          * @param {string} [tz] Render times in this IANA zone (else each event\&#39;s own zone). Also read from the &#x60;X-Timezone&#x60; header.
          * @param {number} [page] 
          * @param {number} [page_size] 
          * @param {*} [options] Override http request option.
          * @throws {RequiredError}
          */
-        getEvents: async (when?: string, country?: string, tag?: string, status?: EventStatusName, q?: string, from?: string, to?: string, sort?: string, tz?: string, page?: number, page_size?: number, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+        getEvents: async (when?: string, owner?: string, country?: string, tag?: string, status?: EventStatusName, q?: string, from?: string, to?: string, sort?: string, tz?: string, page?: number, page_size?: number, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
             const localVarPath = `/events`;
             // use dummy base URL string because the URL constructor only accepts absolute URLs.
             const localVarUrlObj = new URL(localVarPath, DUMMY_BASE_URL);
@@ -2314,8 +2353,20 @@ export const EventsApiAxiosParamCreator = function (configuration?: Configuratio
             const localVarHeaderParameter = {} as any;
             const localVarQueryParameter = {} as any;
 
+            // authentication oauth2 required
+            // oauth required
+            await setOAuthToObject(localVarHeaderParameter, "oauth2", [], configuration)
+
+            // authentication bearerAuth required
+            // http bearer authentication required
+            await setBearerAuthToObject(localVarHeaderParameter, configuration)
+
             if (when !== undefined) {
                 localVarQueryParameter['when'] = when;
+            }
+
+            if (owner !== undefined) {
+                localVarQueryParameter['owner'] = owner;
             }
 
             if (country !== undefined) {
@@ -2540,24 +2591,25 @@ export const EventsApiFp = function(configuration?: Configuration) {
             return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
         },
         /**
-         * Upcoming events (not yet ended) by default, soonest first.
+         * Upcoming events (not yet ended) by default, soonest first. With `owner=me` (signed in), the caller\'s own events in any status, past ones included.
          * @summary List events.
-         * @param {string} [when] &#x60;upcoming&#x60; (not yet ended; default), &#x60;past&#x60; or &#x60;all&#x60;.
+         * @param {string} [when] &#x60;upcoming&#x60; (not yet ended; default), &#x60;past&#x60; or &#x60;all&#x60;. An event without an end is over at the end of its start\&#39;s local day.
+         * @param {string} [owner] &#x60;me&#x60;: only the signed-in caller\&#39;s own events, in any status and, unless &#x60;when&#x60; says otherwise, at any time. Needs a bearer token.
          * @param {string} [country] ISO 3166-1 alpha-2 country code.
          * @param {string} [tag] Only events carrying this tag.
          * @param {EventStatusName} [status] 
-         * @param {string} [q] Text searched in title and description, case-insensitively: at most 200 characters, one line.
+         * @param {string} [q] Text searched in title and description, case-insensitively.
          * @param {string} [from] Only events starting at or after this time (RFC 3339, or local time in &#x60;tz&#x60;).
          * @param {string} [to] Only events starting before this time.
-         * @param {string} [sort] &#x60;start_time&#x60; (default), &#x60;title&#x60;, &#x60;created_at&#x60; or &#x60;seats_available&#x60;; prefix &#x60;-&#x60; for descending.
+         * @param {string} [sort] &#x60;start_time&#x60; (default), &#x60;title&#x60;, &#x60;created_at&#x60; or &#x60;seats_available&#x60;; prefix &#x60;-&#x60; for descending. Events with unlimited seats count as having the most seats available.
          * @param {string} [tz] Render times in this IANA zone (else each event\&#39;s own zone). Also read from the &#x60;X-Timezone&#x60; header.
          * @param {number} [page] 
          * @param {number} [page_size] 
          * @param {*} [options] Override http request option.
          * @throws {RequiredError}
          */
-        async getEvents(when?: string, country?: string, tag?: string, status?: EventStatusName, q?: string, from?: string, to?: string, sort?: string, tz?: string, page?: number, page_size?: number, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<EventPage>> {
-            const localVarAxiosArgs = await localVarAxiosParamCreator.getEvents(when, country, tag, status, q, from, to, sort, tz, page, page_size, options);
+        async getEvents(when?: string, owner?: string, country?: string, tag?: string, status?: EventStatusName, q?: string, from?: string, to?: string, sort?: string, tz?: string, page?: number, page_size?: number, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<EventPage>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.getEvents(when, owner, country, tag, status, q, from, to, sort, tz, page, page_size, options);
             const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
             const localVarOperationServerBasePath = operationServerMap['EventsApi.getEvents']?.[localVarOperationServerIndex]?.url;
             return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
@@ -2642,14 +2694,14 @@ export const EventsApiFactory = function (configuration?: Configuration, basePat
             return localVarFp.getEventAttendees(requestParameters.id, requestParameters.page, requestParameters.page_size, requestParameters.tz, options).then((request) => request(axios, basePath));
         },
         /**
-         * Upcoming events (not yet ended) by default, soonest first.
+         * Upcoming events (not yet ended) by default, soonest first. With `owner=me` (signed in), the caller\'s own events in any status, past ones included.
          * @summary List events.
          * @param {EventsApiGetEventsRequest} requestParameters Request parameters.
          * @param {*} [options] Override http request option.
          * @throws {RequiredError}
          */
         getEvents(requestParameters: EventsApiGetEventsRequest = {}, options?: RawAxiosRequestConfig): AxiosPromise<EventPage> {
-            return localVarFp.getEvents(requestParameters.when, requestParameters.country, requestParameters.tag, requestParameters.status, requestParameters.q, requestParameters.from, requestParameters.to, requestParameters.sort, requestParameters.tz, requestParameters.page, requestParameters.page_size, options).then((request) => request(axios, basePath));
+            return localVarFp.getEvents(requestParameters.when, requestParameters.owner, requestParameters.country, requestParameters.tag, requestParameters.status, requestParameters.q, requestParameters.from, requestParameters.to, requestParameters.sort, requestParameters.tz, requestParameters.page, requestParameters.page_size, options).then((request) => request(axios, basePath));
         },
         /**
          * Absent fields are kept; `null` clears `description`, `coordinates` or `attachment_url`. Capacity may not drop below the seats already booked.
@@ -2741,9 +2793,14 @@ export interface EventsApiGetEventAttendeesRequest {
  */
 export interface EventsApiGetEventsRequest {
     /**
-     * &#x60;upcoming&#x60; (not yet ended; default), &#x60;past&#x60; or &#x60;all&#x60;.
+     * &#x60;upcoming&#x60; (not yet ended; default), &#x60;past&#x60; or &#x60;all&#x60;. An event without an end is over at the end of its start\&#39;s local day.
      */
     readonly when?: string
+
+    /**
+     * &#x60;me&#x60;: only the signed-in caller\&#39;s own events, in any status and, unless &#x60;when&#x60; says otherwise, at any time. Needs a bearer token.
+     */
+    readonly owner?: string
 
     /**
      * ISO 3166-1 alpha-2 country code.
@@ -2758,7 +2815,7 @@ export interface EventsApiGetEventsRequest {
     readonly status?: EventStatusName
 
     /**
-     * Text searched in title and description, case-insensitively: at most 200 characters, one line.
+     * Text searched in title and description, case-insensitively.
      */
     readonly q?: string
 
@@ -2773,7 +2830,7 @@ export interface EventsApiGetEventsRequest {
     readonly to?: string
 
     /**
-     * &#x60;start_time&#x60; (default), &#x60;title&#x60;, &#x60;created_at&#x60; or &#x60;seats_available&#x60;; prefix &#x60;-&#x60; for descending.
+     * &#x60;start_time&#x60; (default), &#x60;title&#x60;, &#x60;created_at&#x60; or &#x60;seats_available&#x60;; prefix &#x60;-&#x60; for descending. Events with unlimited seats count as having the most seats available.
      */
     readonly sort?: string
 
@@ -2870,14 +2927,14 @@ export class EventsApi extends BaseAPI {
     }
 
     /**
-     * Upcoming events (not yet ended) by default, soonest first.
+     * Upcoming events (not yet ended) by default, soonest first. With `owner=me` (signed in), the caller\'s own events in any status, past ones included.
      * @summary List events.
      * @param {EventsApiGetEventsRequest} requestParameters Request parameters.
      * @param {*} [options] Override http request option.
      * @throws {RequiredError}
      */
     public getEvents(requestParameters: EventsApiGetEventsRequest = {}, options?: RawAxiosRequestConfig) {
-        return EventsApiFp(this.configuration).getEvents(requestParameters.when, requestParameters.country, requestParameters.tag, requestParameters.status, requestParameters.q, requestParameters.from, requestParameters.to, requestParameters.sort, requestParameters.tz, requestParameters.page, requestParameters.page_size, options).then((request) => request(this.axios, this.basePath));
+        return EventsApiFp(this.configuration).getEvents(requestParameters.when, requestParameters.owner, requestParameters.country, requestParameters.tag, requestParameters.status, requestParameters.q, requestParameters.from, requestParameters.to, requestParameters.sort, requestParameters.tz, requestParameters.page, requestParameters.page_size, options).then((request) => request(this.axios, this.basePath));
     }
 
     /**
@@ -3353,7 +3410,7 @@ export const OpsApiAxiosParamCreator = function (configuration?: Configuration) 
             };
         },
         /**
-         * Answers within about a second: 503 at once while the database is known to be down, and 200 again as soon as it is back.
+         * 
          * @summary Readiness: the database (and the broker, where one is used) answers.
          * @param {*} [options] Override http request option.
          * @throws {RequiredError}
@@ -3416,7 +3473,7 @@ export const OpsApiFp = function(configuration?: Configuration) {
             return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
         },
         /**
-         * Answers within about a second: 503 at once while the database is known to be down, and 200 again as soon as it is back.
+         * 
          * @summary Readiness: the database (and the broker, where one is used) answers.
          * @param {*} [options] Override http request option.
          * @throws {RequiredError}
@@ -3455,7 +3512,7 @@ export const OpsApiFactory = function (configuration?: Configuration, basePath?:
             return localVarFp.metrics(options).then((request) => request(axios, basePath));
         },
         /**
-         * Answers within about a second: 503 at once while the database is known to be down, and 200 again as soon as it is back.
+         * 
          * @summary Readiness: the database (and the broker, where one is used) answers.
          * @param {*} [options] Override http request option.
          * @throws {RequiredError}
@@ -3491,7 +3548,7 @@ export class OpsApi extends BaseAPI {
     }
 
     /**
-     * Answers within about a second: 503 at once while the database is known to be down, and 200 again as soon as it is back.
+     * 
      * @summary Readiness: the database (and the broker, where one is used) answers.
      * @param {*} [options] Override http request option.
      * @throws {RequiredError}

@@ -1241,14 +1241,15 @@ class EventsApi:
     @validate_call
     def get_events(
         self,
-        when: Annotated[Optional[StrictStr], Field(description="`upcoming` (not yet ended; default), `past` or `all`.")] = None,
+        when: Annotated[Optional[StrictStr], Field(description="`upcoming` (not yet ended; default), `past` or `all`. An event without an end is over at the end of its start's local day.")] = None,
+        owner: Annotated[Optional[StrictStr], Field(description="`me`: only the signed-in caller's own events, in any status and, unless `when` says otherwise, at any time. Needs a bearer token.")] = None,
         country: Annotated[Optional[StrictStr], Field(description="ISO 3166-1 alpha-2 country code.")] = None,
         tag: Annotated[Optional[StrictStr], Field(description="Only events carrying this tag.")] = None,
         status: Optional[EventStatusName] = None,
         q: Annotated[Optional[StrictStr], Field(description="Text searched in title and description, case-insensitively.")] = None,
         var_from: Annotated[Optional[StrictStr], Field(description="Only events starting at or after this time (RFC 3339, or local time in `tz`).")] = None,
         to: Annotated[Optional[StrictStr], Field(description="Only events starting before this time.")] = None,
-        sort: Annotated[Optional[StrictStr], Field(description="`start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending.")] = None,
+        sort: Annotated[Optional[StrictStr], Field(description="`start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending. Events with unlimited seats count as having the most seats available.")] = None,
         tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone (else each event's own zone). Also read from the `X-Timezone` header.")] = None,
         page: Optional[StrictInt] = None,
         page_size: Optional[StrictInt] = None,
@@ -1267,10 +1268,12 @@ class EventsApi:
     ) -> EventPage:
         """List events.
 
-        Upcoming events (not yet ended) by default, soonest first.
+        Upcoming events (not yet ended) by default, soonest first. With `owner=me` (signed in), the caller's own events in any status, past ones included.
 
-        :param when: `upcoming` (not yet ended; default), `past` or `all`.
+        :param when: `upcoming` (not yet ended; default), `past` or `all`. An event without an end is over at the end of its start's local day.
         :type when: str
+        :param owner: `me`: only the signed-in caller's own events, in any status and, unless `when` says otherwise, at any time. Needs a bearer token.
+        :type owner: str
         :param country: ISO 3166-1 alpha-2 country code.
         :type country: str
         :param tag: Only events carrying this tag.
@@ -1283,7 +1286,7 @@ class EventsApi:
         :type var_from: str
         :param to: Only events starting before this time.
         :type to: str
-        :param sort: `start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending.
+        :param sort: `start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending. Events with unlimited seats count as having the most seats available.
         :type sort: str
         :param tz: Render times in this IANA zone (else each event's own zone). Also read from the `X-Timezone` header.
         :type tz: str
@@ -1315,6 +1318,7 @@ class EventsApi:
 
         _param = self._get_events_serialize(
             when=when,
+            owner=owner,
             country=country,
             tag=tag,
             status=status,
@@ -1334,6 +1338,7 @@ class EventsApi:
         _response_types_map: Dict[str, Optional[str]] = {
             '200': "EventPage",
             '400': "Problem",
+            '401': "Problem",
             '422': "Problem",
             '503': "Problem",
         }
@@ -1351,14 +1356,15 @@ class EventsApi:
     @validate_call
     def get_events_with_http_info(
         self,
-        when: Annotated[Optional[StrictStr], Field(description="`upcoming` (not yet ended; default), `past` or `all`.")] = None,
+        when: Annotated[Optional[StrictStr], Field(description="`upcoming` (not yet ended; default), `past` or `all`. An event without an end is over at the end of its start's local day.")] = None,
+        owner: Annotated[Optional[StrictStr], Field(description="`me`: only the signed-in caller's own events, in any status and, unless `when` says otherwise, at any time. Needs a bearer token.")] = None,
         country: Annotated[Optional[StrictStr], Field(description="ISO 3166-1 alpha-2 country code.")] = None,
         tag: Annotated[Optional[StrictStr], Field(description="Only events carrying this tag.")] = None,
         status: Optional[EventStatusName] = None,
         q: Annotated[Optional[StrictStr], Field(description="Text searched in title and description, case-insensitively.")] = None,
         var_from: Annotated[Optional[StrictStr], Field(description="Only events starting at or after this time (RFC 3339, or local time in `tz`).")] = None,
         to: Annotated[Optional[StrictStr], Field(description="Only events starting before this time.")] = None,
-        sort: Annotated[Optional[StrictStr], Field(description="`start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending.")] = None,
+        sort: Annotated[Optional[StrictStr], Field(description="`start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending. Events with unlimited seats count as having the most seats available.")] = None,
         tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone (else each event's own zone). Also read from the `X-Timezone` header.")] = None,
         page: Optional[StrictInt] = None,
         page_size: Optional[StrictInt] = None,
@@ -1377,10 +1383,12 @@ class EventsApi:
     ) -> ApiResponse[EventPage]:
         """List events.
 
-        Upcoming events (not yet ended) by default, soonest first.
+        Upcoming events (not yet ended) by default, soonest first. With `owner=me` (signed in), the caller's own events in any status, past ones included.
 
-        :param when: `upcoming` (not yet ended; default), `past` or `all`.
+        :param when: `upcoming` (not yet ended; default), `past` or `all`. An event without an end is over at the end of its start's local day.
         :type when: str
+        :param owner: `me`: only the signed-in caller's own events, in any status and, unless `when` says otherwise, at any time. Needs a bearer token.
+        :type owner: str
         :param country: ISO 3166-1 alpha-2 country code.
         :type country: str
         :param tag: Only events carrying this tag.
@@ -1393,7 +1401,7 @@ class EventsApi:
         :type var_from: str
         :param to: Only events starting before this time.
         :type to: str
-        :param sort: `start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending.
+        :param sort: `start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending. Events with unlimited seats count as having the most seats available.
         :type sort: str
         :param tz: Render times in this IANA zone (else each event's own zone). Also read from the `X-Timezone` header.
         :type tz: str
@@ -1425,6 +1433,7 @@ class EventsApi:
 
         _param = self._get_events_serialize(
             when=when,
+            owner=owner,
             country=country,
             tag=tag,
             status=status,
@@ -1444,6 +1453,7 @@ class EventsApi:
         _response_types_map: Dict[str, Optional[str]] = {
             '200': "EventPage",
             '400': "Problem",
+            '401': "Problem",
             '422': "Problem",
             '503': "Problem",
         }
@@ -1461,14 +1471,15 @@ class EventsApi:
     @validate_call
     def get_events_without_preload_content(
         self,
-        when: Annotated[Optional[StrictStr], Field(description="`upcoming` (not yet ended; default), `past` or `all`.")] = None,
+        when: Annotated[Optional[StrictStr], Field(description="`upcoming` (not yet ended; default), `past` or `all`. An event without an end is over at the end of its start's local day.")] = None,
+        owner: Annotated[Optional[StrictStr], Field(description="`me`: only the signed-in caller's own events, in any status and, unless `when` says otherwise, at any time. Needs a bearer token.")] = None,
         country: Annotated[Optional[StrictStr], Field(description="ISO 3166-1 alpha-2 country code.")] = None,
         tag: Annotated[Optional[StrictStr], Field(description="Only events carrying this tag.")] = None,
         status: Optional[EventStatusName] = None,
         q: Annotated[Optional[StrictStr], Field(description="Text searched in title and description, case-insensitively.")] = None,
         var_from: Annotated[Optional[StrictStr], Field(description="Only events starting at or after this time (RFC 3339, or local time in `tz`).")] = None,
         to: Annotated[Optional[StrictStr], Field(description="Only events starting before this time.")] = None,
-        sort: Annotated[Optional[StrictStr], Field(description="`start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending.")] = None,
+        sort: Annotated[Optional[StrictStr], Field(description="`start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending. Events with unlimited seats count as having the most seats available.")] = None,
         tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone (else each event's own zone). Also read from the `X-Timezone` header.")] = None,
         page: Optional[StrictInt] = None,
         page_size: Optional[StrictInt] = None,
@@ -1487,10 +1498,12 @@ class EventsApi:
     ) -> RESTResponseType:
         """List events.
 
-        Upcoming events (not yet ended) by default, soonest first.
+        Upcoming events (not yet ended) by default, soonest first. With `owner=me` (signed in), the caller's own events in any status, past ones included.
 
-        :param when: `upcoming` (not yet ended; default), `past` or `all`.
+        :param when: `upcoming` (not yet ended; default), `past` or `all`. An event without an end is over at the end of its start's local day.
         :type when: str
+        :param owner: `me`: only the signed-in caller's own events, in any status and, unless `when` says otherwise, at any time. Needs a bearer token.
+        :type owner: str
         :param country: ISO 3166-1 alpha-2 country code.
         :type country: str
         :param tag: Only events carrying this tag.
@@ -1503,7 +1516,7 @@ class EventsApi:
         :type var_from: str
         :param to: Only events starting before this time.
         :type to: str
-        :param sort: `start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending.
+        :param sort: `start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending. Events with unlimited seats count as having the most seats available.
         :type sort: str
         :param tz: Render times in this IANA zone (else each event's own zone). Also read from the `X-Timezone` header.
         :type tz: str
@@ -1535,6 +1548,7 @@ class EventsApi:
 
         _param = self._get_events_serialize(
             when=when,
+            owner=owner,
             country=country,
             tag=tag,
             status=status,
@@ -1554,6 +1568,7 @@ class EventsApi:
         _response_types_map: Dict[str, Optional[str]] = {
             '200': "EventPage",
             '400': "Problem",
+            '401': "Problem",
             '422': "Problem",
             '503': "Problem",
         }
@@ -1567,6 +1582,7 @@ class EventsApi:
     def _get_events_serialize(
         self,
         when,
+        owner,
         country,
         tag,
         status,
@@ -1602,6 +1618,10 @@ class EventsApi:
         if when is not None:
             
             _query_params.append(('when', when))
+            
+        if owner is not None:
+            
+            _query_params.append(('owner', owner))
             
         if country is not None:
             
@@ -1660,6 +1680,8 @@ class EventsApi:
 
         # authentication setting
         _auth_settings: List[str] = [
+            'oauth2', 
+            'bearerAuth'
         ]
 
         return self.api_client.param_serialize(

@@ -42,6 +42,14 @@ impl Zone {
             .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false)
     }
 
+    /// Wall-clock text in this zone without an offset, to the second: `2026-12-01T10:00:00`.
+    pub fn format_local(&self, instant: DateTime<Utc>) -> String {
+        instant
+            .with_timezone(&self.0)
+            .format("%Y-%m-%dT%H:%M:%S")
+            .to_string()
+    }
+
     /// Resolves a wall-clock time in this zone.
     ///
     /// A time skipped by a daylight-saving jump does not exist and is refused;

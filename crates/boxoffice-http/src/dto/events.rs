@@ -50,7 +50,7 @@ impl GeoPoint {
 }
 
 /// A new event. Times without an offset are wall-clock times in `timezone`.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Default, Deserialize, ToSchema)]
 #[schema(example = json!({
     "title": "Rust Meetup", "description": "Talks and pizza", "location": "Pune", "country": "IN",
     "timezone": "Asia/Kolkata", "start_time": "2027-03-01T18:00:00", "end_time": "2027-03-01T21:00:00",

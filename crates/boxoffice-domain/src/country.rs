@@ -1,5 +1,6 @@
 //! Countries by ISO 3166-1 alpha-2 code, backed by the `celes` tables.
 
+use crate::Zone;
 use std::fmt;
 
 /// An ISO 3166-1 country, stored and rendered as its upper-case alpha-2 code.
@@ -34,8 +35,19 @@ impl Country {
         self.0.alpha2
     }
 
+    /// The short English name, as the time-zone database writes it (`France`,
+    /// `United States`); the official name where it has none.
     pub fn name(&self) -> &'static str {
-        self.0.long_name
+        crate::tzdb::country_name(self.alpha2()).unwrap_or(self.0.long_name)
+    }
+
+    /// The country an IANA zone belongs to (`Asia/Kolkata` -> `IN`), from the
+    /// time-zone database's `zone.tab`. Zones of no single country (`UTC`) have none.
+    pub fn of_zone(zone: Zone) -> Option<Self> {
+        match crate::tzdb::zone_countries(zone.name()) {
+            [code] => Country::parse(code).ok(),
+            _ => None,
+        }
     }
 }
 
@@ -60,6 +72,22 @@ mod tests {
         assert_eq!(Country::parse("DEU").unwrap().alpha2(), "DE");
         assert_eq!(Country::parse("France").unwrap().alpha2(), "FR");
         assert_eq!(Country::parse("United Kingdom").unwrap().alpha2(), "GB");
+    }
+
+    #[test]
+    fn a_zone_of_one_country_gives_that_country() {
+        let of = |zone: &str| Country::of_zone(Zone::parse(zone).unwrap()).map(|c| c.alpha2());
+        assert_eq!(of("Asia/Kolkata"), Some("IN"));
+        assert_eq!(of("Europe/Paris"), Some("FR"));
+        assert_eq!(of("America/Sao_Paulo"), Some("BR"));
+        assert_eq!(of("UTC"), None);
+        assert_eq!(of("Etc/GMT-3"), None);
+    }
+
+    #[test]
+    fn names_are_short_english_names() {
+        assert_eq!(Country::parse("fr").unwrap().name(), "France");
+        assert_eq!(Country::parse("US").unwrap().name(), "United States");
     }
 
     #[test]

@@ -87,13 +87,15 @@ impl Audience {
 /// Seat counts after the change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SeatCounts {
-    pub capacity: i32,
+    /// `None`: no seat limit.
+    pub capacity: Option<i32>,
     pub seats_booked: i32,
 }
 
 impl SeatCounts {
-    pub fn available(&self) -> i32 {
-        self.capacity - self.seats_booked
+    /// Seats still free; `None` without a seat limit.
+    pub fn available(&self) -> Option<i32> {
+        self.capacity.map(|capacity| capacity - self.seats_booked)
     }
 }
 

@@ -1,6 +1,6 @@
 //! Events: what can be booked, by whom, and when.
 
-use crate::{Country, EventId, Invalid, UserId, Validator, Zone};
+use crate::{Country, EventId, Invalid, Schedule, UserId, Validator, Zone};
 use chrono::{DateTime, Utc};
 use std::fmt;
 use std::str::FromStr;
@@ -172,31 +172,6 @@ impl Coordinates {
     }
 }
 
-/// When an event runs: the end is strictly after the start.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Schedule {
-    start: DateTime<Utc>,
-    end: DateTime<Utc>,
-}
-
-impl Schedule {
-    pub fn new(start: DateTime<Utc>, end: DateTime<Utc>) -> Result<Self, String> {
-        if end <= start {
-            return Err("must be after start_time".into());
-        }
-        Ok(Schedule { start, end })
-    }
-    pub fn start(&self) -> DateTime<Utc> {
-        self.start
-    }
-    pub fn end(&self) -> DateTime<Utc> {
-        self.end
-    }
-    pub fn has_ended(&self, now: DateTime<Utc>) -> bool {
-        self.end <= now
-    }
-}
-
 /// Parses an optional http(s) URL of at most 2,048 characters.
 fn parse_attachment_url(input: &str) -> Result<String, String> {
     let text = input.trim();
@@ -219,7 +194,8 @@ pub struct NewEvent {
     pub country: Country,
     pub zone: Zone,
     pub schedule: Schedule,
-    pub capacity: Capacity,
+    /// `None`: unlimited seats.
+    pub capacity: Option<Capacity>,
     pub tags: Tags,
     pub status: EventStatus,
     pub coordinates: Option<Coordinates>,
@@ -269,8 +245,11 @@ pub struct Event {
 }
 
 impl Event {
-    pub fn seats_available(&self) -> i32 {
-        self.content.capacity.get() - self.seats_booked
+    /// Seats still free; `None` for an event without a seat limit.
+    pub fn seats_available(&self) -> Option<i32> {
+        self.content
+            .capacity
+            .map(|capacity| capacity.get() - self.seats_booked)
     }
 
     /// Why this event takes no booking at `now`, if it does not.
@@ -288,21 +267,22 @@ impl Event {
     pub fn apply(&self, patch: EventPatch, now: DateTime<Utc>) -> Result<NewEvent, Invalid> {
         let current = &self.content;
         let mut v = Validator::new();
+        let zone = patch.zone.unwrap_or(current.zone);
         let start = patch.start.unwrap_or(current.schedule.start());
         let end = patch.end.unwrap_or(current.schedule.end());
-        let schedule = v.check(
-            if patch.end.is_some() {
-                "end_time"
-            } else {
-                "start_time"
-            },
-            Schedule::new(start, end),
-        );
+        let field = if matches!(patch.end, Some(Some(_))) {
+            "end_time"
+        } else {
+            "start_time"
+        };
+        let schedule = v.check(field, Schedule::new(start, end, zone));
         if patch.start.is_some() && start < now && start != current.schedule.start() {
             v.fail("start_time", "must not be in the past");
         }
         let capacity = patch.capacity.unwrap_or(current.capacity);
-        if capacity.get() < self.seats_booked {
+        if let Some(limit) = capacity
+            && limit.get() < self.seats_booked
+        {
             v.fail(
                 "capacity",
                 format!(
@@ -319,7 +299,7 @@ impl Event {
                 .unwrap_or_else(|| current.description.clone()),
             location: patch.location.unwrap_or_else(|| current.location.clone()),
             country: patch.country.unwrap_or(current.country),
-            zone: patch.zone.unwrap_or(current.zone),
+            zone,
             schedule: schedule.expect("checked above"),
             capacity,
             tags: patch.tags.unwrap_or_else(|| current.tags.clone()),
@@ -341,8 +321,10 @@ pub struct EventPatch {
     pub country: Option<Country>,
     pub zone: Option<Zone>,
     pub start: Option<DateTime<Utc>>,
-    pub end: Option<DateTime<Utc>>,
-    pub capacity: Option<Capacity>,
+    /// `Some(None)` removes the end: the event then runs until the end of its start's local day.
+    pub end: Option<Option<DateTime<Utc>>>,
+    /// `Some(None)` lifts the seat limit.
+    pub capacity: Option<Option<Capacity>>,
     pub tags: Option<Tags>,
     pub status: Option<EventStatus>,
     pub coordinates: Option<Option<Coordinates>>,
@@ -426,8 +408,9 @@ mod tests {
                 location: Location::parse("Pune").unwrap(),
                 country: Country::parse("IN").unwrap(),
                 zone: Zone::DEFAULT,
-                schedule: Schedule::new(start, start + Duration::hours(2)).unwrap(),
-                capacity: Capacity::new(capacity).unwrap(),
+                schedule: Schedule::new(start, Some(start + Duration::hours(2)), Zone::DEFAULT)
+                    .unwrap(),
+                capacity: Some(Capacity::new(capacity).unwrap()),
                 tags: Tags::default(),
                 status: EventStatus::Scheduled,
                 coordinates: None,
@@ -474,16 +457,11 @@ mod tests {
     }
 
     #[test]
-    fn an_event_must_end_after_it_starts() {
-        assert!(Schedule::new(now(), now()).is_err());
-        assert!(Schedule::new(now(), now() - Duration::minutes(1)).is_err());
-    }
-
-    #[test]
     fn events_cannot_be_created_in_the_past() {
         let mut e = event(10, 0).content;
         assert!(e.check_creatable(now()).is_ok());
-        e.schedule = Schedule::new(now() - Duration::hours(1), now() + Duration::hours(1)).unwrap();
+        let an_hour = Duration::hours(1);
+        e.schedule = Schedule::new(now() - an_hour, Some(now() + an_hour), Zone::DEFAULT).unwrap();
         assert!(e.check_creatable(now()).is_err());
     }
 
@@ -491,18 +469,57 @@ mod tests {
     fn capacity_cannot_drop_below_seats_already_booked() {
         let e = event(10, 7);
         let patch = |n| EventPatch {
-            capacity: Some(Capacity::new(n).unwrap()),
+            capacity: Some(Some(Capacity::new(n).unwrap())),
             ..Default::default()
         };
         assert!(e.apply(patch(6), now()).is_err());
-        assert_eq!(e.apply(patch(7), now()).unwrap().capacity.get(), 7);
+        assert_eq!(e.apply(patch(7), now()).unwrap().capacity.unwrap().get(), 7);
+    }
+
+    #[test]
+    fn an_unlimited_event_has_no_seats_available_count_and_may_get_a_limit() {
+        let mut e = event(10, 7);
+        e.content.capacity = None;
+        assert_eq!(e.seats_available(), None);
+        let limit = |n| EventPatch {
+            capacity: Some(Some(Capacity::new(n).unwrap())),
+            ..Default::default()
+        };
+        assert!(e.apply(limit(6), now()).is_err());
+        assert!(e.apply(limit(7), now()).is_ok());
+    }
+
+    #[test]
+    fn a_limit_may_be_lifted() {
+        let e = event(10, 7);
+        let lifted = EventPatch {
+            capacity: Some(None),
+            ..Default::default()
+        };
+        assert_eq!(e.apply(lifted, now()).unwrap().capacity, None);
+    }
+
+    #[test]
+    fn removing_the_end_makes_the_event_last_until_the_end_of_its_local_day() {
+        let e = event(10, 0);
+        let patch = EventPatch {
+            end: Some(None),
+            ..Default::default()
+        };
+        let updated = e.apply(patch, now()).unwrap();
+        assert_eq!(updated.schedule.end(), None);
+        let start = e.content.schedule.start();
+        assert_eq!(
+            updated.schedule.ends_at(),
+            Zone::DEFAULT.end_of_local_day(start)
+        );
     }
 
     #[test]
     fn moving_the_end_before_the_start_is_refused() {
         let e = event(10, 0);
         let patch = EventPatch {
-            end: Some(e.content.schedule.start()),
+            end: Some(Some(e.content.schedule.start())),
             ..Default::default()
         };
         let err = e.apply(patch, now()).unwrap_err();

@@ -10,8 +10,11 @@ mod email;
 mod event;
 mod ids;
 mod page;
+mod place;
+mod schedule;
 mod secret;
 mod time;
+mod tzdb;
 mod user;
 mod validation;
 
@@ -21,11 +24,13 @@ pub use country::Country;
 pub use domain_event::{Audience, DomainEvent, DomainEventKind, SeatCounts};
 pub use email::Email;
 pub use event::{
-    Capacity, Coordinates, Event, EventPatch, EventSort, EventStatus, Location, NewEvent, Schedule,
-    Tag, Tags, Title, When,
+    Capacity, Coordinates, Event, EventPatch, EventSort, EventStatus, Location, NewEvent, Tag,
+    Tags, Title, When,
 };
 pub use ids::{AttendeeId, BookingId, EventId, UserId};
 pub use page::{Page, PageRequest};
+pub use place::resolve_place;
+pub use schedule::Schedule;
 pub use secret::{SecretHash, SecretToken};
 pub use time::{Zone, parse_instant, truncate_to_micros};
 pub use user::{NewUser, Password, Role, User, Username, parse_full_name};

@@ -4,7 +4,9 @@
 //! Input without an offset is wall-clock time in the event's zone; output is
 //! always rendered with an explicit offset in the zone the client asked for.
 
-use chrono::{DateTime, FixedOffset, LocalResult, NaiveDateTime, SubsecRound, TimeZone, Utc};
+use chrono::{
+    DateTime, FixedOffset, LocalResult, NaiveDateTime, NaiveTime, SubsecRound, TimeZone, Utc,
+};
 use chrono_tz::Tz;
 use std::fmt;
 
@@ -48,6 +50,21 @@ impl Zone {
             .with_timezone(&self.0)
             .format("%Y-%m-%dT%H:%M:%S")
             .to_string()
+    }
+
+    /// The first instant of the local day after the one `instant` falls on:
+    /// midnight in this zone, or the first existing time after it where a
+    /// daylight-saving change skips midnight.
+    pub fn end_of_local_day(&self, instant: DateTime<Utc>) -> DateTime<Utc> {
+        let next_day = instant.with_timezone(&self.0).date_naive() + chrono::Days::new(1);
+        (0..24 * 4)
+            .map(|quarter| {
+                next_day.and_time(NaiveTime::MIN) + chrono::Duration::minutes(quarter * 15)
+            })
+            .find_map(|local| self.0.from_local_datetime(&local).earliest())
+            .map_or(instant + chrono::Duration::days(1), |t| {
+                t.with_timezone(&Utc)
+            })
     }
 
     /// Resolves a wall-clock time in this zone.
@@ -151,6 +168,29 @@ mod tests {
         let paris = Zone::parse("Europe/Paris").unwrap();
         let t = parse_instant("2026-10-25T02:30:00", paris).unwrap();
         assert_eq!(t, utc("2026-10-25T00:30:00Z"));
+    }
+
+    #[test]
+    fn a_local_day_ends_at_the_next_local_midnight() {
+        let t = parse_instant("2026-12-01T23:30:00", Zone::DEFAULT).unwrap();
+        assert_eq!(
+            Zone::DEFAULT.format(Zone::DEFAULT.end_of_local_day(t)),
+            "2026-12-02T00:00:00+05:30"
+        );
+        let paris = Zone::parse("Europe/Paris").unwrap();
+        let before_fall_back = utc("2026-10-24T12:00:00Z");
+        assert_eq!(
+            paris.end_of_local_day(before_fall_back),
+            utc("2026-10-24T22:00:00Z")
+        );
+    }
+
+    #[test]
+    fn a_day_whose_midnight_is_skipped_ends_at_its_first_existing_time() {
+        // Santiago springs forward at midnight: 2026-09-06 starts at 01:00.
+        let santiago = Zone::parse("America/Santiago").unwrap();
+        let end = santiago.end_of_local_day(utc("2026-09-05T15:00:00Z"));
+        assert_eq!(santiago.format(end), "2026-09-06T01:00:00-03:00");
     }
 
     #[test]

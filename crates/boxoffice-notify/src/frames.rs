@@ -115,9 +115,10 @@ struct Seats {
     #[serde(rename = "type")]
     kind: &'static str,
     event_id: i64,
-    capacity: i32,
+    /// `null` for an event without a seat limit, as is `seats_available`.
+    capacity: Option<i32>,
     seats_booked: i32,
-    seats_available: i32,
+    seats_available: Option<i32>,
     timestamp: String,
 }
 
@@ -196,12 +197,25 @@ mod tests {
             seats(
                 EventId(42),
                 SeatCounts {
-                    capacity: 50,
+                    capacity: Some(50),
                     seats_booked: 12
                 },
                 at
             ),
             r#"{"type": "seats", "event_id": 42, "capacity": 50, "seats_booked": 12, "seats_available": 38, "timestamp": "2026-11-21T10:00:00.500Z"}"#
+        );
+    }
+
+    #[test]
+    fn seat_frames_of_an_event_without_a_limit_carry_nulls() {
+        let at = "2026-11-21T10:00:00.5Z".parse().unwrap();
+        let counts = SeatCounts {
+            capacity: None,
+            seats_booked: 12,
+        };
+        assert_eq!(
+            seats(EventId(42), counts, at),
+            r#"{"type": "seats", "event_id": 42, "capacity": null, "seats_booked": 12, "seats_available": null, "timestamp": "2026-11-21T10:00:00.500Z"}"#
         );
     }
 

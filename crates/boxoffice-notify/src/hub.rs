@@ -239,7 +239,7 @@ mod tests {
         let mut change = DomainEvent::new(kind, chrono::Utc::now(), EventId(7), "Gig");
         change.audience = audience;
         change.seats = Some(SeatCounts {
-            capacity: 10,
+            capacity: Some(10),
             seats_booked: 3,
         });
         change

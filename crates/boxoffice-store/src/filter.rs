@@ -1,6 +1,6 @@
 //! Listing filters, validated by the caller.
 
-use boxoffice_domain::{AttendeeId, Country, EventId, EventSort, EventStatus, Tag, When};
+use boxoffice_domain::{AttendeeId, Country, EventId, EventSort, EventStatus, Tag, UserId, When};
 use chrono::{DateTime, Utc};
 
 /// Which events to list and in what order.
@@ -16,6 +16,8 @@ pub struct EventFilter {
     pub from: Option<DateTime<Utc>>,
     /// Events starting before this instant.
     pub to: Option<DateTime<Utc>>,
+    /// Only the events this user owns.
+    pub owner: Option<UserId>,
     pub sort: EventSort,
 }
 
@@ -28,8 +30,14 @@ impl EventFilter {
             EventSort::TitleDesc => "lower(e.title) DESC, e.id DESC",
             EventSort::CreatedAsc => "e.created_at ASC, e.id ASC",
             EventSort::CreatedDesc => "e.created_at DESC, e.id DESC",
-            EventSort::SeatsAvailableAsc => "(e.capacity - e.seats_booked) ASC, e.id ASC",
-            EventSort::SeatsAvailableDesc => "(e.capacity - e.seats_booked) DESC, e.id DESC",
+            // An event without a seat limit has more seats available than any other:
+            // last in ascending order, first in descending order.
+            EventSort::SeatsAvailableAsc => {
+                "(e.capacity IS NULL) ASC, (e.capacity - e.seats_booked) ASC, e.id ASC"
+            }
+            EventSort::SeatsAvailableDesc => {
+                "(e.capacity IS NULL) DESC, (e.capacity - e.seats_booked) DESC, e.id DESC"
+            }
         }
     }
 

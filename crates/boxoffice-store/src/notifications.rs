@@ -71,7 +71,7 @@ pub(super) async fn event_change(
     };
     if kind != DomainEventKind::EventDeleted {
         change.seats = Some(SeatCounts {
-            capacity: event.content.capacity.get(),
+            capacity: event.content.capacity.map(|c| c.get()),
             seats_booked: event.seats_booked,
         });
     }
@@ -79,7 +79,7 @@ pub(super) async fn event_change(
 }
 
 /// An event as a seat update left it: `RETURNING title, owner_id, capacity, seats_booked`.
-pub(super) type SeatState = (String, Option<i64>, i32, i32);
+pub(super) type SeatState = (String, Option<i64>, Option<i32>, i32);
 
 /// The SQL suffix that returns a [`SeatState`] from an `UPDATE events`.
 pub(super) const RETURNING_SEAT_STATE: &str = " RETURNING title, owner_id, capacity, seats_booked";

@@ -25,7 +25,7 @@ use std::collections::HashMap;
 type Tx<'t> = Transaction<'t, Db>;
 
 const EVENT_COLUMNS: &str = "SELECT e.id, e.title, e.description, e.location, e.country, e.timezone, \
-     e.start_time, e.end_time, e.capacity, e.seats_booked, e.status, e.longitude, e.latitude, \
+     e.start_time, e.end_time, e.ends_at, e.capacity, e.seats_booked, e.status, e.longitude, e.latitude, \
      e.attachment_url, e.owner_id, u.username AS created_by, e.created_at, e.updated_at \
      FROM events e LEFT JOIN users u ON u.id = e.owner_id";
 
@@ -41,7 +41,7 @@ const BOOKING_COLUMNS: &str = "SELECT b.id, b.event_id, e.timezone AS event_time
      a.email AS attendee_email, b.status, b.cancel_token_hash, b.created_at, b.cancelled_at \
      FROM bookings b JOIN attendees a ON a.id = b.attendee_id JOIN events e ON e.id = b.event_id";
 
-/// Binds an event's content as `$1` to `$12`, in the column order of the events table.
+/// Binds an event's content as `$1` to `$13`, in the column order of the events table.
 fn bind_content<'q, O>(
     query: QueryAs<'q, Db, O, DbArguments<'q>>,
     event: &'q NewEvent,
@@ -54,7 +54,8 @@ fn bind_content<'q, O>(
         .bind(event.zone.name())
         .bind(event.schedule.start())
         .bind(event.schedule.end())
-        .bind(event.capacity.get())
+        .bind(event.schedule.ends_at())
+        .bind(event.capacity.map(|c| c.get()))
         .bind(event.status.as_str())
         .bind(event.coordinates.map(|c| c.lon()))
         .bind(event.coordinates.map(|c| c.lat()))
@@ -122,10 +123,10 @@ fn push_event_filter(qb: &mut QueryBuilder<'_, Db>, filter: &EventFilter, now: D
     qb.push(" WHERE 1 = 1");
     match filter.when {
         When::Upcoming => {
-            qb.push(" AND e.end_time > ").push_bind(now);
+            qb.push(" AND e.ends_at > ").push_bind(now);
         }
         When::Past => {
-            qb.push(" AND e.end_time <= ").push_bind(now);
+            qb.push(" AND e.ends_at <= ").push_bind(now);
         }
         When::All => {}
     }
@@ -152,6 +153,9 @@ fn push_event_filter(qb: &mut QueryBuilder<'_, Db>, filter: &EventFilter, now: D
     }
     if let Some(to) = filter.to {
         qb.push(" AND e.start_time < ").push_bind(to);
+    }
+    if let Some(owner) = filter.owner {
+        qb.push(" AND e.owner_id = ").push_bind(owner.0);
     }
 }
 
@@ -185,9 +189,9 @@ impl Backend {
     ) -> Result<Event, StoreError> {
         let mut tx = self.begin_write().await?;
         let insert = sqlx::query_as(
-            "INSERT INTO events (title, description, location, country, timezone, start_time, end_time, capacity, \
-             status, longitude, latitude, attachment_url, owner_id, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) RETURNING id",
+            "INSERT INTO events (title, description, location, country, timezone, start_time, end_time, ends_at, \
+             capacity, status, longitude, latitude, attachment_url, owner_id, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15) RETURNING id",
         );
         let (id,): (i64,) = bind_content(insert, event)
             .bind(owner.map(|o| o.0))
@@ -269,8 +273,8 @@ impl Backend {
         };
         let update = sqlx::query_as::<Db, (i64,)>(
             "UPDATE events SET title = $1, description = $2, location = $3, country = $4, timezone = $5, \
-             start_time = $6, end_time = $7, capacity = $8, status = $9, longitude = $10, latitude = $11, \
-             attachment_url = $12, updated_at = $13 WHERE id = $14 RETURNING id",
+             start_time = $6, end_time = $7, ends_at = $8, capacity = $9, status = $10, longitude = $11, \
+             latitude = $12, attachment_url = $13, updated_at = $14 WHERE id = $15 RETURNING id",
         );
         bind_content(update, &updated)
             .bind(now)
@@ -821,6 +825,9 @@ async fn book_and_record(
     Ok(Ok(booking))
 }
 
+/// What the seat increment returns: title, owner, capacity, seats booked, zone.
+type BookedSeat = (String, Option<i64>, Option<i32>, i32, String);
+
 /// The booking itself. Every decision is made by the database: the conditional
 /// increment refuses a full or unbookable event, and the partial unique index
 /// refuses a second active booking. The common case takes four statements.
@@ -845,9 +852,10 @@ async fn book_seat(
             }
         }
     };
-    let seat: Option<(String, Option<i64>, i32, i32, String)> = sqlx::query_as(
+    // A NULL capacity is no limit.
+    let seat: Option<BookedSeat> = sqlx::query_as(
         "UPDATE events SET seats_booked = seats_booked + 1 \
-         WHERE id = $1 AND seats_booked < capacity AND status = 'scheduled' AND end_time > $2 \
+         WHERE id = $1 AND (capacity IS NULL OR seats_booked < capacity) AND status = 'scheduled' AND ends_at > $2 \
          RETURNING title, owner_id, capacity, seats_booked, timezone",
     )
     .bind(event.0)

@@ -24,8 +24,9 @@ pub(crate) struct EventRow {
     pub country: String,
     pub timezone: String,
     pub start_time: DateTime<Utc>,
-    pub end_time: DateTime<Utc>,
-    pub capacity: i32,
+    pub end_time: Option<DateTime<Utc>>,
+    pub ends_at: DateTime<Utc>,
+    pub capacity: Option<i32>,
     pub seats_booked: i32,
     pub status: String,
     pub longitude: Option<f64>,
@@ -45,6 +46,14 @@ impl EventRow {
             (Some(lon), Some(lat)) => Some(Coordinates::new(lon, lat).map_err(bad)?),
             _ => None,
         };
+        let zone = Zone::parse(&self.timezone).map_err(bad)?;
+        let schedule = Schedule::new(self.start_time, self.end_time, zone).map_err(bad)?;
+        if schedule.ends_at() != self.ends_at {
+            return Err(bad(format!(
+                "ends_at {} disagrees with its schedule",
+                self.ends_at
+            )));
+        }
         Ok(Event {
             id: EventId(self.id),
             content: NewEvent {
@@ -52,9 +61,13 @@ impl EventRow {
                 description: self.description,
                 location: Location::parse(&self.location).map_err(bad)?,
                 country: Country::parse(&self.country).map_err(bad)?,
-                zone: Zone::parse(&self.timezone).map_err(bad)?,
-                schedule: Schedule::new(self.start_time, self.end_time).map_err(bad)?,
-                capacity: Capacity::new(self.capacity.into()).map_err(bad)?,
+                zone,
+                schedule,
+                capacity: self
+                    .capacity
+                    .map(|c| Capacity::new(c.into()))
+                    .transpose()
+                    .map_err(bad)?,
                 tags: Tags::from_stored(tags),
                 status: self.status.parse().map_err(bad)?,
                 coordinates,

@@ -7,7 +7,7 @@
 
 use crate::StoreError;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Pool, Sqlite, Transaction};
+use sqlx::{ConnectOptions, Connection, Pool, Sqlite, Transaction};
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -33,6 +33,7 @@ mod notifications;
 
 #[derive(Debug, Clone)]
 pub struct Backend {
+    options: Arc<SqliteConnectOptions>,
     read: Pool<Db>,
     write: Pool<Db>,
     outbox: Arc<Notify>,
@@ -56,19 +57,36 @@ impl Backend {
             .max(4);
         let read = SqlitePoolOptions::new()
             .max_connections(readers)
-            .connect_with(options.read_only(true))
+            .connect_with(options.clone().read_only(true))
             .await?;
         Ok(Backend {
+            options: Arc::new(options),
             read,
             write,
             outbox: Arc::new(Notify::new()),
         })
     }
 
+    /// Runs the migrations on a connection of their own with foreign keys off: a
+    /// migration that rebuilds a table (SQLite's only way to change a constraint)
+    /// would otherwise cascade the drop of the old table into its children. The
+    /// foreign keys are then checked, and the process refuses to start if any
+    /// row points nowhere.
     pub(crate) async fn migrate(&self) -> Result<(), StoreError> {
-        sqlx::migrate!("./migrations/sqlite")
-            .run(&self.write)
-            .await?;
+        let options = (*self.options).clone().foreign_keys(false);
+        let mut conn = options.connect().await?;
+        sqlx::migrate!("./migrations/sqlite").run(&mut conn).await?;
+        let dangling: Vec<(String, i64, String)> =
+            sqlx::query_as("SELECT \"table\", rowid, parent FROM pragma_foreign_key_check")
+                .fetch_all(&mut conn)
+                .await?;
+        conn.close().await?;
+        if let Some((table, rowid, parent)) = dangling.first() {
+            return Err(StoreError::Corrupt(format!(
+                "{} rows point nowhere after migrating, e.g. {table} row {rowid} into {parent}",
+                dangling.len()
+            )));
+        }
         Ok(())
     }
 

@@ -94,11 +94,14 @@ async fn every_invalid_field_is_reported_at_once(app: TestApp) {
         "validation_failed",
     )
     .await;
-    assert_eq!(
-        missing["errors"].as_array().unwrap().len(),
-        6,
-        "title, location, country, start, end, capacity: {missing}"
-    );
+    let mut missing: Vec<&str> = missing["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    missing.sort_unstable();
+    assert_eq!(missing, ["start_time", "title"], "only these are required");
     let too_big = expect_problem(
         app.organizer()
             .post("/events", &json!({"capacity": 1e30}))

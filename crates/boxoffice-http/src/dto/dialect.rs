@@ -19,7 +19,8 @@ pub struct ApiEventInput {
     #[schema(required = true, min_length = 1, max_length = 100)]
     pub title: Option<String>,
     pub description: Option<String>,
-    /// A country's English name (`France`) or its ISO 3166-1 code (`FR`).
+    /// A country's English name (`France`) or its ISO 3166-1 code (`FR`); default: the
+    /// country of `timezone` when that zone belongs to exactly one.
     #[schema(example = "France")]
     pub country: Option<String>,
     /// Seats; absent means unlimited.
@@ -29,7 +30,7 @@ pub struct ApiEventInput {
     #[serde(rename = "startDate")]
     #[schema(required = true, example = "2027-05-01T10:00:00")]
     pub start_date: Option<String>,
-    /// After `startDate`.
+    /// After `startDate`; without it the event lasts until the end of its start's local day.
     #[serde(rename = "endDate")]
     #[schema(example = "2027-05-01T18:00:00")]
     pub end_date: Option<String>,
@@ -67,13 +68,16 @@ pub struct ApiEventChanges {
     #[schema(value_type = Option<String>, nullable)]
     pub description: Option<Option<String>>,
     pub country: Option<String>,
-    /// May not drop below the seats already booked.
-    #[schema(minimum = 1, maximum = 1000000)]
-    pub capacity: Option<i64>,
+    /// May not drop below the seats already booked; `null` lifts the limit.
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<i64>, nullable, minimum = 1, maximum = 1000000)]
+    pub capacity: Option<Option<i64>>,
     #[serde(rename = "startDate")]
     pub start_date: Option<String>,
-    #[serde(rename = "endDate")]
-    pub end_date: Option<String>,
+    /// `null` removes the end: the event then lasts until the end of its start's local day.
+    #[serde(rename = "endDate", default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>, nullable)]
+    pub end_date: Option<Option<String>>,
     pub location: Option<String>,
     pub timezone: Option<String>,
 }
@@ -115,15 +119,16 @@ pub struct ApiEvent {
     /// The country's English name.
     #[schema(example = "France")]
     pub country: String,
-    /// Seats in all.
-    pub capacity: i32,
+    /// Seats in all; `null`: unlimited.
+    pub capacity: Option<i32>,
     /// Wall-clock time in the event's own zone, `YYYY-MM-DDTHH:MM:SS`.
     #[serde(rename = "startDate")]
     #[schema(example = "2027-05-01T10:00:00")]
     pub start_date: String,
+    /// `null` for an event given only a start.
     #[serde(rename = "endDate")]
     #[schema(example = "2027-05-01T18:00:00")]
-    pub end_date: String,
+    pub end_date: Option<String>,
 }
 
 impl ApiEvent {
@@ -134,9 +139,9 @@ impl ApiEvent {
             title: c.title.as_str().to_owned(),
             description: c.description.clone(),
             country: c.country.name().to_owned(),
-            capacity: c.capacity.get(),
+            capacity: c.capacity.map(|capacity| capacity.get()),
             start_date: c.zone.format_local(c.schedule.start()),
-            end_date: c.zone.format_local(c.schedule.end()),
+            end_date: c.schedule.end().map(|end| c.zone.format_local(end)),
         }
     }
 }

@@ -3,7 +3,7 @@
 use super::nullable;
 use boxoffice_domain::{
     Capacity, Coordinates, Country, Event, EventPatch, EventSort, EventStatus, Invalid, Location,
-    NewEvent, Tag, Tags, Title, Validator, When, Zone, parse_instant,
+    NewEvent, Schedule, Tag, Tags, Title, Validator, When, Zone, parse_instant, resolve_place,
 };
 use boxoffice_store::EventFilter;
 use serde::{Deserialize, Serialize};
@@ -49,38 +49,45 @@ impl GeoPoint {
     }
 }
 
-/// A new event. Times without an offset are wall-clock times in `timezone`.
+/// A new event. Only `title` and `start_time` are required; times without an
+/// offset are wall-clock times in `timezone`.
+///
+/// Defaults: `timezone` `Asia/Kolkata`; `country` the country of `timezone` when
+/// that zone belongs to exactly one (422 otherwise); `location` the country's
+/// English name; no `end_time`: the event lasts until the end of its start's
+/// local day; no `capacity`: unlimited seats.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[schema(example = json!({
     "title": "Rust Meetup", "description": "Talks and pizza", "location": "Pune", "country": "IN",
     "timezone": "Asia/Kolkata", "start_time": "2027-03-01T18:00:00", "end_time": "2027-03-01T21:00:00",
     "capacity": 50, "tags": ["rust", "meetup"]}))]
 pub struct EventCreate {
-    /// 1 to 100 characters. Also accepted as `name`.
+    /// 1 to 100 characters, not blank. Also accepted as `name`.
     #[serde(alias = "name")]
     #[schema(required = true, min_length = 1, max_length = 100)]
     pub title: Option<String>,
     pub description: Option<String>,
-    /// Venue or city, free text.
-    #[schema(required = true)]
+    /// Venue or city, free text; default: the country's English name (`France`).
     pub location: Option<String>,
     /// ISO 3166-1 alpha-2 code (`FR`); alpha-3 codes and English names are also understood.
-    #[schema(required = true, example = "IN")]
+    /// Default: the country of `timezone`, when that zone belongs to exactly one.
+    #[schema(example = "IN")]
     pub country: Option<String>,
     /// IANA time zone; default `Asia/Kolkata`.
     #[schema(example = "Asia/Kolkata")]
     pub timezone: Option<String>,
-    /// RFC 3339, or local time in `timezone`. Also accepted as `date` or `startDate`.
+    /// RFC 3339, or local time in `timezone`; not in the past. Also accepted as `date` or `startDate`.
     #[serde(alias = "date", alias = "startDate")]
     #[schema(required = true)]
     pub start_time: Option<String>,
-    /// After `start_time`. Also accepted as `endDate`.
+    /// After `start_time`. Also accepted as `endDate`. Without it the event lasts
+    /// until the end of its start's local day.
     #[serde(alias = "endDate")]
-    #[schema(required = true)]
     pub end_time: Option<String>,
-    /// 1 to 1,000,000 seats. Also accepted as `max_capacity`, `max_attendees` or `total_seats`.
+    /// 1 to 1,000,000 seats; absent or `null`: unlimited. Also accepted as
+    /// `max_capacity`, `max_attendees` or `total_seats`.
     #[serde(alias = "max_capacity", alias = "max_attendees", alias = "total_seats")]
-    #[schema(required = true, minimum = 1, maximum = 1000000)]
+    #[schema(minimum = 1, maximum = 1000000)]
     pub capacity: Option<i64>,
     /// Up to 20 tags of 1 to 50 characters; stored lower-case.
     pub tags: Option<Vec<String>>,
@@ -107,27 +114,25 @@ impl EventCreate {
             })
             .flatten()
             .flatten();
-        let location = v
-            .require("location", self.location)
-            .and_then(|l| v.check("location", Location::parse(&l)));
-        let country = v
-            .require("country", self.country)
-            .and_then(|c| v.check("country", Country::parse(&c)));
-        let start = v
-            .require("start_time", self.start_time)
-            .and_then(|s| v.check("start_time", parse_instant(&s, zone)));
-        let end = v
-            .require("end_time", self.end_time)
-            .and_then(|e| v.check("end_time", parse_instant(&e, zone)));
-        let schedule = match (start, end) {
-            (Some(start), Some(end)) => {
-                v.check("end_time", boxoffice_domain::Schedule::new(start, end))
+        let location = v.check_opt("location", self.location, |l| Location::parse(&l));
+        let country = v.check_opt("country", self.country, |c| Country::parse(&c));
+        let place = match (location, country) {
+            (Some(location), Some(country)) => {
+                v.check("country", resolve_place(location, country, zone))
             }
             _ => None,
         };
+        let start = v
+            .require("start_time", self.start_time)
+            .and_then(|s| v.check("start_time", parse_instant(&s, zone)));
+        let end = v.check_opt("end_time", self.end_time, |e| parse_instant(&e, zone));
+        let schedule = match (start, end) {
+            (Some(start), Some(end)) => v.check("end_time", Schedule::new(start, end, zone)),
+            _ => None,
+        };
         let capacity = v
-            .require("capacity", self.capacity)
-            .and_then(|c| v.check("capacity", Capacity::new(c)));
+            .check_opt("capacity", self.capacity, Capacity::new)
+            .flatten();
         let tags = v
             .check_opt("tags", self.tags, |t| Tags::parse(&t))
             .map(Option::unwrap_or_default);
@@ -143,14 +148,15 @@ impl EventCreate {
             })
             .flatten();
         v.finish()?;
+        let (location, country) = place.expect("validated");
         Ok(NewEvent {
             title: title.expect("validated"),
             description,
-            location: location.expect("validated"),
-            country: country.expect("validated"),
+            location,
+            country,
             zone,
             schedule: schedule.expect("validated"),
-            capacity: capacity.expect("validated"),
+            capacity,
             tags: tags.expect("validated"),
             status: status.expect("validated"),
             coordinates,
@@ -175,12 +181,20 @@ pub struct EventUpdate {
     pub timezone: Option<String>,
     #[serde(alias = "date", alias = "startDate")]
     pub start_time: Option<String>,
-    #[serde(alias = "endDate")]
-    pub end_time: Option<String>,
-    /// May not drop below `seats_booked`.
-    #[serde(alias = "max_capacity", alias = "max_attendees", alias = "total_seats")]
-    #[schema(minimum = 1, maximum = 1000000)]
-    pub capacity: Option<i64>,
+    /// `null` removes the end: the event then lasts until the end of its start's local day.
+    #[serde(default, alias = "endDate", deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>, nullable)]
+    pub end_time: Option<Option<String>>,
+    /// May not drop below `seats_booked`; `null` lifts the limit (unlimited seats).
+    #[serde(
+        default,
+        alias = "max_capacity",
+        alias = "max_attendees",
+        alias = "total_seats",
+        deserialize_with = "nullable"
+    )]
+    #[schema(value_type = Option<i64>, nullable, minimum = 1, maximum = 1000000)]
+    pub capacity: Option<Option<i64>>,
     pub tags: Option<Vec<String>>,
     #[schema(value_type = Option<EventStatusName>)]
     pub status: Option<String>,
@@ -224,10 +238,14 @@ impl EventUpdate {
                 })
                 .flatten(),
             end: v
-                .check_opt("end_time", self.end_time, |e| parse_instant(&e, times_zone))
+                .check_opt("end_time", self.end_time, |e| {
+                    e.map(|e| parse_instant(&e, times_zone)).transpose()
+                })
                 .flatten(),
             capacity: v
-                .check_opt("capacity", self.capacity, Capacity::new)
+                .check_opt("capacity", self.capacity, |c| {
+                    c.map(Capacity::new).transpose()
+                })
                 .flatten(),
             tags: v
                 .check_opt("tags", self.tags, |t| Tags::parse(&t))
@@ -265,10 +283,14 @@ pub struct EventView {
     pub timezone: String,
     #[schema(example = "2027-03-01T18:00:00+05:30")]
     pub start_time: String,
-    pub end_time: String,
-    pub capacity: i32,
+    /// `null` for an event entered without an end: it lasts until the end of its
+    /// start's local day in `timezone`.
+    pub end_time: Option<String>,
+    /// `null`: unlimited seats.
+    pub capacity: Option<i32>,
     pub seats_booked: i32,
-    pub seats_available: i32,
+    /// `null` for an event with unlimited seats.
+    pub seats_available: Option<i32>,
     pub tags: Vec<String>,
     pub status: EventStatusName,
     pub coordinates: Option<GeoPoint>,
@@ -291,8 +313,8 @@ impl EventView {
             country: c.country.alpha2().to_owned(),
             timezone: c.zone.name().to_owned(),
             start_time: zone.format(c.schedule.start()),
-            end_time: zone.format(c.schedule.end()),
-            capacity: c.capacity.get(),
+            end_time: c.schedule.end().map(|end| zone.format(end)),
+            capacity: c.capacity.map(|capacity| capacity.get()),
             seats_booked: event.seats_booked,
             seats_available: event.seats_available(),
             tags: c.tags.to_strings(),
@@ -314,8 +336,12 @@ impl EventView {
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct EventQuery {
-    /// `upcoming` (not yet ended; default), `past` or `all`.
+    /// `upcoming` (not yet ended; default), `past` or `all`. An event without an
+    /// end is over at the end of its start's local day.
     pub when: Option<String>,
+    /// `me`: only the signed-in caller's own events, in any status and, unless
+    /// `when` says otherwise, at any time. Needs a bearer token.
+    pub owner: Option<String>,
     /// ISO 3166-1 alpha-2 country code.
     pub country: Option<String>,
     /// Only events carrying this tag.
@@ -329,6 +355,7 @@ pub struct EventQuery {
     /// Only events starting before this time.
     pub to: Option<String>,
     /// `start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending.
+    /// Events with unlimited seats count as having the most seats available.
     pub sort: Option<String>,
     /// Render times in this IANA zone (else each event's own zone). Also read from the `X-Timezone` header.
     pub tz: Option<String>,
@@ -337,14 +364,30 @@ pub struct EventQuery {
 }
 
 impl EventQuery {
+    /// True for `owner=me`: the caller's own events (the caller fills in who that is).
+    pub fn wants_own_events(&self) -> bool {
+        self.owner.is_some()
+    }
+
     /// Parses the filters; local times in `from`/`to` are read in `zone`.
+    /// `owner` may only be `me`; listing one's own events covers any time unless `when` is given.
     pub fn to_filter(&self, zone: Zone) -> Result<EventFilter, Invalid> {
         let mut v = Validator::new();
+        if let Some(owner) = self.owner.as_deref()
+            && owner.trim() != "me"
+        {
+            v.fail("owner", format!("{owner:?} is not supported; use owner=me"));
+        }
+        let default_when = if self.owner.is_some() {
+            When::All
+        } else {
+            When::Upcoming
+        };
         let filter = EventFilter {
             when: v
                 .check_opt("when", self.when.as_deref(), str::parse::<When>)
                 .flatten()
-                .unwrap_or_default(),
+                .unwrap_or(default_when),
             country: v
                 .check_opt("country", self.country.as_deref(), Country::parse)
                 .flatten(),
@@ -366,6 +409,7 @@ impl EventQuery {
             to: v
                 .check_opt("to", self.to.as_deref(), |t| parse_instant(t, zone))
                 .flatten(),
+            owner: None,
             sort: v
                 .check_opt("sort", self.sort.as_deref(), str::parse::<EventSort>)
                 .flatten()

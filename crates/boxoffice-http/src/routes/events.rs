@@ -1,7 +1,7 @@
 //! `/events`: create, list, read, change and delete events; the attendee list.
 
 use crate::access::Caller;
-use crate::auth::{SignedIn, TokenUser};
+use crate::auth::{MaybeSignedIn, SignedIn, TokenUser};
 use crate::dto::{
     AttendeePage, AttendeeView, EventCreate, EventPage, EventQuery, EventUpdate, EventView,
     PageQuery,
@@ -31,9 +31,10 @@ pub(crate) async fn create(
     Ok(created)
 }
 
-/// One page of the events matching `query`.
+/// One page of the events matching `query`; `owner=me` needs the signed-in `user`.
 pub(crate) async fn list(
     app: &AppState,
+    user: Option<&TokenUser>,
     query: &EventQuery,
     zone: RenderZone,
 ) -> Result<Page<Event>, ApiError> {
@@ -42,7 +43,15 @@ pub(crate) async fn list(
         page_size: query.page_size,
     }
     .to_request()?;
-    let filter = query.to_filter(zone.or(Zone::DEFAULT))?;
+    let mut filter = query.to_filter(zone.or(Zone::DEFAULT))?;
+    if query.wants_own_events() {
+        let user = user.ok_or_else(|| {
+            ApiError::unauthorized(
+                "owner=me lists your own events: sign in (Authorization: Bearer).",
+            )
+        })?;
+        filter.owner = Some(user.id);
+    }
     Ok(app.store.list_events(&filter, page, app.now()).await?)
 }
 
@@ -84,19 +93,23 @@ pub async fn create_event(
 
 /// List events.
 ///
-/// Upcoming events (not yet ended) by default, soonest first.
+/// Upcoming events (not yet ended) by default, soonest first. With `owner=me`
+/// (signed in), the caller's own events in any status, past ones included.
 #[utoipa::path(get, path = "/events", tag = "events", params(EventQuery),
+    security((), ("bearerAuth" = []), ("oauth2" = [])),
     responses(
         (status = 200, description = "One page of events", body = EventPage),
         (status = 400, description = "Bad query parameter or time zone", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`owner=me` without a valid token", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid filter value", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn get_events(
     State(app): State<AppState>,
+    MaybeSignedIn(user): MaybeSignedIn,
     zone: RenderZone,
     Query(query): Query<EventQuery>,
 ) -> Result<axum::Json<EventPage>, ApiError> {
-    let events = list(&app, &query, zone).await?;
+    let events = list(&app, user.as_ref(), &query, zone).await?;
     Ok(axum::Json(EventPage::new(
         events.map(|e| EventView::render(&e, zone.0)),
     )))

@@ -192,7 +192,7 @@ async fn watch(
         Ok(Some(found)) => {
             hub.set_watching(connection, event, true);
             let counts = SeatCounts {
-                capacity: found.content.capacity.get(),
+                capacity: found.content.capacity.map(|c| c.get()),
                 seats_booked: found.seats_booked,
             };
             Ok(Some(frames::seats(event, counts, chrono::Utc::now())))

@@ -2,7 +2,7 @@
 
 use super::{bare_list, in_dialect};
 use crate::access::Caller;
-use crate::auth::SignedIn;
+use crate::auth::{MaybeSignedIn, SignedIn};
 use crate::dto::{ApiEvent, ApiEventChanges, ApiEventInput, EventQuery, Message};
 use crate::error::{ApiError, Problem};
 use crate::extract::{Json, Path, Query, RenderZone};
@@ -42,21 +42,24 @@ pub async fn api_create_event(
 
 /// List events (`/api` dialect).
 ///
-/// A bare array of one page (`page`, `page_size`; the main API's filters apply), upcoming
-/// events by default; the total across pages is in `X-Total-Count`.
+/// A bare array of one page (`page`, `page_size`; the main API's filters apply, `owner=me`
+/// included), upcoming events by default; the total across pages is in `X-Total-Count`.
 #[utoipa::path(get, path = "/api/events", tag = "events", params(EventQuery),
+    security((), ("bearerAuth" = []), ("oauth2" = [])),
     responses(
         (status = 200, description = "One page of events", body = [ApiEvent],
             headers(("X-Total-Count" = i64, description = "Matching events across all pages"))),
         (status = 400, description = "Bad query parameter or time zone", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`owner=me` without a valid token", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid filter value", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn api_get_events(
     State(app): State<AppState>,
+    MaybeSignedIn(user): MaybeSignedIn,
     zone: RenderZone,
     Query(query): Query<EventQuery>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let page = events::list(&app, &query, zone).await?;
+    let page = events::list(&app, user.as_ref(), &query, zone).await?;
     Ok(bare_list(page, ApiEvent::render))
 }
 

@@ -2,27 +2,27 @@
 -- Runs on SQLite and PostgreSQL alike, and is safe to load twice: each row
 -- is inserted only if it is not there yet. Times are UTC instants.
 
-INSERT INTO events (title, description, location, country, timezone, start_time, end_time, capacity, seats_booked, status, longitude, latitude, created_at, updated_at)
+INSERT INTO events (title, description, location, country, timezone, start_time, end_time, ends_at, capacity, seats_booked, status, longitude, latitude, created_at, updated_at)
 SELECT 'RustConf India', 'Two days of Rust talks and workshops.', 'Bengaluru', 'IN', 'Asia/Kolkata',
-       '2027-02-12T03:30:00+00:00', '2027-02-13T12:30:00+00:00', 300, 2, 'scheduled', 77.5946, 12.9716,
+       '2027-02-12T03:30:00+00:00', '2027-02-13T12:30:00+00:00', '2027-02-13T12:30:00+00:00', 300, 2, 'scheduled', 77.5946, 12.9716,
        '2026-11-01T00:00:00+00:00', '2026-11-01T00:00:00+00:00'
 WHERE NOT EXISTS (SELECT 1 FROM events WHERE title = 'RustConf India');
 
-INSERT INTO events (title, description, location, country, timezone, start_time, end_time, capacity, seats_booked, status, created_at, updated_at)
+INSERT INTO events (title, description, location, country, timezone, start_time, end_time, ends_at, capacity, seats_booked, status, created_at, updated_at)
 SELECT 'Symfony Conference', 'Learn about Symfony', 'Paris', 'FR', 'Europe/Paris',
-       '2027-05-01T08:00:00+00:00', '2027-05-01T16:00:00+00:00', 100, 1, 'scheduled',
+       '2027-05-01T08:00:00+00:00', '2027-05-01T16:00:00+00:00', '2027-05-01T16:00:00+00:00', 100, 1, 'scheduled',
        '2026-11-01T00:00:00+00:00', '2026-11-01T00:00:00+00:00'
 WHERE NOT EXISTS (SELECT 1 FROM events WHERE title = 'Symfony Conference');
 
-INSERT INTO events (title, description, location, country, timezone, start_time, end_time, capacity, seats_booked, status, created_at, updated_at)
+INSERT INTO events (title, description, location, country, timezone, start_time, end_time, ends_at, capacity, seats_booked, status, created_at, updated_at)
 SELECT 'Event A', 'Five seats only: try booking a sixth.', 'Pune', 'IN', 'Asia/Kolkata',
-       '2027-01-20T12:30:00+00:00', '2027-01-20T15:30:00+00:00', 5, 0, 'scheduled',
+       '2027-01-20T12:30:00+00:00', '2027-01-20T15:30:00+00:00', '2027-01-20T15:30:00+00:00', 5, 0, 'scheduled',
        '2026-11-01T00:00:00+00:00', '2026-11-01T00:00:00+00:00'
 WHERE NOT EXISTS (SELECT 1 FROM events WHERE title = 'Event A');
 
-INSERT INTO events (title, description, location, country, timezone, start_time, end_time, capacity, seats_booked, status, created_at, updated_at)
+INSERT INTO events (title, description, location, country, timezone, start_time, end_time, ends_at, capacity, seats_booked, status, created_at, updated_at)
 SELECT 'Jazz Night', 'An evening of live jazz.', 'New York', 'US', 'America/New_York',
-       '2027-03-06T00:00:00+00:00', '2027-03-06T04:00:00+00:00', 80, 0, 'scheduled',
+       '2027-03-06T00:00:00+00:00', '2027-03-06T04:00:00+00:00', '2027-03-06T04:00:00+00:00', 80, 0, 'scheduled',
        '2026-11-01T00:00:00+00:00', '2026-11-01T00:00:00+00:00'
 WHERE NOT EXISTS (SELECT 1 FROM events WHERE title = 'Jazz Night');
 

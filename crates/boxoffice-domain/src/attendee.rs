@@ -87,7 +87,9 @@ impl Default for Locale {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewAttendee {
     pub name: PersonName,
-    pub email: Email,
+    /// Identifies the person. `None` only for a walk-in booked by name alone:
+    /// with nothing to recognize them by, each walk-in is a record of their own.
+    pub email: Option<Email>,
     pub phone: Option<Phone>,
     pub locale: Locale,
 }
@@ -97,7 +99,8 @@ pub struct NewAttendee {
 pub struct Attendee {
     pub id: AttendeeId,
     pub name: PersonName,
-    pub email: Email,
+    /// `None` for a walk-in.
+    pub email: Option<Email>,
     pub phone: Option<Phone>,
     pub locale: Locale,
     pub created_at: DateTime<Utc>,
@@ -108,7 +111,7 @@ impl Attendee {
     pub fn apply(&self, patch: AttendeePatch) -> NewAttendee {
         NewAttendee {
             name: patch.name.unwrap_or_else(|| self.name.clone()),
-            email: patch.email.unwrap_or_else(|| self.email.clone()),
+            email: patch.email.or_else(|| self.email.clone()),
             phone: patch.phone.unwrap_or_else(|| self.phone.clone()),
             locale: patch.locale.unwrap_or_else(|| self.locale.clone()),
         }

@@ -42,7 +42,8 @@ pub struct Booking {
     pub event_title: String,
     pub attendee_id: AttendeeId,
     pub attendee_name: PersonName,
-    pub attendee_email: Email,
+    /// `None` for a walk-in.
+    pub attendee_email: Option<Email>,
     pub status: BookingStatus,
     pub created_at: DateTime<Utc>,
     pub cancelled_at: Option<DateTime<Utc>>,

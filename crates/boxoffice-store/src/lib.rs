@@ -48,7 +48,8 @@ use boxoffice_domain::{
 use chrono::{DateTime, Utc};
 
 /// Who a booking is for: a known attendee, or a person by name and e-mail
-/// (registered on the fly if the address is new).
+/// (registered on the fly if the address is new), or a walk-in by name alone
+/// (a person without e-mail: registered anew every time).
 #[derive(Debug, Clone)]
 pub enum BookingFor {
     Attendee(AttendeeId),

@@ -421,7 +421,7 @@ impl Backend {
         let updated = current.apply(patch);
         let result = sqlx::query("UPDATE attendees SET name = $1, email = $2, phone = $3, locale = $4, updated_at = $5 WHERE id = $6")
             .bind(updated.name.as_str())
-            .bind(updated.email.as_str())
+            .bind(updated.email.as_ref().map(|e| e.as_str()))
             .bind(updated.phone.as_ref().map(|p| p.as_str()))
             .bind(updated.locale.as_str())
             .bind(now)
@@ -726,7 +726,7 @@ async fn insert_attendee(
          VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT DO NOTHING RETURNING id",
     )
     .bind(attendee.name.as_str())
-    .bind(attendee.email.as_str())
+    .bind(attendee.email.as_ref().map(|e| e.as_str()))
     .bind(attendee.phone.as_ref().map(|p| p.as_str()))
     .bind(attendee.locale.as_str())
     .bind(&token.0)
@@ -737,13 +737,14 @@ async fn insert_attendee(
 }
 
 /// The attendee with this e-mail address, registered now if new: id, name and address.
+/// A walk-in (no address) is always registered anew: nothing says two are the same person.
 ///
 /// The insert comes first: for a new person (the common case in a rush) it is the only statement.
 async fn attendee_for(
     tx: &mut Tx<'_>,
     person: &NewAttendee,
     now: DateTime<Utc>,
-) -> Result<(i64, String, String), StoreError> {
+) -> Result<(i64, String, Option<String>), StoreError> {
     // Nobody receives this token: a person registered by booking manages each booking
     // with its cancel token.
     let token = boxoffice_domain::SecretToken::generate().hash();
@@ -751,14 +752,17 @@ async fn attendee_for(
         return Ok((
             id.0,
             person.name.as_str().to_owned(),
-            person.email.as_str().to_owned(),
+            person.email.as_ref().map(|e| e.as_str().to_owned()),
         ));
     }
     // Known address (perhaps registered concurrently, now committed). The database's own
     // lower() on both sides, so the lookup agrees with the unique index.
     let find = "SELECT id, name, email FROM attendees WHERE lower(email) = lower($1)";
+    let email = person.email.as_ref().ok_or_else(|| {
+        StoreError::Corrupt("an attendee without e-mail conflicted on insert".into())
+    })?;
     Ok(sqlx::query_as(find)
-        .bind(person.email.as_str())
+        .bind(email.as_str())
         .fetch_one(&mut **tx)
         .await?)
 }
@@ -841,7 +845,7 @@ async fn book_seat(
     let attendee = match who {
         BookingFor::Person(person) => attendee_for(tx, person, now).await?,
         BookingFor::Attendee(id) => {
-            let known: Option<(i64, String, String)> =
+            let known: Option<(i64, String, Option<String>)> =
                 sqlx::query_as("SELECT id, name, email FROM attendees WHERE id = $1")
                     .bind(id.0)
                     .fetch_optional(&mut **tx)
@@ -889,7 +893,10 @@ async fn book_seat(
         event_title: title.clone(),
         attendee_id: AttendeeId(attendee.0),
         attendee_name: boxoffice_domain::PersonName::parse(&attendee.1).map_err(corrupt)?,
-        attendee_email: boxoffice_domain::Email::parse(&attendee.2).map_err(corrupt)?,
+        attendee_email: (attendee.2.as_deref())
+            .map(boxoffice_domain::Email::parse)
+            .transpose()
+            .map_err(corrupt)?,
         status: boxoffice_domain::BookingStatus::Confirmed,
         created_at: now,
         cancelled_at: None,

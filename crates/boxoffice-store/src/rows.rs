@@ -86,7 +86,7 @@ impl EventRow {
 pub(crate) struct AttendeeRow {
     pub id: i64,
     pub name: String,
-    pub email: String,
+    pub email: Option<String>,
     pub phone: Option<String>,
     pub locale: String,
     pub created_at: DateTime<Utc>,
@@ -100,7 +100,12 @@ impl TryFrom<AttendeeRow> for Attendee {
         Ok(Attendee {
             id: AttendeeId(row.id),
             name: PersonName::parse(&row.name).map_err(bad)?,
-            email: Email::parse(&row.email).map_err(bad)?,
+            email: row
+                .email
+                .as_deref()
+                .map(Email::parse)
+                .transpose()
+                .map_err(bad)?,
             phone: row
                 .phone
                 .as_deref()
@@ -122,7 +127,7 @@ pub(crate) struct BookingRow {
     pub event_title: String,
     pub attendee_id: i64,
     pub attendee_name: String,
-    pub attendee_email: String,
+    pub attendee_email: Option<String>,
     pub status: String,
     pub cancel_token_hash: String,
     pub created_at: DateTime<Utc>,
@@ -139,7 +144,12 @@ impl BookingRow {
             event_title: self.event_title,
             attendee_id: AttendeeId(self.attendee_id),
             attendee_name: PersonName::parse(&self.attendee_name).map_err(bad)?,
-            attendee_email: Email::parse(&self.attendee_email).map_err(bad)?,
+            attendee_email: self
+                .attendee_email
+                .as_deref()
+                .map(Email::parse)
+                .transpose()
+                .map_err(bad)?,
             status: self.status.parse().map_err(bad)?,
             created_at: self.created_at,
             cancelled_at: self.cancelled_at,

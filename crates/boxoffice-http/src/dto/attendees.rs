@@ -42,7 +42,7 @@ impl AttendeeCreate {
         v.finish()?;
         Ok(NewAttendee {
             name: name.expect("validated"),
-            email: email.expect("validated"),
+            email,
             phone,
             locale,
         })
@@ -89,7 +89,8 @@ impl AttendeeUpdate {
 pub struct AttendeeView {
     pub id: i64,
     pub name: String,
-    pub email: String,
+    /// `null` for a walk-in booked by name alone.
+    pub email: Option<String>,
     pub phone: Option<String>,
     pub locale: String,
     pub created_at: String,
@@ -101,7 +102,7 @@ impl AttendeeView {
         AttendeeView {
             id: a.id.0,
             name: a.name.as_str().to_owned(),
-            email: a.email.as_str().to_owned(),
+            email: a.email.as_ref().map(|e| e.as_str().to_owned()),
             phone: a.phone.as_ref().map(|p| p.as_str().to_owned()),
             locale: a.locale.as_str().to_owned(),
             created_at: zone.format(a.created_at),

@@ -1,8 +1,74 @@
 //! Booking requests and responses.
 
-use boxoffice_domain::{Booking, BookingStatus, Zone};
+use boxoffice_domain::{
+    Booking, BookingStatus, Email, Invalid, Locale, NewAttendee, PersonName, Phone, Validator, Zone,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+
+/// Who a seat is for: a person known by e-mail, or a walk-in known by name alone.
+///
+/// With `email`, the person is registered on the fly if the address is new and
+/// may hold one active booking per event (`already_booked`). `user_name` alone
+/// books for a walk-in: someone without an e-mail address. Nothing identifies
+/// a walk-in, so each such booking creates its own attendee record and is never
+/// refused as a duplicate.
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[schema(example = json!({"name": "Asha Rao", "email": "asha@example.com", "locale": "en-IN"}))]
+pub struct SeatRequest {
+    /// 1 to 100 characters. Required with `email`.
+    #[schema(min_length = 1, max_length = 100)]
+    pub name: Option<String>,
+    /// The same as `name`; alone (without `email`) it books a walk-in.
+    #[schema(min_length = 1, max_length = 100, example = "Bob")]
+    pub user_name: Option<String>,
+    /// Identifies the person, case-insensitively. Required unless booking a walk-in by `user_name`.
+    pub email: Option<String>,
+    /// International format, e.g. `+91 98765 43210`.
+    pub phone: Option<String>,
+    /// Language for messages, e.g. `en` or `pt-BR`; default `en`.
+    pub locale: Option<String>,
+}
+
+impl SeatRequest {
+    /// The person to book for; `email: None` is a walk-in.
+    pub fn into_domain(self) -> Result<NewAttendee, Invalid> {
+        let mut v = Validator::new();
+        let walk_in = self.email.is_none() && self.name.is_none() && self.user_name.is_some();
+        if self.name.is_some() && self.user_name.is_some() {
+            v.fail("user_name", "give name or user_name, not both");
+        }
+        let name = v
+            .require("name", self.name.or(self.user_name))
+            .and_then(|n| v.check("name", PersonName::parse(&n)));
+        let email = if walk_in {
+            None
+        } else {
+            let missing = "is required (to book for someone without an e-mail address, send user_name alone: a walk-in)";
+            match self.email {
+                Some(e) => v.check("email", Email::parse(&e)),
+                None => {
+                    v.fail("email", missing);
+                    None
+                }
+            }
+        };
+        let phone = v
+            .check_opt("phone", self.phone, |p| Phone::parse(&p))
+            .flatten();
+        let locale = v
+            .check_opt("locale", self.locale, |l| Locale::parse(&l))
+            .flatten()
+            .unwrap_or_default();
+        v.finish()?;
+        Ok(NewAttendee {
+            name: name.expect("validated"),
+            email,
+            phone,
+            locale,
+        })
+    }
+}
 
 /// Book a seat for a registered attendee (seed 000 style).
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
@@ -24,7 +90,8 @@ pub enum BookingStatusName {
 pub struct BookingAttendee {
     pub id: i64,
     pub name: String,
-    pub email: String,
+    /// `null` for a walk-in booked by name alone.
+    pub email: Option<String>,
 }
 
 /// One seat of one event for one attendee.
@@ -50,7 +117,7 @@ impl BookingView {
             attendee: BookingAttendee {
                 id: b.attendee_id.0,
                 name: b.attendee_name.as_str().to_owned(),
-                email: b.attendee_email.as_str().to_owned(),
+                email: b.attendee_email.as_ref().map(|e| e.as_str().to_owned()),
             },
             status: match b.status {
                 BookingStatus::Confirmed => BookingStatusName::Confirmed,

@@ -1,7 +1,7 @@
 //! Booking a seat, reading bookings and cancelling them.
 
 use crate::access::Caller;
-use crate::dto::{AttendeeCreate, BookingCreate, BookingPage, BookingView, PageQuery};
+use crate::dto::{BookingCreate, BookingPage, BookingView, PageQuery, SeatRequest};
 use crate::error::{ApiError, Problem};
 use crate::extract::{Json, Path, Query, RenderZone};
 use crate::idempotency::MaybeIdempotencyKey;
@@ -175,11 +175,13 @@ fn replay(stored: StoredResponse) -> Response {
     response
 }
 
-/// Book a seat for a person (seed 004).
+/// Book a seat for a person.
 ///
-/// Registers the attendee on the fly if the e-mail address is new. A full event answers 400
-/// `event_full`; a second active booking by the same person answers 400 `already_booked`.
-#[utoipa::path(post, path = "/events/{id}/book", tag = "bookings", request_body = AttendeeCreate,
+/// With `name` and `email`: registers the attendee on the fly if the address is new; a
+/// second active booking by the same person answers 400 `already_booked`. With `user_name`
+/// alone: a walk-in without e-mail, recorded as a new attendee each time (nothing
+/// identifies them, so no duplicate can be detected). A full event answers 400 `event_full`.
+#[utoipa::path(post, path = "/events/{id}/book", tag = "bookings", request_body = SeatRequest,
     params(("id" = i64, Path, description = "Event id"),
         ("Idempotency-Key" = Option<String>, Header, description = "Repeat-safe key: a repeat returns the first response"),
         ("tz" = Option<String>, Query, description = "Render times in this IANA zone")),
@@ -194,7 +196,7 @@ pub async fn book_event(
     zone: RenderZone,
     key: MaybeIdempotencyKey,
     Path(id): Path<i64>,
-    Json(input): Json<AttendeeCreate>,
+    Json(input): Json<SeatRequest>,
 ) -> Result<Response, ApiError> {
     let idempotency = key.for_request(&input);
     let person = input.into_domain()?;
@@ -213,8 +215,8 @@ pub async fn book_event(
     .await
 }
 
-/// Register for an event (seed 001); the same as booking a seat.
-#[utoipa::path(post, path = "/events/{id}/register", tag = "bookings", request_body = AttendeeCreate,
+/// Register for an event; the same as booking a seat.
+#[utoipa::path(post, path = "/events/{id}/register", tag = "bookings", request_body = SeatRequest,
     params(("id" = i64, Path, description = "Event id"),
         ("Idempotency-Key" = Option<String>, Header, description = "Repeat-safe key: a repeat returns the first response"),
         ("tz" = Option<String>, Query, description = "Render times in this IANA zone")),
@@ -229,7 +231,7 @@ pub async fn register_for_event(
     zone: RenderZone,
     key: MaybeIdempotencyKey,
     id: Path<i64>,
-    input: Json<AttendeeCreate>,
+    input: Json<SeatRequest>,
 ) -> Result<Response, ApiError> {
     book_event(state, zone, key, id, input).await
 }

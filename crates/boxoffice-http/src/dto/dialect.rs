@@ -175,8 +175,9 @@ pub struct ApiAttendee {
     pub id: i64,
     #[schema(example = "John Doe")]
     pub name: String,
+    /// `null` for a walk-in who booked by name alone.
     #[schema(example = "john@example.com")]
-    pub email: String,
+    pub email: Option<String>,
 }
 
 impl ApiAttendee {
@@ -184,7 +185,7 @@ impl ApiAttendee {
         ApiAttendee {
             id: a.id.0,
             name: a.name.as_str().to_owned(),
-            email: a.email.as_str().to_owned(),
+            email: a.email.as_ref().map(|e| e.as_str().to_owned()),
         }
     }
 }

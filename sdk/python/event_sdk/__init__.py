@@ -66,6 +66,7 @@ __all__ = [
     "Problem",
     "ProblemField",
     "RoleName",
+    "SeatRequest",
     "UserLogin",
     "UserRegister",
     "UserView",
@@ -124,6 +125,7 @@ from event_sdk.models.notification_view import NotificationView as NotificationV
 from event_sdk.models.problem import Problem as Problem
 from event_sdk.models.problem_field import ProblemField as ProblemField
 from event_sdk.models.role_name import RoleName as RoleName
+from event_sdk.models.seat_request import SeatRequest as SeatRequest
 from event_sdk.models.user_login import UserLogin as UserLogin
 from event_sdk.models.user_register import UserRegister as UserRegister
 from event_sdk.models.user_view import UserView as UserView

@@ -41,7 +41,10 @@ export interface AccessToken {
  * An attendee in the `/api` dialect.
  */
 export interface ApiAttendee {
-    'email': string;
+    /**
+     * `null` for a walk-in who booked by name alone.
+     */
+    'email'?: string | null;
     'id': number;
     'name': string;
 }
@@ -56,7 +59,10 @@ export interface ApiAttendeeInput {
  * A newly registered attendee, with the token that lets them book and manage their record.
  */
 export interface ApiAttendeeRegistered {
-    'email': string;
+    /**
+     * `null` for a walk-in who booked by name alone.
+     */
+    'email'?: string | null;
     'id': number;
     'name': string;
     /**
@@ -83,15 +89,18 @@ export interface ApiBooking {
  */
 export interface ApiEvent {
     /**
-     * Seats in all.
+     * Seats in all; `null`: unlimited.
      */
-    'capacity': number;
+    'capacity'?: number | null;
     /**
      * The country\'s English name.
      */
     'country': string;
     'description'?: string | null;
-    'endDate': string;
+    /**
+     * `null` for an event given only a start.
+     */
+    'endDate'?: string | null;
     'id': number;
     /**
      * Wall-clock time in the event\'s own zone, `YYYY-MM-DDTHH:MM:SS`.
@@ -104,7 +113,7 @@ export interface ApiEvent {
  */
 export interface ApiEventChanges {
     /**
-     * May not drop below the seats already booked.
+     * May not drop below the seats already booked; `null` lifts the limit.
      */
     'capacity'?: number | null;
     'country'?: string | null;
@@ -112,6 +121,9 @@ export interface ApiEventChanges {
      * `null` removes the description.
      */
     'description'?: string | null;
+    /**
+     * `null` removes the end: the event then lasts until the end of its start\'s local day.
+     */
     'endDate'?: string | null;
     'location'?: string | null;
     'startDate'?: string | null;
@@ -127,12 +139,12 @@ export interface ApiEventInput {
      */
     'capacity'?: number | null;
     /**
-     * A country\'s English name (`France`) or its ISO 3166-1 code (`FR`).
+     * A country\'s English name (`France`) or its ISO 3166-1 code (`FR`); default: the country of `timezone` when that zone belongs to exactly one.
      */
     'country'?: string | null;
     'description'?: string | null;
     /**
-     * After `startDate`.
+     * After `startDate`; without it the event lasts until the end of its start\'s local day.
      */
     'endDate'?: string | null;
     /**
@@ -184,7 +196,10 @@ export interface AttendeePage {
  */
 export interface AttendeeRegistered {
     'created_at': string;
-    'email': string;
+    /**
+     * `null` for a walk-in booked by name alone.
+     */
+    'email'?: string | null;
     'id': number;
     'locale': string;
     'name': string;
@@ -209,7 +224,10 @@ export interface AttendeeUpdate {
  */
 export interface AttendeeView {
     'created_at': string;
-    'email': string;
+    /**
+     * `null` for a walk-in booked by name alone.
+     */
+    'email'?: string | null;
     'id': number;
     'locale': string;
     'name': string;
@@ -220,7 +238,10 @@ export interface AttendeeView {
  * Who holds a booking.
  */
 export interface BookingAttendee {
-    'email': string;
+    /**
+     * `null` for a walk-in booked by name alone.
+     */
+    'email'?: string | null;
     'id': number;
     'name': string;
 }
@@ -273,7 +294,7 @@ export interface BookingView {
 
 
 /**
- * A new event. Times without an offset are wall-clock times in `timezone`.
+ * A new event. Only `title` and `start_time` are required; times without an offset are wall-clock times in `timezone`.  Defaults: `timezone` `Asia/Kolkata`; `country` the country of `timezone` when that zone belongs to exactly one (422 otherwise); `location` the country\'s English name; no `end_time`: the event lasts until the end of its start\'s local day; no `capacity`: unlimited seats.
  */
 export interface EventCreate {
     /**
@@ -281,25 +302,25 @@ export interface EventCreate {
      */
     'attachment_url'?: string | null;
     /**
-     * 1 to 1,000,000 seats. Also accepted as `max_capacity`, `max_attendees` or `total_seats`.
+     * 1 to 1,000,000 seats; absent or `null`: unlimited. Also accepted as `max_capacity`, `max_attendees` or `total_seats`.
      */
-    'capacity': number | null;
+    'capacity'?: number | null;
     'coordinates'?: GeoPoint | null;
     /**
-     * ISO 3166-1 alpha-2 code (`FR`); alpha-3 codes and English names are also understood.
+     * ISO 3166-1 alpha-2 code (`FR`); alpha-3 codes and English names are also understood. Default: the country of `timezone`, when that zone belongs to exactly one.
      */
-    'country': string | null;
+    'country'?: string | null;
     'description'?: string | null;
     /**
-     * After `start_time`. Also accepted as `endDate`.
+     * After `start_time`. Also accepted as `endDate`. Without it the event lasts until the end of its start\'s local day.
      */
-    'end_time': string | null;
+    'end_time'?: string | null;
     /**
-     * Venue or city, free text.
+     * Venue or city, free text; default: the country\'s English name (`France`).
      */
-    'location': string | null;
+    'location'?: string | null;
     /**
-     * RFC 3339, or local time in `timezone`. Also accepted as `date` or `startDate`.
+     * RFC 3339, or local time in `timezone`; not in the past. Also accepted as `date` or `startDate`.
      */
     'start_time': string | null;
     'status'?: EventStatusName | null;
@@ -312,7 +333,7 @@ export interface EventCreate {
      */
     'timezone'?: string | null;
     /**
-     * 1 to 100 characters. Also accepted as `name`.
+     * 1 to 100 characters, not blank. Also accepted as `name`.
      */
     'title': string | null;
 }
@@ -349,12 +370,15 @@ export type EventStatusName = typeof EventStatusName[keyof typeof EventStatusNam
 export interface EventUpdate {
     'attachment_url'?: string | null;
     /**
-     * May not drop below `seats_booked`.
+     * May not drop below `seats_booked`; `null` lifts the limit (unlimited seats).
      */
     'capacity'?: number | null;
     'coordinates'?: GeoPoint | null;
     'country'?: string | null;
     'description'?: string | null;
+    /**
+     * `null` removes the end: the event then lasts until the end of its start\'s local day.
+     */
     'end_time'?: string | null;
     'location'?: string | null;
     'start_time'?: string | null;
@@ -373,7 +397,10 @@ export interface EventUpdate {
  */
 export interface EventView {
     'attachment_url'?: string | null;
-    'capacity': number;
+    /**
+     * `null`: unlimited seats.
+     */
+    'capacity'?: number | null;
     'coordinates'?: GeoPoint | null;
     /**
      * ISO 3166-1 alpha-2, upper-case.
@@ -385,10 +412,16 @@ export interface EventView {
      */
     'created_by'?: string | null;
     'description'?: string | null;
-    'end_time': string;
+    /**
+     * `null` for an event entered without an end: it lasts until the end of its start\'s local day in `timezone`.
+     */
+    'end_time'?: string | null;
     'id': number;
     'location': string;
-    'seats_available': number;
+    /**
+     * `null` for an event with unlimited seats.
+     */
+    'seats_available'?: number | null;
     'seats_booked': number;
     'start_time': string;
     'status': EventStatusName;
@@ -543,6 +576,31 @@ export const RoleName = {
 export type RoleName = typeof RoleName[keyof typeof RoleName];
 
 
+/**
+ * Who a seat is for: a person known by e-mail, or a walk-in known by name alone.  With `email`, the person is registered on the fly if the address is new and may hold one active booking per event (`already_booked`). `user_name` alone books for a walk-in: someone without an e-mail address. Nothing identifies a walk-in, so each such booking creates its own attendee record and is never refused as a duplicate.
+ */
+export interface SeatRequest {
+    /**
+     * Identifies the person, case-insensitively. Required unless booking a walk-in by `user_name`.
+     */
+    'email'?: string | null;
+    /**
+     * Language for messages, e.g. `en` or `pt-BR`; default `en`.
+     */
+    'locale'?: string | null;
+    /**
+     * 1 to 100 characters. Required with `email`.
+     */
+    'name'?: string | null;
+    /**
+     * International format, e.g. `+91 98765 43210`.
+     */
+    'phone'?: string | null;
+    /**
+     * The same as `name`; alone (without `email`) it books a walk-in.
+     */
+    'user_name'?: string | null;
+}
 /**
  * Sign in with a username or an e-mail address (either field).
  */
@@ -1963,20 +2021,20 @@ export const BookingsApiAxiosParamCreator = function (configuration?: Configurat
             };
         },
         /**
-         * Registers the attendee on the fly if the e-mail address is new. A full event answers 400 `event_full`; a second active booking by the same person answers 400 `already_booked`.
-         * @summary Book a seat for a person (seed 004).
+         * With `name` and `email`: registers the attendee on the fly if the address is new; a second active booking by the same person answers 400 `already_booked`. With `user_name` alone: a walk-in without e-mail, recorded as a new attendee each time (nothing identifies them, so no duplicate can be detected). A full event answers 400 `event_full`.
+         * @summary Book a seat for a person.
          * @param {number} id Event id
-         * @param {AttendeeCreate} AttendeeCreate 
+         * @param {SeatRequest} SeatRequest 
          * @param {string | null} [Idempotency_Key] Repeat-safe key: a repeat returns the first response
          * @param {string} [tz] Render times in this IANA zone
          * @param {*} [options] Override http request option.
          * @throws {RequiredError}
          */
-        bookEvent: async (id: number, AttendeeCreate: AttendeeCreate, Idempotency_Key?: string | null, tz?: string, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+        bookEvent: async (id: number, SeatRequest: SeatRequest, Idempotency_Key?: string | null, tz?: string, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
             // verify required parameter 'id' is not null or undefined
             assertParamExists('bookEvent', 'id', id)
-            // verify required parameter 'AttendeeCreate' is not null or undefined
-            assertParamExists('bookEvent', 'AttendeeCreate', AttendeeCreate)
+            // verify required parameter 'SeatRequest' is not null or undefined
+            assertParamExists('bookEvent', 'SeatRequest', SeatRequest)
             const localVarPath = `/events/{id}/book`
                 .replace('{id}', encodeURIComponent(String(id)));
             // use dummy base URL string because the URL constructor only accepts absolute URLs.
@@ -2003,7 +2061,7 @@ export const BookingsApiAxiosParamCreator = function (configuration?: Configurat
             setSearchParams(localVarUrlObj, localVarQueryParameter);
             let headersFromBaseOptions = baseOptions && baseOptions.headers ? baseOptions.headers : {};
             localVarRequestOptions.headers = {...localVarHeaderParameter, ...headersFromBaseOptions, ...options.headers};
-            localVarRequestOptions.data = serializeDataIfNeeded(AttendeeCreate, localVarRequestOptions, configuration)
+            localVarRequestOptions.data = serializeDataIfNeeded(SeatRequest, localVarRequestOptions, configuration)
 
             return {
                 url: toPathString(localVarUrlObj),
@@ -2240,19 +2298,19 @@ export const BookingsApiAxiosParamCreator = function (configuration?: Configurat
         },
         /**
          * 
-         * @summary Register for an event (seed 001); the same as booking a seat.
+         * @summary Register for an event; the same as booking a seat.
          * @param {number} id Event id
-         * @param {AttendeeCreate} AttendeeCreate 
+         * @param {SeatRequest} SeatRequest 
          * @param {string | null} [Idempotency_Key] Repeat-safe key: a repeat returns the first response
          * @param {string} [tz] Render times in this IANA zone
          * @param {*} [options] Override http request option.
          * @throws {RequiredError}
          */
-        registerForEvent: async (id: number, AttendeeCreate: AttendeeCreate, Idempotency_Key?: string | null, tz?: string, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+        registerForEvent: async (id: number, SeatRequest: SeatRequest, Idempotency_Key?: string | null, tz?: string, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
             // verify required parameter 'id' is not null or undefined
             assertParamExists('registerForEvent', 'id', id)
-            // verify required parameter 'AttendeeCreate' is not null or undefined
-            assertParamExists('registerForEvent', 'AttendeeCreate', AttendeeCreate)
+            // verify required parameter 'SeatRequest' is not null or undefined
+            assertParamExists('registerForEvent', 'SeatRequest', SeatRequest)
             const localVarPath = `/events/{id}/register`
                 .replace('{id}', encodeURIComponent(String(id)));
             // use dummy base URL string because the URL constructor only accepts absolute URLs.
@@ -2279,7 +2337,7 @@ export const BookingsApiAxiosParamCreator = function (configuration?: Configurat
             setSearchParams(localVarUrlObj, localVarQueryParameter);
             let headersFromBaseOptions = baseOptions && baseOptions.headers ? baseOptions.headers : {};
             localVarRequestOptions.headers = {...localVarHeaderParameter, ...headersFromBaseOptions, ...options.headers};
-            localVarRequestOptions.data = serializeDataIfNeeded(AttendeeCreate, localVarRequestOptions, configuration)
+            localVarRequestOptions.data = serializeDataIfNeeded(SeatRequest, localVarRequestOptions, configuration)
 
             return {
                 url: toPathString(localVarUrlObj),
@@ -2357,17 +2415,17 @@ export const BookingsApiFp = function(configuration?: Configuration) {
             return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
         },
         /**
-         * Registers the attendee on the fly if the e-mail address is new. A full event answers 400 `event_full`; a second active booking by the same person answers 400 `already_booked`.
-         * @summary Book a seat for a person (seed 004).
+         * With `name` and `email`: registers the attendee on the fly if the address is new; a second active booking by the same person answers 400 `already_booked`. With `user_name` alone: a walk-in without e-mail, recorded as a new attendee each time (nothing identifies them, so no duplicate can be detected). A full event answers 400 `event_full`.
+         * @summary Book a seat for a person.
          * @param {number} id Event id
-         * @param {AttendeeCreate} AttendeeCreate 
+         * @param {SeatRequest} SeatRequest 
          * @param {string | null} [Idempotency_Key] Repeat-safe key: a repeat returns the first response
          * @param {string} [tz] Render times in this IANA zone
          * @param {*} [options] Override http request option.
          * @throws {RequiredError}
          */
-        async bookEvent(id: number, AttendeeCreate: AttendeeCreate, Idempotency_Key?: string | null, tz?: string, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<BookingView>> {
-            const localVarAxiosArgs = await localVarAxiosParamCreator.bookEvent(id, AttendeeCreate, Idempotency_Key, tz, options);
+        async bookEvent(id: number, SeatRequest: SeatRequest, Idempotency_Key?: string | null, tz?: string, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<BookingView>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.bookEvent(id, SeatRequest, Idempotency_Key, tz, options);
             const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
             const localVarOperationServerBasePath = operationServerMap['BookingsApi.bookEvent']?.[localVarOperationServerIndex]?.url;
             return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
@@ -2439,16 +2497,16 @@ export const BookingsApiFp = function(configuration?: Configuration) {
         },
         /**
          * 
-         * @summary Register for an event (seed 001); the same as booking a seat.
+         * @summary Register for an event; the same as booking a seat.
          * @param {number} id Event id
-         * @param {AttendeeCreate} AttendeeCreate 
+         * @param {SeatRequest} SeatRequest 
          * @param {string | null} [Idempotency_Key] Repeat-safe key: a repeat returns the first response
          * @param {string} [tz] Render times in this IANA zone
          * @param {*} [options] Override http request option.
          * @throws {RequiredError}
          */
-        async registerForEvent(id: number, AttendeeCreate: AttendeeCreate, Idempotency_Key?: string | null, tz?: string, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<BookingView>> {
-            const localVarAxiosArgs = await localVarAxiosParamCreator.registerForEvent(id, AttendeeCreate, Idempotency_Key, tz, options);
+        async registerForEvent(id: number, SeatRequest: SeatRequest, Idempotency_Key?: string | null, tz?: string, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<BookingView>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.registerForEvent(id, SeatRequest, Idempotency_Key, tz, options);
             const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
             const localVarOperationServerBasePath = operationServerMap['BookingsApi.registerForEvent']?.[localVarOperationServerIndex]?.url;
             return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
@@ -2503,14 +2561,14 @@ export const BookingsApiFactory = function (configuration?: Configuration, baseP
             return localVarFp.apiGetBookings(requestParameters.event_id, requestParameters.page, requestParameters.page_size, requestParameters.X_Attendee_Token, options).then((request) => request(axios, basePath));
         },
         /**
-         * Registers the attendee on the fly if the e-mail address is new. A full event answers 400 `event_full`; a second active booking by the same person answers 400 `already_booked`.
-         * @summary Book a seat for a person (seed 004).
+         * With `name` and `email`: registers the attendee on the fly if the address is new; a second active booking by the same person answers 400 `already_booked`. With `user_name` alone: a walk-in without e-mail, recorded as a new attendee each time (nothing identifies them, so no duplicate can be detected). A full event answers 400 `event_full`.
+         * @summary Book a seat for a person.
          * @param {BookingsApiBookEventRequest} requestParameters Request parameters.
          * @param {*} [options] Override http request option.
          * @throws {RequiredError}
          */
         bookEvent(requestParameters: BookingsApiBookEventRequest, options?: RawAxiosRequestConfig): AxiosPromise<BookingView> {
-            return localVarFp.bookEvent(requestParameters.id, requestParameters.AttendeeCreate, requestParameters.Idempotency_Key, requestParameters.tz, options).then((request) => request(axios, basePath));
+            return localVarFp.bookEvent(requestParameters.id, requestParameters.SeatRequest, requestParameters.Idempotency_Key, requestParameters.tz, options).then((request) => request(axios, basePath));
         },
         /**
          * Its holder (either token), the event\'s owner, or an admin. Repeating the cancellation changes nothing and answers the same.
@@ -2554,13 +2612,13 @@ export const BookingsApiFactory = function (configuration?: Configuration, baseP
         },
         /**
          * 
-         * @summary Register for an event (seed 001); the same as booking a seat.
+         * @summary Register for an event; the same as booking a seat.
          * @param {BookingsApiRegisterForEventRequest} requestParameters Request parameters.
          * @param {*} [options] Override http request option.
          * @throws {RequiredError}
          */
         registerForEvent(requestParameters: BookingsApiRegisterForEventRequest, options?: RawAxiosRequestConfig): AxiosPromise<BookingView> {
-            return localVarFp.registerForEvent(requestParameters.id, requestParameters.AttendeeCreate, requestParameters.Idempotency_Key, requestParameters.tz, options).then((request) => request(axios, basePath));
+            return localVarFp.registerForEvent(requestParameters.id, requestParameters.SeatRequest, requestParameters.Idempotency_Key, requestParameters.tz, options).then((request) => request(axios, basePath));
         },
     };
 };
@@ -2650,7 +2708,7 @@ export interface BookingsApiBookEventRequest {
      */
     readonly id: number
 
-    readonly AttendeeCreate: AttendeeCreate
+    readonly SeatRequest: SeatRequest
 
     /**
      * Repeat-safe key: a repeat returns the first response
@@ -2768,7 +2826,7 @@ export interface BookingsApiRegisterForEventRequest {
      */
     readonly id: number
 
-    readonly AttendeeCreate: AttendeeCreate
+    readonly SeatRequest: SeatRequest
 
     /**
      * Repeat-safe key: a repeat returns the first response
@@ -2830,14 +2888,14 @@ export class BookingsApi extends BaseAPI {
     }
 
     /**
-     * Registers the attendee on the fly if the e-mail address is new. A full event answers 400 `event_full`; a second active booking by the same person answers 400 `already_booked`.
-     * @summary Book a seat for a person (seed 004).
+     * With `name` and `email`: registers the attendee on the fly if the address is new; a second active booking by the same person answers 400 `already_booked`. With `user_name` alone: a walk-in without e-mail, recorded as a new attendee each time (nothing identifies them, so no duplicate can be detected). A full event answers 400 `event_full`.
+     * @summary Book a seat for a person.
      * @param {BookingsApiBookEventRequest} requestParameters Request parameters.
      * @param {*} [options] Override http request option.
      * @throws {RequiredError}
      */
     public bookEvent(requestParameters: BookingsApiBookEventRequest, options?: RawAxiosRequestConfig) {
-        return BookingsApiFp(this.configuration).bookEvent(requestParameters.id, requestParameters.AttendeeCreate, requestParameters.Idempotency_Key, requestParameters.tz, options).then((request) => request(this.axios, this.basePath));
+        return BookingsApiFp(this.configuration).bookEvent(requestParameters.id, requestParameters.SeatRequest, requestParameters.Idempotency_Key, requestParameters.tz, options).then((request) => request(this.axios, this.basePath));
     }
 
     /**
@@ -2886,13 +2944,13 @@ export class BookingsApi extends BaseAPI {
 
     /**
      * 
-     * @summary Register for an event (seed 001); the same as booking a seat.
+     * @summary Register for an event; the same as booking a seat.
      * @param {BookingsApiRegisterForEventRequest} requestParameters Request parameters.
      * @param {*} [options] Override http request option.
      * @throws {RequiredError}
      */
     public registerForEvent(requestParameters: BookingsApiRegisterForEventRequest, options?: RawAxiosRequestConfig) {
-        return BookingsApiFp(this.configuration).registerForEvent(requestParameters.id, requestParameters.AttendeeCreate, requestParameters.Idempotency_Key, requestParameters.tz, options).then((request) => request(this.axios, this.basePath));
+        return BookingsApiFp(this.configuration).registerForEvent(requestParameters.id, requestParameters.SeatRequest, requestParameters.Idempotency_Key, requestParameters.tz, options).then((request) => request(this.axios, this.basePath));
     }
 }
 
@@ -3023,23 +3081,24 @@ export const EventsApiAxiosParamCreator = function (configuration?: Configuratio
             };
         },
         /**
-         * A bare array of one page (`page`, `page_size`; the main API\'s filters apply), upcoming events by default; the total across pages is in `X-Total-Count`.
+         * A bare array of one page (`page`, `page_size`; the main API\'s filters apply, `owner=me` included), upcoming events by default; the total across pages is in `X-Total-Count`.
          * @summary List events (`/api` dialect).
-         * @param {string} [when] &#x60;upcoming&#x60; (not yet ended; default), &#x60;past&#x60; or &#x60;all&#x60;.
+         * @param {string} [when] &#x60;upcoming&#x60; (not yet ended; default), &#x60;past&#x60; or &#x60;all&#x60;. An event without an end is over at the end of its start\&#39;s local day.
+         * @param {string} [owner] &#x60;me&#x60;: only the signed-in caller\&#39;s own events, in any status and, unless &#x60;when&#x60; says otherwise, at any time. Needs a bearer token.
          * @param {string} [country] ISO 3166-1 alpha-2 country code.
          * @param {string} [tag] Only events carrying this tag.
          * @param {EventStatusName} [status] 
          * @param {string} [q] Text searched in title and description, case-insensitively.
          * @param {string} [from] Only events starting at or after this time (RFC 3339, or local time in &#x60;tz&#x60;).
          * @param {string} [to] Only events starting before this time.
-         * @param {string} [sort] &#x60;start_time&#x60; (default), &#x60;title&#x60;, &#x60;created_at&#x60; or &#x60;seats_available&#x60;; prefix &#x60;-&#x60; for descending.
+         * @param {string} [sort] &#x60;start_time&#x60; (default), &#x60;title&#x60;, &#x60;created_at&#x60; or &#x60;seats_available&#x60;; prefix &#x60;-&#x60; for descending. Events with unlimited seats count as having the most seats available.
          * @param {string} [tz] Render times in this IANA zone (else each event\&#39;s own zone). Also read from the &#x60;X-Timezone&#x60; header.
          * @param {number} [page] 
          * @param {number} [page_size] 
          * @param {*} [options] Override http request option.
          * @throws {RequiredError}
          */
-        apiGetEvents: async (when?: string, country?: string, tag?: string, status?: EventStatusName, q?: string, from?: string, to?: string, sort?: string, tz?: string, page?: number, page_size?: number, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+        apiGetEvents: async (when?: string, owner?: string, country?: string, tag?: string, status?: EventStatusName, q?: string, from?: string, to?: string, sort?: string, tz?: string, page?: number, page_size?: number, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
             const localVarPath = `/api/events`;
             // use dummy base URL string because the URL constructor only accepts absolute URLs.
             const localVarUrlObj = new URL(localVarPath, DUMMY_BASE_URL);
@@ -3052,8 +3111,20 @@ export const EventsApiAxiosParamCreator = function (configuration?: Configuratio
             const localVarHeaderParameter = {} as any;
             const localVarQueryParameter = {} as any;
 
+            // authentication oauth2 required
+            // oauth required
+            await setOAuthToObject(localVarHeaderParameter, "oauth2", [], configuration)
+
+            // authentication bearerAuth required
+            // http bearer authentication required
+            await setBearerAuthToObject(localVarHeaderParameter, configuration)
+
             if (when !== undefined) {
                 localVarQueryParameter['when'] = when;
+            }
+
+            if (owner !== undefined) {
+                localVarQueryParameter['owner'] = owner;
             }
 
             if (country !== undefined) {
@@ -3341,23 +3412,24 @@ export const EventsApiAxiosParamCreator = function (configuration?: Configuratio
             };
         },
         /**
-         * Upcoming events (not yet ended) by default, soonest first.
+         * Upcoming events (not yet ended) by default, soonest first. With `owner=me` (signed in), the caller\'s own events in any status, past ones included.
          * @summary List events.
-         * @param {string} [when] &#x60;upcoming&#x60; (not yet ended; default), &#x60;past&#x60; or &#x60;all&#x60;.
+         * @param {string} [when] &#x60;upcoming&#x60; (not yet ended; default), &#x60;past&#x60; or &#x60;all&#x60;. An event without an end is over at the end of its start\&#39;s local day.
+         * @param {string} [owner] &#x60;me&#x60;: only the signed-in caller\&#39;s own events, in any status and, unless &#x60;when&#x60; says otherwise, at any time. Needs a bearer token.
          * @param {string} [country] ISO 3166-1 alpha-2 country code.
          * @param {string} [tag] Only events carrying this tag.
          * @param {EventStatusName} [status] 
          * @param {string} [q] Text searched in title and description, case-insensitively.
          * @param {string} [from] Only events starting at or after this time (RFC 3339, or local time in &#x60;tz&#x60;).
          * @param {string} [to] Only events starting before this time.
-         * @param {string} [sort] &#x60;start_time&#x60; (default), &#x60;title&#x60;, &#x60;created_at&#x60; or &#x60;seats_available&#x60;; prefix &#x60;-&#x60; for descending.
+         * @param {string} [sort] &#x60;start_time&#x60; (default), &#x60;title&#x60;, &#x60;created_at&#x60; or &#x60;seats_available&#x60;; prefix &#x60;-&#x60; for descending. Events with unlimited seats count as having the most seats available.
          * @param {string} [tz] Render times in this IANA zone (else each event\&#39;s own zone). Also read from the &#x60;X-Timezone&#x60; header.
          * @param {number} [page] 
          * @param {number} [page_size] 
          * @param {*} [options] Override http request option.
          * @throws {RequiredError}
          */
-        getEvents: async (when?: string, country?: string, tag?: string, status?: EventStatusName, q?: string, from?: string, to?: string, sort?: string, tz?: string, page?: number, page_size?: number, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+        getEvents: async (when?: string, owner?: string, country?: string, tag?: string, status?: EventStatusName, q?: string, from?: string, to?: string, sort?: string, tz?: string, page?: number, page_size?: number, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
             const localVarPath = `/events`;
             // use dummy base URL string because the URL constructor only accepts absolute URLs.
             const localVarUrlObj = new URL(localVarPath, DUMMY_BASE_URL);
@@ -3370,8 +3442,20 @@ export const EventsApiAxiosParamCreator = function (configuration?: Configuratio
             const localVarHeaderParameter = {} as any;
             const localVarQueryParameter = {} as any;
 
+            // authentication oauth2 required
+            // oauth required
+            await setOAuthToObject(localVarHeaderParameter, "oauth2", [], configuration)
+
+            // authentication bearerAuth required
+            // http bearer authentication required
+            await setBearerAuthToObject(localVarHeaderParameter, configuration)
+
             if (when !== undefined) {
                 localVarQueryParameter['when'] = when;
+            }
+
+            if (owner !== undefined) {
+                localVarQueryParameter['owner'] = owner;
             }
 
             if (country !== undefined) {
@@ -3578,24 +3662,25 @@ export const EventsApiFp = function(configuration?: Configuration) {
             return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
         },
         /**
-         * A bare array of one page (`page`, `page_size`; the main API\'s filters apply), upcoming events by default; the total across pages is in `X-Total-Count`.
+         * A bare array of one page (`page`, `page_size`; the main API\'s filters apply, `owner=me` included), upcoming events by default; the total across pages is in `X-Total-Count`.
          * @summary List events (`/api` dialect).
-         * @param {string} [when] &#x60;upcoming&#x60; (not yet ended; default), &#x60;past&#x60; or &#x60;all&#x60;.
+         * @param {string} [when] &#x60;upcoming&#x60; (not yet ended; default), &#x60;past&#x60; or &#x60;all&#x60;. An event without an end is over at the end of its start\&#39;s local day.
+         * @param {string} [owner] &#x60;me&#x60;: only the signed-in caller\&#39;s own events, in any status and, unless &#x60;when&#x60; says otherwise, at any time. Needs a bearer token.
          * @param {string} [country] ISO 3166-1 alpha-2 country code.
          * @param {string} [tag] Only events carrying this tag.
          * @param {EventStatusName} [status] 
          * @param {string} [q] Text searched in title and description, case-insensitively.
          * @param {string} [from] Only events starting at or after this time (RFC 3339, or local time in &#x60;tz&#x60;).
          * @param {string} [to] Only events starting before this time.
-         * @param {string} [sort] &#x60;start_time&#x60; (default), &#x60;title&#x60;, &#x60;created_at&#x60; or &#x60;seats_available&#x60;; prefix &#x60;-&#x60; for descending.
+         * @param {string} [sort] &#x60;start_time&#x60; (default), &#x60;title&#x60;, &#x60;created_at&#x60; or &#x60;seats_available&#x60;; prefix &#x60;-&#x60; for descending. Events with unlimited seats count as having the most seats available.
          * @param {string} [tz] Render times in this IANA zone (else each event\&#39;s own zone). Also read from the &#x60;X-Timezone&#x60; header.
          * @param {number} [page] 
          * @param {number} [page_size] 
          * @param {*} [options] Override http request option.
          * @throws {RequiredError}
          */
-        async apiGetEvents(when?: string, country?: string, tag?: string, status?: EventStatusName, q?: string, from?: string, to?: string, sort?: string, tz?: string, page?: number, page_size?: number, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<Array<ApiEvent>>> {
-            const localVarAxiosArgs = await localVarAxiosParamCreator.apiGetEvents(when, country, tag, status, q, from, to, sort, tz, page, page_size, options);
+        async apiGetEvents(when?: string, owner?: string, country?: string, tag?: string, status?: EventStatusName, q?: string, from?: string, to?: string, sort?: string, tz?: string, page?: number, page_size?: number, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<Array<ApiEvent>>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.apiGetEvents(when, owner, country, tag, status, q, from, to, sort, tz, page, page_size, options);
             const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
             const localVarOperationServerBasePath = operationServerMap['EventsApi.apiGetEvents']?.[localVarOperationServerIndex]?.url;
             return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
@@ -3672,24 +3757,25 @@ export const EventsApiFp = function(configuration?: Configuration) {
             return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
         },
         /**
-         * Upcoming events (not yet ended) by default, soonest first.
+         * Upcoming events (not yet ended) by default, soonest first. With `owner=me` (signed in), the caller\'s own events in any status, past ones included.
          * @summary List events.
-         * @param {string} [when] &#x60;upcoming&#x60; (not yet ended; default), &#x60;past&#x60; or &#x60;all&#x60;.
+         * @param {string} [when] &#x60;upcoming&#x60; (not yet ended; default), &#x60;past&#x60; or &#x60;all&#x60;. An event without an end is over at the end of its start\&#39;s local day.
+         * @param {string} [owner] &#x60;me&#x60;: only the signed-in caller\&#39;s own events, in any status and, unless &#x60;when&#x60; says otherwise, at any time. Needs a bearer token.
          * @param {string} [country] ISO 3166-1 alpha-2 country code.
          * @param {string} [tag] Only events carrying this tag.
          * @param {EventStatusName} [status] 
          * @param {string} [q] Text searched in title and description, case-insensitively.
          * @param {string} [from] Only events starting at or after this time (RFC 3339, or local time in &#x60;tz&#x60;).
          * @param {string} [to] Only events starting before this time.
-         * @param {string} [sort] &#x60;start_time&#x60; (default), &#x60;title&#x60;, &#x60;created_at&#x60; or &#x60;seats_available&#x60;; prefix &#x60;-&#x60; for descending.
+         * @param {string} [sort] &#x60;start_time&#x60; (default), &#x60;title&#x60;, &#x60;created_at&#x60; or &#x60;seats_available&#x60;; prefix &#x60;-&#x60; for descending. Events with unlimited seats count as having the most seats available.
          * @param {string} [tz] Render times in this IANA zone (else each event\&#39;s own zone). Also read from the &#x60;X-Timezone&#x60; header.
          * @param {number} [page] 
          * @param {number} [page_size] 
          * @param {*} [options] Override http request option.
          * @throws {RequiredError}
          */
-        async getEvents(when?: string, country?: string, tag?: string, status?: EventStatusName, q?: string, from?: string, to?: string, sort?: string, tz?: string, page?: number, page_size?: number, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<EventPage>> {
-            const localVarAxiosArgs = await localVarAxiosParamCreator.getEvents(when, country, tag, status, q, from, to, sort, tz, page, page_size, options);
+        async getEvents(when?: string, owner?: string, country?: string, tag?: string, status?: EventStatusName, q?: string, from?: string, to?: string, sort?: string, tz?: string, page?: number, page_size?: number, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<EventPage>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.getEvents(when, owner, country, tag, status, q, from, to, sort, tz, page, page_size, options);
             const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
             const localVarOperationServerBasePath = operationServerMap['EventsApi.getEvents']?.[localVarOperationServerIndex]?.url;
             return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
@@ -3764,14 +3850,14 @@ export const EventsApiFactory = function (configuration?: Configuration, basePat
             return localVarFp.apiGetEvent(requestParameters.id, options).then((request) => request(axios, basePath));
         },
         /**
-         * A bare array of one page (`page`, `page_size`; the main API\'s filters apply), upcoming events by default; the total across pages is in `X-Total-Count`.
+         * A bare array of one page (`page`, `page_size`; the main API\'s filters apply, `owner=me` included), upcoming events by default; the total across pages is in `X-Total-Count`.
          * @summary List events (`/api` dialect).
          * @param {EventsApiApiGetEventsRequest} requestParameters Request parameters.
          * @param {*} [options] Override http request option.
          * @throws {RequiredError}
          */
         apiGetEvents(requestParameters: EventsApiApiGetEventsRequest = {}, options?: RawAxiosRequestConfig): AxiosPromise<Array<ApiEvent>> {
-            return localVarFp.apiGetEvents(requestParameters.when, requestParameters.country, requestParameters.tag, requestParameters.status, requestParameters.q, requestParameters.from, requestParameters.to, requestParameters.sort, requestParameters.tz, requestParameters.page, requestParameters.page_size, options).then((request) => request(axios, basePath));
+            return localVarFp.apiGetEvents(requestParameters.when, requestParameters.owner, requestParameters.country, requestParameters.tag, requestParameters.status, requestParameters.q, requestParameters.from, requestParameters.to, requestParameters.sort, requestParameters.tz, requestParameters.page, requestParameters.page_size, options).then((request) => request(axios, basePath));
         },
         /**
          * A partial body: absent fields stay. The event\'s owner or an admin.
@@ -3824,14 +3910,14 @@ export const EventsApiFactory = function (configuration?: Configuration, basePat
             return localVarFp.getEventAttendees(requestParameters.id, requestParameters.page, requestParameters.page_size, requestParameters.tz, options).then((request) => request(axios, basePath));
         },
         /**
-         * Upcoming events (not yet ended) by default, soonest first.
+         * Upcoming events (not yet ended) by default, soonest first. With `owner=me` (signed in), the caller\'s own events in any status, past ones included.
          * @summary List events.
          * @param {EventsApiGetEventsRequest} requestParameters Request parameters.
          * @param {*} [options] Override http request option.
          * @throws {RequiredError}
          */
         getEvents(requestParameters: EventsApiGetEventsRequest = {}, options?: RawAxiosRequestConfig): AxiosPromise<EventPage> {
-            return localVarFp.getEvents(requestParameters.when, requestParameters.country, requestParameters.tag, requestParameters.status, requestParameters.q, requestParameters.from, requestParameters.to, requestParameters.sort, requestParameters.tz, requestParameters.page, requestParameters.page_size, options).then((request) => request(axios, basePath));
+            return localVarFp.getEvents(requestParameters.when, requestParameters.owner, requestParameters.country, requestParameters.tag, requestParameters.status, requestParameters.q, requestParameters.from, requestParameters.to, requestParameters.sort, requestParameters.tz, requestParameters.page, requestParameters.page_size, options).then((request) => request(axios, basePath));
         },
         /**
          * Absent fields are kept; `null` clears `description`, `coordinates` or `attachment_url`. Capacity may not drop below the seats already booked.
@@ -3888,9 +3974,14 @@ export interface EventsApiApiGetEventRequest {
  */
 export interface EventsApiApiGetEventsRequest {
     /**
-     * &#x60;upcoming&#x60; (not yet ended; default), &#x60;past&#x60; or &#x60;all&#x60;.
+     * &#x60;upcoming&#x60; (not yet ended; default), &#x60;past&#x60; or &#x60;all&#x60;. An event without an end is over at the end of its start\&#39;s local day.
      */
     readonly when?: string
+
+    /**
+     * &#x60;me&#x60;: only the signed-in caller\&#39;s own events, in any status and, unless &#x60;when&#x60; says otherwise, at any time. Needs a bearer token.
+     */
+    readonly owner?: string
 
     /**
      * ISO 3166-1 alpha-2 country code.
@@ -3920,7 +4011,7 @@ export interface EventsApiApiGetEventsRequest {
     readonly to?: string
 
     /**
-     * &#x60;start_time&#x60; (default), &#x60;title&#x60;, &#x60;created_at&#x60; or &#x60;seats_available&#x60;; prefix &#x60;-&#x60; for descending.
+     * &#x60;start_time&#x60; (default), &#x60;title&#x60;, &#x60;created_at&#x60; or &#x60;seats_available&#x60;; prefix &#x60;-&#x60; for descending. Events with unlimited seats count as having the most seats available.
      */
     readonly sort?: string
 
@@ -4013,9 +4104,14 @@ export interface EventsApiGetEventAttendeesRequest {
  */
 export interface EventsApiGetEventsRequest {
     /**
-     * &#x60;upcoming&#x60; (not yet ended; default), &#x60;past&#x60; or &#x60;all&#x60;.
+     * &#x60;upcoming&#x60; (not yet ended; default), &#x60;past&#x60; or &#x60;all&#x60;. An event without an end is over at the end of its start\&#39;s local day.
      */
     readonly when?: string
+
+    /**
+     * &#x60;me&#x60;: only the signed-in caller\&#39;s own events, in any status and, unless &#x60;when&#x60; says otherwise, at any time. Needs a bearer token.
+     */
+    readonly owner?: string
 
     /**
      * ISO 3166-1 alpha-2 country code.
@@ -4045,7 +4141,7 @@ export interface EventsApiGetEventsRequest {
     readonly to?: string
 
     /**
-     * &#x60;start_time&#x60; (default), &#x60;title&#x60;, &#x60;created_at&#x60; or &#x60;seats_available&#x60;; prefix &#x60;-&#x60; for descending.
+     * &#x60;start_time&#x60; (default), &#x60;title&#x60;, &#x60;created_at&#x60; or &#x60;seats_available&#x60;; prefix &#x60;-&#x60; for descending. Events with unlimited seats count as having the most seats available.
      */
     readonly sort?: string
 
@@ -4131,14 +4227,14 @@ export class EventsApi extends BaseAPI {
     }
 
     /**
-     * A bare array of one page (`page`, `page_size`; the main API\'s filters apply), upcoming events by default; the total across pages is in `X-Total-Count`.
+     * A bare array of one page (`page`, `page_size`; the main API\'s filters apply, `owner=me` included), upcoming events by default; the total across pages is in `X-Total-Count`.
      * @summary List events (`/api` dialect).
      * @param {EventsApiApiGetEventsRequest} requestParameters Request parameters.
      * @param {*} [options] Override http request option.
      * @throws {RequiredError}
      */
     public apiGetEvents(requestParameters: EventsApiApiGetEventsRequest = {}, options?: RawAxiosRequestConfig) {
-        return EventsApiFp(this.configuration).apiGetEvents(requestParameters.when, requestParameters.country, requestParameters.tag, requestParameters.status, requestParameters.q, requestParameters.from, requestParameters.to, requestParameters.sort, requestParameters.tz, requestParameters.page, requestParameters.page_size, options).then((request) => request(this.axios, this.basePath));
+        return EventsApiFp(this.configuration).apiGetEvents(requestParameters.when, requestParameters.owner, requestParameters.country, requestParameters.tag, requestParameters.status, requestParameters.q, requestParameters.from, requestParameters.to, requestParameters.sort, requestParameters.tz, requestParameters.page, requestParameters.page_size, options).then((request) => request(this.axios, this.basePath));
     }
 
     /**
@@ -4197,14 +4293,14 @@ export class EventsApi extends BaseAPI {
     }
 
     /**
-     * Upcoming events (not yet ended) by default, soonest first.
+     * Upcoming events (not yet ended) by default, soonest first. With `owner=me` (signed in), the caller\'s own events in any status, past ones included.
      * @summary List events.
      * @param {EventsApiGetEventsRequest} requestParameters Request parameters.
      * @param {*} [options] Override http request option.
      * @throws {RequiredError}
      */
     public getEvents(requestParameters: EventsApiGetEventsRequest = {}, options?: RawAxiosRequestConfig) {
-        return EventsApiFp(this.configuration).getEvents(requestParameters.when, requestParameters.country, requestParameters.tag, requestParameters.status, requestParameters.q, requestParameters.from, requestParameters.to, requestParameters.sort, requestParameters.tz, requestParameters.page, requestParameters.page_size, options).then((request) => request(this.axios, this.basePath));
+        return EventsApiFp(this.configuration).getEvents(requestParameters.when, requestParameters.owner, requestParameters.country, requestParameters.tag, requestParameters.status, requestParameters.q, requestParameters.from, requestParameters.to, requestParameters.sort, requestParameters.tz, requestParameters.page, requestParameters.page_size, options).then((request) => request(this.axios, this.basePath));
     }
 
     /**

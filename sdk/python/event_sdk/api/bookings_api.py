@@ -19,11 +19,11 @@ from pydantic import Field, StrictInt, StrictStr
 from typing import List, Optional
 from typing_extensions import Annotated
 from event_sdk.models.api_booking import ApiBooking
-from event_sdk.models.attendee_create import AttendeeCreate
 from event_sdk.models.booking_create import BookingCreate
 from event_sdk.models.booking_page import BookingPage
 from event_sdk.models.booking_view import BookingView
 from event_sdk.models.message import Message
+from event_sdk.models.seat_request import SeatRequest
 
 from event_sdk.api_client import ApiClient, RequestSerialized
 from event_sdk.api_response import ApiResponse
@@ -1298,7 +1298,7 @@ class BookingsApi:
     def book_event(
         self,
         id: Annotated[StrictInt, Field(description="Event id")],
-        attendee_create: AttendeeCreate,
+        seat_request: SeatRequest,
         idempotency_key: Annotated[Optional[StrictStr], Field(description="Repeat-safe key: a repeat returns the first response")] = None,
         tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
@@ -1314,14 +1314,14 @@ class BookingsApi:
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
     ) -> BookingView:
-        """Book a seat for a person (seed 004).
+        """Book a seat for a person.
 
-        Registers the attendee on the fly if the e-mail address is new. A full event answers 400 `event_full`; a second active booking by the same person answers 400 `already_booked`.
+        With `name` and `email`: registers the attendee on the fly if the address is new; a second active booking by the same person answers 400 `already_booked`. With `user_name` alone: a walk-in without e-mail, recorded as a new attendee each time (nothing identifies them, so no duplicate can be detected). A full event answers 400 `event_full`.
 
         :param id: Event id (required)
         :type id: int
-        :param attendee_create: (required)
-        :type attendee_create: AttendeeCreate
+        :param seat_request: (required)
+        :type seat_request: SeatRequest
         :param idempotency_key: Repeat-safe key: a repeat returns the first response
         :type idempotency_key: str
         :param tz: Render times in this IANA zone
@@ -1350,7 +1350,7 @@ class BookingsApi:
 
         _param = self._book_event_serialize(
             id=id,
-            attendee_create=attendee_create,
+            seat_request=seat_request,
             idempotency_key=idempotency_key,
             tz=tz,
             _request_auth=_request_auth,
@@ -1380,7 +1380,7 @@ class BookingsApi:
     def book_event_with_http_info(
         self,
         id: Annotated[StrictInt, Field(description="Event id")],
-        attendee_create: AttendeeCreate,
+        seat_request: SeatRequest,
         idempotency_key: Annotated[Optional[StrictStr], Field(description="Repeat-safe key: a repeat returns the first response")] = None,
         tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
@@ -1396,14 +1396,14 @@ class BookingsApi:
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
     ) -> ApiResponse[BookingView]:
-        """Book a seat for a person (seed 004).
+        """Book a seat for a person.
 
-        Registers the attendee on the fly if the e-mail address is new. A full event answers 400 `event_full`; a second active booking by the same person answers 400 `already_booked`.
+        With `name` and `email`: registers the attendee on the fly if the address is new; a second active booking by the same person answers 400 `already_booked`. With `user_name` alone: a walk-in without e-mail, recorded as a new attendee each time (nothing identifies them, so no duplicate can be detected). A full event answers 400 `event_full`.
 
         :param id: Event id (required)
         :type id: int
-        :param attendee_create: (required)
-        :type attendee_create: AttendeeCreate
+        :param seat_request: (required)
+        :type seat_request: SeatRequest
         :param idempotency_key: Repeat-safe key: a repeat returns the first response
         :type idempotency_key: str
         :param tz: Render times in this IANA zone
@@ -1432,7 +1432,7 @@ class BookingsApi:
 
         _param = self._book_event_serialize(
             id=id,
-            attendee_create=attendee_create,
+            seat_request=seat_request,
             idempotency_key=idempotency_key,
             tz=tz,
             _request_auth=_request_auth,
@@ -1462,7 +1462,7 @@ class BookingsApi:
     def book_event_without_preload_content(
         self,
         id: Annotated[StrictInt, Field(description="Event id")],
-        attendee_create: AttendeeCreate,
+        seat_request: SeatRequest,
         idempotency_key: Annotated[Optional[StrictStr], Field(description="Repeat-safe key: a repeat returns the first response")] = None,
         tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
@@ -1478,14 +1478,14 @@ class BookingsApi:
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
     ) -> RESTResponseType:
-        """Book a seat for a person (seed 004).
+        """Book a seat for a person.
 
-        Registers the attendee on the fly if the e-mail address is new. A full event answers 400 `event_full`; a second active booking by the same person answers 400 `already_booked`.
+        With `name` and `email`: registers the attendee on the fly if the address is new; a second active booking by the same person answers 400 `already_booked`. With `user_name` alone: a walk-in without e-mail, recorded as a new attendee each time (nothing identifies them, so no duplicate can be detected). A full event answers 400 `event_full`.
 
         :param id: Event id (required)
         :type id: int
-        :param attendee_create: (required)
-        :type attendee_create: AttendeeCreate
+        :param seat_request: (required)
+        :type seat_request: SeatRequest
         :param idempotency_key: Repeat-safe key: a repeat returns the first response
         :type idempotency_key: str
         :param tz: Render times in this IANA zone
@@ -1514,7 +1514,7 @@ class BookingsApi:
 
         _param = self._book_event_serialize(
             id=id,
-            attendee_create=attendee_create,
+            seat_request=seat_request,
             idempotency_key=idempotency_key,
             tz=tz,
             _request_auth=_request_auth,
@@ -1539,7 +1539,7 @@ class BookingsApi:
     def _book_event_serialize(
         self,
         id,
-        attendee_create,
+        seat_request,
         idempotency_key,
         tz,
         _request_auth,
@@ -1575,8 +1575,8 @@ class BookingsApi:
             _header_params['Idempotency-Key'] = idempotency_key
         # process the form parameters
         # process the body parameter
-        if attendee_create is not None:
-            _body_params = attendee_create
+        if seat_request is not None:
+            _body_params = seat_request
 
 
         # set the HTTP header `Accept`
@@ -2947,7 +2947,7 @@ class BookingsApi:
     def register_for_event(
         self,
         id: Annotated[StrictInt, Field(description="Event id")],
-        attendee_create: AttendeeCreate,
+        seat_request: SeatRequest,
         idempotency_key: Annotated[Optional[StrictStr], Field(description="Repeat-safe key: a repeat returns the first response")] = None,
         tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
@@ -2963,13 +2963,13 @@ class BookingsApi:
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
     ) -> BookingView:
-        """Register for an event (seed 001); the same as booking a seat.
+        """Register for an event; the same as booking a seat.
 
 
         :param id: Event id (required)
         :type id: int
-        :param attendee_create: (required)
-        :type attendee_create: AttendeeCreate
+        :param seat_request: (required)
+        :type seat_request: SeatRequest
         :param idempotency_key: Repeat-safe key: a repeat returns the first response
         :type idempotency_key: str
         :param tz: Render times in this IANA zone
@@ -2998,7 +2998,7 @@ class BookingsApi:
 
         _param = self._register_for_event_serialize(
             id=id,
-            attendee_create=attendee_create,
+            seat_request=seat_request,
             idempotency_key=idempotency_key,
             tz=tz,
             _request_auth=_request_auth,
@@ -3028,7 +3028,7 @@ class BookingsApi:
     def register_for_event_with_http_info(
         self,
         id: Annotated[StrictInt, Field(description="Event id")],
-        attendee_create: AttendeeCreate,
+        seat_request: SeatRequest,
         idempotency_key: Annotated[Optional[StrictStr], Field(description="Repeat-safe key: a repeat returns the first response")] = None,
         tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
@@ -3044,13 +3044,13 @@ class BookingsApi:
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
     ) -> ApiResponse[BookingView]:
-        """Register for an event (seed 001); the same as booking a seat.
+        """Register for an event; the same as booking a seat.
 
 
         :param id: Event id (required)
         :type id: int
-        :param attendee_create: (required)
-        :type attendee_create: AttendeeCreate
+        :param seat_request: (required)
+        :type seat_request: SeatRequest
         :param idempotency_key: Repeat-safe key: a repeat returns the first response
         :type idempotency_key: str
         :param tz: Render times in this IANA zone
@@ -3079,7 +3079,7 @@ class BookingsApi:
 
         _param = self._register_for_event_serialize(
             id=id,
-            attendee_create=attendee_create,
+            seat_request=seat_request,
             idempotency_key=idempotency_key,
             tz=tz,
             _request_auth=_request_auth,
@@ -3109,7 +3109,7 @@ class BookingsApi:
     def register_for_event_without_preload_content(
         self,
         id: Annotated[StrictInt, Field(description="Event id")],
-        attendee_create: AttendeeCreate,
+        seat_request: SeatRequest,
         idempotency_key: Annotated[Optional[StrictStr], Field(description="Repeat-safe key: a repeat returns the first response")] = None,
         tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
@@ -3125,13 +3125,13 @@ class BookingsApi:
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
     ) -> RESTResponseType:
-        """Register for an event (seed 001); the same as booking a seat.
+        """Register for an event; the same as booking a seat.
 
 
         :param id: Event id (required)
         :type id: int
-        :param attendee_create: (required)
-        :type attendee_create: AttendeeCreate
+        :param seat_request: (required)
+        :type seat_request: SeatRequest
         :param idempotency_key: Repeat-safe key: a repeat returns the first response
         :type idempotency_key: str
         :param tz: Render times in this IANA zone
@@ -3160,7 +3160,7 @@ class BookingsApi:
 
         _param = self._register_for_event_serialize(
             id=id,
-            attendee_create=attendee_create,
+            seat_request=seat_request,
             idempotency_key=idempotency_key,
             tz=tz,
             _request_auth=_request_auth,
@@ -3185,7 +3185,7 @@ class BookingsApi:
     def _register_for_event_serialize(
         self,
         id,
-        attendee_create,
+        seat_request,
         idempotency_key,
         tz,
         _request_auth,
@@ -3221,8 +3221,8 @@ class BookingsApi:
             _header_params['Idempotency-Key'] = idempotency_key
         # process the form parameters
         # process the body parameter
-        if attendee_create is not None:
-            _body_params = attendee_create
+        if seat_request is not None:
+            _body_params = seat_request
 
 
         # set the HTTP header `Accept`

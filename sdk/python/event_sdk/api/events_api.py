@@ -877,14 +877,15 @@ class EventsApi:
     @validate_call
     def api_get_events(
         self,
-        when: Annotated[Optional[StrictStr], Field(description="`upcoming` (not yet ended; default), `past` or `all`.")] = None,
+        when: Annotated[Optional[StrictStr], Field(description="`upcoming` (not yet ended; default), `past` or `all`. An event without an end is over at the end of its start's local day.")] = None,
+        owner: Annotated[Optional[StrictStr], Field(description="`me`: only the signed-in caller's own events, in any status and, unless `when` says otherwise, at any time. Needs a bearer token.")] = None,
         country: Annotated[Optional[StrictStr], Field(description="ISO 3166-1 alpha-2 country code.")] = None,
         tag: Annotated[Optional[StrictStr], Field(description="Only events carrying this tag.")] = None,
         status: Optional[EventStatusName] = None,
         q: Annotated[Optional[StrictStr], Field(description="Text searched in title and description, case-insensitively.")] = None,
         var_from: Annotated[Optional[StrictStr], Field(description="Only events starting at or after this time (RFC 3339, or local time in `tz`).")] = None,
         to: Annotated[Optional[StrictStr], Field(description="Only events starting before this time.")] = None,
-        sort: Annotated[Optional[StrictStr], Field(description="`start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending.")] = None,
+        sort: Annotated[Optional[StrictStr], Field(description="`start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending. Events with unlimited seats count as having the most seats available.")] = None,
         tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone (else each event's own zone). Also read from the `X-Timezone` header.")] = None,
         page: Optional[StrictInt] = None,
         page_size: Optional[StrictInt] = None,
@@ -903,10 +904,12 @@ class EventsApi:
     ) -> List[ApiEvent]:
         """List events (`/api` dialect).
 
-        A bare array of one page (`page`, `page_size`; the main API's filters apply), upcoming events by default; the total across pages is in `X-Total-Count`.
+        A bare array of one page (`page`, `page_size`; the main API's filters apply, `owner=me` included), upcoming events by default; the total across pages is in `X-Total-Count`.
 
-        :param when: `upcoming` (not yet ended; default), `past` or `all`.
+        :param when: `upcoming` (not yet ended; default), `past` or `all`. An event without an end is over at the end of its start's local day.
         :type when: str
+        :param owner: `me`: only the signed-in caller's own events, in any status and, unless `when` says otherwise, at any time. Needs a bearer token.
+        :type owner: str
         :param country: ISO 3166-1 alpha-2 country code.
         :type country: str
         :param tag: Only events carrying this tag.
@@ -919,7 +922,7 @@ class EventsApi:
         :type var_from: str
         :param to: Only events starting before this time.
         :type to: str
-        :param sort: `start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending.
+        :param sort: `start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending. Events with unlimited seats count as having the most seats available.
         :type sort: str
         :param tz: Render times in this IANA zone (else each event's own zone). Also read from the `X-Timezone` header.
         :type tz: str
@@ -951,6 +954,7 @@ class EventsApi:
 
         _param = self._api_get_events_serialize(
             when=when,
+            owner=owner,
             country=country,
             tag=tag,
             status=status,
@@ -970,6 +974,7 @@ class EventsApi:
         _response_types_map: Dict[str, Optional[str]] = {
             '200': "List[ApiEvent]",
             '400': "Problem",
+            '401': "Problem",
             '422': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -986,14 +991,15 @@ class EventsApi:
     @validate_call
     def api_get_events_with_http_info(
         self,
-        when: Annotated[Optional[StrictStr], Field(description="`upcoming` (not yet ended; default), `past` or `all`.")] = None,
+        when: Annotated[Optional[StrictStr], Field(description="`upcoming` (not yet ended; default), `past` or `all`. An event without an end is over at the end of its start's local day.")] = None,
+        owner: Annotated[Optional[StrictStr], Field(description="`me`: only the signed-in caller's own events, in any status and, unless `when` says otherwise, at any time. Needs a bearer token.")] = None,
         country: Annotated[Optional[StrictStr], Field(description="ISO 3166-1 alpha-2 country code.")] = None,
         tag: Annotated[Optional[StrictStr], Field(description="Only events carrying this tag.")] = None,
         status: Optional[EventStatusName] = None,
         q: Annotated[Optional[StrictStr], Field(description="Text searched in title and description, case-insensitively.")] = None,
         var_from: Annotated[Optional[StrictStr], Field(description="Only events starting at or after this time (RFC 3339, or local time in `tz`).")] = None,
         to: Annotated[Optional[StrictStr], Field(description="Only events starting before this time.")] = None,
-        sort: Annotated[Optional[StrictStr], Field(description="`start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending.")] = None,
+        sort: Annotated[Optional[StrictStr], Field(description="`start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending. Events with unlimited seats count as having the most seats available.")] = None,
         tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone (else each event's own zone). Also read from the `X-Timezone` header.")] = None,
         page: Optional[StrictInt] = None,
         page_size: Optional[StrictInt] = None,
@@ -1012,10 +1018,12 @@ class EventsApi:
     ) -> ApiResponse[List[ApiEvent]]:
         """List events (`/api` dialect).
 
-        A bare array of one page (`page`, `page_size`; the main API's filters apply), upcoming events by default; the total across pages is in `X-Total-Count`.
+        A bare array of one page (`page`, `page_size`; the main API's filters apply, `owner=me` included), upcoming events by default; the total across pages is in `X-Total-Count`.
 
-        :param when: `upcoming` (not yet ended; default), `past` or `all`.
+        :param when: `upcoming` (not yet ended; default), `past` or `all`. An event without an end is over at the end of its start's local day.
         :type when: str
+        :param owner: `me`: only the signed-in caller's own events, in any status and, unless `when` says otherwise, at any time. Needs a bearer token.
+        :type owner: str
         :param country: ISO 3166-1 alpha-2 country code.
         :type country: str
         :param tag: Only events carrying this tag.
@@ -1028,7 +1036,7 @@ class EventsApi:
         :type var_from: str
         :param to: Only events starting before this time.
         :type to: str
-        :param sort: `start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending.
+        :param sort: `start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending. Events with unlimited seats count as having the most seats available.
         :type sort: str
         :param tz: Render times in this IANA zone (else each event's own zone). Also read from the `X-Timezone` header.
         :type tz: str
@@ -1060,6 +1068,7 @@ class EventsApi:
 
         _param = self._api_get_events_serialize(
             when=when,
+            owner=owner,
             country=country,
             tag=tag,
             status=status,
@@ -1079,6 +1088,7 @@ class EventsApi:
         _response_types_map: Dict[str, Optional[str]] = {
             '200': "List[ApiEvent]",
             '400': "Problem",
+            '401': "Problem",
             '422': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -1095,14 +1105,15 @@ class EventsApi:
     @validate_call
     def api_get_events_without_preload_content(
         self,
-        when: Annotated[Optional[StrictStr], Field(description="`upcoming` (not yet ended; default), `past` or `all`.")] = None,
+        when: Annotated[Optional[StrictStr], Field(description="`upcoming` (not yet ended; default), `past` or `all`. An event without an end is over at the end of its start's local day.")] = None,
+        owner: Annotated[Optional[StrictStr], Field(description="`me`: only the signed-in caller's own events, in any status and, unless `when` says otherwise, at any time. Needs a bearer token.")] = None,
         country: Annotated[Optional[StrictStr], Field(description="ISO 3166-1 alpha-2 country code.")] = None,
         tag: Annotated[Optional[StrictStr], Field(description="Only events carrying this tag.")] = None,
         status: Optional[EventStatusName] = None,
         q: Annotated[Optional[StrictStr], Field(description="Text searched in title and description, case-insensitively.")] = None,
         var_from: Annotated[Optional[StrictStr], Field(description="Only events starting at or after this time (RFC 3339, or local time in `tz`).")] = None,
         to: Annotated[Optional[StrictStr], Field(description="Only events starting before this time.")] = None,
-        sort: Annotated[Optional[StrictStr], Field(description="`start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending.")] = None,
+        sort: Annotated[Optional[StrictStr], Field(description="`start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending. Events with unlimited seats count as having the most seats available.")] = None,
         tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone (else each event's own zone). Also read from the `X-Timezone` header.")] = None,
         page: Optional[StrictInt] = None,
         page_size: Optional[StrictInt] = None,
@@ -1121,10 +1132,12 @@ class EventsApi:
     ) -> RESTResponseType:
         """List events (`/api` dialect).
 
-        A bare array of one page (`page`, `page_size`; the main API's filters apply), upcoming events by default; the total across pages is in `X-Total-Count`.
+        A bare array of one page (`page`, `page_size`; the main API's filters apply, `owner=me` included), upcoming events by default; the total across pages is in `X-Total-Count`.
 
-        :param when: `upcoming` (not yet ended; default), `past` or `all`.
+        :param when: `upcoming` (not yet ended; default), `past` or `all`. An event without an end is over at the end of its start's local day.
         :type when: str
+        :param owner: `me`: only the signed-in caller's own events, in any status and, unless `when` says otherwise, at any time. Needs a bearer token.
+        :type owner: str
         :param country: ISO 3166-1 alpha-2 country code.
         :type country: str
         :param tag: Only events carrying this tag.
@@ -1137,7 +1150,7 @@ class EventsApi:
         :type var_from: str
         :param to: Only events starting before this time.
         :type to: str
-        :param sort: `start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending.
+        :param sort: `start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending. Events with unlimited seats count as having the most seats available.
         :type sort: str
         :param tz: Render times in this IANA zone (else each event's own zone). Also read from the `X-Timezone` header.
         :type tz: str
@@ -1169,6 +1182,7 @@ class EventsApi:
 
         _param = self._api_get_events_serialize(
             when=when,
+            owner=owner,
             country=country,
             tag=tag,
             status=status,
@@ -1188,6 +1202,7 @@ class EventsApi:
         _response_types_map: Dict[str, Optional[str]] = {
             '200': "List[ApiEvent]",
             '400': "Problem",
+            '401': "Problem",
             '422': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -1200,6 +1215,7 @@ class EventsApi:
     def _api_get_events_serialize(
         self,
         when,
+        owner,
         country,
         tag,
         status,
@@ -1235,6 +1251,10 @@ class EventsApi:
         if when is not None:
             
             _query_params.append(('when', when))
+            
+        if owner is not None:
+            
+            _query_params.append(('owner', owner))
             
         if country is not None:
             
@@ -1293,6 +1313,8 @@ class EventsApi:
 
         # authentication setting
         _auth_settings: List[str] = [
+            'oauth2', 
+            'bearerAuth'
         ]
 
         return self.api_client.param_serialize(
@@ -2805,14 +2827,15 @@ class EventsApi:
     @validate_call
     def get_events(
         self,
-        when: Annotated[Optional[StrictStr], Field(description="`upcoming` (not yet ended; default), `past` or `all`.")] = None,
+        when: Annotated[Optional[StrictStr], Field(description="`upcoming` (not yet ended; default), `past` or `all`. An event without an end is over at the end of its start's local day.")] = None,
+        owner: Annotated[Optional[StrictStr], Field(description="`me`: only the signed-in caller's own events, in any status and, unless `when` says otherwise, at any time. Needs a bearer token.")] = None,
         country: Annotated[Optional[StrictStr], Field(description="ISO 3166-1 alpha-2 country code.")] = None,
         tag: Annotated[Optional[StrictStr], Field(description="Only events carrying this tag.")] = None,
         status: Optional[EventStatusName] = None,
         q: Annotated[Optional[StrictStr], Field(description="Text searched in title and description, case-insensitively.")] = None,
         var_from: Annotated[Optional[StrictStr], Field(description="Only events starting at or after this time (RFC 3339, or local time in `tz`).")] = None,
         to: Annotated[Optional[StrictStr], Field(description="Only events starting before this time.")] = None,
-        sort: Annotated[Optional[StrictStr], Field(description="`start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending.")] = None,
+        sort: Annotated[Optional[StrictStr], Field(description="`start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending. Events with unlimited seats count as having the most seats available.")] = None,
         tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone (else each event's own zone). Also read from the `X-Timezone` header.")] = None,
         page: Optional[StrictInt] = None,
         page_size: Optional[StrictInt] = None,
@@ -2831,10 +2854,12 @@ class EventsApi:
     ) -> EventPage:
         """List events.
 
-        Upcoming events (not yet ended) by default, soonest first.
+        Upcoming events (not yet ended) by default, soonest first. With `owner=me` (signed in), the caller's own events in any status, past ones included.
 
-        :param when: `upcoming` (not yet ended; default), `past` or `all`.
+        :param when: `upcoming` (not yet ended; default), `past` or `all`. An event without an end is over at the end of its start's local day.
         :type when: str
+        :param owner: `me`: only the signed-in caller's own events, in any status and, unless `when` says otherwise, at any time. Needs a bearer token.
+        :type owner: str
         :param country: ISO 3166-1 alpha-2 country code.
         :type country: str
         :param tag: Only events carrying this tag.
@@ -2847,7 +2872,7 @@ class EventsApi:
         :type var_from: str
         :param to: Only events starting before this time.
         :type to: str
-        :param sort: `start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending.
+        :param sort: `start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending. Events with unlimited seats count as having the most seats available.
         :type sort: str
         :param tz: Render times in this IANA zone (else each event's own zone). Also read from the `X-Timezone` header.
         :type tz: str
@@ -2879,6 +2904,7 @@ class EventsApi:
 
         _param = self._get_events_serialize(
             when=when,
+            owner=owner,
             country=country,
             tag=tag,
             status=status,
@@ -2898,6 +2924,7 @@ class EventsApi:
         _response_types_map: Dict[str, Optional[str]] = {
             '200': "EventPage",
             '400': "Problem",
+            '401': "Problem",
             '422': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -2914,14 +2941,15 @@ class EventsApi:
     @validate_call
     def get_events_with_http_info(
         self,
-        when: Annotated[Optional[StrictStr], Field(description="`upcoming` (not yet ended; default), `past` or `all`.")] = None,
+        when: Annotated[Optional[StrictStr], Field(description="`upcoming` (not yet ended; default), `past` or `all`. An event without an end is over at the end of its start's local day.")] = None,
+        owner: Annotated[Optional[StrictStr], Field(description="`me`: only the signed-in caller's own events, in any status and, unless `when` says otherwise, at any time. Needs a bearer token.")] = None,
         country: Annotated[Optional[StrictStr], Field(description="ISO 3166-1 alpha-2 country code.")] = None,
         tag: Annotated[Optional[StrictStr], Field(description="Only events carrying this tag.")] = None,
         status: Optional[EventStatusName] = None,
         q: Annotated[Optional[StrictStr], Field(description="Text searched in title and description, case-insensitively.")] = None,
         var_from: Annotated[Optional[StrictStr], Field(description="Only events starting at or after this time (RFC 3339, or local time in `tz`).")] = None,
         to: Annotated[Optional[StrictStr], Field(description="Only events starting before this time.")] = None,
-        sort: Annotated[Optional[StrictStr], Field(description="`start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending.")] = None,
+        sort: Annotated[Optional[StrictStr], Field(description="`start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending. Events with unlimited seats count as having the most seats available.")] = None,
         tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone (else each event's own zone). Also read from the `X-Timezone` header.")] = None,
         page: Optional[StrictInt] = None,
         page_size: Optional[StrictInt] = None,
@@ -2940,10 +2968,12 @@ class EventsApi:
     ) -> ApiResponse[EventPage]:
         """List events.
 
-        Upcoming events (not yet ended) by default, soonest first.
+        Upcoming events (not yet ended) by default, soonest first. With `owner=me` (signed in), the caller's own events in any status, past ones included.
 
-        :param when: `upcoming` (not yet ended; default), `past` or `all`.
+        :param when: `upcoming` (not yet ended; default), `past` or `all`. An event without an end is over at the end of its start's local day.
         :type when: str
+        :param owner: `me`: only the signed-in caller's own events, in any status and, unless `when` says otherwise, at any time. Needs a bearer token.
+        :type owner: str
         :param country: ISO 3166-1 alpha-2 country code.
         :type country: str
         :param tag: Only events carrying this tag.
@@ -2956,7 +2986,7 @@ class EventsApi:
         :type var_from: str
         :param to: Only events starting before this time.
         :type to: str
-        :param sort: `start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending.
+        :param sort: `start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending. Events with unlimited seats count as having the most seats available.
         :type sort: str
         :param tz: Render times in this IANA zone (else each event's own zone). Also read from the `X-Timezone` header.
         :type tz: str
@@ -2988,6 +3018,7 @@ class EventsApi:
 
         _param = self._get_events_serialize(
             when=when,
+            owner=owner,
             country=country,
             tag=tag,
             status=status,
@@ -3007,6 +3038,7 @@ class EventsApi:
         _response_types_map: Dict[str, Optional[str]] = {
             '200': "EventPage",
             '400': "Problem",
+            '401': "Problem",
             '422': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -3023,14 +3055,15 @@ class EventsApi:
     @validate_call
     def get_events_without_preload_content(
         self,
-        when: Annotated[Optional[StrictStr], Field(description="`upcoming` (not yet ended; default), `past` or `all`.")] = None,
+        when: Annotated[Optional[StrictStr], Field(description="`upcoming` (not yet ended; default), `past` or `all`. An event without an end is over at the end of its start's local day.")] = None,
+        owner: Annotated[Optional[StrictStr], Field(description="`me`: only the signed-in caller's own events, in any status and, unless `when` says otherwise, at any time. Needs a bearer token.")] = None,
         country: Annotated[Optional[StrictStr], Field(description="ISO 3166-1 alpha-2 country code.")] = None,
         tag: Annotated[Optional[StrictStr], Field(description="Only events carrying this tag.")] = None,
         status: Optional[EventStatusName] = None,
         q: Annotated[Optional[StrictStr], Field(description="Text searched in title and description, case-insensitively.")] = None,
         var_from: Annotated[Optional[StrictStr], Field(description="Only events starting at or after this time (RFC 3339, or local time in `tz`).")] = None,
         to: Annotated[Optional[StrictStr], Field(description="Only events starting before this time.")] = None,
-        sort: Annotated[Optional[StrictStr], Field(description="`start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending.")] = None,
+        sort: Annotated[Optional[StrictStr], Field(description="`start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending. Events with unlimited seats count as having the most seats available.")] = None,
         tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone (else each event's own zone). Also read from the `X-Timezone` header.")] = None,
         page: Optional[StrictInt] = None,
         page_size: Optional[StrictInt] = None,
@@ -3049,10 +3082,12 @@ class EventsApi:
     ) -> RESTResponseType:
         """List events.
 
-        Upcoming events (not yet ended) by default, soonest first.
+        Upcoming events (not yet ended) by default, soonest first. With `owner=me` (signed in), the caller's own events in any status, past ones included.
 
-        :param when: `upcoming` (not yet ended; default), `past` or `all`.
+        :param when: `upcoming` (not yet ended; default), `past` or `all`. An event without an end is over at the end of its start's local day.
         :type when: str
+        :param owner: `me`: only the signed-in caller's own events, in any status and, unless `when` says otherwise, at any time. Needs a bearer token.
+        :type owner: str
         :param country: ISO 3166-1 alpha-2 country code.
         :type country: str
         :param tag: Only events carrying this tag.
@@ -3065,7 +3100,7 @@ class EventsApi:
         :type var_from: str
         :param to: Only events starting before this time.
         :type to: str
-        :param sort: `start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending.
+        :param sort: `start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending. Events with unlimited seats count as having the most seats available.
         :type sort: str
         :param tz: Render times in this IANA zone (else each event's own zone). Also read from the `X-Timezone` header.
         :type tz: str
@@ -3097,6 +3132,7 @@ class EventsApi:
 
         _param = self._get_events_serialize(
             when=when,
+            owner=owner,
             country=country,
             tag=tag,
             status=status,
@@ -3116,6 +3152,7 @@ class EventsApi:
         _response_types_map: Dict[str, Optional[str]] = {
             '200': "EventPage",
             '400': "Problem",
+            '401': "Problem",
             '422': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -3128,6 +3165,7 @@ class EventsApi:
     def _get_events_serialize(
         self,
         when,
+        owner,
         country,
         tag,
         status,
@@ -3163,6 +3201,10 @@ class EventsApi:
         if when is not None:
             
             _query_params.append(('when', when))
+            
+        if owner is not None:
+            
+            _query_params.append(('owner', owner))
             
         if country is not None:
             
@@ -3221,6 +3263,8 @@ class EventsApi:
 
         # authentication setting
         _auth_settings: List[str] = [
+            'oauth2', 
+            'bearerAuth'
         ]
 
         return self.api_client.param_serialize(

@@ -46,6 +46,7 @@ from event_sdk.models.notification_view import NotificationView
 from event_sdk.models.problem import Problem
 from event_sdk.models.problem_field import ProblemField
 from event_sdk.models.role_name import RoleName
+from event_sdk.models.seat_request import SeatRequest
 from event_sdk.models.user_login import UserLogin
 from event_sdk.models.user_register import UserRegister
 from event_sdk.models.user_view import UserView

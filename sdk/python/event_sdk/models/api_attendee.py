@@ -18,7 +18,7 @@ import re  # noqa: F401
 import json
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
-from typing import Any, ClassVar, Dict, List
+from typing import Any, ClassVar, Dict, List, Optional
 from typing import Optional, Set
 from typing_extensions import Self
 from pydantic_core import to_jsonable_python
@@ -27,7 +27,7 @@ class ApiAttendee(BaseModel):
     """
     An attendee in the `/api` dialect.
     """ # noqa: E501
-    email: StrictStr = Field(json_schema_extra={"examples": ["john@example.com"]})
+    email: Optional[StrictStr] = Field(default=None, description="`null` for a walk-in who booked by name alone.", json_schema_extra={"examples": ["john@example.com"]})
     id: StrictInt = Field(json_schema_extra={"examples": [1]})
     name: StrictStr = Field(json_schema_extra={"examples": ["John Doe"]})
     __properties: ClassVar[List[str]] = ["email", "id", "name"]
@@ -71,6 +71,11 @@ class ApiAttendee(BaseModel):
             exclude=excluded_fields,
             exclude_none=True,
         )
+        # set to None if email (nullable) is None
+        # and model_fields_set contains the field
+        if self.email is None and "email" in self.model_fields_set:
+            _dict['email'] = None
+
         return _dict
 
     @classmethod

@@ -27,10 +27,10 @@ class ApiEvent(BaseModel):
     """
     An event in the `/api` dialect.
     """ # noqa: E501
-    capacity: StrictInt = Field(description="Seats in all.")
+    capacity: Optional[StrictInt] = Field(default=None, description="Seats in all; `null`: unlimited.")
     country: StrictStr = Field(description="The country's English name.", json_schema_extra={"examples": ["France"]})
     description: Optional[StrictStr] = None
-    end_date: StrictStr = Field(alias="endDate", json_schema_extra={"examples": ["2027-05-01T18:00:00"]})
+    end_date: Optional[StrictStr] = Field(default=None, description="`null` for an event given only a start.", alias="endDate", json_schema_extra={"examples": ["2027-05-01T18:00:00"]})
     id: StrictInt = Field(json_schema_extra={"examples": [1]})
     start_date: StrictStr = Field(description="Wall-clock time in the event's own zone, `YYYY-MM-DDTHH:MM:SS`.", alias="startDate", json_schema_extra={"examples": ["2027-05-01T10:00:00"]})
     title: StrictStr = Field(json_schema_extra={"examples": ["Symfony Conference"]})
@@ -75,10 +75,20 @@ class ApiEvent(BaseModel):
             exclude=excluded_fields,
             exclude_none=True,
         )
+        # set to None if capacity (nullable) is None
+        # and model_fields_set contains the field
+        if self.capacity is None and "capacity" in self.model_fields_set:
+            _dict['capacity'] = None
+
         # set to None if description (nullable) is None
         # and model_fields_set contains the field
         if self.description is None and "description" in self.model_fields_set:
             _dict['description'] = None
+
+        # set to None if end_date (nullable) is None
+        # and model_fields_set contains the field
+        if self.end_date is None and "end_date" in self.model_fields_set:
+            _dict['endDate'] = None
 
         return _dict
 

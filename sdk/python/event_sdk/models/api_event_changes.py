@@ -28,10 +28,10 @@ class ApiEventChanges(BaseModel):
     """
     Changes to an event in the `/api` dialect: absent fields stay as they are.
     """ # noqa: E501
-    capacity: Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]] = Field(default=None, description="May not drop below the seats already booked.")
+    capacity: Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]] = Field(default=None, description="May not drop below the seats already booked; `null` lifts the limit.")
     country: Optional[StrictStr] = None
     description: Optional[StrictStr] = Field(default=None, description="`null` removes the description.")
-    end_date: Optional[StrictStr] = Field(default=None, alias="endDate")
+    end_date: Optional[StrictStr] = Field(default=None, description="`null` removes the end: the event then lasts until the end of its start's local day.", alias="endDate")
     location: Optional[StrictStr] = None
     start_date: Optional[StrictStr] = Field(default=None, alias="startDate")
     timezone: Optional[StrictStr] = None

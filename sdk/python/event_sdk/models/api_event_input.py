@@ -29,9 +29,9 @@ class ApiEventInput(BaseModel):
     A new event in the `/api` dialect.  `startDate`/`endDate` are read in `timezone` (default `Asia/Kolkata`) unless they carry an offset. The main API's other event fields (`location`, `tags`, ...) are accepted too.
     """ # noqa: E501
     capacity: Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]] = Field(default=None, description="Seats; absent means unlimited.")
-    country: Optional[StrictStr] = Field(default=None, description="A country's English name (`France`) or its ISO 3166-1 code (`FR`).", json_schema_extra={"examples": ["France"]})
+    country: Optional[StrictStr] = Field(default=None, description="A country's English name (`France`) or its ISO 3166-1 code (`FR`); default: the country of `timezone` when that zone belongs to exactly one.", json_schema_extra={"examples": ["France"]})
     description: Optional[StrictStr] = None
-    end_date: Optional[StrictStr] = Field(default=None, description="After `startDate`.", alias="endDate", json_schema_extra={"examples": ["2027-05-01T18:00:00"]})
+    end_date: Optional[StrictStr] = Field(default=None, description="After `startDate`; without it the event lasts until the end of its start's local day.", alias="endDate", json_schema_extra={"examples": ["2027-05-01T18:00:00"]})
     location: Optional[StrictStr] = Field(default=None, description="Venue or city; defaults from the country.")
     start_date: Optional[StrictStr] = Field(description="`YYYY-MM-DDTHH:MM:SS` in the event's time zone.", alias="startDate", json_schema_extra={"examples": ["2027-05-01T10:00:00"]})
     timezone: Optional[StrictStr] = Field(default=None, description="IANA time zone of `startDate`/`endDate`; default `Asia/Kolkata`.")

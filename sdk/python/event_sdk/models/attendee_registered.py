@@ -28,7 +28,7 @@ class AttendeeRegistered(BaseModel):
     A newly registered attendee with the token that manages the record.
     """ # noqa: E501
     created_at: StrictStr
-    email: StrictStr
+    email: Optional[StrictStr] = Field(default=None, description="`null` for a walk-in booked by name alone.")
     id: StrictInt
     locale: StrictStr
     name: StrictStr
@@ -76,6 +76,11 @@ class AttendeeRegistered(BaseModel):
             exclude=excluded_fields,
             exclude_none=True,
         )
+        # set to None if email (nullable) is None
+        # and model_fields_set contains the field
+        if self.email is None and "email" in self.model_fields_set:
+            _dict['email'] = None
+
         # set to None if phone (nullable) is None
         # and model_fields_set contains the field
         if self.phone is None and "phone" in self.model_fields_set:

@@ -17,7 +17,7 @@ import pprint
 import re  # noqa: F401
 import json
 
-from pydantic import BaseModel, ConfigDict, StrictInt, StrictStr
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
 from typing import Any, ClassVar, Dict, List, Optional
 from typing import Optional, Set
 from typing_extensions import Self
@@ -28,7 +28,7 @@ class AttendeeView(BaseModel):
     An attendee's record.
     """ # noqa: E501
     created_at: StrictStr
-    email: StrictStr
+    email: Optional[StrictStr] = Field(default=None, description="`null` for a walk-in booked by name alone.")
     id: StrictInt
     locale: StrictStr
     name: StrictStr
@@ -75,6 +75,11 @@ class AttendeeView(BaseModel):
             exclude=excluded_fields,
             exclude_none=True,
         )
+        # set to None if email (nullable) is None
+        # and model_fields_set contains the field
+        if self.email is None and "email" in self.model_fields_set:
+            _dict['email'] = None
+
         # set to None if phone (nullable) is None
         # and model_fields_set contains the field
         if self.phone is None and "phone" in self.model_fields_set:

@@ -17,8 +17,8 @@ import pprint
 import re  # noqa: F401
 import json
 
-from pydantic import BaseModel, ConfigDict, StrictInt, StrictStr
-from typing import Any, ClassVar, Dict, List
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
+from typing import Any, ClassVar, Dict, List, Optional
 from typing import Optional, Set
 from typing_extensions import Self
 from pydantic_core import to_jsonable_python
@@ -27,7 +27,7 @@ class BookingAttendee(BaseModel):
     """
     Who holds a booking.
     """ # noqa: E501
-    email: StrictStr
+    email: Optional[StrictStr] = Field(default=None, description="`null` for a walk-in booked by name alone.")
     id: StrictInt
     name: StrictStr
     __properties: ClassVar[List[str]] = ["email", "id", "name"]
@@ -71,6 +71,11 @@ class BookingAttendee(BaseModel):
             exclude=excluded_fields,
             exclude_none=True,
         )
+        # set to None if email (nullable) is None
+        # and model_fields_set contains the field
+        if self.email is None and "email" in self.model_fields_set:
+            _dict['email'] = None
+
         return _dict
 
     @classmethod

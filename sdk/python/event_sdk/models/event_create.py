@@ -28,20 +28,20 @@ from pydantic_core import to_jsonable_python
 
 class EventCreate(BaseModel):
     """
-    A new event. Times without an offset are wall-clock times in `timezone`.
+    A new event. Only `title` and `start_time` are required; times without an offset are wall-clock times in `timezone`.  Defaults: `timezone` `Asia/Kolkata`; `country` the country of `timezone` when that zone belongs to exactly one (422 otherwise); `location` the country's English name; no `end_time`: the event lasts until the end of its start's local day; no `capacity`: unlimited seats.
     """ # noqa: E501
     attachment_url: Optional[StrictStr] = Field(default=None, description="An http(s) URL.")
-    capacity: Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]] = Field(description="1 to 1,000,000 seats. Also accepted as `max_capacity`, `max_attendees` or `total_seats`.")
+    capacity: Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]] = Field(default=None, description="1 to 1,000,000 seats; absent or `null`: unlimited. Also accepted as `max_capacity`, `max_attendees` or `total_seats`.")
     coordinates: Optional[GeoPoint] = None
-    country: Optional[StrictStr] = Field(description="ISO 3166-1 alpha-2 code (`FR`); alpha-3 codes and English names are also understood.", json_schema_extra={"examples": ["IN"]})
+    country: Optional[StrictStr] = Field(default=None, description="ISO 3166-1 alpha-2 code (`FR`); alpha-3 codes and English names are also understood. Default: the country of `timezone`, when that zone belongs to exactly one.", json_schema_extra={"examples": ["IN"]})
     description: Optional[StrictStr] = None
-    end_time: Optional[StrictStr] = Field(description="After `start_time`. Also accepted as `endDate`.")
-    location: Optional[StrictStr] = Field(description="Venue or city, free text.")
-    start_time: Optional[StrictStr] = Field(description="RFC 3339, or local time in `timezone`. Also accepted as `date` or `startDate`.")
+    end_time: Optional[StrictStr] = Field(default=None, description="After `start_time`. Also accepted as `endDate`. Without it the event lasts until the end of its start's local day.")
+    location: Optional[StrictStr] = Field(default=None, description="Venue or city, free text; default: the country's English name (`France`).")
+    start_time: Optional[StrictStr] = Field(description="RFC 3339, or local time in `timezone`; not in the past. Also accepted as `date` or `startDate`.")
     status: Optional[EventStatusName] = None
     tags: Optional[List[StrictStr]] = Field(default=None, description="Up to 20 tags of 1 to 50 characters; stored lower-case.")
     timezone: Optional[StrictStr] = Field(default=None, description="IANA time zone; default `Asia/Kolkata`.", json_schema_extra={"examples": ["Asia/Kolkata"]})
-    title: Optional[Annotated[str, Field(min_length=1, strict=True, max_length=100)]] = Field(description="1 to 100 characters. Also accepted as `name`.")
+    title: Optional[Annotated[str, Field(min_length=1, strict=True, max_length=100)]] = Field(description="1 to 100 characters, not blank. Also accepted as `name`.")
     __properties: ClassVar[List[str]] = ["attachment_url", "capacity", "coordinates", "country", "description", "end_time", "location", "start_time", "status", "tags", "timezone", "title"]
 
     model_config = ConfigDict(

@@ -31,11 +31,11 @@ class EventUpdate(BaseModel):
     Changes to an event: absent fields stay as they are; `null` clears an optional field.
     """ # noqa: E501
     attachment_url: Optional[StrictStr] = None
-    capacity: Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]] = Field(default=None, description="May not drop below `seats_booked`.")
+    capacity: Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]] = Field(default=None, description="May not drop below `seats_booked`; `null` lifts the limit (unlimited seats).")
     coordinates: Optional[GeoPoint] = None
     country: Optional[StrictStr] = None
     description: Optional[StrictStr] = None
-    end_time: Optional[StrictStr] = None
+    end_time: Optional[StrictStr] = Field(default=None, description="`null` removes the end: the event then lasts until the end of its start's local day.")
     location: Optional[StrictStr] = None
     start_time: Optional[StrictStr] = None
     status: Optional[EventStatusName] = None

@@ -30,16 +30,16 @@ class EventView(BaseModel):
     An event as clients see it. Times carry the offset of the zone they are shown in.
     """ # noqa: E501
     attachment_url: Optional[StrictStr] = None
-    capacity: StrictInt
+    capacity: Optional[StrictInt] = Field(default=None, description="`null`: unlimited seats.")
     coordinates: Optional[GeoPoint] = None
     country: StrictStr = Field(description="ISO 3166-1 alpha-2, upper-case.")
     created_at: StrictStr
     created_by: Optional[StrictStr] = Field(default=None, description="Username of the owner, if the event has one.")
     description: Optional[StrictStr] = None
-    end_time: StrictStr
+    end_time: Optional[StrictStr] = Field(default=None, description="`null` for an event entered without an end: it lasts until the end of its start's local day in `timezone`.")
     id: StrictInt = Field(json_schema_extra={"examples": [42]})
     location: StrictStr
-    seats_available: StrictInt
+    seats_available: Optional[StrictInt] = Field(default=None, description="`null` for an event with unlimited seats.")
     seats_booked: StrictInt
     start_time: StrictStr = Field(json_schema_extra={"examples": ["2027-03-01T18:00:00+05:30"]})
     status: EventStatusName
@@ -96,6 +96,11 @@ class EventView(BaseModel):
         if self.attachment_url is None and "attachment_url" in self.model_fields_set:
             _dict['attachment_url'] = None
 
+        # set to None if capacity (nullable) is None
+        # and model_fields_set contains the field
+        if self.capacity is None and "capacity" in self.model_fields_set:
+            _dict['capacity'] = None
+
         # set to None if coordinates (nullable) is None
         # and model_fields_set contains the field
         if self.coordinates is None and "coordinates" in self.model_fields_set:
@@ -110,6 +115,16 @@ class EventView(BaseModel):
         # and model_fields_set contains the field
         if self.description is None and "description" in self.model_fields_set:
             _dict['description'] = None
+
+        # set to None if end_time (nullable) is None
+        # and model_fields_set contains the field
+        if self.end_time is None and "end_time" in self.model_fields_set:
+            _dict['end_time'] = None
+
+        # set to None if seats_available (nullable) is None
+        # and model_fields_set contains the field
+        if self.seats_available is None and "seats_available" in self.model_fields_set:
+            _dict['seats_available'] = None
 
         return _dict
 

@@ -23,7 +23,7 @@ from event_sdk.api.auth_api import AuthApi
 from event_sdk.api.bookings_api import BookingsApi
 from event_sdk.api.events_api import EventsApi
 from event_sdk.exceptions import ApiException, BadRequestException
-from event_sdk.models import AttendeeCreate, EventCreate, UserLogin, UserRegister
+from event_sdk.models import AttendeeCreate, EventCreate, SeatRequest, UserLogin, UserRegister
 
 GUESTS = [
     ("Asha Rao", "asha.rao"),
@@ -121,7 +121,7 @@ def walkthrough(client, keep):
     print(f"    {seats(events_api.get_event(event.id))}")
 
     # A new attempt, so no Idempotency-Key of the refused one: that would replay the refusal.
-    sam = bookings_api.book_event(event.id, AttendeeCreate(name="Sam Lee", email=f"sam.lee+{suffix}@example.com"))
+    sam = bookings_api.book_event(event.id, SeatRequest(name="Sam Lee", email=f"sam.lee+{suffix}@example.com"))
     print(f"  Sam Lee tries again: booking #{sam.id} {sam.status.value}")
     print(f"    {seats(events_api.get_event(event.id))}")
 

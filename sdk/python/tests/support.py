@@ -11,7 +11,7 @@ import uuid
 
 import pytest
 
-from event_sdk.models import AttendeeCreate
+from event_sdk.models import SeatRequest
 
 # Meets the password rules: 8+ characters, an upper-case letter, a digit, a special character.
 PASSWORD = "Str0ng!pass"
@@ -31,8 +31,8 @@ def future(days=30, hours=0):
 
 
 def person(name="Test Person"):
-    """A new attendee body with an e-mail address no other test uses."""
-    return AttendeeCreate(name=name, email=f"{unique('p')}@example.com")
+    """A booking body for a person with an e-mail address no other test uses."""
+    return SeatRequest(name=name, email=f"{unique('p')}@example.com")
 
 
 def header(response, name):

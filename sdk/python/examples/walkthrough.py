@@ -23,7 +23,7 @@ from event_sdk.api.auth_api import AuthApi
 from event_sdk.api.bookings_api import BookingsApi
 from event_sdk.api.events_api import EventsApi
 from event_sdk.exceptions import ApiException, BadRequestException
-from event_sdk.models import AttendeeCreate, EventCreate, SeatRequest, UserLogin, UserRegister
+from event_sdk.models import EventCreate, SeatRequest, UserLogin, UserRegister
 
 GUESTS = [
     ("Asha Rao", "asha.rao"),
@@ -102,7 +102,7 @@ def walkthrough(client, keep):
     suffix = secrets.token_hex(3)
     booked = {}
     for name, mailbox in GUESTS:
-        attendee = AttendeeCreate(name=name, email=f"{mailbox}+{suffix}@example.com")
+        attendee = SeatRequest(name=name, email=f"{mailbox}+{suffix}@example.com")
         try:
             booking = bookings_api.book_event(event.id, attendee, idempotency_key=f"walkthrough-{suffix}-{mailbox}")
         except BadRequestException as refusal:  # the problem+json body, parsed

@@ -199,7 +199,7 @@ export interface AttendeeRegistered {
     /**
      * `null` for a walk-in booked by name alone.
      */
-    'email'?: string | null;
+    'email': string | null;
     'id': number;
     'locale': string;
     'name': string;
@@ -227,7 +227,7 @@ export interface AttendeeView {
     /**
      * `null` for a walk-in booked by name alone.
      */
-    'email'?: string | null;
+    'email': string | null;
     'id': number;
     'locale': string;
     'name': string;
@@ -241,7 +241,7 @@ export interface BookingAttendee {
     /**
      * `null` for a walk-in booked by name alone.
      */
-    'email'?: string | null;
+    'email': string | null;
     'id': number;
     'name': string;
 }
@@ -400,7 +400,7 @@ export interface EventView {
     /**
      * `null`: unlimited seats.
      */
-    'capacity'?: number | null;
+    'capacity': number | null;
     'coordinates'?: GeoPoint | null;
     /**
      * ISO 3166-1 alpha-2, upper-case.
@@ -415,13 +415,17 @@ export interface EventView {
     /**
      * `null` for an event entered without an end: it lasts until the end of its start\'s local day in `timezone`.
      */
-    'end_time'?: string | null;
+    'end_time': string | null;
+    /**
+     * When the event is over: `end_time`, or without one the end of its start\'s local day. Bookings close and `when=past` lists it from then on.
+     */
+    'ends_at': string;
     'id': number;
     'location': string;
     /**
      * `null` for an event with unlimited seats.
      */
-    'seats_available'?: number | null;
+    'seats_available': number | null;
     'seats_booked': number;
     'start_time': string;
     'status': EventStatusName;

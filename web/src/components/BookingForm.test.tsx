@@ -73,7 +73,7 @@ describe('BookingForm', () => {
     expect(screen.getByText(/Booking #41 for Asha Rao/)).toBeInTheDocument()
     expect(onBooked).toHaveBeenCalled()
     const [request] = bookEvent.mock.calls[0]
-    expect(request).toMatchObject({ id: 3, AttendeeCreate: { name: 'Asha Rao', email: 'asha@example.com' } })
+    expect(request).toMatchObject({ id: 3, SeatRequest: { name: 'Asha Rao', email: 'asha@example.com' } })
     expect(request.Idempotency_Key).toMatch(/^key-/)
     expect(loadBookings()).toEqual([
       expect.objectContaining({ id: 41, event_id: 3, event_title: 'Event A', cancel_token: 'secret-token' }),

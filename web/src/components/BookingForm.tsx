@@ -70,7 +70,7 @@ export function BookingForm({ event, onBooked }: BookingFormProps) {
     try {
       const { data } = await bookingsApi.bookEvent({
         id: event.id,
-        AttendeeCreate: { name: name.trim(), email: email.trim() },
+        SeatRequest: { name: name.trim(), email: email.trim() },
         Idempotency_Key: key.current,
       })
       key.current = null
@@ -81,7 +81,7 @@ export function BookingForm({ event, onBooked }: BookingFormProps) {
           event_title: event.title,
           cancel_token: data.cancel_token,
           name: data.attendee.name,
-          email: data.attendee.email,
+          email: data.attendee.email ?? email.trim(),
           created_at: data.created_at,
         })
       }

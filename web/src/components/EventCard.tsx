@@ -9,7 +9,8 @@ export function StatusBadge({ status }: { status: string }) {
   return <span className={`status status-${status}`}>{status === 'canceled' ? 'Cancelled' : 'Completed'}</span>
 }
 
-export function SeatsBadge({ available, capacity }: { available: number; capacity: number }) {
+export function SeatsBadge({ available, capacity }: { available: number | null; capacity: number | null }) {
+  if (available === null || capacity === null) return <span className="seats">Unlimited seats</span>
   if (available === 0) return <span className="seats seats-full">Sold out</span>
   const low = available / Math.max(1, capacity) <= 0.2
   return (

@@ -25,4 +25,10 @@ describe('SeatMeter', () => {
     rerender(<SeatMeter capacity={5} available={0} />)
     expect(screen.getByTestId('seats-available')).toHaveTextContent('Sold out')
   })
+
+  it('shows unlimited seats without a bar', () => {
+    render(<SeatMeter capacity={null} available={null} booked={12} live />)
+    expect(screen.getByTestId('seats-available')).toHaveTextContent('Unlimited seats · 12 booked')
+    expect(screen.queryByRole('meter')).toBeNull()
+  })
 })

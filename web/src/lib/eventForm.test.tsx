@@ -37,6 +37,7 @@ const event: EventView = {
   timezone: 'Asia/Kolkata',
   start_time: '2027-03-01T18:00:00+05:30',
   end_time: '2027-03-01T21:00:00+05:30',
+  ends_at: '2027-03-01T21:00:00+05:30',
   capacity: 50,
   seats_booked: 12,
   seats_available: 38,
@@ -48,6 +49,18 @@ const event: EventView = {
 }
 
 describe('the event form follows the server rules', () => {
+  it('edits an event made without an end or a seat limit without inventing them', () => {
+    const open: EventView = { ...event, end_time: null, ends_at: '2027-03-02T00:00:00+05:30', capacity: null, seats_available: null }
+    const form = formFromEvent(open)
+    expect([form.end, form.capacity]).toEqual(['', ''])
+    const errors = validateEventForm(form, { now, original: open })
+    expect(errors.end).toBeUndefined()
+    expect(errors.capacity).toBeUndefined()
+    expect(toUpdateBody({ ...form, title: 'Open' }, open)).toEqual({ title: 'Open' })
+    expect(toUpdateBody({ ...form, capacity: '40' }, open)).toEqual({ capacity: 40 })
+    expect(toUpdateBody({ ...formFromEvent(event), capacity: '' }, event)).toEqual({ capacity: null })
+  })
+
   it('accepts a valid event', () => {
     expect(validateEventForm(valid(), { now })).toEqual({})
   })

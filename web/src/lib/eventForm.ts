@@ -65,8 +65,9 @@ export function formFromEvent(event: EventView): EventForm {
     country: event.country,
     timezone: event.timezone,
     start: toLocalInput(event.start_time, event.timezone),
-    end: toLocalInput(event.end_time, event.timezone),
-    capacity: String(event.capacity),
+    // An event made without an end or a seat limit (through the API) keeps them blank.
+    end: event.end_time === null ? '' : toLocalInput(event.end_time, event.timezone),
+    capacity: event.capacity === null ? '' : String(event.capacity),
     tags: event.tags.join(', '),
     status: event.status,
     attachment_url: event.attachment_url ?? '',
@@ -116,14 +117,16 @@ export function validateEventForm(form: EventForm, { now, original }: Context): 
   if (!form.start) errors.start = 'When does it start?'
   else if (!start) errors.start = 'Not a valid date and time.'
   else if (startChanged && start.getTime() <= now.getTime()) errors.start = 'The start must be in the future.'
-  if (!form.end) errors.end = 'When does it end?'
-  else if (!end) errors.end = 'Not a valid date and time.'
+  if (!form.end) {
+    if (original?.end_time !== null) errors.end = 'When does it end?'
+  } else if (!end) errors.end = 'Not a valid date and time.'
   else if (start && end.getTime() <= start.getTime()) errors.end = 'The end must be after the start.'
 
   const capacityText = form.capacity.trim()
   const capacity = Number(capacityText)
-  if (!capacityText) errors.capacity = 'How many seats?'
-  else if (!/^\d+$/.test(capacityText) || !Number.isSafeInteger(capacity)) errors.capacity = 'A whole number of seats.'
+  if (!capacityText) {
+    if (original?.capacity !== null) errors.capacity = 'How many seats?'
+  } else if (!/^\d+$/.test(capacityText) || !Number.isSafeInteger(capacity)) errors.capacity = 'A whole number of seats.'
   else if (capacity < LIMITS.capacityMin || capacity > LIMITS.capacityMax) {
     errors.capacity = 'Between 1 and 1,000,000 seats.'
   } else if (original && capacity < original.seats_booked) {
@@ -178,8 +181,8 @@ export function toUpdateBody(form: EventForm, original: EventView): EventUpdate 
   const zoneChanged = form.timezone !== before.timezone
   if (zoneChanged) body.timezone = form.timezone
   if (zoneChanged || form.start !== before.start) body.start_time = `${form.start}:00`
-  if (zoneChanged || form.end !== before.end) body.end_time = `${form.end}:00`
-  if (form.capacity.trim() !== before.capacity) body.capacity = Number(form.capacity.trim())
+  if (zoneChanged || form.end !== before.end) body.end_time = form.end ? `${form.end}:00` : null
+  if (form.capacity.trim() !== before.capacity) body.capacity = form.capacity.trim() ? Number(form.capacity.trim()) : null
   const tags = parseTags(form.tags)
   if (tags.join(',') !== [...original.tags].sort().join(',')) body.tags = tags
   if (form.status !== before.status) body.status = form.status as EventUpdate['status']

@@ -54,7 +54,7 @@ describe('LiveConnection', () => {
 
   it('watches events and hands out their seat counts', () => {
     const live = connect()
-    const seen: number[] = []
+    const seen: (number | null)[] = []
     live.watch(7, (frame) => seen.push(frame.seats_available))
     sockets[0].open()
     expect(sockets[0].sent).toEqual([{ action: 'watch', event_id: 7 }])

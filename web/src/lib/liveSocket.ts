@@ -5,9 +5,10 @@
 export interface SeatsFrame {
   type: 'seats'
   event_id: number
-  capacity: number
+  /** `null` for an event with unlimited seats, as is `seats_available`. */
+  capacity: number | null
   seats_booked: number
-  seats_available: number
+  seats_available: number | null
   timestamp: string
 }
 

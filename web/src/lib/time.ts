@@ -68,8 +68,10 @@ export function formatDateTime(iso: string, zone: string): string {
   }).format(date)
 }
 
-/** A start and an end: the end without its date when both fall on the same day. */
-export function formatRange(startIso: string, endIso: string, zone: string): string {
+/** A start and an end: the end without its date when both fall on the same day.
+ * An event without an end shows its start alone. */
+export function formatRange(startIso: string, endIso: string | null, zone: string): string {
+  if (endIso === null) return formatDateTime(startIso, zone)
   const start = new Date(startIso)
   const end = new Date(endIso)
   if (Number.isNaN(start.getTime()) || Number.isNaN(end.getTime())) return `${startIso} – ${endIso}`

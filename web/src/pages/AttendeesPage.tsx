@@ -54,6 +54,7 @@ export function AttendeesPage() {
         <SeatMeter
           capacity={seats?.capacity ?? event.capacity}
           available={seats?.seats_available ?? event.seats_available}
+          booked={seats?.seats_booked ?? event.seats_booked}
           live={seats !== undefined}
         />
       ) : null}

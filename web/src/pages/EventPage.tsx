@@ -80,7 +80,7 @@ export function EventPage() {
   const zone = zoneFor(event.timezone)
   const capacity = seats?.capacity ?? event.capacity
   const available = seats?.seats_available ?? event.seats_available
-  const ended = Date.parse(event.end_time) <= Date.now()
+  const ended = Date.parse(event.ends_at) <= Date.now()
   const bookable = event.status === 'scheduled' && !ended
   const canManage = session && (session.user.role === 'admin' || session.user.username === event.created_by)
 
@@ -114,12 +114,14 @@ export function EventPage() {
                 </time>
               </dd>
             </div>
-            <div>
-              <dt>Ends</dt>
-              <dd>
-                <time dateTime={event.end_time}>{formatDateTime(event.end_time, zone)}</time>
-              </dd>
-            </div>
+            {event.end_time !== null ? (
+              <div>
+                <dt>Ends</dt>
+                <dd>
+                  <time dateTime={event.end_time}>{formatDateTime(event.end_time, zone)}</time>
+                </dd>
+              </div>
+            ) : null}
             <div>
               <dt>Where</dt>
               <dd>
@@ -167,7 +169,12 @@ export function EventPage() {
         <aside className="event-side" aria-labelledby="booking-heading">
           <div className="card">
             <h2 id="booking-heading">Seats</h2>
-            <SeatMeter capacity={capacity} available={available} live={status === 'open' && seats !== undefined} />
+            <SeatMeter
+              capacity={capacity}
+              available={available}
+              booked={seats?.seats_booked ?? event.seats_booked}
+              live={status === 'open' && seats !== undefined}
+            />
             {bookable ? (
               <>
                 {available === 0 ? (

@@ -47,7 +47,9 @@ function OwnEventRow({ event, onDeleted }: { event: EventView; onDeleted: (messa
         <p className="small">
           <SeatsBadge available={available} capacity={capacity} />{' '}
           <span className="muted">
-            {(capacity - available).toLocaleString()} of {capacity.toLocaleString()} booked
+            {capacity === null || available === null
+              ? `${(seats?.seats_booked ?? event.seats_booked).toLocaleString()} booked`
+              : `${(capacity - available).toLocaleString()} of ${capacity.toLocaleString()} booked`}
           </span>
         </p>
         {error ? <p className="error-text">{error}</p> : null}
@@ -109,7 +111,7 @@ export function OrganizerPage() {
   const isAdmin = session?.user.role === 'admin'
   useEffect(() => {
     let cancelled = false
-    fetchOwnEvents(username, isAdmin)
+    fetchOwnEvents(isAdmin)
       .then((found) => {
         if (cancelled) return
         setEvents(found.events)
@@ -175,7 +177,7 @@ export function OrganizerPage() {
             </ul>
           ) : null}
           {!complete ? (
-            <p className="muted small">Showing your events among the 1,000 most recently created.</p>
+            <p className="muted small">Showing the 1,000 most recently created events.</p>
           ) : null}
         </section>
         <NotificationsPanel />

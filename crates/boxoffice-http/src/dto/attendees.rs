@@ -90,6 +90,7 @@ pub struct AttendeeView {
     pub id: i64,
     pub name: String,
     /// `null` for a walk-in booked by name alone.
+    #[schema(required = true)]
     pub email: Option<String>,
     pub phone: Option<String>,
     pub locale: String,

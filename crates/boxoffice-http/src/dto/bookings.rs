@@ -91,6 +91,7 @@ pub struct BookingAttendee {
     pub id: i64,
     pub name: String,
     /// `null` for a walk-in booked by name alone.
+    #[schema(required = true)]
     pub email: Option<String>,
 }
 

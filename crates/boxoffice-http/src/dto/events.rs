@@ -285,11 +285,17 @@ pub struct EventView {
     pub start_time: String,
     /// `null` for an event entered without an end: it lasts until the end of its
     /// start's local day in `timezone`.
+    #[schema(required = true)]
     pub end_time: Option<String>,
+    /// When the event is over: `end_time`, or without one the end of its start's
+    /// local day. Bookings close and `when=past` lists it from then on.
+    pub ends_at: String,
     /// `null`: unlimited seats.
+    #[schema(required = true)]
     pub capacity: Option<i32>,
     pub seats_booked: i32,
     /// `null` for an event with unlimited seats.
+    #[schema(required = true)]
     pub seats_available: Option<i32>,
     pub tags: Vec<String>,
     pub status: EventStatusName,
@@ -314,6 +320,7 @@ impl EventView {
             timezone: c.zone.name().to_owned(),
             start_time: zone.format(c.schedule.start()),
             end_time: c.schedule.end().map(|end| zone.format(end)),
+            ends_at: zone.format(c.schedule.ends_at()),
             capacity: c.capacity.map(|capacity| capacity.get()),
             seats_booked: event.seats_booked,
             seats_available: event.seats_available(),

@@ -28,7 +28,7 @@ class AttendeeRegistered(BaseModel):
     A newly registered attendee with the token that manages the record.
     """ # noqa: E501
     created_at: StrictStr
-    email: Optional[StrictStr] = Field(default=None, description="`null` for a walk-in booked by name alone.")
+    email: Optional[StrictStr] = Field(description="`null` for a walk-in booked by name alone.")
     id: StrictInt
     locale: StrictStr
     name: StrictStr

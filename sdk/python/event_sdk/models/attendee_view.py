@@ -28,7 +28,7 @@ class AttendeeView(BaseModel):
     An attendee's record.
     """ # noqa: E501
     created_at: StrictStr
-    email: Optional[StrictStr] = Field(default=None, description="`null` for a walk-in booked by name alone.")
+    email: Optional[StrictStr] = Field(description="`null` for a walk-in booked by name alone.")
     id: StrictInt
     locale: StrictStr
     name: StrictStr

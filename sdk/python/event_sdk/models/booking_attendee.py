@@ -27,7 +27,7 @@ class BookingAttendee(BaseModel):
     """
     Who holds a booking.
     """ # noqa: E501
-    email: Optional[StrictStr] = Field(default=None, description="`null` for a walk-in booked by name alone.")
+    email: Optional[StrictStr] = Field(description="`null` for a walk-in booked by name alone.")
     id: StrictInt
     name: StrictStr
     __properties: ClassVar[List[str]] = ["email", "id", "name"]

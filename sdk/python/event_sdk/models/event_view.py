@@ -30,16 +30,17 @@ class EventView(BaseModel):
     An event as clients see it. Times carry the offset of the zone they are shown in.
     """ # noqa: E501
     attachment_url: Optional[StrictStr] = None
-    capacity: Optional[StrictInt] = Field(default=None, description="`null`: unlimited seats.")
+    capacity: Optional[StrictInt] = Field(description="`null`: unlimited seats.")
     coordinates: Optional[GeoPoint] = None
     country: StrictStr = Field(description="ISO 3166-1 alpha-2, upper-case.")
     created_at: StrictStr
     created_by: Optional[StrictStr] = Field(default=None, description="Username of the owner, if the event has one.")
     description: Optional[StrictStr] = None
-    end_time: Optional[StrictStr] = Field(default=None, description="`null` for an event entered without an end: it lasts until the end of its start's local day in `timezone`.")
+    end_time: Optional[StrictStr] = Field(description="`null` for an event entered without an end: it lasts until the end of its start's local day in `timezone`.")
+    ends_at: StrictStr = Field(description="When the event is over: `end_time`, or without one the end of its start's local day. Bookings close and `when=past` lists it from then on.")
     id: StrictInt = Field(json_schema_extra={"examples": [42]})
     location: StrictStr
-    seats_available: Optional[StrictInt] = Field(default=None, description="`null` for an event with unlimited seats.")
+    seats_available: Optional[StrictInt] = Field(description="`null` for an event with unlimited seats.")
     seats_booked: StrictInt
     start_time: StrictStr = Field(json_schema_extra={"examples": ["2027-03-01T18:00:00+05:30"]})
     status: EventStatusName
@@ -47,7 +48,7 @@ class EventView(BaseModel):
     timezone: StrictStr = Field(description="The event's own IANA time zone.")
     title: StrictStr
     updated_at: StrictStr
-    __properties: ClassVar[List[str]] = ["attachment_url", "capacity", "coordinates", "country", "created_at", "created_by", "description", "end_time", "id", "location", "seats_available", "seats_booked", "start_time", "status", "tags", "timezone", "title", "updated_at"]
+    __properties: ClassVar[List[str]] = ["attachment_url", "capacity", "coordinates", "country", "created_at", "created_by", "description", "end_time", "ends_at", "id", "location", "seats_available", "seats_booked", "start_time", "status", "tags", "timezone", "title", "updated_at"]
 
     model_config = ConfigDict(
         validate_by_name=True,
@@ -146,6 +147,7 @@ class EventView(BaseModel):
             "created_by": obj.get("created_by"),
             "description": obj.get("description"),
             "end_time": obj.get("end_time"),
+            "ends_at": obj.get("ends_at"),
             "id": obj.get("id"),
             "location": obj.get("location"),
             "seats_available": obj.get("seats_available"),

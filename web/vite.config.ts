@@ -30,5 +30,8 @@ export default defineConfig({
     environment: 'jsdom',
     setupFiles: ['src/test/setup.ts'],
     css: false,
+    // Typing a whole form with user-event takes seconds on a loaded 2-core machine;
+    // the default 5 s turned load into failures.
+    testTimeout: 20_000,
   },
 })

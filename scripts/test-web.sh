@@ -129,7 +129,7 @@ fi
 
 if [ "${BOXOFFICE_UPDATE_SCREENSHOTS:-}" = 1 ]; then
     mkdir -p docs/screenshots
-    for name in events event-booked event-full bookings organizer event-editor attendees events-phone event-full-phone; do
+    for name in events event-booked event-full bookings signin organizer event-editor attendees events-phone event-full-phone; do
         cp "$BOXOFFICE_SCREENSHOT_DIR/$name.png" docs/screenshots/
     done
     echo "copied the README's screenshots to docs/screenshots/"

@@ -38,6 +38,8 @@ pub struct Booking {
     pub event_id: EventId,
     /// The event's zone, the default for rendering the booking's times.
     pub event_zone: Zone,
+    /// The event's title when the booking was read.
+    pub event_title: String,
     pub attendee_id: AttendeeId,
     pub attendee_name: PersonName,
     /// `None` for a walk-in.

@@ -44,6 +44,14 @@ impl Zone {
             .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false)
     }
 
+    /// Wall-clock text in this zone without an offset, to the second: `2026-12-01T10:00:00`.
+    pub fn format_local(&self, instant: DateTime<Utc>) -> String {
+        instant
+            .with_timezone(&self.0)
+            .format("%Y-%m-%dT%H:%M:%S")
+            .to_string()
+    }
+
     /// The first instant of the local day after the one `instant` falls on:
     /// midnight in this zone, or the first existing time after it where a
     /// daylight-saving change skips midnight.

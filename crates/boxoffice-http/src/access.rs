@@ -16,7 +16,7 @@ use crate::extract::header_text;
 use crate::state::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use boxoffice_domain::{AttendeeId, Booking, BookingId, Event, SecretHash};
+use boxoffice_domain::{AttendeeId, Booking, BookingId, Event, EventId, SecretHash};
 
 pub const ATTENDEE_TOKEN: &str = "x-attendee-token";
 pub const CANCEL_TOKEN: &str = "x-cancel-token";
@@ -103,6 +103,39 @@ impl Caller {
             )),
             None => Err(not_signed_in()),
         }
+    }
+
+    /// May book a seat of `event` for `attendee`: that attendee (their token), the event's
+    /// organizer, or an admin. Attendees have no account, so a bare id proves nothing.
+    pub async fn require_booker(
+        &self,
+        app: &AppState,
+        attendee: AttendeeId,
+        event: EventId,
+    ) -> Result<(), ApiError> {
+        match self.attendee(app).await? {
+            Some(own) if own == attendee => return Ok(()),
+            Some(_) => {
+                return Err(ApiError::forbidden(
+                    "An attendee token books for its own attendee only.",
+                ));
+            }
+            None => {}
+        }
+        let Some(user) = &self.user else {
+            return Err(ApiError::unauthorized(
+                "Send the attendee's X-Attendee-Token, or sign in as the event's organizer or an admin.",
+            ));
+        };
+        if user.is_admin() {
+            return Ok(());
+        }
+        let event = app
+            .store
+            .get_event(event)
+            .await?
+            .ok_or_else(|| ApiError::not_found("event", event))?;
+        self.require_owner(&event)
     }
 
     /// Who a listing of bookings is for: `None` means all (admins), else one attendee.

@@ -190,6 +190,19 @@ impl ApiError {
         self.code
     }
 
+    /// Renames invalid fields (and the detail naming them) for a client that spells them otherwise.
+    pub fn rename_fields(mut self, rename: impl Fn(&str) -> Option<&'static str>) -> Self {
+        for error in &mut self.errors {
+            if let Some(name) = rename(&error.field) {
+                self.detail = self
+                    .detail
+                    .replace(&format!("{}:", error.field), &format!("{name}:"));
+                error.field = name.to_owned();
+            }
+        }
+        self
+    }
+
     pub fn to_problem(&self) -> Problem {
         Problem {
             kind: format!("urn:boxoffice:problem:{}", self.code),

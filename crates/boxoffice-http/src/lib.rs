@@ -28,7 +28,9 @@ use axum::http::HeaderName;
 use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::IntoResponse;
 use error::ApiError;
-use routes::{attendees, auth as auth_routes, bookings, events, notifications, ops, realtime};
+use routes::{
+    attendees, auth as auth_routes, bookings, dialect, events, notifications, ops, realtime,
+};
 use std::sync::Arc;
 use std::time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -109,6 +111,28 @@ fn api(services: Services) -> OpenApiRouter<AppState> {
             ))
             .routes(routes!(bookings::get_bookings, bookings::create_booking))
             .routes(routes!(bookings::get_booking, bookings::cancel_booking))
+            .routes(routes!(
+                dialect::events::api_get_events,
+                dialect::events::api_create_event
+            ))
+            .routes(routes!(
+                dialect::events::api_get_event,
+                dialect::events::api_update_event,
+                dialect::events::api_delete_event
+            ))
+            .routes(routes!(
+                dialect::people::api_get_attendees,
+                dialect::people::api_create_attendee
+            ))
+            .routes(routes!(dialect::people::api_get_attendee))
+            .routes(routes!(
+                dialect::people::api_get_bookings,
+                dialect::people::api_create_booking
+            ))
+            .routes(routes!(
+                dialect::people::api_get_booking,
+                dialect::people::api_cancel_booking
+            ))
             .routes(routes!(auth_routes::register_user))
             .routes(routes!(auth_routes::login))
             .routes(routes!(auth_routes::issue_token))
@@ -241,6 +265,7 @@ fn cors(origins: &[HeaderValue]) -> CorsLayer {
             header::LOCATION,
             header::RETRY_AFTER,
             HeaderName::from_static("x-request-id"),
+            dialect::TOTAL_COUNT,
         ])
         .max_age(Duration::from_secs(600))
 }

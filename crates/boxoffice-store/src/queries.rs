@@ -37,7 +37,7 @@ const FREE_SEAT: &str = "UPDATE events SET seats_booked = seats_booked - 1 WHERE
 const ATTENDEE_COLUMNS: &str =
     "SELECT a.id, a.name, a.email, a.phone, a.locale, a.created_at, a.updated_at FROM attendees a";
 
-const BOOKING_COLUMNS: &str = "SELECT b.id, b.event_id, e.timezone AS event_timezone, b.attendee_id, a.name AS attendee_name, \
+const BOOKING_COLUMNS: &str = "SELECT b.id, b.event_id, e.timezone AS event_timezone, e.title AS event_title, b.attendee_id, a.name AS attendee_name, \
      a.email AS attendee_email, b.status, b.cancel_token_hash, b.created_at, b.cancelled_at \
      FROM bookings b JOIN attendees a ON a.id = b.attendee_id JOIN events e ON e.id = b.event_id";
 
@@ -912,6 +912,7 @@ async fn book_seat(
         id: BookingId(id),
         event_id: event,
         event_zone: boxoffice_domain::Zone::parse(&timezone).map_err(corrupt)?,
+        event_title: title.clone(),
         attendee_id: AttendeeId(attendee.0),
         attendee_name: boxoffice_domain::PersonName::parse(&attendee.1).map_err(corrupt)?,
         attendee_email: (attendee.2.as_deref())

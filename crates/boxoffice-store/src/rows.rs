@@ -119,6 +119,7 @@ pub(crate) struct BookingRow {
     pub id: i64,
     pub event_id: i64,
     pub event_timezone: String,
+    pub event_title: String,
     pub attendee_id: i64,
     pub attendee_name: String,
     pub attendee_email: Option<String>,
@@ -135,6 +136,7 @@ impl BookingRow {
             id: BookingId(self.id),
             event_id: EventId(self.event_id),
             event_zone: Zone::parse(&self.event_timezone).map_err(bad)?,
+            event_title: self.event_title,
             attendee_id: AttendeeId(self.attendee_id),
             attendee_name: PersonName::parse(&self.attendee_name).map_err(bad)?,
             attendee_email: self

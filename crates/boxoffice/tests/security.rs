@@ -22,7 +22,7 @@ on_both_databases!(
     attendee_records_belong_to_their_attendee_or_an_admin,
     bookings_are_seen_and_cancelled_by_holder_owner_or_admin_and_nobody_else,
     listing_all_bookings_and_attendees_is_for_admins,
-    admins_book_for_any_attendee,
+    the_organizer_and_admins_book_for_any_attendee,
     swagger_ui_can_sign_in_with_the_oauth2_password_flow,
 );
 
@@ -452,7 +452,7 @@ async fn listing_all_bookings_and_attendees_is_for_admins(app: TestApp) {
     );
 }
 
-async fn admins_book_for_any_attendee(app: TestApp) {
+async fn the_organizer_and_admins_book_for_any_attendee(app: TestApp) {
     let event = app.create_event(5).await;
     let ann = expect_status(
         app.post(
@@ -464,12 +464,17 @@ async fn admins_book_for_any_attendee(app: TestApp) {
     )
     .await;
     let body = json!({"event_id": event, "attendee_id": ann["id"]});
+    // Another signed-in user is no one to book Ann; the event's organizer and an admin are.
+    let stranger = app.sign_up("stranger").await;
     expect_problem(
-        app.organizer().post("/bookings", &body).await,
+        app.session(&stranger).post("/bookings", &body).await,
         403,
         "forbidden",
     )
     .await;
+    expect_status(app.organizer().post("/bookings", &body).await, 201).await;
+    let second = app.create_event(5).await;
+    let body = json!({"event_id": second, "attendee_id": ann["id"]});
     let admin = app.admin_token().await;
     expect_status(app.session(&admin).post("/bookings", &body).await, 201).await;
 }

@@ -34,6 +34,13 @@ __all__ = [
     "ApiAttributeError",
     "ApiException",
     "AccessToken",
+    "ApiAttendee",
+    "ApiAttendeeInput",
+    "ApiAttendeeRegistered",
+    "ApiBooking",
+    "ApiEvent",
+    "ApiEventChanges",
+    "ApiEventInput",
     "AttendeeCreate",
     "AttendeePage",
     "AttendeeRegistered",
@@ -51,6 +58,7 @@ __all__ = [
     "EventView",
     "GeoPoint",
     "Health",
+    "Message",
     "NotificationEvent",
     "NotificationPage",
     "NotificationType",
@@ -85,6 +93,13 @@ from event_sdk.exceptions import ApiException as ApiException
 
 # import models into sdk package
 from event_sdk.models.access_token import AccessToken as AccessToken
+from event_sdk.models.api_attendee import ApiAttendee as ApiAttendee
+from event_sdk.models.api_attendee_input import ApiAttendeeInput as ApiAttendeeInput
+from event_sdk.models.api_attendee_registered import ApiAttendeeRegistered as ApiAttendeeRegistered
+from event_sdk.models.api_booking import ApiBooking as ApiBooking
+from event_sdk.models.api_event import ApiEvent as ApiEvent
+from event_sdk.models.api_event_changes import ApiEventChanges as ApiEventChanges
+from event_sdk.models.api_event_input import ApiEventInput as ApiEventInput
 from event_sdk.models.attendee_create import AttendeeCreate as AttendeeCreate
 from event_sdk.models.attendee_page import AttendeePage as AttendeePage
 from event_sdk.models.attendee_registered import AttendeeRegistered as AttendeeRegistered
@@ -102,6 +117,7 @@ from event_sdk.models.event_update import EventUpdate as EventUpdate
 from event_sdk.models.event_view import EventView as EventView
 from event_sdk.models.geo_point import GeoPoint as GeoPoint
 from event_sdk.models.health import Health as Health
+from event_sdk.models.message import Message as Message
 from event_sdk.models.notification_event import NotificationEvent as NotificationEvent
 from event_sdk.models.notification_page import NotificationPage as NotificationPage
 from event_sdk.models.notification_type import NotificationType as NotificationType

@@ -74,7 +74,7 @@ impl ToSchema for TagText {}
 /// that zone belongs to exactly one (422 otherwise); `location` the country's
 /// English name; no `end_time`: the event lasts until the end of its start's
 /// local day; no `capacity`: unlimited seats.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Default, Deserialize, ToSchema)]
 #[schema(example = json!({
     "title": "Rust Meetup", "description": "Talks and pizza", "location": "Pune", "country": "IN",
     "timezone": "Asia/Kolkata", "start_time": "2027-03-01T18:00:00", "end_time": "2027-03-01T21:00:00",

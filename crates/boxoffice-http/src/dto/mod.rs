@@ -6,12 +6,14 @@
 mod attendees;
 mod auth;
 mod bookings;
+mod dialect;
 mod events;
 mod notifications;
 
 pub use attendees::*;
 pub use auth::*;
 pub use bookings::*;
+pub use dialect::*;
 pub use events::*;
 pub use notifications::*;
 

@@ -10,7 +10,41 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
-use boxoffice_domain::{AttendeeId, SecretToken, Zone};
+use boxoffice_domain::{Attendee, AttendeeId, Page, SecretToken, Zone};
+
+/// Registers an attendee; the token is shown to them once and only its hash is kept.
+pub(crate) async fn register(
+    app: &AppState,
+    input: AttendeeCreate,
+) -> Result<(Attendee, SecretToken), ApiError> {
+    let attendee = input.into_domain()?;
+    let token = SecretToken::generate();
+    let created = app
+        .store
+        .create_attendee(&attendee, &token.hash(), app.now())
+        .await?;
+    Ok((created, token))
+}
+
+/// One page of all attendees, for admins.
+pub(crate) async fn list(
+    app: &AppState,
+    caller: &Caller,
+    page: &PageQuery,
+) -> Result<Page<Attendee>, ApiError> {
+    caller.require_admin()?;
+    Ok(app.store.list_attendees(page.to_request()?).await?)
+}
+
+/// The attendee `id`, for that attendee (their token) or an admin.
+pub(crate) async fn find(app: &AppState, caller: &Caller, id: i64) -> Result<Attendee, ApiError> {
+    let id = AttendeeId(id);
+    caller.require_attendee(app, id).await?;
+    app.store
+        .get_attendee(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("attendee", id))
+}
 
 /// Register an attendee.
 ///
@@ -27,12 +61,7 @@ pub async fn create_attendee(
     zone: RenderZone,
     Json(input): Json<AttendeeCreate>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let attendee = input.into_domain()?;
-    let token = SecretToken::generate();
-    let created = app
-        .store
-        .create_attendee(&attendee, &token.hash(), app.now())
-        .await?;
+    let (created, token) = register(&app, input).await?;
     let body = AttendeeRegistered {
         attendee: AttendeeView::render(&created, zone.or(Zone::DEFAULT)),
         token: token.expose().to_owned(),
@@ -59,8 +88,7 @@ pub async fn get_attendees(
     zone: RenderZone,
     Query(page): Query<PageQuery>,
 ) -> Result<axum::Json<AttendeePage>, ApiError> {
-    caller.require_admin()?;
-    let attendees = app.store.list_attendees(page.to_request()?).await?;
+    let attendees = list(&app, &caller, &page).await?;
     let zone = zone.or(Zone::DEFAULT);
     Ok(axum::Json(AttendeePage::new(
         attendees.map(|a| AttendeeView::render(&a, zone)),
@@ -83,13 +111,7 @@ pub async fn get_attendee(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> Result<axum::Json<AttendeeView>, ApiError> {
-    let id = AttendeeId(id);
-    caller.require_attendee(&app, id).await?;
-    let attendee = app
-        .store
-        .get_attendee(id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("attendee", id))?;
+    let attendee = find(&app, &caller, id).await?;
     Ok(axum::Json(AttendeeView::render(
         &attendee,
         zone.or(Zone::DEFAULT),

@@ -9,24 +9,35 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use boxoffice_domain::{AttendeeId, Booking, BookingId, BookingRefusal, EventId, SecretToken};
+use boxoffice_domain::{
+    AttendeeId, Booking, BookingId, BookingRefusal, EventId, Page, SecretToken, Zone,
+};
 use boxoffice_store::{BookingFilter, BookingFor, BookingOutcome, StoredResponse};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+/// How a booking's 201 response is written: the main API's shape or another dialect's.
+#[derive(Clone, Copy)]
+pub(crate) struct Shape<'a> {
+    /// The JSON body of a new booking, given its one-time cancel token.
+    pub body: &'a (dyn Fn(&Booking, &SecretToken) -> String + Send + Sync),
+    /// Path prefix of the booking's own URL, e.g. `/bookings`.
+    pub path: &'a str,
+}
+
 /// Books a seat and renders the outcome, replaying the first response for a repeated idempotency key.
-async fn book(
+pub(crate) async fn book(
     app: &AppState,
     event: EventId,
     who: BookingFor,
     idempotency: Option<boxoffice_store::IdempotencyKey>,
-    zone: RenderZone,
+    shape: Shape<'_>,
 ) -> Result<Response, ApiError> {
     let cancel_token = SecretToken::generate();
     let render = |result: &Result<Booking, BookingRefusal>| match result {
         Ok(booking) => StoredResponse {
             status: 201,
-            body: booked_body(booking, &cancel_token, zone),
+            body: (shape.body)(booking, &cancel_token),
         },
         Err(refusal) => {
             let problem = ApiError::from(refusal.clone()).to_problem();
@@ -56,8 +67,8 @@ async fn book(
     match outcome {
         BookingOutcome::Booked(booking) => {
             tracing::info!(booking.id = %booking.id, event.id = %event, "seat booked");
-            let body = booked_body(&booking, &cancel_token, zone);
-            let location = format!("/bookings/{}", booking.id);
+            let body = (shape.body)(&booking, &cancel_token);
+            let location = format!("{}/{}", shape.path, booking.id);
             Ok((
                 StatusCode::CREATED,
                 [
@@ -79,8 +90,72 @@ async fn book(
     }
 }
 
-fn booked_body(booking: &Booking, cancel_token: &SecretToken, zone: RenderZone) -> String {
-    let mut view = BookingView::render(booking, zone.0);
+/// Books a seat for a registered attendee, if the caller may book for them: that attendee
+/// (their `X-Attendee-Token`), the event's organizer, or an admin.
+pub(crate) async fn book_for_attendee(
+    app: &AppState,
+    caller: &Caller,
+    key: &MaybeIdempotencyKey,
+    input: &BookingCreate,
+    shape: Shape<'_>,
+) -> Result<Response, ApiError> {
+    let attendee = AttendeeId(input.attendee_id);
+    let event = EventId(input.event_id);
+    caller.require_booker(app, attendee, event).await?;
+    let idempotency = key.for_request(input);
+    book(
+        app,
+        event,
+        BookingFor::Attendee(attendee),
+        idempotency,
+        shape,
+    )
+    .await
+}
+
+/// One page of the bookings the caller may list: an attendee's own, or all for an admin.
+pub(crate) async fn list(
+    app: &AppState,
+    caller: &Caller,
+    query: &BookingQuery,
+) -> Result<Page<Booking>, ApiError> {
+    let page = PageQuery {
+        page: query.page,
+        page_size: query.page_size,
+    }
+    .to_request()?;
+    let filter = BookingFilter {
+        attendee: caller.booking_scope(app).await?,
+        event: query.event_id.map(EventId),
+    };
+    Ok(app.store.list_bookings(&filter, page).await?)
+}
+
+/// Cancels a booking for its holder, the event's owner or an admin; repeats change nothing.
+pub(crate) async fn cancel(app: &AppState, caller: &Caller, id: i64) -> Result<Booking, ApiError> {
+    let id = BookingId(id);
+    caller.held_booking(app, id).await?;
+    let booking = app
+        .store
+        .cancel_booking(
+            id,
+            caller.user.as_ref().map(|u| u.username.as_str()),
+            app.now(),
+        )
+        .await?
+        .ok_or_else(|| ApiError::not_found("booking", id))?;
+    tracing::info!(booking.id = %id, event.id = %booking.event_id, "booking cancelled");
+    Ok(booking)
+}
+
+/// The main API's shape, rendering times in `zone`.
+fn main_shape(zone: &RenderZone) -> impl Fn(&Booking, &SecretToken) -> String + Send + Sync {
+    let zone = zone.0;
+    move |booking, cancel_token| booked_body(booking, cancel_token, zone)
+}
+
+fn booked_body(booking: &Booking, cancel_token: &SecretToken, zone: Option<Zone>) -> String {
+    let mut view = BookingView::render(booking, zone);
     view.cancel_token = Some(cancel_token.expose().to_owned());
     serde_json::to_string(&view).unwrap_or_default()
 }
@@ -125,12 +200,17 @@ pub async fn book_event(
 ) -> Result<Response, ApiError> {
     let idempotency = key.for_request(&input);
     let person = input.into_domain()?;
+    let body = main_shape(&zone);
+    let shape = Shape {
+        body: &body,
+        path: "/bookings",
+    };
     book(
         &app,
         EventId(id),
         BookingFor::Person(person),
         idempotency,
-        zone,
+        shape,
     )
     .await
 }
@@ -158,7 +238,8 @@ pub async fn register_for_event(
 
 /// Book a seat for a registered attendee (seed 000).
 ///
-/// Requires that attendee's `X-Attendee-Token`, or an admin.
+/// For that attendee (their `X-Attendee-Token`), the event's organizer, or an admin: attendees
+/// register without an account, so a bare attendee id proves nothing.
 #[utoipa::path(post, path = "/bookings", tag = "bookings", request_body = BookingCreate, security((), ("bearerAuth" = []), ("oauth2" = [])),
     params(("X-Attendee-Token" = Option<String>, Header, description = "The attendee's token"),
         ("Idempotency-Key" = Option<String>, Header, description = "Repeat-safe key: a repeat returns the first response"),
@@ -167,7 +248,7 @@ pub async fn register_for_event(
         (status = 201, description = "Booked; keep `cancel_token`", body = BookingView),
         (status = 400, description = "`event_full`, `already_booked`, `event_not_bookable` or malformed request", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No credential, or an unknown attendee token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The token belongs to another attendee, or the user is not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The token belongs to another attendee, or the user is neither the event's organizer nor an admin", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such event or attendee", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -178,25 +259,12 @@ pub async fn create_booking(
     key: MaybeIdempotencyKey,
     Json(input): Json<BookingCreate>,
 ) -> Result<Response, ApiError> {
-    let attendee = AttendeeId(input.attendee_id);
-    match caller.attendee(&app).await? {
-        Some(own) if own == attendee => {}
-        Some(_) => {
-            return Err(ApiError::forbidden(
-                "An attendee token books for its own attendee only.",
-            ));
-        }
-        None => caller.require_admin()?,
-    }
-    let idempotency = key.for_request(&input);
-    book(
-        &app,
-        EventId(input.event_id),
-        BookingFor::Attendee(attendee),
-        idempotency,
-        zone,
-    )
-    .await
+    let body = main_shape(&zone);
+    let shape = Shape {
+        body: &body,
+        path: "/bookings",
+    };
+    book_for_attendee(&app, &caller, &key, &input, shape).await
 }
 
 /// Filters for listing bookings.
@@ -228,16 +296,7 @@ pub async fn get_bookings(
     caller: Caller,
     Query(query): Query<BookingQuery>,
 ) -> Result<axum::Json<BookingPage>, ApiError> {
-    let page = PageQuery {
-        page: query.page,
-        page_size: query.page_size,
-    }
-    .to_request()?;
-    let filter = BookingFilter {
-        attendee: caller.booking_scope(&app).await?,
-        event: query.event_id.map(EventId),
-    };
-    let bookings = app.store.list_bookings(&filter, page).await?;
+    let bookings = list(&app, &caller, &query).await?;
     Ok(axum::Json(BookingPage::new(
         bookings.map(|b| BookingView::render(&b, zone.0)),
     )))
@@ -288,17 +347,6 @@ pub async fn cancel_booking(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> Result<axum::Json<BookingView>, ApiError> {
-    let id = BookingId(id);
-    caller.held_booking(&app, id).await?;
-    let booking = app
-        .store
-        .cancel_booking(
-            id,
-            caller.user.as_ref().map(|u| u.username.as_str()),
-            app.now(),
-        )
-        .await?
-        .ok_or_else(|| ApiError::not_found("booking", id))?;
-    tracing::info!(booking.id = %id, event.id = %booking.event_id, "booking cancelled");
+    let booking = cancel(&app, &caller, id).await?;
     Ok(axum::Json(BookingView::render(&booking, zone.0)))
 }

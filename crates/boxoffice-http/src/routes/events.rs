@@ -1,7 +1,7 @@
 //! `/events`: create, list, read, change and delete events; the attendee list.
 
 use crate::access::Caller;
-use crate::auth::{MaybeSignedIn, SignedIn};
+use crate::auth::{MaybeSignedIn, SignedIn, TokenUser};
 use crate::dto::{
     AttendeePage, AttendeeView, EventCreate, EventPage, EventQuery, EventUpdate, EventView,
     PageQuery,
@@ -12,7 +12,56 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
-use boxoffice_domain::{Event, EventId, PageRequest, Zone};
+use boxoffice_domain::{Event, EventId, Page, PageRequest, Zone};
+
+/// Creates an event owned by `user`: the rules every way of creating one shares.
+pub(crate) async fn create(
+    app: &AppState,
+    user: &TokenUser,
+    input: EventCreate,
+) -> Result<Event, ApiError> {
+    let now = app.now();
+    let event = input.into_domain()?;
+    event.check_creatable(now)?;
+    let created = app
+        .store
+        .create_event(&event, Some(user.id), Some(&user.username), now)
+        .await?;
+    tracing::info!(event.id = %created.id, "event created");
+    Ok(created)
+}
+
+/// One page of the events matching `query`; `owner=me` needs the signed-in `user`.
+pub(crate) async fn list(
+    app: &AppState,
+    user: Option<&TokenUser>,
+    query: &EventQuery,
+    zone: RenderZone,
+) -> Result<Page<Event>, ApiError> {
+    let page = PageQuery {
+        page: query.page,
+        page_size: query.page_size,
+    }
+    .to_request()?;
+    let mut filter = query.to_filter(zone.or(Zone::DEFAULT))?;
+    if query.wants_own_events() {
+        let user = user.ok_or_else(|| {
+            ApiError::unauthorized(
+                "owner=me lists your own events: sign in (Authorization: Bearer).",
+            )
+        })?;
+        filter.owner = Some(user.id);
+    }
+    Ok(app.store.list_events(&filter, page, app.now()).await?)
+}
+
+/// The event `id`, or 404.
+pub(crate) async fn find(app: &AppState, id: i64) -> Result<Event, ApiError> {
+    app.store
+        .get_event(EventId(id))
+        .await?
+        .ok_or_else(|| ApiError::not_found("event", id))
+}
 
 /// Create an event.
 ///
@@ -33,14 +82,7 @@ pub async fn create_event(
     zone: RenderZone,
     Json(input): Json<EventCreate>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let now = app.now();
-    let event = input.into_domain()?;
-    event.check_creatable(now)?;
-    let created = app
-        .store
-        .create_event(&event, Some(user.id), Some(&user.username), now)
-        .await?;
-    tracing::info!(event.id = %created.id, "event created");
+    let created = create(&app, &user, input).await?;
     let location = format!("/events/{}", created.id);
     Ok((
         StatusCode::CREATED,
@@ -67,21 +109,7 @@ pub async fn get_events(
     zone: RenderZone,
     Query(query): Query<EventQuery>,
 ) -> Result<axum::Json<EventPage>, ApiError> {
-    let page = PageQuery {
-        page: query.page,
-        page_size: query.page_size,
-    }
-    .to_request()?;
-    let mut filter = query.to_filter(zone.or(Zone::DEFAULT))?;
-    if query.wants_own_events() {
-        let user = user.ok_or_else(|| {
-            ApiError::unauthorized(
-                "owner=me lists your own events: sign in (Authorization: Bearer).",
-            )
-        })?;
-        filter.owner = Some(user.id);
-    }
-    let events = app.store.list_events(&filter, page, app.now()).await?;
+    let events = list(&app, user.as_ref(), &query, zone).await?;
     Ok(axum::Json(EventPage::new(
         events.map(|e| EventView::render(&e, zone.0)),
     )))
@@ -100,11 +128,7 @@ pub async fn get_event(
     zone: RenderZone,
     Path(id): Path<i64>,
 ) -> Result<axum::Json<EventView>, ApiError> {
-    let event = app
-        .store
-        .get_event(EventId(id))
-        .await?
-        .ok_or_else(|| ApiError::not_found("event", id))?;
+    let event = find(&app, id).await?;
     Ok(axum::Json(EventView::render(&event, zone.0)))
 }
 
@@ -123,15 +147,15 @@ async fn owned_event(app: &AppState, caller: &Caller, id: EventId) -> Result<Eve
     Ok(event)
 }
 
-async fn change_event(
-    app: AppState,
-    caller: Caller,
-    zone: RenderZone,
+/// Applies a partial update for the event's owner or an admin.
+pub(crate) async fn change(
+    app: &AppState,
+    caller: &Caller,
     id: i64,
     input: EventUpdate,
-) -> Result<axum::Json<EventView>, ApiError> {
+) -> Result<Event, ApiError> {
     let id = EventId(id);
-    let current = owned_event(&app, &caller, id).await?;
+    let current = owned_event(app, caller, id).await?;
     let patch = input.into_domain(current.content.zone)?;
     let updated = app
         .store
@@ -144,7 +168,7 @@ async fn change_event(
         .await?
         .ok_or_else(|| ApiError::not_found("event", id))??;
     tracing::info!(event.id = %id, "event updated");
-    Ok(axum::Json(EventView::render(&updated, zone.0)))
+    Ok(updated)
 }
 
 /// Change an event (partial update).
@@ -169,7 +193,8 @@ pub async fn patch_event(
     Path(id): Path<i64>,
     Json(input): Json<EventUpdate>,
 ) -> Result<axum::Json<EventView>, ApiError> {
-    change_event(app, caller, zone, id, input).await
+    let updated = change(&app, &caller, id, input).await?;
+    Ok(axum::Json(EventView::render(&updated, zone.0)))
 }
 
 /// Change an event.
@@ -193,7 +218,8 @@ pub async fn update_event(
     Path(id): Path<i64>,
     Json(input): Json<EventUpdate>,
 ) -> Result<axum::Json<EventView>, ApiError> {
-    change_event(app, caller, zone, id, input).await
+    let updated = change(&app, &caller, id, input).await?;
+    Ok(axum::Json(EventView::render(&updated, zone.0)))
 }
 
 /// Delete an event and its bookings.
@@ -212,7 +238,13 @@ pub async fn delete_event(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> Result<StatusCode, ApiError> {
-    owned_event(&app, &caller, EventId(id)).await?;
+    remove(&app, &caller, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Deletes an event and its bookings, for its owner or an admin.
+pub(crate) async fn remove(app: &AppState, caller: &Caller, id: i64) -> Result<(), ApiError> {
+    owned_event(app, caller, EventId(id)).await?;
     let actor = caller.user.as_ref().map(|u| u.username.as_str());
     if !app
         .store
@@ -222,7 +254,7 @@ pub async fn delete_event(
         return Err(ApiError::not_found("event", id));
     }
     tracing::info!(event.id = id, "event deleted");
-    Ok(StatusCode::NO_CONTENT)
+    Ok(())
 }
 
 /// List the attendees holding a confirmed booking for an event.

@@ -3,6 +3,7 @@
 pub mod attendees;
 pub mod auth;
 pub mod bookings;
+pub mod dialect;
 pub mod events;
 pub mod notifications;
 pub mod ops;

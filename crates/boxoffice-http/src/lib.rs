@@ -15,8 +15,9 @@ mod openapi;
 pub mod routes;
 pub mod state;
 pub mod telemetry;
+pub mod upload;
 
-pub use state::{AppState, Security};
+pub use state::{AppState, Attachments, Security};
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request};
@@ -24,7 +25,9 @@ use axum::http::HeaderName;
 use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::IntoResponse;
 use error::ApiError;
-use routes::{attendees, auth as auth_routes, bookings, events, notifications, ops, realtime};
+use routes::{
+    attachments, attendees, auth as auth_routes, bookings, events, notifications, ops, realtime,
+};
 use std::time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
@@ -84,6 +87,11 @@ fn api(services: Services) -> OpenApiRouter<AppState> {
                 events::delete_event
             ))
             .routes(routes!(events::get_event_attendees))
+            .routes(routes!(
+                attachments::get_event_attachment,
+                attachments::put_event_attachment,
+                attachments::delete_event_attachment
+            ))
             .routes(routes!(
                 notifications::subscribe_event,
                 notifications::unsubscribe_event

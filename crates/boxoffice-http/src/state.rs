@@ -18,6 +18,16 @@ pub struct AppState {
     pub hub: Option<Hub>,
     /// The broker, checked by `/readyz`.
     pub broker: Option<Broker>,
+    /// Where event attachments are kept; without it, uploads answer 503.
+    pub attachments: Option<Attachments>,
+}
+
+/// Event attachments: the file store and the largest accepted file.
+#[derive(Debug, Clone)]
+pub struct Attachments {
+    pub files: boxoffice_files::FileStore,
+    /// Largest accepted file, in bytes.
+    pub max_bytes: u64,
 }
 
 /// Everything about who may call: tokens, passwords, rate limits, proxies.
@@ -52,12 +62,19 @@ impl AppState {
             security: Arc::new(security),
             hub: None,
             broker: None,
+            attachments: None,
         }
     }
 
     /// Serves `/ws` and `/notifications` from this hub.
     pub fn with_hub(mut self, hub: Hub) -> Self {
         self.hub = Some(hub);
+        self
+    }
+
+    /// Stores event attachments in `attachments.files`.
+    pub fn with_attachments(mut self, attachments: Attachments) -> Self {
+        self.attachments = Some(attachments);
         self
     }
 

@@ -5,8 +5,10 @@
 //! `BOXOFFICE_TEST_POSTGRES_URL` (default `postgres://postgres@127.0.0.1:5432/postgres`)
 //! and drop it afterwards.
 
+mod files;
 mod process;
 mod ws;
+pub use files::{Files, TestFiles, s3_endpoint};
 pub use process::{RabbitNamespace, ServerProcess};
 pub use ws::{PATIENCE, WsClient};
 
@@ -37,6 +39,10 @@ pub struct Options {
     pub cors_origins: Vec<String>,
     /// Frames that may queue for one WebSocket client.
     pub ws_queue_capacity: usize,
+    /// Where attachments go: a temporary folder, or a fresh bucket on the test S3 endpoint.
+    pub files: Files,
+    /// Largest accepted attachment, in bytes.
+    pub attachment_max_bytes: u64,
 }
 
 impl Default for Options {
@@ -47,6 +53,8 @@ impl Default for Options {
             rate_limit_per_second: None,
             trusted_proxies: Vec::new(),
             cors_origins: Vec::new(),
+            files: Files::Local,
+            attachment_max_bytes: 10 * 1024 * 1024,
         }
     }
 }
@@ -171,6 +179,8 @@ pub struct TestApp {
     /// A signed-in user who owns the events made by [`TestApp::create_event`].
     pub organizer_token: String,
     pub hub: boxoffice_notify::Hub,
+    /// Where this server keeps attachments.
+    pub files: TestFiles,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<()>>,
     _workers: boxoffice_notify::Workers,
@@ -209,9 +219,14 @@ impl TestApp {
         let hub = boxoffice_notify::Hub::new(options.ws_queue_capacity);
         let workers = boxoffice_notify::Workers::start(&store, &broker, true, Some(&hub));
         let metrics = Some(boxoffice_http::telemetry::prometheus());
+        let files = TestFiles::create(options.files).await;
         let state = AppState::new(store.clone(), metrics, security)
             .with_hub(hub.clone())
-            .with_broker(broker);
+            .with_broker(broker)
+            .with_attachments(boxoffice_http::Attachments {
+                files: files.store.clone(),
+                max_bytes: options.attachment_max_bytes,
+            });
         let config = HttpConfig {
             cors_origins: options
                 .cors_origins
@@ -239,6 +254,7 @@ impl TestApp {
             backend,
             organizer_token: String::new(),
             hub,
+            files,
             shutdown: Some(shutdown),
             server: Some(server),
             _workers: workers,

@@ -97,7 +97,11 @@ pub async fn get_event(
 }
 
 /// The event, if it exists and the caller is its owner or an admin.
-async fn owned_event(app: &AppState, caller: &Caller, id: EventId) -> Result<Event, ApiError> {
+pub(crate) async fn owned_event(
+    app: &AppState,
+    caller: &Caller,
+    id: EventId,
+) -> Result<Event, ApiError> {
     caller
         .user
         .as_ref()
@@ -209,6 +213,7 @@ pub async fn delete_event(
     {
         return Err(ApiError::not_found("event", id));
     }
+    crate::routes::attachments::remove_event_files(&app, EventId(id)).await;
     tracing::info!(event.id = id, "event deleted");
     Ok(StatusCode::NO_CONTENT)
 }

@@ -34,6 +34,7 @@ __all__ = [
     "ApiAttributeError",
     "ApiException",
     "AccessToken",
+    "AttachmentView",
     "AttendeeCreate",
     "AttendeePage",
     "AttendeeRegistered",
@@ -84,6 +85,7 @@ from event_sdk.exceptions import ApiException as ApiException
 
 # import models into sdk package
 from event_sdk.models.access_token import AccessToken as AccessToken
+from event_sdk.models.attachment_view import AttachmentView as AttachmentView
 from event_sdk.models.attendee_create import AttendeeCreate as AttendeeCreate
 from event_sdk.models.attendee_page import AttendeePage as AttendeePage
 from event_sdk.models.attendee_registered import AttendeeRegistered as AttendeeRegistered

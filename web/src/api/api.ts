@@ -38,6 +38,32 @@ export interface AccessToken {
     'token_type': string;
 }
 /**
+ * The file attached to an event.
+ */
+export interface AttachmentView {
+    /**
+     * Decided from the file\'s bytes: `application/pdf`, `image/png`, `image/jpeg`, `image/webp` or `text/plain; charset=utf-8`.
+     */
+    'content_type': string;
+    /**
+     * `GET` this path to download the file.
+     */
+    'download_url': string;
+    /**
+     * The uploader\'s file name, without directories or control characters.
+     */
+    'file_name': string;
+    /**
+     * SHA-256 of the bytes, lower-case hex.
+     */
+    'sha256': string;
+    /**
+     * Bytes.
+     */
+    'size': number;
+    'uploaded_at': string;
+}
+/**
  * A person registering (or booking without registering first).
  */
 export interface AttendeeCreate {
@@ -260,6 +286,13 @@ export interface EventUpdate {
  * An event as clients see it. Times carry the offset of the zone they are shown in.
  */
 export interface EventView {
+    /**
+     * The uploaded file, if any.
+     */
+    'attachment'?: AttachmentView | null;
+    /**
+     * Where the event\'s material is: the uploaded file\'s download path when there is one (it takes precedence), else the link given as `attachment_url`.
+     */
     'attachment_url'?: string | null;
     'capacity': number;
     'coordinates'?: GeoPoint | null;
@@ -2177,6 +2210,48 @@ export const EventsApiAxiosParamCreator = function (configuration?: Configuratio
             };
         },
         /**
+         * The event\'s `attachment_url` falls back to the link given as `attachment_url`, if any. Removing a file that is not there changes nothing and also answers 204.
+         * @summary Remove an event\'s file.
+         * @param {number} id Event id
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        deleteEventAttachment: async (id: number, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+            // verify required parameter 'id' is not null or undefined
+            assertParamExists('deleteEventAttachment', 'id', id)
+            const localVarPath = `/events/{id}/attachment`
+                .replace('{id}', encodeURIComponent(String(id)));
+            // use dummy base URL string because the URL constructor only accepts absolute URLs.
+            const localVarUrlObj = new URL(localVarPath, DUMMY_BASE_URL);
+            let baseOptions;
+            if (configuration) {
+                baseOptions = configuration.baseOptions;
+            }
+
+            const localVarRequestOptions = { method: 'DELETE', ...baseOptions, ...options};
+            const localVarHeaderParameter = {} as any;
+            const localVarQueryParameter = {} as any;
+
+            // authentication oauth2 required
+            // oauth required
+            await setOAuthToObject(localVarHeaderParameter, "oauth2", [], configuration)
+
+            // authentication bearerAuth required
+            // http bearer authentication required
+            await setBearerAuthToObject(localVarHeaderParameter, configuration)
+
+            localVarHeaderParameter['Accept'] = 'application/problem+json';
+
+            setSearchParams(localVarUrlObj, localVarQueryParameter);
+            let headersFromBaseOptions = baseOptions && baseOptions.headers ? baseOptions.headers : {};
+            localVarRequestOptions.headers = {...localVarHeaderParameter, ...headersFromBaseOptions, ...options.headers};
+
+            return {
+                url: toPathString(localVarUrlObj),
+                options: localVarRequestOptions,
+            };
+        },
+        /**
          * 
          * @summary Get one event, with its live seat counts.
          * @param {number} id Event id
@@ -2205,6 +2280,40 @@ export const EventsApiAxiosParamCreator = function (configuration?: Configuratio
             }
 
             localVarHeaderParameter['Accept'] = 'application/json,application/problem+json';
+
+            setSearchParams(localVarUrlObj, localVarQueryParameter);
+            let headersFromBaseOptions = baseOptions && baseOptions.headers ? baseOptions.headers : {};
+            localVarRequestOptions.headers = {...localVarHeaderParameter, ...headersFromBaseOptions, ...options.headers};
+
+            return {
+                url: toPathString(localVarUrlObj),
+                options: localVarRequestOptions,
+            };
+        },
+        /**
+         * From a local store the file itself (`200`); from S3 a redirect (`307`) to a pre-signed URL valid for a short time. Either way it comes with its sniffed `Content-Type` and `Content-Disposition: attachment` carrying the original name.
+         * @summary Download an event\'s file.
+         * @param {number} id Event id
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        getEventAttachment: async (id: number, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+            // verify required parameter 'id' is not null or undefined
+            assertParamExists('getEventAttachment', 'id', id)
+            const localVarPath = `/events/{id}/attachment`
+                .replace('{id}', encodeURIComponent(String(id)));
+            // use dummy base URL string because the URL constructor only accepts absolute URLs.
+            const localVarUrlObj = new URL(localVarPath, DUMMY_BASE_URL);
+            let baseOptions;
+            if (configuration) {
+                baseOptions = configuration.baseOptions;
+            }
+
+            const localVarRequestOptions = { method: 'GET', ...baseOptions, ...options};
+            const localVarHeaderParameter = {} as any;
+            const localVarQueryParameter = {} as any;
+
+            localVarHeaderParameter['Accept'] = 'application/pdf,image/png,image/jpeg,image/webp,text/plain,application/problem+json';
 
             setSearchParams(localVarUrlObj, localVarQueryParameter);
             let headersFromBaseOptions = baseOptions && baseOptions.headers ? baseOptions.headers : {};
@@ -2410,6 +2519,63 @@ export const EventsApiAxiosParamCreator = function (configuration?: Configuratio
             };
         },
         /**
+         * Send the file as `multipart/form-data` (a part named `file`) or as the raw body (name it with `?filename=`). Its type is decided from its first bytes: PDF, PNG, JPEG, WebP or plain UTF-8 text; anything else is refused with 415. The event\'s `attachment_url` then points at the download.
+         * @summary Attach a file to an event, replacing any earlier one.
+         * @param {number} id Event id
+         * @param {File} body The file
+         * @param {string} [filename] The file\&#39;s name, for a raw (non-multipart) body; a multipart part\&#39;s own filename wins.
+         * @param {string} [tz] Render times in this IANA zone.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        putEventAttachment: async (id: number, body: File, filename?: string, tz?: string, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+            // verify required parameter 'id' is not null or undefined
+            assertParamExists('putEventAttachment', 'id', id)
+            // verify required parameter 'body' is not null or undefined
+            assertParamExists('putEventAttachment', 'body', body)
+            const localVarPath = `/events/{id}/attachment`
+                .replace('{id}', encodeURIComponent(String(id)));
+            // use dummy base URL string because the URL constructor only accepts absolute URLs.
+            const localVarUrlObj = new URL(localVarPath, DUMMY_BASE_URL);
+            let baseOptions;
+            if (configuration) {
+                baseOptions = configuration.baseOptions;
+            }
+
+            const localVarRequestOptions = { method: 'PUT', ...baseOptions, ...options};
+            const localVarHeaderParameter = {} as any;
+            const localVarQueryParameter = {} as any;
+
+            // authentication oauth2 required
+            // oauth required
+            await setOAuthToObject(localVarHeaderParameter, "oauth2", [], configuration)
+
+            // authentication bearerAuth required
+            // http bearer authentication required
+            await setBearerAuthToObject(localVarHeaderParameter, configuration)
+
+            if (filename !== undefined) {
+                localVarQueryParameter['filename'] = filename;
+            }
+
+            if (tz !== undefined) {
+                localVarQueryParameter['tz'] = tz;
+            }
+
+            localVarHeaderParameter['Content-Type'] = 'application/octet-stream';
+            localVarHeaderParameter['Accept'] = 'application/json,application/problem+json';
+
+            setSearchParams(localVarUrlObj, localVarQueryParameter);
+            let headersFromBaseOptions = baseOptions && baseOptions.headers ? baseOptions.headers : {};
+            localVarRequestOptions.headers = {...localVarHeaderParameter, ...headersFromBaseOptions, ...options.headers};
+            localVarRequestOptions.data = serializeDataIfNeeded(body, localVarRequestOptions, configuration)
+
+            return {
+                url: toPathString(localVarUrlObj),
+                options: localVarRequestOptions,
+            };
+        },
+        /**
          * Same as PATCH: a partial body is accepted (seed 002 sends only the changed fields).
          * @summary Change an event.
          * @param {number} id Event id
@@ -2498,6 +2664,19 @@ export const EventsApiFp = function(configuration?: Configuration) {
             return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
         },
         /**
+         * The event\'s `attachment_url` falls back to the link given as `attachment_url`, if any. Removing a file that is not there changes nothing and also answers 204.
+         * @summary Remove an event\'s file.
+         * @param {number} id Event id
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        async deleteEventAttachment(id: number, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<void>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.deleteEventAttachment(id, options);
+            const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
+            const localVarOperationServerBasePath = operationServerMap['EventsApi.deleteEventAttachment']?.[localVarOperationServerIndex]?.url;
+            return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
+        },
+        /**
          * 
          * @summary Get one event, with its live seat counts.
          * @param {number} id Event id
@@ -2509,6 +2688,19 @@ export const EventsApiFp = function(configuration?: Configuration) {
             const localVarAxiosArgs = await localVarAxiosParamCreator.getEvent(id, tz, options);
             const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
             const localVarOperationServerBasePath = operationServerMap['EventsApi.getEvent']?.[localVarOperationServerIndex]?.url;
+            return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
+        },
+        /**
+         * From a local store the file itself (`200`); from S3 a redirect (`307`) to a pre-signed URL valid for a short time. Either way it comes with its sniffed `Content-Type` and `Content-Disposition: attachment` carrying the original name.
+         * @summary Download an event\'s file.
+         * @param {number} id Event id
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        async getEventAttachment(id: number, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<File>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.getEventAttachment(id, options);
+            const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
+            const localVarOperationServerBasePath = operationServerMap['EventsApi.getEventAttachment']?.[localVarOperationServerIndex]?.url;
             return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
         },
         /**
@@ -2566,6 +2758,22 @@ export const EventsApiFp = function(configuration?: Configuration) {
             return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
         },
         /**
+         * Send the file as `multipart/form-data` (a part named `file`) or as the raw body (name it with `?filename=`). Its type is decided from its first bytes: PDF, PNG, JPEG, WebP or plain UTF-8 text; anything else is refused with 415. The event\'s `attachment_url` then points at the download.
+         * @summary Attach a file to an event, replacing any earlier one.
+         * @param {number} id Event id
+         * @param {File} body The file
+         * @param {string} [filename] The file\&#39;s name, for a raw (non-multipart) body; a multipart part\&#39;s own filename wins.
+         * @param {string} [tz] Render times in this IANA zone.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        async putEventAttachment(id: number, body: File, filename?: string, tz?: string, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<AttachmentView>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.putEventAttachment(id, body, filename, tz, options);
+            const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
+            const localVarOperationServerBasePath = operationServerMap['EventsApi.putEventAttachment']?.[localVarOperationServerIndex]?.url;
+            return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
+        },
+        /**
          * Same as PATCH: a partial body is accepted (seed 002 sends only the changed fields).
          * @summary Change an event.
          * @param {number} id Event id
@@ -2610,6 +2818,16 @@ export const EventsApiFactory = function (configuration?: Configuration, basePat
             return localVarFp.deleteEvent(requestParameters.id, options).then((request) => request(axios, basePath));
         },
         /**
+         * The event\'s `attachment_url` falls back to the link given as `attachment_url`, if any. Removing a file that is not there changes nothing and also answers 204.
+         * @summary Remove an event\'s file.
+         * @param {EventsApiDeleteEventAttachmentRequest} requestParameters Request parameters.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        deleteEventAttachment(requestParameters: EventsApiDeleteEventAttachmentRequest, options?: RawAxiosRequestConfig): AxiosPromise<void> {
+            return localVarFp.deleteEventAttachment(requestParameters.id, options).then((request) => request(axios, basePath));
+        },
+        /**
          * 
          * @summary Get one event, with its live seat counts.
          * @param {EventsApiGetEventRequest} requestParameters Request parameters.
@@ -2618,6 +2836,16 @@ export const EventsApiFactory = function (configuration?: Configuration, basePat
          */
         getEvent(requestParameters: EventsApiGetEventRequest, options?: RawAxiosRequestConfig): AxiosPromise<EventView> {
             return localVarFp.getEvent(requestParameters.id, requestParameters.tz, options).then((request) => request(axios, basePath));
+        },
+        /**
+         * From a local store the file itself (`200`); from S3 a redirect (`307`) to a pre-signed URL valid for a short time. Either way it comes with its sniffed `Content-Type` and `Content-Disposition: attachment` carrying the original name.
+         * @summary Download an event\'s file.
+         * @param {EventsApiGetEventAttachmentRequest} requestParameters Request parameters.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        getEventAttachment(requestParameters: EventsApiGetEventAttachmentRequest, options?: RawAxiosRequestConfig): AxiosPromise<File> {
+            return localVarFp.getEventAttachment(requestParameters.id, options).then((request) => request(axios, basePath));
         },
         /**
          * 
@@ -2648,6 +2876,16 @@ export const EventsApiFactory = function (configuration?: Configuration, basePat
          */
         patchEvent(requestParameters: EventsApiPatchEventRequest, options?: RawAxiosRequestConfig): AxiosPromise<EventView> {
             return localVarFp.patchEvent(requestParameters.id, requestParameters.EventUpdate, requestParameters.tz, options).then((request) => request(axios, basePath));
+        },
+        /**
+         * Send the file as `multipart/form-data` (a part named `file`) or as the raw body (name it with `?filename=`). Its type is decided from its first bytes: PDF, PNG, JPEG, WebP or plain UTF-8 text; anything else is refused with 415. The event\'s `attachment_url` then points at the download.
+         * @summary Attach a file to an event, replacing any earlier one.
+         * @param {EventsApiPutEventAttachmentRequest} requestParameters Request parameters.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        putEventAttachment(requestParameters: EventsApiPutEventAttachmentRequest, options?: RawAxiosRequestConfig): AxiosPromise<AttachmentView> {
+            return localVarFp.putEventAttachment(requestParameters.id, requestParameters.body, requestParameters.filename, requestParameters.tz, options).then((request) => request(axios, basePath));
         },
         /**
          * Same as PATCH: a partial body is accepted (seed 002 sends only the changed fields).
@@ -2685,6 +2923,16 @@ export interface EventsApiDeleteEventRequest {
 }
 
 /**
+ * Request parameters for deleteEventAttachment operation in EventsApi.
+ */
+export interface EventsApiDeleteEventAttachmentRequest {
+    /**
+     * Event id
+     */
+    readonly id: number
+}
+
+/**
  * Request parameters for getEvent operation in EventsApi.
  */
 export interface EventsApiGetEventRequest {
@@ -2697,6 +2945,16 @@ export interface EventsApiGetEventRequest {
      * Render times in this IANA zone
      */
     readonly tz?: string
+}
+
+/**
+ * Request parameters for getEventAttachment operation in EventsApi.
+ */
+export interface EventsApiGetEventAttachmentRequest {
+    /**
+     * Event id
+     */
+    readonly id: number
 }
 
 /**
@@ -2793,6 +3051,31 @@ export interface EventsApiPatchEventRequest {
 }
 
 /**
+ * Request parameters for putEventAttachment operation in EventsApi.
+ */
+export interface EventsApiPutEventAttachmentRequest {
+    /**
+     * Event id
+     */
+    readonly id: number
+
+    /**
+     * The file
+     */
+    readonly body: File
+
+    /**
+     * The file\&#39;s name, for a raw (non-multipart) body; a multipart part\&#39;s own filename wins.
+     */
+    readonly filename?: string
+
+    /**
+     * Render times in this IANA zone.
+     */
+    readonly tz?: string
+}
+
+/**
  * Request parameters for updateEvent operation in EventsApi.
  */
 export interface EventsApiUpdateEventRequest {
@@ -2836,6 +3119,17 @@ export class EventsApi extends BaseAPI {
     }
 
     /**
+     * The event\'s `attachment_url` falls back to the link given as `attachment_url`, if any. Removing a file that is not there changes nothing and also answers 204.
+     * @summary Remove an event\'s file.
+     * @param {EventsApiDeleteEventAttachmentRequest} requestParameters Request parameters.
+     * @param {*} [options] Override http request option.
+     * @throws {RequiredError}
+     */
+    public deleteEventAttachment(requestParameters: EventsApiDeleteEventAttachmentRequest, options?: RawAxiosRequestConfig) {
+        return EventsApiFp(this.configuration).deleteEventAttachment(requestParameters.id, options).then((request) => request(this.axios, this.basePath));
+    }
+
+    /**
      * 
      * @summary Get one event, with its live seat counts.
      * @param {EventsApiGetEventRequest} requestParameters Request parameters.
@@ -2844,6 +3138,17 @@ export class EventsApi extends BaseAPI {
      */
     public getEvent(requestParameters: EventsApiGetEventRequest, options?: RawAxiosRequestConfig) {
         return EventsApiFp(this.configuration).getEvent(requestParameters.id, requestParameters.tz, options).then((request) => request(this.axios, this.basePath));
+    }
+
+    /**
+     * From a local store the file itself (`200`); from S3 a redirect (`307`) to a pre-signed URL valid for a short time. Either way it comes with its sniffed `Content-Type` and `Content-Disposition: attachment` carrying the original name.
+     * @summary Download an event\'s file.
+     * @param {EventsApiGetEventAttachmentRequest} requestParameters Request parameters.
+     * @param {*} [options] Override http request option.
+     * @throws {RequiredError}
+     */
+    public getEventAttachment(requestParameters: EventsApiGetEventAttachmentRequest, options?: RawAxiosRequestConfig) {
+        return EventsApiFp(this.configuration).getEventAttachment(requestParameters.id, options).then((request) => request(this.axios, this.basePath));
     }
 
     /**
@@ -2877,6 +3182,17 @@ export class EventsApi extends BaseAPI {
      */
     public patchEvent(requestParameters: EventsApiPatchEventRequest, options?: RawAxiosRequestConfig) {
         return EventsApiFp(this.configuration).patchEvent(requestParameters.id, requestParameters.EventUpdate, requestParameters.tz, options).then((request) => request(this.axios, this.basePath));
+    }
+
+    /**
+     * Send the file as `multipart/form-data` (a part named `file`) or as the raw body (name it with `?filename=`). Its type is decided from its first bytes: PDF, PNG, JPEG, WebP or plain UTF-8 text; anything else is refused with 415. The event\'s `attachment_url` then points at the download.
+     * @summary Attach a file to an event, replacing any earlier one.
+     * @param {EventsApiPutEventAttachmentRequest} requestParameters Request parameters.
+     * @param {*} [options] Override http request option.
+     * @throws {RequiredError}
+     */
+    public putEventAttachment(requestParameters: EventsApiPutEventAttachmentRequest, options?: RawAxiosRequestConfig) {
+        return EventsApiFp(this.configuration).putEventAttachment(requestParameters.id, requestParameters.body, requestParameters.filename, requestParameters.tz, options).then((request) => request(this.axios, this.basePath));
     }
 
     /**

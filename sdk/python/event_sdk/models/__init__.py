@@ -14,6 +14,7 @@
 
 # import models into model package
 from event_sdk.models.access_token import AccessToken
+from event_sdk.models.attachment_view import AttachmentView
 from event_sdk.models.attendee_create import AttendeeCreate
 from event_sdk.models.attendee_page import AttendeePage
 from event_sdk.models.attendee_registered import AttendeeRegistered

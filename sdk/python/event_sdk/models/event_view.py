@@ -19,6 +19,7 @@ import json
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
 from typing import Any, ClassVar, Dict, List, Optional
+from event_sdk.models.attachment_view import AttachmentView
 from event_sdk.models.event_status_name import EventStatusName
 from event_sdk.models.geo_point import GeoPoint
 from typing import Optional, Set
@@ -29,7 +30,8 @@ class EventView(BaseModel):
     """
     An event as clients see it. Times carry the offset of the zone they are shown in.
     """ # noqa: E501
-    attachment_url: Optional[StrictStr] = None
+    attachment: Optional[AttachmentView] = Field(default=None, description="The uploaded file, if any.")
+    attachment_url: Optional[StrictStr] = Field(default=None, description="Where the event's material is: the uploaded file's download path when there is one (it takes precedence), else the link given as `attachment_url`.")
     capacity: StrictInt
     coordinates: Optional[GeoPoint] = None
     country: StrictStr = Field(description="ISO 3166-1 alpha-2, upper-case.")
@@ -47,7 +49,7 @@ class EventView(BaseModel):
     timezone: StrictStr = Field(description="The event's own IANA time zone.")
     title: StrictStr
     updated_at: StrictStr
-    __properties: ClassVar[List[str]] = ["attachment_url", "capacity", "coordinates", "country", "created_at", "created_by", "description", "end_time", "id", "location", "seats_available", "seats_booked", "start_time", "status", "tags", "timezone", "title", "updated_at"]
+    __properties: ClassVar[List[str]] = ["attachment", "attachment_url", "capacity", "coordinates", "country", "created_at", "created_by", "description", "end_time", "id", "location", "seats_available", "seats_booked", "start_time", "status", "tags", "timezone", "title", "updated_at"]
 
     model_config = ConfigDict(
         validate_by_name=True,
@@ -88,9 +90,17 @@ class EventView(BaseModel):
             exclude=excluded_fields,
             exclude_none=True,
         )
+        # override the default output from pydantic by calling `to_dict()` of attachment
+        if self.attachment:
+            _dict['attachment'] = self.attachment.to_dict()
         # override the default output from pydantic by calling `to_dict()` of coordinates
         if self.coordinates:
             _dict['coordinates'] = self.coordinates.to_dict()
+        # set to None if attachment (nullable) is None
+        # and model_fields_set contains the field
+        if self.attachment is None and "attachment" in self.model_fields_set:
+            _dict['attachment'] = None
+
         # set to None if attachment_url (nullable) is None
         # and model_fields_set contains the field
         if self.attachment_url is None and "attachment_url" in self.model_fields_set:
@@ -123,6 +133,7 @@ class EventView(BaseModel):
             return cls.model_validate(obj)
 
         _obj = cls.model_validate({
+            "attachment": AttachmentView.from_dict(obj["attachment"]) if obj.get("attachment") is not None else None,
             "attachment_url": obj.get("attachment_url"),
             "capacity": obj.get("capacity"),
             "coordinates": GeoPoint.from_dict(obj["coordinates"]) if obj.get("coordinates") is not None else None,

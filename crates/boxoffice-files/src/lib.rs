@@ -240,3 +240,62 @@ impl FileStore {
             .map_err(FileError::from_store)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEADERS: FileHeaders<'static> = FileHeaders {
+        content_type: "application/pdf",
+        content_disposition: "attachment; filename=\"a.pdf\"",
+    };
+
+    fn folder() -> (std::path::PathBuf, FileStore) {
+        let dir = std::env::temp_dir().join(format!("boxoffice-files-unit-{}", std::process::id()));
+        let dir = dir.join(format!("{:?}", std::thread::current().id()).replace(['(', ')'], ""));
+        let store = FileStore::local(&dir).expect("local store");
+        (dir, store)
+    }
+
+    #[tokio::test]
+    async fn a_local_folder_stores_streams_and_deletes_files() {
+        let (dir, files) = folder();
+        assert_eq!(files.kind(), "local");
+        files
+            .put("events/1/a", Bytes::from_static(b"%PDF-1"), HEADERS)
+            .await
+            .unwrap();
+        files
+            .put("events/1/b", Bytes::from_static(b"%PDF-2"), HEADERS)
+            .await
+            .unwrap();
+        files
+            .put("events/2/c", Bytes::from_static(b"%PDF-3"), HEADERS)
+            .await
+            .unwrap();
+        assert_eq!(
+            files.read("events/1/a").await.unwrap(),
+            Bytes::from_static(b"%PDF-1")
+        );
+        let Download::Stream { size, body } = files.download("events/1/b", HEADERS).await.unwrap()
+        else {
+            panic!("a local folder streams its files");
+        };
+        assert_eq!(size, 6);
+        let chunks: Vec<Bytes> = body.try_collect().await.unwrap();
+        assert_eq!(chunks.concat(), b"%PDF-2");
+
+        assert_eq!(files.delete_prefix("events/1").await.unwrap(), 2);
+        assert!(files.list("events/1").await.unwrap().is_empty());
+        assert_eq!(files.list("events/2").await.unwrap(), ["events/2/c"]);
+        files.delete("events/2/c").await.unwrap();
+        // Deleting what is gone is fine; reading it is NotFound.
+        files.delete("events/2/c").await.unwrap();
+        assert!(matches!(
+            files.read("events/2/c").await,
+            Err(FileError::NotFound(_))
+        ));
+        assert_eq!(files.delete_prefix("events/9").await.unwrap(), 0);
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}

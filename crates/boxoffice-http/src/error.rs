@@ -66,7 +66,6 @@ impl ApiError {
             "event" => "event_not_found",
             "attendee" => "attendee_not_found",
             "booking" => "booking_not_found",
-            "attachment" => "attachment_not_found",
             _ => "not_found",
         };
         Self::new(

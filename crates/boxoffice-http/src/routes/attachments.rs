@@ -51,6 +51,15 @@ fn storage_failed(err: FileError) -> ApiError {
     )
 }
 
+fn no_attachment(id: i64) -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "attachment_not_found",
+        "Not found",
+        format!("event {id} has no attachment"),
+    )
+}
+
 fn unsupported_type() -> ApiError {
     ApiError::new(
         StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -206,9 +215,7 @@ pub async fn get_event_attachment(
         .get_event(EventId(id))
         .await?
         .ok_or_else(|| ApiError::not_found("event", id))?;
-    let file = event
-        .attachment
-        .ok_or_else(|| ApiError::not_found("attachment", id))?;
+    let file = event.attachment.ok_or_else(|| no_attachment(id))?;
     let disposition = file.file_name.content_disposition();
     let file_headers = FileHeaders {
         content_type: file.kind.content_type(),
@@ -222,7 +229,7 @@ pub async fn get_event_attachment(
                 key,
                 "an attached file is missing from the store"
             );
-            return Err(ApiError::not_found("attachment", id));
+            return Err(no_attachment(id));
         }
         Err(err) => return Err(storage_failed(err)),
     };

@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # The whole test suite: formatting, lints, unit and integration tests on
-# SQLite and PostgreSQL. Installs what it needs and starts PostgreSQL if it is down.
+# SQLite and PostgreSQL, with attachments in a local folder and in S3 (a moto server
+# on loopback). Installs what it needs and starts PostgreSQL if it is down.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/common.sh
+source scripts/lib/moto.sh
+trap stop_moto EXIT
 
 step() { printf '\n==> %s\n' "$*"; }
 
@@ -24,8 +28,12 @@ cargo fmt --all -- --check
 step "lints"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
-step "tests (SQLite and PostgreSQL)"
+step "S3 API for the attachment tests (moto)"
+start_moto
+
+step "tests (SQLite and PostgreSQL; local and S3 attachments)"
 cargo nextest run --workspace --locked --profile ci
+stop_moto
 
 step "API fuzzing (schemathesis, SQLite and PostgreSQL)"
 bash scripts/test-api-fuzz.sh

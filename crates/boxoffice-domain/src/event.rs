@@ -245,6 +245,8 @@ pub struct Event {
     pub created_by: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// The uploaded file, if any; it takes precedence over `content.attachment_url`.
+    pub attachment: Option<crate::Attachment>,
 }
 
 impl Event {
@@ -424,6 +426,7 @@ mod tests {
             created_by: None,
             created_at: now(),
             updated_at: now(),
+            attachment: None,
         }
     }
 

@@ -2,6 +2,7 @@
 //! attendees and bookings. Nothing here performs I/O; every type that leaves
 //! a constructor is valid, so the layers above never re-check it.
 
+mod attachment;
 mod attendee;
 mod booking;
 mod country;
@@ -20,6 +21,9 @@ mod tzdb;
 mod user;
 mod validation;
 
+pub use attachment::{
+    ATTACHMENT_KINDS, Attachment, AttachmentKind, FILE_NAME_MAX, FileName, sha256_hex,
+};
 pub use attendee::{Attendee, AttendeePatch, Locale, NewAttendee, PersonName, Phone};
 pub use booking::{Booking, BookingRefusal, BookingStatus};
 pub use country::Country;

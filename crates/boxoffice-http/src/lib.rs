@@ -19,8 +19,9 @@ pub mod routes;
 pub mod server;
 pub mod state;
 pub mod telemetry;
+pub mod upload;
 
-pub use state::{AppState, Security};
+pub use state::{AppState, Attachments, Security};
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request, State};
@@ -29,7 +30,8 @@ use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::IntoResponse;
 use error::ApiError;
 use routes::{
-    attendees, auth as auth_routes, bookings, dialect, events, notifications, ops, realtime,
+    attachments, attendees, auth as auth_routes, bookings, dialect, events, notifications, ops,
+    realtime,
 };
 use std::sync::Arc;
 use std::time::Duration;
@@ -94,6 +96,11 @@ fn api(services: Services) -> OpenApiRouter<AppState> {
                 events::delete_event
             ))
             .routes(routes!(events::get_event_attendees))
+            .routes(routes!(
+                attachments::get_event_attachment,
+                attachments::put_event_attachment,
+                attachments::delete_event_attachment
+            ))
             .routes(routes!(
                 notifications::subscribe_event,
                 notifications::unsubscribe_event

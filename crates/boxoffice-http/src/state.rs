@@ -25,6 +25,16 @@ pub struct AppState {
     pub public_url: Option<PublicUrl>,
     /// Whether the database is known to be down (requests then fail fast).
     pub database: Arc<DatabaseHealth>,
+    /// Where event attachments are kept; without it, uploads answer 503.
+    pub attachments: Option<Attachments>,
+}
+
+/// Event attachments: the file store and the largest accepted file.
+#[derive(Debug, Clone)]
+pub struct Attachments {
+    pub files: boxoffice_files::FileStore,
+    /// Largest accepted file, in bytes.
+    pub max_bytes: u64,
 }
 
 /// Everything about who may call: tokens, passwords, rate limits, proxies.
@@ -61,6 +71,7 @@ impl AppState {
             broker: None,
             public_url: None,
             database: DatabaseHealth::new(),
+            attachments: None,
         }
     }
 
@@ -72,6 +83,12 @@ impl AppState {
 
     pub fn with_public_url(mut self, public_url: Option<PublicUrl>) -> Self {
         self.public_url = public_url;
+        self
+    }
+
+    /// Stores event attachments in `attachments.files`.
+    pub fn with_attachments(mut self, attachments: Attachments) -> Self {
+        self.attachments = Some(attachments);
         self
     }
 

@@ -33,6 +33,14 @@ pub struct OutboxMessage {
     pub payload: String,
 }
 
+/// An event after its attached file was set or removed, and the file it replaced.
+#[derive(Debug, Clone)]
+pub struct AttachmentChange {
+    pub event: Event,
+    /// The previous file, whose object the caller now removes.
+    pub replaced: Option<boxoffice_domain::Attachment>,
+}
+
 /// A notification in a user's history.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NotificationRecord {
@@ -269,6 +277,29 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
         retried!(self, "delete_event", b => b.delete_event(id, actor, now))
+    }
+
+    /// Records `file` (already in the object store) as the event's attachment and
+    /// `event.updated` in the outbox; `None` if the event does not exist.
+    pub async fn set_attachment(
+        &self,
+        id: EventId,
+        file: &boxoffice_domain::Attachment,
+        actor: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<Option<AttachmentChange>, StoreError> {
+        dispatch!(self, b => b.set_attachment(id, file, actor, now).await)
+    }
+
+    /// Forgets the event's attachment (recording `event.updated` if there was one);
+    /// `None` if the event does not exist.
+    pub async fn remove_attachment(
+        &self,
+        id: EventId,
+        actor: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<Option<AttachmentChange>, StoreError> {
+        dispatch!(self, b => b.remove_attachment(id, actor, now).await)
     }
 
     /// Attendees holding confirmed bookings for an event; `None` if the event does not exist.

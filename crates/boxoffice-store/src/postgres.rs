@@ -19,6 +19,11 @@ pub(crate) const SKIP_LOCKED: &str = " FOR UPDATE SKIP LOCKED";
 #[path = "queries.rs"]
 mod queries;
 
+// Likewise for the attachment SQL.
+#[allow(clippy::duplicate_mod)]
+#[path = "attachments.rs"]
+mod attachments;
+
 // Likewise for the notification SQL.
 #[allow(clippy::duplicate_mod)]
 #[path = "notifications.rs"]

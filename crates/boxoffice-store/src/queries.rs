@@ -26,8 +26,11 @@ type Tx<'t> = Transaction<'t, Db>;
 
 const EVENT_COLUMNS: &str = "SELECT e.id, e.title, e.description, e.location, e.country, e.timezone, \
      e.start_time, e.end_time, e.ends_at, e.capacity, e.seats_booked, e.status, e.longitude, e.latitude, \
-     e.attachment_url, e.owner_id, u.username AS created_by, e.created_at, e.updated_at \
-     FROM events e LEFT JOIN users u ON u.id = e.owner_id";
+     e.attachment_url, e.owner_id, u.username AS created_by, e.created_at, e.updated_at, \
+     f.object_key AS file_key, f.file_name, f.content_type AS file_content_type, \
+     f.size_bytes AS file_size, f.sha256 AS file_sha256, f.uploaded_at AS file_uploaded_at \
+     FROM events e LEFT JOIN users u ON u.id = e.owner_id \
+     LEFT JOIN event_attachments f ON f.event_id = e.id";
 
 const USER_COLUMNS: &str = "SELECT id, email, username, full_name, role, is_verified, password_hash, created_at FROM users";
 
@@ -85,7 +88,11 @@ async fn tags_of<'c, E: Executor<'c, Database = Db>>(
     Ok(tags)
 }
 
-async fn event_in(tx: &mut Tx<'_>, id: EventId, lock: bool) -> Result<Option<Event>, StoreError> {
+pub(super) async fn event_in(
+    tx: &mut Tx<'_>,
+    id: EventId,
+    lock: bool,
+) -> Result<Option<Event>, StoreError> {
     let sql = format!(
         "{EVENT_COLUMNS} WHERE e.id = $1{}",
         if lock { FOR_UPDATE } else { "" }

@@ -5,9 +5,9 @@
 
 use crate::StoreError;
 use boxoffice_domain::{
-    Attendee, AttendeeId, Booking, BookingId, Capacity, Coordinates, Country, Email, Event,
-    EventId, Locale, Location, NewEvent, PersonName, Phone, Schedule, SecretHash, Tags, Title,
-    User, UserId, Username, Zone,
+    Attachment, AttachmentKind, Attendee, AttendeeId, Booking, BookingId, Capacity, Coordinates,
+    Country, Email, Event, EventId, FileName, Locale, Location, NewEvent, PersonName, Phone,
+    Schedule, SecretHash, Tags, Title, User, UserId, Username, Zone,
 };
 use chrono::{DateTime, Utc};
 
@@ -36,9 +36,38 @@ pub(crate) struct EventRow {
     pub created_by: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// The attached file's columns, all `NULL` when there is none.
+    pub file_key: Option<String>,
+    pub file_name: Option<String>,
+    pub file_content_type: Option<String>,
+    pub file_size: Option<i64>,
+    pub file_sha256: Option<String>,
+    pub file_uploaded_at: Option<DateTime<Utc>>,
 }
 
 impl EventRow {
+    fn attachment(&self) -> Result<Option<Attachment>, String> {
+        let (Some(key), Some(name), Some(content_type), Some(size), Some(sha256), Some(at)) = (
+            &self.file_key,
+            &self.file_name,
+            &self.file_content_type,
+            self.file_size,
+            &self.file_sha256,
+            self.file_uploaded_at,
+        ) else {
+            return Ok(None);
+        };
+        Ok(Some(Attachment {
+            key: key.clone(),
+            file_name: FileName::from_stored(name)?,
+            kind: AttachmentKind::from_content_type(content_type)
+                .ok_or_else(|| format!("unknown attachment type {content_type:?}"))?,
+            size,
+            sha256: sha256.clone(),
+            uploaded_at: at,
+        }))
+    }
+
     pub fn into_event(self, tags: Vec<String>) -> Result<Event, StoreError> {
         let id = self.id;
         let bad = |reason: String| corrupt("event", id, reason);
@@ -49,7 +78,9 @@ impl EventRow {
         let zone = Zone::parse(&self.timezone).map_err(bad)?;
         let schedule =
             Schedule::stored(self.start_time, self.end_time, self.ends_at).map_err(bad)?;
+        let attachment = self.attachment().map_err(bad)?;
         Ok(Event {
+            attachment,
             id: EventId(self.id),
             content: NewEvent {
                 title: Title::parse(&self.title).map_err(bad)?,

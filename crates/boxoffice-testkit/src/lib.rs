@@ -5,9 +5,11 @@
 //! `BOXOFFICE_TEST_POSTGRES_URL` (default `postgres://postgres@127.0.0.1:5432/postgres`)
 //! and drop it afterwards.
 
+mod files;
 mod process;
 mod proxy;
 mod ws;
+pub use files::{Files, TestFiles, s3_endpoint};
 pub use process::{RabbitNamespace, ServerProcess};
 pub use proxy::TcpProxy;
 pub use ws::{PATIENCE, WsClient};
@@ -44,6 +46,10 @@ pub struct Options {
     pub shared_rate_limits: bool,
     /// `PUBLIC_URL`.
     pub public_url: Option<boxoffice_domain::PublicUrl>,
+    /// Where attachments go: a temporary folder, or a fresh bucket on the test S3 endpoint.
+    pub files: Files,
+    /// Largest accepted attachment, in bytes.
+    pub attachment_max_bytes: u64,
 }
 
 impl Default for Options {
@@ -56,6 +62,8 @@ impl Default for Options {
             cors_origins: Vec::new(),
             shared_rate_limits: true,
             public_url: None,
+            files: Files::Local,
+            attachment_max_bytes: 10 * 1024 * 1024,
         }
     }
 }
@@ -180,6 +188,8 @@ pub struct TestApp {
     /// A signed-in user who owns the events made by [`TestApp::create_event`].
     pub organizer_token: String,
     pub hub: boxoffice_notify::Hub,
+    /// Where this server keeps attachments.
+    pub files: TestFiles,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<()>>,
     _workers: boxoffice_notify::Workers,
@@ -221,10 +231,15 @@ impl TestApp {
         let hub = boxoffice_notify::Hub::new(options.ws_queue_capacity);
         let workers = boxoffice_notify::Workers::start(&store, &broker, true, Some(&hub));
         let metrics = Some(boxoffice_http::telemetry::prometheus());
+        let files = TestFiles::create(options.files).await;
         let state = AppState::new(store.clone(), metrics, security)
             .with_hub(hub.clone())
             .with_broker(broker)
-            .with_public_url(options.public_url);
+            .with_public_url(options.public_url)
+            .with_attachments(boxoffice_http::Attachments {
+                files: files.store.clone(),
+                max_bytes: options.attachment_max_bytes,
+            });
         let config = HttpConfig {
             cors_origins: options
                 .cors_origins
@@ -252,6 +267,7 @@ impl TestApp {
             backend,
             organizer_token: String::new(),
             hub,
+            files,
             shutdown: Some(shutdown),
             server: Some(server),
             _workers: workers,

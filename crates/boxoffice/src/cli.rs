@@ -29,7 +29,7 @@ pub enum LogFormat {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the API server (migrates the database first).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Apply database migrations and exit.
     Migrate(DatabaseArgs),
     /// Load sample data (db/seed_data.sql, built in) into the database.
@@ -192,6 +192,46 @@ pub struct ServeArgs {
     /// Frames that may wait for one WebSocket client before it is dropped as too slow.
     #[arg(long, env = "WS_QUEUE_CAPACITY", default_value_t = 256)]
     pub ws_queue_capacity: usize,
+    #[command(flatten)]
+    pub attachments: AttachmentArgs,
+}
+
+/// Where event attachments are kept, and how large they may be.
+#[derive(Debug, Args)]
+pub struct AttachmentArgs {
+    /// Largest accepted attachment, in bytes (default 10 MiB).
+    #[arg(long, env = "ATTACHMENT_MAX_BYTES", default_value_t = 10 * 1024 * 1024, value_parser = clap::value_parser!(u64).range(1..=1024 * 1024 * 1024))]
+    pub attachment_max_bytes: u64,
+    /// Folder for attachments when no S3 bucket is set (default DATA_DIR/attachments).
+    #[arg(long, env = "ATTACHMENT_DIR")]
+    pub attachment_dir: Option<PathBuf>,
+    /// Keep attachments in this S3 bucket instead of a folder. Credentials come from the
+    /// environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, ...).
+    #[arg(long, env = "ATTACHMENT_S3_BUCKET")]
+    pub attachment_s3_bucket: Option<String>,
+    /// The bucket's region (else AWS_REGION, else us-east-1).
+    #[arg(long, env = "ATTACHMENT_S3_REGION")]
+    pub attachment_s3_region: Option<String>,
+    /// Endpoint of an S3-compatible store, e.g. http://127.0.0.1:9000 for MinIO (else AWS).
+    #[arg(long, env = "ATTACHMENT_S3_ENDPOINT")]
+    pub attachment_s3_endpoint: Option<String>,
+    /// How the bucket is addressed: `path` (endpoint/bucket/key) or `virtual-hosted`
+    /// (bucket.endpoint/key). Default: path with an endpoint, virtual-hosted on AWS.
+    #[arg(long, env = "ATTACHMENT_S3_ADDRESSING", value_enum)]
+    pub attachment_s3_addressing: Option<Addressing>,
+    /// Allow a plain http:// endpoint (a store on the local network).
+    #[arg(long, env = "ATTACHMENT_S3_ALLOW_HTTP")]
+    pub attachment_s3_allow_http: bool,
+    /// Lifetime of the pre-signed S3 download URLs, in seconds.
+    #[arg(long, env = "ATTACHMENT_URL_TTL_SECONDS", default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..=604_800))]
+    pub attachment_url_ttl_seconds: u64,
+}
+
+/// S3 bucket addressing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Addressing {
+    Path,
+    VirtualHosted,
 }
 
 /// Where rate-limit attempts are counted.

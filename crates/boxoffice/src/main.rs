@@ -29,7 +29,7 @@ async fn main() -> anyhow::Result<()> {
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|err| err.exit());
     let _log_writer = logging::init(cli.log_format);
     match cli.command {
-        Command::Serve(args) => serve(args).await,
+        Command::Serve(args) => serve(*args).await,
         Command::Migrate(db) => {
             let store = connect(&db).await?;
             store.migrate().await.context("applying migrations")?;
@@ -140,6 +140,9 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     if let Some(hub) = &hub {
         state = state.with_hub(hub.clone());
     }
+    if services.events {
+        state = state.with_attachments(attachments(&args)?);
+    }
     let _workers = Workers::start(&store, &broker, services.events, hub.as_ref());
     let rate_limits_shared = rate_limits.is_shared();
     tokio::spawn(housekeeping(store.clone(), rate_limits));
@@ -211,6 +214,44 @@ fn rabbitmq_settings(args: &ServeArgs) -> RabbitMqSettings {
             .unwrap_or(defaults.instance_id.clone()),
         ..defaults
     }
+}
+
+/// The attachment store: the S3 bucket if one is set, else a folder under the data directory.
+fn attachments(args: &ServeArgs) -> anyhow::Result<boxoffice_http::Attachments> {
+    let a = &args.attachments;
+    let files = match &a.attachment_s3_bucket {
+        Some(bucket) => {
+            let settings = boxoffice_files::S3Settings {
+                bucket: bucket.clone(),
+                region: a.attachment_s3_region.clone(),
+                endpoint: a.attachment_s3_endpoint.clone(),
+                addressing: a.attachment_s3_addressing.map(|mode| match mode {
+                    cli::Addressing::Path => boxoffice_files::S3Addressing::Path,
+                    cli::Addressing::VirtualHosted => boxoffice_files::S3Addressing::VirtualHosted,
+                }),
+                allow_http: a.attachment_s3_allow_http,
+                credentials: None,
+            };
+            let ttl = Duration::from_secs(a.attachment_url_ttl_seconds);
+            boxoffice_files::FileStore::s3(&settings, ttl)?
+        }
+        None => {
+            let dir = a
+                .attachment_dir
+                .clone()
+                .unwrap_or_else(|| args.data_dir.join("attachments"));
+            boxoffice_files::FileStore::local(&dir)?
+        }
+    };
+    tracing::info!(
+        store = files.describe(),
+        max_bytes = a.attachment_max_bytes,
+        "attachments"
+    );
+    Ok(boxoffice_http::Attachments {
+        files,
+        max_bytes: a.attachment_max_bytes,
+    })
 }
 
 /// Token signing, password hashing and rate limits, from the configuration.

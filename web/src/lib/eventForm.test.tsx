@@ -149,6 +149,25 @@ describe('request bodies', () => {
     })
   })
 
+  it('does not take an uploaded file’s download path for a typed link', () => {
+    const withFile: EventView = {
+      ...event,
+      attachment_url: '/events/7/attachment',
+      attachment: {
+        file_name: 'agenda.pdf',
+        content_type: 'application/pdf',
+        size: 100,
+        sha256: 'a'.repeat(64),
+        uploaded_at: '2026-11-01T00:00:00+05:30',
+        download_url: '/events/7/attachment',
+      },
+    }
+    const form = formFromEvent(withFile)
+    expect(form.attachment_url).toBe('')
+    expect(validateEventForm(form, { now, original: withFile }).attachment_url).toBeUndefined()
+    expect(toUpdateBody(form, withFile)).toEqual({})
+  })
+
   it('maps the server’s field names onto the form', () => {
     const mapped = mapServerErrors([
       { field: 'capacity', message: 'must be between 1 and 1000000' },

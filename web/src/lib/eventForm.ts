@@ -70,7 +70,8 @@ export function formFromEvent(event: EventView): EventForm {
     capacity: event.capacity === null ? '' : String(event.capacity),
     tags: event.tags.join(', '),
     status: event.status,
-    attachment_url: event.attachment_url ?? '',
+    // With an uploaded file, `attachment_url` is the file's download path, not a typed link.
+    attachment_url: event.attachment ? '' : (event.attachment_url ?? ''),
   }
 }
 

@@ -2,6 +2,7 @@ import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react'
 import { Link, useNavigate, useParams } from 'react-router'
 import type { EventView } from '../api'
 import { Alert } from '../components/Alert'
+import { AttachmentEditor } from '../components/AttachmentEditor'
 import { Field } from '../components/Field'
 import { eventsApi } from '../lib/api'
 import { countryOptions } from '../lib/countries'
@@ -241,6 +242,15 @@ export function EventEditorPage() {
           </Link>
         </div>
       </form>
+      {editing && original ? (
+        <AttachmentEditor
+          eventId={original.id}
+          attachment={original.attachment}
+          onChange={(attachment) => setOriginal({ ...original, attachment })}
+        />
+      ) : (
+        <p className="muted">You can attach a file (PDF, image or text) once the event is published.</p>
+      )}
     </div>
   )
 }

@@ -8,6 +8,7 @@ import { SeatMeter } from '../components/SeatMeter'
 import { eventsApi } from '../lib/api'
 import { useAuth } from '../lib/auth'
 import { loadBookings } from '../lib/bookings'
+import { describeAttachment } from '../lib/attachment'
 import { countryName } from '../lib/countries'
 import { useLiveSeats, useLiveStatus } from '../lib/live'
 import { toProblem, type ApiProblem } from '../lib/problem'
@@ -148,7 +149,14 @@ export function EventPage() {
             ) : null}
           </dl>
           {event.description ? <p className="description">{event.description}</p> : null}
-          {event.attachment_url ? (
+          {event.attachment ? (
+            <p className="attachment-download">
+              <a className="button button-secondary" href={event.attachment.download_url} download={event.attachment.file_name}>
+                Download {event.attachment.file_name}
+              </a>{' '}
+              <span className="muted">({describeAttachment(event.attachment)})</span>
+            </p>
+          ) : event.attachment_url ? (
             <p>
               <a href={event.attachment_url} rel="noopener noreferrer" target="_blank">
                 More information (opens a new tab)

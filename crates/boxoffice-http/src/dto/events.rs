@@ -337,7 +337,11 @@ pub struct EventView {
     pub tags: Vec<String>,
     pub status: EventStatusName,
     pub coordinates: Option<GeoPoint>,
+    /// Where the event's material is: the uploaded file's download path when there is one
+    /// (it takes precedence), else the link given as `attachment_url`.
     pub attachment_url: Option<String>,
+    /// The uploaded file, if any.
+    pub attachment: Option<super::AttachmentView>,
     /// Username of the owner, if the event has one.
     pub created_by: Option<String>,
     pub created_at: String,
@@ -368,7 +372,14 @@ impl EventView {
                 EventStatus::Completed => EventStatusName::Completed,
             },
             coordinates: c.coordinates.map(GeoPoint::of),
-            attachment_url: c.attachment_url.clone(),
+            attachment_url: match &event.attachment {
+                Some(_) => Some(super::download_path(event.id)),
+                None => c.attachment_url.clone(),
+            },
+            attachment: event
+                .attachment
+                .as_ref()
+                .map(|file| super::AttachmentView::render(event.id, file, zone)),
             created_by: event.created_by.clone(),
             created_at: zone.format(event.created_at),
             updated_at: zone.format(event.updated_at),

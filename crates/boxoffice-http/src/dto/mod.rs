@@ -3,6 +3,7 @@
 //! Inputs are deliberately loose (strings, wide integers) so that every rule is
 //! checked by the domain parsers and reported per field, never as a serde error.
 
+mod attachments;
 mod attendees;
 mod auth;
 mod bookings;
@@ -10,6 +11,7 @@ mod dialect;
 mod events;
 mod notifications;
 
+pub use attachments::*;
 pub use attendees::*;
 pub use auth::*;
 pub use bookings::*;

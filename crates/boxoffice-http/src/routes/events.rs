@@ -133,7 +133,11 @@ pub async fn get_event(
 }
 
 /// The event, if it exists and the caller is its owner or an admin.
-async fn owned_event(app: &AppState, caller: &Caller, id: EventId) -> Result<Event, ApiError> {
+pub(crate) async fn owned_event(
+    app: &AppState,
+    caller: &Caller,
+    id: EventId,
+) -> Result<Event, ApiError> {
     caller
         .user
         .as_ref()
@@ -253,6 +257,7 @@ pub(crate) async fn remove(app: &AppState, caller: &Caller, id: i64) -> Result<(
     {
         return Err(ApiError::not_found("event", id));
     }
+    crate::routes::attachments::remove_event_files(&app, EventId(id)).await;
     tracing::info!(event.id = id, "event deleted");
     Ok(())
 }

@@ -1,5 +1,6 @@
 //! One module per resource; each handler parses, calls the store once or twice, and renders.
 
+pub mod attachments;
 pub mod attendees;
 pub mod auth;
 pub mod bookings;

@@ -15,19 +15,16 @@ from pydantic import validate_call, Field, StrictFloat, StrictStr, StrictInt
 from typing import Any, Dict, List, Optional, Tuple, Union
 from typing_extensions import Annotated
 
-from pydantic import Field, StrictInt, StrictStr
-from typing import List, Optional
+from pydantic import Field, StrictBytes, StrictInt, StrictStr
+from typing import Optional, Tuple, Union
 from typing_extensions import Annotated
-from event_sdk.models.api_event import ApiEvent
-from event_sdk.models.api_event_changes import ApiEventChanges
-from event_sdk.models.api_event_input import ApiEventInput
+from event_sdk.models.attachment_view import AttachmentView
 from event_sdk.models.attendee_page import AttendeePage
 from event_sdk.models.event_create import EventCreate
 from event_sdk.models.event_page import EventPage
 from event_sdk.models.event_status_name import EventStatusName
 from event_sdk.models.event_update import EventUpdate
 from event_sdk.models.event_view import EventView
-from event_sdk.models.message import Message
 
 from event_sdk.api_client import ApiClient, RequestSerialized
 from event_sdk.api_response import ApiResponse
@@ -45,1600 +42,6 @@ class EventsApi:
         if api_client is None:
             api_client = ApiClient.get_default()
         self.api_client = api_client
-
-
-    @validate_call
-    def api_create_event(
-        self,
-        api_event_input: ApiEventInput,
-        _request_timeout: Union[
-            None,
-            Annotated[StrictFloat, Field(gt=0)],
-            Tuple[
-                Annotated[StrictFloat, Field(gt=0)],
-                Annotated[StrictFloat, Field(gt=0)]
-            ]
-        ] = None,
-        _request_auth: Optional[Dict[StrictStr, Any]] = None,
-        _content_type: Optional[StrictStr] = None,
-        _headers: Optional[Dict[StrictStr, Any]] = None,
-        _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiEvent:
-        """Create an event (`/api` dialect).
-
-        Signed-in users only, as in the main API. `startDate`/`endDate` are wall-clock times in `timezone` (default `Asia/Kolkata`); `country` may be a name or a code.
-
-        :param api_event_input: (required)
-        :type api_event_input: ApiEventInput
-        :param _request_timeout: timeout setting for this request. If one
-                                 number provided, it will be total request
-                                 timeout. It can also be a pair (tuple) of
-                                 (connection, read) timeouts.
-        :type _request_timeout: int, tuple(int, int), optional
-        :param _request_auth: set to override the auth_settings for an a single
-                              request; this effectively ignores the
-                              authentication in the spec for a single request.
-        :type _request_auth: dict, optional
-        :param _content_type: force content-type for the request.
-        :type _content_type: str, Optional
-        :param _headers: set to override the headers for a single
-                         request; this effectively ignores the headers
-                         in the spec for a single request.
-        :type _headers: dict, optional
-        :param _host_index: set to override the host_index for a single
-                            request; this effectively ignores the host_index
-                            in the spec for a single request.
-        :type _host_index: int, optional
-        :return: Returns the result object.
-        """ # noqa: E501
-
-        _param = self._api_create_event_serialize(
-            api_event_input=api_event_input,
-            _request_auth=_request_auth,
-            _content_type=_content_type,
-            _headers=_headers,
-            _host_index=_host_index
-        )
-
-        _response_types_map: Dict[str, Optional[str]] = {
-            '201': "ApiEvent",
-            '400': "Problem",
-            '401': "Problem",
-            '415': "Problem",
-            '422': "Problem",
-        }
-        response_data = self.api_client.call_api(
-            *_param,
-            _request_timeout=_request_timeout
-        )
-        response_data.read()
-        return self.api_client.response_deserialize(
-            response_data=response_data,
-            response_types_map=_response_types_map,
-        ).data
-
-
-    @validate_call
-    def api_create_event_with_http_info(
-        self,
-        api_event_input: ApiEventInput,
-        _request_timeout: Union[
-            None,
-            Annotated[StrictFloat, Field(gt=0)],
-            Tuple[
-                Annotated[StrictFloat, Field(gt=0)],
-                Annotated[StrictFloat, Field(gt=0)]
-            ]
-        ] = None,
-        _request_auth: Optional[Dict[StrictStr, Any]] = None,
-        _content_type: Optional[StrictStr] = None,
-        _headers: Optional[Dict[StrictStr, Any]] = None,
-        _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[ApiEvent]:
-        """Create an event (`/api` dialect).
-
-        Signed-in users only, as in the main API. `startDate`/`endDate` are wall-clock times in `timezone` (default `Asia/Kolkata`); `country` may be a name or a code.
-
-        :param api_event_input: (required)
-        :type api_event_input: ApiEventInput
-        :param _request_timeout: timeout setting for this request. If one
-                                 number provided, it will be total request
-                                 timeout. It can also be a pair (tuple) of
-                                 (connection, read) timeouts.
-        :type _request_timeout: int, tuple(int, int), optional
-        :param _request_auth: set to override the auth_settings for an a single
-                              request; this effectively ignores the
-                              authentication in the spec for a single request.
-        :type _request_auth: dict, optional
-        :param _content_type: force content-type for the request.
-        :type _content_type: str, Optional
-        :param _headers: set to override the headers for a single
-                         request; this effectively ignores the headers
-                         in the spec for a single request.
-        :type _headers: dict, optional
-        :param _host_index: set to override the host_index for a single
-                            request; this effectively ignores the host_index
-                            in the spec for a single request.
-        :type _host_index: int, optional
-        :return: Returns the result object.
-        """ # noqa: E501
-
-        _param = self._api_create_event_serialize(
-            api_event_input=api_event_input,
-            _request_auth=_request_auth,
-            _content_type=_content_type,
-            _headers=_headers,
-            _host_index=_host_index
-        )
-
-        _response_types_map: Dict[str, Optional[str]] = {
-            '201': "ApiEvent",
-            '400': "Problem",
-            '401': "Problem",
-            '415': "Problem",
-            '422': "Problem",
-        }
-        response_data = self.api_client.call_api(
-            *_param,
-            _request_timeout=_request_timeout
-        )
-        response_data.read()
-        return self.api_client.response_deserialize(
-            response_data=response_data,
-            response_types_map=_response_types_map,
-        )
-
-
-    @validate_call
-    def api_create_event_without_preload_content(
-        self,
-        api_event_input: ApiEventInput,
-        _request_timeout: Union[
-            None,
-            Annotated[StrictFloat, Field(gt=0)],
-            Tuple[
-                Annotated[StrictFloat, Field(gt=0)],
-                Annotated[StrictFloat, Field(gt=0)]
-            ]
-        ] = None,
-        _request_auth: Optional[Dict[StrictStr, Any]] = None,
-        _content_type: Optional[StrictStr] = None,
-        _headers: Optional[Dict[StrictStr, Any]] = None,
-        _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> RESTResponseType:
-        """Create an event (`/api` dialect).
-
-        Signed-in users only, as in the main API. `startDate`/`endDate` are wall-clock times in `timezone` (default `Asia/Kolkata`); `country` may be a name or a code.
-
-        :param api_event_input: (required)
-        :type api_event_input: ApiEventInput
-        :param _request_timeout: timeout setting for this request. If one
-                                 number provided, it will be total request
-                                 timeout. It can also be a pair (tuple) of
-                                 (connection, read) timeouts.
-        :type _request_timeout: int, tuple(int, int), optional
-        :param _request_auth: set to override the auth_settings for an a single
-                              request; this effectively ignores the
-                              authentication in the spec for a single request.
-        :type _request_auth: dict, optional
-        :param _content_type: force content-type for the request.
-        :type _content_type: str, Optional
-        :param _headers: set to override the headers for a single
-                         request; this effectively ignores the headers
-                         in the spec for a single request.
-        :type _headers: dict, optional
-        :param _host_index: set to override the host_index for a single
-                            request; this effectively ignores the host_index
-                            in the spec for a single request.
-        :type _host_index: int, optional
-        :return: Returns the result object.
-        """ # noqa: E501
-
-        _param = self._api_create_event_serialize(
-            api_event_input=api_event_input,
-            _request_auth=_request_auth,
-            _content_type=_content_type,
-            _headers=_headers,
-            _host_index=_host_index
-        )
-
-        _response_types_map: Dict[str, Optional[str]] = {
-            '201': "ApiEvent",
-            '400': "Problem",
-            '401': "Problem",
-            '415': "Problem",
-            '422': "Problem",
-        }
-        response_data = self.api_client.call_api(
-            *_param,
-            _request_timeout=_request_timeout
-        )
-        return response_data.response
-
-
-    def _api_create_event_serialize(
-        self,
-        api_event_input,
-        _request_auth,
-        _content_type,
-        _headers,
-        _host_index,
-    ) -> RequestSerialized:
-
-        _host = None
-
-        _collection_formats: Dict[str, str] = {
-        }
-
-        _path_params: Dict[str, str] = {}
-        _query_params: List[Tuple[str, str]] = []
-        _header_params: Dict[str, Optional[str]] = _headers or {}
-        _form_params: List[Tuple[str, str]] = []
-        _files: Dict[
-            str, Union[str, bytes, List[str], List[bytes], List[Tuple[str, bytes]]]
-        ] = {}
-        _body_params: Optional[bytes] = None
-
-        # process the path parameters
-        # process the query parameters
-        # process the header parameters
-        # process the form parameters
-        # process the body parameter
-        if api_event_input is not None:
-            _body_params = api_event_input
-
-
-        # set the HTTP header `Accept`
-        if 'Accept' not in _header_params:
-            _header_params['Accept'] = self.api_client.select_header_accept(
-                [
-                    'application/json', 
-                    'application/problem+json'
-                ]
-            )
-
-        # set the HTTP header `Content-Type`
-        if _content_type:
-            _header_params['Content-Type'] = _content_type
-        else:
-            _default_content_type = (
-                self.api_client.select_header_content_type(
-                    [
-                        'application/json'
-                    ]
-                )
-            )
-            if _default_content_type is not None:
-                _header_params['Content-Type'] = _default_content_type
-
-        # authentication setting
-        _auth_settings: List[str] = [
-            'oauth2', 
-            'bearerAuth'
-        ]
-
-        return self.api_client.param_serialize(
-            method='POST',
-            resource_path='/api/events',
-            path_params=_path_params,
-            query_params=_query_params,
-            header_params=_header_params,
-            body=_body_params,
-            post_params=_form_params,
-            files=_files,
-            auth_settings=_auth_settings,
-            collection_formats=_collection_formats,
-            _host=_host,
-            _request_auth=_request_auth
-        )
-
-
-
-
-    @validate_call
-    def api_delete_event(
-        self,
-        id: Annotated[StrictInt, Field(description="Event id")],
-        _request_timeout: Union[
-            None,
-            Annotated[StrictFloat, Field(gt=0)],
-            Tuple[
-                Annotated[StrictFloat, Field(gt=0)],
-                Annotated[StrictFloat, Field(gt=0)]
-            ]
-        ] = None,
-        _request_auth: Optional[Dict[StrictStr, Any]] = None,
-        _content_type: Optional[StrictStr] = None,
-        _headers: Optional[Dict[StrictStr, Any]] = None,
-        _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> Message:
-        """Delete an event and its bookings (`/api` dialect).
-
-        The event's owner or an admin; its attendees are notified as in the main API.
-
-        :param id: Event id (required)
-        :type id: int
-        :param _request_timeout: timeout setting for this request. If one
-                                 number provided, it will be total request
-                                 timeout. It can also be a pair (tuple) of
-                                 (connection, read) timeouts.
-        :type _request_timeout: int, tuple(int, int), optional
-        :param _request_auth: set to override the auth_settings for an a single
-                              request; this effectively ignores the
-                              authentication in the spec for a single request.
-        :type _request_auth: dict, optional
-        :param _content_type: force content-type for the request.
-        :type _content_type: str, Optional
-        :param _headers: set to override the headers for a single
-                         request; this effectively ignores the headers
-                         in the spec for a single request.
-        :type _headers: dict, optional
-        :param _host_index: set to override the host_index for a single
-                            request; this effectively ignores the host_index
-                            in the spec for a single request.
-        :type _host_index: int, optional
-        :return: Returns the result object.
-        """ # noqa: E501
-
-        _param = self._api_delete_event_serialize(
-            id=id,
-            _request_auth=_request_auth,
-            _content_type=_content_type,
-            _headers=_headers,
-            _host_index=_host_index
-        )
-
-        _response_types_map: Dict[str, Optional[str]] = {
-            '200': "Message",
-            '400': "Problem",
-            '401': "Problem",
-            '403': "Problem",
-            '404': "Problem",
-        }
-        response_data = self.api_client.call_api(
-            *_param,
-            _request_timeout=_request_timeout
-        )
-        response_data.read()
-        return self.api_client.response_deserialize(
-            response_data=response_data,
-            response_types_map=_response_types_map,
-        ).data
-
-
-    @validate_call
-    def api_delete_event_with_http_info(
-        self,
-        id: Annotated[StrictInt, Field(description="Event id")],
-        _request_timeout: Union[
-            None,
-            Annotated[StrictFloat, Field(gt=0)],
-            Tuple[
-                Annotated[StrictFloat, Field(gt=0)],
-                Annotated[StrictFloat, Field(gt=0)]
-            ]
-        ] = None,
-        _request_auth: Optional[Dict[StrictStr, Any]] = None,
-        _content_type: Optional[StrictStr] = None,
-        _headers: Optional[Dict[StrictStr, Any]] = None,
-        _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[Message]:
-        """Delete an event and its bookings (`/api` dialect).
-
-        The event's owner or an admin; its attendees are notified as in the main API.
-
-        :param id: Event id (required)
-        :type id: int
-        :param _request_timeout: timeout setting for this request. If one
-                                 number provided, it will be total request
-                                 timeout. It can also be a pair (tuple) of
-                                 (connection, read) timeouts.
-        :type _request_timeout: int, tuple(int, int), optional
-        :param _request_auth: set to override the auth_settings for an a single
-                              request; this effectively ignores the
-                              authentication in the spec for a single request.
-        :type _request_auth: dict, optional
-        :param _content_type: force content-type for the request.
-        :type _content_type: str, Optional
-        :param _headers: set to override the headers for a single
-                         request; this effectively ignores the headers
-                         in the spec for a single request.
-        :type _headers: dict, optional
-        :param _host_index: set to override the host_index for a single
-                            request; this effectively ignores the host_index
-                            in the spec for a single request.
-        :type _host_index: int, optional
-        :return: Returns the result object.
-        """ # noqa: E501
-
-        _param = self._api_delete_event_serialize(
-            id=id,
-            _request_auth=_request_auth,
-            _content_type=_content_type,
-            _headers=_headers,
-            _host_index=_host_index
-        )
-
-        _response_types_map: Dict[str, Optional[str]] = {
-            '200': "Message",
-            '400': "Problem",
-            '401': "Problem",
-            '403': "Problem",
-            '404': "Problem",
-        }
-        response_data = self.api_client.call_api(
-            *_param,
-            _request_timeout=_request_timeout
-        )
-        response_data.read()
-        return self.api_client.response_deserialize(
-            response_data=response_data,
-            response_types_map=_response_types_map,
-        )
-
-
-    @validate_call
-    def api_delete_event_without_preload_content(
-        self,
-        id: Annotated[StrictInt, Field(description="Event id")],
-        _request_timeout: Union[
-            None,
-            Annotated[StrictFloat, Field(gt=0)],
-            Tuple[
-                Annotated[StrictFloat, Field(gt=0)],
-                Annotated[StrictFloat, Field(gt=0)]
-            ]
-        ] = None,
-        _request_auth: Optional[Dict[StrictStr, Any]] = None,
-        _content_type: Optional[StrictStr] = None,
-        _headers: Optional[Dict[StrictStr, Any]] = None,
-        _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> RESTResponseType:
-        """Delete an event and its bookings (`/api` dialect).
-
-        The event's owner or an admin; its attendees are notified as in the main API.
-
-        :param id: Event id (required)
-        :type id: int
-        :param _request_timeout: timeout setting for this request. If one
-                                 number provided, it will be total request
-                                 timeout. It can also be a pair (tuple) of
-                                 (connection, read) timeouts.
-        :type _request_timeout: int, tuple(int, int), optional
-        :param _request_auth: set to override the auth_settings for an a single
-                              request; this effectively ignores the
-                              authentication in the spec for a single request.
-        :type _request_auth: dict, optional
-        :param _content_type: force content-type for the request.
-        :type _content_type: str, Optional
-        :param _headers: set to override the headers for a single
-                         request; this effectively ignores the headers
-                         in the spec for a single request.
-        :type _headers: dict, optional
-        :param _host_index: set to override the host_index for a single
-                            request; this effectively ignores the host_index
-                            in the spec for a single request.
-        :type _host_index: int, optional
-        :return: Returns the result object.
-        """ # noqa: E501
-
-        _param = self._api_delete_event_serialize(
-            id=id,
-            _request_auth=_request_auth,
-            _content_type=_content_type,
-            _headers=_headers,
-            _host_index=_host_index
-        )
-
-        _response_types_map: Dict[str, Optional[str]] = {
-            '200': "Message",
-            '400': "Problem",
-            '401': "Problem",
-            '403': "Problem",
-            '404': "Problem",
-        }
-        response_data = self.api_client.call_api(
-            *_param,
-            _request_timeout=_request_timeout
-        )
-        return response_data.response
-
-
-    def _api_delete_event_serialize(
-        self,
-        id,
-        _request_auth,
-        _content_type,
-        _headers,
-        _host_index,
-    ) -> RequestSerialized:
-
-        _host = None
-
-        _collection_formats: Dict[str, str] = {
-        }
-
-        _path_params: Dict[str, str] = {}
-        _query_params: List[Tuple[str, str]] = []
-        _header_params: Dict[str, Optional[str]] = _headers or {}
-        _form_params: List[Tuple[str, str]] = []
-        _files: Dict[
-            str, Union[str, bytes, List[str], List[bytes], List[Tuple[str, bytes]]]
-        ] = {}
-        _body_params: Optional[bytes] = None
-
-        # process the path parameters
-        if id is not None:
-            _path_params['id'] = id
-        # process the query parameters
-        # process the header parameters
-        # process the form parameters
-        # process the body parameter
-
-
-        # set the HTTP header `Accept`
-        if 'Accept' not in _header_params:
-            _header_params['Accept'] = self.api_client.select_header_accept(
-                [
-                    'application/json', 
-                    'application/problem+json'
-                ]
-            )
-
-
-        # authentication setting
-        _auth_settings: List[str] = [
-            'oauth2', 
-            'bearerAuth'
-        ]
-
-        return self.api_client.param_serialize(
-            method='DELETE',
-            resource_path='/api/events/{id}',
-            path_params=_path_params,
-            query_params=_query_params,
-            header_params=_header_params,
-            body=_body_params,
-            post_params=_form_params,
-            files=_files,
-            auth_settings=_auth_settings,
-            collection_formats=_collection_formats,
-            _host=_host,
-            _request_auth=_request_auth
-        )
-
-
-
-
-    @validate_call
-    def api_get_event(
-        self,
-        id: Annotated[StrictInt, Field(description="Event id")],
-        _request_timeout: Union[
-            None,
-            Annotated[StrictFloat, Field(gt=0)],
-            Tuple[
-                Annotated[StrictFloat, Field(gt=0)],
-                Annotated[StrictFloat, Field(gt=0)]
-            ]
-        ] = None,
-        _request_auth: Optional[Dict[StrictStr, Any]] = None,
-        _content_type: Optional[StrictStr] = None,
-        _headers: Optional[Dict[StrictStr, Any]] = None,
-        _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiEvent:
-        """Get one event (`/api` dialect).
-
-
-        :param id: Event id (required)
-        :type id: int
-        :param _request_timeout: timeout setting for this request. If one
-                                 number provided, it will be total request
-                                 timeout. It can also be a pair (tuple) of
-                                 (connection, read) timeouts.
-        :type _request_timeout: int, tuple(int, int), optional
-        :param _request_auth: set to override the auth_settings for an a single
-                              request; this effectively ignores the
-                              authentication in the spec for a single request.
-        :type _request_auth: dict, optional
-        :param _content_type: force content-type for the request.
-        :type _content_type: str, Optional
-        :param _headers: set to override the headers for a single
-                         request; this effectively ignores the headers
-                         in the spec for a single request.
-        :type _headers: dict, optional
-        :param _host_index: set to override the host_index for a single
-                            request; this effectively ignores the host_index
-                            in the spec for a single request.
-        :type _host_index: int, optional
-        :return: Returns the result object.
-        """ # noqa: E501
-
-        _param = self._api_get_event_serialize(
-            id=id,
-            _request_auth=_request_auth,
-            _content_type=_content_type,
-            _headers=_headers,
-            _host_index=_host_index
-        )
-
-        _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiEvent",
-            '400': "Problem",
-            '404': "Problem",
-        }
-        response_data = self.api_client.call_api(
-            *_param,
-            _request_timeout=_request_timeout
-        )
-        response_data.read()
-        return self.api_client.response_deserialize(
-            response_data=response_data,
-            response_types_map=_response_types_map,
-        ).data
-
-
-    @validate_call
-    def api_get_event_with_http_info(
-        self,
-        id: Annotated[StrictInt, Field(description="Event id")],
-        _request_timeout: Union[
-            None,
-            Annotated[StrictFloat, Field(gt=0)],
-            Tuple[
-                Annotated[StrictFloat, Field(gt=0)],
-                Annotated[StrictFloat, Field(gt=0)]
-            ]
-        ] = None,
-        _request_auth: Optional[Dict[StrictStr, Any]] = None,
-        _content_type: Optional[StrictStr] = None,
-        _headers: Optional[Dict[StrictStr, Any]] = None,
-        _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[ApiEvent]:
-        """Get one event (`/api` dialect).
-
-
-        :param id: Event id (required)
-        :type id: int
-        :param _request_timeout: timeout setting for this request. If one
-                                 number provided, it will be total request
-                                 timeout. It can also be a pair (tuple) of
-                                 (connection, read) timeouts.
-        :type _request_timeout: int, tuple(int, int), optional
-        :param _request_auth: set to override the auth_settings for an a single
-                              request; this effectively ignores the
-                              authentication in the spec for a single request.
-        :type _request_auth: dict, optional
-        :param _content_type: force content-type for the request.
-        :type _content_type: str, Optional
-        :param _headers: set to override the headers for a single
-                         request; this effectively ignores the headers
-                         in the spec for a single request.
-        :type _headers: dict, optional
-        :param _host_index: set to override the host_index for a single
-                            request; this effectively ignores the host_index
-                            in the spec for a single request.
-        :type _host_index: int, optional
-        :return: Returns the result object.
-        """ # noqa: E501
-
-        _param = self._api_get_event_serialize(
-            id=id,
-            _request_auth=_request_auth,
-            _content_type=_content_type,
-            _headers=_headers,
-            _host_index=_host_index
-        )
-
-        _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiEvent",
-            '400': "Problem",
-            '404': "Problem",
-        }
-        response_data = self.api_client.call_api(
-            *_param,
-            _request_timeout=_request_timeout
-        )
-        response_data.read()
-        return self.api_client.response_deserialize(
-            response_data=response_data,
-            response_types_map=_response_types_map,
-        )
-
-
-    @validate_call
-    def api_get_event_without_preload_content(
-        self,
-        id: Annotated[StrictInt, Field(description="Event id")],
-        _request_timeout: Union[
-            None,
-            Annotated[StrictFloat, Field(gt=0)],
-            Tuple[
-                Annotated[StrictFloat, Field(gt=0)],
-                Annotated[StrictFloat, Field(gt=0)]
-            ]
-        ] = None,
-        _request_auth: Optional[Dict[StrictStr, Any]] = None,
-        _content_type: Optional[StrictStr] = None,
-        _headers: Optional[Dict[StrictStr, Any]] = None,
-        _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> RESTResponseType:
-        """Get one event (`/api` dialect).
-
-
-        :param id: Event id (required)
-        :type id: int
-        :param _request_timeout: timeout setting for this request. If one
-                                 number provided, it will be total request
-                                 timeout. It can also be a pair (tuple) of
-                                 (connection, read) timeouts.
-        :type _request_timeout: int, tuple(int, int), optional
-        :param _request_auth: set to override the auth_settings for an a single
-                              request; this effectively ignores the
-                              authentication in the spec for a single request.
-        :type _request_auth: dict, optional
-        :param _content_type: force content-type for the request.
-        :type _content_type: str, Optional
-        :param _headers: set to override the headers for a single
-                         request; this effectively ignores the headers
-                         in the spec for a single request.
-        :type _headers: dict, optional
-        :param _host_index: set to override the host_index for a single
-                            request; this effectively ignores the host_index
-                            in the spec for a single request.
-        :type _host_index: int, optional
-        :return: Returns the result object.
-        """ # noqa: E501
-
-        _param = self._api_get_event_serialize(
-            id=id,
-            _request_auth=_request_auth,
-            _content_type=_content_type,
-            _headers=_headers,
-            _host_index=_host_index
-        )
-
-        _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiEvent",
-            '400': "Problem",
-            '404': "Problem",
-        }
-        response_data = self.api_client.call_api(
-            *_param,
-            _request_timeout=_request_timeout
-        )
-        return response_data.response
-
-
-    def _api_get_event_serialize(
-        self,
-        id,
-        _request_auth,
-        _content_type,
-        _headers,
-        _host_index,
-    ) -> RequestSerialized:
-
-        _host = None
-
-        _collection_formats: Dict[str, str] = {
-        }
-
-        _path_params: Dict[str, str] = {}
-        _query_params: List[Tuple[str, str]] = []
-        _header_params: Dict[str, Optional[str]] = _headers or {}
-        _form_params: List[Tuple[str, str]] = []
-        _files: Dict[
-            str, Union[str, bytes, List[str], List[bytes], List[Tuple[str, bytes]]]
-        ] = {}
-        _body_params: Optional[bytes] = None
-
-        # process the path parameters
-        if id is not None:
-            _path_params['id'] = id
-        # process the query parameters
-        # process the header parameters
-        # process the form parameters
-        # process the body parameter
-
-
-        # set the HTTP header `Accept`
-        if 'Accept' not in _header_params:
-            _header_params['Accept'] = self.api_client.select_header_accept(
-                [
-                    'application/json', 
-                    'application/problem+json'
-                ]
-            )
-
-
-        # authentication setting
-        _auth_settings: List[str] = [
-        ]
-
-        return self.api_client.param_serialize(
-            method='GET',
-            resource_path='/api/events/{id}',
-            path_params=_path_params,
-            query_params=_query_params,
-            header_params=_header_params,
-            body=_body_params,
-            post_params=_form_params,
-            files=_files,
-            auth_settings=_auth_settings,
-            collection_formats=_collection_formats,
-            _host=_host,
-            _request_auth=_request_auth
-        )
-
-
-
-
-    @validate_call
-    def api_get_events(
-        self,
-        when: Annotated[Optional[StrictStr], Field(description="`upcoming` (not yet ended; default), `past` or `all`. An event without an end is over at the end of its start's local day.")] = None,
-        owner: Annotated[Optional[StrictStr], Field(description="`me`: only the signed-in caller's own events, in any status and, unless `when` says otherwise, at any time. Needs a bearer token.")] = None,
-        country: Annotated[Optional[StrictStr], Field(description="ISO 3166-1 alpha-2 country code.")] = None,
-        tag: Annotated[Optional[StrictStr], Field(description="Only events carrying this tag.")] = None,
-        status: Optional[EventStatusName] = None,
-        q: Annotated[Optional[StrictStr], Field(description="Text searched in title and description, case-insensitively.")] = None,
-        var_from: Annotated[Optional[StrictStr], Field(description="Only events starting at or after this time (RFC 3339, or local time in `tz`).")] = None,
-        to: Annotated[Optional[StrictStr], Field(description="Only events starting before this time.")] = None,
-        sort: Annotated[Optional[StrictStr], Field(description="`start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending. Events with unlimited seats count as having the most seats available.")] = None,
-        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone (else each event's own zone). Also read from the `X-Timezone` header.")] = None,
-        page: Optional[StrictInt] = None,
-        page_size: Optional[StrictInt] = None,
-        _request_timeout: Union[
-            None,
-            Annotated[StrictFloat, Field(gt=0)],
-            Tuple[
-                Annotated[StrictFloat, Field(gt=0)],
-                Annotated[StrictFloat, Field(gt=0)]
-            ]
-        ] = None,
-        _request_auth: Optional[Dict[StrictStr, Any]] = None,
-        _content_type: Optional[StrictStr] = None,
-        _headers: Optional[Dict[StrictStr, Any]] = None,
-        _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> List[ApiEvent]:
-        """List events (`/api` dialect).
-
-        A bare array of one page (`page`, `page_size`; the main API's filters apply, `owner=me` included), upcoming events by default; the total across pages is in `X-Total-Count`.
-
-        :param when: `upcoming` (not yet ended; default), `past` or `all`. An event without an end is over at the end of its start's local day.
-        :type when: str
-        :param owner: `me`: only the signed-in caller's own events, in any status and, unless `when` says otherwise, at any time. Needs a bearer token.
-        :type owner: str
-        :param country: ISO 3166-1 alpha-2 country code.
-        :type country: str
-        :param tag: Only events carrying this tag.
-        :type tag: str
-        :param status:
-        :type status: EventStatusName
-        :param q: Text searched in title and description, case-insensitively.
-        :type q: str
-        :param var_from: Only events starting at or after this time (RFC 3339, or local time in `tz`).
-        :type var_from: str
-        :param to: Only events starting before this time.
-        :type to: str
-        :param sort: `start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending. Events with unlimited seats count as having the most seats available.
-        :type sort: str
-        :param tz: Render times in this IANA zone (else each event's own zone). Also read from the `X-Timezone` header.
-        :type tz: str
-        :param page:
-        :type page: int
-        :param page_size:
-        :type page_size: int
-        :param _request_timeout: timeout setting for this request. If one
-                                 number provided, it will be total request
-                                 timeout. It can also be a pair (tuple) of
-                                 (connection, read) timeouts.
-        :type _request_timeout: int, tuple(int, int), optional
-        :param _request_auth: set to override the auth_settings for an a single
-                              request; this effectively ignores the
-                              authentication in the spec for a single request.
-        :type _request_auth: dict, optional
-        :param _content_type: force content-type for the request.
-        :type _content_type: str, Optional
-        :param _headers: set to override the headers for a single
-                         request; this effectively ignores the headers
-                         in the spec for a single request.
-        :type _headers: dict, optional
-        :param _host_index: set to override the host_index for a single
-                            request; this effectively ignores the host_index
-                            in the spec for a single request.
-        :type _host_index: int, optional
-        :return: Returns the result object.
-        """ # noqa: E501
-
-        _param = self._api_get_events_serialize(
-            when=when,
-            owner=owner,
-            country=country,
-            tag=tag,
-            status=status,
-            q=q,
-            var_from=var_from,
-            to=to,
-            sort=sort,
-            tz=tz,
-            page=page,
-            page_size=page_size,
-            _request_auth=_request_auth,
-            _content_type=_content_type,
-            _headers=_headers,
-            _host_index=_host_index
-        )
-
-        _response_types_map: Dict[str, Optional[str]] = {
-            '200': "List[ApiEvent]",
-            '400': "Problem",
-            '401': "Problem",
-            '422': "Problem",
-        }
-        response_data = self.api_client.call_api(
-            *_param,
-            _request_timeout=_request_timeout
-        )
-        response_data.read()
-        return self.api_client.response_deserialize(
-            response_data=response_data,
-            response_types_map=_response_types_map,
-        ).data
-
-
-    @validate_call
-    def api_get_events_with_http_info(
-        self,
-        when: Annotated[Optional[StrictStr], Field(description="`upcoming` (not yet ended; default), `past` or `all`. An event without an end is over at the end of its start's local day.")] = None,
-        owner: Annotated[Optional[StrictStr], Field(description="`me`: only the signed-in caller's own events, in any status and, unless `when` says otherwise, at any time. Needs a bearer token.")] = None,
-        country: Annotated[Optional[StrictStr], Field(description="ISO 3166-1 alpha-2 country code.")] = None,
-        tag: Annotated[Optional[StrictStr], Field(description="Only events carrying this tag.")] = None,
-        status: Optional[EventStatusName] = None,
-        q: Annotated[Optional[StrictStr], Field(description="Text searched in title and description, case-insensitively.")] = None,
-        var_from: Annotated[Optional[StrictStr], Field(description="Only events starting at or after this time (RFC 3339, or local time in `tz`).")] = None,
-        to: Annotated[Optional[StrictStr], Field(description="Only events starting before this time.")] = None,
-        sort: Annotated[Optional[StrictStr], Field(description="`start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending. Events with unlimited seats count as having the most seats available.")] = None,
-        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone (else each event's own zone). Also read from the `X-Timezone` header.")] = None,
-        page: Optional[StrictInt] = None,
-        page_size: Optional[StrictInt] = None,
-        _request_timeout: Union[
-            None,
-            Annotated[StrictFloat, Field(gt=0)],
-            Tuple[
-                Annotated[StrictFloat, Field(gt=0)],
-                Annotated[StrictFloat, Field(gt=0)]
-            ]
-        ] = None,
-        _request_auth: Optional[Dict[StrictStr, Any]] = None,
-        _content_type: Optional[StrictStr] = None,
-        _headers: Optional[Dict[StrictStr, Any]] = None,
-        _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[List[ApiEvent]]:
-        """List events (`/api` dialect).
-
-        A bare array of one page (`page`, `page_size`; the main API's filters apply, `owner=me` included), upcoming events by default; the total across pages is in `X-Total-Count`.
-
-        :param when: `upcoming` (not yet ended; default), `past` or `all`. An event without an end is over at the end of its start's local day.
-        :type when: str
-        :param owner: `me`: only the signed-in caller's own events, in any status and, unless `when` says otherwise, at any time. Needs a bearer token.
-        :type owner: str
-        :param country: ISO 3166-1 alpha-2 country code.
-        :type country: str
-        :param tag: Only events carrying this tag.
-        :type tag: str
-        :param status:
-        :type status: EventStatusName
-        :param q: Text searched in title and description, case-insensitively.
-        :type q: str
-        :param var_from: Only events starting at or after this time (RFC 3339, or local time in `tz`).
-        :type var_from: str
-        :param to: Only events starting before this time.
-        :type to: str
-        :param sort: `start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending. Events with unlimited seats count as having the most seats available.
-        :type sort: str
-        :param tz: Render times in this IANA zone (else each event's own zone). Also read from the `X-Timezone` header.
-        :type tz: str
-        :param page:
-        :type page: int
-        :param page_size:
-        :type page_size: int
-        :param _request_timeout: timeout setting for this request. If one
-                                 number provided, it will be total request
-                                 timeout. It can also be a pair (tuple) of
-                                 (connection, read) timeouts.
-        :type _request_timeout: int, tuple(int, int), optional
-        :param _request_auth: set to override the auth_settings for an a single
-                              request; this effectively ignores the
-                              authentication in the spec for a single request.
-        :type _request_auth: dict, optional
-        :param _content_type: force content-type for the request.
-        :type _content_type: str, Optional
-        :param _headers: set to override the headers for a single
-                         request; this effectively ignores the headers
-                         in the spec for a single request.
-        :type _headers: dict, optional
-        :param _host_index: set to override the host_index for a single
-                            request; this effectively ignores the host_index
-                            in the spec for a single request.
-        :type _host_index: int, optional
-        :return: Returns the result object.
-        """ # noqa: E501
-
-        _param = self._api_get_events_serialize(
-            when=when,
-            owner=owner,
-            country=country,
-            tag=tag,
-            status=status,
-            q=q,
-            var_from=var_from,
-            to=to,
-            sort=sort,
-            tz=tz,
-            page=page,
-            page_size=page_size,
-            _request_auth=_request_auth,
-            _content_type=_content_type,
-            _headers=_headers,
-            _host_index=_host_index
-        )
-
-        _response_types_map: Dict[str, Optional[str]] = {
-            '200': "List[ApiEvent]",
-            '400': "Problem",
-            '401': "Problem",
-            '422': "Problem",
-        }
-        response_data = self.api_client.call_api(
-            *_param,
-            _request_timeout=_request_timeout
-        )
-        response_data.read()
-        return self.api_client.response_deserialize(
-            response_data=response_data,
-            response_types_map=_response_types_map,
-        )
-
-
-    @validate_call
-    def api_get_events_without_preload_content(
-        self,
-        when: Annotated[Optional[StrictStr], Field(description="`upcoming` (not yet ended; default), `past` or `all`. An event without an end is over at the end of its start's local day.")] = None,
-        owner: Annotated[Optional[StrictStr], Field(description="`me`: only the signed-in caller's own events, in any status and, unless `when` says otherwise, at any time. Needs a bearer token.")] = None,
-        country: Annotated[Optional[StrictStr], Field(description="ISO 3166-1 alpha-2 country code.")] = None,
-        tag: Annotated[Optional[StrictStr], Field(description="Only events carrying this tag.")] = None,
-        status: Optional[EventStatusName] = None,
-        q: Annotated[Optional[StrictStr], Field(description="Text searched in title and description, case-insensitively.")] = None,
-        var_from: Annotated[Optional[StrictStr], Field(description="Only events starting at or after this time (RFC 3339, or local time in `tz`).")] = None,
-        to: Annotated[Optional[StrictStr], Field(description="Only events starting before this time.")] = None,
-        sort: Annotated[Optional[StrictStr], Field(description="`start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending. Events with unlimited seats count as having the most seats available.")] = None,
-        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone (else each event's own zone). Also read from the `X-Timezone` header.")] = None,
-        page: Optional[StrictInt] = None,
-        page_size: Optional[StrictInt] = None,
-        _request_timeout: Union[
-            None,
-            Annotated[StrictFloat, Field(gt=0)],
-            Tuple[
-                Annotated[StrictFloat, Field(gt=0)],
-                Annotated[StrictFloat, Field(gt=0)]
-            ]
-        ] = None,
-        _request_auth: Optional[Dict[StrictStr, Any]] = None,
-        _content_type: Optional[StrictStr] = None,
-        _headers: Optional[Dict[StrictStr, Any]] = None,
-        _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> RESTResponseType:
-        """List events (`/api` dialect).
-
-        A bare array of one page (`page`, `page_size`; the main API's filters apply, `owner=me` included), upcoming events by default; the total across pages is in `X-Total-Count`.
-
-        :param when: `upcoming` (not yet ended; default), `past` or `all`. An event without an end is over at the end of its start's local day.
-        :type when: str
-        :param owner: `me`: only the signed-in caller's own events, in any status and, unless `when` says otherwise, at any time. Needs a bearer token.
-        :type owner: str
-        :param country: ISO 3166-1 alpha-2 country code.
-        :type country: str
-        :param tag: Only events carrying this tag.
-        :type tag: str
-        :param status:
-        :type status: EventStatusName
-        :param q: Text searched in title and description, case-insensitively.
-        :type q: str
-        :param var_from: Only events starting at or after this time (RFC 3339, or local time in `tz`).
-        :type var_from: str
-        :param to: Only events starting before this time.
-        :type to: str
-        :param sort: `start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending. Events with unlimited seats count as having the most seats available.
-        :type sort: str
-        :param tz: Render times in this IANA zone (else each event's own zone). Also read from the `X-Timezone` header.
-        :type tz: str
-        :param page:
-        :type page: int
-        :param page_size:
-        :type page_size: int
-        :param _request_timeout: timeout setting for this request. If one
-                                 number provided, it will be total request
-                                 timeout. It can also be a pair (tuple) of
-                                 (connection, read) timeouts.
-        :type _request_timeout: int, tuple(int, int), optional
-        :param _request_auth: set to override the auth_settings for an a single
-                              request; this effectively ignores the
-                              authentication in the spec for a single request.
-        :type _request_auth: dict, optional
-        :param _content_type: force content-type for the request.
-        :type _content_type: str, Optional
-        :param _headers: set to override the headers for a single
-                         request; this effectively ignores the headers
-                         in the spec for a single request.
-        :type _headers: dict, optional
-        :param _host_index: set to override the host_index for a single
-                            request; this effectively ignores the host_index
-                            in the spec for a single request.
-        :type _host_index: int, optional
-        :return: Returns the result object.
-        """ # noqa: E501
-
-        _param = self._api_get_events_serialize(
-            when=when,
-            owner=owner,
-            country=country,
-            tag=tag,
-            status=status,
-            q=q,
-            var_from=var_from,
-            to=to,
-            sort=sort,
-            tz=tz,
-            page=page,
-            page_size=page_size,
-            _request_auth=_request_auth,
-            _content_type=_content_type,
-            _headers=_headers,
-            _host_index=_host_index
-        )
-
-        _response_types_map: Dict[str, Optional[str]] = {
-            '200': "List[ApiEvent]",
-            '400': "Problem",
-            '401': "Problem",
-            '422': "Problem",
-        }
-        response_data = self.api_client.call_api(
-            *_param,
-            _request_timeout=_request_timeout
-        )
-        return response_data.response
-
-
-    def _api_get_events_serialize(
-        self,
-        when,
-        owner,
-        country,
-        tag,
-        status,
-        q,
-        var_from,
-        to,
-        sort,
-        tz,
-        page,
-        page_size,
-        _request_auth,
-        _content_type,
-        _headers,
-        _host_index,
-    ) -> RequestSerialized:
-
-        _host = None
-
-        _collection_formats: Dict[str, str] = {
-        }
-
-        _path_params: Dict[str, str] = {}
-        _query_params: List[Tuple[str, str]] = []
-        _header_params: Dict[str, Optional[str]] = _headers or {}
-        _form_params: List[Tuple[str, str]] = []
-        _files: Dict[
-            str, Union[str, bytes, List[str], List[bytes], List[Tuple[str, bytes]]]
-        ] = {}
-        _body_params: Optional[bytes] = None
-
-        # process the path parameters
-        # process the query parameters
-        if when is not None:
-            
-            _query_params.append(('when', when))
-            
-        if owner is not None:
-            
-            _query_params.append(('owner', owner))
-            
-        if country is not None:
-            
-            _query_params.append(('country', country))
-            
-        if tag is not None:
-            
-            _query_params.append(('tag', tag))
-            
-        if status is not None:
-            
-            _query_params.append(('status', status.value))
-            
-        if q is not None:
-            
-            _query_params.append(('q', q))
-            
-        if var_from is not None:
-            
-            _query_params.append(('from', var_from))
-            
-        if to is not None:
-            
-            _query_params.append(('to', to))
-            
-        if sort is not None:
-            
-            _query_params.append(('sort', sort))
-            
-        if tz is not None:
-            
-            _query_params.append(('tz', tz))
-            
-        if page is not None:
-            
-            _query_params.append(('page', page))
-            
-        if page_size is not None:
-            
-            _query_params.append(('page_size', page_size))
-            
-        # process the header parameters
-        # process the form parameters
-        # process the body parameter
-
-
-        # set the HTTP header `Accept`
-        if 'Accept' not in _header_params:
-            _header_params['Accept'] = self.api_client.select_header_accept(
-                [
-                    'application/json', 
-                    'application/problem+json'
-                ]
-            )
-
-
-        # authentication setting
-        _auth_settings: List[str] = [
-            'oauth2', 
-            'bearerAuth'
-        ]
-
-        return self.api_client.param_serialize(
-            method='GET',
-            resource_path='/api/events',
-            path_params=_path_params,
-            query_params=_query_params,
-            header_params=_header_params,
-            body=_body_params,
-            post_params=_form_params,
-            files=_files,
-            auth_settings=_auth_settings,
-            collection_formats=_collection_formats,
-            _host=_host,
-            _request_auth=_request_auth
-        )
-
-
-
-
-    @validate_call
-    def api_update_event(
-        self,
-        id: Annotated[StrictInt, Field(description="Event id")],
-        api_event_changes: ApiEventChanges,
-        _request_timeout: Union[
-            None,
-            Annotated[StrictFloat, Field(gt=0)],
-            Tuple[
-                Annotated[StrictFloat, Field(gt=0)],
-                Annotated[StrictFloat, Field(gt=0)]
-            ]
-        ] = None,
-        _request_auth: Optional[Dict[StrictStr, Any]] = None,
-        _content_type: Optional[StrictStr] = None,
-        _headers: Optional[Dict[StrictStr, Any]] = None,
-        _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiEvent:
-        """Change an event (`/api` dialect).
-
-        A partial body: absent fields stay. The event's owner or an admin.
-
-        :param id: Event id (required)
-        :type id: int
-        :param api_event_changes: (required)
-        :type api_event_changes: ApiEventChanges
-        :param _request_timeout: timeout setting for this request. If one
-                                 number provided, it will be total request
-                                 timeout. It can also be a pair (tuple) of
-                                 (connection, read) timeouts.
-        :type _request_timeout: int, tuple(int, int), optional
-        :param _request_auth: set to override the auth_settings for an a single
-                              request; this effectively ignores the
-                              authentication in the spec for a single request.
-        :type _request_auth: dict, optional
-        :param _content_type: force content-type for the request.
-        :type _content_type: str, Optional
-        :param _headers: set to override the headers for a single
-                         request; this effectively ignores the headers
-                         in the spec for a single request.
-        :type _headers: dict, optional
-        :param _host_index: set to override the host_index for a single
-                            request; this effectively ignores the host_index
-                            in the spec for a single request.
-        :type _host_index: int, optional
-        :return: Returns the result object.
-        """ # noqa: E501
-
-        _param = self._api_update_event_serialize(
-            id=id,
-            api_event_changes=api_event_changes,
-            _request_auth=_request_auth,
-            _content_type=_content_type,
-            _headers=_headers,
-            _host_index=_host_index
-        )
-
-        _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiEvent",
-            '400': "Problem",
-            '401': "Problem",
-            '403': "Problem",
-            '404': "Problem",
-            '422': "Problem",
-        }
-        response_data = self.api_client.call_api(
-            *_param,
-            _request_timeout=_request_timeout
-        )
-        response_data.read()
-        return self.api_client.response_deserialize(
-            response_data=response_data,
-            response_types_map=_response_types_map,
-        ).data
-
-
-    @validate_call
-    def api_update_event_with_http_info(
-        self,
-        id: Annotated[StrictInt, Field(description="Event id")],
-        api_event_changes: ApiEventChanges,
-        _request_timeout: Union[
-            None,
-            Annotated[StrictFloat, Field(gt=0)],
-            Tuple[
-                Annotated[StrictFloat, Field(gt=0)],
-                Annotated[StrictFloat, Field(gt=0)]
-            ]
-        ] = None,
-        _request_auth: Optional[Dict[StrictStr, Any]] = None,
-        _content_type: Optional[StrictStr] = None,
-        _headers: Optional[Dict[StrictStr, Any]] = None,
-        _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> ApiResponse[ApiEvent]:
-        """Change an event (`/api` dialect).
-
-        A partial body: absent fields stay. The event's owner or an admin.
-
-        :param id: Event id (required)
-        :type id: int
-        :param api_event_changes: (required)
-        :type api_event_changes: ApiEventChanges
-        :param _request_timeout: timeout setting for this request. If one
-                                 number provided, it will be total request
-                                 timeout. It can also be a pair (tuple) of
-                                 (connection, read) timeouts.
-        :type _request_timeout: int, tuple(int, int), optional
-        :param _request_auth: set to override the auth_settings for an a single
-                              request; this effectively ignores the
-                              authentication in the spec for a single request.
-        :type _request_auth: dict, optional
-        :param _content_type: force content-type for the request.
-        :type _content_type: str, Optional
-        :param _headers: set to override the headers for a single
-                         request; this effectively ignores the headers
-                         in the spec for a single request.
-        :type _headers: dict, optional
-        :param _host_index: set to override the host_index for a single
-                            request; this effectively ignores the host_index
-                            in the spec for a single request.
-        :type _host_index: int, optional
-        :return: Returns the result object.
-        """ # noqa: E501
-
-        _param = self._api_update_event_serialize(
-            id=id,
-            api_event_changes=api_event_changes,
-            _request_auth=_request_auth,
-            _content_type=_content_type,
-            _headers=_headers,
-            _host_index=_host_index
-        )
-
-        _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiEvent",
-            '400': "Problem",
-            '401': "Problem",
-            '403': "Problem",
-            '404': "Problem",
-            '422': "Problem",
-        }
-        response_data = self.api_client.call_api(
-            *_param,
-            _request_timeout=_request_timeout
-        )
-        response_data.read()
-        return self.api_client.response_deserialize(
-            response_data=response_data,
-            response_types_map=_response_types_map,
-        )
-
-
-    @validate_call
-    def api_update_event_without_preload_content(
-        self,
-        id: Annotated[StrictInt, Field(description="Event id")],
-        api_event_changes: ApiEventChanges,
-        _request_timeout: Union[
-            None,
-            Annotated[StrictFloat, Field(gt=0)],
-            Tuple[
-                Annotated[StrictFloat, Field(gt=0)],
-                Annotated[StrictFloat, Field(gt=0)]
-            ]
-        ] = None,
-        _request_auth: Optional[Dict[StrictStr, Any]] = None,
-        _content_type: Optional[StrictStr] = None,
-        _headers: Optional[Dict[StrictStr, Any]] = None,
-        _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
-    ) -> RESTResponseType:
-        """Change an event (`/api` dialect).
-
-        A partial body: absent fields stay. The event's owner or an admin.
-
-        :param id: Event id (required)
-        :type id: int
-        :param api_event_changes: (required)
-        :type api_event_changes: ApiEventChanges
-        :param _request_timeout: timeout setting for this request. If one
-                                 number provided, it will be total request
-                                 timeout. It can also be a pair (tuple) of
-                                 (connection, read) timeouts.
-        :type _request_timeout: int, tuple(int, int), optional
-        :param _request_auth: set to override the auth_settings for an a single
-                              request; this effectively ignores the
-                              authentication in the spec for a single request.
-        :type _request_auth: dict, optional
-        :param _content_type: force content-type for the request.
-        :type _content_type: str, Optional
-        :param _headers: set to override the headers for a single
-                         request; this effectively ignores the headers
-                         in the spec for a single request.
-        :type _headers: dict, optional
-        :param _host_index: set to override the host_index for a single
-                            request; this effectively ignores the host_index
-                            in the spec for a single request.
-        :type _host_index: int, optional
-        :return: Returns the result object.
-        """ # noqa: E501
-
-        _param = self._api_update_event_serialize(
-            id=id,
-            api_event_changes=api_event_changes,
-            _request_auth=_request_auth,
-            _content_type=_content_type,
-            _headers=_headers,
-            _host_index=_host_index
-        )
-
-        _response_types_map: Dict[str, Optional[str]] = {
-            '200': "ApiEvent",
-            '400': "Problem",
-            '401': "Problem",
-            '403': "Problem",
-            '404': "Problem",
-            '422': "Problem",
-        }
-        response_data = self.api_client.call_api(
-            *_param,
-            _request_timeout=_request_timeout
-        )
-        return response_data.response
-
-
-    def _api_update_event_serialize(
-        self,
-        id,
-        api_event_changes,
-        _request_auth,
-        _content_type,
-        _headers,
-        _host_index,
-    ) -> RequestSerialized:
-
-        _host = None
-
-        _collection_formats: Dict[str, str] = {
-        }
-
-        _path_params: Dict[str, str] = {}
-        _query_params: List[Tuple[str, str]] = []
-        _header_params: Dict[str, Optional[str]] = _headers or {}
-        _form_params: List[Tuple[str, str]] = []
-        _files: Dict[
-            str, Union[str, bytes, List[str], List[bytes], List[Tuple[str, bytes]]]
-        ] = {}
-        _body_params: Optional[bytes] = None
-
-        # process the path parameters
-        if id is not None:
-            _path_params['id'] = id
-        # process the query parameters
-        # process the header parameters
-        # process the form parameters
-        # process the body parameter
-        if api_event_changes is not None:
-            _body_params = api_event_changes
-
-
-        # set the HTTP header `Accept`
-        if 'Accept' not in _header_params:
-            _header_params['Accept'] = self.api_client.select_header_accept(
-                [
-                    'application/json', 
-                    'application/problem+json'
-                ]
-            )
-
-        # set the HTTP header `Content-Type`
-        if _content_type:
-            _header_params['Content-Type'] = _content_type
-        else:
-            _default_content_type = (
-                self.api_client.select_header_content_type(
-                    [
-                        'application/json'
-                    ]
-                )
-            )
-            if _default_content_type is not None:
-                _header_params['Content-Type'] = _default_content_type
-
-        # authentication setting
-        _auth_settings: List[str] = [
-            'oauth2', 
-            'bearerAuth'
-        ]
-
-        return self.api_client.param_serialize(
-            method='PUT',
-            resource_path='/api/events/{id}',
-            path_params=_path_params,
-            query_params=_query_params,
-            header_params=_header_params,
-            body=_body_params,
-            post_params=_form_params,
-            files=_files,
-            auth_settings=_auth_settings,
-            collection_formats=_collection_formats,
-            _host=_host,
-            _request_auth=_request_auth
-        )
-
-
 
 
     @validate_call
@@ -1704,7 +107,6 @@ class EventsApi:
             '401': "Problem",
             '415': "Problem",
             '422': "Problem",
-            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -1780,7 +182,6 @@ class EventsApi:
             '401': "Problem",
             '415': "Problem",
             '422': "Problem",
-            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -1856,7 +257,6 @@ class EventsApi:
             '401': "Problem",
             '415': "Problem",
             '422': "Problem",
-            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -2007,7 +407,6 @@ class EventsApi:
             '401': "Problem",
             '403': "Problem",
             '404': "Problem",
-            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -2078,7 +477,6 @@ class EventsApi:
             '401': "Problem",
             '403': "Problem",
             '404': "Problem",
-            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -2149,7 +547,6 @@ class EventsApi:
             '401': "Problem",
             '403': "Problem",
             '404': "Problem",
-            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -2208,6 +605,283 @@ class EventsApi:
         return self.api_client.param_serialize(
             method='DELETE',
             resource_path='/events/{id}',
+            path_params=_path_params,
+            query_params=_query_params,
+            header_params=_header_params,
+            body=_body_params,
+            post_params=_form_params,
+            files=_files,
+            auth_settings=_auth_settings,
+            collection_formats=_collection_formats,
+            _host=_host,
+            _request_auth=_request_auth
+        )
+
+
+
+
+    @validate_call
+    def delete_event_attachment(
+        self,
+        id: Annotated[StrictInt, Field(description="Event id")],
+        _request_timeout: Union[
+            None,
+            Annotated[StrictFloat, Field(gt=0)],
+            Tuple[
+                Annotated[StrictFloat, Field(gt=0)],
+                Annotated[StrictFloat, Field(gt=0)]
+            ]
+        ] = None,
+        _request_auth: Optional[Dict[StrictStr, Any]] = None,
+        _content_type: Optional[StrictStr] = None,
+        _headers: Optional[Dict[StrictStr, Any]] = None,
+        _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
+    ) -> None:
+        """Remove an event's file.
+
+        The event's `attachment_url` falls back to the link given as `attachment_url`, if any. Removing a file that is not there changes nothing and also answers 204.
+
+        :param id: Event id (required)
+        :type id: int
+        :param _request_timeout: timeout setting for this request. If one
+                                 number provided, it will be total request
+                                 timeout. It can also be a pair (tuple) of
+                                 (connection, read) timeouts.
+        :type _request_timeout: int, tuple(int, int), optional
+        :param _request_auth: set to override the auth_settings for an a single
+                              request; this effectively ignores the
+                              authentication in the spec for a single request.
+        :type _request_auth: dict, optional
+        :param _content_type: force content-type for the request.
+        :type _content_type: str, Optional
+        :param _headers: set to override the headers for a single
+                         request; this effectively ignores the headers
+                         in the spec for a single request.
+        :type _headers: dict, optional
+        :param _host_index: set to override the host_index for a single
+                            request; this effectively ignores the host_index
+                            in the spec for a single request.
+        :type _host_index: int, optional
+        :return: Returns the result object.
+        """ # noqa: E501
+
+        _param = self._delete_event_attachment_serialize(
+            id=id,
+            _request_auth=_request_auth,
+            _content_type=_content_type,
+            _headers=_headers,
+            _host_index=_host_index
+        )
+
+        _response_types_map: Dict[str, Optional[str]] = {
+            '204': None,
+            '400': "Problem",
+            '401': "Problem",
+            '403': "Problem",
+            '404': "Problem",
+            '503': "Problem",
+        }
+        response_data = self.api_client.call_api(
+            *_param,
+            _request_timeout=_request_timeout
+        )
+        response_data.read()
+        return self.api_client.response_deserialize(
+            response_data=response_data,
+            response_types_map=_response_types_map,
+        ).data
+
+
+    @validate_call
+    def delete_event_attachment_with_http_info(
+        self,
+        id: Annotated[StrictInt, Field(description="Event id")],
+        _request_timeout: Union[
+            None,
+            Annotated[StrictFloat, Field(gt=0)],
+            Tuple[
+                Annotated[StrictFloat, Field(gt=0)],
+                Annotated[StrictFloat, Field(gt=0)]
+            ]
+        ] = None,
+        _request_auth: Optional[Dict[StrictStr, Any]] = None,
+        _content_type: Optional[StrictStr] = None,
+        _headers: Optional[Dict[StrictStr, Any]] = None,
+        _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
+    ) -> ApiResponse[None]:
+        """Remove an event's file.
+
+        The event's `attachment_url` falls back to the link given as `attachment_url`, if any. Removing a file that is not there changes nothing and also answers 204.
+
+        :param id: Event id (required)
+        :type id: int
+        :param _request_timeout: timeout setting for this request. If one
+                                 number provided, it will be total request
+                                 timeout. It can also be a pair (tuple) of
+                                 (connection, read) timeouts.
+        :type _request_timeout: int, tuple(int, int), optional
+        :param _request_auth: set to override the auth_settings for an a single
+                              request; this effectively ignores the
+                              authentication in the spec for a single request.
+        :type _request_auth: dict, optional
+        :param _content_type: force content-type for the request.
+        :type _content_type: str, Optional
+        :param _headers: set to override the headers for a single
+                         request; this effectively ignores the headers
+                         in the spec for a single request.
+        :type _headers: dict, optional
+        :param _host_index: set to override the host_index for a single
+                            request; this effectively ignores the host_index
+                            in the spec for a single request.
+        :type _host_index: int, optional
+        :return: Returns the result object.
+        """ # noqa: E501
+
+        _param = self._delete_event_attachment_serialize(
+            id=id,
+            _request_auth=_request_auth,
+            _content_type=_content_type,
+            _headers=_headers,
+            _host_index=_host_index
+        )
+
+        _response_types_map: Dict[str, Optional[str]] = {
+            '204': None,
+            '400': "Problem",
+            '401': "Problem",
+            '403': "Problem",
+            '404': "Problem",
+            '503': "Problem",
+        }
+        response_data = self.api_client.call_api(
+            *_param,
+            _request_timeout=_request_timeout
+        )
+        response_data.read()
+        return self.api_client.response_deserialize(
+            response_data=response_data,
+            response_types_map=_response_types_map,
+        )
+
+
+    @validate_call
+    def delete_event_attachment_without_preload_content(
+        self,
+        id: Annotated[StrictInt, Field(description="Event id")],
+        _request_timeout: Union[
+            None,
+            Annotated[StrictFloat, Field(gt=0)],
+            Tuple[
+                Annotated[StrictFloat, Field(gt=0)],
+                Annotated[StrictFloat, Field(gt=0)]
+            ]
+        ] = None,
+        _request_auth: Optional[Dict[StrictStr, Any]] = None,
+        _content_type: Optional[StrictStr] = None,
+        _headers: Optional[Dict[StrictStr, Any]] = None,
+        _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
+    ) -> RESTResponseType:
+        """Remove an event's file.
+
+        The event's `attachment_url` falls back to the link given as `attachment_url`, if any. Removing a file that is not there changes nothing and also answers 204.
+
+        :param id: Event id (required)
+        :type id: int
+        :param _request_timeout: timeout setting for this request. If one
+                                 number provided, it will be total request
+                                 timeout. It can also be a pair (tuple) of
+                                 (connection, read) timeouts.
+        :type _request_timeout: int, tuple(int, int), optional
+        :param _request_auth: set to override the auth_settings for an a single
+                              request; this effectively ignores the
+                              authentication in the spec for a single request.
+        :type _request_auth: dict, optional
+        :param _content_type: force content-type for the request.
+        :type _content_type: str, Optional
+        :param _headers: set to override the headers for a single
+                         request; this effectively ignores the headers
+                         in the spec for a single request.
+        :type _headers: dict, optional
+        :param _host_index: set to override the host_index for a single
+                            request; this effectively ignores the host_index
+                            in the spec for a single request.
+        :type _host_index: int, optional
+        :return: Returns the result object.
+        """ # noqa: E501
+
+        _param = self._delete_event_attachment_serialize(
+            id=id,
+            _request_auth=_request_auth,
+            _content_type=_content_type,
+            _headers=_headers,
+            _host_index=_host_index
+        )
+
+        _response_types_map: Dict[str, Optional[str]] = {
+            '204': None,
+            '400': "Problem",
+            '401': "Problem",
+            '403': "Problem",
+            '404': "Problem",
+            '503': "Problem",
+        }
+        response_data = self.api_client.call_api(
+            *_param,
+            _request_timeout=_request_timeout
+        )
+        return response_data.response
+
+
+    def _delete_event_attachment_serialize(
+        self,
+        id,
+        _request_auth,
+        _content_type,
+        _headers,
+        _host_index,
+    ) -> RequestSerialized:
+
+        _host = None
+
+        _collection_formats: Dict[str, str] = {
+        }
+
+        _path_params: Dict[str, str] = {}
+        _query_params: List[Tuple[str, str]] = []
+        _header_params: Dict[str, Optional[str]] = _headers or {}
+        _form_params: List[Tuple[str, str]] = []
+        _files: Dict[
+            str, Union[str, bytes, List[str], List[bytes], List[Tuple[str, bytes]]]
+        ] = {}
+        _body_params: Optional[bytes] = None
+
+        # process the path parameters
+        if id is not None:
+            _path_params['id'] = id
+        # process the query parameters
+        # process the header parameters
+        # process the form parameters
+        # process the body parameter
+
+
+        # set the HTTP header `Accept`
+        if 'Accept' not in _header_params:
+            _header_params['Accept'] = self.api_client.select_header_accept(
+                [
+                    'application/problem+json'
+                ]
+            )
+
+
+        # authentication setting
+        _auth_settings: List[str] = [
+            'oauth2', 
+            'bearerAuth'
+        ]
+
+        return self.api_client.param_serialize(
+            method='DELETE',
+            resource_path='/events/{id}/attachment',
             path_params=_path_params,
             query_params=_query_params,
             header_params=_header_params,
@@ -2283,7 +957,6 @@ class EventsApi:
             '200': "EventView",
             '400': "Problem",
             '404': "Problem",
-            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -2356,7 +1029,6 @@ class EventsApi:
             '200': "EventView",
             '400': "Problem",
             '404': "Problem",
-            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -2429,7 +1101,6 @@ class EventsApi:
             '200': "EventView",
             '400': "Problem",
             '404': "Problem",
-            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -2492,6 +1163,283 @@ class EventsApi:
         return self.api_client.param_serialize(
             method='GET',
             resource_path='/events/{id}',
+            path_params=_path_params,
+            query_params=_query_params,
+            header_params=_header_params,
+            body=_body_params,
+            post_params=_form_params,
+            files=_files,
+            auth_settings=_auth_settings,
+            collection_formats=_collection_formats,
+            _host=_host,
+            _request_auth=_request_auth
+        )
+
+
+
+
+    @validate_call
+    def get_event_attachment(
+        self,
+        id: Annotated[StrictInt, Field(description="Event id")],
+        _request_timeout: Union[
+            None,
+            Annotated[StrictFloat, Field(gt=0)],
+            Tuple[
+                Annotated[StrictFloat, Field(gt=0)],
+                Annotated[StrictFloat, Field(gt=0)]
+            ]
+        ] = None,
+        _request_auth: Optional[Dict[StrictStr, Any]] = None,
+        _content_type: Optional[StrictStr] = None,
+        _headers: Optional[Dict[StrictStr, Any]] = None,
+        _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
+    ) -> bytes:
+        """Download an event's file.
+
+        From a local store the file itself (`200`); from S3 a redirect (`307`) to a pre-signed URL valid for a short time. Either way it comes with its sniffed `Content-Type` and `Content-Disposition: attachment` carrying the original name.
+
+        :param id: Event id (required)
+        :type id: int
+        :param _request_timeout: timeout setting for this request. If one
+                                 number provided, it will be total request
+                                 timeout. It can also be a pair (tuple) of
+                                 (connection, read) timeouts.
+        :type _request_timeout: int, tuple(int, int), optional
+        :param _request_auth: set to override the auth_settings for an a single
+                              request; this effectively ignores the
+                              authentication in the spec for a single request.
+        :type _request_auth: dict, optional
+        :param _content_type: force content-type for the request.
+        :type _content_type: str, Optional
+        :param _headers: set to override the headers for a single
+                         request; this effectively ignores the headers
+                         in the spec for a single request.
+        :type _headers: dict, optional
+        :param _host_index: set to override the host_index for a single
+                            request; this effectively ignores the host_index
+                            in the spec for a single request.
+        :type _host_index: int, optional
+        :return: Returns the result object.
+        """ # noqa: E501
+
+        _param = self._get_event_attachment_serialize(
+            id=id,
+            _request_auth=_request_auth,
+            _content_type=_content_type,
+            _headers=_headers,
+            _host_index=_host_index
+        )
+
+        _response_types_map: Dict[str, Optional[str]] = {
+            '200': "bytes",
+            '307': None,
+            '400': "Problem",
+            '404': "Problem",
+            '503': "Problem",
+        }
+        response_data = self.api_client.call_api(
+            *_param,
+            _request_timeout=_request_timeout
+        )
+        response_data.read()
+        return self.api_client.response_deserialize(
+            response_data=response_data,
+            response_types_map=_response_types_map,
+        ).data
+
+
+    @validate_call
+    def get_event_attachment_with_http_info(
+        self,
+        id: Annotated[StrictInt, Field(description="Event id")],
+        _request_timeout: Union[
+            None,
+            Annotated[StrictFloat, Field(gt=0)],
+            Tuple[
+                Annotated[StrictFloat, Field(gt=0)],
+                Annotated[StrictFloat, Field(gt=0)]
+            ]
+        ] = None,
+        _request_auth: Optional[Dict[StrictStr, Any]] = None,
+        _content_type: Optional[StrictStr] = None,
+        _headers: Optional[Dict[StrictStr, Any]] = None,
+        _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
+    ) -> ApiResponse[bytes]:
+        """Download an event's file.
+
+        From a local store the file itself (`200`); from S3 a redirect (`307`) to a pre-signed URL valid for a short time. Either way it comes with its sniffed `Content-Type` and `Content-Disposition: attachment` carrying the original name.
+
+        :param id: Event id (required)
+        :type id: int
+        :param _request_timeout: timeout setting for this request. If one
+                                 number provided, it will be total request
+                                 timeout. It can also be a pair (tuple) of
+                                 (connection, read) timeouts.
+        :type _request_timeout: int, tuple(int, int), optional
+        :param _request_auth: set to override the auth_settings for an a single
+                              request; this effectively ignores the
+                              authentication in the spec for a single request.
+        :type _request_auth: dict, optional
+        :param _content_type: force content-type for the request.
+        :type _content_type: str, Optional
+        :param _headers: set to override the headers for a single
+                         request; this effectively ignores the headers
+                         in the spec for a single request.
+        :type _headers: dict, optional
+        :param _host_index: set to override the host_index for a single
+                            request; this effectively ignores the host_index
+                            in the spec for a single request.
+        :type _host_index: int, optional
+        :return: Returns the result object.
+        """ # noqa: E501
+
+        _param = self._get_event_attachment_serialize(
+            id=id,
+            _request_auth=_request_auth,
+            _content_type=_content_type,
+            _headers=_headers,
+            _host_index=_host_index
+        )
+
+        _response_types_map: Dict[str, Optional[str]] = {
+            '200': "bytes",
+            '307': None,
+            '400': "Problem",
+            '404': "Problem",
+            '503': "Problem",
+        }
+        response_data = self.api_client.call_api(
+            *_param,
+            _request_timeout=_request_timeout
+        )
+        response_data.read()
+        return self.api_client.response_deserialize(
+            response_data=response_data,
+            response_types_map=_response_types_map,
+        )
+
+
+    @validate_call
+    def get_event_attachment_without_preload_content(
+        self,
+        id: Annotated[StrictInt, Field(description="Event id")],
+        _request_timeout: Union[
+            None,
+            Annotated[StrictFloat, Field(gt=0)],
+            Tuple[
+                Annotated[StrictFloat, Field(gt=0)],
+                Annotated[StrictFloat, Field(gt=0)]
+            ]
+        ] = None,
+        _request_auth: Optional[Dict[StrictStr, Any]] = None,
+        _content_type: Optional[StrictStr] = None,
+        _headers: Optional[Dict[StrictStr, Any]] = None,
+        _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
+    ) -> RESTResponseType:
+        """Download an event's file.
+
+        From a local store the file itself (`200`); from S3 a redirect (`307`) to a pre-signed URL valid for a short time. Either way it comes with its sniffed `Content-Type` and `Content-Disposition: attachment` carrying the original name.
+
+        :param id: Event id (required)
+        :type id: int
+        :param _request_timeout: timeout setting for this request. If one
+                                 number provided, it will be total request
+                                 timeout. It can also be a pair (tuple) of
+                                 (connection, read) timeouts.
+        :type _request_timeout: int, tuple(int, int), optional
+        :param _request_auth: set to override the auth_settings for an a single
+                              request; this effectively ignores the
+                              authentication in the spec for a single request.
+        :type _request_auth: dict, optional
+        :param _content_type: force content-type for the request.
+        :type _content_type: str, Optional
+        :param _headers: set to override the headers for a single
+                         request; this effectively ignores the headers
+                         in the spec for a single request.
+        :type _headers: dict, optional
+        :param _host_index: set to override the host_index for a single
+                            request; this effectively ignores the host_index
+                            in the spec for a single request.
+        :type _host_index: int, optional
+        :return: Returns the result object.
+        """ # noqa: E501
+
+        _param = self._get_event_attachment_serialize(
+            id=id,
+            _request_auth=_request_auth,
+            _content_type=_content_type,
+            _headers=_headers,
+            _host_index=_host_index
+        )
+
+        _response_types_map: Dict[str, Optional[str]] = {
+            '200': "bytes",
+            '307': None,
+            '400': "Problem",
+            '404': "Problem",
+            '503': "Problem",
+        }
+        response_data = self.api_client.call_api(
+            *_param,
+            _request_timeout=_request_timeout
+        )
+        return response_data.response
+
+
+    def _get_event_attachment_serialize(
+        self,
+        id,
+        _request_auth,
+        _content_type,
+        _headers,
+        _host_index,
+    ) -> RequestSerialized:
+
+        _host = None
+
+        _collection_formats: Dict[str, str] = {
+        }
+
+        _path_params: Dict[str, str] = {}
+        _query_params: List[Tuple[str, str]] = []
+        _header_params: Dict[str, Optional[str]] = _headers or {}
+        _form_params: List[Tuple[str, str]] = []
+        _files: Dict[
+            str, Union[str, bytes, List[str], List[bytes], List[Tuple[str, bytes]]]
+        ] = {}
+        _body_params: Optional[bytes] = None
+
+        # process the path parameters
+        if id is not None:
+            _path_params['id'] = id
+        # process the query parameters
+        # process the header parameters
+        # process the form parameters
+        # process the body parameter
+
+
+        # set the HTTP header `Accept`
+        if 'Accept' not in _header_params:
+            _header_params['Accept'] = self.api_client.select_header_accept(
+                [
+                    'application/pdf', 
+                    'image/png', 
+                    'image/jpeg', 
+                    'image/webp', 
+                    'text/plain', 
+                    'application/problem+json'
+                ]
+            )
+
+
+        # authentication setting
+        _auth_settings: List[str] = [
+        ]
+
+        return self.api_client.param_serialize(
+            method='GET',
+            resource_path='/events/{id}/attachment',
             path_params=_path_params,
             query_params=_query_params,
             header_params=_header_params,
@@ -2578,7 +1526,6 @@ class EventsApi:
             '403': "Problem",
             '404': "Problem",
             '422': "Problem",
-            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -2662,7 +1609,6 @@ class EventsApi:
             '403': "Problem",
             '404': "Problem",
             '422': "Problem",
-            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -2746,7 +1692,6 @@ class EventsApi:
             '403': "Problem",
             '404': "Problem",
             '422': "Problem",
-            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -2839,15 +1784,14 @@ class EventsApi:
     @validate_call
     def get_events(
         self,
-        when: Annotated[Optional[StrictStr], Field(description="`upcoming` (not yet ended; default), `past` or `all`. An event without an end is over at the end of its start's local day.")] = None,
-        owner: Annotated[Optional[StrictStr], Field(description="`me`: only the signed-in caller's own events, in any status and, unless `when` says otherwise, at any time. Needs a bearer token.")] = None,
+        when: Annotated[Optional[StrictStr], Field(description="`upcoming` (not yet ended; default), `past` or `all`.")] = None,
         country: Annotated[Optional[StrictStr], Field(description="ISO 3166-1 alpha-2 country code.")] = None,
         tag: Annotated[Optional[StrictStr], Field(description="Only events carrying this tag.")] = None,
         status: Optional[EventStatusName] = None,
         q: Annotated[Optional[StrictStr], Field(description="Text searched in title and description, case-insensitively.")] = None,
         var_from: Annotated[Optional[StrictStr], Field(description="Only events starting at or after this time (RFC 3339, or local time in `tz`).")] = None,
         to: Annotated[Optional[StrictStr], Field(description="Only events starting before this time.")] = None,
-        sort: Annotated[Optional[StrictStr], Field(description="`start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending. Events with unlimited seats count as having the most seats available.")] = None,
+        sort: Annotated[Optional[StrictStr], Field(description="`start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending.")] = None,
         tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone (else each event's own zone). Also read from the `X-Timezone` header.")] = None,
         page: Optional[StrictInt] = None,
         page_size: Optional[StrictInt] = None,
@@ -2866,12 +1810,10 @@ class EventsApi:
     ) -> EventPage:
         """List events.
 
-        Upcoming events (not yet ended) by default, soonest first. With `owner=me` (signed in), the caller's own events in any status, past ones included.
+        Upcoming events (not yet ended) by default, soonest first.
 
-        :param when: `upcoming` (not yet ended; default), `past` or `all`. An event without an end is over at the end of its start's local day.
+        :param when: `upcoming` (not yet ended; default), `past` or `all`.
         :type when: str
-        :param owner: `me`: only the signed-in caller's own events, in any status and, unless `when` says otherwise, at any time. Needs a bearer token.
-        :type owner: str
         :param country: ISO 3166-1 alpha-2 country code.
         :type country: str
         :param tag: Only events carrying this tag.
@@ -2884,7 +1826,7 @@ class EventsApi:
         :type var_from: str
         :param to: Only events starting before this time.
         :type to: str
-        :param sort: `start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending. Events with unlimited seats count as having the most seats available.
+        :param sort: `start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending.
         :type sort: str
         :param tz: Render times in this IANA zone (else each event's own zone). Also read from the `X-Timezone` header.
         :type tz: str
@@ -2916,7 +1858,6 @@ class EventsApi:
 
         _param = self._get_events_serialize(
             when=when,
-            owner=owner,
             country=country,
             tag=tag,
             status=status,
@@ -2936,9 +1877,7 @@ class EventsApi:
         _response_types_map: Dict[str, Optional[str]] = {
             '200': "EventPage",
             '400': "Problem",
-            '401': "Problem",
             '422': "Problem",
-            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -2954,15 +1893,14 @@ class EventsApi:
     @validate_call
     def get_events_with_http_info(
         self,
-        when: Annotated[Optional[StrictStr], Field(description="`upcoming` (not yet ended; default), `past` or `all`. An event without an end is over at the end of its start's local day.")] = None,
-        owner: Annotated[Optional[StrictStr], Field(description="`me`: only the signed-in caller's own events, in any status and, unless `when` says otherwise, at any time. Needs a bearer token.")] = None,
+        when: Annotated[Optional[StrictStr], Field(description="`upcoming` (not yet ended; default), `past` or `all`.")] = None,
         country: Annotated[Optional[StrictStr], Field(description="ISO 3166-1 alpha-2 country code.")] = None,
         tag: Annotated[Optional[StrictStr], Field(description="Only events carrying this tag.")] = None,
         status: Optional[EventStatusName] = None,
         q: Annotated[Optional[StrictStr], Field(description="Text searched in title and description, case-insensitively.")] = None,
         var_from: Annotated[Optional[StrictStr], Field(description="Only events starting at or after this time (RFC 3339, or local time in `tz`).")] = None,
         to: Annotated[Optional[StrictStr], Field(description="Only events starting before this time.")] = None,
-        sort: Annotated[Optional[StrictStr], Field(description="`start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending. Events with unlimited seats count as having the most seats available.")] = None,
+        sort: Annotated[Optional[StrictStr], Field(description="`start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending.")] = None,
         tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone (else each event's own zone). Also read from the `X-Timezone` header.")] = None,
         page: Optional[StrictInt] = None,
         page_size: Optional[StrictInt] = None,
@@ -2981,12 +1919,10 @@ class EventsApi:
     ) -> ApiResponse[EventPage]:
         """List events.
 
-        Upcoming events (not yet ended) by default, soonest first. With `owner=me` (signed in), the caller's own events in any status, past ones included.
+        Upcoming events (not yet ended) by default, soonest first.
 
-        :param when: `upcoming` (not yet ended; default), `past` or `all`. An event without an end is over at the end of its start's local day.
+        :param when: `upcoming` (not yet ended; default), `past` or `all`.
         :type when: str
-        :param owner: `me`: only the signed-in caller's own events, in any status and, unless `when` says otherwise, at any time. Needs a bearer token.
-        :type owner: str
         :param country: ISO 3166-1 alpha-2 country code.
         :type country: str
         :param tag: Only events carrying this tag.
@@ -2999,7 +1935,7 @@ class EventsApi:
         :type var_from: str
         :param to: Only events starting before this time.
         :type to: str
-        :param sort: `start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending. Events with unlimited seats count as having the most seats available.
+        :param sort: `start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending.
         :type sort: str
         :param tz: Render times in this IANA zone (else each event's own zone). Also read from the `X-Timezone` header.
         :type tz: str
@@ -3031,7 +1967,6 @@ class EventsApi:
 
         _param = self._get_events_serialize(
             when=when,
-            owner=owner,
             country=country,
             tag=tag,
             status=status,
@@ -3051,9 +1986,7 @@ class EventsApi:
         _response_types_map: Dict[str, Optional[str]] = {
             '200': "EventPage",
             '400': "Problem",
-            '401': "Problem",
             '422': "Problem",
-            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -3069,15 +2002,14 @@ class EventsApi:
     @validate_call
     def get_events_without_preload_content(
         self,
-        when: Annotated[Optional[StrictStr], Field(description="`upcoming` (not yet ended; default), `past` or `all`. An event without an end is over at the end of its start's local day.")] = None,
-        owner: Annotated[Optional[StrictStr], Field(description="`me`: only the signed-in caller's own events, in any status and, unless `when` says otherwise, at any time. Needs a bearer token.")] = None,
+        when: Annotated[Optional[StrictStr], Field(description="`upcoming` (not yet ended; default), `past` or `all`.")] = None,
         country: Annotated[Optional[StrictStr], Field(description="ISO 3166-1 alpha-2 country code.")] = None,
         tag: Annotated[Optional[StrictStr], Field(description="Only events carrying this tag.")] = None,
         status: Optional[EventStatusName] = None,
         q: Annotated[Optional[StrictStr], Field(description="Text searched in title and description, case-insensitively.")] = None,
         var_from: Annotated[Optional[StrictStr], Field(description="Only events starting at or after this time (RFC 3339, or local time in `tz`).")] = None,
         to: Annotated[Optional[StrictStr], Field(description="Only events starting before this time.")] = None,
-        sort: Annotated[Optional[StrictStr], Field(description="`start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending. Events with unlimited seats count as having the most seats available.")] = None,
+        sort: Annotated[Optional[StrictStr], Field(description="`start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending.")] = None,
         tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone (else each event's own zone). Also read from the `X-Timezone` header.")] = None,
         page: Optional[StrictInt] = None,
         page_size: Optional[StrictInt] = None,
@@ -3096,12 +2028,10 @@ class EventsApi:
     ) -> RESTResponseType:
         """List events.
 
-        Upcoming events (not yet ended) by default, soonest first. With `owner=me` (signed in), the caller's own events in any status, past ones included.
+        Upcoming events (not yet ended) by default, soonest first.
 
-        :param when: `upcoming` (not yet ended; default), `past` or `all`. An event without an end is over at the end of its start's local day.
+        :param when: `upcoming` (not yet ended; default), `past` or `all`.
         :type when: str
-        :param owner: `me`: only the signed-in caller's own events, in any status and, unless `when` says otherwise, at any time. Needs a bearer token.
-        :type owner: str
         :param country: ISO 3166-1 alpha-2 country code.
         :type country: str
         :param tag: Only events carrying this tag.
@@ -3114,7 +2044,7 @@ class EventsApi:
         :type var_from: str
         :param to: Only events starting before this time.
         :type to: str
-        :param sort: `start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending. Events with unlimited seats count as having the most seats available.
+        :param sort: `start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending.
         :type sort: str
         :param tz: Render times in this IANA zone (else each event's own zone). Also read from the `X-Timezone` header.
         :type tz: str
@@ -3146,7 +2076,6 @@ class EventsApi:
 
         _param = self._get_events_serialize(
             when=when,
-            owner=owner,
             country=country,
             tag=tag,
             status=status,
@@ -3166,9 +2095,7 @@ class EventsApi:
         _response_types_map: Dict[str, Optional[str]] = {
             '200': "EventPage",
             '400': "Problem",
-            '401': "Problem",
             '422': "Problem",
-            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -3180,7 +2107,6 @@ class EventsApi:
     def _get_events_serialize(
         self,
         when,
-        owner,
         country,
         tag,
         status,
@@ -3216,10 +2142,6 @@ class EventsApi:
         if when is not None:
             
             _query_params.append(('when', when))
-            
-        if owner is not None:
-            
-            _query_params.append(('owner', owner))
             
         if country is not None:
             
@@ -3278,8 +2200,6 @@ class EventsApi:
 
         # authentication setting
         _auth_settings: List[str] = [
-            'oauth2', 
-            'bearerAuth'
         ]
 
         return self.api_client.param_serialize(
@@ -3368,7 +2288,6 @@ class EventsApi:
             '403': "Problem",
             '404': "Problem",
             '422': "Problem",
-            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -3449,7 +2368,6 @@ class EventsApi:
             '403': "Problem",
             '404': "Problem",
             '422': "Problem",
-            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -3530,7 +2448,6 @@ class EventsApi:
             '403': "Problem",
             '404': "Problem",
             '422': "Problem",
-            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -3627,6 +2544,367 @@ class EventsApi:
 
 
     @validate_call
+    def put_event_attachment(
+        self,
+        id: Annotated[StrictInt, Field(description="Event id")],
+        body: Annotated[Union[StrictBytes, StrictStr, Tuple[StrictStr, StrictBytes]], Field(description="The file")],
+        filename: Annotated[Optional[StrictStr], Field(description="The file's name, for a raw (non-multipart) body; a multipart part's own filename wins.")] = None,
+        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone.")] = None,
+        _request_timeout: Union[
+            None,
+            Annotated[StrictFloat, Field(gt=0)],
+            Tuple[
+                Annotated[StrictFloat, Field(gt=0)],
+                Annotated[StrictFloat, Field(gt=0)]
+            ]
+        ] = None,
+        _request_auth: Optional[Dict[StrictStr, Any]] = None,
+        _content_type: Optional[StrictStr] = None,
+        _headers: Optional[Dict[StrictStr, Any]] = None,
+        _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
+    ) -> AttachmentView:
+        """Attach a file to an event, replacing any earlier one.
+
+        Send the file as `multipart/form-data` (a part named `file`) or as the raw body (name it with `?filename=`). Its type is decided from its first bytes: PDF, PNG, JPEG, WebP or plain UTF-8 text; anything else is refused with 415. The event's `attachment_url` then points at the download.
+
+        :param id: Event id (required)
+        :type id: int
+        :param body: The file (required)
+        :type body: bytes
+        :param filename: The file's name, for a raw (non-multipart) body; a multipart part's own filename wins.
+        :type filename: str
+        :param tz: Render times in this IANA zone.
+        :type tz: str
+        :param _request_timeout: timeout setting for this request. If one
+                                 number provided, it will be total request
+                                 timeout. It can also be a pair (tuple) of
+                                 (connection, read) timeouts.
+        :type _request_timeout: int, tuple(int, int), optional
+        :param _request_auth: set to override the auth_settings for an a single
+                              request; this effectively ignores the
+                              authentication in the spec for a single request.
+        :type _request_auth: dict, optional
+        :param _content_type: force content-type for the request.
+        :type _content_type: str, Optional
+        :param _headers: set to override the headers for a single
+                         request; this effectively ignores the headers
+                         in the spec for a single request.
+        :type _headers: dict, optional
+        :param _host_index: set to override the host_index for a single
+                            request; this effectively ignores the host_index
+                            in the spec for a single request.
+        :type _host_index: int, optional
+        :return: Returns the result object.
+        """ # noqa: E501
+
+        _param = self._put_event_attachment_serialize(
+            id=id,
+            body=body,
+            filename=filename,
+            tz=tz,
+            _request_auth=_request_auth,
+            _content_type=_content_type,
+            _headers=_headers,
+            _host_index=_host_index
+        )
+
+        _response_types_map: Dict[str, Optional[str]] = {
+            '200': "AttachmentView",
+            '201': "AttachmentView",
+            '400': "Problem",
+            '401': "Problem",
+            '403': "Problem",
+            '404': "Problem",
+            '413': "Problem",
+            '415': "Problem",
+            '422': "Problem",
+            '503': "Problem",
+        }
+        response_data = self.api_client.call_api(
+            *_param,
+            _request_timeout=_request_timeout
+        )
+        response_data.read()
+        return self.api_client.response_deserialize(
+            response_data=response_data,
+            response_types_map=_response_types_map,
+        ).data
+
+
+    @validate_call
+    def put_event_attachment_with_http_info(
+        self,
+        id: Annotated[StrictInt, Field(description="Event id")],
+        body: Annotated[Union[StrictBytes, StrictStr, Tuple[StrictStr, StrictBytes]], Field(description="The file")],
+        filename: Annotated[Optional[StrictStr], Field(description="The file's name, for a raw (non-multipart) body; a multipart part's own filename wins.")] = None,
+        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone.")] = None,
+        _request_timeout: Union[
+            None,
+            Annotated[StrictFloat, Field(gt=0)],
+            Tuple[
+                Annotated[StrictFloat, Field(gt=0)],
+                Annotated[StrictFloat, Field(gt=0)]
+            ]
+        ] = None,
+        _request_auth: Optional[Dict[StrictStr, Any]] = None,
+        _content_type: Optional[StrictStr] = None,
+        _headers: Optional[Dict[StrictStr, Any]] = None,
+        _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
+    ) -> ApiResponse[AttachmentView]:
+        """Attach a file to an event, replacing any earlier one.
+
+        Send the file as `multipart/form-data` (a part named `file`) or as the raw body (name it with `?filename=`). Its type is decided from its first bytes: PDF, PNG, JPEG, WebP or plain UTF-8 text; anything else is refused with 415. The event's `attachment_url` then points at the download.
+
+        :param id: Event id (required)
+        :type id: int
+        :param body: The file (required)
+        :type body: bytes
+        :param filename: The file's name, for a raw (non-multipart) body; a multipart part's own filename wins.
+        :type filename: str
+        :param tz: Render times in this IANA zone.
+        :type tz: str
+        :param _request_timeout: timeout setting for this request. If one
+                                 number provided, it will be total request
+                                 timeout. It can also be a pair (tuple) of
+                                 (connection, read) timeouts.
+        :type _request_timeout: int, tuple(int, int), optional
+        :param _request_auth: set to override the auth_settings for an a single
+                              request; this effectively ignores the
+                              authentication in the spec for a single request.
+        :type _request_auth: dict, optional
+        :param _content_type: force content-type for the request.
+        :type _content_type: str, Optional
+        :param _headers: set to override the headers for a single
+                         request; this effectively ignores the headers
+                         in the spec for a single request.
+        :type _headers: dict, optional
+        :param _host_index: set to override the host_index for a single
+                            request; this effectively ignores the host_index
+                            in the spec for a single request.
+        :type _host_index: int, optional
+        :return: Returns the result object.
+        """ # noqa: E501
+
+        _param = self._put_event_attachment_serialize(
+            id=id,
+            body=body,
+            filename=filename,
+            tz=tz,
+            _request_auth=_request_auth,
+            _content_type=_content_type,
+            _headers=_headers,
+            _host_index=_host_index
+        )
+
+        _response_types_map: Dict[str, Optional[str]] = {
+            '200': "AttachmentView",
+            '201': "AttachmentView",
+            '400': "Problem",
+            '401': "Problem",
+            '403': "Problem",
+            '404': "Problem",
+            '413': "Problem",
+            '415': "Problem",
+            '422': "Problem",
+            '503': "Problem",
+        }
+        response_data = self.api_client.call_api(
+            *_param,
+            _request_timeout=_request_timeout
+        )
+        response_data.read()
+        return self.api_client.response_deserialize(
+            response_data=response_data,
+            response_types_map=_response_types_map,
+        )
+
+
+    @validate_call
+    def put_event_attachment_without_preload_content(
+        self,
+        id: Annotated[StrictInt, Field(description="Event id")],
+        body: Annotated[Union[StrictBytes, StrictStr, Tuple[StrictStr, StrictBytes]], Field(description="The file")],
+        filename: Annotated[Optional[StrictStr], Field(description="The file's name, for a raw (non-multipart) body; a multipart part's own filename wins.")] = None,
+        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone.")] = None,
+        _request_timeout: Union[
+            None,
+            Annotated[StrictFloat, Field(gt=0)],
+            Tuple[
+                Annotated[StrictFloat, Field(gt=0)],
+                Annotated[StrictFloat, Field(gt=0)]
+            ]
+        ] = None,
+        _request_auth: Optional[Dict[StrictStr, Any]] = None,
+        _content_type: Optional[StrictStr] = None,
+        _headers: Optional[Dict[StrictStr, Any]] = None,
+        _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
+    ) -> RESTResponseType:
+        """Attach a file to an event, replacing any earlier one.
+
+        Send the file as `multipart/form-data` (a part named `file`) or as the raw body (name it with `?filename=`). Its type is decided from its first bytes: PDF, PNG, JPEG, WebP or plain UTF-8 text; anything else is refused with 415. The event's `attachment_url` then points at the download.
+
+        :param id: Event id (required)
+        :type id: int
+        :param body: The file (required)
+        :type body: bytes
+        :param filename: The file's name, for a raw (non-multipart) body; a multipart part's own filename wins.
+        :type filename: str
+        :param tz: Render times in this IANA zone.
+        :type tz: str
+        :param _request_timeout: timeout setting for this request. If one
+                                 number provided, it will be total request
+                                 timeout. It can also be a pair (tuple) of
+                                 (connection, read) timeouts.
+        :type _request_timeout: int, tuple(int, int), optional
+        :param _request_auth: set to override the auth_settings for an a single
+                              request; this effectively ignores the
+                              authentication in the spec for a single request.
+        :type _request_auth: dict, optional
+        :param _content_type: force content-type for the request.
+        :type _content_type: str, Optional
+        :param _headers: set to override the headers for a single
+                         request; this effectively ignores the headers
+                         in the spec for a single request.
+        :type _headers: dict, optional
+        :param _host_index: set to override the host_index for a single
+                            request; this effectively ignores the host_index
+                            in the spec for a single request.
+        :type _host_index: int, optional
+        :return: Returns the result object.
+        """ # noqa: E501
+
+        _param = self._put_event_attachment_serialize(
+            id=id,
+            body=body,
+            filename=filename,
+            tz=tz,
+            _request_auth=_request_auth,
+            _content_type=_content_type,
+            _headers=_headers,
+            _host_index=_host_index
+        )
+
+        _response_types_map: Dict[str, Optional[str]] = {
+            '200': "AttachmentView",
+            '201': "AttachmentView",
+            '400': "Problem",
+            '401': "Problem",
+            '403': "Problem",
+            '404': "Problem",
+            '413': "Problem",
+            '415': "Problem",
+            '422': "Problem",
+            '503': "Problem",
+        }
+        response_data = self.api_client.call_api(
+            *_param,
+            _request_timeout=_request_timeout
+        )
+        return response_data.response
+
+
+    def _put_event_attachment_serialize(
+        self,
+        id,
+        body,
+        filename,
+        tz,
+        _request_auth,
+        _content_type,
+        _headers,
+        _host_index,
+    ) -> RequestSerialized:
+
+        _host = None
+
+        _collection_formats: Dict[str, str] = {
+        }
+
+        _path_params: Dict[str, str] = {}
+        _query_params: List[Tuple[str, str]] = []
+        _header_params: Dict[str, Optional[str]] = _headers or {}
+        _form_params: List[Tuple[str, str]] = []
+        _files: Dict[
+            str, Union[str, bytes, List[str], List[bytes], List[Tuple[str, bytes]]]
+        ] = {}
+        _body_params: Optional[bytes] = None
+
+        # process the path parameters
+        if id is not None:
+            _path_params['id'] = id
+        # process the query parameters
+        if filename is not None:
+            
+            _query_params.append(('filename', filename))
+            
+        if tz is not None:
+            
+            _query_params.append(('tz', tz))
+            
+        # process the header parameters
+        # process the form parameters
+        # process the body parameter
+        if body is not None:
+            # convert to byte array if the input is a file name (str)
+            if isinstance(body, str):
+                with open(body, "rb") as _fp:
+                    _body_params = _fp.read()
+            elif isinstance(body, tuple):
+                # drop the filename from the tuple
+                _body_params = body[1]
+            else:
+                _body_params = body
+
+
+        # set the HTTP header `Accept`
+        if 'Accept' not in _header_params:
+            _header_params['Accept'] = self.api_client.select_header_accept(
+                [
+                    'application/json', 
+                    'application/problem+json'
+                ]
+            )
+
+        # set the HTTP header `Content-Type`
+        if _content_type:
+            _header_params['Content-Type'] = _content_type
+        else:
+            _default_content_type = (
+                self.api_client.select_header_content_type(
+                    [
+                        'application/octet-stream', 
+                        'multipart/form-data'
+                    ]
+                )
+            )
+            if _default_content_type is not None:
+                _header_params['Content-Type'] = _default_content_type
+
+        # authentication setting
+        _auth_settings: List[str] = [
+            'oauth2', 
+            'bearerAuth'
+        ]
+
+        return self.api_client.param_serialize(
+            method='PUT',
+            resource_path='/events/{id}/attachment',
+            path_params=_path_params,
+            query_params=_query_params,
+            header_params=_header_params,
+            body=_body_params,
+            post_params=_form_params,
+            files=_files,
+            auth_settings=_auth_settings,
+            collection_formats=_collection_formats,
+            _host=_host,
+            _request_auth=_request_auth
+        )
+
+
+
+
+    @validate_call
     def update_event(
         self,
         id: Annotated[StrictInt, Field(description="Event id")],
@@ -3694,7 +2972,6 @@ class EventsApi:
             '403': "Problem",
             '404': "Problem",
             '422': "Problem",
-            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -3775,7 +3052,6 @@ class EventsApi:
             '403': "Problem",
             '404': "Problem",
             '422': "Problem",
-            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -3856,7 +3132,6 @@ class EventsApi:
             '403': "Problem",
             '404': "Problem",
             '422': "Problem",
-            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,

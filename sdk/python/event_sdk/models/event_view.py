@@ -19,6 +19,7 @@ import json
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
 from typing import Any, ClassVar, Dict, List, Optional
+from event_sdk.models.attachment_view import AttachmentView
 from event_sdk.models.event_status_name import EventStatusName
 from event_sdk.models.geo_point import GeoPoint
 from typing import Optional, Set
@@ -29,18 +30,18 @@ class EventView(BaseModel):
     """
     An event as clients see it. Times carry the offset of the zone they are shown in.
     """ # noqa: E501
-    attachment_url: Optional[StrictStr] = None
-    capacity: Optional[StrictInt] = Field(description="`null`: unlimited seats.")
+    attachment: Optional[AttachmentView] = Field(default=None, description="The uploaded file, if any.")
+    attachment_url: Optional[StrictStr] = Field(default=None, description="Where the event's material is: the uploaded file's download path when there is one (it takes precedence), else the link given as `attachment_url`.")
+    capacity: StrictInt
     coordinates: Optional[GeoPoint] = None
     country: StrictStr = Field(description="ISO 3166-1 alpha-2, upper-case.")
     created_at: StrictStr
     created_by: Optional[StrictStr] = Field(default=None, description="Username of the owner, if the event has one.")
     description: Optional[StrictStr] = None
-    end_time: Optional[StrictStr] = Field(description="`null` for an event entered without an end: it lasts until the end of its start's local day in `timezone`.")
-    ends_at: StrictStr = Field(description="When the event is over: `end_time`, or without one the end of its start's local day. Bookings close and `when=past` lists it from then on.")
+    end_time: StrictStr
     id: StrictInt = Field(json_schema_extra={"examples": [42]})
     location: StrictStr
-    seats_available: Optional[StrictInt] = Field(description="`null` for an event with unlimited seats.")
+    seats_available: StrictInt
     seats_booked: StrictInt
     start_time: StrictStr = Field(json_schema_extra={"examples": ["2027-03-01T18:00:00+05:30"]})
     status: EventStatusName
@@ -48,7 +49,7 @@ class EventView(BaseModel):
     timezone: StrictStr = Field(description="The event's own IANA time zone.")
     title: StrictStr
     updated_at: StrictStr
-    __properties: ClassVar[List[str]] = ["attachment_url", "capacity", "coordinates", "country", "created_at", "created_by", "description", "end_time", "ends_at", "id", "location", "seats_available", "seats_booked", "start_time", "status", "tags", "timezone", "title", "updated_at"]
+    __properties: ClassVar[List[str]] = ["attachment", "attachment_url", "capacity", "coordinates", "country", "created_at", "created_by", "description", "end_time", "id", "location", "seats_available", "seats_booked", "start_time", "status", "tags", "timezone", "title", "updated_at"]
 
     model_config = ConfigDict(
         validate_by_name=True,
@@ -89,18 +90,21 @@ class EventView(BaseModel):
             exclude=excluded_fields,
             exclude_none=True,
         )
+        # override the default output from pydantic by calling `to_dict()` of attachment
+        if self.attachment:
+            _dict['attachment'] = self.attachment.to_dict()
         # override the default output from pydantic by calling `to_dict()` of coordinates
         if self.coordinates:
             _dict['coordinates'] = self.coordinates.to_dict()
+        # set to None if attachment (nullable) is None
+        # and model_fields_set contains the field
+        if self.attachment is None and "attachment" in self.model_fields_set:
+            _dict['attachment'] = None
+
         # set to None if attachment_url (nullable) is None
         # and model_fields_set contains the field
         if self.attachment_url is None and "attachment_url" in self.model_fields_set:
             _dict['attachment_url'] = None
-
-        # set to None if capacity (nullable) is None
-        # and model_fields_set contains the field
-        if self.capacity is None and "capacity" in self.model_fields_set:
-            _dict['capacity'] = None
 
         # set to None if coordinates (nullable) is None
         # and model_fields_set contains the field
@@ -117,16 +121,6 @@ class EventView(BaseModel):
         if self.description is None and "description" in self.model_fields_set:
             _dict['description'] = None
 
-        # set to None if end_time (nullable) is None
-        # and model_fields_set contains the field
-        if self.end_time is None and "end_time" in self.model_fields_set:
-            _dict['end_time'] = None
-
-        # set to None if seats_available (nullable) is None
-        # and model_fields_set contains the field
-        if self.seats_available is None and "seats_available" in self.model_fields_set:
-            _dict['seats_available'] = None
-
         return _dict
 
     @classmethod
@@ -139,6 +133,7 @@ class EventView(BaseModel):
             return cls.model_validate(obj)
 
         _obj = cls.model_validate({
+            "attachment": AttachmentView.from_dict(obj["attachment"]) if obj.get("attachment") is not None else None,
             "attachment_url": obj.get("attachment_url"),
             "capacity": obj.get("capacity"),
             "coordinates": GeoPoint.from_dict(obj["coordinates"]) if obj.get("coordinates") is not None else None,
@@ -147,7 +142,6 @@ class EventView(BaseModel):
             "created_by": obj.get("created_by"),
             "description": obj.get("description"),
             "end_time": obj.get("end_time"),
-            "ends_at": obj.get("ends_at"),
             "id": obj.get("id"),
             "location": obj.get("location"),
             "seats_available": obj.get("seats_available"),

@@ -34,6 +34,13 @@ __all__ = [
     "ApiAttributeError",
     "ApiException",
     "AccessToken",
+    "ApiAttendee",
+    "ApiAttendeeInput",
+    "ApiAttendeeRegistered",
+    "ApiBooking",
+    "ApiEvent",
+    "ApiEventChanges",
+    "ApiEventInput",
     "AttachmentView",
     "AttendeeCreate",
     "AttendeePage",
@@ -52,6 +59,7 @@ __all__ = [
     "EventView",
     "GeoPoint",
     "Health",
+    "Message",
     "NotificationEvent",
     "NotificationPage",
     "NotificationType",
@@ -59,6 +67,7 @@ __all__ = [
     "Problem",
     "ProblemField",
     "RoleName",
+    "SeatRequest",
     "UserLogin",
     "UserRegister",
     "UserView",
@@ -85,6 +94,13 @@ from event_sdk.exceptions import ApiException as ApiException
 
 # import models into sdk package
 from event_sdk.models.access_token import AccessToken as AccessToken
+from event_sdk.models.api_attendee import ApiAttendee as ApiAttendee
+from event_sdk.models.api_attendee_input import ApiAttendeeInput as ApiAttendeeInput
+from event_sdk.models.api_attendee_registered import ApiAttendeeRegistered as ApiAttendeeRegistered
+from event_sdk.models.api_booking import ApiBooking as ApiBooking
+from event_sdk.models.api_event import ApiEvent as ApiEvent
+from event_sdk.models.api_event_changes import ApiEventChanges as ApiEventChanges
+from event_sdk.models.api_event_input import ApiEventInput as ApiEventInput
 from event_sdk.models.attachment_view import AttachmentView as AttachmentView
 from event_sdk.models.attendee_create import AttendeeCreate as AttendeeCreate
 from event_sdk.models.attendee_page import AttendeePage as AttendeePage
@@ -103,6 +119,7 @@ from event_sdk.models.event_update import EventUpdate as EventUpdate
 from event_sdk.models.event_view import EventView as EventView
 from event_sdk.models.geo_point import GeoPoint as GeoPoint
 from event_sdk.models.health import Health as Health
+from event_sdk.models.message import Message as Message
 from event_sdk.models.notification_event import NotificationEvent as NotificationEvent
 from event_sdk.models.notification_page import NotificationPage as NotificationPage
 from event_sdk.models.notification_type import NotificationType as NotificationType
@@ -110,6 +127,7 @@ from event_sdk.models.notification_view import NotificationView as NotificationV
 from event_sdk.models.problem import Problem as Problem
 from event_sdk.models.problem_field import ProblemField as ProblemField
 from event_sdk.models.role_name import RoleName as RoleName
+from event_sdk.models.seat_request import SeatRequest as SeatRequest
 from event_sdk.models.user_login import UserLogin as UserLogin
 from event_sdk.models.user_register import UserRegister as UserRegister
 from event_sdk.models.user_view import UserView as UserView

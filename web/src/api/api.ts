@@ -38,6 +38,130 @@ export interface AccessToken {
     'token_type': string;
 }
 /**
+ * An attendee in the `/api` dialect.
+ */
+export interface ApiAttendee {
+    /**
+     * `null` for a walk-in who booked by name alone.
+     */
+    'email'?: string | null;
+    'id': number;
+    'name': string;
+}
+/**
+ * A person registering in the `/api` dialect.
+ */
+export interface ApiAttendeeInput {
+    'email': string | null;
+    'name': string | null;
+}
+/**
+ * A newly registered attendee, with the token that lets them book and manage their record.
+ */
+export interface ApiAttendeeRegistered {
+    /**
+     * `null` for a walk-in who booked by name alone.
+     */
+    'email'?: string | null;
+    'id': number;
+    'name': string;
+    /**
+     * Shown once. Send it as `X-Attendee-Token` to book as this attendee.
+     */
+    'token': string;
+}
+/**
+ * A booking in the `/api` dialect: who holds a seat of which event, by name.
+ */
+export interface ApiBooking {
+    /**
+     * The attendee\'s name.
+     */
+    'attendee': string;
+    /**
+     * The event\'s title.
+     */
+    'event': string;
+    'id': number;
+}
+/**
+ * An event in the `/api` dialect.
+ */
+export interface ApiEvent {
+    /**
+     * Seats in all; `null`: unlimited.
+     */
+    'capacity'?: number | null;
+    /**
+     * The country\'s English name.
+     */
+    'country': string;
+    'description'?: string | null;
+    /**
+     * `null` for an event given only a start.
+     */
+    'endDate'?: string | null;
+    'id': number;
+    /**
+     * Wall-clock time in the event\'s own zone, `YYYY-MM-DDTHH:MM:SS`.
+     */
+    'startDate': string;
+    'title': string;
+}
+/**
+ * Changes to an event in the `/api` dialect: absent fields stay as they are.
+ */
+export interface ApiEventChanges {
+    /**
+     * May not drop below the seats already booked; `null` lifts the limit.
+     */
+    'capacity'?: number | null;
+    'country'?: string | null;
+    /**
+     * `null` removes the description.
+     */
+    'description'?: string | null;
+    /**
+     * `null` removes the end: the event then lasts until the end of its start\'s local day.
+     */
+    'endDate'?: string | null;
+    'location'?: string | null;
+    'startDate'?: string | null;
+    'timezone'?: string | null;
+    'title'?: string | null;
+}
+/**
+ * A new event in the `/api` dialect.  `startDate`/`endDate` are read in `timezone` (default `Asia/Kolkata`) unless they carry an offset. The main API\'s other event fields (`location`, `tags`, ...) are accepted too.
+ */
+export interface ApiEventInput {
+    /**
+     * Seats; absent means unlimited.
+     */
+    'capacity'?: number | null;
+    /**
+     * A country\'s English name (`France`) or its ISO 3166-1 code (`FR`); default: the country of `timezone` when that zone belongs to exactly one.
+     */
+    'country'?: string | null;
+    'description'?: string | null;
+    /**
+     * After `startDate`; without it the event lasts until the end of its start\'s local day.
+     */
+    'endDate'?: string | null;
+    /**
+     * Venue or city; defaults from the country.
+     */
+    'location'?: string | null;
+    /**
+     * `YYYY-MM-DDTHH:MM:SS` in the event\'s time zone.
+     */
+    'startDate': string | null;
+    /**
+     * IANA time zone of `startDate`/`endDate`; default `Asia/Kolkata`.
+     */
+    'timezone'?: string | null;
+    'title': string | null;
+}
+/**
  * The file attached to an event.
  */
 export interface AttachmentView {
@@ -70,14 +194,17 @@ export interface AttendeeCreate {
     /**
      * Identifies the attendee, case-insensitively.
      */
-    'email': string | null;
+    'email': string;
     /**
      * Language for messages, e.g. `en` or `pt-BR`; default `en`.
      */
     'locale'?: string | null;
-    'name': string | null;
     /**
-     * International format, e.g. `+91 98765 43210`.
+     * 1 to 100 characters, not blank, one line.
+     */
+    'name': string;
+    /**
+     * International format, e.g. `+91 98765 43210`: `+` and 7 to 15 digits; spaces, dashes, dots and brackets are dropped.
      */
     'phone'?: string | null;
 }
@@ -98,7 +225,10 @@ export interface AttendeePage {
  */
 export interface AttendeeRegistered {
     'created_at': string;
-    'email': string;
+    /**
+     * `null` for a walk-in booked by name alone.
+     */
+    'email': string | null;
     'id': number;
     'locale': string;
     'name': string;
@@ -113,9 +243,9 @@ export interface AttendeeRegistered {
  * Changes to an attendee; `phone: null` removes the number.
  */
 export interface AttendeeUpdate {
-    'email'?: string | null;
-    'locale'?: string | null;
-    'name'?: string | null;
+    'email'?: string;
+    'locale'?: string;
+    'name'?: string;
     'phone'?: string | null;
 }
 /**
@@ -123,7 +253,10 @@ export interface AttendeeUpdate {
  */
 export interface AttendeeView {
     'created_at': string;
-    'email': string;
+    /**
+     * `null` for a walk-in booked by name alone.
+     */
+    'email': string | null;
     'id': number;
     'locale': string;
     'name': string;
@@ -134,7 +267,10 @@ export interface AttendeeView {
  * Who holds a booking.
  */
 export interface BookingAttendee {
-    'email': string;
+    /**
+     * `null` for a walk-in booked by name alone.
+     */
+    'email': string | null;
     'id': number;
     'name': string;
 }
@@ -187,35 +323,38 @@ export interface BookingView {
 
 
 /**
- * A new event. Times without an offset are wall-clock times in `timezone`.
+ * A new event. Only `title` and `start_time` are required; times without an offset are wall-clock times in `timezone`.  Defaults: `timezone` `Asia/Kolkata`; `country` the country of `timezone` when that zone belongs to exactly one (422 otherwise); `location` the country\'s English name; no `end_time`: the event lasts until the end of its start\'s local day; no `capacity`: unlimited seats.
  */
 export interface EventCreate {
     /**
-     * An http(s) URL.
+     * An http(s) URL of at most 2,048 characters.
      */
     'attachment_url'?: string | null;
     /**
-     * 1 to 1,000,000 seats. Also accepted as `max_capacity`, `max_attendees` or `total_seats`.
+     * 1 to 1,000,000 seats; absent or `null`: unlimited. Also accepted as `max_capacity`, `max_attendees` or `total_seats`.
      */
-    'capacity': number | null;
+    'capacity'?: number | null;
     'coordinates'?: GeoPoint | null;
     /**
-     * ISO 3166-1 alpha-2 code (`FR`); alpha-3 codes and English names are also understood.
+     * ISO 3166-1 alpha-2 code (`FR`); alpha-3 codes and English names are also understood. Default: the country of `timezone`, when that zone belongs to exactly one.
      */
-    'country': string | null;
+    'country': string;
+    /**
+     * At most 5,000 characters; line breaks and tabs are kept, other control characters refused.
+     */
     'description'?: string | null;
     /**
-     * After `start_time`. Also accepted as `endDate`.
+     * After `start_time`. Also accepted as `endDate`. Without it the event lasts until the end of its start\'s local day.
      */
-    'end_time': string | null;
+    'end_time': string;
     /**
-     * Venue or city, free text.
+     * Venue or city, free text: 1 to 200 characters, one line; default: the country\'s English name (`France`).
      */
-    'location': string | null;
+    'location': string;
     /**
-     * RFC 3339, or local time in `timezone`. Also accepted as `date` or `startDate`.
+     * RFC 3339, or local time in `timezone`; not in the past. Also accepted as `date` or `startDate`.
      */
-    'start_time': string | null;
+    'start_time': string;
     'status'?: EventStatusName | null;
     /**
      * Up to 20 tags of 1 to 50 characters; stored lower-case.
@@ -226,9 +365,9 @@ export interface EventCreate {
      */
     'timezone'?: string | null;
     /**
-     * 1 to 100 characters. Also accepted as `name`.
+     * 1 to 100 characters, not blank. Also accepted as `name`.
      */
-    'title': string | null;
+    'title': string;
 }
 
 
@@ -261,24 +400,30 @@ export type EventStatusName = typeof EventStatusName[keyof typeof EventStatusNam
  * Changes to an event: absent fields stay as they are; `null` clears an optional field.
  */
 export interface EventUpdate {
+    /**
+     * An http(s) URL of at most 2,048 characters; `null` removes it.
+     */
     'attachment_url'?: string | null;
     /**
-     * May not drop below `seats_booked`.
+     * May not drop below `seats_booked`; `null` lifts the limit (unlimited seats).
      */
     'capacity'?: number | null;
     'coordinates'?: GeoPoint | null;
-    'country'?: string | null;
+    'country'?: string;
     'description'?: string | null;
+    /**
+     * `null` removes the end: the event then lasts until the end of its start\'s local day.
+     */
     'end_time'?: string | null;
-    'location'?: string | null;
-    'start_time'?: string | null;
-    'status'?: EventStatusName | null;
-    'tags'?: Array<string> | null;
+    'location'?: string;
+    'start_time'?: string;
+    'status'?: EventStatusName;
+    'tags'?: Array<string>;
     /**
      * A new zone changes how times are shown and how local times in this request are read; the instants stay.
      */
-    'timezone'?: string | null;
-    'title'?: string | null;
+    'timezone'?: string;
+    'title'?: string;
 }
 
 
@@ -294,7 +439,10 @@ export interface EventView {
      * Where the event\'s material is: the uploaded file\'s download path when there is one (it takes precedence), else the link given as `attachment_url`.
      */
     'attachment_url'?: string | null;
-    'capacity': number;
+    /**
+     * `null`: unlimited seats.
+     */
+    'capacity': number | null;
     'coordinates'?: GeoPoint | null;
     /**
      * ISO 3166-1 alpha-2, upper-case.
@@ -306,10 +454,20 @@ export interface EventView {
      */
     'created_by'?: string | null;
     'description'?: string | null;
-    'end_time': string;
+    /**
+     * `null` for an event entered without an end: it lasts until the end of its start\'s local day in `timezone`.
+     */
+    'end_time': string | null;
+    /**
+     * When the event is over: `end_time`, or without one the end of its start\'s local day. Bookings close and `when=past` lists it from then on.
+     */
+    'ends_at': string;
     'id': number;
     'location': string;
-    'seats_available': number;
+    /**
+     * `null` for an event with unlimited seats.
+     */
+    'seats_available': number | null;
     'seats_booked': number;
     'start_time': string;
     'status': EventStatusName;
@@ -352,6 +510,12 @@ export interface Health {
      * `ok` or `unavailable`.
      */
     'status': string;
+}
+/**
+ * A short confirmation.
+ */
+export interface Message {
+    'message': string;
 }
 /**
  * The event a notification is about.
@@ -459,13 +623,38 @@ export type RoleName = typeof RoleName[keyof typeof RoleName];
 
 
 /**
+ * Who a seat is for: a person known by e-mail, or a walk-in known by name alone.  With `email`, the person is registered on the fly if the address is new and may hold one active booking per event (`already_booked`). `user_name` alone books for a walk-in: someone without an e-mail address. Nothing identifies a walk-in, so each such booking creates its own attendee record and is never refused as a duplicate.
+ */
+export interface SeatRequest {
+    /**
+     * Identifies the person, case-insensitively. Required unless booking a walk-in by `user_name`.
+     */
+    'email'?: string | null;
+    /**
+     * Language for messages, e.g. `en` or `pt-BR`; default `en`.
+     */
+    'locale'?: string | null;
+    /**
+     * 1 to 100 characters. Required with `email`.
+     */
+    'name'?: string | null;
+    /**
+     * International format, e.g. `+91 98765 43210`.
+     */
+    'phone'?: string | null;
+    /**
+     * The same as `name`; alone (without `email`) it books a walk-in.
+     */
+    'user_name'?: string | null;
+}
+/**
  * Sign in with a username or an e-mail address (either field).
  */
 export interface UserLogin {
     'email'?: string | null;
     'password': string;
     /**
-     * Username, or e-mail address.
+     * Username, or e-mail address (one of `username` and `email` is needed).
      */
     'username'?: string | null;
 }
@@ -473,16 +662,19 @@ export interface UserLogin {
  * A new account.
  */
 export interface UserRegister {
-    'email': string | null;
+    'email': string;
+    /**
+     * At most 100 characters, one line.
+     */
     'full_name'?: string | null;
     /**
-     * At least 8 characters with an upper-case letter, a digit and a special character (at most 72 bytes).
+     * At least 8 characters with an upper-case letter, a digit and a special character (at most 72 bytes). The pattern states the rules for printable ASCII; other letters are accepted too.
      */
     'password': string;
     /**
      * 3 to 50 letters, digits or underscores.
      */
-    'username': string | null;
+    'username': string;
 }
 /**
  * An account; never the password hash.
@@ -507,6 +699,135 @@ export interface UserView {
  */
 export const AttendeesApiAxiosParamCreator = function (configuration?: Configuration) {
     return {
+        /**
+         * No account needed. The response adds a one-time `token`: send it as `X-Attendee-Token` to book as this attendee.
+         * @summary Register an attendee (`/api` dialect).
+         * @param {ApiAttendeeInput} ApiAttendeeInput 
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        apiCreateAttendee: async (ApiAttendeeInput: ApiAttendeeInput, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+            // verify required parameter 'ApiAttendeeInput' is not null or undefined
+            assertParamExists('apiCreateAttendee', 'ApiAttendeeInput', ApiAttendeeInput)
+            const localVarPath = `/api/attendees`;
+            // use dummy base URL string because the URL constructor only accepts absolute URLs.
+            const localVarUrlObj = new URL(localVarPath, DUMMY_BASE_URL);
+            let baseOptions;
+            if (configuration) {
+                baseOptions = configuration.baseOptions;
+            }
+
+            const localVarRequestOptions = { method: 'POST', ...baseOptions, ...options};
+            const localVarHeaderParameter = {} as any;
+            const localVarQueryParameter = {} as any;
+
+            localVarHeaderParameter['Content-Type'] = 'application/json';
+            localVarHeaderParameter['Accept'] = 'application/json,application/problem+json';
+
+            setSearchParams(localVarUrlObj, localVarQueryParameter);
+            let headersFromBaseOptions = baseOptions && baseOptions.headers ? baseOptions.headers : {};
+            localVarRequestOptions.headers = {...localVarHeaderParameter, ...headersFromBaseOptions, ...options.headers};
+            localVarRequestOptions.data = serializeDataIfNeeded(ApiAttendeeInput, localVarRequestOptions, configuration)
+
+            return {
+                url: toPathString(localVarUrlObj),
+                options: localVarRequestOptions,
+            };
+        },
+        /**
+         * 
+         * @summary Get an attendee (`/api` dialect; their `X-Attendee-Token`, or an admin).
+         * @param {number} id Attendee id
+         * @param {string | null} [X_Attendee_Token] The attendee\&#39;s token
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        apiGetAttendee: async (id: number, X_Attendee_Token?: string | null, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+            // verify required parameter 'id' is not null or undefined
+            assertParamExists('apiGetAttendee', 'id', id)
+            const localVarPath = `/api/attendees/{id}`
+                .replace('{id}', encodeURIComponent(String(id)));
+            // use dummy base URL string because the URL constructor only accepts absolute URLs.
+            const localVarUrlObj = new URL(localVarPath, DUMMY_BASE_URL);
+            let baseOptions;
+            if (configuration) {
+                baseOptions = configuration.baseOptions;
+            }
+
+            const localVarRequestOptions = { method: 'GET', ...baseOptions, ...options};
+            const localVarHeaderParameter = {} as any;
+            const localVarQueryParameter = {} as any;
+
+            // authentication oauth2 required
+            // oauth required
+            await setOAuthToObject(localVarHeaderParameter, "oauth2", [], configuration)
+
+            // authentication bearerAuth required
+            // http bearer authentication required
+            await setBearerAuthToObject(localVarHeaderParameter, configuration)
+
+            localVarHeaderParameter['Accept'] = 'application/json,application/problem+json';
+
+            if (X_Attendee_Token != null) {
+                localVarHeaderParameter['X-Attendee-Token'] = String(X_Attendee_Token);
+            }
+            setSearchParams(localVarUrlObj, localVarQueryParameter);
+            let headersFromBaseOptions = baseOptions && baseOptions.headers ? baseOptions.headers : {};
+            localVarRequestOptions.headers = {...localVarHeaderParameter, ...headersFromBaseOptions, ...options.headers};
+
+            return {
+                url: toPathString(localVarUrlObj),
+                options: localVarRequestOptions,
+            };
+        },
+        /**
+         * A bare array of one page (`page`, `page_size`); the total is in `X-Total-Count`.
+         * @summary List attendees (`/api` dialect; admins).
+         * @param {number} [page] Page number, starting at 1.
+         * @param {number} [page_size] Items per page.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        apiGetAttendees: async (page?: number, page_size?: number, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+            const localVarPath = `/api/attendees`;
+            // use dummy base URL string because the URL constructor only accepts absolute URLs.
+            const localVarUrlObj = new URL(localVarPath, DUMMY_BASE_URL);
+            let baseOptions;
+            if (configuration) {
+                baseOptions = configuration.baseOptions;
+            }
+
+            const localVarRequestOptions = { method: 'GET', ...baseOptions, ...options};
+            const localVarHeaderParameter = {} as any;
+            const localVarQueryParameter = {} as any;
+
+            // authentication oauth2 required
+            // oauth required
+            await setOAuthToObject(localVarHeaderParameter, "oauth2", [], configuration)
+
+            // authentication bearerAuth required
+            // http bearer authentication required
+            await setBearerAuthToObject(localVarHeaderParameter, configuration)
+
+            if (page !== undefined) {
+                localVarQueryParameter['page'] = page;
+            }
+
+            if (page_size !== undefined) {
+                localVarQueryParameter['page_size'] = page_size;
+            }
+
+            localVarHeaderParameter['Accept'] = 'application/json,application/problem+json';
+
+            setSearchParams(localVarUrlObj, localVarQueryParameter);
+            let headersFromBaseOptions = baseOptions && baseOptions.headers ? baseOptions.headers : {};
+            localVarRequestOptions.headers = {...localVarHeaderParameter, ...headersFromBaseOptions, ...options.headers};
+
+            return {
+                url: toPathString(localVarUrlObj),
+                options: localVarRequestOptions,
+            };
+        },
         /**
          * The response carries a one-time `token`; send it as `X-Attendee-Token` to manage the record.
          * @summary Register an attendee.
@@ -758,6 +1079,47 @@ export const AttendeesApiFp = function(configuration?: Configuration) {
     const localVarAxiosParamCreator = AttendeesApiAxiosParamCreator(configuration)
     return {
         /**
+         * No account needed. The response adds a one-time `token`: send it as `X-Attendee-Token` to book as this attendee.
+         * @summary Register an attendee (`/api` dialect).
+         * @param {ApiAttendeeInput} ApiAttendeeInput 
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        async apiCreateAttendee(ApiAttendeeInput: ApiAttendeeInput, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<ApiAttendeeRegistered>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.apiCreateAttendee(ApiAttendeeInput, options);
+            const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
+            const localVarOperationServerBasePath = operationServerMap['AttendeesApi.apiCreateAttendee']?.[localVarOperationServerIndex]?.url;
+            return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
+        },
+        /**
+         * 
+         * @summary Get an attendee (`/api` dialect; their `X-Attendee-Token`, or an admin).
+         * @param {number} id Attendee id
+         * @param {string | null} [X_Attendee_Token] The attendee\&#39;s token
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        async apiGetAttendee(id: number, X_Attendee_Token?: string | null, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<ApiAttendee>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.apiGetAttendee(id, X_Attendee_Token, options);
+            const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
+            const localVarOperationServerBasePath = operationServerMap['AttendeesApi.apiGetAttendee']?.[localVarOperationServerIndex]?.url;
+            return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
+        },
+        /**
+         * A bare array of one page (`page`, `page_size`); the total is in `X-Total-Count`.
+         * @summary List attendees (`/api` dialect; admins).
+         * @param {number} [page] Page number, starting at 1.
+         * @param {number} [page_size] Items per page.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        async apiGetAttendees(page?: number, page_size?: number, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<Array<ApiAttendee>>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.apiGetAttendees(page, page_size, options);
+            const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
+            const localVarOperationServerBasePath = operationServerMap['AttendeesApi.apiGetAttendees']?.[localVarOperationServerIndex]?.url;
+            return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
+        },
+        /**
          * The response carries a one-time `token`; send it as `X-Attendee-Token` to manage the record.
          * @summary Register an attendee.
          * @param {AttendeeCreate} AttendeeCreate 
@@ -840,6 +1202,36 @@ export const AttendeesApiFactory = function (configuration?: Configuration, base
     const localVarFp = AttendeesApiFp(configuration)
     return {
         /**
+         * No account needed. The response adds a one-time `token`: send it as `X-Attendee-Token` to book as this attendee.
+         * @summary Register an attendee (`/api` dialect).
+         * @param {AttendeesApiApiCreateAttendeeRequest} requestParameters Request parameters.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        apiCreateAttendee(requestParameters: AttendeesApiApiCreateAttendeeRequest, options?: RawAxiosRequestConfig): AxiosPromise<ApiAttendeeRegistered> {
+            return localVarFp.apiCreateAttendee(requestParameters.ApiAttendeeInput, options).then((request) => request(axios, basePath));
+        },
+        /**
+         * 
+         * @summary Get an attendee (`/api` dialect; their `X-Attendee-Token`, or an admin).
+         * @param {AttendeesApiApiGetAttendeeRequest} requestParameters Request parameters.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        apiGetAttendee(requestParameters: AttendeesApiApiGetAttendeeRequest, options?: RawAxiosRequestConfig): AxiosPromise<ApiAttendee> {
+            return localVarFp.apiGetAttendee(requestParameters.id, requestParameters.X_Attendee_Token, options).then((request) => request(axios, basePath));
+        },
+        /**
+         * A bare array of one page (`page`, `page_size`); the total is in `X-Total-Count`.
+         * @summary List attendees (`/api` dialect; admins).
+         * @param {AttendeesApiApiGetAttendeesRequest} requestParameters Request parameters.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        apiGetAttendees(requestParameters: AttendeesApiApiGetAttendeesRequest = {}, options?: RawAxiosRequestConfig): AxiosPromise<Array<ApiAttendee>> {
+            return localVarFp.apiGetAttendees(requestParameters.page, requestParameters.page_size, options).then((request) => request(axios, basePath));
+        },
+        /**
          * The response carries a one-time `token`; send it as `X-Attendee-Token` to manage the record.
          * @summary Register an attendee.
          * @param {AttendeesApiCreateAttendeeRequest} requestParameters Request parameters.
@@ -891,6 +1283,43 @@ export const AttendeesApiFactory = function (configuration?: Configuration, base
         },
     };
 };
+
+/**
+ * Request parameters for apiCreateAttendee operation in AttendeesApi.
+ */
+export interface AttendeesApiApiCreateAttendeeRequest {
+    readonly ApiAttendeeInput: ApiAttendeeInput
+}
+
+/**
+ * Request parameters for apiGetAttendee operation in AttendeesApi.
+ */
+export interface AttendeesApiApiGetAttendeeRequest {
+    /**
+     * Attendee id
+     */
+    readonly id: number
+
+    /**
+     * The attendee\&#39;s token
+     */
+    readonly X_Attendee_Token?: string | null
+}
+
+/**
+ * Request parameters for apiGetAttendees operation in AttendeesApi.
+ */
+export interface AttendeesApiApiGetAttendeesRequest {
+    /**
+     * Page number, starting at 1.
+     */
+    readonly page?: number
+
+    /**
+     * Items per page.
+     */
+    readonly page_size?: number
+}
 
 /**
  * Request parameters for createAttendee operation in AttendeesApi.
@@ -980,6 +1409,39 @@ export interface AttendeesApiUpdateAttendeeRequest {
  * AttendeesApi - object-oriented interface
  */
 export class AttendeesApi extends BaseAPI {
+    /**
+     * No account needed. The response adds a one-time `token`: send it as `X-Attendee-Token` to book as this attendee.
+     * @summary Register an attendee (`/api` dialect).
+     * @param {AttendeesApiApiCreateAttendeeRequest} requestParameters Request parameters.
+     * @param {*} [options] Override http request option.
+     * @throws {RequiredError}
+     */
+    public apiCreateAttendee(requestParameters: AttendeesApiApiCreateAttendeeRequest, options?: RawAxiosRequestConfig) {
+        return AttendeesApiFp(this.configuration).apiCreateAttendee(requestParameters.ApiAttendeeInput, options).then((request) => request(this.axios, this.basePath));
+    }
+
+    /**
+     * 
+     * @summary Get an attendee (`/api` dialect; their `X-Attendee-Token`, or an admin).
+     * @param {AttendeesApiApiGetAttendeeRequest} requestParameters Request parameters.
+     * @param {*} [options] Override http request option.
+     * @throws {RequiredError}
+     */
+    public apiGetAttendee(requestParameters: AttendeesApiApiGetAttendeeRequest, options?: RawAxiosRequestConfig) {
+        return AttendeesApiFp(this.configuration).apiGetAttendee(requestParameters.id, requestParameters.X_Attendee_Token, options).then((request) => request(this.axios, this.basePath));
+    }
+
+    /**
+     * A bare array of one page (`page`, `page_size`); the total is in `X-Total-Count`.
+     * @summary List attendees (`/api` dialect; admins).
+     * @param {AttendeesApiApiGetAttendeesRequest} requestParameters Request parameters.
+     * @param {*} [options] Override http request option.
+     * @throws {RequiredError}
+     */
+    public apiGetAttendees(requestParameters: AttendeesApiApiGetAttendeesRequest = {}, options?: RawAxiosRequestConfig) {
+        return AttendeesApiFp(this.configuration).apiGetAttendees(requestParameters.page, requestParameters.page_size, options).then((request) => request(this.axios, this.basePath));
+    }
+
     /**
      * The response carries a one-time `token`; send it as `X-Attendee-Token` to manage the record.
      * @summary Register an attendee.
@@ -1400,20 +1862,228 @@ export class AuthApi extends BaseAPI {
 export const BookingsApiAxiosParamCreator = function (configuration?: Configuration) {
     return {
         /**
-         * Registers the attendee on the fly if the e-mail address is new. A full event answers 400 `event_full`; a second active booking by the same person answers 400 `already_booked`.
-         * @summary Book a seat for a person (seed 004).
+         * Its holder (either token), the event\'s owner, or an admin. Repeating it changes nothing.
+         * @summary Cancel a booking, freeing its seat (`/api` dialect).
+         * @param {number} id Booking id
+         * @param {string | null} [X_Cancel_Token] The booking\&#39;s cancel token
+         * @param {string | null} [X_Attendee_Token] The attendee\&#39;s token
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        apiCancelBooking: async (id: number, X_Cancel_Token?: string | null, X_Attendee_Token?: string | null, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+            // verify required parameter 'id' is not null or undefined
+            assertParamExists('apiCancelBooking', 'id', id)
+            const localVarPath = `/api/bookings/{id}`
+                .replace('{id}', encodeURIComponent(String(id)));
+            // use dummy base URL string because the URL constructor only accepts absolute URLs.
+            const localVarUrlObj = new URL(localVarPath, DUMMY_BASE_URL);
+            let baseOptions;
+            if (configuration) {
+                baseOptions = configuration.baseOptions;
+            }
+
+            const localVarRequestOptions = { method: 'DELETE', ...baseOptions, ...options};
+            const localVarHeaderParameter = {} as any;
+            const localVarQueryParameter = {} as any;
+
+            // authentication oauth2 required
+            // oauth required
+            await setOAuthToObject(localVarHeaderParameter, "oauth2", [], configuration)
+
+            // authentication bearerAuth required
+            // http bearer authentication required
+            await setBearerAuthToObject(localVarHeaderParameter, configuration)
+
+            localVarHeaderParameter['Accept'] = 'application/json,application/problem+json';
+
+            if (X_Cancel_Token != null) {
+                localVarHeaderParameter['X-Cancel-Token'] = String(X_Cancel_Token);
+            }
+            if (X_Attendee_Token != null) {
+                localVarHeaderParameter['X-Attendee-Token'] = String(X_Attendee_Token);
+            }
+            setSearchParams(localVarUrlObj, localVarQueryParameter);
+            let headersFromBaseOptions = baseOptions && baseOptions.headers ? baseOptions.headers : {};
+            localVarRequestOptions.headers = {...localVarHeaderParameter, ...headersFromBaseOptions, ...options.headers};
+
+            return {
+                url: toPathString(localVarUrlObj),
+                options: localVarRequestOptions,
+            };
+        },
+        /**
+         * For that attendee (their `X-Attendee-Token`), the event\'s organizer, or an admin: attendees register without an account, so a bare attendee id proves nothing. A full event answers 400 \"Event is fully booked\"; a second booking 400 \"Attendee already booked this event\".
+         * @summary Book a seat for a registered attendee (`/api` dialect).
+         * @param {BookingCreate} BookingCreate 
+         * @param {string | null} [X_Attendee_Token] The attendee\&#39;s token
+         * @param {string} [Idempotency_Key] Repeat-safe key: a repeat returns the first response
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        apiCreateBooking: async (BookingCreate: BookingCreate, X_Attendee_Token?: string | null, Idempotency_Key?: string, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+            // verify required parameter 'BookingCreate' is not null or undefined
+            assertParamExists('apiCreateBooking', 'BookingCreate', BookingCreate)
+            const localVarPath = `/api/bookings`;
+            // use dummy base URL string because the URL constructor only accepts absolute URLs.
+            const localVarUrlObj = new URL(localVarPath, DUMMY_BASE_URL);
+            let baseOptions;
+            if (configuration) {
+                baseOptions = configuration.baseOptions;
+            }
+
+            const localVarRequestOptions = { method: 'POST', ...baseOptions, ...options};
+            const localVarHeaderParameter = {} as any;
+            const localVarQueryParameter = {} as any;
+
+            // authentication oauth2 required
+            // oauth required
+            await setOAuthToObject(localVarHeaderParameter, "oauth2", [], configuration)
+
+            // authentication bearerAuth required
+            // http bearer authentication required
+            await setBearerAuthToObject(localVarHeaderParameter, configuration)
+
+            localVarHeaderParameter['Content-Type'] = 'application/json';
+            localVarHeaderParameter['Accept'] = 'application/json,application/problem+json';
+
+            if (X_Attendee_Token != null) {
+                localVarHeaderParameter['X-Attendee-Token'] = String(X_Attendee_Token);
+            }
+            if (Idempotency_Key != null) {
+                localVarHeaderParameter['Idempotency-Key'] = String(Idempotency_Key);
+            }
+            setSearchParams(localVarUrlObj, localVarQueryParameter);
+            let headersFromBaseOptions = baseOptions && baseOptions.headers ? baseOptions.headers : {};
+            localVarRequestOptions.headers = {...localVarHeaderParameter, ...headersFromBaseOptions, ...options.headers};
+            localVarRequestOptions.data = serializeDataIfNeeded(BookingCreate, localVarRequestOptions, configuration)
+
+            return {
+                url: toPathString(localVarUrlObj),
+                options: localVarRequestOptions,
+            };
+        },
+        /**
+         * Its `X-Cancel-Token`, its attendee\'s `X-Attendee-Token`, the event\'s owner, or an admin.
+         * @summary Get one booking (`/api` dialect).
+         * @param {number} id Booking id
+         * @param {string | null} [X_Cancel_Token] The booking\&#39;s cancel token
+         * @param {string | null} [X_Attendee_Token] The attendee\&#39;s token
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        apiGetBooking: async (id: number, X_Cancel_Token?: string | null, X_Attendee_Token?: string | null, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+            // verify required parameter 'id' is not null or undefined
+            assertParamExists('apiGetBooking', 'id', id)
+            const localVarPath = `/api/bookings/{id}`
+                .replace('{id}', encodeURIComponent(String(id)));
+            // use dummy base URL string because the URL constructor only accepts absolute URLs.
+            const localVarUrlObj = new URL(localVarPath, DUMMY_BASE_URL);
+            let baseOptions;
+            if (configuration) {
+                baseOptions = configuration.baseOptions;
+            }
+
+            const localVarRequestOptions = { method: 'GET', ...baseOptions, ...options};
+            const localVarHeaderParameter = {} as any;
+            const localVarQueryParameter = {} as any;
+
+            // authentication oauth2 required
+            // oauth required
+            await setOAuthToObject(localVarHeaderParameter, "oauth2", [], configuration)
+
+            // authentication bearerAuth required
+            // http bearer authentication required
+            await setBearerAuthToObject(localVarHeaderParameter, configuration)
+
+            localVarHeaderParameter['Accept'] = 'application/json,application/problem+json';
+
+            if (X_Cancel_Token != null) {
+                localVarHeaderParameter['X-Cancel-Token'] = String(X_Cancel_Token);
+            }
+            if (X_Attendee_Token != null) {
+                localVarHeaderParameter['X-Attendee-Token'] = String(X_Attendee_Token);
+            }
+            setSearchParams(localVarUrlObj, localVarQueryParameter);
+            let headersFromBaseOptions = baseOptions && baseOptions.headers ? baseOptions.headers : {};
+            localVarRequestOptions.headers = {...localVarHeaderParameter, ...headersFromBaseOptions, ...options.headers};
+
+            return {
+                url: toPathString(localVarUrlObj),
+                options: localVarRequestOptions,
+            };
+        },
+        /**
+         * With `X-Attendee-Token`, the attendee\'s own bookings; admins see all. A bare array of one page (`page`, `page_size`); the total is in `X-Total-Count`.
+         * @summary List bookings (`/api` dialect).
+         * @param {number} [event_id] Only bookings of this event.
+         * @param {number} [page] 
+         * @param {number} [page_size] 
+         * @param {string | null} [X_Attendee_Token] List only this attendee\&#39;s bookings
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        apiGetBookings: async (event_id?: number, page?: number, page_size?: number, X_Attendee_Token?: string | null, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+            const localVarPath = `/api/bookings`;
+            // use dummy base URL string because the URL constructor only accepts absolute URLs.
+            const localVarUrlObj = new URL(localVarPath, DUMMY_BASE_URL);
+            let baseOptions;
+            if (configuration) {
+                baseOptions = configuration.baseOptions;
+            }
+
+            const localVarRequestOptions = { method: 'GET', ...baseOptions, ...options};
+            const localVarHeaderParameter = {} as any;
+            const localVarQueryParameter = {} as any;
+
+            // authentication oauth2 required
+            // oauth required
+            await setOAuthToObject(localVarHeaderParameter, "oauth2", [], configuration)
+
+            // authentication bearerAuth required
+            // http bearer authentication required
+            await setBearerAuthToObject(localVarHeaderParameter, configuration)
+
+            if (event_id !== undefined) {
+                localVarQueryParameter['event_id'] = event_id;
+            }
+
+            if (page !== undefined) {
+                localVarQueryParameter['page'] = page;
+            }
+
+            if (page_size !== undefined) {
+                localVarQueryParameter['page_size'] = page_size;
+            }
+
+            localVarHeaderParameter['Accept'] = 'application/json,application/problem+json';
+
+            if (X_Attendee_Token != null) {
+                localVarHeaderParameter['X-Attendee-Token'] = String(X_Attendee_Token);
+            }
+            setSearchParams(localVarUrlObj, localVarQueryParameter);
+            let headersFromBaseOptions = baseOptions && baseOptions.headers ? baseOptions.headers : {};
+            localVarRequestOptions.headers = {...localVarHeaderParameter, ...headersFromBaseOptions, ...options.headers};
+
+            return {
+                url: toPathString(localVarUrlObj),
+                options: localVarRequestOptions,
+            };
+        },
+        /**
+         * With `name` and `email`: registers the attendee on the fly if the address is new; a second active booking by the same person answers 400 `already_booked`. With `user_name` alone: a walk-in without e-mail, recorded as a new attendee each time (nothing identifies them, so no duplicate can be detected). A full event answers 400 `event_full`.
+         * @summary Book a seat for a person.
          * @param {number} id Event id
-         * @param {AttendeeCreate} AttendeeCreate 
-         * @param {string | null} [Idempotency_Key] Repeat-safe key: a repeat returns the first response
+         * @param {SeatRequest} SeatRequest 
+         * @param {string} [Idempotency_Key] Repeat-safe key: a repeat returns the first response
          * @param {string} [tz] Render times in this IANA zone
          * @param {*} [options] Override http request option.
          * @throws {RequiredError}
          */
-        bookEvent: async (id: number, AttendeeCreate: AttendeeCreate, Idempotency_Key?: string | null, tz?: string, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+        bookEvent: async (id: number, SeatRequest: SeatRequest, Idempotency_Key?: string, tz?: string, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
             // verify required parameter 'id' is not null or undefined
             assertParamExists('bookEvent', 'id', id)
-            // verify required parameter 'AttendeeCreate' is not null or undefined
-            assertParamExists('bookEvent', 'AttendeeCreate', AttendeeCreate)
+            // verify required parameter 'SeatRequest' is not null or undefined
+            assertParamExists('bookEvent', 'SeatRequest', SeatRequest)
             const localVarPath = `/events/{id}/book`
                 .replace('{id}', encodeURIComponent(String(id)));
             // use dummy base URL string because the URL constructor only accepts absolute URLs.
@@ -1440,7 +2110,7 @@ export const BookingsApiAxiosParamCreator = function (configuration?: Configurat
             setSearchParams(localVarUrlObj, localVarQueryParameter);
             let headersFromBaseOptions = baseOptions && baseOptions.headers ? baseOptions.headers : {};
             localVarRequestOptions.headers = {...localVarHeaderParameter, ...headersFromBaseOptions, ...options.headers};
-            localVarRequestOptions.data = serializeDataIfNeeded(AttendeeCreate, localVarRequestOptions, configuration)
+            localVarRequestOptions.data = serializeDataIfNeeded(SeatRequest, localVarRequestOptions, configuration)
 
             return {
                 url: toPathString(localVarUrlObj),
@@ -1503,16 +2173,16 @@ export const BookingsApiAxiosParamCreator = function (configuration?: Configurat
             };
         },
         /**
-         * Requires that attendee\'s `X-Attendee-Token`, or an admin.
+         * For that attendee (their `X-Attendee-Token`), the event\'s organizer, or an admin: attendees register without an account, so a bare attendee id proves nothing.
          * @summary Book a seat for a registered attendee (seed 000).
          * @param {BookingCreate} BookingCreate 
          * @param {string | null} [X_Attendee_Token] The attendee\&#39;s token
-         * @param {string | null} [Idempotency_Key] Repeat-safe key: a repeat returns the first response
+         * @param {string} [Idempotency_Key] Repeat-safe key: a repeat returns the first response
          * @param {string} [tz] Render times in this IANA zone
          * @param {*} [options] Override http request option.
          * @throws {RequiredError}
          */
-        createBooking: async (BookingCreate: BookingCreate, X_Attendee_Token?: string | null, Idempotency_Key?: string | null, tz?: string, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+        createBooking: async (BookingCreate: BookingCreate, X_Attendee_Token?: string | null, Idempotency_Key?: string, tz?: string, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
             // verify required parameter 'BookingCreate' is not null or undefined
             assertParamExists('createBooking', 'BookingCreate', BookingCreate)
             const localVarPath = `/bookings`;
@@ -1677,19 +2347,19 @@ export const BookingsApiAxiosParamCreator = function (configuration?: Configurat
         },
         /**
          * 
-         * @summary Register for an event (seed 001); the same as booking a seat.
+         * @summary Register for an event; the same as booking a seat.
          * @param {number} id Event id
-         * @param {AttendeeCreate} AttendeeCreate 
-         * @param {string | null} [Idempotency_Key] Repeat-safe key: a repeat returns the first response
+         * @param {SeatRequest} SeatRequest 
+         * @param {string} [Idempotency_Key] Repeat-safe key: a repeat returns the first response
          * @param {string} [tz] Render times in this IANA zone
          * @param {*} [options] Override http request option.
          * @throws {RequiredError}
          */
-        registerForEvent: async (id: number, AttendeeCreate: AttendeeCreate, Idempotency_Key?: string | null, tz?: string, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+        registerForEvent: async (id: number, SeatRequest: SeatRequest, Idempotency_Key?: string, tz?: string, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
             // verify required parameter 'id' is not null or undefined
             assertParamExists('registerForEvent', 'id', id)
-            // verify required parameter 'AttendeeCreate' is not null or undefined
-            assertParamExists('registerForEvent', 'AttendeeCreate', AttendeeCreate)
+            // verify required parameter 'SeatRequest' is not null or undefined
+            assertParamExists('registerForEvent', 'SeatRequest', SeatRequest)
             const localVarPath = `/events/{id}/register`
                 .replace('{id}', encodeURIComponent(String(id)));
             // use dummy base URL string because the URL constructor only accepts absolute URLs.
@@ -1716,7 +2386,7 @@ export const BookingsApiAxiosParamCreator = function (configuration?: Configurat
             setSearchParams(localVarUrlObj, localVarQueryParameter);
             let headersFromBaseOptions = baseOptions && baseOptions.headers ? baseOptions.headers : {};
             localVarRequestOptions.headers = {...localVarHeaderParameter, ...headersFromBaseOptions, ...options.headers};
-            localVarRequestOptions.data = serializeDataIfNeeded(AttendeeCreate, localVarRequestOptions, configuration)
+            localVarRequestOptions.data = serializeDataIfNeeded(SeatRequest, localVarRequestOptions, configuration)
 
             return {
                 url: toPathString(localVarUrlObj),
@@ -1733,17 +2403,78 @@ export const BookingsApiFp = function(configuration?: Configuration) {
     const localVarAxiosParamCreator = BookingsApiAxiosParamCreator(configuration)
     return {
         /**
-         * Registers the attendee on the fly if the e-mail address is new. A full event answers 400 `event_full`; a second active booking by the same person answers 400 `already_booked`.
-         * @summary Book a seat for a person (seed 004).
+         * Its holder (either token), the event\'s owner, or an admin. Repeating it changes nothing.
+         * @summary Cancel a booking, freeing its seat (`/api` dialect).
+         * @param {number} id Booking id
+         * @param {string | null} [X_Cancel_Token] The booking\&#39;s cancel token
+         * @param {string | null} [X_Attendee_Token] The attendee\&#39;s token
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        async apiCancelBooking(id: number, X_Cancel_Token?: string | null, X_Attendee_Token?: string | null, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<Message>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.apiCancelBooking(id, X_Cancel_Token, X_Attendee_Token, options);
+            const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
+            const localVarOperationServerBasePath = operationServerMap['BookingsApi.apiCancelBooking']?.[localVarOperationServerIndex]?.url;
+            return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
+        },
+        /**
+         * For that attendee (their `X-Attendee-Token`), the event\'s organizer, or an admin: attendees register without an account, so a bare attendee id proves nothing. A full event answers 400 \"Event is fully booked\"; a second booking 400 \"Attendee already booked this event\".
+         * @summary Book a seat for a registered attendee (`/api` dialect).
+         * @param {BookingCreate} BookingCreate 
+         * @param {string | null} [X_Attendee_Token] The attendee\&#39;s token
+         * @param {string} [Idempotency_Key] Repeat-safe key: a repeat returns the first response
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        async apiCreateBooking(BookingCreate: BookingCreate, X_Attendee_Token?: string | null, Idempotency_Key?: string, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<ApiBooking>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.apiCreateBooking(BookingCreate, X_Attendee_Token, Idempotency_Key, options);
+            const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
+            const localVarOperationServerBasePath = operationServerMap['BookingsApi.apiCreateBooking']?.[localVarOperationServerIndex]?.url;
+            return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
+        },
+        /**
+         * Its `X-Cancel-Token`, its attendee\'s `X-Attendee-Token`, the event\'s owner, or an admin.
+         * @summary Get one booking (`/api` dialect).
+         * @param {number} id Booking id
+         * @param {string | null} [X_Cancel_Token] The booking\&#39;s cancel token
+         * @param {string | null} [X_Attendee_Token] The attendee\&#39;s token
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        async apiGetBooking(id: number, X_Cancel_Token?: string | null, X_Attendee_Token?: string | null, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<ApiBooking>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.apiGetBooking(id, X_Cancel_Token, X_Attendee_Token, options);
+            const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
+            const localVarOperationServerBasePath = operationServerMap['BookingsApi.apiGetBooking']?.[localVarOperationServerIndex]?.url;
+            return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
+        },
+        /**
+         * With `X-Attendee-Token`, the attendee\'s own bookings; admins see all. A bare array of one page (`page`, `page_size`); the total is in `X-Total-Count`.
+         * @summary List bookings (`/api` dialect).
+         * @param {number} [event_id] Only bookings of this event.
+         * @param {number} [page] 
+         * @param {number} [page_size] 
+         * @param {string | null} [X_Attendee_Token] List only this attendee\&#39;s bookings
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        async apiGetBookings(event_id?: number, page?: number, page_size?: number, X_Attendee_Token?: string | null, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<Array<ApiBooking>>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.apiGetBookings(event_id, page, page_size, X_Attendee_Token, options);
+            const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
+            const localVarOperationServerBasePath = operationServerMap['BookingsApi.apiGetBookings']?.[localVarOperationServerIndex]?.url;
+            return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
+        },
+        /**
+         * With `name` and `email`: registers the attendee on the fly if the address is new; a second active booking by the same person answers 400 `already_booked`. With `user_name` alone: a walk-in without e-mail, recorded as a new attendee each time (nothing identifies them, so no duplicate can be detected). A full event answers 400 `event_full`.
+         * @summary Book a seat for a person.
          * @param {number} id Event id
-         * @param {AttendeeCreate} AttendeeCreate 
-         * @param {string | null} [Idempotency_Key] Repeat-safe key: a repeat returns the first response
+         * @param {SeatRequest} SeatRequest 
+         * @param {string} [Idempotency_Key] Repeat-safe key: a repeat returns the first response
          * @param {string} [tz] Render times in this IANA zone
          * @param {*} [options] Override http request option.
          * @throws {RequiredError}
          */
-        async bookEvent(id: number, AttendeeCreate: AttendeeCreate, Idempotency_Key?: string | null, tz?: string, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<BookingView>> {
-            const localVarAxiosArgs = await localVarAxiosParamCreator.bookEvent(id, AttendeeCreate, Idempotency_Key, tz, options);
+        async bookEvent(id: number, SeatRequest: SeatRequest, Idempotency_Key?: string, tz?: string, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<BookingView>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.bookEvent(id, SeatRequest, Idempotency_Key, tz, options);
             const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
             const localVarOperationServerBasePath = operationServerMap['BookingsApi.bookEvent']?.[localVarOperationServerIndex]?.url;
             return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
@@ -1765,16 +2496,16 @@ export const BookingsApiFp = function(configuration?: Configuration) {
             return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
         },
         /**
-         * Requires that attendee\'s `X-Attendee-Token`, or an admin.
+         * For that attendee (their `X-Attendee-Token`), the event\'s organizer, or an admin: attendees register without an account, so a bare attendee id proves nothing.
          * @summary Book a seat for a registered attendee (seed 000).
          * @param {BookingCreate} BookingCreate 
          * @param {string | null} [X_Attendee_Token] The attendee\&#39;s token
-         * @param {string | null} [Idempotency_Key] Repeat-safe key: a repeat returns the first response
+         * @param {string} [Idempotency_Key] Repeat-safe key: a repeat returns the first response
          * @param {string} [tz] Render times in this IANA zone
          * @param {*} [options] Override http request option.
          * @throws {RequiredError}
          */
-        async createBooking(BookingCreate: BookingCreate, X_Attendee_Token?: string | null, Idempotency_Key?: string | null, tz?: string, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<BookingView>> {
+        async createBooking(BookingCreate: BookingCreate, X_Attendee_Token?: string | null, Idempotency_Key?: string, tz?: string, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<BookingView>> {
             const localVarAxiosArgs = await localVarAxiosParamCreator.createBooking(BookingCreate, X_Attendee_Token, Idempotency_Key, tz, options);
             const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
             const localVarOperationServerBasePath = operationServerMap['BookingsApi.createBooking']?.[localVarOperationServerIndex]?.url;
@@ -1815,16 +2546,16 @@ export const BookingsApiFp = function(configuration?: Configuration) {
         },
         /**
          * 
-         * @summary Register for an event (seed 001); the same as booking a seat.
+         * @summary Register for an event; the same as booking a seat.
          * @param {number} id Event id
-         * @param {AttendeeCreate} AttendeeCreate 
-         * @param {string | null} [Idempotency_Key] Repeat-safe key: a repeat returns the first response
+         * @param {SeatRequest} SeatRequest 
+         * @param {string} [Idempotency_Key] Repeat-safe key: a repeat returns the first response
          * @param {string} [tz] Render times in this IANA zone
          * @param {*} [options] Override http request option.
          * @throws {RequiredError}
          */
-        async registerForEvent(id: number, AttendeeCreate: AttendeeCreate, Idempotency_Key?: string | null, tz?: string, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<BookingView>> {
-            const localVarAxiosArgs = await localVarAxiosParamCreator.registerForEvent(id, AttendeeCreate, Idempotency_Key, tz, options);
+        async registerForEvent(id: number, SeatRequest: SeatRequest, Idempotency_Key?: string, tz?: string, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<BookingView>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.registerForEvent(id, SeatRequest, Idempotency_Key, tz, options);
             const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
             const localVarOperationServerBasePath = operationServerMap['BookingsApi.registerForEvent']?.[localVarOperationServerIndex]?.url;
             return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
@@ -1839,14 +2570,54 @@ export const BookingsApiFactory = function (configuration?: Configuration, baseP
     const localVarFp = BookingsApiFp(configuration)
     return {
         /**
-         * Registers the attendee on the fly if the e-mail address is new. A full event answers 400 `event_full`; a second active booking by the same person answers 400 `already_booked`.
-         * @summary Book a seat for a person (seed 004).
+         * Its holder (either token), the event\'s owner, or an admin. Repeating it changes nothing.
+         * @summary Cancel a booking, freeing its seat (`/api` dialect).
+         * @param {BookingsApiApiCancelBookingRequest} requestParameters Request parameters.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        apiCancelBooking(requestParameters: BookingsApiApiCancelBookingRequest, options?: RawAxiosRequestConfig): AxiosPromise<Message> {
+            return localVarFp.apiCancelBooking(requestParameters.id, requestParameters.X_Cancel_Token, requestParameters.X_Attendee_Token, options).then((request) => request(axios, basePath));
+        },
+        /**
+         * For that attendee (their `X-Attendee-Token`), the event\'s organizer, or an admin: attendees register without an account, so a bare attendee id proves nothing. A full event answers 400 \"Event is fully booked\"; a second booking 400 \"Attendee already booked this event\".
+         * @summary Book a seat for a registered attendee (`/api` dialect).
+         * @param {BookingsApiApiCreateBookingRequest} requestParameters Request parameters.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        apiCreateBooking(requestParameters: BookingsApiApiCreateBookingRequest, options?: RawAxiosRequestConfig): AxiosPromise<ApiBooking> {
+            return localVarFp.apiCreateBooking(requestParameters.BookingCreate, requestParameters.X_Attendee_Token, requestParameters.Idempotency_Key, options).then((request) => request(axios, basePath));
+        },
+        /**
+         * Its `X-Cancel-Token`, its attendee\'s `X-Attendee-Token`, the event\'s owner, or an admin.
+         * @summary Get one booking (`/api` dialect).
+         * @param {BookingsApiApiGetBookingRequest} requestParameters Request parameters.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        apiGetBooking(requestParameters: BookingsApiApiGetBookingRequest, options?: RawAxiosRequestConfig): AxiosPromise<ApiBooking> {
+            return localVarFp.apiGetBooking(requestParameters.id, requestParameters.X_Cancel_Token, requestParameters.X_Attendee_Token, options).then((request) => request(axios, basePath));
+        },
+        /**
+         * With `X-Attendee-Token`, the attendee\'s own bookings; admins see all. A bare array of one page (`page`, `page_size`); the total is in `X-Total-Count`.
+         * @summary List bookings (`/api` dialect).
+         * @param {BookingsApiApiGetBookingsRequest} requestParameters Request parameters.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        apiGetBookings(requestParameters: BookingsApiApiGetBookingsRequest = {}, options?: RawAxiosRequestConfig): AxiosPromise<Array<ApiBooking>> {
+            return localVarFp.apiGetBookings(requestParameters.event_id, requestParameters.page, requestParameters.page_size, requestParameters.X_Attendee_Token, options).then((request) => request(axios, basePath));
+        },
+        /**
+         * With `name` and `email`: registers the attendee on the fly if the address is new; a second active booking by the same person answers 400 `already_booked`. With `user_name` alone: a walk-in without e-mail, recorded as a new attendee each time (nothing identifies them, so no duplicate can be detected). A full event answers 400 `event_full`.
+         * @summary Book a seat for a person.
          * @param {BookingsApiBookEventRequest} requestParameters Request parameters.
          * @param {*} [options] Override http request option.
          * @throws {RequiredError}
          */
         bookEvent(requestParameters: BookingsApiBookEventRequest, options?: RawAxiosRequestConfig): AxiosPromise<BookingView> {
-            return localVarFp.bookEvent(requestParameters.id, requestParameters.AttendeeCreate, requestParameters.Idempotency_Key, requestParameters.tz, options).then((request) => request(axios, basePath));
+            return localVarFp.bookEvent(requestParameters.id, requestParameters.SeatRequest, requestParameters.Idempotency_Key, requestParameters.tz, options).then((request) => request(axios, basePath));
         },
         /**
          * Its holder (either token), the event\'s owner, or an admin. Repeating the cancellation changes nothing and answers the same.
@@ -1859,7 +2630,7 @@ export const BookingsApiFactory = function (configuration?: Configuration, baseP
             return localVarFp.cancelBooking(requestParameters.id, requestParameters.X_Cancel_Token, requestParameters.X_Attendee_Token, requestParameters.tz, options).then((request) => request(axios, basePath));
         },
         /**
-         * Requires that attendee\'s `X-Attendee-Token`, or an admin.
+         * For that attendee (their `X-Attendee-Token`), the event\'s organizer, or an admin: attendees register without an account, so a bare attendee id proves nothing.
          * @summary Book a seat for a registered attendee (seed 000).
          * @param {BookingsApiCreateBookingRequest} requestParameters Request parameters.
          * @param {*} [options] Override http request option.
@@ -1890,16 +2661,92 @@ export const BookingsApiFactory = function (configuration?: Configuration, baseP
         },
         /**
          * 
-         * @summary Register for an event (seed 001); the same as booking a seat.
+         * @summary Register for an event; the same as booking a seat.
          * @param {BookingsApiRegisterForEventRequest} requestParameters Request parameters.
          * @param {*} [options] Override http request option.
          * @throws {RequiredError}
          */
         registerForEvent(requestParameters: BookingsApiRegisterForEventRequest, options?: RawAxiosRequestConfig): AxiosPromise<BookingView> {
-            return localVarFp.registerForEvent(requestParameters.id, requestParameters.AttendeeCreate, requestParameters.Idempotency_Key, requestParameters.tz, options).then((request) => request(axios, basePath));
+            return localVarFp.registerForEvent(requestParameters.id, requestParameters.SeatRequest, requestParameters.Idempotency_Key, requestParameters.tz, options).then((request) => request(axios, basePath));
         },
     };
 };
+
+/**
+ * Request parameters for apiCancelBooking operation in BookingsApi.
+ */
+export interface BookingsApiApiCancelBookingRequest {
+    /**
+     * Booking id
+     */
+    readonly id: number
+
+    /**
+     * The booking\&#39;s cancel token
+     */
+    readonly X_Cancel_Token?: string | null
+
+    /**
+     * The attendee\&#39;s token
+     */
+    readonly X_Attendee_Token?: string | null
+}
+
+/**
+ * Request parameters for apiCreateBooking operation in BookingsApi.
+ */
+export interface BookingsApiApiCreateBookingRequest {
+    readonly BookingCreate: BookingCreate
+
+    /**
+     * The attendee\&#39;s token
+     */
+    readonly X_Attendee_Token?: string | null
+
+    /**
+     * Repeat-safe key: a repeat returns the first response
+     */
+    readonly Idempotency_Key?: string
+}
+
+/**
+ * Request parameters for apiGetBooking operation in BookingsApi.
+ */
+export interface BookingsApiApiGetBookingRequest {
+    /**
+     * Booking id
+     */
+    readonly id: number
+
+    /**
+     * The booking\&#39;s cancel token
+     */
+    readonly X_Cancel_Token?: string | null
+
+    /**
+     * The attendee\&#39;s token
+     */
+    readonly X_Attendee_Token?: string | null
+}
+
+/**
+ * Request parameters for apiGetBookings operation in BookingsApi.
+ */
+export interface BookingsApiApiGetBookingsRequest {
+    /**
+     * Only bookings of this event.
+     */
+    readonly event_id?: number
+
+    readonly page?: number
+
+    readonly page_size?: number
+
+    /**
+     * List only this attendee\&#39;s bookings
+     */
+    readonly X_Attendee_Token?: string | null
+}
 
 /**
  * Request parameters for bookEvent operation in BookingsApi.
@@ -1910,12 +2757,12 @@ export interface BookingsApiBookEventRequest {
      */
     readonly id: number
 
-    readonly AttendeeCreate: AttendeeCreate
+    readonly SeatRequest: SeatRequest
 
     /**
      * Repeat-safe key: a repeat returns the first response
      */
-    readonly Idempotency_Key?: string | null
+    readonly Idempotency_Key?: string
 
     /**
      * Render times in this IANA zone
@@ -1962,7 +2809,7 @@ export interface BookingsApiCreateBookingRequest {
     /**
      * Repeat-safe key: a repeat returns the first response
      */
-    readonly Idempotency_Key?: string | null
+    readonly Idempotency_Key?: string
 
     /**
      * Render times in this IANA zone
@@ -2028,12 +2875,12 @@ export interface BookingsApiRegisterForEventRequest {
      */
     readonly id: number
 
-    readonly AttendeeCreate: AttendeeCreate
+    readonly SeatRequest: SeatRequest
 
     /**
      * Repeat-safe key: a repeat returns the first response
      */
-    readonly Idempotency_Key?: string | null
+    readonly Idempotency_Key?: string
 
     /**
      * Render times in this IANA zone
@@ -2046,14 +2893,58 @@ export interface BookingsApiRegisterForEventRequest {
  */
 export class BookingsApi extends BaseAPI {
     /**
-     * Registers the attendee on the fly if the e-mail address is new. A full event answers 400 `event_full`; a second active booking by the same person answers 400 `already_booked`.
-     * @summary Book a seat for a person (seed 004).
+     * Its holder (either token), the event\'s owner, or an admin. Repeating it changes nothing.
+     * @summary Cancel a booking, freeing its seat (`/api` dialect).
+     * @param {BookingsApiApiCancelBookingRequest} requestParameters Request parameters.
+     * @param {*} [options] Override http request option.
+     * @throws {RequiredError}
+     */
+    public apiCancelBooking(requestParameters: BookingsApiApiCancelBookingRequest, options?: RawAxiosRequestConfig) {
+        return BookingsApiFp(this.configuration).apiCancelBooking(requestParameters.id, requestParameters.X_Cancel_Token, requestParameters.X_Attendee_Token, options).then((request) => request(this.axios, this.basePath));
+    }
+
+    /**
+     * For that attendee (their `X-Attendee-Token`), the event\'s organizer, or an admin: attendees register without an account, so a bare attendee id proves nothing. A full event answers 400 \"Event is fully booked\"; a second booking 400 \"Attendee already booked this event\".
+     * @summary Book a seat for a registered attendee (`/api` dialect).
+     * @param {BookingsApiApiCreateBookingRequest} requestParameters Request parameters.
+     * @param {*} [options] Override http request option.
+     * @throws {RequiredError}
+     */
+    public apiCreateBooking(requestParameters: BookingsApiApiCreateBookingRequest, options?: RawAxiosRequestConfig) {
+        return BookingsApiFp(this.configuration).apiCreateBooking(requestParameters.BookingCreate, requestParameters.X_Attendee_Token, requestParameters.Idempotency_Key, options).then((request) => request(this.axios, this.basePath));
+    }
+
+    /**
+     * Its `X-Cancel-Token`, its attendee\'s `X-Attendee-Token`, the event\'s owner, or an admin.
+     * @summary Get one booking (`/api` dialect).
+     * @param {BookingsApiApiGetBookingRequest} requestParameters Request parameters.
+     * @param {*} [options] Override http request option.
+     * @throws {RequiredError}
+     */
+    public apiGetBooking(requestParameters: BookingsApiApiGetBookingRequest, options?: RawAxiosRequestConfig) {
+        return BookingsApiFp(this.configuration).apiGetBooking(requestParameters.id, requestParameters.X_Cancel_Token, requestParameters.X_Attendee_Token, options).then((request) => request(this.axios, this.basePath));
+    }
+
+    /**
+     * With `X-Attendee-Token`, the attendee\'s own bookings; admins see all. A bare array of one page (`page`, `page_size`); the total is in `X-Total-Count`.
+     * @summary List bookings (`/api` dialect).
+     * @param {BookingsApiApiGetBookingsRequest} requestParameters Request parameters.
+     * @param {*} [options] Override http request option.
+     * @throws {RequiredError}
+     */
+    public apiGetBookings(requestParameters: BookingsApiApiGetBookingsRequest = {}, options?: RawAxiosRequestConfig) {
+        return BookingsApiFp(this.configuration).apiGetBookings(requestParameters.event_id, requestParameters.page, requestParameters.page_size, requestParameters.X_Attendee_Token, options).then((request) => request(this.axios, this.basePath));
+    }
+
+    /**
+     * With `name` and `email`: registers the attendee on the fly if the address is new; a second active booking by the same person answers 400 `already_booked`. With `user_name` alone: a walk-in without e-mail, recorded as a new attendee each time (nothing identifies them, so no duplicate can be detected). A full event answers 400 `event_full`.
+     * @summary Book a seat for a person.
      * @param {BookingsApiBookEventRequest} requestParameters Request parameters.
      * @param {*} [options] Override http request option.
      * @throws {RequiredError}
      */
     public bookEvent(requestParameters: BookingsApiBookEventRequest, options?: RawAxiosRequestConfig) {
-        return BookingsApiFp(this.configuration).bookEvent(requestParameters.id, requestParameters.AttendeeCreate, requestParameters.Idempotency_Key, requestParameters.tz, options).then((request) => request(this.axios, this.basePath));
+        return BookingsApiFp(this.configuration).bookEvent(requestParameters.id, requestParameters.SeatRequest, requestParameters.Idempotency_Key, requestParameters.tz, options).then((request) => request(this.axios, this.basePath));
     }
 
     /**
@@ -2068,7 +2959,7 @@ export class BookingsApi extends BaseAPI {
     }
 
     /**
-     * Requires that attendee\'s `X-Attendee-Token`, or an admin.
+     * For that attendee (their `X-Attendee-Token`), the event\'s organizer, or an admin: attendees register without an account, so a bare attendee id proves nothing.
      * @summary Book a seat for a registered attendee (seed 000).
      * @param {BookingsApiCreateBookingRequest} requestParameters Request parameters.
      * @param {*} [options] Override http request option.
@@ -2102,13 +2993,13 @@ export class BookingsApi extends BaseAPI {
 
     /**
      * 
-     * @summary Register for an event (seed 001); the same as booking a seat.
+     * @summary Register for an event; the same as booking a seat.
      * @param {BookingsApiRegisterForEventRequest} requestParameters Request parameters.
      * @param {*} [options] Override http request option.
      * @throws {RequiredError}
      */
     public registerForEvent(requestParameters: BookingsApiRegisterForEventRequest, options?: RawAxiosRequestConfig) {
-        return BookingsApiFp(this.configuration).registerForEvent(requestParameters.id, requestParameters.AttendeeCreate, requestParameters.Idempotency_Key, requestParameters.tz, options).then((request) => request(this.axios, this.basePath));
+        return BookingsApiFp(this.configuration).registerForEvent(requestParameters.id, requestParameters.SeatRequest, requestParameters.Idempotency_Key, requestParameters.tz, options).then((request) => request(this.axios, this.basePath));
     }
 }
 
@@ -2119,6 +3010,270 @@ export class BookingsApi extends BaseAPI {
  */
 export const EventsApiAxiosParamCreator = function (configuration?: Configuration) {
     return {
+        /**
+         * Signed-in users only, as in the main API. `startDate`/`endDate` are wall-clock times in `timezone` (default `Asia/Kolkata`); `country` may be a name or a code.
+         * @summary Create an event (`/api` dialect).
+         * @param {ApiEventInput} ApiEventInput 
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        apiCreateEvent: async (ApiEventInput: ApiEventInput, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+            // verify required parameter 'ApiEventInput' is not null or undefined
+            assertParamExists('apiCreateEvent', 'ApiEventInput', ApiEventInput)
+            const localVarPath = `/api/events`;
+            // use dummy base URL string because the URL constructor only accepts absolute URLs.
+            const localVarUrlObj = new URL(localVarPath, DUMMY_BASE_URL);
+            let baseOptions;
+            if (configuration) {
+                baseOptions = configuration.baseOptions;
+            }
+
+            const localVarRequestOptions = { method: 'POST', ...baseOptions, ...options};
+            const localVarHeaderParameter = {} as any;
+            const localVarQueryParameter = {} as any;
+
+            // authentication oauth2 required
+            // oauth required
+            await setOAuthToObject(localVarHeaderParameter, "oauth2", [], configuration)
+
+            // authentication bearerAuth required
+            // http bearer authentication required
+            await setBearerAuthToObject(localVarHeaderParameter, configuration)
+
+            localVarHeaderParameter['Content-Type'] = 'application/json';
+            localVarHeaderParameter['Accept'] = 'application/json,application/problem+json';
+
+            setSearchParams(localVarUrlObj, localVarQueryParameter);
+            let headersFromBaseOptions = baseOptions && baseOptions.headers ? baseOptions.headers : {};
+            localVarRequestOptions.headers = {...localVarHeaderParameter, ...headersFromBaseOptions, ...options.headers};
+            localVarRequestOptions.data = serializeDataIfNeeded(ApiEventInput, localVarRequestOptions, configuration)
+
+            return {
+                url: toPathString(localVarUrlObj),
+                options: localVarRequestOptions,
+            };
+        },
+        /**
+         * The event\'s owner or an admin; its attendees are notified as in the main API.
+         * @summary Delete an event and its bookings (`/api` dialect).
+         * @param {number} id Event id
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        apiDeleteEvent: async (id: number, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+            // verify required parameter 'id' is not null or undefined
+            assertParamExists('apiDeleteEvent', 'id', id)
+            const localVarPath = `/api/events/{id}`
+                .replace('{id}', encodeURIComponent(String(id)));
+            // use dummy base URL string because the URL constructor only accepts absolute URLs.
+            const localVarUrlObj = new URL(localVarPath, DUMMY_BASE_URL);
+            let baseOptions;
+            if (configuration) {
+                baseOptions = configuration.baseOptions;
+            }
+
+            const localVarRequestOptions = { method: 'DELETE', ...baseOptions, ...options};
+            const localVarHeaderParameter = {} as any;
+            const localVarQueryParameter = {} as any;
+
+            // authentication oauth2 required
+            // oauth required
+            await setOAuthToObject(localVarHeaderParameter, "oauth2", [], configuration)
+
+            // authentication bearerAuth required
+            // http bearer authentication required
+            await setBearerAuthToObject(localVarHeaderParameter, configuration)
+
+            localVarHeaderParameter['Accept'] = 'application/json,application/problem+json';
+
+            setSearchParams(localVarUrlObj, localVarQueryParameter);
+            let headersFromBaseOptions = baseOptions && baseOptions.headers ? baseOptions.headers : {};
+            localVarRequestOptions.headers = {...localVarHeaderParameter, ...headersFromBaseOptions, ...options.headers};
+
+            return {
+                url: toPathString(localVarUrlObj),
+                options: localVarRequestOptions,
+            };
+        },
+        /**
+         * 
+         * @summary Get one event (`/api` dialect).
+         * @param {number} id Event id
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        apiGetEvent: async (id: number, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+            // verify required parameter 'id' is not null or undefined
+            assertParamExists('apiGetEvent', 'id', id)
+            const localVarPath = `/api/events/{id}`
+                .replace('{id}', encodeURIComponent(String(id)));
+            // use dummy base URL string because the URL constructor only accepts absolute URLs.
+            const localVarUrlObj = new URL(localVarPath, DUMMY_BASE_URL);
+            let baseOptions;
+            if (configuration) {
+                baseOptions = configuration.baseOptions;
+            }
+
+            const localVarRequestOptions = { method: 'GET', ...baseOptions, ...options};
+            const localVarHeaderParameter = {} as any;
+            const localVarQueryParameter = {} as any;
+
+            localVarHeaderParameter['Accept'] = 'application/json,application/problem+json';
+
+            setSearchParams(localVarUrlObj, localVarQueryParameter);
+            let headersFromBaseOptions = baseOptions && baseOptions.headers ? baseOptions.headers : {};
+            localVarRequestOptions.headers = {...localVarHeaderParameter, ...headersFromBaseOptions, ...options.headers};
+
+            return {
+                url: toPathString(localVarUrlObj),
+                options: localVarRequestOptions,
+            };
+        },
+        /**
+         * A bare array of one page (`page`, `page_size`; the main API\'s filters apply, `owner=me` included), upcoming events by default; the total across pages is in `X-Total-Count`.
+         * @summary List events (`/api` dialect).
+         * @param {string} [when] &#x60;upcoming&#x60; (not yet ended; default), &#x60;past&#x60; or &#x60;all&#x60;. An event without an end is over at the end of its start\&#39;s local day.
+         * @param {string} [owner] &#x60;me&#x60;: only the signed-in caller\&#39;s own events, in any status and, unless &#x60;when&#x60; says otherwise, at any time. Needs a bearer token.
+         * @param {string} [country] ISO 3166-1 alpha-2 country code.
+         * @param {string} [tag] Only events carrying this tag.
+         * @param {EventStatusName} [status] 
+         * @param {string} [q] Text searched in title and description, case-insensitively: at most 200 characters, one line.
+         * @param {string} [from] Only events starting at or after this time (RFC 3339, or local time in &#x60;tz&#x60;).
+         * @param {string} [to] Only events starting before this time.
+         * @param {string} [sort] &#x60;start_time&#x60; (default), &#x60;title&#x60;, &#x60;created_at&#x60; or &#x60;seats_available&#x60;; prefix &#x60;-&#x60; for descending. Events with unlimited seats count as having the most seats available.
+         * @param {string} [tz] Render times in this IANA zone (else each event\&#39;s own zone). Also read from the &#x60;X-Timezone&#x60; header.
+         * @param {number} [page] 
+         * @param {number} [page_size] 
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        apiGetEvents: async (when?: string, owner?: string, country?: string, tag?: string, status?: EventStatusName, q?: string, from?: string, to?: string, sort?: string, tz?: string, page?: number, page_size?: number, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+            const localVarPath = `/api/events`;
+            // use dummy base URL string because the URL constructor only accepts absolute URLs.
+            const localVarUrlObj = new URL(localVarPath, DUMMY_BASE_URL);
+            let baseOptions;
+            if (configuration) {
+                baseOptions = configuration.baseOptions;
+            }
+
+            const localVarRequestOptions = { method: 'GET', ...baseOptions, ...options};
+            const localVarHeaderParameter = {} as any;
+            const localVarQueryParameter = {} as any;
+
+            // authentication oauth2 required
+            // oauth required
+            await setOAuthToObject(localVarHeaderParameter, "oauth2", [], configuration)
+
+            // authentication bearerAuth required
+            // http bearer authentication required
+            await setBearerAuthToObject(localVarHeaderParameter, configuration)
+
+            if (when !== undefined) {
+                localVarQueryParameter['when'] = when;
+            }
+
+            if (owner !== undefined) {
+                localVarQueryParameter['owner'] = owner;
+            }
+
+            if (country !== undefined) {
+                localVarQueryParameter['country'] = country;
+            }
+
+            if (tag !== undefined) {
+                localVarQueryParameter['tag'] = tag;
+            }
+
+            if (status !== undefined) {
+                localVarQueryParameter['status'] = status;
+            }
+
+            if (q !== undefined) {
+                localVarQueryParameter['q'] = q;
+            }
+
+            if (from !== undefined) {
+                localVarQueryParameter['from'] = from;
+            }
+
+            if (to !== undefined) {
+                localVarQueryParameter['to'] = to;
+            }
+
+            if (sort !== undefined) {
+                localVarQueryParameter['sort'] = sort;
+            }
+
+            if (tz !== undefined) {
+                localVarQueryParameter['tz'] = tz;
+            }
+
+            if (page !== undefined) {
+                localVarQueryParameter['page'] = page;
+            }
+
+            if (page_size !== undefined) {
+                localVarQueryParameter['page_size'] = page_size;
+            }
+
+            localVarHeaderParameter['Accept'] = 'application/json,application/problem+json';
+
+            setSearchParams(localVarUrlObj, localVarQueryParameter);
+            let headersFromBaseOptions = baseOptions && baseOptions.headers ? baseOptions.headers : {};
+            localVarRequestOptions.headers = {...localVarHeaderParameter, ...headersFromBaseOptions, ...options.headers};
+
+            return {
+                url: toPathString(localVarUrlObj),
+                options: localVarRequestOptions,
+            };
+        },
+        /**
+         * A partial body: absent fields stay. The event\'s owner or an admin.
+         * @summary Change an event (`/api` dialect).
+         * @param {number} id Event id
+         * @param {ApiEventChanges} ApiEventChanges 
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        apiUpdateEvent: async (id: number, ApiEventChanges: ApiEventChanges, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+            // verify required parameter 'id' is not null or undefined
+            assertParamExists('apiUpdateEvent', 'id', id)
+            // verify required parameter 'ApiEventChanges' is not null or undefined
+            assertParamExists('apiUpdateEvent', 'ApiEventChanges', ApiEventChanges)
+            const localVarPath = `/api/events/{id}`
+                .replace('{id}', encodeURIComponent(String(id)));
+            // use dummy base URL string because the URL constructor only accepts absolute URLs.
+            const localVarUrlObj = new URL(localVarPath, DUMMY_BASE_URL);
+            let baseOptions;
+            if (configuration) {
+                baseOptions = configuration.baseOptions;
+            }
+
+            const localVarRequestOptions = { method: 'PUT', ...baseOptions, ...options};
+            const localVarHeaderParameter = {} as any;
+            const localVarQueryParameter = {} as any;
+
+            // authentication oauth2 required
+            // oauth required
+            await setOAuthToObject(localVarHeaderParameter, "oauth2", [], configuration)
+
+            // authentication bearerAuth required
+            // http bearer authentication required
+            await setBearerAuthToObject(localVarHeaderParameter, configuration)
+
+            localVarHeaderParameter['Content-Type'] = 'application/json';
+            localVarHeaderParameter['Accept'] = 'application/json,application/problem+json';
+
+            setSearchParams(localVarUrlObj, localVarQueryParameter);
+            let headersFromBaseOptions = baseOptions && baseOptions.headers ? baseOptions.headers : {};
+            localVarRequestOptions.headers = {...localVarHeaderParameter, ...headersFromBaseOptions, ...options.headers};
+            localVarRequestOptions.data = serializeDataIfNeeded(ApiEventChanges, localVarRequestOptions, configuration)
+
+            return {
+                url: toPathString(localVarUrlObj),
+                options: localVarRequestOptions,
+            };
+        },
         /**
          * Times without an offset are read in the event\'s `timezone` (default `Asia/Kolkata`).
          * @summary Create an event.
@@ -2382,23 +3537,24 @@ export const EventsApiAxiosParamCreator = function (configuration?: Configuratio
             };
         },
         /**
-         * Upcoming events (not yet ended) by default, soonest first.
+         * Upcoming events (not yet ended) by default, soonest first. With `owner=me` (signed in), the caller\'s own events in any status, past ones included.
          * @summary List events.
-         * @param {string} [when] &#x60;upcoming&#x60; (not yet ended; default), &#x60;past&#x60; or &#x60;all&#x60;.
+         * @param {string} [when] &#x60;upcoming&#x60; (not yet ended; default), &#x60;past&#x60; or &#x60;all&#x60;. An event without an end is over at the end of its start\&#39;s local day.
+         * @param {string} [owner] &#x60;me&#x60;: only the signed-in caller\&#39;s own events, in any status and, unless &#x60;when&#x60; says otherwise, at any time. Needs a bearer token.
          * @param {string} [country] ISO 3166-1 alpha-2 country code.
          * @param {string} [tag] Only events carrying this tag.
          * @param {EventStatusName} [status] 
-         * @param {string} [q] Text searched in title and description, case-insensitively.
+         * @param {string} [q] Text searched in title and description, case-insensitively: at most 200 characters, one line.
          * @param {string} [from] Only events starting at or after this time (RFC 3339, or local time in &#x60;tz&#x60;).
          * @param {string} [to] Only events starting before this time.
-         * @param {string} [sort] &#x60;start_time&#x60; (default), &#x60;title&#x60;, &#x60;created_at&#x60; or &#x60;seats_available&#x60;; prefix &#x60;-&#x60; for descending.
+         * @param {string} [sort] &#x60;start_time&#x60; (default), &#x60;title&#x60;, &#x60;created_at&#x60; or &#x60;seats_available&#x60;; prefix &#x60;-&#x60; for descending. Events with unlimited seats count as having the most seats available.
          * @param {string} [tz] Render times in this IANA zone (else each event\&#39;s own zone). Also read from the &#x60;X-Timezone&#x60; header.
          * @param {number} [page] 
          * @param {number} [page_size] 
          * @param {*} [options] Override http request option.
          * @throws {RequiredError}
          */
-        getEvents: async (when?: string, country?: string, tag?: string, status?: EventStatusName, q?: string, from?: string, to?: string, sort?: string, tz?: string, page?: number, page_size?: number, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+        getEvents: async (when?: string, owner?: string, country?: string, tag?: string, status?: EventStatusName, q?: string, from?: string, to?: string, sort?: string, tz?: string, page?: number, page_size?: number, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
             const localVarPath = `/events`;
             // use dummy base URL string because the URL constructor only accepts absolute URLs.
             const localVarUrlObj = new URL(localVarPath, DUMMY_BASE_URL);
@@ -2411,8 +3567,20 @@ export const EventsApiAxiosParamCreator = function (configuration?: Configuratio
             const localVarHeaderParameter = {} as any;
             const localVarQueryParameter = {} as any;
 
+            // authentication oauth2 required
+            // oauth required
+            await setOAuthToObject(localVarHeaderParameter, "oauth2", [], configuration)
+
+            // authentication bearerAuth required
+            // http bearer authentication required
+            await setBearerAuthToObject(localVarHeaderParameter, configuration)
+
             if (when !== undefined) {
                 localVarQueryParameter['when'] = when;
+            }
+
+            if (owner !== undefined) {
+                localVarQueryParameter['owner'] = owner;
             }
 
             if (country !== undefined) {
@@ -2637,6 +3805,83 @@ export const EventsApiFp = function(configuration?: Configuration) {
     const localVarAxiosParamCreator = EventsApiAxiosParamCreator(configuration)
     return {
         /**
+         * Signed-in users only, as in the main API. `startDate`/`endDate` are wall-clock times in `timezone` (default `Asia/Kolkata`); `country` may be a name or a code.
+         * @summary Create an event (`/api` dialect).
+         * @param {ApiEventInput} ApiEventInput 
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        async apiCreateEvent(ApiEventInput: ApiEventInput, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<ApiEvent>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.apiCreateEvent(ApiEventInput, options);
+            const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
+            const localVarOperationServerBasePath = operationServerMap['EventsApi.apiCreateEvent']?.[localVarOperationServerIndex]?.url;
+            return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
+        },
+        /**
+         * The event\'s owner or an admin; its attendees are notified as in the main API.
+         * @summary Delete an event and its bookings (`/api` dialect).
+         * @param {number} id Event id
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        async apiDeleteEvent(id: number, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<Message>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.apiDeleteEvent(id, options);
+            const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
+            const localVarOperationServerBasePath = operationServerMap['EventsApi.apiDeleteEvent']?.[localVarOperationServerIndex]?.url;
+            return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
+        },
+        /**
+         * 
+         * @summary Get one event (`/api` dialect).
+         * @param {number} id Event id
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        async apiGetEvent(id: number, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<ApiEvent>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.apiGetEvent(id, options);
+            const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
+            const localVarOperationServerBasePath = operationServerMap['EventsApi.apiGetEvent']?.[localVarOperationServerIndex]?.url;
+            return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
+        },
+        /**
+         * A bare array of one page (`page`, `page_size`; the main API\'s filters apply, `owner=me` included), upcoming events by default; the total across pages is in `X-Total-Count`.
+         * @summary List events (`/api` dialect).
+         * @param {string} [when] &#x60;upcoming&#x60; (not yet ended; default), &#x60;past&#x60; or &#x60;all&#x60;. An event without an end is over at the end of its start\&#39;s local day.
+         * @param {string} [owner] &#x60;me&#x60;: only the signed-in caller\&#39;s own events, in any status and, unless &#x60;when&#x60; says otherwise, at any time. Needs a bearer token.
+         * @param {string} [country] ISO 3166-1 alpha-2 country code.
+         * @param {string} [tag] Only events carrying this tag.
+         * @param {EventStatusName} [status] 
+         * @param {string} [q] Text searched in title and description, case-insensitively: at most 200 characters, one line.
+         * @param {string} [from] Only events starting at or after this time (RFC 3339, or local time in &#x60;tz&#x60;).
+         * @param {string} [to] Only events starting before this time.
+         * @param {string} [sort] &#x60;start_time&#x60; (default), &#x60;title&#x60;, &#x60;created_at&#x60; or &#x60;seats_available&#x60;; prefix &#x60;-&#x60; for descending. Events with unlimited seats count as having the most seats available.
+         * @param {string} [tz] Render times in this IANA zone (else each event\&#39;s own zone). Also read from the &#x60;X-Timezone&#x60; header.
+         * @param {number} [page] 
+         * @param {number} [page_size] 
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        async apiGetEvents(when?: string, owner?: string, country?: string, tag?: string, status?: EventStatusName, q?: string, from?: string, to?: string, sort?: string, tz?: string, page?: number, page_size?: number, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<Array<ApiEvent>>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.apiGetEvents(when, owner, country, tag, status, q, from, to, sort, tz, page, page_size, options);
+            const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
+            const localVarOperationServerBasePath = operationServerMap['EventsApi.apiGetEvents']?.[localVarOperationServerIndex]?.url;
+            return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
+        },
+        /**
+         * A partial body: absent fields stay. The event\'s owner or an admin.
+         * @summary Change an event (`/api` dialect).
+         * @param {number} id Event id
+         * @param {ApiEventChanges} ApiEventChanges 
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        async apiUpdateEvent(id: number, ApiEventChanges: ApiEventChanges, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<ApiEvent>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.apiUpdateEvent(id, ApiEventChanges, options);
+            const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
+            const localVarOperationServerBasePath = operationServerMap['EventsApi.apiUpdateEvent']?.[localVarOperationServerIndex]?.url;
+            return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
+        },
+        /**
          * Times without an offset are read in the event\'s `timezone` (default `Asia/Kolkata`).
          * @summary Create an event.
          * @param {EventCreate} EventCreate 
@@ -2720,24 +3965,25 @@ export const EventsApiFp = function(configuration?: Configuration) {
             return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
         },
         /**
-         * Upcoming events (not yet ended) by default, soonest first.
+         * Upcoming events (not yet ended) by default, soonest first. With `owner=me` (signed in), the caller\'s own events in any status, past ones included.
          * @summary List events.
-         * @param {string} [when] &#x60;upcoming&#x60; (not yet ended; default), &#x60;past&#x60; or &#x60;all&#x60;.
+         * @param {string} [when] &#x60;upcoming&#x60; (not yet ended; default), &#x60;past&#x60; or &#x60;all&#x60;. An event without an end is over at the end of its start\&#39;s local day.
+         * @param {string} [owner] &#x60;me&#x60;: only the signed-in caller\&#39;s own events, in any status and, unless &#x60;when&#x60; says otherwise, at any time. Needs a bearer token.
          * @param {string} [country] ISO 3166-1 alpha-2 country code.
          * @param {string} [tag] Only events carrying this tag.
          * @param {EventStatusName} [status] 
-         * @param {string} [q] Text searched in title and description, case-insensitively.
+         * @param {string} [q] Text searched in title and description, case-insensitively: at most 200 characters, one line.
          * @param {string} [from] Only events starting at or after this time (RFC 3339, or local time in &#x60;tz&#x60;).
          * @param {string} [to] Only events starting before this time.
-         * @param {string} [sort] &#x60;start_time&#x60; (default), &#x60;title&#x60;, &#x60;created_at&#x60; or &#x60;seats_available&#x60;; prefix &#x60;-&#x60; for descending.
+         * @param {string} [sort] &#x60;start_time&#x60; (default), &#x60;title&#x60;, &#x60;created_at&#x60; or &#x60;seats_available&#x60;; prefix &#x60;-&#x60; for descending. Events with unlimited seats count as having the most seats available.
          * @param {string} [tz] Render times in this IANA zone (else each event\&#39;s own zone). Also read from the &#x60;X-Timezone&#x60; header.
          * @param {number} [page] 
          * @param {number} [page_size] 
          * @param {*} [options] Override http request option.
          * @throws {RequiredError}
          */
-        async getEvents(when?: string, country?: string, tag?: string, status?: EventStatusName, q?: string, from?: string, to?: string, sort?: string, tz?: string, page?: number, page_size?: number, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<EventPage>> {
-            const localVarAxiosArgs = await localVarAxiosParamCreator.getEvents(when, country, tag, status, q, from, to, sort, tz, page, page_size, options);
+        async getEvents(when?: string, owner?: string, country?: string, tag?: string, status?: EventStatusName, q?: string, from?: string, to?: string, sort?: string, tz?: string, page?: number, page_size?: number, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<EventPage>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.getEvents(when, owner, country, tag, status, q, from, to, sort, tz, page, page_size, options);
             const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
             const localVarOperationServerBasePath = operationServerMap['EventsApi.getEvents']?.[localVarOperationServerIndex]?.url;
             return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
@@ -2797,6 +4043,56 @@ export const EventsApiFp = function(configuration?: Configuration) {
 export const EventsApiFactory = function (configuration?: Configuration, basePath?: string, axios?: AxiosInstance) {
     const localVarFp = EventsApiFp(configuration)
     return {
+        /**
+         * Signed-in users only, as in the main API. `startDate`/`endDate` are wall-clock times in `timezone` (default `Asia/Kolkata`); `country` may be a name or a code.
+         * @summary Create an event (`/api` dialect).
+         * @param {EventsApiApiCreateEventRequest} requestParameters Request parameters.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        apiCreateEvent(requestParameters: EventsApiApiCreateEventRequest, options?: RawAxiosRequestConfig): AxiosPromise<ApiEvent> {
+            return localVarFp.apiCreateEvent(requestParameters.ApiEventInput, options).then((request) => request(axios, basePath));
+        },
+        /**
+         * The event\'s owner or an admin; its attendees are notified as in the main API.
+         * @summary Delete an event and its bookings (`/api` dialect).
+         * @param {EventsApiApiDeleteEventRequest} requestParameters Request parameters.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        apiDeleteEvent(requestParameters: EventsApiApiDeleteEventRequest, options?: RawAxiosRequestConfig): AxiosPromise<Message> {
+            return localVarFp.apiDeleteEvent(requestParameters.id, options).then((request) => request(axios, basePath));
+        },
+        /**
+         * 
+         * @summary Get one event (`/api` dialect).
+         * @param {EventsApiApiGetEventRequest} requestParameters Request parameters.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        apiGetEvent(requestParameters: EventsApiApiGetEventRequest, options?: RawAxiosRequestConfig): AxiosPromise<ApiEvent> {
+            return localVarFp.apiGetEvent(requestParameters.id, options).then((request) => request(axios, basePath));
+        },
+        /**
+         * A bare array of one page (`page`, `page_size`; the main API\'s filters apply, `owner=me` included), upcoming events by default; the total across pages is in `X-Total-Count`.
+         * @summary List events (`/api` dialect).
+         * @param {EventsApiApiGetEventsRequest} requestParameters Request parameters.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        apiGetEvents(requestParameters: EventsApiApiGetEventsRequest = {}, options?: RawAxiosRequestConfig): AxiosPromise<Array<ApiEvent>> {
+            return localVarFp.apiGetEvents(requestParameters.when, requestParameters.owner, requestParameters.country, requestParameters.tag, requestParameters.status, requestParameters.q, requestParameters.from, requestParameters.to, requestParameters.sort, requestParameters.tz, requestParameters.page, requestParameters.page_size, options).then((request) => request(axios, basePath));
+        },
+        /**
+         * A partial body: absent fields stay. The event\'s owner or an admin.
+         * @summary Change an event (`/api` dialect).
+         * @param {EventsApiApiUpdateEventRequest} requestParameters Request parameters.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        apiUpdateEvent(requestParameters: EventsApiApiUpdateEventRequest, options?: RawAxiosRequestConfig): AxiosPromise<ApiEvent> {
+            return localVarFp.apiUpdateEvent(requestParameters.id, requestParameters.ApiEventChanges, options).then((request) => request(axios, basePath));
+        },
         /**
          * Times without an offset are read in the event\'s `timezone` (default `Asia/Kolkata`).
          * @summary Create an event.
@@ -2858,14 +4154,14 @@ export const EventsApiFactory = function (configuration?: Configuration, basePat
             return localVarFp.getEventAttendees(requestParameters.id, requestParameters.page, requestParameters.page_size, requestParameters.tz, options).then((request) => request(axios, basePath));
         },
         /**
-         * Upcoming events (not yet ended) by default, soonest first.
+         * Upcoming events (not yet ended) by default, soonest first. With `owner=me` (signed in), the caller\'s own events in any status, past ones included.
          * @summary List events.
          * @param {EventsApiGetEventsRequest} requestParameters Request parameters.
          * @param {*} [options] Override http request option.
          * @throws {RequiredError}
          */
         getEvents(requestParameters: EventsApiGetEventsRequest = {}, options?: RawAxiosRequestConfig): AxiosPromise<EventPage> {
-            return localVarFp.getEvents(requestParameters.when, requestParameters.country, requestParameters.tag, requestParameters.status, requestParameters.q, requestParameters.from, requestParameters.to, requestParameters.sort, requestParameters.tz, requestParameters.page, requestParameters.page_size, options).then((request) => request(axios, basePath));
+            return localVarFp.getEvents(requestParameters.when, requestParameters.owner, requestParameters.country, requestParameters.tag, requestParameters.status, requestParameters.q, requestParameters.from, requestParameters.to, requestParameters.sort, requestParameters.tz, requestParameters.page, requestParameters.page_size, options).then((request) => request(axios, basePath));
         },
         /**
          * Absent fields are kept; `null` clears `description`, `coordinates` or `attachment_url`. Capacity may not drop below the seats already booked.
@@ -2899,6 +4195,101 @@ export const EventsApiFactory = function (configuration?: Configuration, basePat
         },
     };
 };
+
+/**
+ * Request parameters for apiCreateEvent operation in EventsApi.
+ */
+export interface EventsApiApiCreateEventRequest {
+    readonly ApiEventInput: ApiEventInput
+}
+
+/**
+ * Request parameters for apiDeleteEvent operation in EventsApi.
+ */
+export interface EventsApiApiDeleteEventRequest {
+    /**
+     * Event id
+     */
+    readonly id: number
+}
+
+/**
+ * Request parameters for apiGetEvent operation in EventsApi.
+ */
+export interface EventsApiApiGetEventRequest {
+    /**
+     * Event id
+     */
+    readonly id: number
+}
+
+/**
+ * Request parameters for apiGetEvents operation in EventsApi.
+ */
+export interface EventsApiApiGetEventsRequest {
+    /**
+     * &#x60;upcoming&#x60; (not yet ended; default), &#x60;past&#x60; or &#x60;all&#x60;. An event without an end is over at the end of its start\&#39;s local day.
+     */
+    readonly when?: string
+
+    /**
+     * &#x60;me&#x60;: only the signed-in caller\&#39;s own events, in any status and, unless &#x60;when&#x60; says otherwise, at any time. Needs a bearer token.
+     */
+    readonly owner?: string
+
+    /**
+     * ISO 3166-1 alpha-2 country code.
+     */
+    readonly country?: string
+
+    /**
+     * Only events carrying this tag.
+     */
+    readonly tag?: string
+
+    readonly status?: EventStatusName
+
+    /**
+     * Text searched in title and description, case-insensitively: at most 200 characters, one line.
+     */
+    readonly q?: string
+
+    /**
+     * Only events starting at or after this time (RFC 3339, or local time in &#x60;tz&#x60;).
+     */
+    readonly from?: string
+
+    /**
+     * Only events starting before this time.
+     */
+    readonly to?: string
+
+    /**
+     * &#x60;start_time&#x60; (default), &#x60;title&#x60;, &#x60;created_at&#x60; or &#x60;seats_available&#x60;; prefix &#x60;-&#x60; for descending. Events with unlimited seats count as having the most seats available.
+     */
+    readonly sort?: string
+
+    /**
+     * Render times in this IANA zone (else each event\&#39;s own zone). Also read from the &#x60;X-Timezone&#x60; header.
+     */
+    readonly tz?: string
+
+    readonly page?: number
+
+    readonly page_size?: number
+}
+
+/**
+ * Request parameters for apiUpdateEvent operation in EventsApi.
+ */
+export interface EventsApiApiUpdateEventRequest {
+    /**
+     * Event id
+     */
+    readonly id: number
+
+    readonly ApiEventChanges: ApiEventChanges
+}
 
 /**
  * Request parameters for createEvent operation in EventsApi.
@@ -2987,9 +4378,14 @@ export interface EventsApiGetEventAttendeesRequest {
  */
 export interface EventsApiGetEventsRequest {
     /**
-     * &#x60;upcoming&#x60; (not yet ended; default), &#x60;past&#x60; or &#x60;all&#x60;.
+     * &#x60;upcoming&#x60; (not yet ended; default), &#x60;past&#x60; or &#x60;all&#x60;. An event without an end is over at the end of its start\&#39;s local day.
      */
     readonly when?: string
+
+    /**
+     * &#x60;me&#x60;: only the signed-in caller\&#39;s own events, in any status and, unless &#x60;when&#x60; says otherwise, at any time. Needs a bearer token.
+     */
+    readonly owner?: string
 
     /**
      * ISO 3166-1 alpha-2 country code.
@@ -3004,7 +4400,7 @@ export interface EventsApiGetEventsRequest {
     readonly status?: EventStatusName
 
     /**
-     * Text searched in title and description, case-insensitively.
+     * Text searched in title and description, case-insensitively: at most 200 characters, one line.
      */
     readonly q?: string
 
@@ -3019,7 +4415,7 @@ export interface EventsApiGetEventsRequest {
     readonly to?: string
 
     /**
-     * &#x60;start_time&#x60; (default), &#x60;title&#x60;, &#x60;created_at&#x60; or &#x60;seats_available&#x60;; prefix &#x60;-&#x60; for descending.
+     * &#x60;start_time&#x60; (default), &#x60;title&#x60;, &#x60;created_at&#x60; or &#x60;seats_available&#x60;; prefix &#x60;-&#x60; for descending. Events with unlimited seats count as having the most seats available.
      */
     readonly sort?: string
 
@@ -3097,6 +4493,61 @@ export interface EventsApiUpdateEventRequest {
  */
 export class EventsApi extends BaseAPI {
     /**
+     * Signed-in users only, as in the main API. `startDate`/`endDate` are wall-clock times in `timezone` (default `Asia/Kolkata`); `country` may be a name or a code.
+     * @summary Create an event (`/api` dialect).
+     * @param {EventsApiApiCreateEventRequest} requestParameters Request parameters.
+     * @param {*} [options] Override http request option.
+     * @throws {RequiredError}
+     */
+    public apiCreateEvent(requestParameters: EventsApiApiCreateEventRequest, options?: RawAxiosRequestConfig) {
+        return EventsApiFp(this.configuration).apiCreateEvent(requestParameters.ApiEventInput, options).then((request) => request(this.axios, this.basePath));
+    }
+
+    /**
+     * The event\'s owner or an admin; its attendees are notified as in the main API.
+     * @summary Delete an event and its bookings (`/api` dialect).
+     * @param {EventsApiApiDeleteEventRequest} requestParameters Request parameters.
+     * @param {*} [options] Override http request option.
+     * @throws {RequiredError}
+     */
+    public apiDeleteEvent(requestParameters: EventsApiApiDeleteEventRequest, options?: RawAxiosRequestConfig) {
+        return EventsApiFp(this.configuration).apiDeleteEvent(requestParameters.id, options).then((request) => request(this.axios, this.basePath));
+    }
+
+    /**
+     * 
+     * @summary Get one event (`/api` dialect).
+     * @param {EventsApiApiGetEventRequest} requestParameters Request parameters.
+     * @param {*} [options] Override http request option.
+     * @throws {RequiredError}
+     */
+    public apiGetEvent(requestParameters: EventsApiApiGetEventRequest, options?: RawAxiosRequestConfig) {
+        return EventsApiFp(this.configuration).apiGetEvent(requestParameters.id, options).then((request) => request(this.axios, this.basePath));
+    }
+
+    /**
+     * A bare array of one page (`page`, `page_size`; the main API\'s filters apply, `owner=me` included), upcoming events by default; the total across pages is in `X-Total-Count`.
+     * @summary List events (`/api` dialect).
+     * @param {EventsApiApiGetEventsRequest} requestParameters Request parameters.
+     * @param {*} [options] Override http request option.
+     * @throws {RequiredError}
+     */
+    public apiGetEvents(requestParameters: EventsApiApiGetEventsRequest = {}, options?: RawAxiosRequestConfig) {
+        return EventsApiFp(this.configuration).apiGetEvents(requestParameters.when, requestParameters.owner, requestParameters.country, requestParameters.tag, requestParameters.status, requestParameters.q, requestParameters.from, requestParameters.to, requestParameters.sort, requestParameters.tz, requestParameters.page, requestParameters.page_size, options).then((request) => request(this.axios, this.basePath));
+    }
+
+    /**
+     * A partial body: absent fields stay. The event\'s owner or an admin.
+     * @summary Change an event (`/api` dialect).
+     * @param {EventsApiApiUpdateEventRequest} requestParameters Request parameters.
+     * @param {*} [options] Override http request option.
+     * @throws {RequiredError}
+     */
+    public apiUpdateEvent(requestParameters: EventsApiApiUpdateEventRequest, options?: RawAxiosRequestConfig) {
+        return EventsApiFp(this.configuration).apiUpdateEvent(requestParameters.id, requestParameters.ApiEventChanges, options).then((request) => request(this.axios, this.basePath));
+    }
+
+    /**
      * Times without an offset are read in the event\'s `timezone` (default `Asia/Kolkata`).
      * @summary Create an event.
      * @param {EventsApiCreateEventRequest} requestParameters Request parameters.
@@ -3163,14 +4614,14 @@ export class EventsApi extends BaseAPI {
     }
 
     /**
-     * Upcoming events (not yet ended) by default, soonest first.
+     * Upcoming events (not yet ended) by default, soonest first. With `owner=me` (signed in), the caller\'s own events in any status, past ones included.
      * @summary List events.
      * @param {EventsApiGetEventsRequest} requestParameters Request parameters.
      * @param {*} [options] Override http request option.
      * @throws {RequiredError}
      */
     public getEvents(requestParameters: EventsApiGetEventsRequest = {}, options?: RawAxiosRequestConfig) {
-        return EventsApiFp(this.configuration).getEvents(requestParameters.when, requestParameters.country, requestParameters.tag, requestParameters.status, requestParameters.q, requestParameters.from, requestParameters.to, requestParameters.sort, requestParameters.tz, requestParameters.page, requestParameters.page_size, options).then((request) => request(this.axios, this.basePath));
+        return EventsApiFp(this.configuration).getEvents(requestParameters.when, requestParameters.owner, requestParameters.country, requestParameters.tag, requestParameters.status, requestParameters.q, requestParameters.from, requestParameters.to, requestParameters.sort, requestParameters.tz, requestParameters.page, requestParameters.page_size, options).then((request) => request(this.axios, this.basePath));
     }
 
     /**
@@ -3657,7 +5108,7 @@ export const OpsApiAxiosParamCreator = function (configuration?: Configuration) 
             };
         },
         /**
-         * 
+         * Answers within about a second: 503 at once while the database is known to be down, and 200 again as soon as it is back.
          * @summary Readiness: the database (and the broker, where one is used) answers.
          * @param {*} [options] Override http request option.
          * @throws {RequiredError}
@@ -3720,7 +5171,7 @@ export const OpsApiFp = function(configuration?: Configuration) {
             return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
         },
         /**
-         * 
+         * Answers within about a second: 503 at once while the database is known to be down, and 200 again as soon as it is back.
          * @summary Readiness: the database (and the broker, where one is used) answers.
          * @param {*} [options] Override http request option.
          * @throws {RequiredError}
@@ -3759,7 +5210,7 @@ export const OpsApiFactory = function (configuration?: Configuration, basePath?:
             return localVarFp.metrics(options).then((request) => request(axios, basePath));
         },
         /**
-         * 
+         * Answers within about a second: 503 at once while the database is known to be down, and 200 again as soon as it is back.
          * @summary Readiness: the database (and the broker, where one is used) answers.
          * @param {*} [options] Override http request option.
          * @throws {RequiredError}
@@ -3795,7 +5246,7 @@ export class OpsApi extends BaseAPI {
     }
 
     /**
-     * 
+     * Answers within about a second: 503 at once while the database is known to be down, and 200 again as soon as it is back.
      * @summary Readiness: the database (and the broker, where one is used) answers.
      * @param {*} [options] Override http request option.
      * @throws {RequiredError}

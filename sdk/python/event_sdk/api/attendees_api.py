@@ -15,7 +15,7 @@ from pydantic import validate_call, Field, StrictFloat, StrictStr, StrictInt
 from typing import Any, Dict, List, Optional, Tuple, Union
 from typing_extensions import Annotated
 
-from pydantic import Field, StrictInt, StrictStr
+from pydantic import Field, StrictInt, StrictStr, field_validator
 from typing import List, Optional
 from typing_extensions import Annotated
 from event_sdk.models.api_attendee import ApiAttendee
@@ -101,8 +101,14 @@ class AttendeesApi:
         _response_types_map: Dict[str, Optional[str]] = {
             '201': "ApiAttendeeRegistered",
             '400': "Problem",
+            '401': "Problem",
             '409': "Problem",
+            '413': "Problem",
+            '415': "Problem",
             '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -171,8 +177,14 @@ class AttendeesApi:
         _response_types_map: Dict[str, Optional[str]] = {
             '201': "ApiAttendeeRegistered",
             '400': "Problem",
+            '401': "Problem",
             '409': "Problem",
+            '413': "Problem",
+            '415': "Problem",
             '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -241,8 +253,14 @@ class AttendeesApi:
         _response_types_map: Dict[str, Optional[str]] = {
             '201': "ApiAttendeeRegistered",
             '400': "Problem",
+            '401': "Problem",
             '409': "Problem",
+            '413': "Problem",
+            '415': "Problem",
             '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -389,6 +407,9 @@ class AttendeesApi:
             '400': "Problem",
             '401': "Problem",
             '404': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -462,6 +483,9 @@ class AttendeesApi:
             '400': "Problem",
             '401': "Problem",
             '404': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -535,6 +559,9 @@ class AttendeesApi:
             '400': "Problem",
             '401': "Problem",
             '404': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -615,7 +642,7 @@ class AttendeesApi:
     @validate_call
     def api_get_attendees(
         self,
-        page: Annotated[Optional[Annotated[int, Field(strict=True, ge=1)]], Field(description="Page number, starting at 1.")] = None,
+        page: Annotated[Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]], Field(description="Page number, starting at 1.")] = None,
         page_size: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Items per page.")] = None,
         _request_timeout: Union[
             None,
@@ -675,6 +702,9 @@ class AttendeesApi:
             '401': "Problem",
             '403': "Problem",
             '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -690,7 +720,7 @@ class AttendeesApi:
     @validate_call
     def api_get_attendees_with_http_info(
         self,
-        page: Annotated[Optional[Annotated[int, Field(strict=True, ge=1)]], Field(description="Page number, starting at 1.")] = None,
+        page: Annotated[Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]], Field(description="Page number, starting at 1.")] = None,
         page_size: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Items per page.")] = None,
         _request_timeout: Union[
             None,
@@ -750,6 +780,9 @@ class AttendeesApi:
             '401': "Problem",
             '403': "Problem",
             '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -765,7 +798,7 @@ class AttendeesApi:
     @validate_call
     def api_get_attendees_without_preload_content(
         self,
-        page: Annotated[Optional[Annotated[int, Field(strict=True, ge=1)]], Field(description="Page number, starting at 1.")] = None,
+        page: Annotated[Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]], Field(description="Page number, starting at 1.")] = None,
         page_size: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Items per page.")] = None,
         _request_timeout: Union[
             None,
@@ -825,6 +858,9 @@ class AttendeesApi:
             '401': "Problem",
             '403': "Problem",
             '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -962,8 +998,13 @@ class AttendeesApi:
         _response_types_map: Dict[str, Optional[str]] = {
             '201': "AttendeeRegistered",
             '400': "Problem",
+            '401': "Problem",
             '409': "Problem",
+            '413': "Problem",
+            '415': "Problem",
             '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -1033,8 +1074,13 @@ class AttendeesApi:
         _response_types_map: Dict[str, Optional[str]] = {
             '201': "AttendeeRegistered",
             '400': "Problem",
+            '401': "Problem",
             '409': "Problem",
+            '413': "Problem",
+            '415': "Problem",
             '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -1104,8 +1150,13 @@ class AttendeesApi:
         _response_types_map: Dict[str, Optional[str]] = {
             '201': "AttendeeRegistered",
             '400': "Problem",
+            '401': "Problem",
             '409': "Problem",
+            '413': "Problem",
+            '415': "Problem",
             '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -1250,8 +1301,12 @@ class AttendeesApi:
 
         _response_types_map: Dict[str, Optional[str]] = {
             '204': None,
+            '400': "Problem",
             '401': "Problem",
+            '403': "Problem",
             '404': "Problem",
+            '429': "Problem",
+            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -1323,8 +1378,12 @@ class AttendeesApi:
 
         _response_types_map: Dict[str, Optional[str]] = {
             '204': None,
+            '400': "Problem",
             '401': "Problem",
+            '403': "Problem",
             '404': "Problem",
+            '429': "Problem",
+            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -1396,8 +1455,12 @@ class AttendeesApi:
 
         _response_types_map: Dict[str, Optional[str]] = {
             '204': None,
+            '400': "Problem",
             '401': "Problem",
+            '403': "Problem",
             '404': "Problem",
+            '429': "Problem",
+            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -1480,7 +1543,7 @@ class AttendeesApi:
         self,
         id: Annotated[StrictInt, Field(description="Attendee id")],
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
-        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -1537,8 +1600,13 @@ class AttendeesApi:
 
         _response_types_map: Dict[str, Optional[str]] = {
             '200': "AttendeeView",
+            '400': "Problem",
             '401': "Problem",
+            '403': "Problem",
             '404': "Problem",
+            '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -1557,7 +1625,7 @@ class AttendeesApi:
         self,
         id: Annotated[StrictInt, Field(description="Attendee id")],
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
-        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -1614,8 +1682,13 @@ class AttendeesApi:
 
         _response_types_map: Dict[str, Optional[str]] = {
             '200': "AttendeeView",
+            '400': "Problem",
             '401': "Problem",
+            '403': "Problem",
             '404': "Problem",
+            '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -1634,7 +1707,7 @@ class AttendeesApi:
         self,
         id: Annotated[StrictInt, Field(description="Attendee id")],
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
-        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -1691,8 +1764,13 @@ class AttendeesApi:
 
         _response_types_map: Dict[str, Optional[str]] = {
             '200': "AttendeeView",
+            '400': "Problem",
             '401': "Problem",
+            '403': "Problem",
             '404': "Problem",
+            '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -1779,9 +1857,9 @@ class AttendeesApi:
     @validate_call
     def get_attendees(
         self,
-        page: Annotated[Optional[Annotated[int, Field(strict=True, ge=1)]], Field(description="Page number, starting at 1.")] = None,
+        page: Annotated[Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]], Field(description="Page number, starting at 1.")] = None,
         page_size: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Items per page.")] = None,
-        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -1842,6 +1920,8 @@ class AttendeesApi:
             '401': "Problem",
             '403': "Problem",
             '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -1858,9 +1938,9 @@ class AttendeesApi:
     @validate_call
     def get_attendees_with_http_info(
         self,
-        page: Annotated[Optional[Annotated[int, Field(strict=True, ge=1)]], Field(description="Page number, starting at 1.")] = None,
+        page: Annotated[Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]], Field(description="Page number, starting at 1.")] = None,
         page_size: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Items per page.")] = None,
-        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -1921,6 +2001,8 @@ class AttendeesApi:
             '401': "Problem",
             '403': "Problem",
             '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -1937,9 +2019,9 @@ class AttendeesApi:
     @validate_call
     def get_attendees_without_preload_content(
         self,
-        page: Annotated[Optional[Annotated[int, Field(strict=True, ge=1)]], Field(description="Page number, starting at 1.")] = None,
+        page: Annotated[Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]], Field(description="Page number, starting at 1.")] = None,
         page_size: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Items per page.")] = None,
-        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -2000,6 +2082,8 @@ class AttendeesApi:
             '401': "Problem",
             '403': "Problem",
             '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -2093,7 +2177,7 @@ class AttendeesApi:
         id: Annotated[StrictInt, Field(description="Attendee id")],
         attendee_update: AttendeeUpdate,
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
-        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -2153,10 +2237,16 @@ class AttendeesApi:
 
         _response_types_map: Dict[str, Optional[str]] = {
             '200': "AttendeeView",
+            '400': "Problem",
             '401': "Problem",
+            '403': "Problem",
             '404': "Problem",
             '409': "Problem",
+            '413': "Problem",
+            '415': "Problem",
             '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -2176,7 +2266,7 @@ class AttendeesApi:
         id: Annotated[StrictInt, Field(description="Attendee id")],
         attendee_update: AttendeeUpdate,
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
-        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -2236,10 +2326,16 @@ class AttendeesApi:
 
         _response_types_map: Dict[str, Optional[str]] = {
             '200': "AttendeeView",
+            '400': "Problem",
             '401': "Problem",
+            '403': "Problem",
             '404': "Problem",
             '409': "Problem",
+            '413': "Problem",
+            '415': "Problem",
             '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -2259,7 +2355,7 @@ class AttendeesApi:
         id: Annotated[StrictInt, Field(description="Attendee id")],
         attendee_update: AttendeeUpdate,
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
-        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -2319,10 +2415,16 @@ class AttendeesApi:
 
         _response_types_map: Dict[str, Optional[str]] = {
             '200': "AttendeeView",
+            '400': "Problem",
             '401': "Problem",
+            '403': "Problem",
             '404': "Problem",
             '409': "Problem",
+            '413': "Problem",
+            '415': "Problem",
             '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(

@@ -15,7 +15,7 @@ from pydantic import validate_call, Field, StrictFloat, StrictStr, StrictInt
 from typing import Any, Dict, List, Optional, Tuple, Union
 from typing_extensions import Annotated
 
-from pydantic import Field, StrictStr
+from pydantic import Field, StrictStr, field_validator
 from typing import Optional
 from typing_extensions import Annotated
 from event_sdk.models.access_token import AccessToken
@@ -91,7 +91,10 @@ class AuthApi:
 
         _response_types_map: Dict[str, Optional[str]] = {
             '200': "UserView",
+            '400': "Problem",
             '401': "Problem",
+            '429': "Problem",
+            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -155,7 +158,10 @@ class AuthApi:
 
         _response_types_map: Dict[str, Optional[str]] = {
             '200': "UserView",
+            '400': "Problem",
             '401': "Problem",
+            '429': "Problem",
+            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -219,7 +225,10 @@ class AuthApi:
 
         _response_types_map: Dict[str, Optional[str]] = {
             '200': "UserView",
+            '400': "Problem",
             '401': "Problem",
+            '429': "Problem",
+            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -295,8 +304,8 @@ class AuthApi:
     @validate_call
     def issue_token(
         self,
-        password: StrictStr,
-        username: Annotated[StrictStr, Field(description="Username or e-mail address.")],
+        password: Annotated[str, Field(strict=True)],
+        username: Annotated[str, Field(min_length=1, strict=True, max_length=254, description="Username or e-mail address.")],
         grant_type: Optional[StrictStr] = None,
         _request_timeout: Union[
             None,
@@ -354,8 +363,13 @@ class AuthApi:
 
         _response_types_map: Dict[str, Optional[str]] = {
             '200': "AccessToken",
+            '400': "Problem",
             '401': "Problem",
+            '413': "Problem",
+            '415': "Problem",
+            '422': "Problem",
             '429': "Problem",
+            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -372,8 +386,8 @@ class AuthApi:
     @validate_call
     def issue_token_with_http_info(
         self,
-        password: StrictStr,
-        username: Annotated[StrictStr, Field(description="Username or e-mail address.")],
+        password: Annotated[str, Field(strict=True)],
+        username: Annotated[str, Field(min_length=1, strict=True, max_length=254, description="Username or e-mail address.")],
         grant_type: Optional[StrictStr] = None,
         _request_timeout: Union[
             None,
@@ -431,8 +445,13 @@ class AuthApi:
 
         _response_types_map: Dict[str, Optional[str]] = {
             '200': "AccessToken",
+            '400': "Problem",
             '401': "Problem",
+            '413': "Problem",
+            '415': "Problem",
+            '422': "Problem",
             '429': "Problem",
+            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -449,8 +468,8 @@ class AuthApi:
     @validate_call
     def issue_token_without_preload_content(
         self,
-        password: StrictStr,
-        username: Annotated[StrictStr, Field(description="Username or e-mail address.")],
+        password: Annotated[str, Field(strict=True)],
+        username: Annotated[str, Field(min_length=1, strict=True, max_length=254, description="Username or e-mail address.")],
         grant_type: Optional[StrictStr] = None,
         _request_timeout: Union[
             None,
@@ -508,8 +527,13 @@ class AuthApi:
 
         _response_types_map: Dict[str, Optional[str]] = {
             '200': "AccessToken",
+            '400': "Problem",
             '401': "Problem",
+            '413': "Problem",
+            '415': "Problem",
+            '422': "Problem",
             '429': "Problem",
+            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -657,9 +681,13 @@ class AuthApi:
 
         _response_types_map: Dict[str, Optional[str]] = {
             '200': "AccessToken",
+            '400': "Problem",
             '401': "Problem",
+            '413': "Problem",
+            '415': "Problem",
             '422': "Problem",
             '429': "Problem",
+            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -728,9 +756,13 @@ class AuthApi:
 
         _response_types_map: Dict[str, Optional[str]] = {
             '200': "AccessToken",
+            '400': "Problem",
             '401': "Problem",
+            '413': "Problem",
+            '415': "Problem",
             '422': "Problem",
             '429': "Problem",
+            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -799,9 +831,13 @@ class AuthApi:
 
         _response_types_map: Dict[str, Optional[str]] = {
             '200': "AccessToken",
+            '400': "Problem",
             '401': "Problem",
+            '413': "Problem",
+            '415': "Problem",
             '422': "Problem",
             '429': "Problem",
+            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -943,8 +979,13 @@ class AuthApi:
         _response_types_map: Dict[str, Optional[str]] = {
             '201': "UserView",
             '400': "Problem",
+            '401': "Problem",
             '409': "Problem",
+            '413': "Problem",
+            '415': "Problem",
             '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -1013,8 +1054,13 @@ class AuthApi:
         _response_types_map: Dict[str, Optional[str]] = {
             '201': "UserView",
             '400': "Problem",
+            '401': "Problem",
             '409': "Problem",
+            '413': "Problem",
+            '415': "Problem",
             '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -1083,8 +1129,13 @@ class AuthApi:
         _response_types_map: Dict[str, Optional[str]] = {
             '201': "UserView",
             '400': "Problem",
+            '401': "Problem",
             '409': "Problem",
+            '413': "Problem",
+            '415': "Problem",
             '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(

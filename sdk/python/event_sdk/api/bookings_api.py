@@ -15,7 +15,7 @@ from pydantic import validate_call, Field, StrictFloat, StrictStr, StrictInt
 from typing import Any, Dict, List, Optional, Tuple, Union
 from typing_extensions import Annotated
 
-from pydantic import Field, StrictInt, StrictStr
+from pydantic import Field, StrictInt, StrictStr, field_validator
 from typing import List, Optional
 from typing_extensions import Annotated
 from event_sdk.models.api_booking import ApiBooking
@@ -109,6 +109,9 @@ class BookingsApi:
             '400': "Problem",
             '401': "Problem",
             '404': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -187,6 +190,9 @@ class BookingsApi:
             '400': "Problem",
             '401': "Problem",
             '404': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -265,6 +271,9 @@ class BookingsApi:
             '400': "Problem",
             '401': "Problem",
             '404': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -350,7 +359,7 @@ class BookingsApi:
         self,
         booking_create: BookingCreate,
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
-        idempotency_key: Annotated[Optional[StrictStr], Field(description="Repeat-safe key: a repeat returns the first response")] = None,
+        idempotency_key: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=255)]], Field(description="Repeat-safe key: a repeat returns the first response")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -412,7 +421,12 @@ class BookingsApi:
             '401': "Problem",
             '403': "Problem",
             '404': "Problem",
+            '413': "Problem",
+            '415': "Problem",
             '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -430,7 +444,7 @@ class BookingsApi:
         self,
         booking_create: BookingCreate,
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
-        idempotency_key: Annotated[Optional[StrictStr], Field(description="Repeat-safe key: a repeat returns the first response")] = None,
+        idempotency_key: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=255)]], Field(description="Repeat-safe key: a repeat returns the first response")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -492,7 +506,12 @@ class BookingsApi:
             '401': "Problem",
             '403': "Problem",
             '404': "Problem",
+            '413': "Problem",
+            '415': "Problem",
             '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -510,7 +529,7 @@ class BookingsApi:
         self,
         booking_create: BookingCreate,
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
-        idempotency_key: Annotated[Optional[StrictStr], Field(description="Repeat-safe key: a repeat returns the first response")] = None,
+        idempotency_key: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=255)]], Field(description="Repeat-safe key: a repeat returns the first response")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -572,7 +591,12 @@ class BookingsApi:
             '401': "Problem",
             '403': "Problem",
             '404': "Problem",
+            '413': "Problem",
+            '415': "Problem",
             '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -732,6 +756,9 @@ class BookingsApi:
             '400': "Problem",
             '401': "Problem",
             '404': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -810,6 +837,9 @@ class BookingsApi:
             '400': "Problem",
             '401': "Problem",
             '404': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -888,6 +918,9 @@ class BookingsApi:
             '400': "Problem",
             '401': "Problem",
             '404': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -972,8 +1005,8 @@ class BookingsApi:
     def api_get_bookings(
         self,
         event_id: Annotated[Optional[StrictInt], Field(description="Only bookings of this event.")] = None,
-        page: Optional[StrictInt] = None,
-        page_size: Optional[StrictInt] = None,
+        page: Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]] = None,
+        page_size: Optional[Annotated[int, Field(le=100, strict=True, ge=1)]] = None,
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="List only this attendee's bookings")] = None,
         _request_timeout: Union[
             None,
@@ -1039,6 +1072,9 @@ class BookingsApi:
             '401': "Problem",
             '403': "Problem",
             '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -1055,8 +1091,8 @@ class BookingsApi:
     def api_get_bookings_with_http_info(
         self,
         event_id: Annotated[Optional[StrictInt], Field(description="Only bookings of this event.")] = None,
-        page: Optional[StrictInt] = None,
-        page_size: Optional[StrictInt] = None,
+        page: Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]] = None,
+        page_size: Optional[Annotated[int, Field(le=100, strict=True, ge=1)]] = None,
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="List only this attendee's bookings")] = None,
         _request_timeout: Union[
             None,
@@ -1122,6 +1158,9 @@ class BookingsApi:
             '401': "Problem",
             '403': "Problem",
             '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -1138,8 +1177,8 @@ class BookingsApi:
     def api_get_bookings_without_preload_content(
         self,
         event_id: Annotated[Optional[StrictInt], Field(description="Only bookings of this event.")] = None,
-        page: Optional[StrictInt] = None,
-        page_size: Optional[StrictInt] = None,
+        page: Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]] = None,
+        page_size: Optional[Annotated[int, Field(le=100, strict=True, ge=1)]] = None,
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="List only this attendee's bookings")] = None,
         _request_timeout: Union[
             None,
@@ -1205,6 +1244,9 @@ class BookingsApi:
             '401': "Problem",
             '403': "Problem",
             '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
         }
         response_data = self.api_client.call_api(
             *_param,
@@ -1299,8 +1341,8 @@ class BookingsApi:
         self,
         id: Annotated[StrictInt, Field(description="Event id")],
         seat_request: SeatRequest,
-        idempotency_key: Annotated[Optional[StrictStr], Field(description="Repeat-safe key: a repeat returns the first response")] = None,
-        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
+        idempotency_key: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=255)]], Field(description="Repeat-safe key: a repeat returns the first response")] = None,
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -1362,8 +1404,13 @@ class BookingsApi:
         _response_types_map: Dict[str, Optional[str]] = {
             '201': "BookingView",
             '400': "Problem",
+            '401': "Problem",
             '404': "Problem",
+            '413': "Problem",
+            '415': "Problem",
             '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -1382,8 +1429,8 @@ class BookingsApi:
         self,
         id: Annotated[StrictInt, Field(description="Event id")],
         seat_request: SeatRequest,
-        idempotency_key: Annotated[Optional[StrictStr], Field(description="Repeat-safe key: a repeat returns the first response")] = None,
-        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
+        idempotency_key: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=255)]], Field(description="Repeat-safe key: a repeat returns the first response")] = None,
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -1445,8 +1492,13 @@ class BookingsApi:
         _response_types_map: Dict[str, Optional[str]] = {
             '201': "BookingView",
             '400': "Problem",
+            '401': "Problem",
             '404': "Problem",
+            '413': "Problem",
+            '415': "Problem",
             '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -1465,8 +1517,8 @@ class BookingsApi:
         self,
         id: Annotated[StrictInt, Field(description="Event id")],
         seat_request: SeatRequest,
-        idempotency_key: Annotated[Optional[StrictStr], Field(description="Repeat-safe key: a repeat returns the first response")] = None,
-        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
+        idempotency_key: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=255)]], Field(description="Repeat-safe key: a repeat returns the first response")] = None,
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -1528,8 +1580,13 @@ class BookingsApi:
         _response_types_map: Dict[str, Optional[str]] = {
             '201': "BookingView",
             '400': "Problem",
+            '401': "Problem",
             '404': "Problem",
+            '413': "Problem",
+            '415': "Problem",
             '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -1633,7 +1690,7 @@ class BookingsApi:
         id: Annotated[StrictInt, Field(description="Booking id")],
         x_cancel_token: Annotated[Optional[StrictStr], Field(description="The booking's cancel token")] = None,
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
-        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -1697,6 +1754,9 @@ class BookingsApi:
             '400': "Problem",
             '401': "Problem",
             '404': "Problem",
+            '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -1716,7 +1776,7 @@ class BookingsApi:
         id: Annotated[StrictInt, Field(description="Booking id")],
         x_cancel_token: Annotated[Optional[StrictStr], Field(description="The booking's cancel token")] = None,
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
-        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -1780,6 +1840,9 @@ class BookingsApi:
             '400': "Problem",
             '401': "Problem",
             '404': "Problem",
+            '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -1799,7 +1862,7 @@ class BookingsApi:
         id: Annotated[StrictInt, Field(description="Booking id")],
         x_cancel_token: Annotated[Optional[StrictStr], Field(description="The booking's cancel token")] = None,
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
-        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -1863,6 +1926,9 @@ class BookingsApi:
             '400': "Problem",
             '401': "Problem",
             '404': "Problem",
+            '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -1954,8 +2020,8 @@ class BookingsApi:
         self,
         booking_create: BookingCreate,
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
-        idempotency_key: Annotated[Optional[StrictStr], Field(description="Repeat-safe key: a repeat returns the first response")] = None,
-        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
+        idempotency_key: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=255)]], Field(description="Repeat-safe key: a repeat returns the first response")] = None,
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -2020,7 +2086,11 @@ class BookingsApi:
             '401': "Problem",
             '403': "Problem",
             '404': "Problem",
+            '413': "Problem",
+            '415': "Problem",
             '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -2039,8 +2109,8 @@ class BookingsApi:
         self,
         booking_create: BookingCreate,
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
-        idempotency_key: Annotated[Optional[StrictStr], Field(description="Repeat-safe key: a repeat returns the first response")] = None,
-        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
+        idempotency_key: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=255)]], Field(description="Repeat-safe key: a repeat returns the first response")] = None,
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -2105,7 +2175,11 @@ class BookingsApi:
             '401': "Problem",
             '403': "Problem",
             '404': "Problem",
+            '413': "Problem",
+            '415': "Problem",
             '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -2124,8 +2198,8 @@ class BookingsApi:
         self,
         booking_create: BookingCreate,
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
-        idempotency_key: Annotated[Optional[StrictStr], Field(description="Repeat-safe key: a repeat returns the first response")] = None,
-        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
+        idempotency_key: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=255)]], Field(description="Repeat-safe key: a repeat returns the first response")] = None,
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -2190,7 +2264,11 @@ class BookingsApi:
             '401': "Problem",
             '403': "Problem",
             '404': "Problem",
+            '413': "Problem",
+            '415': "Problem",
             '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -2296,7 +2374,7 @@ class BookingsApi:
         id: Annotated[StrictInt, Field(description="Booking id")],
         x_cancel_token: Annotated[Optional[StrictStr], Field(description="The booking's cancel token")] = None,
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
-        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -2360,6 +2438,9 @@ class BookingsApi:
             '400': "Problem",
             '401': "Problem",
             '404': "Problem",
+            '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -2379,7 +2460,7 @@ class BookingsApi:
         id: Annotated[StrictInt, Field(description="Booking id")],
         x_cancel_token: Annotated[Optional[StrictStr], Field(description="The booking's cancel token")] = None,
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
-        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -2443,6 +2524,9 @@ class BookingsApi:
             '400': "Problem",
             '401': "Problem",
             '404': "Problem",
+            '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -2462,7 +2546,7 @@ class BookingsApi:
         id: Annotated[StrictInt, Field(description="Booking id")],
         x_cancel_token: Annotated[Optional[StrictStr], Field(description="The booking's cancel token")] = None,
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
-        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -2526,6 +2610,9 @@ class BookingsApi:
             '400': "Problem",
             '401': "Problem",
             '404': "Problem",
+            '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -2616,10 +2703,10 @@ class BookingsApi:
     def get_bookings(
         self,
         event_id: Annotated[Optional[StrictInt], Field(description="Only bookings of this event.")] = None,
-        page: Optional[StrictInt] = None,
-        page_size: Optional[StrictInt] = None,
+        page: Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]] = None,
+        page_size: Optional[Annotated[int, Field(le=100, strict=True, ge=1)]] = None,
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="List only this attendee's bookings")] = None,
-        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -2687,6 +2774,8 @@ class BookingsApi:
             '401': "Problem",
             '403': "Problem",
             '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -2704,10 +2793,10 @@ class BookingsApi:
     def get_bookings_with_http_info(
         self,
         event_id: Annotated[Optional[StrictInt], Field(description="Only bookings of this event.")] = None,
-        page: Optional[StrictInt] = None,
-        page_size: Optional[StrictInt] = None,
+        page: Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]] = None,
+        page_size: Optional[Annotated[int, Field(le=100, strict=True, ge=1)]] = None,
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="List only this attendee's bookings")] = None,
-        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -2775,6 +2864,8 @@ class BookingsApi:
             '401': "Problem",
             '403': "Problem",
             '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -2792,10 +2883,10 @@ class BookingsApi:
     def get_bookings_without_preload_content(
         self,
         event_id: Annotated[Optional[StrictInt], Field(description="Only bookings of this event.")] = None,
-        page: Optional[StrictInt] = None,
-        page_size: Optional[StrictInt] = None,
+        page: Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]] = None,
+        page_size: Optional[Annotated[int, Field(le=100, strict=True, ge=1)]] = None,
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="List only this attendee's bookings")] = None,
-        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -2863,6 +2954,8 @@ class BookingsApi:
             '401': "Problem",
             '403': "Problem",
             '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -2963,8 +3056,8 @@ class BookingsApi:
         self,
         id: Annotated[StrictInt, Field(description="Event id")],
         seat_request: SeatRequest,
-        idempotency_key: Annotated[Optional[StrictStr], Field(description="Repeat-safe key: a repeat returns the first response")] = None,
-        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
+        idempotency_key: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=255)]], Field(description="Repeat-safe key: a repeat returns the first response")] = None,
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -3025,8 +3118,13 @@ class BookingsApi:
         _response_types_map: Dict[str, Optional[str]] = {
             '201': "BookingView",
             '400': "Problem",
+            '401': "Problem",
             '404': "Problem",
+            '413': "Problem",
+            '415': "Problem",
             '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -3045,8 +3143,8 @@ class BookingsApi:
         self,
         id: Annotated[StrictInt, Field(description="Event id")],
         seat_request: SeatRequest,
-        idempotency_key: Annotated[Optional[StrictStr], Field(description="Repeat-safe key: a repeat returns the first response")] = None,
-        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
+        idempotency_key: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=255)]], Field(description="Repeat-safe key: a repeat returns the first response")] = None,
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -3107,8 +3205,13 @@ class BookingsApi:
         _response_types_map: Dict[str, Optional[str]] = {
             '201': "BookingView",
             '400': "Problem",
+            '401': "Problem",
             '404': "Problem",
+            '413': "Problem",
+            '415': "Problem",
             '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -3127,8 +3230,8 @@ class BookingsApi:
         self,
         id: Annotated[StrictInt, Field(description="Event id")],
         seat_request: SeatRequest,
-        idempotency_key: Annotated[Optional[StrictStr], Field(description="Repeat-safe key: a repeat returns the first response")] = None,
-        tz: Annotated[Optional[StrictStr], Field(description="Render times in this IANA zone")] = None,
+        idempotency_key: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=255)]], Field(description="Repeat-safe key: a repeat returns the first response")] = None,
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -3189,8 +3292,13 @@ class BookingsApi:
         _response_types_map: Dict[str, Optional[str]] = {
             '201': "BookingView",
             '400': "Problem",
+            '401': "Problem",
             '404': "Problem",
+            '413': "Problem",
+            '415': "Problem",
             '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(

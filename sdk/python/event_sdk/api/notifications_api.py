@@ -93,8 +93,12 @@ class NotificationsApi:
 
         _response_types_map: Dict[str, Optional[str]] = {
             '101': None,
+            '400': "Problem",
             '401': "Problem",
+            '422': "Problem",
             '426': "Problem",
+            '429': "Problem",
+            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -163,8 +167,12 @@ class NotificationsApi:
 
         _response_types_map: Dict[str, Optional[str]] = {
             '101': None,
+            '400': "Problem",
             '401': "Problem",
+            '422': "Problem",
             '426': "Problem",
+            '429': "Problem",
+            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -233,8 +241,12 @@ class NotificationsApi:
 
         _response_types_map: Dict[str, Optional[str]] = {
             '101': None,
+            '400': "Problem",
             '401': "Problem",
+            '422': "Problem",
             '426': "Problem",
+            '429': "Problem",
+            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -312,7 +324,7 @@ class NotificationsApi:
     @validate_call
     def get_notifications(
         self,
-        page: Annotated[Optional[Annotated[int, Field(strict=True, ge=1)]], Field(description="Page number, starting at 1.")] = None,
+        page: Annotated[Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]], Field(description="Page number, starting at 1.")] = None,
         page_size: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Items per page.")] = None,
         _request_timeout: Union[
             None,
@@ -367,8 +379,11 @@ class NotificationsApi:
 
         _response_types_map: Dict[str, Optional[str]] = {
             '200': "NotificationPage",
+            '400': "Problem",
             '401': "Problem",
             '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -385,7 +400,7 @@ class NotificationsApi:
     @validate_call
     def get_notifications_with_http_info(
         self,
-        page: Annotated[Optional[Annotated[int, Field(strict=True, ge=1)]], Field(description="Page number, starting at 1.")] = None,
+        page: Annotated[Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]], Field(description="Page number, starting at 1.")] = None,
         page_size: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Items per page.")] = None,
         _request_timeout: Union[
             None,
@@ -440,8 +455,11 @@ class NotificationsApi:
 
         _response_types_map: Dict[str, Optional[str]] = {
             '200': "NotificationPage",
+            '400': "Problem",
             '401': "Problem",
             '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -458,7 +476,7 @@ class NotificationsApi:
     @validate_call
     def get_notifications_without_preload_content(
         self,
-        page: Annotated[Optional[Annotated[int, Field(strict=True, ge=1)]], Field(description="Page number, starting at 1.")] = None,
+        page: Annotated[Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]], Field(description="Page number, starting at 1.")] = None,
         page_size: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Items per page.")] = None,
         _request_timeout: Union[
             None,
@@ -513,8 +531,11 @@ class NotificationsApi:
 
         _response_types_map: Dict[str, Optional[str]] = {
             '200': "NotificationPage",
+            '400': "Problem",
             '401': "Problem",
             '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -651,8 +672,11 @@ class NotificationsApi:
 
         _response_types_map: Dict[str, Optional[str]] = {
             '204': None,
+            '400': "Problem",
             '401': "Problem",
             '404': "Problem",
+            '429': "Problem",
+            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -720,8 +744,11 @@ class NotificationsApi:
 
         _response_types_map: Dict[str, Optional[str]] = {
             '204': None,
+            '400': "Problem",
             '401': "Problem",
             '404': "Problem",
+            '429': "Problem",
+            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -789,8 +816,11 @@ class NotificationsApi:
 
         _response_types_map: Dict[str, Optional[str]] = {
             '204': None,
+            '400': "Problem",
             '401': "Problem",
             '404': "Problem",
+            '429': "Problem",
+            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -919,8 +949,11 @@ class NotificationsApi:
 
         _response_types_map: Dict[str, Optional[str]] = {
             '204': None,
+            '400': "Problem",
             '401': "Problem",
             '404': "Problem",
+            '429': "Problem",
+            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -988,8 +1021,11 @@ class NotificationsApi:
 
         _response_types_map: Dict[str, Optional[str]] = {
             '204': None,
+            '400': "Problem",
             '401': "Problem",
             '404': "Problem",
+            '429': "Problem",
+            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(
@@ -1057,8 +1093,11 @@ class NotificationsApi:
 
         _response_types_map: Dict[str, Optional[str]] = {
             '204': None,
+            '400': "Problem",
             '401': "Problem",
             '404': "Problem",
+            '429': "Problem",
+            '431': "Problem",
             '503': "Problem",
         }
         response_data = self.api_client.call_api(

@@ -14,6 +14,13 @@
 
 # import models into model package
 from event_sdk.models.access_token import AccessToken
+from event_sdk.models.api_attendee import ApiAttendee
+from event_sdk.models.api_attendee_input import ApiAttendeeInput
+from event_sdk.models.api_attendee_registered import ApiAttendeeRegistered
+from event_sdk.models.api_booking import ApiBooking
+from event_sdk.models.api_event import ApiEvent
+from event_sdk.models.api_event_changes import ApiEventChanges
+from event_sdk.models.api_event_input import ApiEventInput
 from event_sdk.models.attachment_view import AttachmentView
 from event_sdk.models.attendee_create import AttendeeCreate
 from event_sdk.models.attendee_page import AttendeePage
@@ -32,6 +39,7 @@ from event_sdk.models.event_update import EventUpdate
 from event_sdk.models.event_view import EventView
 from event_sdk.models.geo_point import GeoPoint
 from event_sdk.models.health import Health
+from event_sdk.models.message import Message
 from event_sdk.models.notification_event import NotificationEvent
 from event_sdk.models.notification_page import NotificationPage
 from event_sdk.models.notification_type import NotificationType
@@ -39,6 +47,7 @@ from event_sdk.models.notification_view import NotificationView
 from event_sdk.models.problem import Problem
 from event_sdk.models.problem_field import ProblemField
 from event_sdk.models.role_name import RoleName
+from event_sdk.models.seat_request import SeatRequest
 from event_sdk.models.user_login import UserLogin
 from event_sdk.models.user_register import UserRegister
 from event_sdk.models.user_view import UserView

@@ -17,7 +17,7 @@ import pprint
 import re  # noqa: F401
 import json
 
-from pydantic import BaseModel, ConfigDict, Field, StrictStr
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from typing import Any, ClassVar, Dict, List, Optional
 from typing_extensions import Annotated
 from event_sdk.models.event_status_name import EventStatusName
@@ -30,19 +30,53 @@ class EventCreate(BaseModel):
     """
     A new event. Only `title` and `start_time` are required; times without an offset are wall-clock times in `timezone`.  Defaults: `timezone` `Asia/Kolkata`; `country` the country of `timezone` when that zone belongs to exactly one (422 otherwise); `location` the country's English name; no `end_time`: the event lasts until the end of its start's local day; no `capacity`: unlimited seats.
     """ # noqa: E501
-    attachment_url: Optional[StrictStr] = Field(default=None, description="An http(s) URL.")
+    attachment_url: Optional[Annotated[str, Field(strict=True, max_length=2048)]] = Field(default=None, description="An http(s) URL of at most 2,048 characters.")
     capacity: Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]] = Field(default=None, description="1 to 1,000,000 seats; absent or `null`: unlimited. Also accepted as `max_capacity`, `max_attendees` or `total_seats`.")
     coordinates: Optional[GeoPoint] = None
-    country: Optional[StrictStr] = Field(default=None, description="ISO 3166-1 alpha-2 code (`FR`); alpha-3 codes and English names are also understood. Default: the country of `timezone`, when that zone belongs to exactly one.", json_schema_extra={"examples": ["IN"]})
-    description: Optional[StrictStr] = None
-    end_time: Optional[StrictStr] = Field(default=None, description="After `start_time`. Also accepted as `endDate`. Without it the event lasts until the end of its start's local day.")
-    location: Optional[StrictStr] = Field(default=None, description="Venue or city, free text; default: the country's English name (`France`).")
-    start_time: Optional[StrictStr] = Field(description="RFC 3339, or local time in `timezone`; not in the past. Also accepted as `date` or `startDate`.")
+    country: Annotated[str, Field(min_length=2, strict=True, max_length=100)] = Field(description="ISO 3166-1 alpha-2 code (`FR`); alpha-3 codes and English names are also understood. Default: the country of `timezone`, when that zone belongs to exactly one.", json_schema_extra={"examples": ["IN"]})
+    description: Optional[Annotated[str, Field(strict=True, max_length=5000)]] = Field(default=None, description="At most 5,000 characters; line breaks and tabs are kept, other control characters refused.")
+    end_time: Annotated[str, Field(min_length=10, strict=True, max_length=64)] = Field(description="After `start_time`. Also accepted as `endDate`. Without it the event lasts until the end of its start's local day.")
+    location: Annotated[str, Field(min_length=1, strict=True, max_length=200)] = Field(description="Venue or city, free text: 1 to 200 characters, one line; default: the country's English name (`France`).")
+    start_time: Annotated[str, Field(min_length=10, strict=True, max_length=64)] = Field(description="RFC 3339, or local time in `timezone`; not in the past. Also accepted as `date` or `startDate`.")
     status: Optional[EventStatusName] = None
-    tags: Optional[List[StrictStr]] = Field(default=None, description="Up to 20 tags of 1 to 50 characters; stored lower-case.")
-    timezone: Optional[StrictStr] = Field(default=None, description="IANA time zone; default `Asia/Kolkata`.", json_schema_extra={"examples": ["Asia/Kolkata"]})
-    title: Optional[Annotated[str, Field(min_length=1, strict=True, max_length=100)]] = Field(description="1 to 100 characters, not blank. Also accepted as `name`.")
+    tags: Optional[Annotated[List[Annotated[str, Field(min_length=1, strict=True, max_length=50)]], Field(max_length=20)]] = Field(default=None, description="Up to 20 tags of 1 to 50 characters; stored lower-case.")
+    timezone: Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]] = Field(default=None, description="IANA time zone; default `Asia/Kolkata`.", json_schema_extra={"examples": ["Asia/Kolkata"]})
+    title: Annotated[str, Field(min_length=1, strict=True, max_length=100)] = Field(description="1 to 100 characters, not blank. Also accepted as `name`.")
     __properties: ClassVar[List[str]] = ["attachment_url", "capacity", "coordinates", "country", "description", "end_time", "location", "start_time", "status", "tags", "timezone", "title"]
+
+    @field_validator('attachment_url', mode="before")
+    def attachment_url_validate_regular_expression(cls, value):
+        """Validates the regular expression"""
+        if value is None:
+            return value
+
+        if isinstance(value, str) and not re.match(r"^\s*[hH][tT][tT][pP][sS]?:\/\/[^\u0000-\u001F\u007F-\u009F]+$", value):
+            raise ValueError(r"must validate the regular expression /^\s*[hH][tT][tT][pP][sS]?:\/\/[^\u0000-\u001F\u007F-\u009F]+$/")
+        return value
+
+    @field_validator('description', mode="before")
+    def description_validate_regular_expression(cls, value):
+        """Validates the regular expression"""
+        if value is None:
+            return value
+
+        if isinstance(value, str) and not re.match(r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$", value):
+            raise ValueError(r"must validate the regular expression /^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$/")
+        return value
+
+    @field_validator('location', mode="before")
+    def location_validate_regular_expression(cls, value):
+        """Validates the regular expression"""
+        if isinstance(value, str) and not re.match(r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$", value):
+            raise ValueError(r"must validate the regular expression /^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$/")
+        return value
+
+    @field_validator('title', mode="before")
+    def title_validate_regular_expression(cls, value):
+        """Validates the regular expression"""
+        if isinstance(value, str) and not re.match(r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$", value):
+            raise ValueError(r"must validate the regular expression /^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$/")
+        return value
 
     model_config = ConfigDict(
         validate_by_name=True,
@@ -101,30 +135,10 @@ class EventCreate(BaseModel):
         if self.coordinates is None and "coordinates" in self.model_fields_set:
             _dict['coordinates'] = None
 
-        # set to None if country (nullable) is None
-        # and model_fields_set contains the field
-        if self.country is None and "country" in self.model_fields_set:
-            _dict['country'] = None
-
         # set to None if description (nullable) is None
         # and model_fields_set contains the field
         if self.description is None and "description" in self.model_fields_set:
             _dict['description'] = None
-
-        # set to None if end_time (nullable) is None
-        # and model_fields_set contains the field
-        if self.end_time is None and "end_time" in self.model_fields_set:
-            _dict['end_time'] = None
-
-        # set to None if location (nullable) is None
-        # and model_fields_set contains the field
-        if self.location is None and "location" in self.model_fields_set:
-            _dict['location'] = None
-
-        # set to None if start_time (nullable) is None
-        # and model_fields_set contains the field
-        if self.start_time is None and "start_time" in self.model_fields_set:
-            _dict['start_time'] = None
 
         # set to None if status (nullable) is None
         # and model_fields_set contains the field
@@ -140,11 +154,6 @@ class EventCreate(BaseModel):
         # and model_fields_set contains the field
         if self.timezone is None and "timezone" in self.model_fields_set:
             _dict['timezone'] = None
-
-        # set to None if title (nullable) is None
-        # and model_fields_set contains the field
-        if self.title is None and "title" in self.model_fields_set:
-            _dict['title'] = None
 
         return _dict
 

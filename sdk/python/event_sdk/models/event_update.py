@@ -17,7 +17,7 @@ import pprint
 import re  # noqa: F401
 import json
 
-from pydantic import BaseModel, ConfigDict, Field, StrictStr
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from typing import Any, ClassVar, Dict, List, Optional
 from typing_extensions import Annotated
 from event_sdk.models.event_status_name import EventStatusName
@@ -30,19 +30,59 @@ class EventUpdate(BaseModel):
     """
     Changes to an event: absent fields stay as they are; `null` clears an optional field.
     """ # noqa: E501
-    attachment_url: Optional[StrictStr] = None
+    attachment_url: Optional[Annotated[str, Field(strict=True, max_length=2048)]] = Field(default=None, description="An http(s) URL of at most 2,048 characters; `null` removes it.")
     capacity: Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]] = Field(default=None, description="May not drop below `seats_booked`; `null` lifts the limit (unlimited seats).")
     coordinates: Optional[GeoPoint] = None
-    country: Optional[StrictStr] = None
-    description: Optional[StrictStr] = None
-    end_time: Optional[StrictStr] = Field(default=None, description="`null` removes the end: the event then lasts until the end of its start's local day.")
-    location: Optional[StrictStr] = None
-    start_time: Optional[StrictStr] = None
+    country: Optional[Annotated[str, Field(min_length=2, strict=True, max_length=100)]] = None
+    description: Optional[Annotated[str, Field(strict=True, max_length=5000)]] = None
+    end_time: Optional[Annotated[str, Field(min_length=10, strict=True, max_length=64)]] = Field(default=None, description="`null` removes the end: the event then lasts until the end of its start's local day.")
+    location: Optional[Annotated[str, Field(min_length=1, strict=True, max_length=200)]] = None
+    start_time: Optional[Annotated[str, Field(min_length=10, strict=True, max_length=64)]] = None
     status: Optional[EventStatusName] = None
-    tags: Optional[List[StrictStr]] = None
-    timezone: Optional[StrictStr] = Field(default=None, description="A new zone changes how times are shown and how local times in this request are read; the instants stay.")
+    tags: Optional[Annotated[List[Annotated[str, Field(min_length=1, strict=True, max_length=50)]], Field(max_length=20)]] = None
+    timezone: Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]] = Field(default=None, description="A new zone changes how times are shown and how local times in this request are read; the instants stay.")
     title: Optional[Annotated[str, Field(min_length=1, strict=True, max_length=100)]] = None
     __properties: ClassVar[List[str]] = ["attachment_url", "capacity", "coordinates", "country", "description", "end_time", "location", "start_time", "status", "tags", "timezone", "title"]
+
+    @field_validator('attachment_url', mode="before")
+    def attachment_url_validate_regular_expression(cls, value):
+        """Validates the regular expression"""
+        if value is None:
+            return value
+
+        if isinstance(value, str) and not re.match(r"^\s*[hH][tT][tT][pP][sS]?:\/\/[^\u0000-\u001F\u007F-\u009F]+$", value):
+            raise ValueError(r"must validate the regular expression /^\s*[hH][tT][tT][pP][sS]?:\/\/[^\u0000-\u001F\u007F-\u009F]+$/")
+        return value
+
+    @field_validator('description', mode="before")
+    def description_validate_regular_expression(cls, value):
+        """Validates the regular expression"""
+        if value is None:
+            return value
+
+        if isinstance(value, str) and not re.match(r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$", value):
+            raise ValueError(r"must validate the regular expression /^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$/")
+        return value
+
+    @field_validator('location', mode="before")
+    def location_validate_regular_expression(cls, value):
+        """Validates the regular expression"""
+        if value is None:
+            return value
+
+        if isinstance(value, str) and not re.match(r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$", value):
+            raise ValueError(r"must validate the regular expression /^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$/")
+        return value
+
+    @field_validator('title', mode="before")
+    def title_validate_regular_expression(cls, value):
+        """Validates the regular expression"""
+        if value is None:
+            return value
+
+        if isinstance(value, str) and not re.match(r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$", value):
+            raise ValueError(r"must validate the regular expression /^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$/")
+        return value
 
     model_config = ConfigDict(
         validate_by_name=True,
@@ -101,11 +141,6 @@ class EventUpdate(BaseModel):
         if self.coordinates is None and "coordinates" in self.model_fields_set:
             _dict['coordinates'] = None
 
-        # set to None if country (nullable) is None
-        # and model_fields_set contains the field
-        if self.country is None and "country" in self.model_fields_set:
-            _dict['country'] = None
-
         # set to None if description (nullable) is None
         # and model_fields_set contains the field
         if self.description is None and "description" in self.model_fields_set:
@@ -115,36 +150,6 @@ class EventUpdate(BaseModel):
         # and model_fields_set contains the field
         if self.end_time is None and "end_time" in self.model_fields_set:
             _dict['end_time'] = None
-
-        # set to None if location (nullable) is None
-        # and model_fields_set contains the field
-        if self.location is None and "location" in self.model_fields_set:
-            _dict['location'] = None
-
-        # set to None if start_time (nullable) is None
-        # and model_fields_set contains the field
-        if self.start_time is None and "start_time" in self.model_fields_set:
-            _dict['start_time'] = None
-
-        # set to None if status (nullable) is None
-        # and model_fields_set contains the field
-        if self.status is None and "status" in self.model_fields_set:
-            _dict['status'] = None
-
-        # set to None if tags (nullable) is None
-        # and model_fields_set contains the field
-        if self.tags is None and "tags" in self.model_fields_set:
-            _dict['tags'] = None
-
-        # set to None if timezone (nullable) is None
-        # and model_fields_set contains the field
-        if self.timezone is None and "timezone" in self.model_fields_set:
-            _dict['timezone'] = None
-
-        # set to None if title (nullable) is None
-        # and model_fields_set contains the field
-        if self.title is None and "title" in self.model_fields_set:
-            _dict['title'] = None
 
         return _dict
 

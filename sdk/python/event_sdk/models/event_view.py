@@ -32,16 +32,17 @@ class EventView(BaseModel):
     """ # noqa: E501
     attachment: Optional[AttachmentView] = Field(default=None, description="The uploaded file, if any.")
     attachment_url: Optional[StrictStr] = Field(default=None, description="Where the event's material is: the uploaded file's download path when there is one (it takes precedence), else the link given as `attachment_url`.")
-    capacity: StrictInt
+    capacity: Optional[StrictInt] = Field(description="`null`: unlimited seats.")
     coordinates: Optional[GeoPoint] = None
     country: StrictStr = Field(description="ISO 3166-1 alpha-2, upper-case.")
     created_at: StrictStr
     created_by: Optional[StrictStr] = Field(default=None, description="Username of the owner, if the event has one.")
     description: Optional[StrictStr] = None
-    end_time: StrictStr
+    end_time: Optional[StrictStr] = Field(description="`null` for an event entered without an end: it lasts until the end of its start's local day in `timezone`.")
+    ends_at: StrictStr = Field(description="When the event is over: `end_time`, or without one the end of its start's local day. Bookings close and `when=past` lists it from then on.")
     id: StrictInt = Field(json_schema_extra={"examples": [42]})
     location: StrictStr
-    seats_available: StrictInt
+    seats_available: Optional[StrictInt] = Field(description="`null` for an event with unlimited seats.")
     seats_booked: StrictInt
     start_time: StrictStr = Field(json_schema_extra={"examples": ["2027-03-01T18:00:00+05:30"]})
     status: EventStatusName
@@ -49,7 +50,7 @@ class EventView(BaseModel):
     timezone: StrictStr = Field(description="The event's own IANA time zone.")
     title: StrictStr
     updated_at: StrictStr
-    __properties: ClassVar[List[str]] = ["attachment", "attachment_url", "capacity", "coordinates", "country", "created_at", "created_by", "description", "end_time", "id", "location", "seats_available", "seats_booked", "start_time", "status", "tags", "timezone", "title", "updated_at"]
+    __properties: ClassVar[List[str]] = ["attachment", "attachment_url", "capacity", "coordinates", "country", "created_at", "created_by", "description", "end_time", "ends_at", "id", "location", "seats_available", "seats_booked", "start_time", "status", "tags", "timezone", "title", "updated_at"]
 
     model_config = ConfigDict(
         validate_by_name=True,
@@ -106,6 +107,11 @@ class EventView(BaseModel):
         if self.attachment_url is None and "attachment_url" in self.model_fields_set:
             _dict['attachment_url'] = None
 
+        # set to None if capacity (nullable) is None
+        # and model_fields_set contains the field
+        if self.capacity is None and "capacity" in self.model_fields_set:
+            _dict['capacity'] = None
+
         # set to None if coordinates (nullable) is None
         # and model_fields_set contains the field
         if self.coordinates is None and "coordinates" in self.model_fields_set:
@@ -120,6 +126,16 @@ class EventView(BaseModel):
         # and model_fields_set contains the field
         if self.description is None and "description" in self.model_fields_set:
             _dict['description'] = None
+
+        # set to None if end_time (nullable) is None
+        # and model_fields_set contains the field
+        if self.end_time is None and "end_time" in self.model_fields_set:
+            _dict['end_time'] = None
+
+        # set to None if seats_available (nullable) is None
+        # and model_fields_set contains the field
+        if self.seats_available is None and "seats_available" in self.model_fields_set:
+            _dict['seats_available'] = None
 
         return _dict
 
@@ -142,6 +158,7 @@ class EventView(BaseModel):
             "created_by": obj.get("created_by"),
             "description": obj.get("description"),
             "end_time": obj.get("end_time"),
+            "ends_at": obj.get("ends_at"),
             "id": obj.get("id"),
             "location": obj.get("location"),
             "seats_available": obj.get("seats_available"),

@@ -6,12 +6,14 @@
 mod attendees;
 mod auth;
 mod bookings;
+mod event_query;
 mod events;
 mod notifications;
 
 pub use attendees::*;
 pub use auth::*;
 pub use bookings::*;
+pub use event_query::*;
 pub use events::*;
 pub use notifications::*;
 

@@ -2,13 +2,17 @@
 
 use super::nullable;
 use boxoffice_domain::{
+<<<<<<< HEAD
     Capacity, Coordinates, Country, Event, EventPatch, EventSort, EventStatus, Invalid, Location,
     NewEvent, Schedule, Tag, Tags, Title, Validator, When, Zone, parse_instant, parse_search_text,
     resolve_place,
+=======
+    Capacity, Coordinates, Country, Event, EventPatch, EventStatus, Invalid, Location, NewEvent,
+    Schedule, Tags, Title, Validator, Zone, parse_instant, resolve_place,
+>>>>>>> issue-10a
 };
-use boxoffice_store::EventFilter;
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 
 /// Lifecycle of an event; only `scheduled` events take bookings.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
@@ -386,6 +390,7 @@ impl EventView {
         }
     }
 }
+<<<<<<< HEAD
 
 /// Filters and order for listing events.
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -478,3 +483,5 @@ impl EventQuery {
         Ok(filter)
     }
 }
+=======
+>>>>>>> issue-10a

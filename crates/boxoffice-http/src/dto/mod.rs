@@ -8,6 +8,7 @@ mod attendees;
 mod auth;
 mod bookings;
 mod dialect;
+mod event_query;
 mod events;
 mod notifications;
 
@@ -16,6 +17,7 @@ pub use attendees::*;
 pub use auth::*;
 pub use bookings::*;
 pub use dialect::*;
+pub use event_query::*;
 pub use events::*;
 pub use notifications::*;
 

@@ -12,8 +12,8 @@ mod event;
 mod ids;
 mod listing;
 mod page;
-mod public_url;
 mod place;
+mod public_url;
 mod schedule;
 mod secret;
 mod text;
@@ -36,8 +36,8 @@ pub use event::{
 pub use ids::{AttendeeId, BookingId, EventId, UserId};
 pub use listing::{EventSort, When};
 pub use page::{Page, PageRequest};
-pub use public_url::PublicUrl;
 pub use place::resolve_place;
+pub use public_url::PublicUrl;
 pub use schedule::Schedule;
 pub use secret::{SecretHash, SecretToken};
 pub use text::{

@@ -3,6 +3,7 @@
 use super::EventStatusName;
 use boxoffice_domain::{
     Country, EventSort, EventStatus, Invalid, Tag, Validator, When, Zone, parse_instant,
+    parse_search_text,
 };
 use boxoffice_store::EventFilter;
 use serde::Deserialize;
@@ -21,10 +22,16 @@ pub struct EventQuery {
     /// ISO 3166-1 alpha-2 country code.
     pub country: Option<String>,
     /// Only events carrying this tag.
+    #[param(
+        min_length = 1,
+        max_length = 50,
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$"
+    )]
     pub tag: Option<String>,
     #[param(value_type = Option<EventStatusName>)]
     pub status: Option<String>,
-    /// Text searched in title and description, case-insensitively.
+    /// Text searched in title and description, case-insensitively: at most 200 characters, one line.
+    #[param(max_length = 200, pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$")]
     pub q: Option<String>,
     /// Only events starting at or after this time (RFC 3339, or local time in `tz`).
     pub from: Option<String>,
@@ -73,12 +80,10 @@ impl EventQuery {
             status: v
                 .check_opt("status", self.status.as_deref(), str::parse::<EventStatus>)
                 .flatten(),
-            text: self
-                .q
-                .as_deref()
-                .map(str::trim)
-                .filter(|q| !q.is_empty())
-                .map(str::to_owned),
+            text: v
+                .check_opt("q", self.q.as_deref(), parse_search_text)
+                .flatten()
+                .flatten(),
             from: v
                 .check_opt("from", self.from.as_deref(), |t| parse_instant(t, zone))
                 .flatten(),

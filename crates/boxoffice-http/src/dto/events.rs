@@ -2,14 +2,8 @@
 
 use super::nullable;
 use boxoffice_domain::{
-<<<<<<< HEAD
-    Capacity, Coordinates, Country, Event, EventPatch, EventSort, EventStatus, Invalid, Location,
-    NewEvent, Schedule, Tag, Tags, Title, Validator, When, Zone, parse_instant, parse_search_text,
-    resolve_place,
-=======
     Capacity, Coordinates, Country, Event, EventPatch, EventStatus, Invalid, Location, NewEvent,
     Schedule, Tags, Title, Validator, Zone, parse_instant, resolve_place,
->>>>>>> issue-10a
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -390,98 +384,3 @@ impl EventView {
         }
     }
 }
-<<<<<<< HEAD
-
-/// Filters and order for listing events.
-#[derive(Debug, Default, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct EventQuery {
-    /// `upcoming` (not yet ended; default), `past` or `all`. An event without an
-    /// end is over at the end of its start's local day.
-    pub when: Option<String>,
-    /// `me`: only the signed-in caller's own events, in any status and, unless
-    /// `when` says otherwise, at any time. Needs a bearer token.
-    pub owner: Option<String>,
-    /// ISO 3166-1 alpha-2 country code.
-    pub country: Option<String>,
-    /// Only events carrying this tag.
-    #[param(
-        min_length = 1,
-        max_length = 50,
-        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$"
-    )]
-    pub tag: Option<String>,
-    #[param(value_type = Option<EventStatusName>)]
-    pub status: Option<String>,
-    /// Text searched in title and description, case-insensitively: at most 200 characters, one line.
-    #[param(max_length = 200, pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$")]
-    pub q: Option<String>,
-    /// Only events starting at or after this time (RFC 3339, or local time in `tz`).
-    pub from: Option<String>,
-    /// Only events starting before this time.
-    pub to: Option<String>,
-    /// `start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending.
-    /// Events with unlimited seats count as having the most seats available.
-    pub sort: Option<String>,
-    /// Render times in this IANA zone (else each event's own zone). Also read from the `X-Timezone` header.
-    pub tz: Option<String>,
-    pub page: Option<i64>,
-    pub page_size: Option<i64>,
-}
-
-impl EventQuery {
-    /// True for `owner=me`: the caller's own events (the caller fills in who that is).
-    pub fn wants_own_events(&self) -> bool {
-        self.owner.is_some()
-    }
-
-    /// Parses the filters; local times in `from`/`to` are read in `zone`.
-    /// `owner` may only be `me`; listing one's own events covers any time unless `when` is given.
-    pub fn to_filter(&self, zone: Zone) -> Result<EventFilter, Invalid> {
-        let mut v = Validator::new();
-        if let Some(owner) = self.owner.as_deref()
-            && owner.trim() != "me"
-        {
-            v.fail("owner", format!("{owner:?} is not supported; use owner=me"));
-        }
-        let default_when = if self.owner.is_some() {
-            When::All
-        } else {
-            When::Upcoming
-        };
-        let filter = EventFilter {
-            when: v
-                .check_opt("when", self.when.as_deref(), str::parse::<When>)
-                .flatten()
-                .unwrap_or(default_when),
-            country: v
-                .check_opt("country", self.country.as_deref(), Country::parse)
-                .flatten(),
-            tag: v
-                .check_opt("tag", self.tag.as_deref(), Tag::parse)
-                .flatten(),
-            status: v
-                .check_opt("status", self.status.as_deref(), str::parse::<EventStatus>)
-                .flatten(),
-            text: v
-                .check_opt("q", self.q.as_deref(), parse_search_text)
-                .flatten()
-                .flatten(),
-            from: v
-                .check_opt("from", self.from.as_deref(), |t| parse_instant(t, zone))
-                .flatten(),
-            to: v
-                .check_opt("to", self.to.as_deref(), |t| parse_instant(t, zone))
-                .flatten(),
-            owner: None,
-            sort: v
-                .check_opt("sort", self.sort.as_deref(), str::parse::<EventSort>)
-                .flatten()
-                .unwrap_or_default(),
-        };
-        v.finish()?;
-        Ok(filter)
-    }
-}
-=======
->>>>>>> issue-10a

@@ -30,8 +30,8 @@ export default defineConfig({
     environment: 'jsdom',
     setupFiles: ['src/test/setup.ts'],
     css: false,
-    // Typing a whole form with user-event takes seconds on a loaded 2-core machine;
-    // the default 5 s turned load into failures.
+    // Typing with user-event takes several seconds when the machine is busy (2 cores shared
+    // with builds); the default 5 s made the form tests fail on load alone.
     testTimeout: 20_000,
   },
 })

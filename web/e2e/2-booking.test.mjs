@@ -102,6 +102,21 @@ describe('booking seats', () => {
     await watcher.context.close()
   })
 
+  test('an event without a seat limit or an end says so and takes bookings', async () => {
+    const event = await env.api.createEvent(organizer.token, { title: `Open Mic ${runId}`, capacity: null, end_time: null })
+    const { page, context, problems } = await openPage(env.browser)
+    await page.goto(`${env.url}/app/events/${event.id}`)
+    const seats = page.getByTestId('seats-available')
+    await seats.getByText('Unlimited seats').waitFor()
+    assert.equal(await page.getByRole('meter', { name: 'Seats booked' }).count(), 0)
+    await book(page, 'Lena Ortiz', `lena.${runId}@example.com`)
+    await page.getByText('You’re booked!').waitFor()
+    await eventually(async () => /1 booked/.test((await seats.textContent()) ?? ''), 'one booked, shown live')
+    assert.equal((await env.api.event(event.id)).seats_booked, 1)
+    assert.deepEqual(problems(), [])
+    await context.close()
+  })
+
   test('the same e-mail twice is refused as already booked', async () => {
     const event = await env.api.createEvent(organizer.token, { title: `Pottery Class ${runId}`, capacity: 5 })
     const { page, context, problems } = await openPage(env.browser)

@@ -9,6 +9,7 @@ mod domain_event;
 mod email;
 mod event;
 mod ids;
+mod listing;
 mod page;
 mod place;
 mod schedule;
@@ -24,10 +25,10 @@ pub use country::Country;
 pub use domain_event::{Audience, DomainEvent, DomainEventKind, SeatCounts};
 pub use email::Email;
 pub use event::{
-    Capacity, Coordinates, Event, EventPatch, EventSort, EventStatus, Location, NewEvent, Tag,
-    Tags, Title, When,
+    Capacity, Coordinates, Event, EventPatch, EventStatus, Location, NewEvent, Tag, Tags, Title,
 };
 pub use ids::{AttendeeId, BookingId, EventId, UserId};
+pub use listing::{EventSort, When};
 pub use page::{Page, PageRequest};
 pub use place::resolve_place;
 pub use schedule::Schedule;

@@ -36,6 +36,26 @@ impl Schedule {
         }
     }
 
+    /// A schedule read back from storage, keeping the `ends_at` computed when it
+    /// was written (a later time-zone database must not move a stored event's end).
+    pub fn stored(
+        start: DateTime<Utc>,
+        end: Option<DateTime<Utc>>,
+        ends_at: DateTime<Utc>,
+    ) -> Result<Self, String> {
+        if ends_at <= start {
+            return Err("ends_at must be after start_time".into());
+        }
+        if end.is_some_and(|end| end != ends_at) {
+            return Err("ends_at must equal end_time".into());
+        }
+        Ok(Schedule {
+            start,
+            end,
+            ends_at,
+        })
+    }
+
     pub fn start(&self) -> DateTime<Utc> {
         self.start
     }
@@ -81,6 +101,18 @@ mod tests {
         assert_eq!(schedule.ends_at(), at("2026-11-21T18:30:00Z"));
         assert!(!schedule.has_ended(at("2026-11-21T18:29:59Z")));
         assert!(schedule.has_ended(at("2026-11-21T18:30:00Z")));
+    }
+
+    #[test]
+    fn a_stored_schedule_keeps_its_end_and_is_checked() {
+        let start = at("2026-11-21T04:30:00Z");
+        let ends_at = at("2026-11-21T18:30:00Z");
+        assert_eq!(
+            Schedule::stored(start, None, ends_at).unwrap().ends_at(),
+            ends_at
+        );
+        assert!(Schedule::stored(start, None, start).is_err());
+        assert!(Schedule::stored(start, Some(ends_at), at("2026-11-22T00:00:00Z")).is_err());
     }
 
     #[test]

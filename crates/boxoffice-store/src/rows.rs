@@ -47,13 +47,8 @@ impl EventRow {
             _ => None,
         };
         let zone = Zone::parse(&self.timezone).map_err(bad)?;
-        let schedule = Schedule::new(self.start_time, self.end_time, zone).map_err(bad)?;
-        if schedule.ends_at() != self.ends_at {
-            return Err(bad(format!(
-                "ends_at {} disagrees with its schedule",
-                self.ends_at
-            )));
-        }
+        let schedule =
+            Schedule::stored(self.start_time, self.end_time, self.ends_at).map_err(bad)?;
         Ok(Event {
             id: EventId(self.id),
             content: NewEvent {

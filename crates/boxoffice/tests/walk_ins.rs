@@ -10,6 +10,7 @@ on_both_databases!(
     a_name_without_email_is_refused_with_a_hint,
     walk_ins_count_against_the_capacity,
     simultaneous_bookings_of_an_unlimited_event_all_succeed_and_duplicates_still_fail,
+    seat_frames_of_an_unlimited_event_carry_null_capacity_and_availability,
 );
 
 async fn unlimited_event(app: &TestApp) -> i64 {
@@ -136,4 +137,36 @@ async fn simultaneous_bookings_of_an_unlimited_event_all_succeed_and_duplicates_
     )
     .await;
     assert_eq!(attendees["total"], 151, "the counter agrees with the rows");
+}
+
+async fn seat_frames_of_an_unlimited_event_carry_null_capacity_and_availability(app: TestApp) {
+    let event = unlimited_event(&app).await;
+    let mut watcher = app.ws(None).await;
+    assert_eq!(watcher.command("watch", event).await["type"], "ack");
+    let initial = watcher.next_of_type("seats").await;
+    assert_eq!(
+        (
+            initial["capacity"].clone(),
+            initial["seats_available"].clone()
+        ),
+        (Value::Null, Value::Null),
+        "{initial}"
+    );
+    assert_eq!(initial["seats_booked"], 0);
+    expect_status(book(&app, event, json!({"user_name": "Bob"})).await, 201).await;
+    // The frame of the event's creation may still be on its way; wait for the booking's.
+    let booked = loop {
+        let seats = watcher.next_of_type("seats").await;
+        if seats["seats_booked"] == 1 {
+            break seats;
+        }
+    };
+    assert!(
+        booked.get("capacity").is_some_and(Value::is_null),
+        "{booked}"
+    );
+    assert!(
+        booked.get("seats_available").is_some_and(Value::is_null),
+        "{booked}"
+    );
 }

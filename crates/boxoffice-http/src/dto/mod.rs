@@ -7,6 +7,7 @@ mod attendees;
 mod auth;
 mod bookings;
 mod dialect;
+mod event_query;
 mod events;
 mod notifications;
 
@@ -14,6 +15,7 @@ pub use attendees::*;
 pub use auth::*;
 pub use bookings::*;
 pub use dialect::*;
+pub use event_query::*;
 pub use events::*;
 pub use notifications::*;
 

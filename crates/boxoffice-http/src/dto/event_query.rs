@@ -1,0 +1,97 @@
+//! The query of `GET /events`: filters and order.
+
+use super::EventStatusName;
+use boxoffice_domain::{
+    Country, EventSort, EventStatus, Invalid, Tag, Validator, When, Zone, parse_instant,
+};
+use boxoffice_store::EventFilter;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+/// Filters and order for listing events.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct EventQuery {
+    /// `upcoming` (not yet ended; default), `past` or `all`. An event without an
+    /// end is over at the end of its start's local day.
+    pub when: Option<String>,
+    /// `me`: only the signed-in caller's own events, in any status and, unless
+    /// `when` says otherwise, at any time. Needs a bearer token.
+    pub owner: Option<String>,
+    /// ISO 3166-1 alpha-2 country code.
+    pub country: Option<String>,
+    /// Only events carrying this tag.
+    pub tag: Option<String>,
+    #[param(value_type = Option<EventStatusName>)]
+    pub status: Option<String>,
+    /// Text searched in title and description, case-insensitively.
+    pub q: Option<String>,
+    /// Only events starting at or after this time (RFC 3339, or local time in `tz`).
+    pub from: Option<String>,
+    /// Only events starting before this time.
+    pub to: Option<String>,
+    /// `start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending.
+    /// Events with unlimited seats count as having the most seats available.
+    pub sort: Option<String>,
+    /// Render times in this IANA zone (else each event's own zone). Also read from the `X-Timezone` header.
+    pub tz: Option<String>,
+    pub page: Option<i64>,
+    pub page_size: Option<i64>,
+}
+
+impl EventQuery {
+    /// True for `owner=me`: the caller's own events (the caller fills in who that is).
+    pub fn wants_own_events(&self) -> bool {
+        self.owner.is_some()
+    }
+
+    /// Parses the filters; local times in `from`/`to` are read in `zone`.
+    /// `owner` may only be `me`; listing one's own events covers any time unless `when` is given.
+    pub fn to_filter(&self, zone: Zone) -> Result<EventFilter, Invalid> {
+        let mut v = Validator::new();
+        if let Some(owner) = self.owner.as_deref()
+            && owner.trim() != "me"
+        {
+            v.fail("owner", format!("{owner:?} is not supported; use owner=me"));
+        }
+        let default_when = if self.owner.is_some() {
+            When::All
+        } else {
+            When::Upcoming
+        };
+        let filter = EventFilter {
+            when: v
+                .check_opt("when", self.when.as_deref(), str::parse::<When>)
+                .flatten()
+                .unwrap_or(default_when),
+            country: v
+                .check_opt("country", self.country.as_deref(), Country::parse)
+                .flatten(),
+            tag: v
+                .check_opt("tag", self.tag.as_deref(), Tag::parse)
+                .flatten(),
+            status: v
+                .check_opt("status", self.status.as_deref(), str::parse::<EventStatus>)
+                .flatten(),
+            text: self
+                .q
+                .as_deref()
+                .map(str::trim)
+                .filter(|q| !q.is_empty())
+                .map(str::to_owned),
+            from: v
+                .check_opt("from", self.from.as_deref(), |t| parse_instant(t, zone))
+                .flatten(),
+            to: v
+                .check_opt("to", self.to.as_deref(), |t| parse_instant(t, zone))
+                .flatten(),
+            owner: None,
+            sort: v
+                .check_opt("sort", self.sort.as_deref(), str::parse::<EventSort>)
+                .flatten()
+                .unwrap_or_default(),
+        };
+        v.finish()?;
+        Ok(filter)
+    }
+}

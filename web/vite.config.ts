@@ -30,5 +30,8 @@ export default defineConfig({
     environment: 'jsdom',
     setupFiles: ['src/test/setup.ts'],
     css: false,
+    // Typing a whole event form with user-event takes about 4 s on a busy 2-core machine;
+    // the default 5 s made those tests fail under load.
+    testTimeout: 20_000,
   },
 })

@@ -270,6 +270,7 @@ fn cors(origins: &[HeaderValue]) -> CorsLayer {
         ])
         .expose_headers([
             header::LOCATION,
+            header::CONTENT_DISPOSITION,
             header::RETRY_AFTER,
             HeaderName::from_static("x-request-id"),
             dialect::TOTAL_COUNT,

@@ -9,17 +9,22 @@ pub struct ServerProcess {
     child: Child,
     /// `http://127.0.0.1:PORT`.
     pub base: String,
+    /// Its attachment folder (`ATTACHMENT_DIR`), removed when dropped.
+    files: std::path::PathBuf,
 }
 
 impl ServerProcess {
     /// Runs `binary serve --port 0 ARGS` with `env` and waits for its address line.
     pub fn start(binary: &str, args: &[&str], env: &[(&str, &str)]) -> Self {
+        let unique = uuid::Uuid::new_v4().simple().to_string();
+        let files = std::env::temp_dir().join(format!("boxoffice-process-files-{unique}"));
         let mut command = Command::new(binary);
         command
             .args(["serve", "--port", "0"])
             .args(args)
             .env("RUST_LOG", "warn")
-            .env("BCRYPT_COST", "4");
+            .env("BCRYPT_COST", "4")
+            .env("ATTACHMENT_DIR", &files);
         for (key, value) in env {
             command.env(key, value);
         }
@@ -37,7 +42,7 @@ impl ServerProcess {
             .find(|word| word.starts_with("http://"))
             .unwrap_or_else(|| panic!("no address in {line:?}"))
             .to_owned();
-        ServerProcess { child, base }
+        ServerProcess { child, base, files }
     }
 }
 
@@ -45,6 +50,7 @@ impl Drop for ServerProcess {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.files);
     }
 }
 

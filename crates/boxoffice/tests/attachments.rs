@@ -350,6 +350,9 @@ async fn only_the_owner_or_an_admin_may_attach_or_remove(app: TestApp) {
         .await
         .unwrap();
     expect_problem(anonymous, 401, "authentication_required").await;
+    let tampered = format!("{}x", app.organizer_token);
+    let forged = upload_raw(&app, &tampered, event, "a.pdf", pdf("forged")).await;
+    expect_problem(forged, 401, "invalid_token").await;
     assert!(stored(&app, event).await.is_empty());
 
     let admin = app.admin_token().await;

@@ -86,9 +86,10 @@ fn explain(setting: &mut Setting, args: &ConfigArgs) {
         }
         ("rate_limit_store", _) => Some(
             match (serve.rate_limit_store, postgres) {
-                (RateLimitStore::Auto, true) | (RateLimitStore::Database, _) => {
+                (RateLimitStore::Auto | RateLimitStore::Database, true) => {
                     "shared by all processes, in PostgreSQL"
                 }
+                (RateLimitStore::Database, false) => "needs PostgreSQL: serve refuses to start",
                 _ => "in this process's memory",
             }
             .to_owned(),

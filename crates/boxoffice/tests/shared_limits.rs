@@ -212,3 +212,17 @@ async fn the_api_wide_limit_counts_in_memory_while_the_shared_counters_are_unrea
     assert_eq!(&statuses[..2], [200, 200], "{statuses:?}");
     assert!(statuses[2..].contains(&429), "{statuses:?}");
 }
+
+#[tokio::test]
+async fn the_shared_store_is_refused_on_sqlite_with_a_clear_message() {
+    let database = TestDatabase::create(Backend::Sqlite).await;
+    let output = std::process::Command::new(BINARY)
+        .args(["serve", "--port", "0", "--rate-limit-store", "database"])
+        .args(["--database-url", &database.url])
+        .env("JWT_SECRET", JWT_SECRET)
+        .output()
+        .expect("boxoffice serve");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("needs a PostgreSQL database"), "{stderr}");
+}

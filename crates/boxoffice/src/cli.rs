@@ -46,7 +46,7 @@ pub enum Command {
     Openapi,
     /// Print the configuration `serve` would run with, from flags, environment and
     /// defaults, and where each value comes from; secrets are redacted.
-    Config(ConfigArgs),
+    Config(Box<ConfigArgs>),
     /// Manage user accounts.
     #[command(subcommand)]
     User(UserCommand),

@@ -257,7 +257,7 @@ pub(crate) async fn remove(app: &AppState, caller: &Caller, id: i64) -> Result<(
     {
         return Err(ApiError::not_found("event", id));
     }
-    crate::routes::attachments::remove_event_files(&app, EventId(id)).await;
+    crate::routes::attachments::remove_event_files(app, EventId(id)).await;
     tracing::info!(event.id = id, "event deleted");
     Ok(())
 }

@@ -107,8 +107,8 @@ pub struct PoolSettings {
     /// Upper bound of the PostgreSQL pool (SQLite uses one writer and a few readers).
     pub max_connections: u32,
     /// How long a query may wait for a PostgreSQL connection, including connecting,
-    /// before it fails as unavailable. Short, so that a database that is down makes
-    /// requests fail fast instead of piling up.
+    /// before it fails as unavailable: bounds the queue on an exhausted pool. (An outage
+    /// is detected sooner, by a connection that fails and a probe that confirms it.)
     pub acquire_timeout: std::time::Duration,
 }
 
@@ -116,7 +116,7 @@ impl Default for PoolSettings {
     fn default() -> Self {
         PoolSettings {
             max_connections: 16,
-            acquire_timeout: std::time::Duration::from_millis(500),
+            acquire_timeout: std::time::Duration::from_secs(30),
         }
     }
 }
@@ -195,6 +195,12 @@ impl Store {
     /// Checks that the database answers.
     pub async fn ping(&self) -> Result<(), StoreError> {
         dispatch!(self, b => b.ping().await)
+    }
+
+    /// Whether the database can be reached within `timeout`, on a new connection where
+    /// the pool's could all be busy: tells an outage from an exhausted pool.
+    pub async fn reachable(&self, timeout: std::time::Duration) -> bool {
+        dispatch!(self, b => b.reachable(timeout).await)
     }
 
     pub async fn close(&self) {

@@ -9,12 +9,16 @@
 
 mod error;
 mod filter;
+mod pool;
 mod postgres;
 mod rows;
 mod sqlite;
+mod violation;
 
 pub use error::StoreError;
 pub use filter::{BookingFilter, EventFilter};
+pub use pool::PoolSettings;
+pub use violation::Violation;
 
 /// A domain event waiting in the outbox.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,39 +91,6 @@ pub enum BookingOutcome {
 /// Renders the response stored for an idempotent booking.
 pub type RenderResponse<'a> =
     &'a (dyn Fn(&Result<Booking, BookingRefusal>) -> StoredResponse + Send + Sync);
-
-/// Rows that break one of the rules `boxoffice check` verifies.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Violation {
-    /// Stable name of the rule, e.g. `seats_booked_matches_bookings`.
-    pub rule: &'static str,
-    /// The rule in words.
-    pub meaning: &'static str,
-    /// How many rows break it.
-    pub count: usize,
-    /// The first few of them, described.
-    pub examples: Vec<String>,
-}
-
-/// How the connection pool behaves.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PoolSettings {
-    /// Upper bound of the PostgreSQL pool (SQLite uses one writer and a few readers).
-    pub max_connections: u32,
-    /// How long a query may wait for a PostgreSQL connection, including connecting,
-    /// before it fails as unavailable: bounds the queue on an exhausted pool. (An outage
-    /// is detected sooner, by a connection that fails and a probe that confirms it.)
-    pub acquire_timeout: std::time::Duration,
-}
-
-impl Default for PoolSettings {
-    fn default() -> Self {
-        PoolSettings {
-            max_connections: 16,
-            acquire_timeout: std::time::Duration::from_secs(30),
-        }
-    }
-}
 
 /// A connected, migrated database.
 #[derive(Debug, Clone)]

@@ -9,16 +9,20 @@
 
 mod error;
 mod filter;
+mod pool;
 mod postgres;
 mod rate_limits;
 mod retry;
 mod rows;
 mod sqlite;
+mod violation;
 
 pub use error::StoreError;
 pub use filter::{BookingFilter, EventFilter};
+pub use pool::PoolSettings;
 pub use rate_limits::{Rate, RateLimitTable};
 pub use retry::MAX_RETRIES;
+pub use violation::Violation;
 
 /// A domain event waiting in the outbox.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -100,39 +104,6 @@ pub enum BookingOutcome {
 /// Renders the response stored for an idempotent booking.
 pub type RenderResponse<'a> =
     &'a (dyn Fn(&Result<Booking, BookingRefusal>) -> StoredResponse + Send + Sync);
-
-/// Rows that break one of the rules `boxoffice check` verifies.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Violation {
-    /// Stable name of the rule, e.g. `seats_booked_matches_bookings`.
-    pub rule: &'static str,
-    /// The rule in words.
-    pub meaning: &'static str,
-    /// How many rows break it.
-    pub count: usize,
-    /// The first few of them, described.
-    pub examples: Vec<String>,
-}
-
-/// How the connection pool behaves.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PoolSettings {
-    /// Upper bound of the PostgreSQL pool (SQLite uses one writer and a few readers).
-    pub max_connections: u32,
-    /// How long a query may wait for a PostgreSQL connection, including connecting,
-    /// before it fails as unavailable. Short, so that a database that is down makes
-    /// requests fail fast instead of piling up.
-    pub acquire_timeout: std::time::Duration,
-}
-
-impl Default for PoolSettings {
-    fn default() -> Self {
-        PoolSettings {
-            max_connections: 16,
-            acquire_timeout: std::time::Duration::from_millis(500),
-        }
-    }
-}
 
 /// A connected, migrated database.
 #[derive(Debug, Clone)]
@@ -219,6 +190,12 @@ impl Store {
     /// Checks that the database answers.
     pub async fn ping(&self) -> Result<(), StoreError> {
         dispatch!(self, b => b.ping().await)
+    }
+
+    /// Whether the database can be reached within `timeout`, on a new connection where
+    /// the pool's could all be busy: tells an outage from an exhausted pool.
+    pub async fn reachable(&self, timeout: std::time::Duration) -> bool {
+        dispatch!(self, b => b.reachable(timeout).await)
     }
 
     pub async fn close(&self) {

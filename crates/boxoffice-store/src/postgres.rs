@@ -77,6 +77,25 @@ impl Backend {
         &self.outbox
     }
 
+    /// Whether a new connection can be opened within `timeout`, bypassing the pool (whose
+    /// connections may all be busy without the database being down).
+    pub(crate) async fn reachable(&self, timeout: std::time::Duration) -> bool {
+        use sqlx::Connection;
+        let options = self.pool.connect_options();
+        match tokio::time::timeout(timeout, sqlx::PgConnection::connect_with(&options)).await {
+            Ok(Ok(connection)) => {
+                let _ = connection.close().await;
+                true
+            }
+            // The server answered, if only to refuse (too many clients, say): it is up.
+            // "Shutting down" and "starting up" (57P0x) do not count as up.
+            Ok(Err(sqlx::Error::Database(err))) => {
+                !err.code().is_some_and(|code| code.starts_with("57P0"))
+            }
+            Ok(Err(_)) | Err(_) => false,
+        }
+    }
+
     pub(crate) async fn close(&self) {
         self.pool.close().await;
     }

@@ -117,6 +117,12 @@ impl Backend {
         &self.outbox
     }
 
+    /// Whether the file answers a query within `timeout`.
+    pub(crate) async fn reachable(&self, timeout: Duration) -> bool {
+        let ping = sqlx::query("SELECT 1").execute(&self.read);
+        matches!(tokio::time::timeout(timeout, ping).await, Ok(Ok(_)))
+    }
+
     pub(crate) async fn close(&self) {
         self.read.close().await;
         self.write.close().await;

@@ -100,8 +100,10 @@ pub struct DatabaseArgs {
     #[arg(long, env = "DATABASE_MAX_CONNECTIONS", default_value_t = 16)]
     pub database_max_connections: u32,
     /// How long a request may wait for a PostgreSQL connection (connecting included) before
-    /// it answers 503 `database_unavailable`, in milliseconds.
-    #[arg(long, env = "DATABASE_ACQUIRE_TIMEOUT_MS", default_value_t = 500, value_parser = clap::value_parser!(u64).range(10..=60_000))]
+    /// it answers 503 `database_unavailable`, in milliseconds: bounds the queue when the pool
+    /// is exhausted. An outage is detected sooner (a failed connection, or a request slower
+    /// than a quarter of a second, triggers a check on a fresh connection).
+    #[arg(long, env = "DATABASE_ACQUIRE_TIMEOUT_MS", default_value_t = 30_000, value_parser = clap::value_parser!(u64).range(10..=600_000))]
     pub database_acquire_timeout_ms: u64,
 }
 

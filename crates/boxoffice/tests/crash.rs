@@ -72,12 +72,12 @@ async fn killed_under_load_loses_nothing(backend: Backend) {
         16,
         Arc::clone(&stop),
     ));
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    tokio::time::sleep(Duration::from_millis(2000)).await;
     drop(server); // SIGKILL
     stop.store(true, Ordering::Relaxed);
     let acknowledged = load.await.expect("load");
     assert!(
-        acknowledged.len() > 50,
+        acknowledged.len() > 20,
         "load ran: {} bookings",
         acknowledged.len()
     );

@@ -67,22 +67,30 @@ pub async fn readyz(State(app): State<AppState>) -> impl IntoResponse {
     response
 }
 
-/// Whether the database answers a ping; known down means no, without asking.
+/// Whether the database answers a ping within a second; known down means no, without asking.
 async fn database_ready(app: &AppState) -> bool {
     if app.database.is_down() {
         return false;
     }
-    match app.store.ping().await {
-        Ok(()) => true,
-        Err(err) => {
+    match tokio::time::timeout(READY_TIMEOUT, app.store.ping()).await {
+        Ok(Ok(())) => true,
+        Ok(Err(err)) => {
             tracing::warn!(error = %err, "readiness: database unavailable");
             if err.is_unavailable() {
-                app.database.mark_down(&app.store);
+                app.database.suspect(&app.store);
             }
+            false
+        }
+        Err(_) => {
+            tracing::warn!("readiness: the database did not answer within a second");
+            app.database.suspect(&app.store);
             false
         }
     }
 }
+
+/// How long `/readyz` waits for the database.
+const READY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// Prometheus metrics in the text exposition format.
 #[utoipa::path(get, path = "/metrics", tag = "ops", responses((status = 200, content_type = "text/plain", body = String)))]

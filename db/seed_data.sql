@@ -1,4 +1,4 @@
--- Sample data (seed 004): a few upcoming events, attendees and bookings.
+-- Sample data: a few upcoming events, attendees and bookings.
 -- Runs on SQLite and PostgreSQL alike, and is safe to load twice: each row
 -- is inserted only if it is not there yet. Times are UTC instants.
 

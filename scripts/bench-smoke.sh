@@ -26,7 +26,7 @@ echo "==> capacity";   bench capacity --ops list,get,book --start-rate 50 --fact
 echo "==> flash-sale"; bench flash-sale --clients 300 --seats 30
 python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); assert r["figures"]["exactly_sold_out"] is True, r' "$work/report.json"
 echo "==> fanout";     bench fanout --clients 50 --rate 20 --duration 2 --server-pid "$server_pid"
-echo "==> seed003";    bench seed003 --users 50 --rate 20 --creations-per-minute 60 --ws-clients 20 --duration 3
+echo "==> profile";    bench profile --users 50 --rate 20 --creations-per-minute 60 --ws-clients 20 --duration 3
 echo "==> boxoffice check after the load"
 target/debug/boxoffice check --database-url "sqlite://$work/bench.db"
 echo "bench smoke: 5 passed, 0 failed"

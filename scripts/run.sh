@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Starts the application (seed 004, section 6): builds the web app (web/dist) so that
+# Starts the application: builds the web app (web/dist) so that
 # the API server embeds it and serves it under /app/, starts the server, prints the
 # URLs and runs until Ctrl-C. With --dev, also starts the web app's Vite dev server
 # (hot reload, proxying the API). If the API already answers on its address, nothing

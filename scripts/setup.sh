@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Sets up a development machine (seed 004, section 5). Safe to run again: each step
+# Sets up a development machine. Safe to run again: each step
 # does only what is missing or out of date.
 #   1. the Python virtual environment .venv with requirements.txt (SDK, generator, tests);
 #   2. the web app: its dependencies (npm ci in web/) and its build (web/dist);

@@ -10,7 +10,7 @@ mod scenarios;
 mod stats;
 
 use clap::{Parser, Subcommand};
-use scenarios::{capacity, ceiling, fanout, flash_sale, secs, seed003};
+use scenarios::{capacity, ceiling, fanout, flash_sale, profile, secs};
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
@@ -84,8 +84,8 @@ enum Scenario {
         #[arg(long)]
         server_pid: Option<u32>,
     },
-    /// Seed 003's load profile.
-    Seed003 {
+    /// The reference load profile: users, requests/s, event creations/minute, WebSocket clients.
+    Profile {
         #[arg(long, default_value_t = 1_000)]
         users: usize,
         #[arg(long, default_value_t = 100.0)]
@@ -136,21 +136,21 @@ async fn main() -> anyhow::Result<()> {
             duration,
             server_pid,
         } => fanout::run(&api, clients, rate, secs(duration), server_pid, quiet).await?,
-        Scenario::Seed003 {
+        Scenario::Profile {
             users,
             rate,
             creations_per_minute,
             ws_clients,
             duration,
         } => {
-            let profile = seed003::Profile {
+            let load = profile::Profile {
                 users,
                 rate,
                 creations_per_minute,
                 ws_clients,
                 duration: secs(duration),
             };
-            seed003::run(&api, profile, quiet).await?
+            profile::run(&api, load, quiet).await?
         }
     };
     if cli.json {

@@ -31,7 +31,7 @@ impl Title {
     }
 }
 
-/// Free-text venue within the event's country (seed 000: country-based, no street address required).
+/// Free-text venue within the event's country (locations are country-based: no street address required).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Location(String);
 

@@ -15,7 +15,7 @@ use std::fmt;
 pub struct Zone(Tz);
 
 impl Zone {
-    /// Events are entered in Indian Standard Time unless told otherwise (seed 001).
+    /// Events are entered in Indian Standard Time unless told otherwise.
     pub const DEFAULT: Zone = Zone(chrono_tz::Asia::Kolkata);
 
     pub fn parse(input: &str) -> Result<Self, String> {

@@ -1,6 +1,6 @@
 //! Server-to-client WebSocket frames.
 //!
-//! Notifications follow seed 003 exactly, including its spacing:
+//! Notifications have one fixed shape, spacing included:
 //! `{"type": "notification", "notification_type": "event.created", "event": {"id": "42", ...}, "user": "alice"}`.
 
 use boxoffice_domain::{DomainEvent, DomainEventKind, EventId, SeatCounts};
@@ -51,7 +51,7 @@ fn to_text(value: &impl Serialize) -> String {
     String::from_utf8(out).expect("JSON is UTF-8")
 }
 
-/// ISO 8601 in UTC with a `Z`, to the second: `2026-11-21T10:00:00Z` (as seed 003 shows).
+/// ISO 8601 in UTC with a `Z`, to the second: `2026-11-21T10:00:00Z`.
 pub fn timestamp(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
@@ -78,7 +78,7 @@ struct Notification<'a> {
     user: Option<&'a str>,
 }
 
-/// The seed 003 notification for a domain event.
+/// The notification frame for a domain event.
 pub fn notification(change: &DomainEvent) -> String {
     notification_parts(
         change.kind,
@@ -174,7 +174,7 @@ mod tests {
     use boxoffice_domain::{Audience, UserId};
 
     #[test]
-    fn notifications_match_the_seed_003_payload_byte_for_byte() {
+    fn notifications_match_the_documented_frame_byte_for_byte() {
         let mut change = DomainEvent::new(
             DomainEventKind::EventCreated,
             "2026-11-21T10:00:00Z".parse().unwrap(),

@@ -4,7 +4,7 @@
 //!   [`hub`] (WebSocket fan-out); one process records each in the history.
 //! - [`hub`] knows the open WebSocket connections, decides who receives what,
 //!   and drops clients too slow to keep up.
-//! - [`frames`] renders what travels over the socket, byte for byte as seed 003 shows.
+//! - [`frames`] renders what travels over the socket, byte for byte.
 
 pub mod consumer;
 pub mod frames;

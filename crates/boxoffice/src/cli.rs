@@ -247,7 +247,7 @@ pub enum RateLimitStore {
     Database,
 }
 
-/// The two services of seed 003.
+/// The two services: events (the HTTP API) and notifications.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Service {
     /// Events, attendees, bookings, accounts; relays domain events to the broker.

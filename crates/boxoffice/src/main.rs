@@ -19,7 +19,7 @@ use clap::{CommandFactory, FromArgMatches};
 use cli::{CheckArgs, Cli, Command, DatabaseArgs, RateLimitStore, ServeArgs, Service};
 use std::time::Duration;
 
-/// Sample data of seed 004, also used by `boxoffice seed` when no file is given.
+/// The sample data, also used by `boxoffice seed` when no file is given.
 const SEED_DATA: &str = include_str!("../../../db/seed_data.sql");
 
 #[tokio::main]

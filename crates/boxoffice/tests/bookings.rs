@@ -4,7 +4,7 @@ use boxoffice_testkit::{TestApp, expect_problem, expect_status, on_both_database
 use serde_json::json;
 
 on_both_databases!(
-    seed_004_walkthrough_five_seats_sixth_refused_cancellation_lets_one_more_in,
+    walkthrough_five_seats_sixth_refused_cancellation_lets_one_more_in,
     second_active_booking_by_the_same_email_is_refused_whatever_its_case,
     a_non_ascii_address_is_one_attendee_across_bookings,
     cancelling_twice_frees_exactly_one_seat,
@@ -22,7 +22,7 @@ on_both_databases!(
     bookings_render_in_the_event_zone_unless_asked,
 );
 
-async fn seed_004_walkthrough_five_seats_sixth_refused_cancellation_lets_one_more_in(app: TestApp) {
+async fn walkthrough_five_seats_sixth_refused_cancellation_lets_one_more_in(app: TestApp) {
     let event = app.create_event(5).await;
     let mut bookings = Vec::new();
     for n in 1..=5 {

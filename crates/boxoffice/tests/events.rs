@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 on_both_databases!(
     creating_an_event_answers_201_with_location_and_computed_seats,
     every_invalid_field_is_reported_at_once,
-    the_seeds_field_names_are_accepted,
+    alternative_field_names_are_accepted,
     events_cannot_start_in_the_past_or_end_before_they_start,
     local_times_are_read_in_the_event_zone_and_rendered_with_offsets,
     changing_the_zone_keeps_the_instants_and_reshows_the_times,
@@ -122,7 +122,7 @@ async fn every_invalid_field_is_reported_at_once(app: TestApp) {
     .await;
 }
 
-async fn the_seeds_field_names_are_accepted(app: TestApp) {
+async fn alternative_field_names_are_accepted(app: TestApp) {
     let start = (chrono::Utc::now() + chrono::Duration::days(9))
         .format("%Y-%m-%dT%H:%M:%S")
         .to_string();

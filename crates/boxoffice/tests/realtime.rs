@@ -1,4 +1,4 @@
-//! Real time over a real WebSocket: the seed 003 payload, who receives what,
+//! Real time over a real WebSocket: the notification frame, who receives what,
 //! live seats for anyone, and the notification history.
 
 use boxoffice_testkit::{TestApp, event_body, expect_problem, expect_status, on_both_databases};
@@ -7,7 +7,7 @@ use serde_json::json;
 use std::time::Duration;
 
 on_both_databases!(
-    a_new_event_reaches_every_signed_in_client_with_the_seed_003_payload,
+    a_new_event_reaches_every_signed_in_client_with_the_notification_frame,
     updates_and_deletions_reach_subscribers_and_the_creator_only,
     unsubscribing_stops_updates,
     anyone_can_watch_live_seat_counts,
@@ -20,7 +20,7 @@ on_both_databases!(
 /// Absence is checked over this window; presence never waits for it.
 const QUIET: Duration = Duration::from_millis(300);
 
-async fn a_new_event_reaches_every_signed_in_client_with_the_seed_003_payload(app: TestApp) {
+async fn a_new_event_reaches_every_signed_in_client_with_the_notification_frame(app: TestApp) {
     let alice = app.sign_up("alice").await;
     let mut creator = app.ws(Some(&app.organizer_token)).await;
     let mut other = app.ws(Some(&alice)).await;

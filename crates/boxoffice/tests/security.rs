@@ -12,7 +12,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 on_both_databases!(
-    registration_applies_the_seed_003_rules_at_their_boundaries,
+    registration_applies_the_username_and_password_rules_at_their_boundaries,
     taken_email_or_username_is_a_409_whatever_the_case,
     login_works_by_username_or_email_and_fails_alike_for_unknown_users,
     access_tokens_carry_id_username_and_role_and_last_thirty_minutes,
@@ -82,7 +82,7 @@ async fn register(app: &TestApp, body: Value) -> reqwest::Response {
     app.post("/auth/register", &body).await
 }
 
-async fn registration_applies_the_seed_003_rules_at_their_boundaries(app: TestApp) {
+async fn registration_applies_the_username_and_password_rules_at_their_boundaries(app: TestApp) {
     let ok = |username: String, password: &str| {
         let mailbox: String = username
             .chars()

@@ -1,5 +1,5 @@
 """BookingsApi: book_event, register_for_event, create_booking, get_bookings, get_booking,
-cancel_booking; the seat rules (seed 004) and Idempotency-Key."""
+cancel_booking; the seat rules and Idempotency-Key."""
 
 import pytest
 
@@ -14,7 +14,7 @@ from event_sdk.models import BookingCreate, BookingPage, BookingStatusName, Book
 from support import header, person, unique
 
 
-def test_seed_004_five_seats_sixth_refused_cancellation_frees_one(anonymous, organizer, make_event):
+def test_five_seats_sixth_refused_cancellation_frees_one(anonymous, organizer, make_event):
     event = make_event(capacity=5)
     bookings = [anonymous.bookings.book_event(event.id, person(f"Guest {n}")) for n in range(1, 6)]
     assert all(b.status == BookingStatusName.CONFIRMED for b in bookings)

@@ -275,7 +275,7 @@ export interface BookingAttendee {
     'name': string;
 }
 /**
- * Book a seat for a registered attendee (seed 000 style).
+ * Book a seat for a registered attendee by id.
  */
 export interface BookingCreate {
     'attendee_id': number;
@@ -526,7 +526,7 @@ export interface NotificationEvent {
      */
     'action': string;
     /**
-     * The event id, as a string (seed 003).
+     * The event id, as a string.
      */
     'id': string;
     /**
@@ -2174,7 +2174,7 @@ export const BookingsApiAxiosParamCreator = function (configuration?: Configurat
         },
         /**
          * For that attendee (their `X-Attendee-Token`), the event\'s organizer, or an admin: attendees register without an account, so a bare attendee id proves nothing.
-         * @summary Book a seat for a registered attendee (seed 000).
+         * @summary Book a seat for a registered attendee.
          * @param {BookingCreate} BookingCreate 
          * @param {string | null} [X_Attendee_Token] The attendee\&#39;s token
          * @param {string} [Idempotency_Key] Repeat-safe key: a repeat returns the first response
@@ -2497,7 +2497,7 @@ export const BookingsApiFp = function(configuration?: Configuration) {
         },
         /**
          * For that attendee (their `X-Attendee-Token`), the event\'s organizer, or an admin: attendees register without an account, so a bare attendee id proves nothing.
-         * @summary Book a seat for a registered attendee (seed 000).
+         * @summary Book a seat for a registered attendee.
          * @param {BookingCreate} BookingCreate 
          * @param {string | null} [X_Attendee_Token] The attendee\&#39;s token
          * @param {string} [Idempotency_Key] Repeat-safe key: a repeat returns the first response
@@ -2631,7 +2631,7 @@ export const BookingsApiFactory = function (configuration?: Configuration, baseP
         },
         /**
          * For that attendee (their `X-Attendee-Token`), the event\'s organizer, or an admin: attendees register without an account, so a bare attendee id proves nothing.
-         * @summary Book a seat for a registered attendee (seed 000).
+         * @summary Book a seat for a registered attendee.
          * @param {BookingsApiCreateBookingRequest} requestParameters Request parameters.
          * @param {*} [options] Override http request option.
          * @throws {RequiredError}
@@ -2960,7 +2960,7 @@ export class BookingsApi extends BaseAPI {
 
     /**
      * For that attendee (their `X-Attendee-Token`), the event\'s organizer, or an admin: attendees register without an account, so a bare attendee id proves nothing.
-     * @summary Book a seat for a registered attendee (seed 000).
+     * @summary Book a seat for a registered attendee.
      * @param {BookingsApiCreateBookingRequest} requestParameters Request parameters.
      * @param {*} [options] Override http request option.
      * @throws {RequiredError}
@@ -3744,7 +3744,7 @@ export const EventsApiAxiosParamCreator = function (configuration?: Configuratio
             };
         },
         /**
-         * Same as PATCH: a partial body is accepted (seed 002 sends only the changed fields).
+         * Same as PATCH: a partial body is accepted.
          * @summary Change an event.
          * @param {number} id Event id
          * @param {EventUpdate} EventUpdate 
@@ -4020,7 +4020,7 @@ export const EventsApiFp = function(configuration?: Configuration) {
             return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
         },
         /**
-         * Same as PATCH: a partial body is accepted (seed 002 sends only the changed fields).
+         * Same as PATCH: a partial body is accepted.
          * @summary Change an event.
          * @param {number} id Event id
          * @param {EventUpdate} EventUpdate 
@@ -4184,7 +4184,7 @@ export const EventsApiFactory = function (configuration?: Configuration, basePat
             return localVarFp.putEventAttachment(requestParameters.id, requestParameters.body, requestParameters.filename, requestParameters.tz, options).then((request) => request(axios, basePath));
         },
         /**
-         * Same as PATCH: a partial body is accepted (seed 002 sends only the changed fields).
+         * Same as PATCH: a partial body is accepted.
          * @summary Change an event.
          * @param {EventsApiUpdateEventRequest} requestParameters Request parameters.
          * @param {*} [options] Override http request option.
@@ -4647,7 +4647,7 @@ export class EventsApi extends BaseAPI {
     }
 
     /**
-     * Same as PATCH: a partial body is accepted (seed 002 sends only the changed fields).
+     * Same as PATCH: a partial body is accepted.
      * @summary Change an event.
      * @param {EventsApiUpdateEventRequest} requestParameters Request parameters.
      * @param {*} [options] Override http request option.
@@ -4666,7 +4666,7 @@ export class EventsApi extends BaseAPI {
 export const NotificationsApiAxiosParamCreator = function (configuration?: Configuration) {
     return {
         /**
-         * Server frames: `{\"type\": \"notification\", ...}` (seed 003), `{\"type\": \"seats\", ...}`, `{\"type\": \"ack\", ...}` and `{\"type\": \"error\", ...}`.
+         * Server frames: `{\"type\": \"notification\", ...}`, `{\"type\": \"seats\", ...}`, `{\"type\": \"ack\", ...}` and `{\"type\": \"error\", ...}`.
          * @summary Open a WebSocket for notifications and live seat counts.
          * @param {string} [token] An access token; without one the connection may only watch seat counts.
          * @param {*} [options] Override http request option.
@@ -4842,7 +4842,7 @@ export const NotificationsApiFp = function(configuration?: Configuration) {
     const localVarAxiosParamCreator = NotificationsApiAxiosParamCreator(configuration)
     return {
         /**
-         * Server frames: `{\"type\": \"notification\", ...}` (seed 003), `{\"type\": \"seats\", ...}`, `{\"type\": \"ack\", ...}` and `{\"type\": \"error\", ...}`.
+         * Server frames: `{\"type\": \"notification\", ...}`, `{\"type\": \"seats\", ...}`, `{\"type\": \"ack\", ...}` and `{\"type\": \"error\", ...}`.
          * @summary Open a WebSocket for notifications and live seat counts.
          * @param {string} [token] An access token; without one the connection may only watch seat counts.
          * @param {*} [options] Override http request option.
@@ -4904,7 +4904,7 @@ export const NotificationsApiFactory = function (configuration?: Configuration, 
     const localVarFp = NotificationsApiFp(configuration)
     return {
         /**
-         * Server frames: `{\"type\": \"notification\", ...}` (seed 003), `{\"type\": \"seats\", ...}`, `{\"type\": \"ack\", ...}` and `{\"type\": \"error\", ...}`.
+         * Server frames: `{\"type\": \"notification\", ...}`, `{\"type\": \"seats\", ...}`, `{\"type\": \"ack\", ...}` and `{\"type\": \"error\", ...}`.
          * @summary Open a WebSocket for notifications and live seat counts.
          * @param {NotificationsApiConnectWebsocketRequest} requestParameters Request parameters.
          * @param {*} [options] Override http request option.
@@ -4996,7 +4996,7 @@ export interface NotificationsApiUnsubscribeEventRequest {
  */
 export class NotificationsApi extends BaseAPI {
     /**
-     * Server frames: `{\"type\": \"notification\", ...}` (seed 003), `{\"type\": \"seats\", ...}`, `{\"type\": \"ack\", ...}` and `{\"type\": \"error\", ...}`.
+     * Server frames: `{\"type\": \"notification\", ...}`, `{\"type\": \"seats\", ...}`, `{\"type\": \"ack\", ...}` and `{\"type\": \"error\", ...}`.
      * @summary Open a WebSocket for notifications and live seat counts.
      * @param {NotificationsApiConnectWebsocketRequest} requestParameters Request parameters.
      * @param {*} [options] Override http request option.

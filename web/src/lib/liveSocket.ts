@@ -1,5 +1,5 @@
 // One WebSocket to /ws per page: live seat counts for the events being watched, and
-// the signed-in user's notifications (seed 003 frames). Reconnects with back-off and
+// the signed-in user's notifications (notification frames). Reconnects with back-off and
 // watches again what it watched before.
 
 export interface SeatsFrame {

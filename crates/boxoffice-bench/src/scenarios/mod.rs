@@ -4,7 +4,7 @@ pub mod capacity;
 pub mod ceiling;
 pub mod fanout;
 pub mod flash_sale;
-pub mod seed003;
+pub mod profile;
 
 use std::time::Duration;
 

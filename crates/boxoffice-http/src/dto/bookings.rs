@@ -70,7 +70,7 @@ impl SeatRequest {
     }
 }
 
-/// Book a seat for a registered attendee (seed 000 style).
+/// Book a seat for a registered attendee by id.
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
 pub struct BookingCreate {
     pub event_id: i64,

@@ -1,4 +1,4 @@
-//! Wire types of the `/api` dialect: the field names and shapes of the Symfony-style API
+//! Wire types of the `/api` dialect: its camelCase field names and shapes
 //! (`startDate`/`endDate` as wall-clock time in the event's zone, country names, bookings
 //! as names). Each input converts into the main API's input, so the rules are the same.
 

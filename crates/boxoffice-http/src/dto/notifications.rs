@@ -22,7 +22,7 @@ pub enum NotificationType {
 /// The event a notification is about.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct NotificationEvent {
-    /// The event id, as a string (seed 003).
+    /// The event id, as a string.
     #[schema(example = "42")]
     pub id: String,
     pub title: String,

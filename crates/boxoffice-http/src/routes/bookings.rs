@@ -236,7 +236,7 @@ pub async fn register_for_event(
     book_event(state, zone, key, id, input).await
 }
 
-/// Book a seat for a registered attendee (seed 000).
+/// Book a seat for a registered attendee.
 ///
 /// For that attendee (their `X-Attendee-Token`), the event's organizer, or an admin: attendees
 /// register without an account, so a bare attendee id proves nothing.

@@ -203,7 +203,7 @@ pub async fn patch_event(
 
 /// Change an event.
 ///
-/// Same as PATCH: a partial body is accepted (seed 002 sends only the changed fields).
+/// Same as PATCH: a partial body is accepted.
 #[utoipa::path(put, path = "/events/{id}", tag = "events", request_body = EventUpdate,
     security(("bearerAuth" = []), ("oauth2" = [])),
         params(("id" = i64, Path, description = "Event id"), ("tz" = Option<String>, Query, description = "Render times in this IANA zone")),

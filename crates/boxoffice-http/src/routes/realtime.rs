@@ -36,7 +36,7 @@ pub struct SocketQuery {
 
 /// Open a WebSocket for notifications and live seat counts.
 ///
-/// Server frames: `{"type": "notification", ...}` (seed 003), `{"type": "seats", ...}`,
+/// Server frames: `{"type": "notification", ...}`, `{"type": "seats", ...}`,
 /// `{"type": "ack", ...}` and `{"type": "error", ...}`.
 #[utoipa::path(get, path = "/ws", tag = "notifications", params(SocketQuery),
     responses(

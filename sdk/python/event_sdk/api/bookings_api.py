@@ -2035,7 +2035,7 @@ class BookingsApi:
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
     ) -> BookingView:
-        """Book a seat for a registered attendee (seed 000).
+        """Book a seat for a registered attendee.
 
         For that attendee (their `X-Attendee-Token`), the event's organizer, or an admin: attendees register without an account, so a bare attendee id proves nothing.
 
@@ -2124,7 +2124,7 @@ class BookingsApi:
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
     ) -> ApiResponse[BookingView]:
-        """Book a seat for a registered attendee (seed 000).
+        """Book a seat for a registered attendee.
 
         For that attendee (their `X-Attendee-Token`), the event's organizer, or an admin: attendees register without an account, so a bare attendee id proves nothing.
 
@@ -2213,7 +2213,7 @@ class BookingsApi:
         _headers: Optional[Dict[StrictStr, Any]] = None,
         _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
     ) -> RESTResponseType:
-        """Book a seat for a registered attendee (seed 000).
+        """Book a seat for a registered attendee.
 
         For that attendee (their `X-Attendee-Token`), the event's organizer, or an admin: attendees register without an account, so a bare attendee id proves nothing.
 

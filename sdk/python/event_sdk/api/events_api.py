@@ -4692,7 +4692,7 @@ class EventsApi:
     ) -> EventView:
         """Change an event.
 
-        Same as PATCH: a partial body is accepted (seed 002 sends only the changed fields).
+        Same as PATCH: a partial body is accepted.
 
         :param id: Event id (required)
         :type id: int
@@ -4777,7 +4777,7 @@ class EventsApi:
     ) -> ApiResponse[EventView]:
         """Change an event.
 
-        Same as PATCH: a partial body is accepted (seed 002 sends only the changed fields).
+        Same as PATCH: a partial body is accepted.
 
         :param id: Event id (required)
         :type id: int
@@ -4862,7 +4862,7 @@ class EventsApi:
     ) -> RESTResponseType:
         """Change an event.
 
-        Same as PATCH: a partial body is accepted (seed 002 sends only the changed fields).
+        Same as PATCH: a partial body is accepted.
 
         :param id: Event id (required)
         :type id: int

@@ -57,7 +57,7 @@ class NotificationsApi:
     ) -> None:
         """Open a WebSocket for notifications and live seat counts.
 
-        Server frames: `{\"type\": \"notification\", ...}` (seed 003), `{\"type\": \"seats\", ...}`, `{\"type\": \"ack\", ...}` and `{\"type\": \"error\", ...}`.
+        Server frames: `{\"type\": \"notification\", ...}`, `{\"type\": \"seats\", ...}`, `{\"type\": \"ack\", ...}` and `{\"type\": \"error\", ...}`.
 
         :param token: An access token; without one the connection may only watch seat counts.
         :type token: str
@@ -131,7 +131,7 @@ class NotificationsApi:
     ) -> ApiResponse[None]:
         """Open a WebSocket for notifications and live seat counts.
 
-        Server frames: `{\"type\": \"notification\", ...}` (seed 003), `{\"type\": \"seats\", ...}`, `{\"type\": \"ack\", ...}` and `{\"type\": \"error\", ...}`.
+        Server frames: `{\"type\": \"notification\", ...}`, `{\"type\": \"seats\", ...}`, `{\"type\": \"ack\", ...}` and `{\"type\": \"error\", ...}`.
 
         :param token: An access token; without one the connection may only watch seat counts.
         :type token: str
@@ -205,7 +205,7 @@ class NotificationsApi:
     ) -> RESTResponseType:
         """Open a WebSocket for notifications and live seat counts.
 
-        Server frames: `{\"type\": \"notification\", ...}` (seed 003), `{\"type\": \"seats\", ...}`, `{\"type\": \"ack\", ...}` and `{\"type\": \"error\", ...}`.
+        Server frames: `{\"type\": \"notification\", ...}`, `{\"type\": \"seats\", ...}`, `{\"type\": \"ack\", ...}` and `{\"type\": \"error\", ...}`.
 
         :param token: An access token; without one the connection may only watch seat counts.
         :type token: str

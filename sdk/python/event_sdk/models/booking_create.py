@@ -25,7 +25,7 @@ from pydantic_core import to_jsonable_python
 
 class BookingCreate(BaseModel):
     """
-    Book a seat for a registered attendee (seed 000 style).
+    Book a seat for a registered attendee by id.
     """ # noqa: E501
     attendee_id: StrictInt
     event_id: StrictInt

@@ -28,7 +28,7 @@ class NotificationEvent(BaseModel):
     The event a notification is about.
     """ # noqa: E501
     action: StrictStr = Field(description="`created`, `updated`, `deleted` or `cancelled`.")
-    id: StrictStr = Field(description="The event id, as a string (seed 003).", json_schema_extra={"examples": ["42"]})
+    id: StrictStr = Field(description="The event id, as a string.", json_schema_extra={"examples": ["42"]})
     timestamp: StrictStr = Field(description="When it happened, UTC.", json_schema_extra={"examples": ["2026-11-21T10:00:00Z"]})
     title: StrictStr
     __properties: ClassVar[List[str]] = ["action", "id", "timestamp", "title"]

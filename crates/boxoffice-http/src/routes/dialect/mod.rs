@@ -1,4 +1,4 @@
-//! The `/api` dialect: the Symfony-style API's paths and shapes over the same use cases.
+//! The `/api` dialect: its own paths and shapes over the same use cases.
 //!
 //! Each handler parses the dialect's body, calls the function the main API's handler calls
 //! (`routes::events::create`, `routes::bookings::book_for_attendee`, ...), and renders the

@@ -1,11 +1,11 @@
-//! The Mini Event Management System: its four endpoints with its field names
-//! (`name`, `location`, `start_time`, `end_time`, `max_capacity`; an attendee's `name` and
+//! Registration by name and e-mail and time zones: four endpoints with their alternative field
+//! names (`name`, `location`, `start_time`, `end_time`, `max_capacity`; an attendee's `name` and
 //! `email`), its edge cases (capacity, duplicate e-mail), the paginated attendee list, and its
 //! time-zone rule: an event created in IST shows its slots in whatever zone is asked for.
 //!
-//! Departures: the document prints field names but no values, so the test picks them (next
-//! year, so that the event is upcoming); creating an event needs a signed-in user and reading
-//! its attendee list its organizer (or an admin), since attendee e-mails are personal data.
+//! The values are the test's own (next year, so that the event is upcoming); creating an event
+//! needs a signed-in user and reading its attendee list its organizer (or an admin), since attendee
+//! e-mails are personal data.
 
 use boxoffice_testkit::{TestApp, expect_problem, expect_status, on_both_databases};
 use chrono::Datelike;
@@ -23,7 +23,7 @@ fn year() -> i32 {
     chrono::Utc::now().year() + 1
 }
 
-/// The document's create-event fields, times in IST (no offset given).
+/// The create-event fields with their alternative names, times in IST (no offset given).
 fn tech_talk(max_capacity: i64) -> Value {
     json!({
         "name": "Tech Talk",

@@ -1,4 +1,4 @@
-//! `seed003`: the load profile of seed 003 — 1,000 users, 100 requests per second of reads and
+//! `profile`: the reference load profile — 1,000 users, 100 requests per second of reads and
 //! bookings, 50 new events per minute, 500 WebSocket clients measuring delivery.
 
 use crate::client::Api;
@@ -7,7 +7,7 @@ use crate::stats::{OpStats, Report, Row};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-/// The profile; the defaults are seed 003's.
+/// The profile; the defaults are the reference load.
 #[derive(Debug, Clone, Copy)]
 pub struct Profile {
     pub users: usize,
@@ -29,7 +29,7 @@ pub async fn run(api: &Api, profile: Profile, quiet: bool) -> anyhow::Result<Rep
     let mut events = Vec::new();
     for n in 0..10 {
         events.push(
-            api.create_event(&token, &format!("Seed 003 event {n}"), 100_000)
+            api.create_event(&token, &format!("Profile event {n}"), 100_000)
                 .await?,
         );
     }
@@ -76,7 +76,7 @@ pub async fn run(api: &Api, profile: Profile, quiet: bool) -> anyhow::Result<Rep
     .await;
     futures::future::join_all(listeners).await;
 
-    let mut report = Report::new("seed003");
+    let mut report = Report::new("profile");
     let mut all = OpStats::default();
     for (name, run) in &runs {
         report.push(name, &run.stats, run.elapsed);

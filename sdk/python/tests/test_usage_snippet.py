@@ -1,4 +1,4 @@
-"""The usage that seed 004 expects of the SDK, verbatim, against a server on port 8000."""
+"""The SDK usage snippet of the README, verbatim, against a server on port 8000."""
 
 import json
 import socket
@@ -13,8 +13,8 @@ from event_sdk.api.events_api import EventsApi
 from event_sdk.models import EventCreate, UserLogin, UserRegister
 from support import PASSWORD, REPO_ROOT, boxoffice_server, future
 
-# Seed 004, section 4, "Expected SDK Usage", as written there.
-SEED_SNIPPET = """\
+# The usage snippet, as the README shows it.
+USAGE_SNIPPET = """\
 from event_sdk.api.events_api import EventsApi
 from event_sdk import ApiClient
 
@@ -38,7 +38,7 @@ def port_8000_is_free():
         return probe.connect_ex(("127.0.0.1", 8000)) != 0
 
 
-def test_seed_004_snippet_runs_verbatim(tmp_path):
+def test_usage_snippet_runs_verbatim(tmp_path):
     if not port_8000_is_free():
         pytest.skip("port 8000 is in use here; the snippet needs a server of its own there")
     with boxoffice_server(port=8000) as url:
@@ -54,8 +54,8 @@ def test_seed_004_snippet_runs_verbatim(tmp_path):
                     start_time=future(10), end_time=future(10, 3), capacity=50,
                 )
             )
-        script = tmp_path / "seed_usage.py"
-        script.write_text(SEED_SNIPPET)
+        script = tmp_path / "usage.py"
+        script.write_text(USAGE_SNIPPET)
         run = subprocess.run([sys.executable, str(script)], cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stderr
     assert run.stdout.startswith("items=[EventView(")

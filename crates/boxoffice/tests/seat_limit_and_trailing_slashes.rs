@@ -1,12 +1,11 @@
-//! The full-stack Event Booking System (FastAPI-style backend, React, generated Python SDK):
-//! its five endpoints at their printed paths, trailing slashes included, with bodies in its
-//! schema's own terms (`name`, `description`, `total_seats`, `date`; a booking is a
-//! `user_name`), and its "trick logic": five seats, the sixth refused, a cancellation lets
-//! one more in. The SDK snippet is run by `sdk/python/tests/test_seed_usage.py`.
+//! The seat limit and trailing slashes: five endpoints at their paths, trailing slashes included,
+//! with bodies in the alternative field names (`name`, `description`, `total_seats`, `date`; a
+//! booking is a `user_name`), and the seat limit: five seats, the sixth refused, a cancellation
+//! lets one more in. The SDK snippet is run by `sdk/python/tests/test_usage_snippet.py`.
 //!
-//! Departures: its schema prints no example values, so the test picks them, with a `date`
-//! next year (an event may not start in the past); creating an event needs a signed-in user,
-//! and cancelling a booking its cancel token (or the organizer, or an admin).
+//! The values are the test's own, with a `date` next year (an event may not start in the past);
+//! creating an event needs a signed-in user, and cancelling a booking its cancel token (or the
+//! organizer, or an admin).
 
 use boxoffice_testkit::{TestApp, expect_problem, expect_status, on_both_databases};
 use chrono::Datelike;

@@ -1,12 +1,11 @@
-//! The microservice-based Event Management System: registration and login as specified, an
-//! event with exactly the required fields (`title`, `description`, `location`, `start_time`,
-//! `end_time`; no capacity, so unlimited seats), the optional fields, every validation rule at
-//! its boundary, JWT-protected changes, and the WebSocket payload of its section 3 for
-//! created, updated and deleted events with its recipients.
+//! Accounts, validation and notification payloads: registration and login, an event with exactly
+//! the required fields (`title`, `description`, `location`, `start_time`, `end_time`; no capacity,
+//! so unlimited seats), the optional fields, every validation rule at its boundary, JWT-protected
+//! changes, and the WebSocket notification payload for created, updated and deleted events with its
+//! recipients.
 //!
-//! Departures: the document prints no example values, so the test picks them (next year, as
-//! events may not be created in the past); event ids are integers, sent as strings in the
-//! payload's `"id": "event_id"` as printed.
+//! The values are the test's own (next year, as events may not be created in the past); event ids
+//! are integers, sent as strings in the payload's `"id": "event_id"` as printed.
 
 use boxoffice_testkit::{TestApp, WsClient, expect_problem, expect_status, on_both_databases};
 use chrono::Datelike;

@@ -1,9 +1,9 @@
-//! The Symfony-style Event Booking API under `/api`: every request its document prints, sent
-//! as printed (paths, trailing slashes, bodies), answered with the shapes it shows.
+//! The `/api` dialect: every request its documentation shows, sent as shown (paths,
+//! trailing slashes, bodies), answered with the shapes it documents.
 //!
-//! Two departures, both forced by rules the document's own API would need too:
-//! - its dates (`2025-05-01`) are in the past, and an event may not start in the past: the
-//!   tests keep the month, day and time and move the year to next year;
+//! Two adjustments, both forced by the rules every API of Boxoffice applies:
+//! - the documented dates (`2025-05-01`) are in the past, and an event may not start in the
+//!   past: the tests keep the month, day and time and move the year to next year;
 //! - creating, changing and deleting events needs a signed-in user, listing every attendee an
 //!   admin, and booking by `{event_id, attendee_id}` the attendee's token, the event's
 //!   organizer or an admin: the requests carry those credentials.
@@ -23,13 +23,13 @@ on_both_databases!(
     the_main_api_keeps_its_own_shapes_for_the_same_event,
 );
 
-/// The document's date with next year instead of 2025.
+/// A documented date with next year instead of 2025.
 fn shifted(date: &str) -> String {
     let next_year = chrono::Utc::now().year() + 1;
     date.replacen("2025", &next_year.to_string(), 1)
 }
 
-/// The document's create-event body, dates shifted.
+/// The documented create-event body, dates shifted.
 fn conference() -> Value {
     json!({
       "title": "Symfony Conference",
@@ -41,7 +41,7 @@ fn conference() -> Value {
     })
 }
 
-/// The document's event response for `title`, dates shifted.
+/// The documented event response for `title`, dates shifted.
 fn conference_view(id: i64, title: &str) -> Value {
     json!({
       "id": id,
@@ -238,7 +238,7 @@ async fn lists_are_bare_arrays_paged_with_the_total_in_a_header(app: TestApp) {
 }
 
 async fn validation_errors_name_the_fields_as_the_dialect_spells_them(app: TestApp) {
-    // The document's own dates are in the past: refused, which is why the tests shift them.
+    // The documented dates are in the past: refused, which is why the tests shift them.
     let mut as_printed = conference();
     as_printed["startDate"] = json!("2025-05-01T10:00:00");
     as_printed["endDate"] = json!("2025-05-01T18:00:00");

@@ -1,9 +1,9 @@
-//! The Event Booking API task: events managed by authenticated users, attendees who register
+//! Events, attendees and bookings: events managed by authenticated users, attendees who register
 //! without authentication, bookings by `{event_id, attendee_id}` that refuse overbooking and
 //! duplicates, country-based locations, pagination and filtering, documented responses.
 //!
-//! The document prints requirements, not requests: the bodies here are the smallest that
-//! meet them (an event needs a title and a start; its place is a country), dated next year.
+//! The bodies here are the smallest that meet the rules (an event needs a title and a start; its
+//! place is a country), dated next year.
 
 use boxoffice_testkit::{TestApp, expect_problem, expect_status, on_both_databases};
 use chrono::Datelike;

@@ -6,7 +6,7 @@ use boxoffice_domain::DomainEvent;
 use boxoffice_store::Store;
 use std::time::Duration;
 
-async fn subscribe<F, Fut>(what: &str, connect: F) -> Subscription
+pub(crate) async fn subscribe<F, Fut>(what: &str, connect: F) -> Subscription
 where
     F: Fn() -> Fut,
     Fut: std::future::Future<Output = Result<Subscription, boxoffice_broker::BrokerError>>,
@@ -34,9 +34,9 @@ fn parse(body: &[u8]) -> Option<DomainEvent> {
     }
 }
 
-/// Feeds this process's WebSocket hub with every domain event.
-pub async fn deliver_to_sockets(broker: Broker, hub: Hub) {
-    let mut subscription = subscribe("fanout", || broker.fanout()).await;
+/// Feeds this process's WebSocket hub with every domain event from `subscription`
+/// (the broker's fan-out, subscribed before the process accepts connections).
+pub async fn deliver_to_sockets(mut subscription: Subscription, hub: Hub) {
     while let Some(delivery) = subscription.next().await {
         if let Some(change) = parse(&delivery.message.body) {
             hub.deliver(&change);

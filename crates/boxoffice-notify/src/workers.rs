@@ -14,11 +14,21 @@ pub struct Workers {
 impl Workers {
     /// Starts what a process needs: the outbox relay if it runs the event service,
     /// the WebSocket feed and history recorder if it runs the notification service (`hub`).
-    pub fn start(store: &Store, broker: &Broker, relay_outbox: bool, hub: Option<&Hub>) -> Self {
+    ///
+    /// Returns once the WebSocket feed is subscribed (retrying while the broker is
+    /// unreachable), so a client that connects after start-up never misses a frame that
+    /// the process's fan-out queue did not exist yet to receive.
+    pub async fn start(
+        store: &Store,
+        broker: &Broker,
+        relay_outbox: bool,
+        hub: Option<&Hub>,
+    ) -> Self {
         let mut tasks = Vec::new();
         if let Some(hub) = hub {
+            let feed = consumer::subscribe("fanout", || broker.fanout()).await;
             tasks.push(tokio::spawn(consumer::deliver_to_sockets(
-                broker.clone(),
+                feed,
                 hub.clone(),
             )));
             tasks.push(tokio::spawn(consumer::record_history(

@@ -229,7 +229,7 @@ impl TestApp {
             .expect("security settings");
         let broker = boxoffice_broker::Broker::in_process();
         let hub = boxoffice_notify::Hub::new(options.ws_queue_capacity);
-        let workers = boxoffice_notify::Workers::start(&store, &broker, true, Some(&hub));
+        let workers = boxoffice_notify::Workers::start(&store, &broker, true, Some(&hub)).await;
         let metrics = Some(boxoffice_http::telemetry::prometheus());
         let files = TestFiles::create(options.files).await;
         let state = AppState::new(store.clone(), metrics, security)

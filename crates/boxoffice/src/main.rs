@@ -143,7 +143,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     if services.events {
         state = state.with_attachments(attachments(&args)?);
     }
-    let _workers = Workers::start(&store, &broker, services.events, hub.as_ref());
+    let _workers = Workers::start(&store, &broker, services.events, hub.as_ref()).await;
     let rate_limits_shared = rate_limits.is_shared();
     tokio::spawn(housekeeping(store.clone(), rate_limits));
 

@@ -66,7 +66,7 @@ describe('organizer', () => {
     await page.getByRole('heading', { name: 'New event' }).waitFor()
     await page.getByLabel('Capacity').fill('')
     await page.getByRole('button', { name: 'Publish event' }).click()
-    for (const message of ['Give the event a title.', 'Say where it takes place.', 'Choose a country.', 'When does it start?', 'How many seats?']) {
+    for (const message of ['Give the event a title.', 'Say where it takes place.', 'Choose a country.', 'When does it start?']) {
       await page.getByText(message).waitFor()
     }
     // Focus goes to the first field to fix.

@@ -338,7 +338,7 @@ export interface EventCreate {
     /**
      * ISO 3166-1 alpha-2 code (`FR`); alpha-3 codes and English names are also understood. Default: the country of `timezone`, when that zone belongs to exactly one.
      */
-    'country': string;
+    'country'?: string;
     /**
      * At most 5,000 characters; line breaks and tabs are kept, other control characters refused.
      */
@@ -346,11 +346,11 @@ export interface EventCreate {
     /**
      * After `start_time`. Also accepted as `endDate`. Without it the event lasts until the end of its start\'s local day.
      */
-    'end_time': string;
+    'end_time'?: string;
     /**
      * Venue or city, free text: 1 to 200 characters, one line; default: the country\'s English name (`France`).
      */
-    'location': string;
+    'location'?: string;
     /**
      * RFC 3339, or local time in `timezone`; not in the past. Also accepted as `date` or `startDate`.
      */

@@ -65,9 +65,10 @@ describe('the event form follows the server rules', () => {
     expect(validateEventForm(valid(), { now })).toEqual({})
   })
 
-  it('requires title, location, country, times and capacity', () => {
+  it('requires title, location, country and start; a new event may leave end and capacity blank', () => {
     const errors = validateEventForm({ ...emptyForm(), capacity: '' }, { now })
-    expect(Object.keys(errors).sort()).toEqual(['capacity', 'country', 'end', 'location', 'start', 'title'])
+    expect(Object.keys(errors).sort()).toEqual(['country', 'location', 'start', 'title'])
+    expect(validateEventForm(valid({ end: '', capacity: '' }), { now })).toEqual({})
   })
 
   it('limits the title to 100 characters, counted as the server does', () => {
@@ -132,6 +133,12 @@ describe('request bodies', () => {
       tags: ['rust', 'meetup'],
       description: null,
     })
+  })
+
+  it('leaves out a blank end and a blank capacity on create (end of the day, unlimited seats)', () => {
+    const body = toCreateBody(valid({ end: '', capacity: '' }))
+    expect(body).not.toHaveProperty('end_time')
+    expect(body).not.toHaveProperty('capacity')
   })
 
   it('sends only what changed on update', () => {

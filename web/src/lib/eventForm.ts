@@ -118,15 +118,18 @@ export function validateEventForm(form: EventForm, { now, original }: Context): 
   if (!form.start) errors.start = 'When does it start?'
   else if (!start) errors.start = 'Not a valid date and time.'
   else if (startChanged && start.getTime() <= now.getTime()) errors.start = 'The start must be in the future.'
+  // A new event may leave the end blank (it then runs to the end of its day); an existing
+  // end is cleared only on purpose, through the API.
   if (!form.end) {
-    if (original?.end_time !== null) errors.end = 'When does it end?'
+    if (original && original.end_time !== null) errors.end = 'When does it end?'
   } else if (!end) errors.end = 'Not a valid date and time.'
   else if (start && end.getTime() <= start.getTime()) errors.end = 'The end must be after the start.'
 
   const capacityText = form.capacity.trim()
   const capacity = Number(capacityText)
+  // A blank capacity on a new event means unlimited seats.
   if (!capacityText) {
-    if (original?.capacity !== null) errors.capacity = 'How many seats?'
+    if (original && original.capacity !== null) errors.capacity = 'How many seats?'
   } else if (!/^\d+$/.test(capacityText) || !Number.isSafeInteger(capacity)) errors.capacity = 'A whole number of seats.'
   else if (capacity < LIMITS.capacityMin || capacity > LIMITS.capacityMax) {
     errors.capacity = 'Between 1 and 1,000,000 seats.'
@@ -164,8 +167,8 @@ export function toCreateBody(form: EventForm): EventCreate {
     country: form.country.trim().toUpperCase(),
     timezone: form.timezone,
     start_time: `${form.start}:00`,
-    end_time: `${form.end}:00`,
-    capacity: Number(form.capacity.trim()),
+    ...(form.end ? { end_time: `${form.end}:00` } : {}),
+    ...(form.capacity.trim() ? { capacity: Number(form.capacity.trim()) } : {}),
     tags: parseTags(form.tags),
     attachment_url: url || null,
   }

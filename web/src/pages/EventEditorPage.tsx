@@ -189,7 +189,7 @@ export function EventEditorPage() {
           <Field label="Starts" error={errors.start} required>
             <input name="start" type="datetime-local" value={form.start} onChange={(e) => set('start', e.target.value)} />
           </Field>
-          <Field label="Ends" error={errors.end} required>
+          <Field label="Ends" error={errors.end} hint={original ? undefined : 'Optional: without it, the event runs to the end of its day.'}>
             <input name="end" type="datetime-local" value={form.end} onChange={(e) => set('end', e.target.value)} />
           </Field>
         </div>
@@ -197,8 +197,7 @@ export function EventEditorPage() {
           <Field
             label="Capacity"
             error={errors.capacity}
-            hint={original ? `${original.seats_booked} seats booked so far.` : '1 to 1,000,000 seats.'}
-            required
+            hint={original ? `${original.seats_booked} seats booked so far.` : '1 to 1,000,000 seats; leave blank for unlimited seats.'}
           >
             <input
               name="capacity"

@@ -90,11 +90,11 @@ pub struct EventCreate {
     pub description: Option<String>,
     /// Venue or city, free text: 1 to 200 characters, one line; default: the country's
     /// English name (`France`).
-    #[schema(value_type = String, min_length = 1, max_length = 200, pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$")]
+    #[schema(value_type = String, required = false, min_length = 1, max_length = 200, pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$")]
     pub location: Option<String>,
     /// ISO 3166-1 alpha-2 code (`FR`); alpha-3 codes and English names are also understood.
     /// Default: the country of `timezone`, when that zone belongs to exactly one.
-    #[schema(value_type = String, example = "IN", min_length = 2, max_length = 100)]
+    #[schema(value_type = String, required = false, example = "IN", min_length = 2, max_length = 100)]
     pub country: Option<String>,
     /// IANA time zone; default `Asia/Kolkata`.
     #[schema(example = "Asia/Kolkata", min_length = 1, max_length = 64)]
@@ -106,7 +106,7 @@ pub struct EventCreate {
     /// After `start_time`. Also accepted as `endDate`. Without it the event lasts
     /// until the end of its start's local day.
     #[serde(alias = "endDate")]
-    #[schema(value_type = String, min_length = 10, max_length = 64)]
+    #[schema(value_type = String, required = false, min_length = 10, max_length = 64)]
     pub end_time: Option<String>,
     /// 1 to 1,000,000 seats; absent or `null`: unlimited. Also accepted as
     /// `max_capacity`, `max_attendees` or `total_seats`.

@@ -33,10 +33,10 @@ class EventCreate(BaseModel):
     attachment_url: Optional[Annotated[str, Field(strict=True, max_length=2048)]] = Field(default=None, description="An http(s) URL of at most 2,048 characters.")
     capacity: Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]] = Field(default=None, description="1 to 1,000,000 seats; absent or `null`: unlimited. Also accepted as `max_capacity`, `max_attendees` or `total_seats`.")
     coordinates: Optional[GeoPoint] = None
-    country: Annotated[str, Field(min_length=2, strict=True, max_length=100)] = Field(description="ISO 3166-1 alpha-2 code (`FR`); alpha-3 codes and English names are also understood. Default: the country of `timezone`, when that zone belongs to exactly one.", json_schema_extra={"examples": ["IN"]})
+    country: Optional[Annotated[str, Field(min_length=2, strict=True, max_length=100)]] = Field(default=None, description="ISO 3166-1 alpha-2 code (`FR`); alpha-3 codes and English names are also understood. Default: the country of `timezone`, when that zone belongs to exactly one.", json_schema_extra={"examples": ["IN"]})
     description: Optional[Annotated[str, Field(strict=True, max_length=5000)]] = Field(default=None, description="At most 5,000 characters; line breaks and tabs are kept, other control characters refused.")
-    end_time: Annotated[str, Field(min_length=10, strict=True, max_length=64)] = Field(description="After `start_time`. Also accepted as `endDate`. Without it the event lasts until the end of its start's local day.")
-    location: Annotated[str, Field(min_length=1, strict=True, max_length=200)] = Field(description="Venue or city, free text: 1 to 200 characters, one line; default: the country's English name (`France`).")
+    end_time: Optional[Annotated[str, Field(min_length=10, strict=True, max_length=64)]] = Field(default=None, description="After `start_time`. Also accepted as `endDate`. Without it the event lasts until the end of its start's local day.")
+    location: Optional[Annotated[str, Field(min_length=1, strict=True, max_length=200)]] = Field(default=None, description="Venue or city, free text: 1 to 200 characters, one line; default: the country's English name (`France`).")
     start_time: Annotated[str, Field(min_length=10, strict=True, max_length=64)] = Field(description="RFC 3339, or local time in `timezone`; not in the past. Also accepted as `date` or `startDate`.")
     status: Optional[EventStatusName] = None
     tags: Optional[Annotated[List[Annotated[str, Field(min_length=1, strict=True, max_length=50)]], Field(max_length=20)]] = Field(default=None, description="Up to 20 tags of 1 to 50 characters; stored lower-case.")
@@ -67,6 +67,9 @@ class EventCreate(BaseModel):
     @field_validator('location', mode="before")
     def location_validate_regular_expression(cls, value):
         """Validates the regular expression"""
+        if value is None:
+            return value
+
         if isinstance(value, str) and not re.match(r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$", value):
             raise ValueError(r"must validate the regular expression /^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$/")
         return value

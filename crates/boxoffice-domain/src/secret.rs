@@ -23,6 +23,11 @@ impl SecretToken {
         SecretToken(URL_SAFE_NO_PAD.encode(bytes))
     }
 
+    /// A token kept verbatim so that a repeated request can be answered as the first was.
+    pub fn restore(kept: String) -> Self {
+        SecretToken(kept)
+    }
+
     pub fn expose(&self) -> &str {
         &self.0
     }

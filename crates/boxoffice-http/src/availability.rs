@@ -90,7 +90,7 @@ impl DatabaseHealth {
 
     fn set_down(&self, store: &Store) {
         tracing::error!(
-            database = store.kind(),
+            database = store.backend().as_str(),
             "database unavailable: answering 503 until it is back"
         );
         metrics::gauge!("boxoffice_database_up").set(0.0);
@@ -100,7 +100,10 @@ impl DatabaseHealth {
     fn set_up(&self, store: &Store) {
         self.down.send_replace(false);
         metrics::gauge!("boxoffice_database_up").set(1.0);
-        tracing::info!(database = store.kind(), "database available again");
+        tracing::info!(
+            database = store.backend().as_str(),
+            "database available again"
+        );
     }
 }
 

@@ -4,9 +4,10 @@
 //! `UPDATE ... WHERE seats_booked < capacity` and a partial unique index decide
 //! every booking, so the rules hold across any number of server processes.
 //!
-//! The SQL lives once, in `queries.rs`, and is compiled for each backend
-//! (`sqlite.rs`, `postgres.rs`), which add only what differs between them.
+//! The SQL lives once, in `sql/` (one file per aggregate), and is compiled for each
+//! backend (`sqlite.rs`, `postgres.rs`), which add only what differs between them.
 
+mod backend;
 mod error;
 mod filter;
 mod pool;
@@ -15,17 +16,20 @@ mod rate_limits;
 mod retry;
 mod rows;
 mod sqlite;
+mod tx;
 mod violation;
 
+pub use backend::Backend;
 pub use error::StoreError;
 pub use filter::{BookingFilter, EventFilter};
 pub use pool::PoolSettings;
 pub use rate_limits::{Rate, RateLimitTable};
 pub use retry::MAX_RETRIES;
+pub use tx::WriteTx;
 pub use violation::Violation;
 
 /// A domain event waiting in the outbox.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct OutboxMessage {
     /// Position in the outbox.
     pub id: i64,
@@ -57,9 +61,8 @@ pub struct NotificationRecord {
 }
 
 use boxoffice_domain::{
-    Attendee, AttendeeId, AttendeePatch, Booking, BookingId, BookingRefusal, Event, EventId,
-    EventPatch, Invalid, NewAttendee, NewEvent, NewUser, Page, PageRequest, SecretHash, User,
-    UserId,
+    Attendee, AttendeeId, AttendeePatch, Booking, BookingId, Event, EventId, EventPatch, Invalid,
+    NewAttendee, NewEvent, NewUser, Page, PageRequest, SecretHash, User, UserId,
 };
 use chrono::{DateTime, Utc};
 
@@ -83,33 +86,38 @@ pub struct IdempotencyKey {
     pub request_hash: String,
 }
 
-/// A response as it was first sent, for replay.
+/// What became of an idempotency key claimed in a transaction.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StoredResponse {
-    pub status: u16,
-    pub body: String,
+pub enum KeyClaim {
+    /// First use: the key is now taken; record the outcome before committing.
+    Fresh,
+    /// Seen before with the same request: the outcome recorded then.
+    Seen(String),
+    /// Seen before with a different request.
+    OtherRequest,
 }
 
-/// The result of a booking attempt.
-#[derive(Debug)]
-pub enum BookingOutcome {
-    Booked(Booking),
-    Refused(BookingRefusal),
-    /// The idempotency key was seen before: here is the first response.
-    Replayed(StoredResponse),
-    /// The idempotency key was seen before with a different request.
-    KeyReused,
+/// An event's seats just after a booking or cancellation changed them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeatsAfter {
+    pub event_id: EventId,
+    pub event_title: String,
+    pub owner_id: Option<UserId>,
+    pub seats: boxoffice_domain::SeatCounts,
 }
 
-/// Renders the response stored for an idempotent booking.
-pub type RenderResponse<'a> =
-    &'a (dyn Fn(&Result<Booking, BookingRefusal>) -> StoredResponse + Send + Sync);
+/// A seat just booked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeatBooked {
+    pub booking: Booking,
+    pub seats: SeatsAfter,
+}
 
 /// A connected, migrated database.
 #[derive(Debug, Clone)]
 pub enum Store {
-    Sqlite(sqlite::Backend),
-    Postgres(postgres::Backend),
+    Sqlite(sqlite::Pools),
+    Postgres(postgres::Pools),
 }
 
 macro_rules! dispatch {
@@ -133,6 +141,28 @@ macro_rules! retried {
 }
 
 impl Store {
+    /// Opens a write transaction, for a use case to compose store functions in.
+    pub async fn begin(&self) -> Result<WriteTx, StoreError> {
+        Ok(match self {
+            Store::Sqlite(b) => WriteTx::sqlite(b.begin_write().await?, b.outbox_signal()),
+            Store::Postgres(b) => WriteTx::postgres(b.begin_write().await?, b.outbox_signal()),
+        })
+    }
+
+    /// Runs `attempt` (a whole transaction) again while the database aborts it as a
+    /// deadlock victim or for a serialization failure; `operation` names it in metrics.
+    pub async fn retrying<T, F, Fut>(
+        &self,
+        operation: &'static str,
+        attempt: F,
+    ) -> Result<T, StoreError>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<T, StoreError>>,
+    {
+        retry::retrying(operation, attempt).await
+    }
+
     /// Connects to `sqlite://path` or `postgres://...`; SQLite files are created if missing.
     ///
     /// `max_connections` bounds the PostgreSQL pool; SQLite uses one writer and a few readers.
@@ -148,20 +178,20 @@ impl Store {
     pub async fn connect_with(url: &str, settings: PoolSettings) -> Result<Self, StoreError> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             Ok(Store::Postgres(
-                postgres::Backend::connect(url, settings).await?,
+                postgres::Pools::connect(url, settings).await?,
             ))
         } else if url.starts_with("sqlite:") {
-            Ok(Store::Sqlite(sqlite::Backend::connect(url).await?))
+            Ok(Store::Sqlite(sqlite::Pools::connect(url).await?))
         } else {
             Err(StoreError::UnsupportedUrl)
         }
     }
 
-    /// Which database this is: `sqlite` or `postgres`.
-    pub fn kind(&self) -> &'static str {
+    /// Which database this is.
+    pub fn backend(&self) -> Backend {
         match self {
-            Store::Sqlite(_) => "sqlite",
-            Store::Postgres(_) => "postgres",
+            Store::Sqlite(_) => Backend::Sqlite,
+            Store::Postgres(_) => Backend::Postgres,
         }
     }
 
@@ -332,19 +362,6 @@ impl Store {
         retried!(self, "delete_attendee", b => b.delete_attendee(id, now))
     }
 
-    /// Books one seat in one transaction: the seat counter, the booking row and
-    /// the idempotency record commit together or not at all.
-    pub async fn book(
-        &self,
-        event: EventId,
-        who: &BookingFor,
-        cancel_token: &SecretHash,
-        idempotency: Option<(&IdempotencyKey, RenderResponse<'_>)>,
-        now: DateTime<Utc>,
-    ) -> Result<BookingOutcome, StoreError> {
-        retried!(self, "book", b => b.book(event, who, cancel_token, idempotency, now))
-    }
-
     /// A booking and the hash of its cancel token.
     pub async fn get_booking(
         &self,
@@ -359,17 +376,6 @@ impl Store {
         page: PageRequest,
     ) -> Result<Page<Booking>, StoreError> {
         dispatch!(self, b => b.list_bookings(filter, page).await)
-    }
-
-    /// Cancels a booking, freeing its seat once; repeating it changes nothing.
-    /// `actor` is who cancels; the attendee's name when `None`.
-    pub async fn cancel_booking(
-        &self,
-        id: BookingId,
-        actor: Option<&str>,
-        now: DateTime<Utc>,
-    ) -> Result<Option<Booking>, StoreError> {
-        retried!(self, "cancel_booking", b => b.cancel_booking(id, actor, now))
     }
 
     /// Creates an account; [`StoreError::AccountEmailTaken`] or [`StoreError::UsernameTaken`] on conflict.

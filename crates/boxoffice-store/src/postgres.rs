@@ -14,40 +14,25 @@ pub(crate) const FOR_UPDATE: &str = " FOR UPDATE";
 /// Relays in other processes skip the rows this one has locked.
 pub(crate) const SKIP_LOCKED: &str = " FOR UPDATE SKIP LOCKED";
 
-// The same SQL source is compiled once per backend, on purpose.
+// The same SQL source is compiled once per backend, on purpose (ADR 2).
 #[allow(clippy::duplicate_mod)]
-#[path = "queries.rs"]
-mod queries;
-
-// Likewise for the attachment SQL.
-#[allow(clippy::duplicate_mod)]
-#[path = "attachments.rs"]
-mod attachments;
-
-// Likewise for the notification SQL.
-#[allow(clippy::duplicate_mod)]
-#[path = "notifications.rs"]
-mod notifications;
-
-// And for the invariant checks of `boxoffice check`.
-#[allow(clippy::duplicate_mod)]
-#[path = "invariants.rs"]
-mod invariants;
+#[path = "sql/mod.rs"]
+pub(crate) mod sql;
 
 #[derive(Debug, Clone)]
-pub struct Backend {
+pub struct Pools {
     pool: Pool<Db>,
     outbox: Arc<Notify>,
 }
 
-impl Backend {
+impl Pools {
     pub(crate) async fn connect(url: &str, settings: PoolSettings) -> Result<Self, StoreError> {
         let pool = PgPoolOptions::new()
             .max_connections(settings.max_connections)
             .acquire_timeout(settings.acquire_timeout)
             .connect(url)
             .await?;
-        Ok(Backend {
+        Ok(Pools {
             pool,
             outbox: Arc::new(Notify::new()),
         })

@@ -237,3 +237,68 @@ impl NotificationRow {
         })
     }
 }
+
+/// An event as a seat update left it: `RETURNING title, owner_id, capacity, seats_booked`.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub(crate) struct SeatState {
+    pub title: String,
+    pub owner_id: Option<i64>,
+    pub capacity: Option<i32>,
+    pub seats_booked: i32,
+}
+
+impl SeatState {
+    pub fn into_seats(self, event_id: EventId) -> crate::SeatsAfter {
+        crate::SeatsAfter {
+            event_id,
+            event_title: self.title,
+            owner_id: self.owner_id.map(UserId),
+            seats: boxoffice_domain::SeatCounts {
+                capacity: self.capacity,
+                seats_booked: self.seats_booked,
+            },
+        }
+    }
+}
+
+/// What the seat increment of a booking returns.
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct BookedSeat {
+    #[sqlx(flatten)]
+    pub seat: SeatState,
+    pub timezone: String,
+}
+
+/// The attendee a booking is for, as far as the booking needs to know.
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct KnownAttendee {
+    pub id: i64,
+    pub name: String,
+    pub email: Option<String>,
+}
+
+/// A booking cancelled by its attendee's erasure, whose seat is to be freed.
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct FreedSeat {
+    pub booking_id: i64,
+    pub event_id: i64,
+}
+
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct IdempotencyRow {
+    pub request_hash: String,
+    pub status_code: i32,
+    pub response_body: String,
+}
+
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct BacklogRow {
+    pub count: i64,
+    pub oldest: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct TagRow {
+    pub event_id: i64,
+    pub tag: String,
+}

@@ -15,41 +15,34 @@ use tokio::sync::Notify;
 
 pub(crate) type Db = Sqlite;
 
+/// A row of `pragma_foreign_key_check`: a row whose foreign key points nowhere.
+#[derive(Debug, sqlx::FromRow)]
+struct DanglingRow {
+    table: String,
+    rowid: i64,
+    parent: String,
+}
+
 /// Row locks are implicit: a write transaction holds the whole database.
 pub(crate) const FOR_UPDATE: &str = "";
 
 /// One writer at a time: nothing to skip.
 pub(crate) const SKIP_LOCKED: &str = "";
 
-// The same SQL source is compiled once per backend, on purpose.
+// The same SQL source is compiled once per backend, on purpose (ADR 2).
 #[allow(clippy::duplicate_mod)]
-#[path = "queries.rs"]
-mod queries;
-
-// Likewise for the attachment SQL.
-#[allow(clippy::duplicate_mod)]
-#[path = "attachments.rs"]
-mod attachments;
-
-// Likewise for the notification SQL.
-#[allow(clippy::duplicate_mod)]
-#[path = "notifications.rs"]
-mod notifications;
-
-// And for the invariant checks of `boxoffice check`.
-#[allow(clippy::duplicate_mod)]
-#[path = "invariants.rs"]
-mod invariants;
+#[path = "sql/mod.rs"]
+pub(crate) mod sql;
 
 #[derive(Debug, Clone)]
-pub struct Backend {
+pub struct Pools {
     options: Arc<SqliteConnectOptions>,
     read: Pool<Db>,
     write: Pool<Db>,
     outbox: Arc<Notify>,
 }
 
-impl Backend {
+impl Pools {
     pub(crate) async fn connect(url: &str) -> Result<Self, StoreError> {
         let options = SqliteConnectOptions::from_str(url)?
             .create_if_missing(true)
@@ -69,7 +62,7 @@ impl Backend {
             .max_connections(readers)
             .connect_with(options.clone().read_only(true))
             .await?;
-        Ok(Backend {
+        Ok(Pools {
             options: Arc::new(options),
             read,
             write,
@@ -86,12 +79,17 @@ impl Backend {
         let options = (*self.options).clone().foreign_keys(false);
         let mut conn = options.connect().await?;
         sqlx::migrate!("./migrations/sqlite").run(&mut conn).await?;
-        let dangling: Vec<(String, i64, String)> =
+        let dangling: Vec<DanglingRow> =
             sqlx::query_as("SELECT \"table\", rowid, parent FROM pragma_foreign_key_check")
                 .fetch_all(&mut conn)
                 .await?;
         conn.close().await?;
-        if let Some((table, rowid, parent)) = dangling.first() {
+        if let Some(DanglingRow {
+            table,
+            rowid,
+            parent,
+        }) = dangling.first()
+        {
             return Err(StoreError::Corrupt(format!(
                 "{} rows point nowhere after migrating, e.g. {table} row {rowid} into {parent}",
                 dangling.len()

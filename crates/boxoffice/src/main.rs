@@ -33,7 +33,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Migrate(db) => {
             let store = connect(&db).await?;
             store.migrate().await.context("applying migrations")?;
-            println!("migrations applied to {} database", store.kind());
+            println!("migrations applied to {} database", store.backend());
             Ok(())
         }
         Command::Seed { db, file } => {
@@ -48,7 +48,7 @@ async fn main() -> anyhow::Result<()> {
                 .execute_script(&sql)
                 .await
                 .context("loading seed data")?;
-            println!("seed data loaded into {} database", store.kind());
+            println!("seed data loaded into {} database", store.backend());
             Ok(())
         }
         Command::User(command) => users::run(command).await,
@@ -94,7 +94,10 @@ async fn check(args: CheckArgs) -> anyhow::Result<()> {
         .context("reading the database")?;
     store.close().await;
     if violations.is_empty() {
-        println!("ok: every invariant holds in the {} database", store.kind());
+        println!(
+            "ok: every invariant holds in the {} database",
+            store.backend()
+        );
         return Ok(());
     }
     for violation in &violations {
@@ -166,7 +169,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     } else {
         "per process"
     };
-    tracing::info!(%address, database = store.kind(), broker = broker.kind(), services = only, rate_limits = limits, "serving");
+    tracing::info!(%address, database = store.backend().as_str(), broker = broker.kind(), services = only, rate_limits = limits, "serving");
     // Printed on stdout so scripts (and tests using port 0) learn the address.
     println!("Boxoffice listening on http://{address} (API docs: http://{address}/docs)");
     boxoffice_http::serve(listener, state, &config, shutdown_signal()).await?;
@@ -260,7 +263,7 @@ fn security(
     store: &Store,
 ) -> anyhow::Result<(boxoffice_http::Security, RateLimits)> {
     let secret = secret::jwt_secret(args.jwt_secret.as_ref(), &args.data_dir)?;
-    if args.jwt_secret.is_none() && store.kind() == "postgres" {
+    if args.jwt_secret.is_none() && store.backend() == boxoffice_store::Backend::Postgres {
         tracing::warn!(
             "no JWT_SECRET set: tokens are valid only on processes sharing this data directory"
         );

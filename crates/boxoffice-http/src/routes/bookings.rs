@@ -9,65 +9,39 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use boxoffice_domain::{
-    AttendeeId, Booking, BookingId, BookingRefusal, EventId, Page, SecretToken, Zone,
-};
-use boxoffice_store::{BookingFilter, BookingFor, BookingOutcome, StoredResponse};
+use boxoffice_domain::{AttendeeId, Booking, BookingId, BookingRefusal, EventId, Page, Zone};
+use boxoffice_store::{BookingFilter, BookingFor};
+use boxoffice_usecases::{self as usecases, BookOutcome, BookRequest, Booked};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
 /// How a booking's 201 response is written: the main API's shape or another dialect's.
 #[derive(Clone, Copy)]
 pub(crate) struct Shape<'a> {
-    /// The JSON body of a new booking, given its one-time cancel token.
-    pub body: &'a (dyn Fn(&Booking, &SecretToken) -> String + Send + Sync),
+    /// The JSON body of a new booking (with its one-time cancel token).
+    pub body: &'a (dyn Fn(&Booked) -> String + Send + Sync),
     /// Path prefix of the booking's own URL, e.g. `/bookings`.
     pub path: &'a str,
 }
 
-/// Books a seat and renders the outcome, replaying the first response for a repeated idempotency key.
+/// Books a seat and renders the outcome; a repeated idempotency key gets the first answer again.
 pub(crate) async fn book(
     app: &AppState,
-    event: EventId,
-    who: BookingFor,
-    idempotency: Option<boxoffice_store::IdempotencyKey>,
+    request: BookRequest,
     shape: Shape<'_>,
 ) -> Result<Response, ApiError> {
-    let cancel_token = SecretToken::generate();
-    let render = |result: &Result<Booking, BookingRefusal>| match result {
-        Ok(booking) => StoredResponse {
-            status: 201,
-            body: (shape.body)(booking, &cancel_token),
-        },
-        Err(refusal) => {
-            let problem = ApiError::from(refusal.clone()).to_problem();
-            StoredResponse {
-                status: problem.status,
-                body: serde_json::to_string(&problem).unwrap_or_default(),
-            }
-        }
-    };
-    let outcome = app
-        .store
-        .book(
-            event,
-            &who,
-            &cancel_token.hash(),
-            idempotency.as_ref().map(|k| (k, &render as _)),
-            app.now(),
-        )
-        .await?;
+    let outcome = usecases::bookings::book(&app.store, &request, app.now()).await?;
     let label = match &outcome {
-        BookingOutcome::Booked(_) => "confirmed",
-        BookingOutcome::Refused(refusal) => ApiError::from(refusal.clone()).code(),
-        BookingOutcome::Replayed(_) => "replayed",
-        BookingOutcome::KeyReused => "idempotency_key_reused",
+        BookOutcome::Booked(_) => "confirmed",
+        BookOutcome::Refused(refusal) => ApiError::from(refusal.clone()).code(),
+        BookOutcome::Replayed(_) => "replayed",
+        BookOutcome::KeyReused => "idempotency_key_reused",
     };
     metrics::counter!("boxoffice_booking_attempts_total", "outcome" => label).increment(1);
     match outcome {
-        BookingOutcome::Booked(booking) => {
-            tracing::info!(booking.id = %booking.id, event.id = %event, "seat booked");
-            let body = (shape.body)(&booking, &cancel_token);
+        BookOutcome::Booked(booked) => {
+            let booking = &booked.booking;
+            tracing::info!(booking.id = %booking.id, event.id = %request.event, "seat booked");
             let location = format!("{}/{}", shape.path, booking.id);
             Ok((
                 StatusCode::CREATED,
@@ -75,13 +49,13 @@ pub(crate) async fn book(
                     (header::LOCATION, location),
                     (header::CONTENT_TYPE, "application/json".into()),
                 ],
-                body,
+                (shape.body)(&booked),
             )
                 .into_response())
         }
-        BookingOutcome::Refused(refusal) => Err(refusal.into()),
-        BookingOutcome::Replayed(stored) => Ok(replay(stored)),
-        BookingOutcome::KeyReused => Err(ApiError::new(
+        BookOutcome::Refused(refusal) => Err(refusal.into()),
+        BookOutcome::Replayed(first) => Ok(replay(first, shape)),
+        BookOutcome::KeyReused => Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "idempotency_key_reused",
             "Idempotency key reused",
@@ -97,20 +71,19 @@ pub(crate) async fn book_for_attendee(
     caller: &Caller,
     key: &MaybeIdempotencyKey,
     input: &BookingCreate,
+    render_zone: Option<Zone>,
     shape: Shape<'_>,
 ) -> Result<Response, ApiError> {
     let attendee = AttendeeId(input.attendee_id);
     let event = EventId(input.event_id);
     caller.require_booker(app, attendee, event).await?;
-    let idempotency = key.for_request(input);
-    book(
-        app,
+    let request = BookRequest {
         event,
-        BookingFor::Attendee(attendee),
-        idempotency,
-        shape,
-    )
-    .await
+        who: BookingFor::Attendee(attendee),
+        idempotency: key.for_request(input),
+        render_zone,
+    };
+    book(app, request, shape).await
 }
 
 /// One page of the bookings the caller may list: an attendee's own, or all for an admin.
@@ -135,40 +108,37 @@ pub(crate) async fn list(
 pub(crate) async fn cancel(app: &AppState, caller: &Caller, id: i64) -> Result<Booking, ApiError> {
     let id = BookingId(id);
     caller.held_booking(app, id).await?;
-    let booking = app
-        .store
-        .cancel_booking(
-            id,
-            caller.user.as_ref().map(|u| u.username.as_str()),
-            app.now(),
-        )
+    let actor = caller.user.as_ref().map(|u| u.username.as_str());
+    let booking = usecases::bookings::cancel(&app.store, id, actor, app.now())
         .await?
         .ok_or_else(|| ApiError::not_found("booking", id))?;
     tracing::info!(booking.id = %id, event.id = %booking.event_id, "booking cancelled");
     Ok(booking)
 }
 
-/// The main API's shape, rendering times in `zone`.
-fn main_shape(zone: &RenderZone) -> impl Fn(&Booking, &SecretToken) -> String + Send + Sync {
-    let zone = zone.0;
-    move |booking, cancel_token| booked_body(booking, cancel_token, zone)
-}
-
-fn booked_body(booking: &Booking, cancel_token: &SecretToken, zone: Option<Zone>) -> String {
-    let mut view = BookingView::render(booking, zone);
-    view.cancel_token = Some(cancel_token.expose().to_owned());
+/// The main API's body: the booking rendered in the zone asked for, with its cancel token.
+fn booked_body(booked: &Booked) -> String {
+    let mut view = BookingView::render(&booked.booking, booked.render_zone);
+    view.cancel_token = Some(booked.cancel_token.expose().to_owned());
     serde_json::to_string(&view).unwrap_or_default()
 }
 
-fn replay(stored: StoredResponse) -> Response {
-    let status = StatusCode::from_u16(stored.status).unwrap_or(StatusCode::OK);
-    let content_type = if status.is_success() {
-        "application/json"
-    } else {
-        "application/problem+json"
+/// The first answer to an idempotent request, again, marked as a replay.
+fn replay(first: Result<Booked, BookingRefusal>, shape: Shape<'_>) -> Response {
+    let (status, content_type, body) = match first {
+        Ok(booked) => (
+            StatusCode::CREATED,
+            "application/json",
+            (shape.body)(&booked),
+        ),
+        Err(refusal) => {
+            let problem = ApiError::from(refusal).to_problem();
+            let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::BAD_REQUEST);
+            let body = serde_json::to_string(&problem).unwrap_or_default();
+            (status, "application/problem+json", body)
+        }
     };
-    let mut response =
-        (status, [(header::CONTENT_TYPE, content_type)], stored.body).into_response();
+    let mut response = (status, [(header::CONTENT_TYPE, content_type)], body).into_response();
     response
         .headers_mut()
         .insert("idempotent-replayed", HeaderValue::from_static("true"));
@@ -199,20 +169,17 @@ pub async fn book_event(
     Json(input): Json<SeatRequest>,
 ) -> Result<Response, ApiError> {
     let idempotency = key.for_request(&input);
-    let person = input.into_domain()?;
-    let body = main_shape(&zone);
+    let request = BookRequest {
+        event: EventId(id),
+        who: BookingFor::Person(input.into_domain()?),
+        idempotency,
+        render_zone: zone.0,
+    };
     let shape = Shape {
-        body: &body,
+        body: &booked_body,
         path: "/bookings",
     };
-    book(
-        &app,
-        EventId(id),
-        BookingFor::Person(person),
-        idempotency,
-        shape,
-    )
-    .await
+    book(&app, request, shape).await
 }
 
 /// Register for an event; the same as booking a seat.
@@ -259,12 +226,11 @@ pub async fn create_booking(
     key: MaybeIdempotencyKey,
     Json(input): Json<BookingCreate>,
 ) -> Result<Response, ApiError> {
-    let body = main_shape(&zone);
     let shape = Shape {
-        body: &body,
+        body: &booked_body,
         path: "/bookings",
     };
-    book_for_attendee(&app, &caller, &key, &input, shape).await
+    book_for_attendee(&app, &caller, &key, &input, zone.0, shape).await
 }
 
 /// Filters for listing bookings.

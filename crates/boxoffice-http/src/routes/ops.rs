@@ -36,7 +36,7 @@ pub async fn healthz() -> axum::Json<Health> {
 /// down, and 200 again as soon as it is back.
 #[utoipa::path(get, path = "/readyz", tag = "ops", responses((status = 200, body = Health), (status = 503, body = Health)))]
 pub async fn readyz(State(app): State<AppState>) -> impl IntoResponse {
-    let database = Some(app.store.kind().to_owned());
+    let database = Some(app.store.backend().to_string());
     let broker = app.broker.as_ref().map(|b| b.kind().to_owned());
     let (database_ok, broker_ok) = tokio::join!(database_ready(&app), async {
         match &app.broker {

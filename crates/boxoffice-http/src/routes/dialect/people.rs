@@ -15,7 +15,8 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use boxoffice_domain::{Booking, BookingId, SecretToken};
+use boxoffice_domain::BookingId;
+use boxoffice_usecases::Booked;
 
 /// Register an attendee (`/api` dialect).
 ///
@@ -88,8 +89,8 @@ pub async fn api_get_attendee(
     Ok(axum::Json(ApiAttendee::render(&attendee)))
 }
 
-fn booking_body(booking: &Booking, _cancel_token: &SecretToken) -> String {
-    serde_json::to_string(&ApiBooking::render(booking)).unwrap_or_default()
+fn booking_body(booked: &Booked) -> String {
+    serde_json::to_string(&ApiBooking::render(&booked.booking)).unwrap_or_default()
 }
 
 /// Book a seat for a registered attendee (`/api` dialect).
@@ -119,7 +120,7 @@ pub async fn api_create_booking(
         body: &booking_body,
         path: "/api/bookings",
     };
-    bookings::book_for_attendee(&app, &caller, &key, &input, shape).await
+    bookings::book_for_attendee(&app, &caller, &key, &input, None, shape).await
 }
 
 /// List bookings (`/api` dialect).

@@ -1,8 +1,8 @@
-//! The SQL of `boxoffice check`, compiled for each backend like `queries.rs`:
+//! The SQL of `boxoffice check`, compiled for each backend like the rest of `sql/`:
 //! read-only queries that find rows breaking the rules the schema and the
 //! booking code are meant to keep.
 
-use super::Backend;
+use super::Pools;
 use crate::{StoreError, Violation};
 use chrono::{DateTime, Utc};
 
@@ -69,7 +69,7 @@ const UNDELIVERED: &str = "SELECT 'outbox ' || o.id || ' (' || o.kind || ', mess
      FROM outbox o WHERE o.published_at IS NOT NULL AND o.published_at < $1 \
      AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.message_id = o.message_id) ORDER BY o.id";
 
-impl Backend {
+impl Pools {
     /// Every rule's violations; `delivered_before`: also check that outbox rows published
     /// before this instant reached the notification history.
     pub(crate) async fn check_invariants(
@@ -78,11 +78,13 @@ impl Backend {
     ) -> Result<Vec<Violation>, StoreError> {
         let mut violations = Vec::new();
         for rule in RULES {
-            let rows: Vec<(String,)> = sqlx::query_as(rule.sql).fetch_all(self.reader()).await?;
+            let rows: Vec<String> = sqlx::query_scalar(rule.sql)
+                .fetch_all(self.reader())
+                .await?;
             violations.extend(violation(rule.name, rule.meaning, rows));
         }
         if let Some(cutoff) = delivered_before {
-            let rows: Vec<(String,)> = sqlx::query_as(UNDELIVERED)
+            let rows: Vec<String> = sqlx::query_scalar(UNDELIVERED)
                 .bind(cutoff)
                 .fetch_all(self.reader())
                 .await?;
@@ -96,11 +98,11 @@ impl Backend {
     }
 }
 
-fn violation(rule: &'static str, meaning: &'static str, rows: Vec<(String,)>) -> Option<Violation> {
+fn violation(rule: &'static str, meaning: &'static str, rows: Vec<String>) -> Option<Violation> {
     (!rows.is_empty()).then(|| Violation {
         rule,
         meaning,
         count: rows.len(),
-        examples: rows.into_iter().take(SHOWN).map(|(row,)| row).collect(),
+        examples: rows.into_iter().take(SHOWN).collect(),
     })
 }

@@ -1,47 +1,27 @@
-//! The SQL of notifications, compiled for each backend like `queries.rs`:
-//! the outbox written with every change, the relay's claims on it,
-//! event subscriptions, and the notification history.
+//! Notifications: who hears of a change, event subscriptions, and the history.
 
-use super::{Backend, Db, SKIP_LOCKED};
+use super::{Pools, Tx};
+use crate::SeatsAfter;
 use crate::rows::NotificationRow;
-use crate::{NotificationRecord, OutboxMessage, StoreError};
+use crate::{NotificationRecord, StoreError};
 use boxoffice_domain::{
     Audience, BookingId, DomainEvent, DomainEventKind, Event, EventId, Page, PageRequest,
     SeatCounts, UserId,
 };
 use chrono::{DateTime, Utc};
-use sqlx::Transaction;
-
-type Tx<'t> = Transaction<'t, Db>;
-
-/// Appends a domain event to the outbox, inside the caller's transaction.
-pub(super) async fn record(tx: &mut Tx<'_>, change: &DomainEvent) -> Result<(), StoreError> {
-    let payload = serde_json::to_string(change)
-        .map_err(|e| StoreError::Corrupt(format!("domain event: {e}")))?;
-    sqlx::query(
-        "INSERT INTO outbox (message_id, kind, payload, created_at) VALUES ($1, $2, $3, $4)",
-    )
-    .bind(&change.id)
-    .bind(change.kind.as_str())
-    .bind(payload)
-    .bind(change.occurred_at)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
-}
 
 /// Users following an event.
 pub(super) async fn subscribers_of(
     tx: &mut Tx<'_>,
     event: EventId,
 ) -> Result<Vec<UserId>, StoreError> {
-    let rows: Vec<(i64,)> = sqlx::query_as(
+    let rows: Vec<i64> = sqlx::query_scalar(
         "SELECT user_id FROM event_subscriptions WHERE event_id = $1 ORDER BY user_id",
     )
     .bind(event.0)
     .fetch_all(&mut **tx)
     .await?;
-    Ok(rows.into_iter().map(|(id,)| UserId(id)).collect())
+    Ok(rows.into_iter().map(UserId).collect())
 }
 
 /// The owner plus `users`, without duplicates.
@@ -78,128 +58,24 @@ pub(super) async fn event_change(
     Ok(change)
 }
 
-/// An event as a seat update left it: `RETURNING title, owner_id, capacity, seats_booked`.
-pub(super) type SeatState = (String, Option<i64>, Option<i32>, i32);
-
-/// The SQL suffix that returns a [`SeatState`] from an `UPDATE events`.
-pub(super) const RETURNING_SEAT_STATE: &str = " RETURNING title, owner_id, capacity, seats_booked";
-
 /// The domain event for a booking made or cancelled; told to the event's owner.
 pub(super) fn booking_change(
     kind: DomainEventKind,
     booking: BookingId,
-    event: EventId,
-    (title, owner, capacity, seats_booked): SeatState,
+    seats: SeatsAfter,
     actor: Option<&str>,
     now: DateTime<Utc>,
 ) -> DomainEvent {
-    let mut change = DomainEvent::new(kind, now, event, title);
+    let mut change = DomainEvent::new(kind, now, seats.event_id, seats.event_title);
     change.actor = actor.map(str::to_owned);
-    change.owner_id = owner.map(UserId);
+    change.owner_id = seats.owner_id;
     change.audience = with_owner(Vec::new(), change.owner_id);
-    change.seats = Some(SeatCounts {
-        capacity,
-        seats_booked,
-    });
+    change.seats = Some(seats.seats);
     change.booking_id = Some(booking);
     change
 }
 
-impl Backend {
-    /// Takes up to `limit` unpublished messages for `lease`, oldest first; other relays skip them meanwhile.
-    pub(crate) async fn claim_outbox(
-        &self,
-        limit: i64,
-        now: DateTime<Utc>,
-        lease: chrono::Duration,
-    ) -> Result<Vec<OutboxMessage>, StoreError> {
-        let mut tx = self.begin_write().await?;
-        // The conditions are repeated outside the subquery so that PostgreSQL re-checks
-        // them on rows another relay claimed while this statement waited.
-        let sql = format!(
-            "UPDATE outbox SET claimed_until = $1 \
-             WHERE published_at IS NULL AND (claimed_until IS NULL OR claimed_until < $2) AND id IN \
-             (SELECT id FROM outbox WHERE published_at IS NULL AND (claimed_until IS NULL OR claimed_until < $2) \
-              ORDER BY id LIMIT $3{SKIP_LOCKED}) \
-             RETURNING id, message_id, kind, payload"
-        );
-        let mut rows: Vec<(i64, String, String, String)> = sqlx::query_as(&sql)
-            .bind(now + lease)
-            .bind(now)
-            .bind(limit)
-            .fetch_all(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        rows.sort_by_key(|row| row.0);
-        Ok(rows
-            .into_iter()
-            .map(|(id, message_id, kind, payload)| OutboxMessage {
-                id,
-                message_id,
-                kind,
-                payload,
-            })
-            .collect())
-    }
-
-    /// Marks messages published, in one statement.
-    pub(crate) async fn mark_published(
-        &self,
-        ids: &[i64],
-        now: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
-        if ids.is_empty() {
-            return Ok(());
-        }
-        let mut update = sqlx::QueryBuilder::<Db>::new(
-            "UPDATE outbox SET claimed_until = NULL, published_at = ",
-        );
-        update.push_bind(now).push(" WHERE id IN (");
-        let mut list = update.separated(", ");
-        for id in ids {
-            list.push_bind(*id);
-        }
-        update.push(")");
-        update.build().execute(self.writer()).await?;
-        Ok(())
-    }
-
-    /// Gives claimed messages back, so the next attempt need not wait for the lease.
-    pub(crate) async fn release_claims(&self, ids: &[i64]) -> Result<(), StoreError> {
-        for id in ids {
-            sqlx::query(
-                "UPDATE outbox SET claimed_until = NULL WHERE id = $1 AND published_at IS NULL",
-            )
-            .bind(id)
-            .execute(self.writer())
-            .await?;
-        }
-        Ok(())
-    }
-
-    /// Messages not yet published, and the age in seconds of the oldest.
-    pub(crate) async fn outbox_backlog(
-        &self,
-        now: DateTime<Utc>,
-    ) -> Result<(i64, f64), StoreError> {
-        let (count, oldest): (i64, Option<DateTime<Utc>>) = sqlx::query_as(
-            "SELECT count(*), min(created_at) FROM outbox WHERE published_at IS NULL",
-        )
-        .fetch_one(self.reader())
-        .await?;
-        let age = oldest.map_or(0.0, |t| (now - t).num_milliseconds() as f64 / 1000.0);
-        Ok((count, age.max(0.0)))
-    }
-
-    pub(crate) async fn purge_outbox(&self, before: DateTime<Utc>) -> Result<u64, StoreError> {
-        let done =
-            sqlx::query("DELETE FROM outbox WHERE published_at IS NOT NULL AND published_at < $1")
-                .bind(before)
-                .execute(self.writer())
-                .await?;
-        Ok(done.rows_affected())
-    }
-
+impl Pools {
     /// Follows an event; `false` if the event does not exist.
     pub(crate) async fn subscribe(
         &self,
@@ -208,7 +84,7 @@ impl Backend {
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
         let mut tx = self.begin_write().await?;
-        let exists: Option<(i64,)> = sqlx::query_as("SELECT id FROM events WHERE id = $1")
+        let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM events WHERE id = $1")
             .bind(event.0)
             .fetch_optional(&mut *tx)
             .await?;
@@ -232,7 +108,7 @@ impl Backend {
         event: EventId,
     ) -> Result<bool, StoreError> {
         let mut tx = self.begin_write().await?;
-        let exists: Option<(i64,)> = sqlx::query_as("SELECT id FROM events WHERE id = $1")
+        let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM events WHERE id = $1")
             .bind(event.0)
             .fetch_optional(&mut *tx)
             .await?;
@@ -254,7 +130,7 @@ impl Backend {
         let mut tx = self.begin_write().await?;
         let mut recorded = 0;
         for change in changes {
-            let inserted: Option<(i64,)> = sqlx::query_as(
+            let inserted: Option<i64> = sqlx::query_scalar(
                 "INSERT INTO notifications (message_id, notification_type, event_id, event_title, actor, for_everyone, occurred_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING id",
             )
@@ -267,7 +143,7 @@ impl Backend {
             .bind(change.occurred_at)
             .fetch_optional(&mut *tx)
             .await?;
-            let Some((id,)) = inserted else {
+            let Some(id) = inserted else {
                 continue;
             };
             recorded += 1;
@@ -298,7 +174,7 @@ impl Backend {
         let visible = "FROM notifications n WHERE (n.for_everyone = $1 AND n.occurred_at >= \
              (SELECT created_at FROM users WHERE id = $2)) OR EXISTS \
              (SELECT 1 FROM notification_recipients r WHERE r.notification_id = n.id AND r.user_id = $2)";
-        let (total,): (i64,) = sqlx::query_as(&format!("SELECT count(*) {visible}"))
+        let total: i64 = sqlx::query_scalar(&format!("SELECT count(*) {visible}"))
             .bind(true)
             .bind(user.0)
             .fetch_one(self.reader())

@@ -1,22 +1,20 @@
-//! The SQL of event attachments, compiled for each backend like `queries.rs`.
+//! The SQL of event attachments, compiled for each backend like the rest of `sql/`.
 //!
 //! Only metadata lives here; the bytes are in the object store. The caller stores
 //! the object first and changes the row afterwards, so a row never names a
 //! missing object; the object a change replaced is handed back for removal.
 
-use super::notifications::{event_change, record};
-use super::queries::event_in;
-use super::{Backend, Db};
+use super::events::event_in;
+use super::notifications::event_change;
+use super::outbox::record;
+use super::{Pools, Tx};
 use crate::{AttachmentChange, StoreError};
 use boxoffice_domain::{Attachment, DomainEventKind, EventId};
 use chrono::{DateTime, Utc};
-use sqlx::Transaction;
-
-type Tx<'t> = Transaction<'t, Db>;
 
 /// Bumps `updated_at`, re-reads the event and records `event.updated`, then commits.
 async fn finish(
-    backend: &Backend,
+    backend: &Pools,
     mut tx: Tx<'_>,
     id: EventId,
     replaced: Option<Attachment>,
@@ -38,7 +36,7 @@ async fn finish(
     Ok(Some(AttachmentChange { event, replaced }))
 }
 
-impl Backend {
+impl Pools {
     pub(crate) async fn set_attachment(
         &self,
         id: EventId,

@@ -1,0 +1,111 @@
+//! The outbox: domain events written with every change, and the relay's claims on them.
+
+use super::{Db, Pools, SKIP_LOCKED, Tx};
+use crate::rows::BacklogRow;
+use crate::{OutboxMessage, StoreError};
+use boxoffice_domain::DomainEvent;
+use chrono::{DateTime, Utc};
+
+/// Appends a domain event to the outbox, inside the caller's transaction.
+pub(crate) async fn record(tx: &mut Tx<'_>, change: &DomainEvent) -> Result<(), StoreError> {
+    let payload = serde_json::to_string(change)
+        .map_err(|e| StoreError::Corrupt(format!("domain event: {e}")))?;
+    sqlx::query(
+        "INSERT INTO outbox (message_id, kind, payload, created_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(&change.id)
+    .bind(change.kind.as_str())
+    .bind(payload)
+    .bind(change.occurred_at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+impl Pools {
+    /// Takes up to `limit` unpublished messages for `lease`, oldest first; other relays skip them meanwhile.
+    pub(crate) async fn claim_outbox(
+        &self,
+        limit: i64,
+        now: DateTime<Utc>,
+        lease: chrono::Duration,
+    ) -> Result<Vec<OutboxMessage>, StoreError> {
+        let mut tx = self.begin_write().await?;
+        // The conditions are repeated outside the subquery so that PostgreSQL re-checks
+        // them on rows another relay claimed while this statement waited.
+        let sql = format!(
+            "UPDATE outbox SET claimed_until = $1 \
+             WHERE published_at IS NULL AND (claimed_until IS NULL OR claimed_until < $2) AND id IN \
+             (SELECT id FROM outbox WHERE published_at IS NULL AND (claimed_until IS NULL OR claimed_until < $2) \
+              ORDER BY id LIMIT $3{SKIP_LOCKED}) \
+             RETURNING id, message_id, kind, payload"
+        );
+        let mut rows: Vec<OutboxMessage> = sqlx::query_as(&sql)
+            .bind(now + lease)
+            .bind(now)
+            .bind(limit)
+            .fetch_all(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        rows.sort_by_key(|row| row.id);
+        Ok(rows)
+    }
+
+    /// Marks messages published, in one statement.
+    pub(crate) async fn mark_published(
+        &self,
+        ids: &[i64],
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let mut update = sqlx::QueryBuilder::<Db>::new(
+            "UPDATE outbox SET claimed_until = NULL, published_at = ",
+        );
+        update.push_bind(now).push(" WHERE id IN (");
+        let mut list = update.separated(", ");
+        for id in ids {
+            list.push_bind(*id);
+        }
+        update.push(")");
+        update.build().execute(self.writer()).await?;
+        Ok(())
+    }
+
+    /// Gives claimed messages back, so the next attempt need not wait for the lease.
+    pub(crate) async fn release_claims(&self, ids: &[i64]) -> Result<(), StoreError> {
+        for id in ids {
+            sqlx::query(
+                "UPDATE outbox SET claimed_until = NULL WHERE id = $1 AND published_at IS NULL",
+            )
+            .bind(id)
+            .execute(self.writer())
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// Messages not yet published, and the age in seconds of the oldest.
+    pub(crate) async fn outbox_backlog(
+        &self,
+        now: DateTime<Utc>,
+    ) -> Result<(i64, f64), StoreError> {
+        let BacklogRow { count, oldest } = sqlx::query_as(
+            "SELECT count(*) AS count, min(created_at) AS oldest FROM outbox WHERE published_at IS NULL",
+        )
+        .fetch_one(self.reader())
+        .await?;
+        let age = oldest.map_or(0.0, |t| (now - t).num_milliseconds() as f64 / 1000.0);
+        Ok((count, age.max(0.0)))
+    }
+
+    pub(crate) async fn purge_outbox(&self, before: DateTime<Utc>) -> Result<u64, StoreError> {
+        let done =
+            sqlx::query("DELETE FROM outbox WHERE published_at IS NOT NULL AND published_at < $1")
+                .bind(before)
+                .execute(self.writer())
+                .await?;
+        Ok(done.rows_affected())
+    }
+}

@@ -41,14 +41,6 @@ pub struct OutboxMessage {
     pub payload: String,
 }
 
-/// An event after its attached file was set or removed, and the file it replaced.
-#[derive(Debug, Clone)]
-pub struct AttachmentChange {
-    pub event: Event,
-    /// The previous file, whose object the caller now removes.
-    pub replaced: Option<boxoffice_domain::Attachment>,
-}
-
 /// A notification in a user's history.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NotificationRecord {
@@ -61,8 +53,8 @@ pub struct NotificationRecord {
 }
 
 use boxoffice_domain::{
-    Attendee, AttendeeId, AttendeePatch, Booking, BookingId, Event, EventId, EventPatch, Invalid,
-    NewAttendee, NewEvent, NewUser, Page, PageRequest, SecretHash, User, UserId,
+    Attendee, AttendeeId, Booking, BookingId, Event, EventId, NewAttendee, NewUser, Page,
+    PageRequest, SecretHash, User, UserId,
 };
 use chrono::{DateTime, Utc};
 
@@ -241,17 +233,6 @@ impl Store {
         }
     }
 
-    /// Creates an event and records `event.created` in the outbox; `actor` is the creator's username.
-    pub async fn create_event(
-        &self,
-        event: &NewEvent,
-        owner: Option<UserId>,
-        actor: Option<&str>,
-        now: DateTime<Utc>,
-    ) -> Result<Event, StoreError> {
-        retried!(self, "create_event", b => b.create_event(event, owner, actor, now))
-    }
-
     pub async fn get_event(&self, id: EventId) -> Result<Option<Event>, StoreError> {
         dispatch!(self, b => b.get_event(id).await)
     }
@@ -265,50 +246,6 @@ impl Store {
         dispatch!(self, b => b.list_events(filter, page, now).await)
     }
 
-    /// Applies `patch` under a row lock; `None` if the event does not exist.
-    pub async fn update_event(
-        &self,
-        id: EventId,
-        patch: EventPatch,
-        actor: Option<&str>,
-        now: DateTime<Utc>,
-    ) -> Result<Option<Result<Event, Invalid>>, StoreError> {
-        retried!(self, "update_event", b => b.update_event(id, patch.clone(), actor, now))
-    }
-
-    /// Deletes an event and, by cascade, its bookings. `false` if it did not exist.
-    pub async fn delete_event(
-        &self,
-        id: EventId,
-        actor: Option<&str>,
-        now: DateTime<Utc>,
-    ) -> Result<bool, StoreError> {
-        retried!(self, "delete_event", b => b.delete_event(id, actor, now))
-    }
-
-    /// Records `file` (already in the object store) as the event's attachment and
-    /// `event.updated` in the outbox; `None` if the event does not exist.
-    pub async fn set_attachment(
-        &self,
-        id: EventId,
-        file: &boxoffice_domain::Attachment,
-        actor: Option<&str>,
-        now: DateTime<Utc>,
-    ) -> Result<Option<AttachmentChange>, StoreError> {
-        dispatch!(self, b => b.set_attachment(id, file, actor, now).await)
-    }
-
-    /// Forgets the event's attachment (recording `event.updated` if there was one);
-    /// `None` if the event does not exist.
-    pub async fn remove_attachment(
-        &self,
-        id: EventId,
-        actor: Option<&str>,
-        now: DateTime<Utc>,
-    ) -> Result<Option<AttachmentChange>, StoreError> {
-        dispatch!(self, b => b.remove_attachment(id, actor, now).await)
-    }
-
     /// Attendees holding confirmed bookings for an event; `None` if the event does not exist.
     pub async fn event_attendees(
         &self,
@@ -316,16 +253,6 @@ impl Store {
         page: PageRequest,
     ) -> Result<Option<Page<Attendee>>, StoreError> {
         dispatch!(self, b => b.event_attendees(id, page).await)
-    }
-
-    /// Registers an attendee; [`StoreError::EmailTaken`] if the address is known.
-    pub async fn create_attendee(
-        &self,
-        attendee: &NewAttendee,
-        token: &SecretHash,
-        now: DateTime<Utc>,
-    ) -> Result<Attendee, StoreError> {
-        retried!(self, "create_attendee", b => b.create_attendee(attendee, token, now))
     }
 
     pub async fn get_attendee(&self, id: AttendeeId) -> Result<Option<Attendee>, StoreError> {
@@ -342,24 +269,6 @@ impl Store {
 
     pub async fn list_attendees(&self, page: PageRequest) -> Result<Page<Attendee>, StoreError> {
         dispatch!(self, b => b.list_attendees(page).await)
-    }
-
-    pub async fn update_attendee(
-        &self,
-        id: AttendeeId,
-        patch: AttendeePatch,
-        now: DateTime<Utc>,
-    ) -> Result<Option<Attendee>, StoreError> {
-        retried!(self, "update_attendee", b => b.update_attendee(id, patch.clone(), now))
-    }
-
-    /// Erases an attendee and their bookings, freeing the seats they held.
-    pub async fn delete_attendee(
-        &self,
-        id: AttendeeId,
-        now: DateTime<Utc>,
-    ) -> Result<bool, StoreError> {
-        retried!(self, "delete_attendee", b => b.delete_attendee(id, now))
     }
 
     /// A booking and the hash of its cancel token.

@@ -4,7 +4,10 @@
 //! `WriteTx` without committing rolls it back.
 
 use crate::{BookingFor, IdempotencyKey, KeyClaim, SeatBooked, SeatsAfter, StoreError};
-use boxoffice_domain::{Booking, BookingId, BookingRefusal, DomainEvent, EventId, SecretHash};
+use boxoffice_domain::{
+    Attachment, Attendee, AttendeeId, Booking, BookingId, BookingRefusal, DomainEvent, Event,
+    EventId, NewAttendee, NewEvent, SecretHash, UserId,
+};
 use chrono::{DateTime, Utc};
 use sqlx::{Postgres, Sqlite, Transaction};
 use std::sync::Arc;
@@ -148,5 +151,102 @@ impl WriteTx {
     /// A booking as this transaction sees it.
     pub async fn booking(&mut self, id: BookingId) -> Result<Option<Booking>, StoreError> {
         on_tx!(self, tx => bookings::booking_in(tx, id).await)
+    }
+
+    /// An event as this transaction sees it; with `lock`, held until commit.
+    pub async fn event(&mut self, id: EventId, lock: bool) -> Result<Option<Event>, StoreError> {
+        on_tx!(self, tx => events::event_in(tx, id, lock).await)
+    }
+
+    /// Inserts an event with its tags and reads it back.
+    pub async fn insert_event(
+        &mut self,
+        event: &NewEvent,
+        owner: Option<UserId>,
+        now: DateTime<Utc>,
+    ) -> Result<Event, StoreError> {
+        on_tx!(self, tx => events::insert_event(tx, event, owner, now).await)
+    }
+
+    /// Replaces an event's content and reads it back; `None` if it is gone.
+    pub async fn update_event(
+        &mut self,
+        id: EventId,
+        content: &NewEvent,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Event>, StoreError> {
+        on_tx!(self, tx => events::update_event(tx, id, content, now).await)
+    }
+
+    /// Deletes an event with everything that hangs on it.
+    pub async fn delete_event(&mut self, id: EventId) -> Result<(), StoreError> {
+        on_tx!(self, tx => events::delete_event(tx, id).await)
+    }
+
+    /// Users following an event.
+    pub async fn subscribers_of(&mut self, id: EventId) -> Result<Vec<UserId>, StoreError> {
+        on_tx!(self, tx => notifications::subscribers_of(tx, id).await)
+    }
+
+    /// Records a file (already in the object store) as the event's attachment.
+    pub async fn put_attachment(
+        &mut self,
+        id: EventId,
+        file: &Attachment,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        on_tx!(self, tx => attachments::put_attachment(tx, id, file, now).await)
+    }
+
+    /// Forgets the event's attachment.
+    pub async fn delete_attachment(
+        &mut self,
+        id: EventId,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        on_tx!(self, tx => attachments::delete_attachment(tx, id, now).await)
+    }
+
+    /// Registers an attendee unless the e-mail address is taken (`None` then).
+    pub async fn insert_attendee(
+        &mut self,
+        attendee: &NewAttendee,
+        token: &SecretHash,
+        now: DateTime<Utc>,
+    ) -> Result<Option<AttendeeId>, StoreError> {
+        on_tx!(self, tx => attendees::insert_attendee(tx, attendee, token, now).await)
+    }
+
+    pub async fn attendee(&mut self, id: AttendeeId) -> Result<Option<Attendee>, StoreError> {
+        on_tx!(self, tx => attendees::attendee_in(tx, id).await)
+    }
+
+    /// Writes an attendee's details; [`StoreError::EmailTaken`] if the address is another's.
+    pub async fn update_attendee(
+        &mut self,
+        id: AttendeeId,
+        updated: &NewAttendee,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        on_tx!(self, tx => attendees::update_attendee(tx, id, updated, now).await)
+    }
+
+    /// Locks the attendee and the events they hold seats in; `false` if there is no such attendee.
+    pub async fn lock_for_erasure(&mut self, id: AttendeeId) -> Result<bool, StoreError> {
+        on_tx!(self, tx => attendees::lock_for_erasure(tx, id).await)
+    }
+
+    /// Cancels every confirmed booking of an attendee, freeing the seats.
+    pub async fn cancel_bookings_of(
+        &mut self,
+        id: AttendeeId,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<(BookingId, SeatsAfter)>, StoreError> {
+        on_tx!(self, tx => attendees::cancel_bookings_of(tx, id, now).await)
+    }
+
+    /// Deletes an attendee and, by cascade, their bookings.
+    pub async fn delete_attendee(&mut self, id: AttendeeId) -> Result<(), StoreError> {
+        on_tx!(self, tx => attendees::delete_attendee(tx, id).await)
     }
 }

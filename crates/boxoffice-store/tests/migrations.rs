@@ -78,21 +78,25 @@ async fn check_migrated(store: &Store) {
     event.schedule = Schedule::new(start, None, Zone::DEFAULT).unwrap();
     let second = create(store, &event).await;
     assert!(second.0 >= 2);
-    assert!(store.delete_event(second, None, Utc::now()).await.unwrap());
+    delete(store, second).await;
     assert!(create(store, &event).await.0 > second.0);
     // Foreign keys still cascade: deleting the kept event removes its booking.
-    assert!(
-        store
-            .delete_event(EventId(1), None, Utc::now())
-            .await
-            .unwrap()
-    );
+    delete(store, EventId(1)).await;
     assert_eq!(store.list_bookings(&filter, page).await.unwrap().total, 0);
 }
 
 async fn create(store: &Store, event: &NewEvent) -> EventId {
-    let created = store.create_event(event, Some(UserId(1)), None, Utc::now());
-    created.await.unwrap().id
+    let mut tx = store.begin().await.unwrap();
+    let created = tx.insert_event(event, Some(UserId(1)), Utc::now()).await;
+    tx.commit().await.unwrap();
+    created.unwrap().id
+}
+
+async fn delete(store: &Store, id: EventId) {
+    let mut tx = store.begin().await.unwrap();
+    assert!(tx.event(id, true).await.unwrap().is_some(), "event {id}");
+    tx.delete_event(id).await.unwrap();
+    tx.commit().await.unwrap();
 }
 
 #[tokio::test]

@@ -6,8 +6,11 @@
 //! commit. It returns a typed outcome; rendering it is the caller's business. Deadlock
 //! victims and serialization failures run the whole transaction again.
 
+pub mod attendees;
 pub mod bookings;
 mod changes;
+pub mod events;
 mod recorded;
 
 pub use bookings::{BookOutcome, BookRequest, Booked};
+pub use events::AttachmentChange;

@@ -17,6 +17,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use boxoffice_domain::{Attachment, AttachmentKind, EventId, FileName, sha256_hex};
 use boxoffice_files::{Download, FileError, FileHeaders};
+use boxoffice_usecases as usecases;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -159,7 +160,7 @@ pub async fn put_event_attachment(
         .await
         .map_err(storage_failed)?;
     let actor = caller.user.as_ref().map(|u| u.username.as_str());
-    let change = match app.store.set_attachment(id, &file, actor, now).await {
+    let change = match usecases::events::set_attachment(&app.store, id, &file, actor, now).await {
         Ok(Some(change)) => change,
         failed => {
             discard(attachments, &file.key).await;
@@ -280,9 +281,7 @@ pub async fn delete_event_attachment(
     let id = EventId(id);
     owned_event(&app, &caller, id).await?;
     let actor = caller.user.as_ref().map(|u| u.username.as_str());
-    let change = app
-        .store
-        .remove_attachment(id, actor, app.now())
+    let change = usecases::events::remove_attachment(&app.store, id, actor, app.now())
         .await?
         .ok_or_else(|| ApiError::not_found("event", id))?;
     if let Some(old) = &change.replaced {

@@ -11,6 +11,7 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use boxoffice_domain::{Attendee, AttendeeId, Page, SecretToken, Zone};
+use boxoffice_usecases as usecases;
 
 /// Registers an attendee; the token is shown to them once and only its hash is kept.
 pub(crate) async fn register(
@@ -19,10 +20,8 @@ pub(crate) async fn register(
 ) -> Result<(Attendee, SecretToken), ApiError> {
     let attendee = input.into_domain()?;
     let token = SecretToken::generate();
-    let created = app
-        .store
-        .create_attendee(&attendee, &token.hash(), app.now())
-        .await?;
+    let created =
+        usecases::attendees::register(&app.store, &attendee, &token.hash(), app.now()).await?;
     Ok((created, token))
 }
 
@@ -140,9 +139,7 @@ pub async fn update_attendee(
     let id = AttendeeId(id);
     caller.require_attendee(&app, id).await?;
     let patch = input.into_domain()?;
-    let attendee = app
-        .store
-        .update_attendee(id, patch, app.now())
+    let attendee = usecases::attendees::update(&app.store, id, &patch, app.now())
         .await?
         .ok_or_else(|| ApiError::not_found("attendee", id))?;
     Ok(axum::Json(AttendeeView::render(
@@ -167,6 +164,6 @@ pub async fn delete_attendee(
 ) -> Result<StatusCode, ApiError> {
     let id = AttendeeId(id);
     caller.require_attendee(&app, id).await?;
-    app.store.delete_attendee(id, app.now()).await?;
+    usecases::attendees::erase(&app.store, id, app.now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }

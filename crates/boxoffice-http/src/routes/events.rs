@@ -13,6 +13,7 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use boxoffice_domain::{Event, EventId, Page, PageRequest, Zone};
+use boxoffice_usecases as usecases;
 
 /// Creates an event owned by `user`: the rules every way of creating one shares.
 pub(crate) async fn create(
@@ -23,10 +24,8 @@ pub(crate) async fn create(
     let now = app.now();
     let event = input.into_domain()?;
     event.check_creatable(now)?;
-    let created = app
-        .store
-        .create_event(&event, Some(user.id), Some(&user.username), now)
-        .await?;
+    let (owner, actor) = (Some(user.id), Some(user.username.as_str()));
+    let created = usecases::events::create(&app.store, &event, owner, actor, now).await?;
     tracing::info!(event.id = %created.id, "event created");
     Ok(created)
 }
@@ -161,14 +160,8 @@ pub(crate) async fn change(
     let id = EventId(id);
     let current = owned_event(app, caller, id).await?;
     let patch = input.into_domain(current.content.zone)?;
-    let updated = app
-        .store
-        .update_event(
-            id,
-            patch,
-            caller.user.as_ref().map(|u| u.username.as_str()),
-            app.now(),
-        )
+    let actor = caller.user.as_ref().map(|u| u.username.as_str());
+    let updated = usecases::events::update(&app.store, id, &patch, actor, app.now())
         .await?
         .ok_or_else(|| ApiError::not_found("event", id))??;
     tracing::info!(event.id = %id, "event updated");
@@ -250,11 +243,7 @@ pub async fn delete_event(
 pub(crate) async fn remove(app: &AppState, caller: &Caller, id: i64) -> Result<(), ApiError> {
     owned_event(app, caller, EventId(id)).await?;
     let actor = caller.user.as_ref().map(|u| u.username.as_str());
-    if !app
-        .store
-        .delete_event(EventId(id), actor, app.now())
-        .await?
-    {
+    if !usecases::events::delete(&app.store, EventId(id), actor, app.now()).await? {
         return Err(ApiError::not_found("event", id));
     }
     crate::routes::attachments::remove_event_files(app, EventId(id)).await;

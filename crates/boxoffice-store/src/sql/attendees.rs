@@ -1,14 +1,11 @@
 //! Attendees: people who book, with or without e-mail.
 
 use super::bookings::free_seat;
-use super::notifications::booking_change;
-use super::outbox::record;
 use super::{FOR_UPDATE, Pools, Tx, page_of};
-use crate::StoreError;
 use crate::rows::{AttendeeRow, FreedSeat, KnownAttendee};
+use crate::{SeatsAfter, StoreError};
 use boxoffice_domain::{
-    Attendee, AttendeeId, AttendeePatch, BookingId, DomainEventKind, EventId, NewAttendee, Page,
-    PageRequest, SecretHash,
+    Attendee, AttendeeId, BookingId, EventId, NewAttendee, Page, PageRequest, SecretHash,
 };
 use chrono::{DateTime, Utc};
 
@@ -46,21 +43,6 @@ impl Pools {
             .map(Attendee::try_from)
             .collect::<Result<_, _>>()?;
         Ok(Some(page_of(items, total, page)))
-    }
-
-    pub(crate) async fn create_attendee(
-        &self,
-        attendee: &NewAttendee,
-        token: &SecretHash,
-        now: DateTime<Utc>,
-    ) -> Result<Attendee, StoreError> {
-        let mut tx = self.begin_write().await?;
-        let id = insert_attendee(&mut tx, attendee, token, now)
-            .await?
-            .ok_or(StoreError::EmailTaken)?;
-        let created = attendee_in(&mut tx, id).await?;
-        tx.commit().await?;
-        created.ok_or_else(|| StoreError::Corrupt(format!("attendee {id} vanished after insert")))
     }
 
     pub(crate) async fn get_attendee(
@@ -106,93 +88,92 @@ impl Pools {
             .collect::<Result<_, _>>()?;
         Ok(page_of(items, total, page))
     }
+}
 
-    pub(crate) async fn update_attendee(
-        &self,
-        id: AttendeeId,
-        patch: AttendeePatch,
-        now: DateTime<Utc>,
-    ) -> Result<Option<Attendee>, StoreError> {
-        let mut tx = self.begin_write().await?;
-        let Some(current) = attendee_in(&mut tx, id).await? else {
-            return Ok(None);
-        };
-        let updated = current.apply(patch);
-        let result = sqlx::query("UPDATE attendees SET name = $1, email = $2, phone = $3, locale = $4, updated_at = $5 WHERE id = $6")
-            .bind(updated.name.as_str())
-            .bind(updated.email.as_ref().map(|e| e.as_str()))
-            .bind(updated.phone.as_ref().map(|p| p.as_str()))
-            .bind(updated.locale.as_str())
-            .bind(now)
-            .bind(id.0)
-            .execute(&mut *tx)
-            .await;
-        match result {
-            Err(e) if StoreError::is_unique_violation(&e) => return Err(StoreError::EmailTaken),
-            other => other?,
-        };
-        let attendee = attendee_in(&mut tx, id).await?;
-        tx.commit().await?;
-        Ok(attendee)
-    }
-
-    pub(crate) async fn delete_attendee(
-        &self,
-        id: AttendeeId,
-        now: DateTime<Utc>,
-    ) -> Result<bool, StoreError> {
-        let mut tx = self.begin_write().await?;
-        // Lock order, as in booking and cancelling: events first (in id order), then the
-        // attendee, then bookings. Locking the attendee holds off new bookings for them
-        // until the erasure commits.
-        let events = format!(
-            "SELECT id FROM events WHERE id IN (SELECT event_id FROM bookings \
-             WHERE attendee_id = $1 AND status = 'confirmed') ORDER BY id{FOR_UPDATE}"
-        );
-        sqlx::query(&events).bind(id.0).execute(&mut *tx).await?;
-        let sql = format!("SELECT id FROM attendees WHERE id = $1{FOR_UPDATE}");
-        let exists: Option<i64> = sqlx::query_scalar(&sql)
-            .bind(id.0)
-            .fetch_optional(&mut *tx)
-            .await?;
-        if exists.is_none() {
-            return Ok(false);
-        }
-        // Cancelling through the bookings' rows (locked by the update) frees each seat exactly
-        // once, even if the holder cancels the same booking at this moment.
-        let freed: Vec<FreedSeat> = sqlx::query_as(
-            "UPDATE bookings SET status = 'cancelled', cancelled_at = $1 \
-             WHERE attendee_id = $2 AND status = 'confirmed' RETURNING id AS booking_id, event_id",
-        )
-        .bind(now)
-        .bind(id.0)
-        .fetch_all(&mut *tx)
-        .await?;
-        let name: String = sqlx::query_scalar("SELECT name FROM attendees WHERE id = $1")
-            .bind(id.0)
-            .fetch_one(&mut *tx)
-            .await?;
-        for FreedSeat {
-            booking_id,
-            event_id,
-        } in freed
-        {
-            let seats = free_seat(&mut tx, EventId(event_id)).await?;
-            let kind = DomainEventKind::BookingCancelled;
-            let change = booking_change(kind, BookingId(booking_id), seats, Some(&name), now);
-            record(&mut tx, &change).await?;
-        }
-        sqlx::query("DELETE FROM attendees WHERE id = $1")
-            .bind(id.0)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        self.outbox_signal().notify_one();
-        Ok(true)
+/// Writes an attendee's new details; [`StoreError::EmailTaken`] if the address is another's.
+pub(crate) async fn update_attendee(
+    tx: &mut Tx<'_>,
+    id: AttendeeId,
+    updated: &NewAttendee,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let result = sqlx::query(
+        "UPDATE attendees SET name = $1, email = $2, phone = $3, locale = $4, updated_at = $5 WHERE id = $6",
+    )
+    .bind(updated.name.as_str())
+    .bind(updated.email.as_ref().map(|e| e.as_str()))
+    .bind(updated.phone.as_ref().map(|p| p.as_str()))
+    .bind(updated.locale.as_str())
+    .bind(now)
+    .bind(id.0)
+    .execute(&mut **tx)
+    .await;
+    match result {
+        Err(e) if StoreError::is_unique_violation(&e) => Err(StoreError::EmailTaken),
+        other => other.map(drop).map_err(StoreError::from),
     }
 }
 
-async fn attendee_in(tx: &mut Tx<'_>, id: AttendeeId) -> Result<Option<Attendee>, StoreError> {
+/// Locks what erasing an attendee touches; `false` if there is no such attendee.
+///
+/// Lock order, as in booking and cancelling: events first (in id order), then the
+/// attendee, then bookings. Locking the attendee holds off new bookings for them
+/// until the erasure commits.
+pub(crate) async fn lock_for_erasure(tx: &mut Tx<'_>, id: AttendeeId) -> Result<bool, StoreError> {
+    let events = format!(
+        "SELECT id FROM events WHERE id IN (SELECT event_id FROM bookings \
+         WHERE attendee_id = $1 AND status = 'confirmed') ORDER BY id{FOR_UPDATE}"
+    );
+    sqlx::query(&events).bind(id.0).execute(&mut **tx).await?;
+    let sql = format!("SELECT id FROM attendees WHERE id = $1{FOR_UPDATE}");
+    let exists: Option<i64> = sqlx::query_scalar(&sql)
+        .bind(id.0)
+        .fetch_optional(&mut **tx)
+        .await?;
+    Ok(exists.is_some())
+}
+
+/// Cancels every confirmed booking of an attendee and frees their seats.
+pub(crate) async fn cancel_bookings_of(
+    tx: &mut Tx<'_>,
+    id: AttendeeId,
+    now: DateTime<Utc>,
+) -> Result<Vec<(BookingId, SeatsAfter)>, StoreError> {
+    // Cancelling through the bookings' rows (locked by the update) frees each seat exactly
+    // once, even if the holder cancels the same booking at this moment.
+    let freed: Vec<FreedSeat> = sqlx::query_as(
+        "UPDATE bookings SET status = 'cancelled', cancelled_at = $1 \
+         WHERE attendee_id = $2 AND status = 'confirmed' RETURNING id AS booking_id, event_id",
+    )
+    .bind(now)
+    .bind(id.0)
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut cancelled = Vec::with_capacity(freed.len());
+    for FreedSeat {
+        booking_id,
+        event_id,
+    } in freed
+    {
+        let seats = free_seat(tx, EventId(event_id)).await?;
+        cancelled.push((BookingId(booking_id), seats));
+    }
+    Ok(cancelled)
+}
+
+/// Deletes an attendee (their bookings go by cascade).
+pub(crate) async fn delete_attendee(tx: &mut Tx<'_>, id: AttendeeId) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM attendees WHERE id = $1")
+        .bind(id.0)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+pub(crate) async fn attendee_in(
+    tx: &mut Tx<'_>,
+    id: AttendeeId,
+) -> Result<Option<Attendee>, StoreError> {
     let row: Option<AttendeeRow> = sqlx::query_as(&format!("{ATTENDEE_COLUMNS} WHERE a.id = $1"))
         .bind(id.0)
         .fetch_optional(&mut **tx)
@@ -201,7 +182,7 @@ async fn attendee_in(tx: &mut Tx<'_>, id: AttendeeId) -> Result<Option<Attendee>
 }
 
 /// Inserts an attendee unless the e-mail address is taken (`None` then).
-async fn insert_attendee(
+pub(crate) async fn insert_attendee(
     tx: &mut Tx<'_>,
     attendee: &NewAttendee,
     token: &SecretHash,

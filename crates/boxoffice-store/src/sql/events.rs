@@ -1,13 +1,9 @@
 //! Events: their content, tags and listing.
 
-use super::notifications::event_change;
-use super::outbox::record;
 use super::{Db, FOR_UPDATE, Pools, Tx, page_of};
 use crate::rows::{EventRow, TagRow};
 use crate::{EventFilter, StoreError};
-use boxoffice_domain::{
-    DomainEventKind, Event, EventId, EventPatch, Invalid, NewEvent, Page, PageRequest, UserId, When,
-};
+use boxoffice_domain::{Event, EventId, NewEvent, Page, PageRequest, UserId, When};
 use chrono::{DateTime, Utc};
 use sqlx::query::QueryScalar;
 use sqlx::{Database, Executor, QueryBuilder};
@@ -145,37 +141,63 @@ fn push_event_filter(qb: &mut QueryBuilder<'_, Db>, filter: &EventFilter, now: D
     }
 }
 
-impl Pools {
-    pub(crate) async fn create_event(
-        &self,
-        event: &NewEvent,
-        owner: Option<UserId>,
-        actor: Option<&str>,
-        now: DateTime<Utc>,
-    ) -> Result<Event, StoreError> {
-        let mut tx = self.begin_write().await?;
-        let insert = sqlx::query_scalar(
-            "INSERT INTO events (title, description, location, country, timezone, start_time, end_time, ends_at, \
-             capacity, status, longitude, latitude, attachment_url, owner_id, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15) RETURNING id",
-        );
-        let id = bind_content(insert, event)
-            .bind(owner.map(|o| o.0))
-            .bind(now)
-            .fetch_one(&mut *tx)
-            .await?;
-        write_tags(&mut tx, EventId(id), event).await?;
-        let created = event_in(&mut tx, EventId(id), false)
-            .await?
-            .ok_or_else(|| StoreError::Corrupt(format!("event {id} vanished after insert")))?;
-        let change =
-            event_change(&mut tx, DomainEventKind::EventCreated, &created, actor, now).await?;
-        record(&mut tx, &change).await?;
-        tx.commit().await?;
-        self.outbox_signal().notify_one();
-        Ok(created)
-    }
+/// Inserts an event with its tags and reads it back.
+pub(crate) async fn insert_event(
+    tx: &mut Tx<'_>,
+    event: &NewEvent,
+    owner: Option<UserId>,
+    now: DateTime<Utc>,
+) -> Result<Event, StoreError> {
+    let insert = sqlx::query_scalar(
+        "INSERT INTO events (title, description, location, country, timezone, start_time, end_time, ends_at, \
+         capacity, status, longitude, latitude, attachment_url, owner_id, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15) RETURNING id",
+    );
+    let id = bind_content(insert, event)
+        .bind(owner.map(|o| o.0))
+        .bind(now)
+        .fetch_one(&mut **tx)
+        .await?;
+    write_tags(tx, EventId(id), event).await?;
+    event_in(tx, EventId(id), false)
+        .await?
+        .ok_or_else(|| StoreError::Corrupt(format!("event {id} vanished after insert")))
+}
 
+/// Replaces an event's content and tags and reads it back; `None` if it is gone.
+pub(crate) async fn update_event(
+    tx: &mut Tx<'_>,
+    id: EventId,
+    content: &NewEvent,
+    now: DateTime<Utc>,
+) -> Result<Option<Event>, StoreError> {
+    let update = sqlx::query_scalar(
+        "UPDATE events SET title = $1, description = $2, location = $3, country = $4, timezone = $5, \
+         start_time = $6, end_time = $7, ends_at = $8, capacity = $9, status = $10, longitude = $11, \
+         latitude = $12, attachment_url = $13, updated_at = $14 WHERE id = $15 RETURNING id",
+    );
+    let updated: Option<i64> = bind_content(update, content)
+        .bind(now)
+        .bind(id.0)
+        .fetch_optional(&mut **tx)
+        .await?;
+    if updated.is_none() {
+        return Ok(None);
+    }
+    write_tags(tx, id, content).await?;
+    event_in(tx, id, false).await
+}
+
+/// Deletes an event and, by cascade, its tags, bookings, subscriptions and attachment row.
+pub(crate) async fn delete_event(tx: &mut Tx<'_>, id: EventId) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM events WHERE id = $1")
+        .bind(id.0)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+impl Pools {
     pub(crate) async fn get_event(&self, id: EventId) -> Result<Option<Event>, StoreError> {
         let sql = format!("{EVENT_COLUMNS} WHERE e.id = $1");
         let Some(row) = sqlx::query_as::<Db, EventRow>(&sql)
@@ -220,65 +242,5 @@ impl Pools {
             })
             .collect::<Result<Vec<_>, _>>()?;
         Ok(page_of(events, total, page))
-    }
-
-    pub(crate) async fn update_event(
-        &self,
-        id: EventId,
-        patch: EventPatch,
-        actor: Option<&str>,
-        now: DateTime<Utc>,
-    ) -> Result<Option<Result<Event, Invalid>>, StoreError> {
-        let mut tx = self.begin_write().await?;
-        let Some(current) = event_in(&mut tx, id, true).await? else {
-            return Ok(None);
-        };
-        let updated = match current.apply(patch, now) {
-            Ok(updated) => updated,
-            Err(invalid) => return Ok(Some(Err(invalid))),
-        };
-        let update = sqlx::query_scalar(
-            "UPDATE events SET title = $1, description = $2, location = $3, country = $4, timezone = $5, \
-             start_time = $6, end_time = $7, ends_at = $8, capacity = $9, status = $10, longitude = $11, \
-             latitude = $12, attachment_url = $13, updated_at = $14 WHERE id = $15 RETURNING id",
-        );
-        bind_content(update, &updated)
-            .bind(now)
-            .bind(id.0)
-            .fetch_one(&mut *tx)
-            .await?;
-        write_tags(&mut tx, id, &updated).await?;
-        let Some(event) = event_in(&mut tx, id, false).await? else {
-            return Ok(None);
-        };
-        let change =
-            event_change(&mut tx, DomainEventKind::EventUpdated, &event, actor, now).await?;
-        record(&mut tx, &change).await?;
-        tx.commit().await?;
-        self.outbox_signal().notify_one();
-        Ok(Some(Ok(event)))
-    }
-
-    pub(crate) async fn delete_event(
-        &self,
-        id: EventId,
-        actor: Option<&str>,
-        now: DateTime<Utc>,
-    ) -> Result<bool, StoreError> {
-        let mut tx = self.begin_write().await?;
-        let Some(event) = event_in(&mut tx, id, true).await? else {
-            return Ok(false);
-        };
-        // Subscribers are read before the cascade removes their subscriptions.
-        let change =
-            event_change(&mut tx, DomainEventKind::EventDeleted, &event, actor, now).await?;
-        sqlx::query("DELETE FROM events WHERE id = $1")
-            .bind(id.0)
-            .execute(&mut *tx)
-            .await?;
-        record(&mut tx, &change).await?;
-        tx.commit().await?;
-        self.outbox_signal().notify_one();
-        Ok(true)
     }
 }

@@ -1,17 +1,13 @@
-//! Notifications: who hears of a change, event subscriptions, and the history.
+//! Notifications: event subscriptions, and each user's history.
 
 use super::{Pools, Tx};
-use crate::SeatsAfter;
 use crate::rows::NotificationRow;
 use crate::{NotificationRecord, StoreError};
-use boxoffice_domain::{
-    Audience, BookingId, DomainEvent, DomainEventKind, Event, EventId, Page, PageRequest,
-    SeatCounts, UserId,
-};
+use boxoffice_domain::{Audience, DomainEvent, EventId, Page, PageRequest, UserId};
 use chrono::{DateTime, Utc};
 
 /// Users following an event.
-pub(super) async fn subscribers_of(
+pub(crate) async fn subscribers_of(
     tx: &mut Tx<'_>,
     event: EventId,
 ) -> Result<Vec<UserId>, StoreError> {
@@ -22,57 +18,6 @@ pub(super) async fn subscribers_of(
     .fetch_all(&mut **tx)
     .await?;
     Ok(rows.into_iter().map(UserId).collect())
-}
-
-/// The owner plus `users`, without duplicates.
-fn with_owner(mut users: Vec<UserId>, owner: Option<UserId>) -> Audience {
-    if let Some(owner) = owner
-        && !users.contains(&owner)
-    {
-        users.push(owner);
-    }
-    Audience::Users(users)
-}
-
-/// The domain event for a created, updated or deleted event.
-pub(super) async fn event_change(
-    tx: &mut Tx<'_>,
-    kind: DomainEventKind,
-    event: &Event,
-    actor: Option<&str>,
-    now: DateTime<Utc>,
-) -> Result<DomainEvent, StoreError> {
-    let mut change = DomainEvent::new(kind, now, event.id, event.content.title.as_str());
-    change.actor = actor.map(str::to_owned);
-    change.owner_id = event.owner_id;
-    change.audience = match kind {
-        DomainEventKind::EventCreated => Audience::Everyone,
-        _ => with_owner(subscribers_of(tx, event.id).await?, event.owner_id),
-    };
-    if kind != DomainEventKind::EventDeleted {
-        change.seats = Some(SeatCounts {
-            capacity: event.content.capacity.map(|c| c.get()),
-            seats_booked: event.seats_booked,
-        });
-    }
-    Ok(change)
-}
-
-/// The domain event for a booking made or cancelled; told to the event's owner.
-pub(super) fn booking_change(
-    kind: DomainEventKind,
-    booking: BookingId,
-    seats: SeatsAfter,
-    actor: Option<&str>,
-    now: DateTime<Utc>,
-) -> DomainEvent {
-    let mut change = DomainEvent::new(kind, now, seats.event_id, seats.event_title);
-    change.actor = actor.map(str::to_owned);
-    change.owner_id = seats.owner_id;
-    change.audience = with_owner(Vec::new(), change.owner_id);
-    change.seats = Some(seats.seats);
-    change.booking_id = Some(booking);
-    change
 }
 
 impl Pools {

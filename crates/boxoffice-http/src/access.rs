@@ -11,7 +11,7 @@
 //!   other people's bookings.
 
 use crate::auth::{MaybeSignedIn, TokenUser};
-use crate::error::ApiError;
+use crate::error::{ApiError, Missing};
 use crate::extract::header_text;
 use crate::state::AppState;
 use axum::extract::FromRequestParts;
@@ -97,7 +97,7 @@ impl Caller {
         }
         match self.attendee(app).await? {
             Some(own) if own == id => Ok(()),
-            Some(_) => Err(ApiError::not_found("attendee", id)),
+            Some(_) => Err(ApiError::not_found(Missing::Attendee, id)),
             None if self.user.is_some() => Err(ApiError::forbidden(
                 "Only the attendee (X-Attendee-Token) or an admin may do this.",
             )),
@@ -134,7 +134,7 @@ impl Caller {
             .store
             .get_event(event)
             .await?
-            .ok_or_else(|| ApiError::not_found("event", event))?;
+            .ok_or_else(|| ApiError::not_found(Missing::Event, event))?;
         self.require_owner(&event)
     }
 
@@ -157,7 +157,7 @@ impl Caller {
             .store
             .get_booking(id)
             .await?
-            .ok_or_else(|| ApiError::not_found("booking", id))?;
+            .ok_or_else(|| ApiError::not_found(Missing::Booking, id))?;
         if self.is_admin() || self.cancel_token.as_ref() == Some(&cancel_hash) {
             return Ok(booking);
         }
@@ -172,6 +172,6 @@ impl Caller {
         {
             return Ok(booking);
         }
-        Err(ApiError::not_found("booking", id))
+        Err(ApiError::not_found(Missing::Booking, id))
     }
 }

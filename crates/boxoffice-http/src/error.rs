@@ -5,6 +5,8 @@ use axum::response::{IntoResponse, Response};
 use boxoffice_domain::{BookingRefusal, FieldError, Invalid};
 use boxoffice_store::StoreError;
 use serde::Serialize;
+
+pub use crate::error_code::ErrorCode;
 use utoipa::ToSchema;
 
 /// One invalid field of a request.
@@ -33,51 +35,46 @@ pub struct Problem {
     pub errors: Vec<ProblemField>,
 }
 
+/// What was not found, for [`ApiError::not_found`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Missing {
+    Event,
+    Attendee,
+    Booking,
+}
+
 /// An error on its way to becoming a problem+json response.
 #[derive(Debug)]
 pub struct ApiError {
-    status: StatusCode,
-    code: &'static str,
-    title: &'static str,
+    code: ErrorCode,
     detail: String,
     errors: Vec<ProblemField>,
     retry_after: Option<u64>,
 }
 
 impl ApiError {
-    pub fn new(
-        status: StatusCode,
-        code: &'static str,
-        title: &'static str,
-        detail: impl Into<String>,
-    ) -> Self {
+    /// A problem with `code`'s status and title.
+    pub fn new(code: ErrorCode, detail: impl Into<String>) -> Self {
         ApiError {
-            status,
             code,
-            title,
             detail: detail.into(),
             errors: Vec::new(),
             retry_after: None,
         }
     }
 
-    pub fn not_found(what: &'static str, id: impl std::fmt::Display) -> Self {
-        let code = match what {
-            "event" => "event_not_found",
-            "attendee" => "attendee_not_found",
-            "booking" => "booking_not_found",
-            _ => "not_found",
-        };
-        Self::new(
-            StatusCode::NOT_FOUND,
-            code,
-            "Not found",
-            format!("{what} {id} does not exist"),
-        )
+    fn retry_after(mut self, seconds: u64) -> Self {
+        self.retry_after = Some(seconds);
+        self
     }
 
-    pub fn bad_request(code: &'static str, detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, code, "Bad request", detail)
+    pub fn not_found(what: Missing, id: impl std::fmt::Display) -> Self {
+        let (code, noun) = match what {
+            Missing::Event => (ErrorCode::EventNotFound, "event"),
+            Missing::Attendee => (ErrorCode::AttendeeNotFound, "attendee"),
+            Missing::Booking => (ErrorCode::BookingNotFound, "booking"),
+        };
+        Self::new(code, format!("{noun} {id} does not exist"))
     }
 
     pub fn validation(errors: Vec<FieldError>) -> Self {
@@ -86,12 +83,7 @@ impl ApiError {
             .map(|e| format!("{}: {}", e.field, e.message))
             .collect::<Vec<_>>()
             .join("; ");
-        let mut err = Self::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "validation_failed",
-            "Request validation failed",
-            detail,
-        );
+        let mut err = Self::new(ErrorCode::ValidationFailed, detail);
         err.errors = errors
             .into_iter()
             .map(|e| ProblemField {
@@ -102,91 +94,46 @@ impl ApiError {
         err
     }
 
-    /// A bearer token that was sent but cannot be accepted.
-    pub fn invalid_token(code: &'static str, detail: impl Into<String>) -> Self {
-        Self::new(
-            StatusCode::UNAUTHORIZED,
-            code,
-            "Invalid access token",
-            detail,
-        )
-    }
-
     pub fn forbidden(detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::FORBIDDEN, "forbidden", "Forbidden", detail)
+        Self::new(ErrorCode::Forbidden, detail)
     }
 
     pub fn too_many_requests(detail: impl Into<String>, retry_after_seconds: u64) -> Self {
-        let mut err = Self::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "rate_limited",
-            "Too many requests",
-            detail,
-        );
-        err.retry_after = Some(retry_after_seconds.max(1));
-        err
+        Self::new(ErrorCode::RateLimited, detail).retry_after(retry_after_seconds.max(1))
     }
 
     /// The shared rate-limit counters cannot be reached: sign-in fails closed for a moment.
     pub fn rate_limit_unavailable() -> Self {
-        let mut err = Self::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "rate_limit_unavailable",
-            "Service unavailable",
-            "Sign-in attempts cannot be counted right now; try again shortly.",
-        );
-        err.retry_after = Some(5);
-        err
+        let detail = "Sign-in attempts cannot be counted right now; try again shortly.";
+        Self::new(ErrorCode::RateLimitUnavailable, detail).retry_after(5)
     }
 
     pub fn unauthorized(detail: impl Into<String>) -> Self {
-        Self::new(
-            StatusCode::UNAUTHORIZED,
-            "authentication_required",
-            "Authentication required",
-            detail,
-        )
-    }
-
-    pub fn conflict(code: &'static str, detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::CONFLICT, code, "Conflict", detail)
+        Self::new(ErrorCode::AuthenticationRequired, detail)
     }
 
     pub fn payload_too_large() -> Self {
-        Self::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "payload_too_large",
-            "Payload too large",
-            "The request body exceeds the size limit.",
-        )
+        let detail = "The request body exceeds the size limit.";
+        Self::new(ErrorCode::PayloadTooLarge, detail)
     }
 
     /// The database cannot be reached right now; the client should retry shortly.
     pub fn database_unavailable() -> Self {
-        let mut err = Self::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "database_unavailable",
-            "Service unavailable",
-            "The database is unreachable; retry shortly.",
-        );
-        err.retry_after = Some(crate::availability::RETRY_AFTER_SECONDS);
-        err
+        let detail = "The database is unreachable; retry shortly.";
+        Self::new(ErrorCode::DatabaseUnavailable, detail)
+            .retry_after(crate::availability::RETRY_AFTER_SECONDS)
     }
 
     pub fn internal() -> Self {
-        Self::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal_error",
-            "Internal server error",
-            "The server failed to handle the request; it has been logged.",
-        )
+        let detail = "The server failed to handle the request; it has been logged.";
+        Self::new(ErrorCode::InternalError, detail)
     }
 
     pub fn status(&self) -> StatusCode {
-        self.status
+        self.code.status()
     }
 
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         self.code
     }
 
@@ -206,10 +153,10 @@ impl ApiError {
     pub fn to_problem(&self) -> Problem {
         Problem {
             kind: format!("urn:boxoffice:problem:{}", self.code),
-            title: self.title.to_owned(),
-            status: self.status.as_u16(),
+            title: self.code.title().to_owned(),
+            status: self.status().as_u16(),
             detail: self.detail.clone(),
-            code: self.code.to_owned(),
+            code: self.code.as_str().to_owned(),
             errors: self.errors.clone(),
         }
     }
@@ -218,19 +165,20 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = serde_json::to_vec(&self.to_problem()).unwrap_or_default();
-        let mut response = (self.status, body).into_response();
+        let status = self.status();
+        let mut response = (status, body).into_response();
         let headers = response.headers_mut();
         headers.insert(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),
         );
-        if self.status == StatusCode::UNAUTHORIZED {
+        if status == StatusCode::UNAUTHORIZED {
             headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
         if let Some(seconds) = self.retry_after {
             headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
-        if self.code == "database_unavailable" {
+        if self.code == ErrorCode::DatabaseUnavailable {
             response
                 .extensions_mut()
                 .insert(crate::availability::DatabaseUnavailable);
@@ -247,77 +195,55 @@ impl From<Invalid> for ApiError {
 
 impl From<BookingRefusal> for ApiError {
     fn from(refusal: BookingRefusal) -> Self {
-        let title = match &refusal {
-            BookingRefusal::EventFull => "Event is fully booked",
-            BookingRefusal::AlreadyBooked => "Attendee already booked this event",
-            BookingRefusal::NotBookable(_) => "Event is not bookable",
-            BookingRefusal::EventNotFound | BookingRefusal::AttendeeNotFound => "Not found",
-        };
-        let (status, code, detail) = match refusal {
-            BookingRefusal::EventNotFound => (
-                StatusCode::NOT_FOUND,
-                "event_not_found",
-                "The event does not exist.".to_owned(),
+        match refusal {
+            BookingRefusal::EventNotFound => {
+                ApiError::new(ErrorCode::EventNotFound, "The event does not exist.")
+            }
+            BookingRefusal::AttendeeNotFound => {
+                ApiError::new(ErrorCode::AttendeeNotFound, "The attendee does not exist.")
+            }
+            BookingRefusal::EventFull => {
+                ApiError::new(ErrorCode::EventFull, "Every seat of this event is booked.")
+            }
+            BookingRefusal::AlreadyBooked => ApiError::new(
+                ErrorCode::AlreadyBooked,
+                "This attendee already holds a booking for this event.",
             ),
-            BookingRefusal::AttendeeNotFound => (
-                StatusCode::NOT_FOUND,
-                "attendee_not_found",
-                "The attendee does not exist.".to_owned(),
-            ),
-            BookingRefusal::EventFull => (
-                StatusCode::BAD_REQUEST,
-                "event_full",
-                "Every seat of this event is booked.".to_owned(),
-            ),
-            BookingRefusal::AlreadyBooked => (
-                StatusCode::BAD_REQUEST,
-                "already_booked",
-                "This attendee already holds a booking for this event.".to_owned(),
-            ),
-            BookingRefusal::NotBookable(reason) => (
-                StatusCode::BAD_REQUEST,
-                "event_not_bookable",
+            BookingRefusal::NotBookable(reason) => ApiError::new(
+                ErrorCode::EventNotBookable,
                 format!("No booking possible: {reason}."),
             ),
-        };
-        ApiError::new(status, code, title, detail)
+        }
     }
 }
 
 impl From<StoreError> for ApiError {
     fn from(err: StoreError) -> Self {
         match err {
-            StoreError::EmailTaken => ApiError::conflict(
-                "email_taken",
+            StoreError::EmailTaken => ApiError::new(
+                ErrorCode::EmailTaken,
                 "An attendee with this e-mail address already exists.",
             ),
-            StoreError::AccountEmailTaken => ApiError::conflict(
-                "email_taken",
+            StoreError::AccountEmailTaken => ApiError::new(
+                ErrorCode::EmailTaken,
                 "An account with this e-mail address already exists.",
             ),
             StoreError::UsernameTaken => {
-                ApiError::conflict("username_taken", "This username is taken.")
+                ApiError::new(ErrorCode::UsernameTaken, "This username is taken.")
             }
             // The domain parsers refuse such text first; this catches any path that slips by.
             StoreError::InvalidText => {
                 tracing::warn!("the database refused a text value");
                 ApiError::new(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "invalid_text",
-                    "Request validation failed",
+                    ErrorCode::InvalidText,
                     "A text value holds a character that cannot be stored, such as NUL.",
                 )
             }
-            StoreError::Contention => {
-                let mut err = ApiError::new(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "database_contended",
-                    "Service busy",
-                    "The database is too contended to finish the request; retry shortly.",
-                );
-                err.retry_after = Some(1);
-                err
-            }
+            StoreError::Contention => ApiError::new(
+                ErrorCode::DatabaseContended,
+                "The database is too contended to finish the request; retry shortly.",
+            )
+            .retry_after(1),
             other if other.is_unavailable() => {
                 tracing::warn!(error = %other, "database unavailable");
                 ApiError::database_unavailable()

@@ -1,6 +1,6 @@
 //! Request extractors whose rejections are problem+json like every other error.
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::{StatusCode, header, request::Parts};
 use boxoffice_domain::{FieldError, Zone};
@@ -27,9 +27,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
             });
         if !is_json {
             return Err(ApiError::new(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported_media_type",
-                "Unsupported media type",
+                ErrorCode::UnsupportedMediaType,
                 "Send the body as JSON with Content-Type: application/json.",
             ));
         }
@@ -37,7 +35,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
             if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
                 ApiError::payload_too_large()
             } else {
-                ApiError::bad_request("unreadable_body", rejection.body_text())
+                ApiError::new(ErrorCode::UnreadableBody, rejection.body_text())
             }
         })?;
         parse_json(&bytes).map(Json)
@@ -58,8 +56,8 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
                     message: strip_position(&inner.to_string()),
                 }])
             }
-            _ => ApiError::bad_request(
-                "malformed_json",
+            _ => ApiError::new(
+                ErrorCode::MalformedJson,
                 format!("The body is not valid JSON: {inner}"),
             ),
         }
@@ -85,8 +83,8 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for Path<T>
             .await
             .map(|axum::extract::Path(value)| Path(value))
             .map_err(|_| {
-                ApiError::bad_request(
-                    "invalid_path_parameter",
+                ApiError::new(
+                    ErrorCode::InvalidPathParameter,
                     "Ids in the path must be 64-bit integers.",
                 )
             })
@@ -106,8 +104,8 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
         serde_path_to_error::deserialize(de)
             .map(Query)
             .map_err(|err| {
-                ApiError::bad_request(
-                    "invalid_query",
+                ApiError::new(
+                    ErrorCode::InvalidQuery,
                     format!("Query parameter {}: {}", err.path(), err.inner()),
                 )
             })
@@ -153,7 +151,7 @@ impl<S: Send + Sync> FromRequestParts<S> for RenderZone {
 }
 
 fn invalid_zone(message: String) -> ApiError {
-    ApiError::bad_request("invalid_timezone", format!("Time zone {message}"))
+    ApiError::new(ErrorCode::InvalidTimezone, format!("Time zone {message}"))
 }
 
 /// A header's value as text, if present.

@@ -4,9 +4,8 @@
 //! bare 431 before any handler runs; this middleware draws the line much lower, where
 //! the answer can still say what happened.
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 use axum::extract::Request;
-use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
@@ -22,9 +21,7 @@ pub async fn limit_headers(request: Request, next: Next) -> Response {
         .sum();
     if size > MAX_HEADER_BYTES {
         return ApiError::new(
-            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
-            "headers_too_large",
-            "Request header fields too large",
+            ErrorCode::HeadersTooLarge,
             format!("The request headers exceed {MAX_HEADER_BYTES} bytes."),
         )
         .into_response();

@@ -1,6 +1,6 @@
 //! `Idempotency-Key`: a repeated booking request returns the first response and books nothing more.
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 use crate::extract::header_text;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -25,8 +25,8 @@ impl<S: Send + Sync> FromRequestParts<S> for MaybeIdempotencyKey {
             .is_some_and(|value| value.to_str().is_err())
         {
             // Ignoring it would book again on a repeat: the client must hear about it.
-            return Err(ApiError::bad_request(
-                "invalid_idempotency_key",
+            return Err(ApiError::new(
+                ErrorCode::InvalidIdempotencyKey,
                 "Idempotency-Key must be visible ASCII text.",
             ));
         }
@@ -34,8 +34,8 @@ impl<S: Send + Sync> FromRequestParts<S> for MaybeIdempotencyKey {
             return Ok(MaybeIdempotencyKey(None));
         };
         if key.len() > 255 {
-            return Err(ApiError::bad_request(
-                "invalid_idempotency_key",
+            return Err(ApiError::new(
+                ErrorCode::InvalidIdempotencyKey,
                 "Idempotency-Key must be at most 255 characters.",
             ));
         }

@@ -10,6 +10,7 @@ pub mod auth;
 pub mod availability;
 pub mod dto;
 pub mod error;
+mod error_code;
 pub mod extract;
 pub mod headers;
 pub mod idempotency;
@@ -23,10 +24,11 @@ pub mod upload;
 
 pub use state::{AppState, Attachments, Security};
 
+use crate::error::ErrorCode;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::HeaderName;
-use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
+use axum::http::{HeaderValue, Method, Uri, header};
 use axum::response::IntoResponse;
 use error::ApiError;
 use routes::{
@@ -316,18 +318,14 @@ async fn security_headers(
 
 async fn not_found(uri: Uri) -> ApiError {
     ApiError::new(
-        StatusCode::NOT_FOUND,
-        "route_not_found",
-        "Not found",
+        ErrorCode::RouteNotFound,
         format!("No route for {}", uri.path()),
     )
 }
 
 async fn method_not_allowed() -> impl IntoResponse {
     ApiError::new(
-        StatusCode::METHOD_NOT_ALLOWED,
-        "method_not_allowed",
-        "Method not allowed",
+        ErrorCode::MethodNotAllowed,
         "This path does not accept that method.",
     )
 }

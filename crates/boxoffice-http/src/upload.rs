@@ -5,9 +5,9 @@
 //! refused before any byte is read, and a body that grows past it is refused as soon
 //! as it does, so no more than the limit is ever held in memory.
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 use axum::body::Body;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, header};
 use bytes::{Bytes, BytesMut};
 use futures::{Stream, StreamExt};
 
@@ -24,15 +24,13 @@ pub struct Upload {
 /// 413 with the limit in the message.
 pub fn too_large(limit: u64) -> ApiError {
     ApiError::new(
-        StatusCode::PAYLOAD_TOO_LARGE,
-        "attachment_too_large",
-        "Attachment too large",
+        ErrorCode::AttachmentTooLarge,
         format!("An attachment may have at most {limit} bytes."),
     )
 }
 
 fn malformed(detail: impl Into<String>) -> ApiError {
-    ApiError::bad_request("malformed_upload", detail)
+    ApiError::new(ErrorCode::MalformedUpload, detail)
 }
 
 /// Reads the file from `body`, refusing more than `limit` bytes of it.
@@ -80,9 +78,7 @@ pub async fn read(
     };
     if upload.bytes.is_empty() {
         return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "empty_attachment",
-            "Empty attachment",
+            ErrorCode::EmptyAttachment,
             "The uploaded file has no content.",
         ));
     }
@@ -113,9 +109,7 @@ async fn read_multipart(body: Body, boundary: String, limit: u64) -> Result<Uplo
         return Ok(Upload { bytes, file_name });
     }
     Err(ApiError::new(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "attachment_missing",
-        "No file in the form",
+        ErrorCode::AttachmentMissing,
         "Send the file as a form part named \"file\" (with a filename).",
     ))
 }

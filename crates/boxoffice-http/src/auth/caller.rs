@@ -7,7 +7,7 @@
 
 use super::token::TokenUser;
 use crate::AppState;
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::{header, request::Parts};
 use axum::middleware::Next;
@@ -38,7 +38,10 @@ fn bearer(headers: &axum::http::HeaderMap) -> Result<Option<&str>, ApiError> {
         return Ok(None);
     };
     let value = value.to_str().map_err(|_| {
-        ApiError::invalid_token("invalid_token", "The Authorization header is not text.")
+        ApiError::new(
+            ErrorCode::InvalidToken,
+            "The Authorization header is not text.",
+        )
     })?;
     match value.split_once(' ') {
         Some((scheme, token))
@@ -46,8 +49,8 @@ fn bearer(headers: &axum::http::HeaderMap) -> Result<Option<&str>, ApiError> {
         {
             Ok(Some(token.trim()))
         }
-        _ => Err(ApiError::invalid_token(
-            "invalid_token",
+        _ => Err(ApiError::new(
+            ErrorCode::InvalidToken,
             "Use Authorization: Bearer <access token>.",
         )),
     }
@@ -59,7 +62,7 @@ pub async fn authenticate(app: &AppState, token: &str) -> Result<TokenUser, ApiE
     let claimed = app.security.tokens.verify(token)?;
     let user =
         app.store.get_user(claimed.id).await?.ok_or_else(|| {
-            ApiError::invalid_token("invalid_token", "The account no longer exists.")
+            ApiError::new(ErrorCode::InvalidToken, "The account no longer exists.")
         })?;
     Ok(TokenUser {
         id: user.id,

@@ -1,6 +1,6 @@
 //! HS256 access tokens carrying the user's id, username and role.
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 use boxoffice_domain::{Role, User, UserId};
 use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
@@ -86,14 +86,14 @@ impl TokenIssuer {
     pub fn verify(&self, token: &str) -> Result<TokenUser, ApiError> {
         let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
             .map_err(|err| match err.kind() {
-                ErrorKind::ExpiredSignature => ApiError::invalid_token(
-                    "token_expired",
+                ErrorKind::ExpiredSignature => ApiError::new(
+                    ErrorCode::TokenExpired,
                     "The access token has expired; sign in again.",
                 ),
-                _ => ApiError::invalid_token("invalid_token", "The access token is not valid."),
+                _ => ApiError::new(ErrorCode::InvalidToken, "The access token is not valid."),
             })?;
         let claims = data.claims;
-        let invalid = || ApiError::invalid_token("invalid_token", "The access token is not valid.");
+        let invalid = || ApiError::new(ErrorCode::InvalidToken, "The access token is not valid.");
         Ok(TokenUser {
             id: UserId(claims.sub.parse().map_err(|_| invalid())?),
             username: claims.username,

@@ -6,7 +6,7 @@
 
 use crate::access::Caller;
 use crate::dto::{AttachmentUpload, AttachmentView, FileBytes, download_path};
-use crate::error::{ApiError, Problem};
+use crate::error::{ApiError, ErrorCode, Missing, Problem};
 use crate::extract::{Path, Query, RenderZone};
 use crate::routes::events::owned_event;
 use crate::state::{AppState, Attachments};
@@ -34,9 +34,7 @@ pub struct UploadQuery {
 fn store_of(app: &AppState) -> Result<&Attachments, ApiError> {
     app.attachments.as_ref().ok_or_else(|| {
         ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "file_storage_unavailable",
-            "File storage unavailable",
+            ErrorCode::FileStorageUnavailable,
             "This server keeps no files.",
         )
     })
@@ -45,27 +43,21 @@ fn store_of(app: &AppState) -> Result<&Attachments, ApiError> {
 fn storage_failed(err: FileError) -> ApiError {
     tracing::error!(error = %err, "file storage failure");
     ApiError::new(
-        StatusCode::SERVICE_UNAVAILABLE,
-        "file_storage_unavailable",
-        "File storage unavailable",
+        ErrorCode::FileStorageUnavailable,
         "The file store did not answer; try again later.",
     )
 }
 
 fn no_attachment(id: i64) -> ApiError {
     ApiError::new(
-        StatusCode::NOT_FOUND,
-        "attachment_not_found",
-        "Not found",
+        ErrorCode::AttachmentNotFound,
         format!("event {id} has no attachment"),
     )
 }
 
 fn unsupported_type() -> ApiError {
     ApiError::new(
-        StatusCode::UNSUPPORTED_MEDIA_TYPE,
-        "unsupported_attachment_type",
-        "Unsupported attachment type",
+        ErrorCode::UnsupportedAttachmentType,
         "Attach a PDF, PNG, JPEG or WebP image, or plain UTF-8 text. \
          The type is read from the file's content, not from its name.",
     )
@@ -166,7 +158,7 @@ pub async fn put_event_attachment(
             discard(attachments, &file.key).await;
             return Err(match failed {
                 Err(err) => err.into(),
-                _ => ApiError::not_found("event", id),
+                _ => ApiError::not_found(Missing::Event, id),
             });
         }
     };
@@ -215,7 +207,7 @@ pub async fn get_event_attachment(
         .store
         .get_event(EventId(id))
         .await?
-        .ok_or_else(|| ApiError::not_found("event", id))?;
+        .ok_or_else(|| ApiError::not_found(Missing::Event, id))?;
     let file = event.attachment.ok_or_else(|| no_attachment(id))?;
     let disposition = file.file_name.content_disposition();
     let file_headers = FileHeaders {
@@ -283,7 +275,7 @@ pub async fn delete_event_attachment(
     let actor = caller.user.as_ref().map(|u| u.username.as_str());
     let change = usecases::events::remove_attachment(&app.store, id, actor, app.now())
         .await?
-        .ok_or_else(|| ApiError::not_found("event", id))?;
+        .ok_or_else(|| ApiError::not_found(Missing::Event, id))?;
     if let Some(old) = &change.replaced {
         discard(attachments, &old.key).await;
         tracing::info!(event.id = %id, "attachment removed");

@@ -4,7 +4,7 @@ use crate::access::Caller;
 use crate::dto::{
     AttendeeCreate, AttendeePage, AttendeeRegistered, AttendeeUpdate, AttendeeView, PageQuery,
 };
-use crate::error::{ApiError, Problem};
+use crate::error::{ApiError, Missing, Problem};
 use crate::extract::{Json, Path, Query, RenderZone};
 use crate::state::AppState;
 use axum::extract::State;
@@ -42,7 +42,7 @@ pub(crate) async fn find(app: &AppState, caller: &Caller, id: i64) -> Result<Att
     app.store
         .get_attendee(id)
         .await?
-        .ok_or_else(|| ApiError::not_found("attendee", id))
+        .ok_or_else(|| ApiError::not_found(Missing::Attendee, id))
 }
 
 /// Register an attendee.
@@ -141,7 +141,7 @@ pub async fn update_attendee(
     let patch = input.into_domain()?;
     let attendee = usecases::attendees::update(&app.store, id, &patch, app.now())
         .await?
-        .ok_or_else(|| ApiError::not_found("attendee", id))?;
+        .ok_or_else(|| ApiError::not_found(Missing::Attendee, id))?;
     Ok(axum::Json(AttendeeView::render(
         &attendee,
         zone.or(Zone::DEFAULT),

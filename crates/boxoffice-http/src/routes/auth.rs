@@ -2,7 +2,7 @@
 
 use crate::auth::{ClientIp, SignedIn};
 use crate::dto::{AccessToken, TokenForm, UserLogin, UserRegister, UserView};
-use crate::error::{ApiError, Problem};
+use crate::error::{ApiError, ErrorCode, Problem};
 use crate::extract::{Json, RenderZone};
 use crate::state::AppState;
 use axum::Form;
@@ -58,9 +58,7 @@ async fn sign_in(
     let Some((user, _)) = found.filter(|_| verified) else {
         metrics::counter!("boxoffice_logins_total", "outcome" => "refused").increment(1);
         return Err(ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "invalid_credentials",
-            "Invalid credentials",
+            ErrorCode::InvalidCredentials,
             "Invalid username or password.",
         ));
     };
@@ -109,8 +107,8 @@ pub async fn issue_token(
 ) -> Result<axum::Json<AccessToken>, ApiError> {
     let Form(form) = form.map_err(form_rejection)?;
     if form.grant_type.as_deref().is_some_and(|g| g != "password") {
-        return Err(ApiError::bad_request(
-            "unsupported_grant_type",
+        return Err(ApiError::new(
+            ErrorCode::UnsupportedGrantType,
             "Only grant_type=password is supported.",
         ));
     }
@@ -125,12 +123,10 @@ fn form_rejection(err: axum::extract::rejection::FormRejection) -> ApiError {
     match err.status() {
         StatusCode::PAYLOAD_TOO_LARGE => ApiError::payload_too_large(),
         StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
-            "Unsupported media type",
+            ErrorCode::UnsupportedMediaType,
             "Send the form with Content-Type: application/x-www-form-urlencoded.",
         ),
-        _ => ApiError::bad_request("invalid_form", err.body_text()),
+        _ => ApiError::new(ErrorCode::InvalidForm, err.body_text()),
     }
 }
 
@@ -147,7 +143,7 @@ pub async fn get_me(
 ) -> Result<axum::Json<UserView>, ApiError> {
     let user =
         app.store.get_user(caller.id).await?.ok_or_else(|| {
-            ApiError::invalid_token("invalid_token", "The account no longer exists.")
+            ApiError::new(ErrorCode::InvalidToken, "The account no longer exists.")
         })?;
     Ok(axum::Json(UserView::render(&user, zone.or(Zone::DEFAULT))))
 }

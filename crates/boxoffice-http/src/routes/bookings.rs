@@ -2,7 +2,7 @@
 
 use crate::access::Caller;
 use crate::dto::{BookingCreate, BookingPage, BookingView, PageQuery, SeatRequest};
-use crate::error::{ApiError, Problem};
+use crate::error::{ApiError, ErrorCode, Missing, Problem};
 use crate::extract::{Json, Path, Query, RenderZone};
 use crate::idempotency::MaybeIdempotencyKey;
 use crate::state::AppState;
@@ -33,7 +33,7 @@ pub(crate) async fn book(
     let outcome = usecases::bookings::book(&app.store, &request, app.now()).await?;
     let label = match &outcome {
         BookOutcome::Booked(_) => "confirmed",
-        BookOutcome::Refused(refusal) => ApiError::from(refusal.clone()).code(),
+        BookOutcome::Refused(refusal) => ApiError::from(refusal.clone()).code().as_str(),
         BookOutcome::Replayed(_) => "replayed",
         BookOutcome::KeyReused => "idempotency_key_reused",
     };
@@ -56,9 +56,7 @@ pub(crate) async fn book(
         BookOutcome::Refused(refusal) => Err(refusal.into()),
         BookOutcome::Replayed(first) => Ok(replay(first, shape)),
         BookOutcome::KeyReused => Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "idempotency_key_reused",
-            "Idempotency key reused",
+            ErrorCode::IdempotencyKeyReused,
             "This Idempotency-Key was first used with a different request.",
         )),
     }
@@ -111,7 +109,7 @@ pub(crate) async fn cancel(app: &AppState, caller: &Caller, id: i64) -> Result<B
     let actor = caller.user.as_ref().map(|u| u.username.as_str());
     let booking = usecases::bookings::cancel(&app.store, id, actor, app.now())
         .await?
-        .ok_or_else(|| ApiError::not_found("booking", id))?;
+        .ok_or_else(|| ApiError::not_found(Missing::Booking, id))?;
     tracing::info!(booking.id = %id, event.id = %booking.event_id, "booking cancelled");
     Ok(booking)
 }

@@ -6,7 +6,7 @@ use crate::dto::{
     AttendeePage, AttendeeView, EventCreate, EventPage, EventQuery, EventUpdate, EventView,
     PageQuery,
 };
-use crate::error::{ApiError, Problem};
+use crate::error::{ApiError, Missing, Problem};
 use crate::extract::{Json, Path, Query, RenderZone};
 use crate::state::AppState;
 use axum::extract::State;
@@ -59,7 +59,7 @@ pub(crate) async fn find(app: &AppState, id: i64) -> Result<Event, ApiError> {
     app.store
         .get_event(EventId(id))
         .await?
-        .ok_or_else(|| ApiError::not_found("event", id))
+        .ok_or_else(|| ApiError::not_found(Missing::Event, id))
 }
 
 /// Create an event.
@@ -145,7 +145,7 @@ pub(crate) async fn owned_event(
         .store
         .get_event(id)
         .await?
-        .ok_or_else(|| ApiError::not_found("event", id))?;
+        .ok_or_else(|| ApiError::not_found(Missing::Event, id))?;
     caller.require_owner(&event)?;
     Ok(event)
 }
@@ -163,7 +163,7 @@ pub(crate) async fn change(
     let actor = caller.user.as_ref().map(|u| u.username.as_str());
     let updated = usecases::events::update(&app.store, id, &patch, actor, app.now())
         .await?
-        .ok_or_else(|| ApiError::not_found("event", id))??;
+        .ok_or_else(|| ApiError::not_found(Missing::Event, id))??;
     tracing::info!(event.id = %id, "event updated");
     Ok(updated)
 }
@@ -244,7 +244,7 @@ pub(crate) async fn remove(app: &AppState, caller: &Caller, id: i64) -> Result<(
     owned_event(app, caller, EventId(id)).await?;
     let actor = caller.user.as_ref().map(|u| u.username.as_str());
     if !usecases::events::delete(&app.store, EventId(id), actor, app.now()).await? {
-        return Err(ApiError::not_found("event", id));
+        return Err(ApiError::not_found(Missing::Event, id));
     }
     crate::routes::attachments::remove_event_files(app, EventId(id)).await;
     tracing::info!(event.id = id, "event deleted");
@@ -276,7 +276,7 @@ pub async fn get_event_attendees(
         .store
         .event_attendees(EventId(id), page)
         .await?
-        .ok_or_else(|| ApiError::not_found("event", id))?;
+        .ok_or_else(|| ApiError::not_found(Missing::Event, id))?;
     let zone = zone.or(Zone::DEFAULT);
     Ok(axum::Json(AttendeePage::new(
         attendees.map(|a| AttendeeView::render(&a, zone)),

@@ -2,7 +2,7 @@
 
 use crate::auth::SignedIn;
 use crate::dto::{NotificationPage, NotificationView, PageQuery};
-use crate::error::{ApiError, Problem};
+use crate::error::{ApiError, Missing, Problem};
 use crate::extract::{Path, Query};
 use crate::state::AppState;
 use axum::extract::State;
@@ -46,7 +46,7 @@ pub async fn subscribe_event(
     Path(id): Path<i64>,
 ) -> Result<StatusCode, ApiError> {
     if !app.store.subscribe(user.id, EventId(id), app.now()).await? {
-        return Err(ApiError::not_found("event", id));
+        return Err(ApiError::not_found(Missing::Event, id));
     }
     Ok(StatusCode::NO_CONTENT)
 }
@@ -66,7 +66,7 @@ pub async fn unsubscribe_event(
     Path(id): Path<i64>,
 ) -> Result<StatusCode, ApiError> {
     if !app.store.unsubscribe(user.id, EventId(id)).await? {
-        return Err(ApiError::not_found("event", id));
+        return Err(ApiError::not_found(Missing::Event, id));
     }
     Ok(StatusCode::NO_CONTENT)
 }

@@ -4,11 +4,10 @@
 //! Subscribing needs a signed-in connection (`?token=<JWT>`); watching seats does not.
 
 use crate::auth::TokenUser;
-use crate::error::{ApiError, Problem};
+use crate::error::{ApiError, ErrorCode, Problem};
 use crate::state::AppState;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade, close_code};
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use boxoffice_domain::{EventId, SeatCounts};
 use boxoffice_notify::{Hub, frames};
@@ -56,9 +55,7 @@ pub async fn connect_websocket(
     };
     let upgrade = upgrade.map_err(|_| {
         ApiError::new(
-            StatusCode::UPGRADE_REQUIRED,
-            "upgrade_required",
-            "Upgrade required",
+            ErrorCode::UpgradeRequired,
             "Connect with a WebSocket client.",
         )
     })?;

@@ -15,7 +15,7 @@
 //! The routes are not part of the OpenAPI document. Their `Content-Security-Policy` is
 //! [`CONTENT_SECURITY_POLICY`], set by the security headers middleware.
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 use axum::Router;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -62,9 +62,7 @@ async fn root(headers: HeaderMap) -> Response {
         Redirect::to("/app/").into_response()
     } else {
         ApiError::new(
-            StatusCode::NOT_FOUND,
-            "route_not_found",
-            "Not found",
+            ErrorCode::RouteNotFound,
             "No route for / (the web app is at /app/, the API is described at /openapi.json)",
         )
         .into_response()
@@ -136,9 +134,7 @@ fn respond(path: &str, headers: &HeaderMap, lookup: impl Fn(&str) -> Option<File
     if unsafe_path || last.contains('.') {
         return no_store(
             ApiError::new(
-                StatusCode::NOT_FOUND,
-                "route_not_found",
-                "Not found",
+                ErrorCode::RouteNotFound,
                 format!("No file {path} in the web app"),
             )
             .into_response(),
@@ -201,9 +197,7 @@ fn not_built(headers: &HeaderMap) -> Response {
             .into_response()
     } else {
         ApiError::new(
-            StatusCode::NOT_FOUND,
-            "web_app_not_built",
-            "Web app not built",
+            ErrorCode::WebAppNotBuilt,
             "This binary was built without web/dist: run npm run build in web/, then cargo build.",
         )
         .into_response()

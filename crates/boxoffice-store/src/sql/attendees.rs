@@ -12,6 +12,18 @@ use chrono::{DateTime, Utc};
 const ATTENDEE_COLUMNS: &str =
     "SELECT a.id, a.name, a.email, a.phone, a.locale, a.created_at, a.updated_at FROM attendees a";
 
+fn attendee_page(
+    rows: Vec<AttendeeRow>,
+    total: i64,
+    page: PageRequest,
+) -> Result<Page<Attendee>, StoreError> {
+    let items = rows
+        .into_iter()
+        .map(Attendee::try_from)
+        .collect::<Result<_, _>>()?;
+    Ok(page_of(items, total, page))
+}
+
 impl Pools {
     pub(crate) async fn event_attendees(
         &self,
@@ -38,11 +50,7 @@ impl Pools {
         .bind(page.offset())
         .fetch_all(self.reader())
         .await?;
-        let items = rows
-            .into_iter()
-            .map(Attendee::try_from)
-            .collect::<Result<_, _>>()?;
-        Ok(Some(page_of(items, total, page)))
+        Ok(Some(attendee_page(rows, total, page)?))
     }
 
     pub(crate) async fn get_attendee(
@@ -82,11 +90,7 @@ impl Pools {
         .bind(page.offset())
         .fetch_all(self.reader())
         .await?;
-        let items = rows
-            .into_iter()
-            .map(Attendee::try_from)
-            .collect::<Result<_, _>>()?;
-        Ok(page_of(items, total, page))
+        attendee_page(rows, total, page)
     }
 }
 

@@ -9,7 +9,6 @@
 pub mod consumer;
 pub mod frames;
 pub mod hub;
-mod workers;
 
+pub use consumer::{HistoryRecorder, HistoryStep, SocketFeed};
 pub use hub::{Hub, Registration};
-pub use workers::Workers;

@@ -1,5 +1,6 @@
 //! `kill -9` and SIGTERM under booking load, then `boxoffice check`; and `boxoffice check`
 //! catching a database corrupted on purpose.
+#![allow(clippy::unwrap_used)] // In a test, an unwrap that fails is a failing test.
 
 mod common;
 

@@ -9,6 +9,7 @@ use crate::{Broker, Message};
 use boxoffice_store::{OutboxMessage, Store};
 use chrono::Utc;
 use std::time::Duration;
+use tokio_util::sync::CancellationToken;
 
 /// How the relay paces itself.
 #[derive(Debug, Clone)]
@@ -36,31 +37,54 @@ impl Default for RelaySettings {
     }
 }
 
-/// Moves domain events from the outbox to the broker, forever.
-pub async fn run(store: Store, broker: Broker, settings: RelaySettings) {
+/// Moves domain events from the outbox to the broker until `stop` is cancelled.
+///
+/// Stopping happens between steps, never inside one: a claimed batch is always published
+/// and marked (or its claims released). After `stop`, one last step runs, so what the
+/// process committed just before stopping goes out now rather than at the next start.
+pub async fn run(store: Store, broker: Broker, settings: RelaySettings, stop: CancellationToken) {
     let signal = store.outbox_signal();
     let mut backoff = settings.min_backoff;
     loop {
-        match relay_batch(&store, &broker, &settings).await {
-            Ok(published) => {
+        // After a partial batch the wait ends early on a commit; after a failure it does not.
+        let (pause, wake_on_commit) = match relay_batch(&store, &broker, &settings).await {
+            Ok(published) if published == settings.batch as usize && !stop.is_cancelled() => {
                 backoff = settings.min_backoff;
-                if published < settings.batch as usize {
-                    record_backlog(&store).await;
-                    // Woken by this process's commits; the timeout catches other processes' and retries.
-                    let _ = tokio::time::timeout(settings.poll, signal.notified()).await;
-                }
+                continue;
+            }
+            Ok(_) => {
+                backoff = settings.min_backoff;
+                record_backlog(&store).await;
+                (settings.poll, true)
             }
             Err(err) => {
                 tracing::warn!(error = %err, retry_in_ms = backoff.as_millis() as u64, "outbox relay paused");
                 record_backlog(&store).await;
-                tokio::time::sleep(backoff).await;
+                let pause = backoff;
                 backoff = (backoff * 2).min(settings.max_backoff);
+                (pause, false)
             }
+        };
+        if stop.is_cancelled() {
+            return;
+        }
+        // Woken by this process's commits; the timeout catches other processes' and retries.
+        let wait = async {
+            if wake_on_commit {
+                let _ = tokio::time::timeout(pause, signal.notified()).await;
+            } else {
+                tokio::time::sleep(pause).await;
+            }
+        };
+        tokio::select! {
+            () = stop.cancelled() => {}
+            () = wait => {}
         }
     }
 }
 
-/// Publishes one batch; returns how many were published.
+/// One step of the relay: claims a batch, publishes it and marks it published; returns
+/// how many were published. On a failure the unpublished rest is released for a later step.
 pub async fn relay_batch(
     store: &Store,
     broker: &Broker,

@@ -93,7 +93,6 @@ fn api(services: Services) -> OpenApiRouter<AppState> {
             .routes(routes!(events::get_events, events::create_event))
             .routes(routes!(
                 events::get_event,
-                events::update_event,
                 events::patch_event,
                 events::delete_event
             ))
@@ -108,7 +107,12 @@ fn api(services: Services) -> OpenApiRouter<AppState> {
                 notifications::unsubscribe_event
             ))
             .routes(routes!(bookings::book_event))
-            .routes(routes!(bookings::register_for_event))
+            // Aliases: same handler, documented by `openapi::ALIASES`.
+            .route("/events/{id}", axum::routing::put(events::patch_event))
+            .route(
+                "/events/{id}/register",
+                axum::routing::post(bookings::book_event),
+            )
             .routes(routes!(
                 attendees::get_attendees,
                 attendees::create_attendee
@@ -160,16 +164,14 @@ fn api(services: Services) -> OpenApiRouter<AppState> {
 /// The OpenAPI document, as served at `/openapi.json`.
 pub fn openapi() -> utoipa::openapi::OpenApi {
     let mut spec = api(Services::ALL).split_for_parts().1;
-    openapi::document_database_unavailable(&mut spec);
-    openapi::document_shared_responses(&mut spec);
+    openapi::complete(&mut spec);
     spec
 }
 
 /// The whole application: API, Swagger UI at `/docs`, and the middleware stack.
 pub fn router(state: AppState, config: &HttpConfig) -> Router {
     let (api, mut spec) = api(config.services).split_for_parts();
-    openapi::document_database_unavailable(&mut spec);
-    openapi::document_shared_responses(&mut spec);
+    openapi::complete(&mut spec);
     let spec = Arc::new(origin::ServedSpec::new(spec));
     let mut app = api
         .route(

@@ -8,6 +8,8 @@ use utoipa::openapi::{
 };
 use utoipa::{Modify, OpenApi};
 
+pub(crate) mod responses;
+
 #[derive(OpenApi)]
 #[openapi(
     info(
@@ -56,6 +58,105 @@ impl Modify for SecuritySchemes {
     }
 }
 
+/// `?tz=`, shared by every operation that renders times.
+// Documentation only: `RenderZone` reads the value.
+#[allow(dead_code)]
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct TimeZoneParam {
+    /// Render times in this IANA zone
+    tz: Option<String>,
+}
+
+/// `Idempotency-Key`, shared by the operations that honour it.
+// Documentation only: `MaybeIdempotencyKey` reads the value.
+#[allow(dead_code)]
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Header)]
+pub(crate) struct IdempotencyKeyParam {
+    /// Repeat-safe key: a repeat returns the first response
+    #[param(rename = "Idempotency-Key")]
+    idempotency_key: Option<String>,
+}
+
+/// Everything added to the collected annotations, in order: aliases, the answers every
+/// operation can give, and bounds of shared parameters.
+pub(crate) fn complete(doc: &mut Document) {
+    document_aliases(doc);
+    document_database_unavailable(doc);
+    document_shared_responses(doc);
+}
+
+/// An operation served a second way by the same handler; the document lists it as its own
+/// operation (with its own id and summary, which clients name methods after).
+struct Alias {
+    method: HttpMethod,
+    path: &'static str,
+    of_method: HttpMethod,
+    of_path: &'static str,
+    operation_id: &'static str,
+    summary: &'static str,
+    description: Option<&'static str>,
+}
+
+const ALIASES: [Alias; 2] = [
+    Alias {
+        method: HttpMethod::Put,
+        path: "/events/{id}",
+        of_method: HttpMethod::Patch,
+        of_path: "/events/{id}",
+        operation_id: "update_event",
+        summary: "Change an event.",
+        description: Some("Same as PATCH: a partial body is accepted."),
+    },
+    Alias {
+        method: HttpMethod::Post,
+        path: "/events/{id}/register",
+        of_method: HttpMethod::Post,
+        of_path: "/events/{id}/book",
+        operation_id: "register_for_event",
+        summary: "Register for an event; the same as booking a seat.",
+        description: None,
+    },
+];
+
+fn operation_mut<'a>(
+    item: &'a mut utoipa::openapi::PathItem,
+    method: &HttpMethod,
+) -> Option<&'a mut utoipa::openapi::path::Operation> {
+    match method {
+        HttpMethod::Get => item.get.as_mut(),
+        HttpMethod::Post => item.post.as_mut(),
+        HttpMethod::Put => item.put.as_mut(),
+        HttpMethod::Patch => item.patch.as_mut(),
+        HttpMethod::Delete => item.delete.as_mut(),
+        _ => None,
+    }
+}
+
+fn document_aliases(doc: &mut Document) {
+    for alias in &ALIASES {
+        let Some(original) = doc
+            .paths
+            .paths
+            .get_mut(alias.of_path)
+            .and_then(|item| operation_mut(item, &alias.of_method))
+        else {
+            continue; // The service that owns it does not run in this process.
+        };
+        let mut operation = original.clone();
+        operation.operation_id = Some(alias.operation_id.to_owned());
+        operation.summary = Some(alias.summary.to_owned());
+        operation.description = alias.description.map(str::to_owned);
+        let item = doc.paths.paths.entry(alias.path.to_owned()).or_default();
+        match alias.method {
+            HttpMethod::Put => item.put = Some(operation),
+            HttpMethod::Post => item.post = Some(operation),
+            _ => unreachable!("aliases are PUT or POST"),
+        }
+    }
+}
+
 /// A problem+json response with `description`.
 fn problem(description: &str) -> RefOr<Response> {
     let content = ContentBuilder::new()
@@ -71,7 +172,7 @@ fn problem(description: &str) -> RefOr<Response> {
 /// Answers that every API operation can give, whatever its handler does: they come from
 /// the extractors and middleware shared by all. Each operation lists them unless its own
 /// annotation already describes that status more precisely.
-pub fn document_shared_responses(doc: &mut Document) {
+fn document_shared_responses(doc: &mut Document) {
     for item in doc.paths.paths.values_mut() {
         for method in [
             HttpMethod::Get,
@@ -80,15 +181,9 @@ pub fn document_shared_responses(doc: &mut Document) {
             HttpMethod::Patch,
             HttpMethod::Delete,
         ] {
-            let operation = match method {
-                HttpMethod::Get => item.get.as_mut(),
-                HttpMethod::Post => item.post.as_mut(),
-                HttpMethod::Put => item.put.as_mut(),
-                HttpMethod::Patch => item.patch.as_mut(),
-                HttpMethod::Delete => item.delete.as_mut(),
-                _ => None,
+            let Some(operation) = operation_mut(item, &method) else {
+                continue;
             };
-            let Some(operation) = operation else { continue };
             if operation
                 .tags
                 .as_ref()
@@ -186,7 +281,7 @@ fn parameter_schema(name: &str) -> Option<RefOr<utoipa::openapi::schema::Schema>
 
 /// Every operation that reads or writes the database may answer 503 `database_unavailable`
 /// (with `Retry-After`) while the database is down. Applied once the routes are collected.
-pub(crate) fn document_database_unavailable(openapi: &mut utoipa::openapi::OpenApi) {
+fn document_database_unavailable(openapi: &mut utoipa::openapi::OpenApi) {
     use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder, header::HeaderBuilder};
     let response = ResponseBuilder::new()
         .description("The database is unreachable; retry after `Retry-After` seconds")

@@ -1,12 +1,19 @@
 //! Broker consumers of the notification service.
+//!
+//! Each consumer has a `step` (take the next delivery and what queued up behind it,
+//! handle them, say what happened) and a `run` that steps until told to stop. A stop
+//! never cuts a step short, and deliveries the broker already handed over are still
+//! handled before `run` returns.
 
 use crate::Hub;
-use boxoffice_broker::{Broker, Subscription};
+use boxoffice_broker::{Broker, Delivery, Subscription};
 use boxoffice_domain::DomainEvent;
 use boxoffice_store::Store;
 use std::time::Duration;
+use tokio_util::sync::CancellationToken;
 
-pub(crate) async fn subscribe<F, Fut>(what: &str, connect: F) -> Subscription
+/// Subscribes with `connect`, retrying with back-off while the broker is unreachable.
+async fn subscribe<F, Fut>(what: &str, connect: F) -> Subscription
 where
     F: Fn() -> Fut,
     Fut: std::future::Future<Output = Result<Subscription, boxoffice_broker::BrokerError>>,
@@ -24,6 +31,18 @@ where
     }
 }
 
+/// The next delivery to handle: waited for until `stop`; after it, only one already queued.
+async fn next_until(subscription: &mut Subscription, stop: &CancellationToken) -> Option<Delivery> {
+    if stop.is_cancelled() {
+        return subscription.try_next();
+    }
+    tokio::select! {
+        biased;
+        () = stop.cancelled() => subscription.try_next(),
+        next = subscription.next() => next,
+    }
+}
+
 fn parse(body: &[u8]) -> Option<DomainEvent> {
     match serde_json::from_slice(body) {
         Ok(change) => Some(change),
@@ -34,35 +53,98 @@ fn parse(body: &[u8]) -> Option<DomainEvent> {
     }
 }
 
-/// Feeds this process's WebSocket hub with every domain event from `subscription`
-/// (the broker's fan-out, subscribed before the process accepts connections).
-pub async fn deliver_to_sockets(mut subscription: Subscription, hub: Hub) {
-    while let Some(delivery) = subscription.next().await {
-        if let Some(change) = parse(&delivery.message.body) {
-            hub.deliver(&change);
-        }
+/// Feeds this process's WebSocket hub with every domain event of the broker's fan-out.
+#[derive(Debug)]
+pub struct SocketFeed {
+    subscription: Subscription,
+    hub: Hub,
+}
+
+impl SocketFeed {
+    /// Subscribes to the fan-out; done before the process accepts connections, so a
+    /// client never misses a frame that arrived before its process's queue existed.
+    pub async fn subscribe(broker: &Broker, hub: Hub) -> Self {
+        let subscription = subscribe("fanout", || broker.fanout()).await;
+        SocketFeed { subscription, hub }
+    }
+
+    /// Delivers the next domain event; returns the frames queued for sockets, or `None`
+    /// once the broker is shut down.
+    pub async fn step(&mut self) -> Option<usize> {
+        let delivery = self.subscription.next().await?;
+        Some(self.deliver(delivery).await)
+    }
+
+    async fn deliver(&self, delivery: Delivery) -> usize {
+        let queued = parse(&delivery.message.body).map_or(0, |change| self.hub.deliver(&change));
         metrics::counter!("boxoffice_notify_consumed_total", "queue" => "fanout").increment(1);
         delivery.ack().await;
+        queued
+    }
+
+    /// Steps until `stop`, then delivers what is already queued.
+    pub async fn run(mut self, stop: CancellationToken) {
+        while let Some(delivery) = next_until(&mut self.subscription, &stop).await {
+            self.deliver(delivery).await;
+        }
     }
 }
 
 /// Deliveries recorded in one transaction at most.
 const HISTORY_BATCH: usize = 128;
 
+/// What one step of the history recorder did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct HistoryStep {
+    /// Domain events written in this step's transaction (and acknowledged).
+    pub recorded: usize,
+    /// Deliveries handed back to the broker for a later attempt.
+    pub retried: usize,
+}
+
 /// Records each domain event in the notification history, once across all processes.
-///
-/// Whatever has queued up is written in one transaction, so a burst costs one commit.
-pub async fn record_history(broker: Broker, store: Store) {
-    let mut subscription = subscribe("work", || broker.work()).await;
-    while let Some(first) = subscription.next().await {
+#[derive(Debug)]
+pub struct HistoryRecorder {
+    subscription: Subscription,
+    store: Store,
+}
+
+impl HistoryRecorder {
+    /// Subscribes to the broker's work queue (retrying while it is unreachable).
+    pub async fn subscribe(broker: &Broker, store: Store) -> Self {
+        let subscription = subscribe("work", || broker.work()).await;
+        HistoryRecorder {
+            subscription,
+            store,
+        }
+    }
+
+    /// Records the next delivery and whatever queued up behind it; `None` once the
+    /// broker is shut down.
+    pub async fn step(&mut self) -> Option<HistoryStep> {
+        let first = self.subscription.next().await?;
+        Some(self.record(first).await)
+    }
+
+    /// Steps until `stop`, then records what is already queued.
+    pub async fn run(mut self, stop: CancellationToken) {
+        while let Some(first) = next_until(&mut self.subscription, &stop).await {
+            self.record(first).await;
+        }
+    }
+
+    /// Writes `first` and the deliveries queued behind it in one transaction, so a burst
+    /// costs one commit.
+    async fn record(&mut self, first: Delivery) -> HistoryStep {
         let mut batch = vec![first];
         while batch.len() < HISTORY_BATCH
-            && let Some(more) = subscription.try_next()
+            && let Some(more) = self.subscription.try_next()
         {
             batch.push(more);
         }
         metrics::counter!("boxoffice_notify_consumed_total", "queue" => "work")
             .increment(batch.len() as u64);
+        let mut step = HistoryStep::default();
         let mut changes = Vec::with_capacity(batch.len());
         let mut settled = Vec::with_capacity(batch.len());
         for delivery in batch {
@@ -72,11 +154,15 @@ pub async fn record_history(broker: Broker, store: Store) {
                     settled.push(delivery);
                 }
                 // Never valid: let the broker dead-letter it after its retries.
-                None => delivery.retry().await,
+                None => {
+                    step.retried += 1;
+                    delivery.retry().await;
+                }
             }
         }
-        match store.record_notifications(&changes).await {
+        match self.store.record_notifications(&changes).await {
             Ok(_) => {
+                step.recorded = settled.len();
                 for delivery in settled {
                     delivery.ack().await;
                 }
@@ -84,10 +170,12 @@ pub async fn record_history(broker: Broker, store: Store) {
             Err(err) => {
                 tracing::warn!(error = %err, messages = settled.len(), "recording notifications failed; will retry");
                 tokio::time::sleep(Duration::from_millis(200)).await;
+                step.retried += settled.len();
                 for delivery in settled {
                     delivery.retry().await;
                 }
             }
         }
+        step
     }
 }

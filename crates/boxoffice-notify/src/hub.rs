@@ -45,8 +45,12 @@ impl Seen {
     }
 }
 
+/// Identifies one open WebSocket connection within its process.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ConnectionId(u64);
+
 struct Inner {
-    connections: RwLock<HashMap<u64, Connection>>,
+    connections: RwLock<HashMap<ConnectionId, Connection>>,
     next_id: AtomicU64,
     seen: Mutex<Seen>,
     queue_capacity: usize,
@@ -69,7 +73,7 @@ impl std::fmt::Debug for Hub {
 /// A connection's place in the hub; leaving the hub happens on drop.
 #[derive(Debug)]
 pub struct Registration {
-    pub id: u64,
+    pub id: ConnectionId,
     /// Frames to write to the socket. Closed when the hub dropped the client for being too slow.
     pub frames: mpsc::Receiver<Arc<str>>,
     hub: Hub,
@@ -96,7 +100,7 @@ impl Hub {
 
     /// Adds a connection, signed in as `user` or anonymous.
     pub fn register(&self, user: Option<UserId>) -> Registration {
-        let id = self.inner.next_id.fetch_add(1, Ordering::Relaxed);
+        let id = ConnectionId(self.inner.next_id.fetch_add(1, Ordering::Relaxed));
         let (queue, frames) = mpsc::channel(self.inner.queue_capacity);
         let connection = Connection {
             user,
@@ -116,7 +120,7 @@ impl Hub {
         }
     }
 
-    fn remove(&self, id: u64) {
+    fn remove(&self, id: ConnectionId) {
         let count = {
             let mut connections = self.inner.connections.write().expect("hub lock");
             connections.remove(&id);
@@ -126,7 +130,7 @@ impl Hub {
     }
 
     /// Starts or stops live seat counts for `event` on connection `id`.
-    pub fn set_watching(&self, id: u64, event: EventId, watching: bool) {
+    pub fn set_watching(&self, id: ConnectionId, event: EventId, watching: bool) {
         if let Some(connection) = self
             .inner
             .connections
@@ -143,7 +147,7 @@ impl Hub {
     }
 
     /// Queues a frame for one connection (replies to its own requests).
-    pub fn send_to(&self, id: u64, frame: String) {
+    pub fn send_to(&self, id: ConnectionId, frame: String) {
         let connections = self.inner.connections.read().expect("hub lock");
         if let Some(connection) = connections.get(&id) {
             let _ = connection.queue.try_send(Arc::from(frame));

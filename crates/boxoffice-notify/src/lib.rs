@@ -4,12 +4,14 @@
 //!   [`hub`] (WebSocket fan-out); one process records each in the history.
 //! - [`hub`] knows the open WebSocket connections, decides who receives what,
 //!   and drops clients too slow to keep up.
-//! - [`frames`] renders what travels over the socket, byte for byte.
+//! - [`commands`] reads what clients send, [`frames`] renders what the server sends,
+//!   byte for byte.
 
+pub mod commands;
 pub mod consumer;
 pub mod frames;
 pub mod hub;
-mod workers;
 
-pub use hub::{Hub, Registration};
-pub use workers::Workers;
+pub use commands::ClientCommand;
+pub use consumer::{HistoryRecorder, HistoryStep, SocketFeed};
+pub use hub::{ConnectionId, Hub, Registration};

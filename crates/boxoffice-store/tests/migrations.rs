@@ -1,5 +1,6 @@
 //! Data written under the first schema survives the migration that makes end,
 //! capacity and attendee e-mail optional and ids lasting, on both databases.
+#![allow(clippy::unwrap_used)] // In a test, an unwrap that fails is a failing test.
 
 use boxoffice_domain::{AttendeeId, EventId, NewEvent, PageRequest, Schedule, Title, UserId, Zone};
 use boxoffice_store::{BookingFilter, Store};

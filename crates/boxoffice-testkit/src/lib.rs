@@ -14,15 +14,15 @@ pub use process::{RabbitNamespace, ServerProcess};
 pub use proxy::TcpProxy;
 pub use ws::{PATIENCE, WsClient};
 
+use boxoffice_app::{Application, Running};
 use boxoffice_http::auth::{AuthSettings, RateLimits, TrustedProxies};
-use boxoffice_http::{AppState, HttpConfig, Security};
+use boxoffice_http::{HttpConfig, Security};
 use boxoffice_store::Store;
 use reqwest::{Method, RequestBuilder, Response};
 use serde_json::{Value, json};
 use sqlx::Connection;
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use tokio::sync::oneshot;
 
 const DEFAULT_POSTGRES: &str = "postgres://postgres@127.0.0.1:5432/postgres";
 
@@ -190,9 +190,7 @@ pub struct TestApp {
     pub hub: boxoffice_notify::Hub,
     /// Where this server keeps attachments.
     pub files: TestFiles,
-    shutdown: Option<oneshot::Sender<()>>,
-    server: Option<tokio::task::JoinHandle<()>>,
-    _workers: boxoffice_notify::Workers,
+    running: Option<Running>,
     // Declared last: dropped after the server has stopped.
     pub database: TestDatabase,
 }
@@ -227,19 +225,7 @@ impl TestApp {
         );
         let security = Security::new(&settings, limits, TrustedProxies(options.trusted_proxies))
             .expect("security settings");
-        let broker = boxoffice_broker::Broker::in_process();
-        let hub = boxoffice_notify::Hub::new(options.ws_queue_capacity);
-        let workers = boxoffice_notify::Workers::start(&store, &broker, true, Some(&hub)).await;
-        let metrics = Some(boxoffice_http::telemetry::prometheus());
         let files = TestFiles::create(options.files).await;
-        let state = AppState::new(store.clone(), metrics, security)
-            .with_hub(hub.clone())
-            .with_broker(broker)
-            .with_public_url(options.public_url)
-            .with_attachments(boxoffice_http::Attachments {
-                files: files.store.clone(),
-                max_bytes: options.attachment_max_bytes,
-            });
         let config = HttpConfig {
             cors_origins: options
                 .cors_origins
@@ -248,14 +234,22 @@ impl TestApp {
                 .collect(),
             ..HttpConfig::default()
         };
-        let (shutdown, stopped) = oneshot::channel::<()>();
-        let server = tokio::spawn(async move {
-            boxoffice_http::serve(listener, state, &config, async {
-                let _ = stopped.await;
-            })
-            .await
-            .expect("server runs");
-        });
+        let running = Application::new(
+            store.clone(),
+            boxoffice_broker::Broker::in_process(),
+            security,
+        )
+        .http(config)
+        .ws_queue_capacity(options.ws_queue_capacity)
+        .public_url(options.public_url)
+        .attachments(boxoffice_http::Attachments {
+            files: files.store.clone(),
+            max_bytes: options.attachment_max_bytes,
+        })
+        .start(listener)
+        .await
+        .expect("start the test server");
+        let hub = running.hub.clone().expect("the notification service runs");
         let client = reqwest::Client::builder()
             .pool_max_idle_per_host(64)
             .build()
@@ -268,9 +262,7 @@ impl TestApp {
             organizer_token: String::new(),
             hub,
             files,
-            shutdown: Some(shutdown),
-            server: Some(server),
-            _workers: workers,
+            running: Some(running),
             database,
         };
         app.organizer_token = app.sign_up("organizer").await;
@@ -392,25 +384,10 @@ impl TestApp {
         )
     }
 
-    /// Stops the server and waits for it.
+    /// Stops the server in order (as on SIGTERM) and waits for it.
     pub async fn stop(mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
-        if let Some(server) = self.server.take() {
-            let _ = server.await;
-        }
-        self.store.close().await;
-    }
-}
-
-impl Drop for TestApp {
-    fn drop(&mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
-        if let Some(server) = self.server.take() {
-            server.abort();
+        if let Some(running) = self.running.take() {
+            running.stop().await.expect("the server stops cleanly");
         }
     }
 }

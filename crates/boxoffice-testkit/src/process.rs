@@ -44,6 +44,26 @@ impl ServerProcess {
             .to_owned();
         ServerProcess { child, base, files }
     }
+
+    /// Sends SIGTERM and waits up to `patience` for the process to exit; returns how it exited.
+    pub fn terminate(mut self, patience: std::time::Duration) -> std::process::ExitStatus {
+        let sent = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .expect("run kill");
+        assert!(sent.success(), "SIGTERM delivered");
+        let began = std::time::Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait for the server") {
+                return status;
+            }
+            assert!(
+                began.elapsed() < patience,
+                "the server did not exit within {patience:?} of SIGTERM"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
 }
 
 impl Drop for ServerProcess {

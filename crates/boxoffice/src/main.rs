@@ -8,12 +8,12 @@ mod secret;
 mod users;
 
 use anyhow::Context;
+use boxoffice_app::Application;
 use boxoffice_broker::Broker;
 use boxoffice_broker::rabbitmq::RabbitMqSettings;
+use boxoffice_http::HttpConfig;
 use boxoffice_http::Services;
 use boxoffice_http::auth::{AuthSettings, RateLimits, TrustedProxies};
-use boxoffice_http::{AppState, HttpConfig};
-use boxoffice_notify::{Hub, Workers};
 use boxoffice_store::Store;
 use clap::{CommandFactory, FromArgMatches};
 use cli::{CheckArgs, Cli, Command, DatabaseArgs, RateLimitStore, ServeArgs, Service};
@@ -122,7 +122,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("binding {}:{}", args.host, args.port))?;
     let address = listener.local_addr()?;
-    let (security, rate_limits) = security(&args, &store)?;
+    let security = security(&args, &store)?;
     let cors_origins = args
         .cors_origins
         .iter()
@@ -132,23 +132,6 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
                 .with_context(|| format!("CORS origin {origin:?}"))
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
-
-    let metrics = Some(boxoffice_http::telemetry::prometheus());
-    let mut state = AppState::new(store.clone(), metrics, security)
-        .with_broker(broker.clone())
-        .with_public_url(args.public_url.clone());
-    let hub = services
-        .notifications
-        .then(|| Hub::new(args.ws_queue_capacity));
-    if let Some(hub) = &hub {
-        state = state.with_hub(hub.clone());
-    }
-    if services.events {
-        state = state.with_attachments(attachments(&args)?);
-    }
-    let _workers = Workers::start(&store, &broker, services.events, hub.as_ref()).await;
-    let rate_limits_shared = rate_limits.is_shared();
-    tokio::spawn(housekeeping(store.clone(), rate_limits));
 
     let config = HttpConfig {
         body_limit: args.body_limit,
@@ -164,6 +147,15 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         Service::Events => "events",
         Service::Notifications => "notifications",
     });
+    let rate_limits_shared = security.rate_limits.is_shared();
+    let mut app = Application::new(store.clone(), broker.clone(), security)
+        .http(config)
+        .ws_queue_capacity(args.ws_queue_capacity)
+        .public_url(args.public_url.clone());
+    if services.events {
+        app = app.attachments(attachments(&args)?);
+    }
+    let running = app.start(listener).await?;
     let limits = if rate_limits_shared {
         "shared"
     } else {
@@ -172,8 +164,13 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     tracing::info!(%address, database = store.backend().as_str(), broker = broker.kind(), services = only, rate_limits = limits, "serving");
     // Printed on stdout so scripts (and tests using port 0) learn the address.
     println!("Boxoffice listening on http://{address} (API docs: http://{address}/docs)");
-    boxoffice_http::serve(listener, state, &config, shutdown_signal()).await?;
-    store.close().await;
+    let stop = running.stop_token();
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        stop.cancel();
+    });
+    running.wait().await?;
+    tracing::info!("stopped");
     Ok(())
 }
 
@@ -258,10 +255,7 @@ fn attachments(args: &ServeArgs) -> anyhow::Result<boxoffice_http::Attachments> 
 }
 
 /// Token signing, password hashing and rate limits, from the configuration.
-fn security(
-    args: &ServeArgs,
-    store: &Store,
-) -> anyhow::Result<(boxoffice_http::Security, RateLimits)> {
+fn security(args: &ServeArgs, store: &Store) -> anyhow::Result<boxoffice_http::Security> {
     let secret = secret::jwt_secret(args.jwt_secret.as_ref(), &args.data_dir)?;
     if args.jwt_secret.is_none() && store.backend() == boxoffice_store::Backend::Postgres {
         tracing::warn!(
@@ -287,28 +281,8 @@ fn security(
         table,
     );
     let proxies = TrustedProxies(args.trusted_proxies.clone());
-    let security = boxoffice_http::Security::new(&settings, rate_limits.clone(), proxies)
-        .context("preparing password hashing")?;
-    Ok((security, rate_limits))
-}
-
-/// Hourly: forgets idempotency keys past their retention, published outbox rows after a week,
-/// and idle rate-limit entries (in memory and in the shared table).
-async fn housekeeping(store: Store, rate_limits: RateLimits) {
-    let idempotency = chrono::Duration::hours(boxoffice_http::idempotency::RETENTION_HOURS);
-    let outbox = chrono::Duration::days(7);
-    let mut tick = tokio::time::interval(Duration::from_secs(3600));
-    loop {
-        tick.tick().await;
-        rate_limits.forget_idle().await;
-        let now = chrono::Utc::now();
-        if let Err(err) = store.purge_idempotency_keys(now - idempotency).await {
-            tracing::warn!(error = %err, "purging idempotency keys failed");
-        }
-        if let Err(err) = store.purge_outbox(now - outbox).await {
-            tracing::warn!(error = %err, "purging the outbox failed");
-        }
-    }
+    boxoffice_http::Security::new(&settings, rate_limits, proxies)
+        .context("preparing password hashing")
 }
 
 async fn shutdown_signal() {

@@ -6,6 +6,7 @@
 //!
 //! The values are the test's own (next year, as events may not be created in the past); event ids
 //! are integers, sent as strings in the payload's `"id": "event_id"` as printed.
+#![allow(clippy::unwrap_used)] // In a test, an unwrap that fails is a failing test.
 
 use boxoffice_testkit::{TestApp, WsClient, expect_problem, expect_status, on_both_databases};
 use chrono::Datelike;

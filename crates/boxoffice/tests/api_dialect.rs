@@ -7,6 +7,7 @@
 //! - creating, changing and deleting events needs a signed-in user, listing every attendee an
 //!   admin, and booking by `{event_id, attendee_id}` the attendee's token, the event's
 //!   organizer or an admin: the requests carry those credentials.
+#![allow(clippy::unwrap_used)] // In a test, an unwrap that fails is a failing test.
 
 use boxoffice_testkit::{TestApp, expect_problem, expect_status, on_both_databases};
 use chrono::Datelike;

@@ -1,6 +1,7 @@
 //! Event attachments over HTTP, on SQLite and PostgreSQL, with a local folder and
 //! with S3 (a `moto_server` named by `BOXOFFICE_TEST_S3_ENDPOINT`): upload, replace,
 //! download, remove, limits, sniffing, and who may do what.
+#![allow(clippy::unwrap_used)] // In a test, an unwrap that fails is a failing test.
 
 use boxoffice_testkit::{
     Files, Options, TestApp, event_body, expect_problem, expect_status, on_every_store,

@@ -1,4 +1,5 @@
 //! Attendees over HTTP: registration, self-service with the attendee token, erasure.
+#![allow(clippy::unwrap_used)] // In a test, an unwrap that fails is a failing test.
 
 use boxoffice_testkit::{TestApp, expect_problem, expect_status, on_both_databases};
 use reqwest::Method;

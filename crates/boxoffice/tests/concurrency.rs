@@ -2,6 +2,7 @@
 //!
 //! The cross-process tests start two real `boxoffice serve` processes on one
 //! PostgreSQL database and spread the requests over both.
+#![allow(clippy::unwrap_used)] // In a test, an unwrap that fails is a failing test.
 
 use boxoffice_testkit::{
     Backend, JWT_SECRET, PASSWORD, ServerProcess, TestApp, TestDatabase, event_body, expect_status,

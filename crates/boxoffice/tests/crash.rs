@@ -1,65 +1,26 @@
-//! `kill -9` under booking load, then `boxoffice check`; and `boxoffice check`
+//! `kill -9` and SIGTERM under booking load, then `boxoffice check`; and `boxoffice check`
 //! catching a database corrupted on purpose.
+#![allow(clippy::unwrap_used)] // In a test, an unwrap that fails is a failing test.
 
 mod common;
 
-use boxoffice_domain::BookingId;
 use boxoffice_store::Store;
 use boxoffice_testkit::{Backend, TestApp, TestDatabase};
-use common::{BINARY, book, event, start};
+use common::{assert_stored, await_outbox_drained, booking_load, check, event, start};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-/// Runs `boxoffice check` on `url`; returns whether it passed and what it printed.
-fn check(url: &str) -> (bool, String) {
-    let output = std::process::Command::new(BINARY)
-        .args([
-            "check",
-            "--database-url",
-            url,
-            "--delivery-grace-seconds",
-            "0",
-        ])
-        .output()
-        .expect("run boxoffice check");
-    let text = String::from_utf8_lossy(&output.stdout).into_owned()
-        + &String::from_utf8_lossy(&output.stderr);
-    (output.status.success(), text)
+/// How the server is stopped under load.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stop {
+    /// SIGKILL: nothing in flight finishes.
+    Kill,
+    /// SIGTERM: requests in flight finish, the relay publishes what they committed, exit 0.
+    Terminate,
 }
 
-/// Books from `clients` tasks until `stop`; returns the ids of the bookings answered 201.
-async fn booking_load(base: String, event: i64, clients: usize, stop: Arc<AtomicBool>) -> Vec<i64> {
-    let client = reqwest::Client::new();
-    let tasks = (0..clients).map(|worker| {
-        let (client, base, stop) = (client.clone(), base.clone(), Arc::clone(&stop));
-        tokio::spawn(async move {
-            let mut acknowledged = Vec::new();
-            let mut n = 0;
-            while !stop.load(Ordering::Relaxed) {
-                n += 1;
-                let email = format!("w{worker}-{n}@example.com");
-                // A request cut by the crash has no answer: it was never acknowledged.
-                let Ok(response) = book(&client, &base, event, &email).await else {
-                    break;
-                };
-                if response.status() == 201
-                    && let Ok(body) = response.json::<serde_json::Value>().await
-                {
-                    acknowledged.push(body["id"].as_i64().expect("booking id"));
-                }
-            }
-            acknowledged
-        })
-    });
-    let mut all = Vec::new();
-    for task in futures::future::join_all(tasks).await {
-        all.extend(task.expect("load task"));
-    }
-    all
-}
-
-async fn killed_under_load_loses_nothing(backend: Backend) {
+async fn stopped_under_load_loses_nothing(backend: Backend, how: Stop) {
     let database = TestDatabase::create(backend).await;
     let args = vec!["--database-url".to_owned(), database.url.clone()];
     let server = start(args.clone()).await;
@@ -73,7 +34,18 @@ async fn killed_under_load_loses_nothing(backend: Backend) {
         Arc::clone(&stop),
     ));
     tokio::time::sleep(Duration::from_millis(2000)).await;
-    drop(server); // SIGKILL
+    match how {
+        Stop::Kill => drop(server),
+        Stop::Terminate => {
+            let began = Instant::now();
+            let status =
+                tokio::task::spawn_blocking(move || server.terminate(Duration::from_secs(30)))
+                    .await
+                    .expect("terminate");
+            assert!(status.success(), "exit after SIGTERM: {status}");
+            eprintln!("exited 0, {:?} after SIGTERM", began.elapsed());
+        }
+    }
     stop.store(true, Ordering::Relaxed);
     let acknowledged = load.await.expect("load");
     assert!(
@@ -81,37 +53,25 @@ async fn killed_under_load_loses_nothing(backend: Backend) {
         "load ran: {} bookings",
         acknowledged.len()
     );
-
-    // Restarted, the relay publishes what the crash left behind.
-    let server = start(args).await;
     let store = Store::connect(&database.url, 2).await.expect("connect");
-    let began = Instant::now();
-    loop {
+    if how == Stop::Terminate {
+        // A clean stop left nothing half-done: what the relay published reached the history.
+        assert_stored(&store, &acknowledged).await;
+        let (ok, report) = check(&database.url);
+        assert!(ok, "boxoffice check right after SIGTERM:\n{report}");
         let (pending, _) = store
             .outbox_backlog(chrono::Utc::now())
             .await
             .expect("backlog");
-        if pending == 0 {
-            break;
-        }
-        assert!(
-            began.elapsed() < Duration::from_secs(30),
-            "{pending} rows still unpublished"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
+        eprintln!("{pending} outbox rows left for the next start");
     }
-    for id in &acknowledged {
-        let found = store
-            .get_booking(BookingId(*id))
-            .await
-            .expect("read booking");
-        assert!(
-            found.is_some(),
-            "acknowledged booking {id} survived the crash"
-        );
-    }
+
+    // Restarted, the relay publishes what the stop left behind.
+    let server = start(args).await;
+    await_outbox_drained(&store).await;
+    assert_stored(&store, &acknowledged).await;
     let (ok, report) = check(&database.url);
-    assert!(ok, "boxoffice check after kill -9:\n{report}");
+    assert!(ok, "boxoffice check after {how:?} and restart:\n{report}");
     eprintln!(
         "{} acknowledged bookings, all present; {report}",
         acknowledged.len()
@@ -122,12 +82,22 @@ async fn killed_under_load_loses_nothing(backend: Backend) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlite_killed_under_booking_load_loses_no_booking_and_no_notification() {
-    killed_under_load_loses_nothing(Backend::Sqlite).await;
+    stopped_under_load_loses_nothing(Backend::Sqlite, Stop::Kill).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_killed_under_booking_load_loses_no_booking_and_no_notification() {
-    killed_under_load_loses_nothing(Backend::Postgres).await;
+    stopped_under_load_loses_nothing(Backend::Postgres, Stop::Kill).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_terminated_under_booking_load_exits_0_having_finished_its_work() {
+    stopped_under_load_loses_nothing(Backend::Sqlite, Stop::Terminate).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_terminated_under_booking_load_exits_0_having_finished_its_work() {
+    stopped_under_load_loses_nothing(Backend::Postgres, Stop::Terminate).await;
 }
 
 /// A database with a few bookings and their history, which `check` passes.

@@ -1,4 +1,5 @@
 //! Event input defaults over HTTP: what an organizer may leave out, and what it then means.
+#![allow(clippy::unwrap_used)] // In a test, an unwrap that fails is a failing test.
 
 use boxoffice_testkit::{TestApp, expect_problem, expect_status, on_both_databases};
 use serde_json::{Value, json};

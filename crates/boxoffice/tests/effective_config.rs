@@ -1,5 +1,6 @@
 //! `boxoffice config` prints what `serve` would run with: each value, where it came from,
 //! and never a secret.
+#![allow(clippy::unwrap_used)] // In a test, an unwrap that fails is a failing test.
 
 use serde_json::Value;
 use std::path::PathBuf;

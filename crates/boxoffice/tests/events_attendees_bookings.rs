@@ -4,6 +4,7 @@
 //!
 //! The bodies here are the smallest that meet the rules (an event needs a title and a start; its
 //! place is a country), dated next year.
+#![allow(clippy::unwrap_used)] // In a test, an unwrap that fails is a failing test.
 
 use boxoffice_testkit::{TestApp, expect_problem, expect_status, on_both_databases};
 use chrono::Datelike;

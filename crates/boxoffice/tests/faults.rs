@@ -3,6 +3,7 @@
 //!
 //! The database outage goes through a TCP proxy the test cuts; the shared PostgreSQL
 //! is never stopped.
+#![allow(clippy::unwrap_used)] // In a test, an unwrap that fails is a failing test.
 
 mod common;
 

@@ -1,5 +1,6 @@
 //! Hostile input: NUL and other control characters in every text field and text query
 //! parameter are a 422 on both databases, never a 500, and never stored.
+#![allow(clippy::unwrap_used)] // In a test, an unwrap that fails is a failing test.
 
 use boxoffice_testkit::{TestApp, event_body, expect_problem, expect_status, on_both_databases};
 use reqwest::Method;

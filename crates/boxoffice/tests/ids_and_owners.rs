@@ -1,4 +1,5 @@
 //! Ids are never handed out twice; `owner=me` lists the caller's own events.
+#![allow(clippy::unwrap_used)] // In a test, an unwrap that fails is a failing test.
 
 use boxoffice_testkit::{TestApp, event_body, expect_problem, expect_status, on_both_databases};
 use serde_json::{Value, json};

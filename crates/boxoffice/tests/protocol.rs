@@ -1,4 +1,5 @@
 //! Protocol edges: malformed requests never cause a 5xx; operational endpoints; the spec.
+#![allow(clippy::unwrap_used)] // In a test, an unwrap that fails is a failing test.
 
 use boxoffice_testkit::{TestApp, event_body, expect_problem, expect_status, on_both_databases};
 use reqwest::Method;

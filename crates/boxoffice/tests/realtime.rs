@@ -1,5 +1,6 @@
 //! Real time over a real WebSocket: the notification frame, who receives what,
 //! live seats for anyone, and the notification history.
+#![allow(clippy::unwrap_used)] // In a test, an unwrap that fails is a failing test.
 
 use boxoffice_testkit::{TestApp, event_body, expect_problem, expect_status, on_both_databases};
 use reqwest::Method;

@@ -6,6 +6,7 @@
 //! The values are the test's own (next year, so that the event is upcoming); creating an event
 //! needs a signed-in user and reading its attendee list its organizer (or an admin), since attendee
 //! e-mails are personal data.
+#![allow(clippy::unwrap_used)] // In a test, an unwrap that fails is a failing test.
 
 use boxoffice_testkit::{TestApp, expect_problem, expect_status, on_both_databases};
 use chrono::Datelike;

@@ -3,6 +3,7 @@
 //!
 //! These tests share the local RabbitMQ (one stops it for a while), so nextest runs them
 //! one at a time (test group `rabbitmq` in .config/nextest.toml).
+#![allow(clippy::unwrap_used)] // In a test, an unwrap that fails is a failing test.
 
 use boxoffice_testkit::{
     Backend, JWT_SECRET, PASSWORD, RabbitNamespace, ServerProcess, TestDatabase, WsClient,

@@ -6,6 +6,7 @@
 //! The values are the test's own, with a `date` next year (an event may not start in the past);
 //! creating an event needs a signed-in user, and cancelling a booking its cancel token (or the
 //! organizer, or an admin).
+#![allow(clippy::unwrap_used)] // In a test, an unwrap that fails is a failing test.
 
 use boxoffice_testkit::{TestApp, expect_problem, expect_status, on_both_databases};
 use chrono::Datelike;

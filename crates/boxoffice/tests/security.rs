@@ -1,5 +1,6 @@
 //! Accounts and the "who" column: every protected endpoint without a token, with an
 //! expired, forged or foreign one, as another user, as the owner and as an admin.
+#![allow(clippy::unwrap_used)] // In a test, an unwrap that fails is a failing test.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;

@@ -3,6 +3,7 @@
 //! document keeps the local default the generated SDK relies on.
 //!
 //! The served document does not depend on the database: SQLite suffices.
+#![allow(clippy::unwrap_used)] // In a test, an unwrap that fails is a failing test.
 
 use boxoffice_domain::PublicUrl;
 use boxoffice_testkit::{Backend, JWT_SECRET, Options, ServerProcess, TestApp, TestDatabase};

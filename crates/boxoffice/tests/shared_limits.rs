@@ -1,5 +1,6 @@
 //! Rate limits that hold across processes: on PostgreSQL every process counts in the
 //! database's `rate_limits` table, so N processes behind a load balancer grant one quota.
+#![allow(clippy::unwrap_used)] // In a test, an unwrap that fails is a failing test.
 
 use boxoffice_store::{Rate, Store};
 use boxoffice_testkit::{

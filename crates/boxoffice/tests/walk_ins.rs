@@ -1,4 +1,5 @@
 //! Walk-ins (a person booked by name alone) and unlimited events under load.
+#![allow(clippy::unwrap_used)] // In a test, an unwrap that fails is a failing test.
 
 use boxoffice_testkit::{TestApp, expect_problem, expect_status, on_both_databases};
 use futures::future::join_all;

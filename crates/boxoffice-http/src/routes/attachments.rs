@@ -8,6 +8,7 @@ use crate::access::Caller;
 use crate::dto::{AttachmentUpload, AttachmentView, FileBytes, download_path};
 use crate::error::{ApiError, ErrorCode, Missing, Problem};
 use crate::extract::{Path, Query, RenderZone};
+use crate::openapi::responses::{FileStoreUnavailable, NonNumericId, OwnerOnly};
 use crate::routes::events::owned_event;
 use crate::state::{AppState, Attachments};
 use crate::upload;
@@ -99,13 +100,11 @@ pub(crate) async fn remove_event_files(app: &AppState, id: EventId) {
         (status = 200, description = "Attached, replacing the earlier file", body = AttachmentView),
         (status = 201, description = "Attached", body = AttachmentView),
         (status = 400, description = "Malformed request or multipart body", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in, or the token is invalid or expired", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Signed in, but not the owner or an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such event", body = Problem, content_type = "application/problem+json"),
+        OwnerOnly,
         (status = 413, description = "File over the size limit (`attachment_too_large`)", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not an accepted kind of file (`unsupported_attachment_type`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Empty file, or no file in the form", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The file store is unavailable", body = Problem, content_type = "application/problem+json"),
+        FileStoreUnavailable,
     ))]
 pub async fn put_event_attachment(
     State(app): State<AppState>,
@@ -194,9 +193,9 @@ pub async fn put_event_attachment(
         ), headers(("Content-Disposition" = String, description = "`attachment` with the file's name"))),
         (status = 307, description = "Download it from the `Location` URL (valid for a short time)",
             headers(("Location" = String, description = "Pre-signed URL"))),
-        (status = 400, description = "Non-numeric id", body = Problem, content_type = "application/problem+json"),
+        NonNumericId,
         (status = 404, description = "No such event, or it has no file (`attachment_not_found`)", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The file store is unavailable", body = Problem, content_type = "application/problem+json"),
+        FileStoreUnavailable,
     ))]
 pub async fn get_event_attachment(
     State(app): State<AppState>,
@@ -258,11 +257,9 @@ pub async fn get_event_attachment(
     params(("id" = i64, Path, description = "Event id")),
     responses(
         (status = 204, description = "Removed (or there was none)"),
-        (status = 400, description = "Non-numeric id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in, or the token is invalid or expired", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Signed in, but not the owner or an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such event", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "The file store is unavailable", body = Problem, content_type = "application/problem+json"),
+        NonNumericId,
+        OwnerOnly,
+        FileStoreUnavailable,
     ))]
 pub async fn delete_event_attachment(
     State(app): State<AppState>,

@@ -6,6 +6,10 @@ use crate::dto::{
 };
 use crate::error::{ApiError, Missing, Problem};
 use crate::extract::{Json, Path, Query, RenderZone};
+use crate::openapi::responses::{
+    AttendeeNotFound, AttendeeTokenRequired, BadPage, BadParameter, InvalidFields, MalformedJson,
+    NotAttendeeOrAdmin, NotSignedIn,
+};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
@@ -51,9 +55,9 @@ pub(crate) async fn find(app: &AppState, caller: &Caller, id: i64) -> Result<Att
 #[utoipa::path(post, path = "/attendees", tag = "attendees", request_body = AttendeeCreate,
     responses(
         (status = 201, description = "Registered", body = AttendeeRegistered),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        MalformedJson,
         (status = 409, description = "`email_taken`: the address is already registered", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        InvalidFields,
     ))]
 pub async fn create_attendee(
     State(app): State<AppState>,
@@ -73,13 +77,13 @@ pub async fn create_attendee(
 }
 
 /// List attendees (admins).
-#[utoipa::path(get, path = "/attendees", tag = "attendees", security(("bearerAuth" = []), ("oauth2" = [])), params(PageQuery, ("tz" = Option<String>, Query, description = "Render times in this IANA zone")),
+#[utoipa::path(get, path = "/attendees", tag = "attendees", security(("bearerAuth" = []), ("oauth2" = [])), params(PageQuery, crate::openapi::TimeZoneParam),
     responses(
         (status = 200, description = "One page of attendees", body = AttendeePage),
-        (status = 400, description = "Bad parameter", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        BadParameter,
+        NotSignedIn,
         (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Bad page or page_size", body = Problem, content_type = "application/problem+json"),
+        BadPage,
     ))]
 pub async fn get_attendees(
     State(app): State<AppState>,
@@ -97,12 +101,12 @@ pub async fn get_attendees(
 /// Get an attendee's record (their `X-Attendee-Token`, or an admin).
 #[utoipa::path(get, path = "/attendees/{id}", tag = "attendees", security((), ("bearerAuth" = []), ("oauth2" = [])),
     params(("id" = i64, Path, description = "Attendee id"), ("X-Attendee-Token" = Option<String>, Header, description = "The attendee's token"),
-        ("tz" = Option<String>, Query, description = "Render times in this IANA zone")),
+        crate::openapi::TimeZoneParam),
     responses(
         (status = 200, description = "The attendee", body = AttendeeView),
-        (status = 401, description = "Missing or unknown token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Signed in, but neither the attendee nor an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such attendee for this token", body = Problem, content_type = "application/problem+json"),
+        AttendeeTokenRequired,
+        NotAttendeeOrAdmin,
+        AttendeeNotFound,
     ))]
 pub async fn get_attendee(
     State(app): State<AppState>,
@@ -120,14 +124,14 @@ pub async fn get_attendee(
 /// Change an attendee's record (their `X-Attendee-Token`, or an admin).
 #[utoipa::path(patch, path = "/attendees/{id}", tag = "attendees", security((), ("bearerAuth" = []), ("oauth2" = [])), request_body = AttendeeUpdate,
     params(("id" = i64, Path, description = "Attendee id"), ("X-Attendee-Token" = Option<String>, Header, description = "The attendee's token"),
-        ("tz" = Option<String>, Query, description = "Render times in this IANA zone")),
+        crate::openapi::TimeZoneParam),
     responses(
         (status = 200, description = "The updated attendee", body = AttendeeView),
-        (status = 401, description = "Missing or unknown token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Signed in, but neither the attendee nor an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such attendee for this token", body = Problem, content_type = "application/problem+json"),
+        AttendeeTokenRequired,
+        NotAttendeeOrAdmin,
+        AttendeeNotFound,
         (status = 409, description = "`email_taken`", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        InvalidFields,
     ))]
 pub async fn update_attendee(
     State(app): State<AppState>,
@@ -153,9 +157,9 @@ pub async fn update_attendee(
     params(("id" = i64, Path, description = "Attendee id"), ("X-Attendee-Token" = Option<String>, Header, description = "The attendee's token")),
     responses(
         (status = 204, description = "Erased"),
-        (status = 401, description = "Missing or unknown token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Signed in, but neither the attendee nor an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such attendee for this token", body = Problem, content_type = "application/problem+json"),
+        AttendeeTokenRequired,
+        NotAttendeeOrAdmin,
+        AttendeeNotFound,
     ))]
 pub async fn delete_attendee(
     State(app): State<AppState>,

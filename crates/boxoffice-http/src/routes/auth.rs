@@ -4,6 +4,7 @@ use crate::auth::{ClientIp, SignedIn};
 use crate::dto::{AccessToken, TokenForm, UserLogin, UserRegister, UserView};
 use crate::error::{ApiError, ErrorCode, Problem};
 use crate::extract::{Json, RenderZone};
+use crate::openapi::responses::{InvalidFields, MalformedJson, SignInRequired};
 use crate::state::AppState;
 use axum::Form;
 use axum::extract::State;
@@ -16,9 +17,9 @@ use secrecy::ExposeSecret;
 #[utoipa::path(post, path = "/auth/register", tag = "auth", request_body = UserRegister,
     responses(
         (status = 201, description = "Created", body = UserView),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        MalformedJson,
         (status = 409, description = "`email_taken` or `username_taken`", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        InvalidFields,
     ))]
 pub async fn register_user(
     State(app): State<AppState>,
@@ -134,7 +135,7 @@ fn form_rejection(err: axum::extract::rejection::FormRejection) -> ApiError {
 #[utoipa::path(get, path = "/auth/me", tag = "auth", security(("bearerAuth" = []), ("oauth2" = [])),
     responses(
         (status = 200, description = "The account", body = UserView),
-        (status = 401, description = "Not signed in, or the token is invalid or expired", body = Problem, content_type = "application/problem+json"),
+        SignInRequired,
     ))]
 pub async fn get_me(
     State(app): State<AppState>,

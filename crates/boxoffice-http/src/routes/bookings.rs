@@ -5,6 +5,9 @@ use crate::dto::{BookingCreate, BookingPage, BookingView, PageQuery, SeatRequest
 use crate::error::{ApiError, ErrorCode, Missing, Problem};
 use crate::extract::{Json, Path, Query, RenderZone};
 use crate::idempotency::MaybeIdempotencyKey;
+use crate::openapi::responses::{
+    BadPage, BadParameter, BookingRefused, EventNotFound, InvalidFields, NonNumericId,
+};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -151,12 +154,12 @@ fn replay(first: Result<Booked, BookingRefusal>, shape: Shape<'_>) -> Response {
 /// identifies them, so no duplicate can be detected). A full event answers 400 `event_full`.
 #[utoipa::path(post, path = "/events/{id}/book", tag = "bookings", request_body = SeatRequest,
     params(("id" = i64, Path, description = "Event id"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Repeat-safe key: a repeat returns the first response"),
-        ("tz" = Option<String>, Query, description = "Render times in this IANA zone")),
+        crate::openapi::IdempotencyKeyParam,
+        crate::openapi::TimeZoneParam),
     responses(
         (status = 201, description = "Booked; keep `cancel_token`", body = BookingView),
-        (status = 400, description = "`event_full`, `already_booked`, `event_not_bookable` or malformed request", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such event", body = Problem, content_type = "application/problem+json"),
+        BookingRefused,
+        EventNotFound,
         (status = 422, description = "Invalid fields, or idempotency key reused with another body", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn book_event(
@@ -180,42 +183,21 @@ pub async fn book_event(
     book(&app, request, shape).await
 }
 
-/// Register for an event; the same as booking a seat.
-#[utoipa::path(post, path = "/events/{id}/register", tag = "bookings", request_body = SeatRequest,
-    params(("id" = i64, Path, description = "Event id"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Repeat-safe key: a repeat returns the first response"),
-        ("tz" = Option<String>, Query, description = "Render times in this IANA zone")),
-    responses(
-        (status = 201, description = "Booked; keep `cancel_token`", body = BookingView),
-        (status = 400, description = "`event_full`, `already_booked`, `event_not_bookable` or malformed request", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such event", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-    ))]
-pub async fn register_for_event(
-    state: State<AppState>,
-    zone: RenderZone,
-    key: MaybeIdempotencyKey,
-    id: Path<i64>,
-    input: Json<SeatRequest>,
-) -> Result<Response, ApiError> {
-    book_event(state, zone, key, id, input).await
-}
-
 /// Book a seat for a registered attendee.
 ///
 /// For that attendee (their `X-Attendee-Token`), the event's organizer, or an admin: attendees
 /// register without an account, so a bare attendee id proves nothing.
 #[utoipa::path(post, path = "/bookings", tag = "bookings", request_body = BookingCreate, security((), ("bearerAuth" = []), ("oauth2" = [])),
     params(("X-Attendee-Token" = Option<String>, Header, description = "The attendee's token"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Repeat-safe key: a repeat returns the first response"),
-        ("tz" = Option<String>, Query, description = "Render times in this IANA zone")),
+        crate::openapi::IdempotencyKeyParam,
+        crate::openapi::TimeZoneParam),
     responses(
         (status = 201, description = "Booked; keep `cancel_token`", body = BookingView),
-        (status = 400, description = "`event_full`, `already_booked`, `event_not_bookable` or malformed request", body = Problem, content_type = "application/problem+json"),
+        BookingRefused,
         (status = 401, description = "No credential, or an unknown attendee token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The token belongs to another attendee, or the user is neither the event's organizer nor an admin", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such event or attendee", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        InvalidFields,
     ))]
 pub async fn create_booking(
     State(app): State<AppState>,
@@ -246,13 +228,13 @@ pub struct BookingQuery {
 /// With `X-Attendee-Token`, the attendee's own bookings; admins see all.
 #[utoipa::path(get, path = "/bookings", tag = "bookings", security((), ("bearerAuth" = []), ("oauth2" = [])),
     params(BookingQuery, ("X-Attendee-Token" = Option<String>, Header, description = "List only this attendee's bookings"),
-        ("tz" = Option<String>, Query, description = "Render times in this IANA zone")),
+        crate::openapi::TimeZoneParam),
     responses(
         (status = 200, description = "One page of bookings", body = BookingPage),
-        (status = 400, description = "Bad parameter", body = Problem, content_type = "application/problem+json"),
+        BadParameter,
         (status = 401, description = "No credential, or an unknown attendee token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Signed in, but not an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Bad page or page_size", body = Problem, content_type = "application/problem+json"),
+        BadPage,
     ))]
 pub async fn get_bookings(
     State(app): State<AppState>,
@@ -273,10 +255,10 @@ pub async fn get_bookings(
     params(("id" = i64, Path, description = "Booking id"),
         ("X-Cancel-Token" = Option<String>, Header, description = "The booking's cancel token"),
         ("X-Attendee-Token" = Option<String>, Header, description = "The attendee's token"),
-        ("tz" = Option<String>, Query, description = "Render times in this IANA zone")),
+        crate::openapi::TimeZoneParam),
     responses(
         (status = 200, description = "The booking", body = BookingView),
-        (status = 400, description = "Non-numeric id", body = Problem, content_type = "application/problem+json"),
+        NonNumericId,
         (status = 401, description = "No credential sent", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such booking for this credential", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -298,10 +280,10 @@ pub async fn get_booking(
     params(("id" = i64, Path, description = "Booking id"),
         ("X-Cancel-Token" = Option<String>, Header, description = "The booking's cancel token"),
         ("X-Attendee-Token" = Option<String>, Header, description = "The attendee's token"),
-        ("tz" = Option<String>, Query, description = "Render times in this IANA zone")),
+        crate::openapi::TimeZoneParam),
     responses(
         (status = 200, description = "The cancelled booking", body = BookingView),
-        (status = 400, description = "Non-numeric id", body = Problem, content_type = "application/problem+json"),
+        NonNumericId,
         (status = 401, description = "No credential sent", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such booking for this credential", body = Problem, content_type = "application/problem+json"),
     ))]

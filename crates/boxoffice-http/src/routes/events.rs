@@ -8,6 +8,10 @@ use crate::dto::{
 };
 use crate::error::{ApiError, Missing, Problem};
 use crate::extract::{Json, Path, Query, RenderZone};
+use crate::openapi::responses::{
+    BadPage, BadParameter, EventNotFound, InvalidFields, MalformedJson, NonNumericId, OwnerOnly,
+    SignInRequired,
+};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
@@ -67,13 +71,13 @@ pub(crate) async fn find(app: &AppState, id: i64) -> Result<Event, ApiError> {
 /// Times without an offset are read in the event's `timezone` (default `Asia/Kolkata`).
 #[utoipa::path(post, path = "/events", tag = "events", request_body = EventCreate,
     security(("bearerAuth" = []), ("oauth2" = [])),
-        params(("tz" = Option<String>, Query, description = "Render times in this IANA zone")),
+        params(crate::openapi::TimeZoneParam),
     responses(
         (status = 201, description = "Created; `Location` names the new event", body = EventView),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in, or the token is invalid or expired", body = Problem, content_type = "application/problem+json"),
+        MalformedJson,
+        SignInRequired,
         (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        InvalidFields,
     ))]
 pub async fn create_event(
     State(app): State<AppState>,
@@ -116,11 +120,11 @@ pub async fn get_events(
 
 /// Get one event, with its live seat counts.
 #[utoipa::path(get, path = "/events/{id}", tag = "events",
-    params(("id" = i64, Path, description = "Event id"), ("tz" = Option<String>, Query, description = "Render times in this IANA zone")),
+    params(("id" = i64, Path, description = "Event id"), crate::openapi::TimeZoneParam),
     responses(
         (status = 200, description = "The event", body = EventView),
         (status = 400, description = "Non-numeric id or unknown time zone", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such event", body = Problem, content_type = "application/problem+json"),
+        EventNotFound,
     ))]
 pub async fn get_event(
     State(app): State<AppState>,
@@ -174,41 +178,14 @@ pub(crate) async fn change(
 /// Capacity may not drop below the seats already booked.
 #[utoipa::path(patch, path = "/events/{id}", tag = "events", request_body = EventUpdate,
     security(("bearerAuth" = []), ("oauth2" = [])),
-        params(("id" = i64, Path, description = "Event id"), ("tz" = Option<String>, Query, description = "Render times in this IANA zone")),
+        params(("id" = i64, Path, description = "Event id"), crate::openapi::TimeZoneParam),
     responses(
         (status = 200, description = "The updated event", body = EventView),
         (status = 400, description = "Malformed request", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in, or the token is invalid or expired", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Signed in, but not the owner or an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such event", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        OwnerOnly,
+        InvalidFields,
     ))]
 pub async fn patch_event(
-    State(app): State<AppState>,
-    caller: Caller,
-    zone: RenderZone,
-    Path(id): Path<i64>,
-    Json(input): Json<EventUpdate>,
-) -> Result<axum::Json<EventView>, ApiError> {
-    let updated = change(&app, &caller, id, input).await?;
-    Ok(axum::Json(EventView::render(&updated, zone.0)))
-}
-
-/// Change an event.
-///
-/// Same as PATCH: a partial body is accepted.
-#[utoipa::path(put, path = "/events/{id}", tag = "events", request_body = EventUpdate,
-    security(("bearerAuth" = []), ("oauth2" = [])),
-        params(("id" = i64, Path, description = "Event id"), ("tz" = Option<String>, Query, description = "Render times in this IANA zone")),
-    responses(
-        (status = 200, description = "The updated event", body = EventView),
-        (status = 400, description = "Malformed request", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in, or the token is invalid or expired", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Signed in, but not the owner or an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such event", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-    ))]
-pub async fn update_event(
     State(app): State<AppState>,
     caller: Caller,
     zone: RenderZone,
@@ -225,10 +202,8 @@ pub async fn update_event(
         params(("id" = i64, Path, description = "Event id")),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 400, description = "Non-numeric id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in, or the token is invalid or expired", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Signed in, but not the owner or an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such event", body = Problem, content_type = "application/problem+json"),
+        NonNumericId,
+        OwnerOnly,
     ))]
 pub async fn delete_event(
     State(app): State<AppState>,
@@ -254,14 +229,12 @@ pub(crate) async fn remove(app: &AppState, caller: &Caller, id: i64) -> Result<(
 /// List the attendees holding a confirmed booking for an event.
 #[utoipa::path(get, path = "/events/{id}/attendees", tag = "events",
     security(("bearerAuth" = []), ("oauth2" = [])),
-        params(("id" = i64, Path, description = "Event id"), PageQuery, ("tz" = Option<String>, Query, description = "Render times in this IANA zone")),
+        params(("id" = i64, Path, description = "Event id"), PageQuery, crate::openapi::TimeZoneParam),
     responses(
         (status = 200, description = "One page of attendees, in booking order", body = AttendeePage),
-        (status = 400, description = "Bad parameter", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in, or the token is invalid or expired", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Signed in, but not the owner or an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such event", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Bad page or page_size", body = Problem, content_type = "application/problem+json"),
+        BadParameter,
+        OwnerOnly,
+        BadPage,
     ))]
 pub async fn get_event_attendees(
     State(app): State<AppState>,

@@ -2,8 +2,9 @@
 
 use crate::auth::SignedIn;
 use crate::dto::{NotificationPage, NotificationView, PageQuery};
-use crate::error::{ApiError, Missing, Problem};
+use crate::error::{ApiError, Missing};
 use crate::extract::{Path, Query};
+use crate::openapi::responses::{BadPage, EventNotFound, NotSignedIn};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -14,8 +15,8 @@ use boxoffice_domain::EventId;
     security(("bearerAuth" = []), ("oauth2" = [])),
     responses(
         (status = 200, description = "One page of notifications", body = NotificationPage),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Bad page or page_size", body = Problem, content_type = "application/problem+json"),
+        NotSignedIn,
+        BadPage,
     ))]
 pub async fn get_notifications(
     State(app): State<AppState>,
@@ -37,8 +38,8 @@ pub async fn get_notifications(
     security(("bearerAuth" = []), ("oauth2" = [])),
     responses(
         (status = 204, description = "Subscribed (also if already subscribed)"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such event", body = Problem, content_type = "application/problem+json"),
+        NotSignedIn,
+        EventNotFound,
     ))]
 pub async fn subscribe_event(
     State(app): State<AppState>,
@@ -57,8 +58,8 @@ pub async fn subscribe_event(
     security(("bearerAuth" = []), ("oauth2" = [])),
     responses(
         (status = 204, description = "Unsubscribed (also if not subscribed)"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such event", body = Problem, content_type = "application/problem+json"),
+        NotSignedIn,
+        EventNotFound,
     ))]
 pub async fn unsubscribe_event(
     State(app): State<AppState>,

@@ -10,7 +10,7 @@ use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade, close_
 use axum::extract::{Query, State};
 use axum::response::Response;
 use boxoffice_domain::{EventId, SeatCounts};
-use boxoffice_notify::{Hub, frames};
+use boxoffice_notify::{ClientCommand, ConnectionId, Hub, frames};
 use futures::{SinkExt, StreamExt};
 use serde::Deserialize;
 use std::time::{Duration, Instant};
@@ -68,12 +68,6 @@ pub async fn connect_websocket(
     Ok(upgrade.on_upgrade(move |socket| session(socket, app, hub, user)))
 }
 
-#[derive(Debug, Deserialize)]
-struct Command {
-    action: String,
-    event_id: i64,
-}
-
 async fn session(socket: WebSocket, app: AppState, hub: Hub, user: Option<TokenUser>) {
     let mut registration = hub.register(user.as_ref().map(|u| u.id));
     let (mut sink, mut stream) = socket.split();
@@ -125,33 +119,28 @@ async fn session(socket: WebSocket, app: AppState, hub: Hub, user: Option<TokenU
 async fn handle(
     app: &AppState,
     hub: &Hub,
-    connection: u64,
+    connection: ConnectionId,
     user: Option<&TokenUser>,
     text: &str,
 ) -> (String, Option<String>) {
-    let Ok(command) = serde_json::from_str::<Command>(text) else {
-        return (
-            frames::error(
-                "invalid_message",
-                "Send {\"action\": \"subscribe|unsubscribe|watch|unwatch\", \"event_id\": N}.",
-            ),
-            None,
-        );
+    let command = match ClientCommand::parse(text) {
+        Ok(command) => command,
+        Err(detail) => return (frames::error("invalid_message", &detail), None),
     };
-    let event = EventId(command.event_id);
-    let outcome = match command.action.as_str() {
-        "watch" => watch(app, hub, connection, event).await,
-        "unwatch" => {
+    let event = command.event_id();
+    let outcome = match command {
+        ClientCommand::Watch { .. } => watch(app, hub, connection, event).await,
+        ClientCommand::Unwatch { .. } => {
             hub.set_watching(connection, event, false);
             Ok(None)
         }
-        "subscribe" | "unsubscribe" => match user {
+        ClientCommand::Subscribe { .. } | ClientCommand::Unsubscribe { .. } => match user {
             None => Err((
                 "authentication_required",
                 "Connect with ?token=<access token> to subscribe.".to_owned(),
             )),
             Some(user) => {
-                let found = if command.action == "subscribe" {
+                let found = if matches!(command, ClientCommand::Subscribe { .. }) {
                     app.store.subscribe(user.id, event, app.now()).await
                 } else {
                     app.store.unsubscribe(user.id, event).await
@@ -169,10 +158,9 @@ async fn handle(
                 }
             }
         },
-        other => Err(("invalid_message", format!("unknown action {other:?}"))),
     };
     match outcome {
-        Ok(extra) => (frames::ack(&command.action, event), extra),
+        Ok(extra) => (frames::ack(command.action(), event), extra),
         Err((code, detail)) => (frames::error(code, &detail), None),
     }
 }
@@ -181,7 +169,7 @@ async fn handle(
 async fn watch(
     app: &AppState,
     hub: &Hub,
-    connection: u64,
+    connection: ConnectionId,
     event: EventId,
 ) -> Result<Option<String>, (&'static str, String)> {
     match app.store.get_event(event).await {

@@ -3,6 +3,8 @@
 
 use boxoffice_testkit::{JWT_SECRET, PASSWORD, ServerProcess, event_body, expect_status};
 use serde_json::json;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 pub const BINARY: &str = env!("CARGO_BIN_EXE_boxoffice");
 
@@ -59,4 +61,87 @@ pub async fn book(
         .json(&json!({"name": "Fault Tester", "email": email}))
         .send()
         .await
+}
+
+/// Runs `boxoffice check` on `url`; returns whether it passed and what it printed.
+pub fn check(url: &str) -> (bool, String) {
+    let output = std::process::Command::new(BINARY)
+        .args([
+            "check",
+            "--database-url",
+            url,
+            "--delivery-grace-seconds",
+            "0",
+        ])
+        .output()
+        .expect("run boxoffice check");
+    let text = String::from_utf8_lossy(&output.stdout).into_owned()
+        + &String::from_utf8_lossy(&output.stderr);
+    (output.status.success(), text)
+}
+
+/// Books from `clients` tasks until `stop`; returns the ids of the bookings answered 201.
+pub async fn booking_load(
+    base: String,
+    event: i64,
+    clients: usize,
+    stop: Arc<AtomicBool>,
+) -> Vec<i64> {
+    let client = reqwest::Client::new();
+    let tasks = (0..clients).map(|worker| {
+        let (client, base, stop) = (client.clone(), base.clone(), Arc::clone(&stop));
+        tokio::spawn(async move {
+            let mut acknowledged = Vec::new();
+            let mut n = 0;
+            while !stop.load(Ordering::Relaxed) {
+                n += 1;
+                let email = format!("w{worker}-{n}@example.com");
+                // A request cut by the crash has no answer: it was never acknowledged.
+                let Ok(response) = book(&client, &base, event, &email).await else {
+                    break;
+                };
+                if response.status() == 201
+                    && let Ok(body) = response.json::<serde_json::Value>().await
+                {
+                    acknowledged.push(body["id"].as_i64().expect("booking id"));
+                }
+            }
+            acknowledged
+        })
+    });
+    let mut all = Vec::new();
+    for task in futures::future::join_all(tasks).await {
+        all.extend(task.expect("load task"));
+    }
+    all
+}
+
+/// Waits (up to 30 s) until every outbox row is published.
+pub async fn await_outbox_drained(store: &boxoffice_store::Store) {
+    let began = std::time::Instant::now();
+    loop {
+        let (pending, _) = store
+            .outbox_backlog(chrono::Utc::now())
+            .await
+            .expect("backlog");
+        if pending == 0 {
+            return;
+        }
+        assert!(
+            began.elapsed() < std::time::Duration::from_secs(30),
+            "{pending} rows still unpublished"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
+/// Asserts that every booking in `acknowledged` is stored.
+pub async fn assert_stored(store: &boxoffice_store::Store, acknowledged: &[i64]) {
+    for id in acknowledged {
+        let found = store
+            .get_booking(boxoffice_domain::BookingId(*id))
+            .await
+            .expect("read booking");
+        assert!(found.is_some(), "acknowledged booking {id} is stored");
+    }
 }

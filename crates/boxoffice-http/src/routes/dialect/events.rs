@@ -6,6 +6,9 @@ use crate::auth::{MaybeSignedIn, SignedIn};
 use crate::dto::{ApiEvent, ApiEventChanges, ApiEventInput, EventQuery, Message};
 use crate::error::{ApiError, Problem};
 use crate::extract::{Json, Path, Query, RenderZone};
+use crate::openapi::responses::{
+    EventNotFound, InvalidFields, MalformedJson, NonNumericId, OwnerOnly, SignInRequired,
+};
 use crate::routes::events;
 use crate::state::AppState;
 use axum::extract::State;
@@ -20,10 +23,10 @@ use axum::response::IntoResponse;
     security(("bearerAuth" = []), ("oauth2" = [])),
     responses(
         (status = 201, description = "Created; `Location` names the new event", body = ApiEvent),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in, or the token is invalid or expired", body = Problem, content_type = "application/problem+json"),
+        MalformedJson,
+        SignInRequired,
         (status = 415, description = "Body is not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        InvalidFields,
     ))]
 pub async fn api_create_event(
     State(app): State<AppState>,
@@ -68,8 +71,8 @@ pub async fn api_get_events(
     params(("id" = i64, Path, description = "Event id")),
     responses(
         (status = 200, description = "The event", body = ApiEvent),
-        (status = 400, description = "Non-numeric id", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such event", body = Problem, content_type = "application/problem+json"),
+        NonNumericId,
+        EventNotFound,
     ))]
 pub async fn api_get_event(
     State(app): State<AppState>,
@@ -88,10 +91,8 @@ pub async fn api_get_event(
     responses(
         (status = 200, description = "The updated event", body = ApiEvent),
         (status = 400, description = "Malformed request", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in, or the token is invalid or expired", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Signed in, but not the owner or an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such event", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        OwnerOnly,
+        InvalidFields,
     ))]
 pub async fn api_update_event(
     State(app): State<AppState>,
@@ -113,10 +114,8 @@ pub async fn api_update_event(
     params(("id" = i64, Path, description = "Event id")),
     responses(
         (status = 200, description = "`{\"message\": \"Event deleted\"}`", body = Message),
-        (status = 400, description = "Non-numeric id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in, or the token is invalid or expired", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Signed in, but not the owner or an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such event", body = Problem, content_type = "application/problem+json"),
+        NonNumericId,
+        OwnerOnly,
     ))]
 pub async fn api_delete_event(
     State(app): State<AppState>,

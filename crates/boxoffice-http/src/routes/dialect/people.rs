@@ -9,6 +9,10 @@ use crate::dto::{
 use crate::error::{ApiError, Problem};
 use crate::extract::{Json, Path, Query};
 use crate::idempotency::MaybeIdempotencyKey;
+use crate::openapi::responses::{
+    AttendeeNotFound, AttendeeTokenRequired, BadPage, BadParameter, BookingRefused, InvalidFields,
+    MalformedJson, NonNumericId, NotSignedIn,
+};
 use crate::routes::attendees;
 use crate::routes::bookings::{self, BookingQuery, Shape};
 use crate::state::AppState;
@@ -25,9 +29,9 @@ use boxoffice_usecases::Booked;
 #[utoipa::path(post, path = "/api/attendees", tag = "attendees", request_body = ApiAttendeeInput,
     responses(
         (status = 201, description = "Registered", body = ApiAttendeeRegistered),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        MalformedJson,
         (status = 409, description = "`email_taken`: the address is already registered", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        InvalidFields,
     ))]
 pub async fn api_create_attendee(
     State(app): State<AppState>,
@@ -55,10 +59,10 @@ pub async fn api_create_attendee(
     responses(
         (status = 200, description = "One page of attendees", body = [ApiAttendee],
             headers(("X-Total-Count" = i64, description = "Attendees across all pages"))),
-        (status = 400, description = "Bad parameter", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        BadParameter,
+        NotSignedIn,
         (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Bad page or page_size", body = Problem, content_type = "application/problem+json"),
+        BadPage,
     ))]
 pub async fn api_get_attendees(
     State(app): State<AppState>,
@@ -76,9 +80,9 @@ pub async fn api_get_attendees(
         ("X-Attendee-Token" = Option<String>, Header, description = "The attendee's token")),
     responses(
         (status = 200, description = "The attendee", body = ApiAttendee),
-        (status = 400, description = "Non-numeric id", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or unknown token", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such attendee for this token", body = Problem, content_type = "application/problem+json"),
+        NonNumericId,
+        AttendeeTokenRequired,
+        AttendeeNotFound,
     ))]
 pub async fn api_get_attendee(
     State(app): State<AppState>,
@@ -101,10 +105,10 @@ fn booking_body(booked: &Booked) -> String {
 #[utoipa::path(post, path = "/api/bookings", tag = "bookings", request_body = BookingCreate,
     security((), ("bearerAuth" = []), ("oauth2" = [])),
     params(("X-Attendee-Token" = Option<String>, Header, description = "The attendee's token"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Repeat-safe key: a repeat returns the first response")),
+        crate::openapi::IdempotencyKeyParam),
     responses(
         (status = 201, description = "Booked", body = ApiBooking),
-        (status = 400, description = "`event_full`, `already_booked`, `event_not_bookable` or malformed request", body = Problem, content_type = "application/problem+json"),
+        BookingRefused,
         (status = 401, description = "No credential, or an unknown attendee token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The token belongs to another attendee, or the user is neither the event's organizer nor an admin", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such event or attendee", body = Problem, content_type = "application/problem+json"),
@@ -133,10 +137,10 @@ pub async fn api_create_booking(
     responses(
         (status = 200, description = "One page of bookings", body = [ApiBooking],
             headers(("X-Total-Count" = i64, description = "Bookings across all pages"))),
-        (status = 400, description = "Bad parameter", body = Problem, content_type = "application/problem+json"),
+        BadParameter,
         (status = 401, description = "No credential, or an unknown attendee token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Signed in, but not an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Bad page or page_size", body = Problem, content_type = "application/problem+json"),
+        BadPage,
     ))]
 pub async fn api_get_bookings(
     State(app): State<AppState>,
@@ -157,7 +161,7 @@ pub async fn api_get_bookings(
         ("X-Attendee-Token" = Option<String>, Header, description = "The attendee's token")),
     responses(
         (status = 200, description = "The booking", body = ApiBooking),
-        (status = 400, description = "Non-numeric id", body = Problem, content_type = "application/problem+json"),
+        NonNumericId,
         (status = 401, description = "No credential sent", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such booking for this credential", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -180,7 +184,7 @@ pub async fn api_get_booking(
         ("X-Attendee-Token" = Option<String>, Header, description = "The attendee's token")),
     responses(
         (status = 200, description = "`{\"message\": \"Booking cancelled\"}`", body = Message),
-        (status = 400, description = "Non-numeric id", body = Problem, content_type = "application/problem+json"),
+        NonNumericId,
         (status = 401, description = "No credential sent", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such booking for this credential", body = Problem, content_type = "application/problem+json"),
     ))]

@@ -1,0 +1,171 @@
+//! One Boxoffice process, assembled: the HTTP API, the broker consumers, the outbox
+//! relay and housekeeping, started together by [`Application::start`] and stopped together.
+//!
+//! The binary and the test kit both build their processes here, so a test server is
+//! wired exactly like a production one.
+//!
+//! Stopping ([`Running::stop`], or cancelling [`Running::stop_token`] on a signal) goes in
+//! order: the listener closes and requests in progress finish; the relay finishes its step
+//! and publishes what those last requests committed; the consumers handle what the broker
+//! already handed them; the database pool closes. Whatever is still unpublished stays in
+//! the outbox for the next start.
+
+pub mod housekeeping;
+mod workers;
+
+use boxoffice_broker::Broker;
+use boxoffice_domain::PublicUrl;
+use boxoffice_http::{AppState, Attachments, HttpConfig, Security};
+use boxoffice_notify::Hub;
+use boxoffice_store::Store;
+use std::net::SocketAddr;
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+use workers::Workers;
+
+/// What a process is made of, before it starts.
+#[derive(Debug)]
+pub struct Application {
+    store: Store,
+    broker: Broker,
+    security: Security,
+    http: HttpConfig,
+    ws_queue_capacity: usize,
+    public_url: Option<PublicUrl>,
+    attachments: Option<Attachments>,
+}
+
+impl Application {
+    /// A process over `store` and `broker`, serving every service with default HTTP settings.
+    pub fn new(store: Store, broker: Broker, security: Security) -> Self {
+        Application {
+            store,
+            broker,
+            security,
+            http: HttpConfig::default(),
+            ws_queue_capacity: 256,
+            public_url: None,
+            attachments: None,
+        }
+    }
+
+    /// Limits, CORS origins and which services run.
+    pub fn http(mut self, config: HttpConfig) -> Self {
+        self.http = config;
+        self
+    }
+
+    /// Frames that may queue for one WebSocket client before it counts as too slow.
+    pub fn ws_queue_capacity(mut self, frames: usize) -> Self {
+        self.ws_queue_capacity = frames;
+        self
+    }
+
+    /// `PUBLIC_URL`.
+    pub fn public_url(mut self, url: Option<PublicUrl>) -> Self {
+        self.public_url = url;
+        self
+    }
+
+    /// Where event attachments are kept (used by the event service).
+    pub fn attachments(mut self, attachments: Attachments) -> Self {
+        self.attachments = Some(attachments);
+        self
+    }
+
+    /// Starts the background tasks, then serves HTTP on `listener`.
+    pub async fn start(self, listener: TcpListener) -> std::io::Result<Running> {
+        let address = listener.local_addr()?;
+        let services = self.http.services;
+        let rate_limits = self.security.rate_limits.clone();
+        let metrics = Some(boxoffice_http::telemetry::prometheus());
+        let mut state = AppState::new(self.store.clone(), metrics, self.security)
+            .with_broker(self.broker.clone())
+            .with_public_url(self.public_url);
+        let hub = services
+            .notifications
+            .then(|| Hub::new(self.ws_queue_capacity));
+        if let Some(hub) = &hub {
+            state = state.with_hub(hub.clone());
+        }
+        if services.events
+            && let Some(attachments) = self.attachments
+        {
+            state = state.with_attachments(attachments);
+        }
+        let workers = Workers::start(
+            &self.store,
+            &self.broker,
+            services.events,
+            hub.as_ref(),
+            rate_limits,
+        )
+        .await;
+        let stop = CancellationToken::new();
+        let config = self.http;
+        let stopped = stop.clone().cancelled_owned();
+        let server =
+            tokio::spawn(
+                async move { boxoffice_http::serve(listener, state, &config, stopped).await },
+            );
+        Ok(Running {
+            address,
+            hub,
+            store: self.store,
+            stop,
+            server: Some(server),
+            workers: Some(workers),
+        })
+    }
+}
+
+/// A started process; dropping it cancels everything at once (use [`Running::stop`] to
+/// stop in order).
+#[derive(Debug)]
+pub struct Running {
+    pub address: SocketAddr,
+    /// The WebSocket connections, when this process runs the notification service.
+    pub hub: Option<Hub>,
+    store: Store,
+    stop: CancellationToken,
+    server: Option<JoinHandle<std::io::Result<()>>>,
+    workers: Option<Workers>,
+}
+
+impl Running {
+    /// Cancelling this token stops the process (see [`Running::wait`]).
+    pub fn stop_token(&self) -> CancellationToken {
+        self.stop.clone()
+    }
+
+    /// Waits until the process is told to stop, then stops it in order.
+    pub async fn wait(mut self) -> std::io::Result<()> {
+        let served = match self.server.take() {
+            Some(server) => server
+                .await
+                .unwrap_or_else(|err| Err(std::io::Error::other(err))),
+            None => Ok(()),
+        };
+        if let Some(workers) = self.workers.take() {
+            workers.stop().await;
+        }
+        self.store.close().await;
+        served
+    }
+
+    /// Stops the process in order and waits for it.
+    pub async fn stop(self) -> std::io::Result<()> {
+        self.stop.cancel();
+        self.wait().await
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.stop.cancel();
+        if let Some(server) = &self.server {
+            server.abort();
+        }
+    }
+}

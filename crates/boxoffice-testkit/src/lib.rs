@@ -5,13 +5,17 @@
 //! `BOXOFFICE_TEST_POSTGRES_URL` (default `postgres://postgres@127.0.0.1:5432/postgres`)
 //! and drop it afterwards.
 
+mod database;
 mod files;
 mod process;
 mod proxy;
+mod session;
 mod ws;
+pub use database::TestDatabase;
 pub use files::{Files, TestFiles, s3_endpoint};
 pub use process::{RabbitNamespace, ServerProcess};
 pub use proxy::TcpProxy;
+pub use session::Session;
 pub use ws::{PATIENCE, WsClient};
 
 use boxoffice_app::{Application, Running};
@@ -20,11 +24,7 @@ use boxoffice_http::{HttpConfig, Security};
 use boxoffice_store::Store;
 use reqwest::{Method, RequestBuilder, Response};
 use serde_json::{Value, json};
-use sqlx::Connection;
 use std::net::SocketAddr;
-use std::path::PathBuf;
-
-const DEFAULT_POSTGRES: &str = "postgres://postgres@127.0.0.1:5432/postgres";
 
 /// The JWT secret every test server signs with, so tests can forge tokens on purpose.
 pub const JWT_SECRET: &str = "test-secret-test-secret-test-secret-0123456789";
@@ -96,86 +96,6 @@ macro_rules! on_both_databases {
 pub enum Backend {
     Sqlite,
     Postgres,
-}
-
-/// A fresh, empty database that is removed when dropped.
-#[derive(Debug)]
-pub struct TestDatabase {
-    pub url: String,
-    cleanup: Cleanup,
-}
-
-#[derive(Debug)]
-enum Cleanup {
-    Directory(PathBuf),
-    Postgres { admin_url: String, name: String },
-}
-
-impl TestDatabase {
-    pub async fn create(backend: Backend) -> Self {
-        let unique = uuid::Uuid::new_v4().simple().to_string();
-        match backend {
-            Backend::Sqlite => {
-                let dir = std::env::temp_dir().join(format!("boxoffice-test-{unique}"));
-                std::fs::create_dir_all(&dir).expect("temporary directory");
-                let url = format!("sqlite://{}", dir.join("boxoffice.db").display());
-                TestDatabase {
-                    url,
-                    cleanup: Cleanup::Directory(dir),
-                }
-            }
-            Backend::Postgres => {
-                let admin_url = std::env::var("BOXOFFICE_TEST_POSTGRES_URL")
-                    .unwrap_or_else(|_| DEFAULT_POSTGRES.into());
-                let name = format!("boxoffice_test_{unique}");
-                let mut admin = sqlx::PgConnection::connect(&admin_url)
-                    .await
-                    .unwrap_or_else(|e| {
-                        panic!("PostgreSQL at {admin_url} is needed for these tests: {e}")
-                    });
-                sqlx::query(&format!("CREATE DATABASE {name}"))
-                    .execute(&mut admin)
-                    .await
-                    .expect("create test database");
-                let base = admin_url
-                    .rsplit_once('/')
-                    .map_or(admin_url.as_str(), |(base, _)| base);
-                let url = format!("{base}/{name}");
-                TestDatabase {
-                    url,
-                    cleanup: Cleanup::Postgres { admin_url, name },
-                }
-            }
-        }
-    }
-}
-
-impl Drop for TestDatabase {
-    fn drop(&mut self) {
-        match &self.cleanup {
-            Cleanup::Directory(dir) => {
-                let _ = std::fs::remove_dir_all(dir);
-            }
-            Cleanup::Postgres { admin_url, name } => {
-                let (admin_url, name) = (admin_url.clone(), name.clone());
-                // Drop runs outside async code; a short-lived thread with its own runtime does the I/O.
-                let _ = std::thread::spawn(move || {
-                    let runtime = tokio::runtime::Builder::new_current_thread()
-                        .enable_all()
-                        .build()
-                        .ok()?;
-                    runtime.block_on(async {
-                        let mut admin = sqlx::PgConnection::connect(&admin_url).await.ok()?;
-                        sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                            .execute(&mut admin)
-                            .await
-                            .ok()
-                    })
-                })
-                .join();
-            }
-        }
-    }
 }
 
 /// A running server and a client pointed at it.
@@ -389,54 +309,6 @@ impl TestApp {
         if let Some(running) = self.running.take() {
             running.stop().await.expect("the server stops cleanly");
         }
-    }
-}
-
-/// Requests sent with a bearer token.
-#[derive(Debug, Clone, Copy)]
-pub struct Session<'a> {
-    app: &'a TestApp,
-    token: &'a str,
-}
-
-impl Session<'_> {
-    pub fn request(&self, method: Method, path: &str) -> RequestBuilder {
-        self.app.request(method, path).bearer_auth(self.token)
-    }
-
-    pub async fn get(&self, path: &str) -> Response {
-        self.request(Method::GET, path).send().await.expect("GET")
-    }
-
-    pub async fn post(&self, path: &str, body: &Value) -> Response {
-        self.request(Method::POST, path)
-            .json(body)
-            .send()
-            .await
-            .expect("POST")
-    }
-
-    pub async fn patch(&self, path: &str, body: &Value) -> Response {
-        self.request(Method::PATCH, path)
-            .json(body)
-            .send()
-            .await
-            .expect("PATCH")
-    }
-
-    pub async fn put(&self, path: &str, body: &Value) -> Response {
-        self.request(Method::PUT, path)
-            .json(body)
-            .send()
-            .await
-            .expect("PUT")
-    }
-
-    pub async fn delete(&self, path: &str) -> Response {
-        self.request(Method::DELETE, path)
-            .send()
-            .await
-            .expect("DELETE")
     }
 }
 

@@ -22,6 +22,10 @@ pub struct RelaySettings {
     /// Back-off after a failure, doubling up to `max_backoff`.
     pub min_backoff: Duration,
     pub max_backoff: Duration,
+    /// A round (claim, publish, mark) that takes longer fails and is retried after the
+    /// back-off: a database that stops answering without closing its connections would
+    /// otherwise hold the relay until the operating system gives up on the connection.
+    pub step_timeout: Duration,
 }
 
 impl Default for RelaySettings {
@@ -32,6 +36,7 @@ impl Default for RelaySettings {
             poll: Duration::from_millis(500),
             min_backoff: Duration::from_millis(100),
             max_backoff: Duration::from_secs(5),
+            step_timeout: Duration::from_secs(10),
         }
     }
 }
@@ -41,18 +46,29 @@ pub async fn run(store: Store, broker: Broker, settings: RelaySettings) {
     let signal = store.outbox_signal();
     let mut backoff = settings.min_backoff;
     loop {
-        match relay_batch(&store, &broker, &settings).await {
+        let round = tokio::time::timeout(
+            settings.step_timeout,
+            relay_batch(&store, &broker, &settings),
+        );
+        match round
+            .await
+            .unwrap_or(Err(RelayError::TimedOut(settings.step_timeout)))
+        {
             Ok(published) => {
                 backoff = settings.min_backoff;
                 if published < settings.batch as usize {
-                    record_backlog(&store).await;
+                    record_backlog(&store, settings.step_timeout).await;
                     // Woken by this process's commits; the timeout catches other processes' and retries.
                     let _ = tokio::time::timeout(settings.poll, signal.notified()).await;
                 }
             }
             Err(err) => {
+                if matches!(err, RelayError::TimedOut(_)) {
+                    metrics::counter!("boxoffice_worker_timeouts_total", "worker" => "relay")
+                        .increment(1);
+                }
                 tracing::warn!(error = %err, retry_in_ms = backoff.as_millis() as u64, "outbox relay paused");
-                record_backlog(&store).await;
+                record_backlog(&store, settings.step_timeout).await;
                 tokio::time::sleep(backoff).await;
                 backoff = (backoff * 2).min(settings.max_backoff);
             }
@@ -111,8 +127,9 @@ fn message_of(row: &OutboxMessage) -> Message {
     }
 }
 
-async fn record_backlog(store: &Store) {
-    if let Ok((pending, oldest_age)) = store.outbox_backlog(Utc::now()).await {
+async fn record_backlog(store: &Store, timeout: Duration) {
+    let backlog = tokio::time::timeout(timeout, store.outbox_backlog(Utc::now())).await;
+    if let Ok(Ok((pending, oldest_age))) = backlog {
         metrics::gauge!("boxoffice_outbox_pending").set(pending as f64);
         metrics::gauge!("boxoffice_outbox_oldest_pending_seconds").set(oldest_age);
     }
@@ -125,4 +142,6 @@ pub enum RelayError {
     Store(#[from] boxoffice_store::StoreError),
     #[error(transparent)]
     Broker(#[from] crate::BrokerError),
+    #[error("the round took longer than {0:?}")]
+    TimedOut(Duration),
 }

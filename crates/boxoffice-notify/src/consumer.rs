@@ -52,7 +52,9 @@ const HISTORY_BATCH: usize = 128;
 /// Records each domain event in the notification history, once across all processes.
 ///
 /// Whatever has queued up is written in one transaction, so a burst costs one commit.
-pub async fn record_history(broker: Broker, store: Store) {
+/// A write that takes longer than `timeout` (a database that stopped answering) counts
+/// as failed: the deliveries are retried, and the recorder goes on.
+pub async fn record_history(broker: Broker, store: Store, timeout: Duration) {
     let mut subscription = subscribe("work", || broker.work()).await;
     while let Some(first) = subscription.next().await {
         let mut batch = vec![first];
@@ -75,7 +77,16 @@ pub async fn record_history(broker: Broker, store: Store) {
                 None => delivery.retry().await,
             }
         }
-        match store.record_notifications(&changes).await {
+        let recorded =
+            match tokio::time::timeout(timeout, store.record_notifications(&changes)).await {
+                Ok(recorded) => recorded.map_err(|err| err.to_string()),
+                Err(_) => {
+                    metrics::counter!("boxoffice_worker_timeouts_total", "worker" => "history")
+                        .increment(1);
+                    Err(format!("no answer within {timeout:?}"))
+                }
+            };
+        match recorded {
             Ok(_) => {
                 for delivery in settled {
                     delivery.ack().await;

@@ -12,4 +12,4 @@ pub mod hub;
 mod workers;
 
 pub use hub::{Hub, Registration};
-pub use workers::Workers;
+pub use workers::{DEFAULT_STEP_TIMEOUT, Workers};

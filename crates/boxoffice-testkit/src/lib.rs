@@ -229,7 +229,14 @@ impl TestApp {
             .expect("security settings");
         let broker = boxoffice_broker::Broker::in_process();
         let hub = boxoffice_notify::Hub::new(options.ws_queue_capacity);
-        let workers = boxoffice_notify::Workers::start(&store, &broker, true, Some(&hub)).await;
+        let workers = boxoffice_notify::Workers::start(
+            &store,
+            &broker,
+            true,
+            Some(&hub),
+            boxoffice_notify::DEFAULT_STEP_TIMEOUT,
+        )
+        .await;
         let metrics = Some(boxoffice_http::telemetry::prometheus());
         let files = TestFiles::create(options.files).await;
         let state = AppState::new(store.clone(), metrics, security)

@@ -143,9 +143,11 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     if services.events {
         state = state.with_attachments(attachments(&args)?);
     }
-    let _workers = Workers::start(&store, &broker, services.events, hub.as_ref()).await;
+    let step_timeout = Duration::from_millis(args.worker_step_timeout_ms);
+    let _workers =
+        Workers::start(&store, &broker, services.events, hub.as_ref(), step_timeout).await;
     let rate_limits_shared = rate_limits.is_shared();
-    tokio::spawn(housekeeping(store.clone(), rate_limits));
+    tokio::spawn(housekeeping(store.clone(), rate_limits, step_timeout));
 
     let config = HttpConfig {
         body_limit: args.body_limit,
@@ -155,6 +157,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             header_read_timeout: Duration::from_millis(args.header_read_timeout_ms),
             idle_timeout: Duration::from_millis(args.idle_timeout_ms),
             max_connections: args.max_connections as usize,
+            max_headers: args.max_request_headers as usize,
         },
     };
     let only = args.only.map_or("events and notifications", |s| match s {
@@ -291,7 +294,9 @@ fn security(
 
 /// Hourly: forgets idempotency keys past their retention, published outbox rows after a week,
 /// and idle rate-limit entries (in memory and in the shared table).
-async fn housekeeping(store: Store, rate_limits: RateLimits) {
+/// Hourly purges; each is bounded by `timeout` (a purge of a database that stopped
+/// answering fails and is tried again at the next tick).
+async fn housekeeping(store: Store, rate_limits: RateLimits, timeout: Duration) {
     let idempotency = chrono::Duration::hours(boxoffice_http::idempotency::RETENTION_HOURS);
     let outbox = chrono::Duration::days(7);
     let mut tick = tokio::time::interval(Duration::from_secs(3600));
@@ -299,11 +304,30 @@ async fn housekeeping(store: Store, rate_limits: RateLimits) {
         tick.tick().await;
         rate_limits.forget_idle().await;
         let now = chrono::Utc::now();
-        if let Err(err) = store.purge_idempotency_keys(now - idempotency).await {
-            tracing::warn!(error = %err, "purging idempotency keys failed");
-        }
-        if let Err(err) = store.purge_outbox(now - outbox).await {
-            tracing::warn!(error = %err, "purging the outbox failed");
+        purge(
+            "idempotency keys",
+            timeout,
+            store.purge_idempotency_keys(now - idempotency),
+        )
+        .await;
+        purge("the outbox", timeout, store.purge_outbox(now - outbox)).await;
+    }
+}
+
+/// Runs one purge within `timeout`; a failure is logged, and the next tick tries again.
+async fn purge(
+    what: &str,
+    timeout: Duration,
+    purge: impl std::future::Future<Output = Result<u64, boxoffice_store::StoreError>>,
+) {
+    match tokio::time::timeout(timeout, purge).await {
+        Ok(Ok(_)) => {}
+        Ok(Err(err)) => tracing::warn!(error = %err, "purging {what} failed"),
+        Err(_) => {
+            tracing::warn!(
+                timeout_ms = timeout.as_millis() as u64,
+                "purging {what} timed out"
+            )
         }
     }
 }

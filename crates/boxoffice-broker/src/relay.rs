@@ -13,7 +13,9 @@ use std::time::Duration;
 /// How the relay paces itself.
 #[derive(Debug, Clone)]
 pub struct RelaySettings {
-    /// Messages taken per round.
+    /// Messages taken per round. A round costs a few round trips to the database whatever
+    /// its size (claim, history write, mark), so under a burst the relay keeps up by taking
+    /// more per round, not by running more rounds.
     pub batch: i64,
     /// How long a claim keeps other relays off a message.
     pub lease: Duration,
@@ -31,7 +33,7 @@ pub struct RelaySettings {
 impl Default for RelaySettings {
     fn default() -> Self {
         RelaySettings {
-            batch: 100,
+            batch: 500,
             lease: Duration::from_secs(10),
             poll: Duration::from_millis(500),
             min_backoff: Duration::from_millis(100),

@@ -47,7 +47,7 @@ pub async fn deliver_to_sockets(mut subscription: Subscription, hub: Hub) {
 }
 
 /// Deliveries recorded in one transaction at most.
-const HISTORY_BATCH: usize = 128;
+const HISTORY_BATCH: usize = 512;
 
 /// Records each domain event in the notification history, once across all processes.
 ///

@@ -22,11 +22,18 @@ pub struct Purged {
 pub struct Housekeeping {
     store: Store,
     rate_limits: RateLimits,
+    /// Each purge fails after this long (a database that stopped answering) and is tried
+    /// again at the next round.
+    timeout: Duration,
 }
 
 impl Housekeeping {
-    pub fn new(store: Store, rate_limits: RateLimits) -> Self {
-        Housekeeping { store, rate_limits }
+    pub fn new(store: Store, rate_limits: RateLimits, timeout: Duration) -> Self {
+        Housekeeping {
+            store,
+            rate_limits,
+            timeout,
+        }
     }
 
     /// One round as of `now`. A failed purge is logged and counted as nothing removed:
@@ -36,24 +43,37 @@ impl Housekeeping {
         let outbox = chrono::Duration::days(7);
         self.rate_limits.forget_idle().await;
         let idempotency_keys = self
-            .store
-            .purge_idempotency_keys(now - idempotency)
-            .await
-            .unwrap_or_else(|err| {
-                tracing::warn!(error = %err, "purging idempotency keys failed");
-                0
-            });
+            .purge(
+                "idempotency keys",
+                self.store.purge_idempotency_keys(now - idempotency),
+            )
+            .await;
         let outbox_messages = self
-            .store
-            .purge_outbox(now - outbox)
-            .await
-            .unwrap_or_else(|err| {
-                tracing::warn!(error = %err, "purging the outbox failed");
-                0
-            });
+            .purge("the outbox", self.store.purge_outbox(now - outbox))
+            .await;
         Purged {
             idempotency_keys,
             outbox_messages,
+        }
+    }
+
+    /// Runs one purge within the timeout; a failure is logged and counts as nothing removed.
+    async fn purge(
+        &self,
+        what: &str,
+        purge: impl Future<Output = Result<u64, boxoffice_store::StoreError>>,
+    ) -> u64 {
+        match tokio::time::timeout(self.timeout, purge).await {
+            Ok(Ok(removed)) => removed,
+            Ok(Err(err)) => {
+                tracing::warn!(error = %err, "purging {what} failed");
+                0
+            }
+            Err(_) => {
+                let timeout_ms = self.timeout.as_millis() as u64;
+                tracing::warn!(timeout_ms, "purging {what} timed out");
+                0
+            }
         }
     }
 

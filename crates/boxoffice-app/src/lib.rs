@@ -19,6 +19,7 @@ use boxoffice_http::{AppState, Attachments, HttpConfig, Security};
 use boxoffice_notify::Hub;
 use boxoffice_store::Store;
 use std::net::SocketAddr;
+use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
@@ -34,6 +35,7 @@ pub struct Application {
     ws_queue_capacity: usize,
     public_url: Option<PublicUrl>,
     attachments: Option<Attachments>,
+    worker_step_timeout: Duration,
 }
 
 impl Application {
@@ -47,6 +49,7 @@ impl Application {
             ws_queue_capacity: 256,
             public_url: None,
             attachments: None,
+            worker_step_timeout: boxoffice_notify::DEFAULT_STEP_TIMEOUT,
         }
     }
 
@@ -71,6 +74,14 @@ impl Application {
     /// Where event attachments are kept (used by the event service).
     pub fn attachments(mut self, attachments: Attachments) -> Self {
         self.attachments = Some(attachments);
+        self
+    }
+
+    /// Longest a background worker's database step (relay round, history write, purge) may
+    /// take before it fails and is retried: a database that stops answering without
+    /// closing its connections cannot hold the workers.
+    pub fn worker_step_timeout(mut self, timeout: Duration) -> Self {
+        self.worker_step_timeout = timeout;
         self
     }
 
@@ -100,6 +111,7 @@ impl Application {
             services.events,
             hub.as_ref(),
             rate_limits,
+            self.worker_step_timeout,
         )
         .await;
         let stop = CancellationToken::new();

@@ -53,6 +53,7 @@ impl Workers {
         relay_outbox: bool,
         hub: Option<&Hub>,
         rate_limits: RateLimits,
+        step_timeout: Duration,
     ) -> Self {
         let mut relay = Group::default();
         let mut consumers = Group::default();
@@ -65,6 +66,7 @@ impl Workers {
             consumers.tasks.push(tokio::spawn(async move {
                 HistoryRecorder::subscribe(&broker, store)
                     .await
+                    .with_step_timeout(step_timeout)
                     .run(stop)
                     .await;
             }));
@@ -73,11 +75,14 @@ impl Workers {
             relay.tasks.push(tokio::spawn(relay::run(
                 store.clone(),
                 broker.clone(),
-                relay::RelaySettings::default(),
+                relay::RelaySettings {
+                    step_timeout,
+                    ..relay::RelaySettings::default()
+                },
                 relay.stop.clone(),
             )));
         }
-        let housekeeping = Housekeeping::new(store.clone(), rate_limits);
+        let housekeeping = Housekeeping::new(store.clone(), rate_limits, step_timeout);
         consumers.tasks.push(tokio::spawn(
             housekeeping.run(housekeeping::EVERY, consumers.stop.clone()),
         ));

@@ -212,7 +212,11 @@ async fn housekeeping_purges_only_what_has_expired(backend: Backend) {
     }
     store.execute_script(&keys).await.expect("idempotency keys");
     let one = NonZeroU32::new(1).expect("positive");
-    let housekeeping = Housekeeping::new(store.clone(), RateLimits::new(one, None, None));
+    let housekeeping = Housekeeping::new(
+        store.clone(),
+        RateLimits::new(one, None, None),
+        std::time::Duration::from_secs(10),
+    );
     let purged = housekeeping.step(now).await;
     assert_eq!(
         purged,

@@ -71,10 +71,17 @@ enum Scenario {
         #[arg(long, default_value_t = 1_000)]
         seats: i64,
     },
-    /// Many WebSocket clients watch one event while bookings run.
+    /// Many WebSocket clients watch events while bookings run; measures booking-to-frame delay.
     Fanout {
         #[arg(long, default_value_t = 5_000)]
         clients: usize,
+        /// Events booked (in turn) and watched (clients spread evenly); one event caps the
+        /// booking rate at what one event's row lock allows.
+        #[arg(long, default_value_t = 1)]
+        events: usize,
+        /// Seconds to keep listening after the last booking, so late frames are counted.
+        #[arg(long, default_value_t = 3.0)]
+        grace: f64,
         /// Bookings per second.
         #[arg(long, default_value_t = 100.0)]
         rate: f64,
@@ -132,10 +139,21 @@ async fn main() -> anyhow::Result<()> {
         }
         Scenario::Fanout {
             clients,
+            events,
+            grace,
             rate,
             duration,
             server_pid,
-        } => fanout::run(&api, clients, rate, secs(duration), server_pid, quiet).await?,
+        } => {
+            let shape = fanout::Shape {
+                clients,
+                events,
+                rate,
+                duration: secs(duration),
+                grace: secs(grace),
+            };
+            fanout::run(&api, shape, server_pid, quiet).await?
+        }
         Scenario::Profile {
             users,
             rate,

@@ -14,7 +14,9 @@ use tokio_util::sync::CancellationToken;
 /// How the relay paces itself.
 #[derive(Debug, Clone)]
 pub struct RelaySettings {
-    /// Messages taken per round.
+    /// Messages taken per round. A round costs a few round trips to the database whatever
+    /// its size (claim, history write, mark), so under a burst the relay keeps up by taking
+    /// more per round, not by running more rounds.
     pub batch: i64,
     /// How long a claim keeps other relays off a message.
     pub lease: Duration,
@@ -23,16 +25,21 @@ pub struct RelaySettings {
     /// Back-off after a failure, doubling up to `max_backoff`.
     pub min_backoff: Duration,
     pub max_backoff: Duration,
+    /// A round (claim, publish, mark) that takes longer fails and is retried after the
+    /// back-off: a database that stops answering without closing its connections would
+    /// otherwise hold the relay until the operating system gives up on the connection.
+    pub step_timeout: Duration,
 }
 
 impl Default for RelaySettings {
     fn default() -> Self {
         RelaySettings {
-            batch: 100,
+            batch: 500,
             lease: Duration::from_secs(10),
             poll: Duration::from_millis(500),
             min_backoff: Duration::from_millis(100),
             max_backoff: Duration::from_secs(5),
+            step_timeout: Duration::from_secs(10),
         }
     }
 }
@@ -47,19 +54,30 @@ pub async fn run(store: Store, broker: Broker, settings: RelaySettings, stop: Ca
     let mut backoff = settings.min_backoff;
     loop {
         // After a partial batch the wait ends early on a commit; after a failure it does not.
-        let (pause, wake_on_commit) = match relay_batch(&store, &broker, &settings).await {
-            Ok(published) if published == settings.batch as usize && !stop.is_cancelled() => {
+        let round = tokio::time::timeout(
+            settings.step_timeout,
+            relay_batch(&store, &broker, &settings),
+        );
+        let outcome = round
+            .await
+            .unwrap_or(Err(RelayError::TimedOut(settings.step_timeout)));
+        let (pause, wake_on_commit) = match outcome {
+            Ok(published) if published >= settings.batch as usize && !stop.is_cancelled() => {
                 backoff = settings.min_backoff;
                 continue;
             }
             Ok(_) => {
                 backoff = settings.min_backoff;
-                record_backlog(&store).await;
+                record_backlog(&store, settings.step_timeout).await;
                 (settings.poll, true)
             }
             Err(err) => {
+                if matches!(err, RelayError::TimedOut(_)) {
+                    metrics::counter!("boxoffice_worker_timeouts_total", "worker" => "relay")
+                        .increment(1);
+                }
                 tracing::warn!(error = %err, retry_in_ms = backoff.as_millis() as u64, "outbox relay paused");
-                record_backlog(&store).await;
+                record_backlog(&store, settings.step_timeout).await;
                 let pause = backoff;
                 backoff = (backoff * 2).min(settings.max_backoff);
                 (pause, false)
@@ -135,8 +153,9 @@ fn message_of(row: &OutboxMessage) -> Message {
     }
 }
 
-async fn record_backlog(store: &Store) {
-    if let Ok((pending, oldest_age)) = store.outbox_backlog(Utc::now()).await {
+async fn record_backlog(store: &Store, timeout: Duration) {
+    let backlog = tokio::time::timeout(timeout, store.outbox_backlog(Utc::now())).await;
+    if let Ok(Ok((pending, oldest_age))) = backlog {
         metrics::gauge!("boxoffice_outbox_pending").set(pending as f64);
         metrics::gauge!("boxoffice_outbox_oldest_pending_seconds").set(oldest_age);
     }
@@ -149,4 +168,6 @@ pub enum RelayError {
     Store(#[from] boxoffice_store::StoreError),
     #[error(transparent)]
     Broker(#[from] crate::BrokerError),
+    #[error("the round took longer than {0:?}")]
+    TimedOut(Duration),
 }

@@ -73,6 +73,7 @@ error_codes! {
     RateLimited => "rate_limited", TOO_MANY_REQUESTS, "Too many requests";
     RateLimitUnavailable => "rate_limit_unavailable", SERVICE_UNAVAILABLE, "Service unavailable";
     HeadersTooLarge => "headers_too_large", REQUEST_HEADER_FIELDS_TOO_LARGE, "Request header fields too large";
+    TooManyHeaders => "too_many_headers", REQUEST_HEADER_FIELDS_TOO_LARGE, "Too many request header fields";
     DatabaseContended => "database_contended", SERVICE_UNAVAILABLE, "Service busy";
     DatabaseUnavailable => "database_unavailable", SERVICE_UNAVAILABLE, "Service unavailable";
     MalformedUpload => "malformed_upload", BAD_REQUEST, "Bad request";

@@ -209,7 +209,10 @@ pub fn router(state: AppState, config: &HttpConfig) -> Router {
                     tracing::info!(status = response.status().as_u16(), duration_ms = latency.as_secs_f64() * 1000.0, "request handled");
                 }),
         )
-        .layer(axum::middleware::from_fn(headers::limit_headers))
+        .layer(axum::middleware::from_fn_with_state(
+            config.limits.max_headers,
+            headers::limit_headers,
+        ))
         .layer(cors(&config.cors_origins))
         .layer(axum::middleware::from_fn(security_headers))
         .layer(PropagateRequestIdLayer::x_request_id())

@@ -32,7 +32,15 @@ pub struct ServerLimits {
     pub idle_timeout: Duration,
     /// Open connections (WebSockets included) at most.
     pub max_connections: usize,
+    /// Request header fields at most (beyond it: 431 `too_many_headers`), up to
+    /// [`HEADER_PARSE_CAPACITY`].
+    pub max_headers: usize,
 }
+
+/// Header fields the HTTP parser reads per request. It answers a bare 431 itself past
+/// this, before any handler runs, so it is set well above [`ServerLimits::max_headers`]:
+/// the refusal then comes from the application, with a problem+json body.
+pub const HEADER_PARSE_CAPACITY: usize = 1024;
 
 impl Default for ServerLimits {
     fn default() -> Self {
@@ -40,6 +48,7 @@ impl Default for ServerLimits {
             header_read_timeout: Duration::from_secs(10),
             idle_timeout: Duration::from_secs(60),
             max_connections: 10_000,
+            max_headers: 100,
         }
     }
 }
@@ -87,7 +96,10 @@ pub async fn run(
         };
         let service = hyper_service(app.clone(), peer, Arc::clone(&activity));
         let mut builder = hyper::server::conn::http1::Builder::new();
-        builder.keep_alive(true).header_read_timeout(None);
+        builder
+            .keep_alive(true)
+            .header_read_timeout(None)
+            .max_headers(HEADER_PARSE_CAPACITY);
         let connection = builder
             .serve_connection(TokioIo::new(io), service)
             .with_upgrades();
@@ -307,6 +319,7 @@ mod tests {
             header_read_timeout: Duration::from_millis(100),
             idle_timeout: Duration::from_millis(300),
             max_connections: 1,
+            max_headers: 100,
         }
     }
 

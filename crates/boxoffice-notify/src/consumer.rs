@@ -90,8 +90,11 @@ impl SocketFeed {
     }
 }
 
+/// How long a worker's database step may take by default before it fails and is retried.
+pub const DEFAULT_STEP_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// Deliveries recorded in one transaction at most.
-const HISTORY_BATCH: usize = 128;
+const HISTORY_BATCH: usize = 512;
 
 /// What one step of the history recorder did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -107,6 +110,7 @@ pub struct HistoryStep {
 pub struct HistoryRecorder {
     subscription: Subscription,
     store: Store,
+    timeout: Duration,
 }
 
 impl HistoryRecorder {
@@ -116,7 +120,15 @@ impl HistoryRecorder {
         HistoryRecorder {
             subscription,
             store,
+            timeout: DEFAULT_STEP_TIMEOUT,
         }
+    }
+
+    /// A write that takes longer than `timeout` (a database that stopped answering) counts
+    /// as failed: its deliveries are retried, and the recorder goes on.
+    pub fn with_step_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
     }
 
     /// Records the next delivery and whatever queued up behind it; `None` once the
@@ -160,7 +172,17 @@ impl HistoryRecorder {
                 }
             }
         }
-        match self.store.record_notifications(&changes).await {
+        let timeout = self.timeout;
+        let recorded =
+            match tokio::time::timeout(timeout, self.store.record_notifications(&changes)).await {
+                Ok(recorded) => recorded.map_err(|err| err.to_string()),
+                Err(_) => {
+                    metrics::counter!("boxoffice_worker_timeouts_total", "worker" => "history")
+                        .increment(1);
+                    Err(format!("no answer within {timeout:?}"))
+                }
+            };
+        match recorded {
             Ok(_) => {
                 step.recorded = settled.len();
                 for delivery in settled {

@@ -13,5 +13,5 @@ pub mod frames;
 pub mod hub;
 
 pub use commands::ClientCommand;
-pub use consumer::{HistoryRecorder, HistoryStep, SocketFeed};
+pub use consumer::{DEFAULT_STEP_TIMEOUT, HistoryRecorder, HistoryStep, SocketFeed};
 pub use hub::{ConnectionId, Hub, Registration};

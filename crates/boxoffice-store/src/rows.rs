@@ -212,6 +212,13 @@ impl UserRow {
     }
 }
 
+/// A notification inserted just now, by the domain event it records.
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct InsertedNotification {
+    pub id: i64,
+    pub message_id: String,
+}
+
 #[derive(Debug, sqlx::FromRow)]
 pub(crate) struct NotificationRow {
     pub message_id: String,

@@ -191,6 +191,14 @@ pub struct ServeArgs {
     /// in the listen backlog until one closes.
     #[arg(long, env = "MAX_CONNECTIONS", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
     pub max_connections: u64,
+    /// Request header fields at most; a request with more is refused with 431.
+    #[arg(long, env = "MAX_REQUEST_HEADERS", default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..=boxoffice_http::server::HEADER_PARSE_CAPACITY as u64))]
+    pub max_request_headers: u64,
+    /// Longest a background worker's database step (outbox relay round, notification
+    /// history write, purge) may take, in milliseconds; a slower one fails and is
+    /// retried, so a database that stops answering cannot hold the workers.
+    #[arg(long, env = "WORKER_STEP_TIMEOUT_MS", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(10..=600_000))]
+    pub worker_step_timeout_ms: u64,
     /// Frames that may wait for one WebSocket client before it is dropped as too slow.
     #[arg(long, env = "WS_QUEUE_CAPACITY", default_value_t = 256)]
     pub ws_queue_capacity: usize,

@@ -141,6 +141,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             header_read_timeout: Duration::from_millis(args.header_read_timeout_ms),
             idle_timeout: Duration::from_millis(args.idle_timeout_ms),
             max_connections: args.max_connections as usize,
+            max_headers: args.max_request_headers as usize,
         },
     };
     let only = args.only.map_or("events and notifications", |s| match s {
@@ -151,6 +152,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let mut app = Application::new(store.clone(), broker.clone(), security)
         .http(config)
         .ws_queue_capacity(args.ws_queue_capacity)
+        .worker_step_timeout(Duration::from_millis(args.worker_step_timeout_ms))
         .public_url(args.public_url.clone());
     if services.events {
         app = app.attachments(attachments(&args)?);

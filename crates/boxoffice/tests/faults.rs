@@ -158,6 +158,96 @@ async fn a_database_that_stops_answering_is_found_down_within_a_second() {
     eprintln!("stalled database: first 503 after {first:?}, then {then:?}");
 }
 
+/// The sum of the `/metrics` samples whose name and labels start with `series`.
+async fn metric(client: &reqwest::Client, base: &str, series: &str) -> f64 {
+    let text = client
+        .get(format!("{base}/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    text.lines()
+        .filter(|line| line.starts_with(series))
+        .filter_map(|line| line.rsplit(' ').next()?.parse::<f64>().ok())
+        .sum()
+}
+
+/// Polls `series` until it reaches `at_least`; returns how long that took.
+async fn await_metric(
+    client: &reqwest::Client,
+    base: &str,
+    series: &str,
+    at_least: f64,
+) -> Duration {
+    let began = Instant::now();
+    while metric(client, base, series).await < at_least {
+        assert!(
+            began.elapsed() < Duration::from_secs(20),
+            "{series} never reached {at_least}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    began.elapsed()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn background_workers_give_up_on_a_database_that_stops_answering_and_resume() {
+    let database = TestDatabase::create(Backend::Postgres).await;
+    let proxy = TcpProxy::start("127.0.0.1:5432".parse().unwrap()).await;
+    let url = database
+        .url
+        .replace("127.0.0.1:5432", &proxy.address.to_string());
+    let step_timeout = ["--worker-step-timeout-ms".into(), "500".into()];
+    let server = start([vec!["--database-url".into(), url], step_timeout.to_vec()].concat()).await;
+    let base = server.base.clone();
+    let client = reqwest::Client::new();
+    let event = event(&client, &base, 100).await;
+    let published = r#"boxoffice_outbox_published_total{kind="booking.created"}"#;
+    expect_status(
+        book(&client, &base, event, "before@example.com")
+            .await
+            .unwrap(),
+        201,
+    )
+    .await;
+    await_metric(&client, &base, published, 1.0).await;
+
+    // Nothing passes and nothing is closed: the relay's next round would wait for the
+    // pool's acquire timeout (30 s), a query already sent until the connection dies.
+    proxy.stall();
+    let relay_timeouts = r#"boxoffice_worker_timeouts_total{worker="relay"}"#;
+    let gave_up = await_metric(&client, &base, relay_timeouts, 1.0).await;
+
+    proxy.restore();
+    let back = Instant::now();
+    while timed(client.get(format!("{base}/readyz"))).await.0 != 200 {
+        assert!(back.elapsed() < Duration::from_secs(10), "/readyz recovers");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let mut booked = false;
+    for attempt in 0..50 {
+        let response = book(
+            &client,
+            &base,
+            event,
+            &format!("after{attempt}@example.com"),
+        )
+        .await;
+        if response.is_ok_and(|r| r.status() == 201) {
+            booked = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(booked, "bookings resume once the database answers");
+    let resumed = await_metric(&client, &base, published, 2.0).await;
+    eprintln!(
+        "stalled database: relay gave up after {gave_up:?}, published again {resumed:?} after a booking"
+    );
+}
+
 /// A raw connection that sends `bytes` and reports when the server closed it.
 fn closed_after(address: &str, bytes: &[u8], patience: Duration) -> Option<Duration> {
     let mut stream = std::net::TcpStream::connect(address).unwrap();

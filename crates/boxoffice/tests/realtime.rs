@@ -15,6 +15,7 @@ on_both_databases!(
     bookings_and_cancellations_notify_the_event_owner,
     socket_commands_are_checked,
     the_history_lists_each_users_notifications_newest_first,
+    a_burst_of_bookings_larger_than_a_relay_round_is_recorded_once_each,
     subscriptions_over_rest_need_a_signed_in_user_and_an_event,
 );
 
@@ -279,6 +280,34 @@ async fn the_history_lists_each_users_notifications_newest_first(app: TestApp) {
         "authentication_required",
     )
     .await;
+}
+
+async fn a_burst_of_bookings_larger_than_a_relay_round_is_recorded_once_each(app: TestApp) {
+    use futures::StreamExt;
+    // More than one relay round (500 messages) and several history statements (200 rows).
+    const BOOKINGS: usize = 640;
+    let event = app.create_event(BOOKINGS as i64).await;
+    let booked: Vec<u16> = futures::stream::iter(0..BOOKINGS)
+        .map(|n| {
+            let app = &app;
+            async move {
+                app.book(event, &format!("burst{n}@example.com"))
+                    .await
+                    .status()
+                    .as_u16()
+            }
+        })
+        .buffer_unordered(16)
+        .collect()
+        .await;
+    assert!(
+        booked.iter().all(|status| *status == 201),
+        "every booking is acknowledged"
+    );
+    // The owner's history: the event's creation and each booking, exactly once.
+    let history = wait_for_history(&app, &app.organizer_token, BOOKINGS as i64 + 1).await;
+    assert_eq!(history["items"][0]["notification_type"], "booking.created");
+    assert_eq!(app.seats(event).await.0, BOOKINGS as i64);
 }
 
 /// The history is written by a consumer shortly after the change; waits until it holds `count` items.

@@ -1,5 +1,6 @@
-//! `fanout`: thousands of WebSocket clients watch one event while bookings run at a fixed rate;
-//! measures how long seat counts take to reach them, and the server's memory.
+//! `fanout`: thousands of WebSocket clients watch events while bookings run at a fixed rate;
+//! measures how long seat counts take to reach them (from the booking, through the outbox
+//! and the broker, to the socket), and the server's memory.
 
 use crate::client::Api;
 use crate::load::open_loop;
@@ -7,21 +8,45 @@ use crate::stats::{OpStats, Report};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+/// What the scenario runs.
+#[derive(Debug, Clone, Copy)]
+pub struct Shape {
+    /// WebSocket clients, spread evenly over the events.
+    pub clients: usize,
+    pub events: usize,
+    /// Bookings per second, spread over the events in turn.
+    pub rate: f64,
+    pub duration: Duration,
+    /// Listening time after the last booking.
+    pub grace: Duration,
+}
+
 pub async fn run(
     api: &Api,
-    clients: usize,
-    rate: f64,
-    duration: Duration,
+    shape: Shape,
     server_pid: Option<u32>,
     quiet: bool,
 ) -> anyhow::Result<Report> {
+    let Shape {
+        clients,
+        rate,
+        duration,
+        ..
+    } = shape;
+    anyhow::ensure!(
+        shape.events > 0 && clients % shape.events == 0,
+        "--clients must be a multiple of --events"
+    );
     let token = api.organizer().await?;
-    let event = api.create_event(&token, "Fan-out", 1_000_000).await?;
+    let mut events = Vec::with_capacity(shape.events);
+    for _ in 0..shape.events {
+        events.push(api.create_event(&token, "Fan-out", 1_000_000).await?);
+    }
     let memory_before = server_pid.and_then(super::resident_mib);
 
     let mut watchers = Vec::with_capacity(clients);
     for chunk in (0..clients).collect::<Vec<_>>().chunks(250) {
-        let connecting = chunk.iter().map(|_| api.watcher(event));
+        let connecting = chunk.iter().map(|i| api.watcher(events[i % events.len()]));
         for watcher in futures::future::join_all(connecting).await {
             watchers.push(watcher?);
         }
@@ -36,7 +61,7 @@ pub async fn run(
 
     let delivery = Arc::new(Mutex::new(OpStats::default()));
     let frames = Arc::new(std::sync::atomic::AtomicU64::new(0));
-    let until = tokio::time::Instant::now() + duration + Duration::from_secs(3);
+    let until = tokio::time::Instant::now() + duration + shape.grace;
     let listeners: Vec<_> = watchers
         .into_iter()
         .map(|watcher| {
@@ -50,7 +75,7 @@ pub async fn run(
     let run_id = uuid::Uuid::new_v4().simple().to_string()[..8].to_owned();
     let bookings = open_loop(
         "bookings",
-        api.book(Arc::new(vec![event]), &run_id),
+        api.book(Arc::new(events.clone()), &run_id),
         rate,
         duration,
         10_000,
@@ -65,8 +90,10 @@ pub async fn run(
     report.push("POST /events/{id}/book", &bookings.stats, bookings.elapsed);
     report.push("seat frame delivery", &delivery, bookings.elapsed);
     report.add_errors(&bookings.stats);
-    let expected = bookings.stats.ok * clients as u64;
+    // Bookings go to the events in turn and each event has the same number of watchers.
+    let expected = bookings.stats.ok * (clients / events.len()) as u64;
     report.figure("websocket_clients", clients);
+    report.figure("events", events.len());
     report.figure("frames_expected", expected);
     report.figure(
         "frames_received",

@@ -1,10 +1,14 @@
 //! Notifications: event subscriptions, and each user's history.
 
-use super::{Pools, Tx};
-use crate::rows::NotificationRow;
+use super::{Db, Pools, Tx};
+use crate::rows::{InsertedNotification, NotificationRow};
 use crate::{NotificationRecord, StoreError};
 use boxoffice_domain::{Audience, DomainEvent, EventId, Page, PageRequest, UserId};
 use chrono::{DateTime, Utc};
+
+/// Rows per multi-row statement of the notification history: far below the bind-parameter
+/// limits of both databases, and below SQLite's 500 terms of a compound SELECT.
+const ROWS_PER_STATEMENT: usize = 200;
 
 /// Users following an event.
 pub(crate) async fn subscribers_of(
@@ -74,36 +78,53 @@ impl Pools {
     ) -> Result<usize, StoreError> {
         let mut tx = self.begin_write().await?;
         let mut recorded = 0;
-        for change in changes {
-            let inserted: Option<i64> = sqlx::query_scalar(
-                "INSERT INTO notifications (message_id, notification_type, event_id, event_title, actor, for_everyone, occurred_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING id",
-            )
-            .bind(&change.id)
-            .bind(change.kind.as_str())
-            .bind(change.event_id.0)
-            .bind(&change.event_title)
-            .bind(change.actor.as_deref())
-            .bind(change.audience == Audience::Everyone)
-            .bind(change.occurred_at)
-            .fetch_optional(&mut *tx)
-            .await?;
-            let Some(id) = inserted else {
-                continue;
-            };
-            recorded += 1;
-            if let Audience::Users(users) = &change.audience {
-                for user in users {
-                    // A recipient whose account is gone is skipped, not an error.
-                    sqlx::query(
-                        "INSERT INTO notification_recipients (notification_id, user_id) \
-                         SELECT $1, id FROM users WHERE id = $2 ON CONFLICT DO NOTHING",
-                    )
-                    .bind(id)
-                    .bind(user.0)
-                    .execute(&mut *tx)
-                    .await?;
+        for chunk in changes.chunks(ROWS_PER_STATEMENT) {
+            let mut insert = sqlx::QueryBuilder::<Db>::new(
+                "INSERT INTO notifications (message_id, notification_type, event_id, event_title, actor, for_everyone, occurred_at) ",
+            );
+            insert.push_values(chunk, |mut row, change| {
+                row.push_bind(change.id.clone())
+                    .push_bind(change.kind.as_str())
+                    .push_bind(change.event_id.0)
+                    .push_bind(change.event_title.clone())
+                    .push_bind(change.actor.clone())
+                    .push_bind(change.audience == Audience::Everyone)
+                    .push_bind(change.occurred_at);
+            });
+            insert.push(" ON CONFLICT DO NOTHING RETURNING id, message_id");
+            let inserted: Vec<InsertedNotification> =
+                insert.build_query_as().fetch_all(&mut *tx).await?;
+            recorded += inserted.len();
+            // Recipients of the notifications inserted just now; a redelivered message has none to add.
+            let ids: std::collections::HashMap<&str, i64> = inserted
+                .iter()
+                .map(|row| (row.message_id.as_str(), row.id))
+                .collect();
+            let recipients: Vec<(i64, i64)> = chunk
+                .iter()
+                .filter_map(|change| match &change.audience {
+                    Audience::Users(users) => Some((ids.get(change.id.as_str())?, users)),
+                    Audience::Everyone => None,
+                })
+                .flat_map(|(id, users)| users.iter().map(move |user| (*id, user.0)))
+                .collect();
+            for pairs in recipients.chunks(ROWS_PER_STATEMENT) {
+                // A recipient whose account is gone is skipped, not an error.
+                let mut insert = sqlx::QueryBuilder::<Db>::new(
+                    "INSERT INTO notification_recipients (notification_id, user_id) ",
+                );
+                for (i, (notification, user)) in pairs.iter().enumerate() {
+                    if i > 0 {
+                        insert.push(" UNION ALL ");
+                    }
+                    insert
+                        .push("SELECT ")
+                        .push_bind(*notification)
+                        .push(", id FROM users WHERE id = ")
+                        .push_bind(*user);
                 }
+                insert.push(" ON CONFLICT DO NOTHING");
+                insert.build().execute(&mut *tx).await?;
             }
         }
         tx.commit().await?;

@@ -31,13 +31,17 @@ impl Pools {
         lease: chrono::Duration,
     ) -> Result<Vec<OutboxMessage>, StoreError> {
         let mut tx = self.begin_write().await?;
-        // The conditions are repeated outside the subquery so that PostgreSQL re-checks
-        // them on rows another relay claimed while this statement waited.
+        // The batch is picked once, in a materialized CTE: as a plain `IN (subquery)`,
+        // PostgreSQL may evaluate the LIMITed, SKIP LOCKED subquery more than once and
+        // claim more than `limit` rows. The conditions are repeated in the UPDATE so that
+        // PostgreSQL re-checks them on rows another relay claimed while this statement waited.
         let sql = format!(
-            "UPDATE outbox SET claimed_until = $1 \
-             WHERE published_at IS NULL AND (claimed_until IS NULL OR claimed_until < $2) AND id IN \
+            "WITH picked AS MATERIALIZED \
              (SELECT id FROM outbox WHERE published_at IS NULL AND (claimed_until IS NULL OR claimed_until < $2) \
               ORDER BY id LIMIT $3{SKIP_LOCKED}) \
+             UPDATE outbox SET claimed_until = $1 \
+             WHERE published_at IS NULL AND (claimed_until IS NULL OR claimed_until < $2) \
+             AND id IN (SELECT id FROM picked) \
              RETURNING id, message_id, kind, payload"
         );
         let mut rows: Vec<OutboxMessage> = sqlx::query_as(&sql)

@@ -7,16 +7,19 @@
 //! The SQL lives once, in `queries.rs`, and is compiled for each backend
 //! (`sqlite.rs`, `postgres.rs`), which add only what differs between them.
 
+mod devices;
 mod error;
 mod filter;
 mod pool;
 mod postgres;
+mod presence;
 mod rate_limits;
 mod retry;
 mod rows;
 mod sqlite;
 mod violation;
 
+pub use devices::DeviceRegistration;
 pub use error::StoreError;
 pub use filter::{BookingFilter, EventFilter};
 pub use pool::PoolSettings;

@@ -1,6 +1,6 @@
 //! Mobile devices registered for push notifications.
 
-use crate::{Invalid, UserId};
+use crate::UserId;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -56,22 +56,16 @@ pub struct DeviceToken(String);
 
 impl DeviceToken {
     /// Printable ASCII without spaces: the token goes into a URL path (APNs) and a JSON body (FCM).
-    pub fn parse(text: &str) -> Result<Self, Invalid> {
+    pub fn parse(text: &str) -> Result<Self, String> {
         let text = text.trim();
         if text.is_empty() {
-            return Err(Invalid::field("token", "must not be empty"));
+            return Err("must not be empty".into());
         }
         if text.len() > DEVICE_TOKEN_MAX {
-            return Err(Invalid::field(
-                "token",
-                format!("must be at most {DEVICE_TOKEN_MAX} characters"),
-            ));
+            return Err(format!("must be at most {DEVICE_TOKEN_MAX} characters"));
         }
         if !text.bytes().all(|b| b.is_ascii_graphic() && b != b'/') {
-            return Err(Invalid::field(
-                "token",
-                "must be printable ASCII without spaces or '/'",
-            ));
+            return Err("must be printable ASCII without spaces or '/'".into());
         }
         Ok(DeviceToken(text.to_owned()))
     }

@@ -66,6 +66,7 @@ impl ApiError {
             "event" => "event_not_found",
             "attendee" => "attendee_not_found",
             "booking" => "booking_not_found",
+            "device" => "device_not_found",
             _ => "not_found",
         };
         Self::new(

@@ -50,6 +50,8 @@ struct Inner {
     next_id: AtomicU64,
     seen: Mutex<Seen>,
     queue_capacity: usize,
+    /// Where signed-in connections are reported when presence is shared through the store.
+    presence: std::sync::OnceLock<crate::Presence>,
 }
 
 /// The connections of this process; cheap to clone.
@@ -90,8 +92,14 @@ impl Hub {
                 next_id: AtomicU64::new(1),
                 seen: Mutex::new(Seen::default()),
                 queue_capacity,
+                presence: std::sync::OnceLock::new(),
             }),
         }
+    }
+
+    /// Reports signed-in connections to `presence` from now on (once; later calls are ignored).
+    pub fn track_presence(&self, presence: crate::Presence) {
+        let _ = self.inner.presence.set(presence);
     }
 
     /// Adds a connection, signed in as `user` or anonymous.
@@ -109,6 +117,9 @@ impl Hub {
             connections.len()
         };
         metrics::gauge!("boxoffice_ws_connections").set(count as f64);
+        if let (Some(presence), Some(user)) = (self.inner.presence.get(), user) {
+            presence.connected(id, user);
+        }
         Registration {
             id,
             frames,
@@ -123,6 +134,9 @@ impl Hub {
             connections.len()
         };
         metrics::gauge!("boxoffice_ws_connections").set(count as f64);
+        if let Some(presence) = self.inner.presence.get() {
+            presence.disconnected(id);
+        }
     }
 
     /// Starts or stops live seat counts for `event` on connection `id`.

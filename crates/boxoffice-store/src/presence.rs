@@ -110,7 +110,7 @@ impl Store {
     ) -> Result<bool, StoreError> {
         on_pool!(self, reader, pool => {
             let found: Option<(i64,)> = sqlx::query_as(
-                "SELECT 1 FROM ws_connections c JOIN ws_processes p ON p.process_id = c.process_id \
+                "SELECT c.user_id FROM ws_connections c JOIN ws_processes p ON p.process_id = c.process_id \
                  WHERE c.user_id = $1 AND p.heartbeat_at > $2 LIMIT 1",
             )
             .bind(user.0)

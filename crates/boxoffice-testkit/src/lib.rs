@@ -229,6 +229,10 @@ impl TestApp {
             .expect("security settings");
         let broker = boxoffice_broker::Broker::in_process();
         let hub = boxoffice_notify::Hub::new(options.ws_queue_capacity);
+        let presence = boxoffice_notify::Presence::start(store.clone(), Default::default())
+            .await
+            .expect("presence");
+        hub.track_presence(presence);
         let workers = boxoffice_notify::Workers::start(&store, &broker, true, Some(&hub)).await;
         let metrics = Some(boxoffice_http::telemetry::prometheus());
         let files = TestFiles::create(options.files).await;

@@ -13,7 +13,7 @@ use boxoffice_broker::rabbitmq::RabbitMqSettings;
 use boxoffice_http::Services;
 use boxoffice_http::auth::{AuthSettings, RateLimits, TrustedProxies};
 use boxoffice_http::{AppState, HttpConfig};
-use boxoffice_notify::{Hub, Workers};
+use boxoffice_notify::{Hub, Presence, PresenceSettings, Workers};
 use boxoffice_store::Store;
 use clap::{CommandFactory, FromArgMatches};
 use cli::{CheckArgs, Cli, Command, DatabaseArgs, RateLimitStore, ServeArgs, Service};
@@ -138,6 +138,8 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .notifications
         .then(|| Hub::new(args.ws_queue_capacity));
     if let Some(hub) = &hub {
+        // Which process holds whose connections, for every process sharing the database.
+        hub.track_presence(Presence::start(store.clone(), PresenceSettings::default()).await?);
         state = state.with_hub(hub.clone());
     }
     if services.events {

@@ -196,6 +196,8 @@ pub struct ServeArgs {
     pub ws_queue_capacity: usize,
     #[command(flatten)]
     pub attachments: AttachmentArgs,
+    #[command(flatten)]
+    pub push: crate::push::PushArgs,
 }
 
 /// Where event attachments are kept, and how large they may be.

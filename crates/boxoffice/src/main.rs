@@ -4,6 +4,7 @@
 mod cli;
 mod config;
 mod logging;
+mod push;
 mod secret;
 mod users;
 
@@ -137,6 +138,10 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let hub = services
         .notifications
         .then(|| Hub::new(args.ws_queue_capacity));
+    if services.notifications {
+        // Checked at start-up: a bad key stops the process now, not at the first notification.
+        args.push.senders()?;
+    }
     if let Some(hub) = &hub {
         // Which process holds whose connections, for every process sharing the database.
         hub.track_presence(Presence::start(store.clone(), PresenceSettings::default()).await?);

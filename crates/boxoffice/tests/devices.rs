@@ -226,6 +226,8 @@ async fn a_websocket_connection_marks_its_user_online_while_open(app: TestApp) {
     let online =
         eventually(|| async { app.store.is_online(alice, alive_after()).await.unwrap() }).await;
     assert!(online, "connected user not seen online");
+    let metrics = app.get("/metrics").await.text().await.unwrap();
+    assert!(metrics.contains("boxoffice_ws_online_users"), "{metrics}");
     socket.close().await;
     let offline =
         eventually(|| async { !app.store.is_online(alice, alive_after()).await.unwrap() }).await;

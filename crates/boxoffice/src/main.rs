@@ -144,7 +144,13 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     }
     if let Some(hub) = &hub {
         // Which process holds whose connections, for every process sharing the database.
-        hub.track_presence(Presence::start(store.clone(), PresenceSettings::default()).await?);
+        let settings = PresenceSettings {
+            heartbeat: Duration::from_millis(args.presence_heartbeat_ms),
+            expiry: Duration::from_millis(
+                args.presence_expiry_ms.max(args.presence_heartbeat_ms * 2),
+            ),
+        };
+        hub.track_presence(Presence::start(store.clone(), settings).await?);
         state = state.with_hub(hub.clone());
     }
     if services.events {

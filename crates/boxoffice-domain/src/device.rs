@@ -55,7 +55,8 @@ pub const DEVICE_TOKEN_MAX: usize = 4096;
 pub struct DeviceToken(String);
 
 impl DeviceToken {
-    /// Printable ASCII without spaces: the token goes into a URL path (APNs) and a JSON body (FCM).
+    /// Letters, digits and `-_:.~`: the token goes into a URL path (APNs) and a JSON body (FCM),
+    /// and APNs (hex) and FCM tokens use nothing else.
     pub fn parse(text: &str) -> Result<Self, String> {
         let text = text.trim();
         if text.is_empty() {
@@ -64,8 +65,8 @@ impl DeviceToken {
         if text.len() > DEVICE_TOKEN_MAX {
             return Err(format!("must be at most {DEVICE_TOKEN_MAX} characters"));
         }
-        if !text.bytes().all(|b| b.is_ascii_graphic() && b != b'/') {
-            return Err("must be printable ASCII without spaces or '/'".into());
+        if !text.bytes().all(is_token_byte) {
+            return Err("may hold only letters, digits and '-', '_', ':', '.', '~'".into());
         }
         Ok(DeviceToken(text.to_owned()))
     }
@@ -73,6 +74,11 @@ impl DeviceToken {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// Whether `b` may appear in a device token: URL-safe without escaping.
+pub fn is_token_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"-_:.~".contains(&b)
 }
 
 // Tokens address a person's phone: logs show only their start.

@@ -107,6 +107,10 @@ impl Apns {
     }
 
     pub(crate) async fn send(&self, device_token: &str, message: &PushMessage) -> PushOutcome {
+        // The token becomes a path segment: anything that would need escaping is no APNs token.
+        if device_token.is_empty() || !device_token.bytes().all(boxoffice_domain::is_token_byte) {
+            return PushOutcome::Rejected("malformed APNs device token".into());
+        }
         let jwt = match self.provider_token().await {
             Ok(jwt) => jwt,
             Err(why) => return PushOutcome::Rejected(format!("signing the APNs token: {why}")),

@@ -144,8 +144,18 @@ async fn apns_requests_follow_apples_format_and_outcomes_map() {
         PushOutcome::Rejected(_)
     ));
 
+    assert!(matches!(
+        push.send(Platform::Ios, "../../3/device/other?x=1", &message)
+            .await,
+        PushOutcome::Rejected(_)
+    ));
+
     let received = server.received();
-    assert_eq!(received.len(), 4, "Android must not reach APNs");
+    assert_eq!(
+        received.len(),
+        4,
+        "neither Android nor a malformed token reaches APNs"
+    );
     assert_eq!(received[0].path, "/3/device/a1b2c3");
     // One provider token serves every request within the hour.
     let tokens: std::collections::HashSet<_> = received

@@ -121,6 +121,7 @@ async fn device_input_is_checked(app: TestApp) {
         (json!({"platform": "ios"}), "token"),
         (json!({"platform": "ios", "token": "   "}), "token"),
         (json!({"platform": "ios", "token": "a/b"}), "token"),
+        (json!({"platform": "ios", "token": "abc?x=1"}), "token"),
         (
             json!({"platform": "ios", "token": "x".repeat(4097)}),
             "token",

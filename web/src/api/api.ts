@@ -331,7 +331,7 @@ export interface DeviceRegister {
      */
     'platform': string;
     /**
-     * The token the app received from APNs or FCM: printable ASCII without spaces or `/`.
+     * The token the app received from APNs or FCM: letters, digits and `-_:.~`.
      */
     'token': string;
 }

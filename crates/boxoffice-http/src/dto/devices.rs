@@ -11,8 +11,8 @@ pub struct DeviceRegister {
     /// `ios` (sent through APNs) or `android` (sent through FCM).
     #[schema(value_type = String, required = true, pattern = "^(ios|android)$")]
     pub platform: Option<String>,
-    /// The token the app received from APNs or FCM: printable ASCII without spaces or `/`.
-    #[schema(value_type = String, required = true, min_length = 1, max_length = 4096)]
+    /// The token the app received from APNs or FCM: letters, digits and `-_:.~`.
+    #[schema(value_type = String, required = true, min_length = 1, max_length = 4096, pattern = "^[A-Za-z0-9_:.~-]+$")]
     pub token: Option<String>,
 }
 

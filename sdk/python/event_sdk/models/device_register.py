@@ -29,7 +29,7 @@ class DeviceRegister(BaseModel):
     A device to send push notifications to.
     """ # noqa: E501
     platform: Annotated[str, Field(strict=True)] = Field(description="`ios` (sent through APNs) or `android` (sent through FCM).")
-    token: Annotated[str, Field(min_length=1, strict=True, max_length=4096)] = Field(description="The token the app received from APNs or FCM: printable ASCII without spaces or `/`.")
+    token: Annotated[str, Field(min_length=1, strict=True, max_length=4096)] = Field(description="The token the app received from APNs or FCM: letters, digits and `-_:.~`.")
     __properties: ClassVar[List[str]] = ["platform", "token"]
 
     @field_validator('platform', mode="before")
@@ -37,6 +37,13 @@ class DeviceRegister(BaseModel):
         """Validates the regular expression"""
         if isinstance(value, str) and not re.match(r"^(ios|android)$", value):
             raise ValueError(r"must validate the regular expression /^(ios|android)$/")
+        return value
+
+    @field_validator('token', mode="before")
+    def token_validate_regular_expression(cls, value):
+        """Validates the regular expression"""
+        if isinstance(value, str) and not re.match(r"^[A-Za-z0-9_:.~-]+$", value):
+            raise ValueError(r"must validate the regular expression /^[A-Za-z0-9_:.~-]+$/")
         return value
 
     model_config = ConfigDict(

@@ -131,7 +131,7 @@ impl Apns {
             .await
         {
             Ok(response) => response,
-            Err(err) => return transport_error("APNs", &err),
+            Err(err) => return PushOutcome::Retryable(transport_error("APNs", &err)),
         };
         let status = response.status().as_u16();
         let reason = response

@@ -159,7 +159,7 @@ impl Fcm {
             .await
         {
             Ok(response) => response,
-            Err(err) => return transport_error("FCM", &err),
+            Err(err) => return PushOutcome::Retryable(transport_error("FCM", &err)),
         };
         let status = response.status().as_u16();
         let text = response.text().await.unwrap_or_default();
@@ -203,10 +203,7 @@ impl Fcm {
             .form(&[("grant_type", GRANT_TYPE), ("assertion", &assertion)])
             .send()
             .await
-            .map_err(|e| match transport_error("FCM token endpoint", &e) {
-                PushOutcome::Retryable(why) => TokenFailure::Retry(why),
-                _ => TokenFailure::Retry(e.to_string()),
-            })?;
+            .map_err(|e| TokenFailure::Retry(transport_error("FCM token endpoint", &e)))?;
         let status = response.status();
         let text = response.text().await.unwrap_or_default();
         if !status.is_success() {

@@ -170,8 +170,8 @@ fn unix_now() -> u64 {
         .map_or(0, |d| d.as_secs())
 }
 
-/// Maps a transport error (no HTTP answer) to an outcome: always worth another try.
-fn transport_error(provider: &str, err: &reqwest_tls::Error) -> PushOutcome {
+/// Describes a transport error (no HTTP answer), which is always worth another try.
+fn transport_error(provider: &str, err: &reqwest_tls::Error) -> String {
     // `{:#}`-style chain: reqwest's top-level message alone hides the cause.
     let mut text = err.to_string();
     let mut source = std::error::Error::source(err);
@@ -180,5 +180,5 @@ fn transport_error(provider: &str, err: &reqwest_tls::Error) -> PushOutcome {
         text.push_str(&cause.to_string());
         source = cause.source();
     }
-    PushOutcome::Retryable(format!("{provider} unreachable: {text}"))
+    format!("{provider} unreachable: {text}")
 }

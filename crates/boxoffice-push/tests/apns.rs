@@ -207,3 +207,30 @@ async fn a_key_that_is_not_an_ec_key_is_refused_at_start() {
     .expect_err("RSA is no APNs key");
     assert!(err.to_string().contains("APNs signing key"), "{err}");
 }
+
+#[tokio::test]
+async fn an_unreachable_provider_is_worth_another_try() {
+    // A port that was just free: nothing answers there.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let key = rcgen::KeyPair::generate().expect("P-256 key");
+    let push = Push::new(PushConfig {
+        apns: Some(ApnsConfig {
+            key_pem: key.serialize_pem().into(),
+            key_id: KEY_ID.into(),
+            team_id: TEAM_ID.into(),
+            topic: TOPIC.into(),
+            base_url: format!("https://localhost:{port}"),
+        }),
+        ..PushConfig::default()
+    })
+    .expect("push");
+    let outcome = push.send(Platform::Ios, "a1b2c3", &message()).await;
+    assert!(
+        matches!(&outcome, PushOutcome::Retryable(why) if why.contains("APNs unreachable")),
+        "{outcome:?}"
+    );
+}

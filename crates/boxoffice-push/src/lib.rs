@@ -59,7 +59,7 @@ pub struct PushConfig {
     /// Extra PEM certificates to trust besides the system's roots (a private gateway in
     /// front of the providers, or a local test server).
     pub extra_roots_pem: Option<String>,
-    /// Bounds each request to a provider.
+    /// Bounds each request to a provider; zero means [`PushConfig::DEFAULT_TIMEOUT`].
     pub timeout: Duration,
 }
 

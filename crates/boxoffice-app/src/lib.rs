@@ -16,7 +16,8 @@ mod workers;
 use boxoffice_broker::Broker;
 use boxoffice_domain::PublicUrl;
 use boxoffice_http::{AppState, Attachments, HttpConfig, Security};
-use boxoffice_notify::Hub;
+pub use boxoffice_notify::PresenceSettings;
+use boxoffice_notify::{Hub, Presence};
 use boxoffice_store::Store;
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -36,6 +37,7 @@ pub struct Application {
     public_url: Option<PublicUrl>,
     attachments: Option<Attachments>,
     worker_step_timeout: Duration,
+    presence: PresenceSettings,
 }
 
 impl Application {
@@ -50,6 +52,7 @@ impl Application {
             public_url: None,
             attachments: None,
             worker_step_timeout: boxoffice_notify::DEFAULT_STEP_TIMEOUT,
+            presence: PresenceSettings::default(),
         }
     }
 
@@ -85,6 +88,12 @@ impl Application {
         self
     }
 
+    /// How often this process renews its WebSocket presence, and when others give up on it.
+    pub fn presence(mut self, settings: PresenceSettings) -> Self {
+        self.presence = settings;
+        self
+    }
+
     /// Starts the background tasks, then serves HTTP on `listener`.
     pub async fn start(self, listener: TcpListener) -> std::io::Result<Running> {
         let address = listener.local_addr()?;
@@ -98,6 +107,11 @@ impl Application {
             .notifications
             .then(|| Hub::new(self.ws_queue_capacity));
         if let Some(hub) = &hub {
+            // Which process holds whose connections, for every process sharing the database.
+            let presence = Presence::start(self.store.clone(), self.presence)
+                .await
+                .map_err(std::io::Error::other)?;
+            hub.track_presence(presence);
             state = state.with_hub(hub.clone());
         }
         if services.events

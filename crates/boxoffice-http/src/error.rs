@@ -41,6 +41,7 @@ pub enum Missing {
     Event,
     Attendee,
     Booking,
+    Device,
 }
 
 /// An error on its way to becoming a problem+json response.
@@ -73,6 +74,7 @@ impl ApiError {
             Missing::Event => (ErrorCode::EventNotFound, "event"),
             Missing::Attendee => (ErrorCode::AttendeeNotFound, "attendee"),
             Missing::Booking => (ErrorCode::BookingNotFound, "booking"),
+            Missing::Device => (ErrorCode::DeviceNotFound, "device"),
         };
         Self::new(code, format!("{noun} {id} does not exist"))
     }

@@ -61,6 +61,7 @@ error_codes! {
     EventNotFound => "event_not_found", NOT_FOUND, "Not found";
     AttendeeNotFound => "attendee_not_found", NOT_FOUND, "Not found";
     BookingNotFound => "booking_not_found", NOT_FOUND, "Not found";
+    DeviceNotFound => "device_not_found", NOT_FOUND, "Not found";
     RouteNotFound => "route_not_found", NOT_FOUND, "Not found";
     MethodNotAllowed => "method_not_allowed", METHOD_NOT_ALLOWED, "Method not allowed";
     EmailTaken => "email_taken", CONFLICT, "Conflict";

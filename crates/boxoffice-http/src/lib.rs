@@ -32,8 +32,8 @@ use axum::http::{HeaderValue, Method, Uri, header};
 use axum::response::IntoResponse;
 use error::ApiError;
 use routes::{
-    attachments, attendees, auth as auth_routes, bookings, dialect, events, notifications, ops,
-    realtime,
+    attachments, attendees, auth as auth_routes, bookings, devices, dialect, events, notifications,
+    ops, realtime,
 };
 use std::sync::Arc;
 use std::time::Duration;
@@ -149,7 +149,9 @@ fn api(services: Services) -> OpenApiRouter<AppState> {
             .routes(routes!(auth_routes::register_user))
             .routes(routes!(auth_routes::login))
             .routes(routes!(auth_routes::issue_token))
-            .routes(routes!(auth_routes::get_me));
+            .routes(routes!(auth_routes::get_me))
+            .routes(routes!(devices::register_device, devices::get_devices))
+            .routes(routes!(devices::delete_device));
     }
     if services.notifications {
         api = api

@@ -54,6 +54,8 @@ struct Inner {
     next_id: AtomicU64,
     seen: Mutex<Seen>,
     queue_capacity: usize,
+    /// Where signed-in connections are reported when presence is shared through the store.
+    presence: std::sync::OnceLock<crate::Presence>,
 }
 
 /// The connections of this process; cheap to clone.
@@ -94,8 +96,14 @@ impl Hub {
                 next_id: AtomicU64::new(1),
                 seen: Mutex::new(Seen::default()),
                 queue_capacity,
+                presence: std::sync::OnceLock::new(),
             }),
         }
+    }
+
+    /// Reports signed-in connections to `presence` from now on (once; later calls are ignored).
+    pub fn track_presence(&self, presence: crate::Presence) {
+        let _ = self.inner.presence.set(presence);
     }
 
     /// Adds a connection, signed in as `user` or anonymous.
@@ -113,6 +121,9 @@ impl Hub {
             connections.len()
         };
         metrics::gauge!("boxoffice_ws_connections").set(count as f64);
+        if let (Some(presence), Some(user)) = (self.inner.presence.get(), user) {
+            presence.connected(id.0, user);
+        }
         Registration {
             id,
             frames,
@@ -127,6 +138,9 @@ impl Hub {
             connections.len()
         };
         metrics::gauge!("boxoffice_ws_connections").set(count as f64);
+        if let Some(presence) = self.inner.presence.get() {
+            presence.disconnected(id.0);
+        }
     }
 
     /// Starts or stops live seat counts for `event` on connection `id`.

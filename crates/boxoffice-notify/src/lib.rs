@@ -4,6 +4,8 @@
 //!   [`hub`] (WebSocket fan-out); one process records each in the history.
 //! - [`hub`] knows the open WebSocket connections, decides who receives what,
 //!   and drops clients too slow to keep up.
+//! - [`Presence`] records which process holds whose connections in the store, so any
+//!   process can tell whether a user is online.
 //! - [`commands`] reads what clients send, [`frames`] renders what the server sends,
 //!   byte for byte.
 
@@ -11,7 +13,9 @@ pub mod commands;
 pub mod consumer;
 pub mod frames;
 pub mod hub;
+mod presence;
 
 pub use commands::ClientCommand;
 pub use consumer::{DEFAULT_STEP_TIMEOUT, HistoryRecorder, HistoryStep, SocketFeed};
 pub use hub::{ConnectionId, Hub, Registration};
+pub use presence::{Presence, PresenceSettings};

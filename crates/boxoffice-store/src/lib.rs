@@ -8,10 +8,12 @@
 //! backend (`sqlite.rs`, `postgres.rs`), which add only what differs between them.
 
 mod backend;
+mod devices;
 mod error;
 mod filter;
 mod pool;
 mod postgres;
+mod presence;
 mod rate_limits;
 mod retry;
 mod rows;
@@ -20,6 +22,7 @@ mod tx;
 mod violation;
 
 pub use backend::Backend;
+pub use devices::DeviceRegistration;
 pub use error::StoreError;
 pub use filter::{BookingFilter, EventFilter};
 pub use pool::PoolSettings;

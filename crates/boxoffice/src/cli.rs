@@ -202,8 +202,17 @@ pub struct ServeArgs {
     /// Frames that may wait for one WebSocket client before it is dropped as too slow.
     #[arg(long, env = "WS_QUEUE_CAPACITY", default_value_t = 256)]
     pub ws_queue_capacity: usize,
+    /// How often a notification process renews its heartbeat in the database, in milliseconds.
+    #[arg(long, env = "PRESENCE_HEARTBEAT_MS", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(100..=600_000))]
+    pub presence_heartbeat_ms: u64,
+    /// How old a heartbeat may get before the process counts as stopped and its WebSocket
+    /// connections are no longer online, in milliseconds (several heartbeats).
+    #[arg(long, env = "PRESENCE_EXPIRY_MS", default_value_t = 30_000, value_parser = clap::value_parser!(u64).range(300..=3_600_000))]
+    pub presence_expiry_ms: u64,
     #[command(flatten)]
     pub attachments: AttachmentArgs,
+    #[command(flatten)]
+    pub push: crate::push::PushArgs,
 }
 
 /// Where event attachments are kept, and how large they may be.

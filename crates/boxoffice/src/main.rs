@@ -4,11 +4,13 @@
 mod cli;
 mod config;
 mod logging;
+mod push;
 mod secret;
 mod users;
 
 use anyhow::Context;
 use boxoffice_app::Application;
+use boxoffice_app::PresenceSettings;
 use boxoffice_broker::Broker;
 use boxoffice_broker::rabbitmq::RabbitMqSettings;
 use boxoffice_http::HttpConfig;
@@ -153,7 +155,17 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .http(config)
         .ws_queue_capacity(args.ws_queue_capacity)
         .worker_step_timeout(Duration::from_millis(args.worker_step_timeout_ms))
+        .presence(PresenceSettings {
+            heartbeat: Duration::from_millis(args.presence_heartbeat_ms),
+            expiry: Duration::from_millis(
+                args.presence_expiry_ms.max(args.presence_heartbeat_ms * 2),
+            ),
+        })
         .public_url(args.public_url.clone());
+    if services.notifications {
+        // Checked at start-up: a bad key stops the process now, not at the first notification.
+        args.push.senders()?;
+    }
     if services.events {
         app = app.attachments(attachments(&args)?);
     }

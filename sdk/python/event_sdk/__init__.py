@@ -21,6 +21,7 @@ __all__ = [
     "AttendeesApi",
     "AuthApi",
     "BookingsApi",
+    "DevicesApi",
     "EventsApi",
     "NotificationsApi",
     "OpsApi",
@@ -52,6 +53,8 @@ __all__ = [
     "BookingPage",
     "BookingStatusName",
     "BookingView",
+    "DeviceRegister",
+    "DeviceView",
     "EventCreate",
     "EventPage",
     "EventStatusName",
@@ -77,6 +80,7 @@ __all__ = [
 from event_sdk.api.attendees_api import AttendeesApi as AttendeesApi
 from event_sdk.api.auth_api import AuthApi as AuthApi
 from event_sdk.api.bookings_api import BookingsApi as BookingsApi
+from event_sdk.api.devices_api import DevicesApi as DevicesApi
 from event_sdk.api.events_api import EventsApi as EventsApi
 from event_sdk.api.notifications_api import NotificationsApi as NotificationsApi
 from event_sdk.api.ops_api import OpsApi as OpsApi
@@ -112,6 +116,8 @@ from event_sdk.models.booking_create import BookingCreate as BookingCreate
 from event_sdk.models.booking_page import BookingPage as BookingPage
 from event_sdk.models.booking_status_name import BookingStatusName as BookingStatusName
 from event_sdk.models.booking_view import BookingView as BookingView
+from event_sdk.models.device_register import DeviceRegister as DeviceRegister
+from event_sdk.models.device_view import DeviceView as DeviceView
 from event_sdk.models.event_create import EventCreate as EventCreate
 from event_sdk.models.event_page import EventPage as EventPage
 from event_sdk.models.event_status_name import EventStatusName as EventStatusName

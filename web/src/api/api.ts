@@ -323,6 +323,38 @@ export interface BookingView {
 
 
 /**
+ * A device to send push notifications to.
+ */
+export interface DeviceRegister {
+    /**
+     * `ios` (sent through APNs) or `android` (sent through FCM).
+     */
+    'platform': string;
+    /**
+     * The token the app received from APNs or FCM: letters, digits and `-_:.~`.
+     */
+    'token': string;
+}
+/**
+ * A registered device.
+ */
+export interface DeviceView {
+    /**
+     * UTC, RFC 3339.
+     */
+    'created_at': string;
+    'id': number;
+    /**
+     * Last registration or accepted push, UTC.
+     */
+    'last_used_at': string;
+    /**
+     * `ios` or `android`.
+     */
+    'platform': string;
+    'token': string;
+}
+/**
  * A new event. Only `title` and `start_time` are required; times without an offset are wall-clock times in `timezone`.  Defaults: `timezone` `Asia/Kolkata`; `country` the country of `timezone` when that zone belongs to exactly one (422 otherwise); `location` the country\'s English name; no `end_time`: the event lasts until the end of its start\'s local day; no `capacity`: unlimited seats.
  */
 export interface EventCreate {
@@ -3000,6 +3032,278 @@ export class BookingsApi extends BaseAPI {
      */
     public registerForEvent(requestParameters: BookingsApiRegisterForEventRequest, options?: RawAxiosRequestConfig) {
         return BookingsApiFp(this.configuration).registerForEvent(requestParameters.id, requestParameters.SeatRequest, requestParameters.Idempotency_Key, requestParameters.tz, options).then((request) => request(this.axios, this.basePath));
+    }
+}
+
+
+
+/**
+ * DevicesApi - axios parameter creator
+ */
+export const DevicesApiAxiosParamCreator = function (configuration?: Configuration) {
+    return {
+        /**
+         * 
+         * @summary Stop sending push notifications to one of the caller\'s devices.
+         * @param {number} id Device id
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        deleteDevice: async (id: number, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+            // verify required parameter 'id' is not null or undefined
+            assertParamExists('deleteDevice', 'id', id)
+            const localVarPath = `/devices/{id}`
+                .replace('{id}', encodeURIComponent(String(id)));
+            // use dummy base URL string because the URL constructor only accepts absolute URLs.
+            const localVarUrlObj = new URL(localVarPath, DUMMY_BASE_URL);
+            let baseOptions;
+            if (configuration) {
+                baseOptions = configuration.baseOptions;
+            }
+
+            const localVarRequestOptions = { method: 'DELETE', ...baseOptions, ...options};
+            const localVarHeaderParameter = {} as any;
+            const localVarQueryParameter = {} as any;
+
+            // authentication oauth2 required
+            // oauth required
+            await setOAuthToObject(localVarHeaderParameter, "oauth2", [], configuration)
+
+            // authentication bearerAuth required
+            // http bearer authentication required
+            await setBearerAuthToObject(localVarHeaderParameter, configuration)
+
+            localVarHeaderParameter['Accept'] = 'application/problem+json';
+
+            setSearchParams(localVarUrlObj, localVarQueryParameter);
+            let headersFromBaseOptions = baseOptions && baseOptions.headers ? baseOptions.headers : {};
+            localVarRequestOptions.headers = {...localVarHeaderParameter, ...headersFromBaseOptions, ...options.headers};
+
+            return {
+                url: toPathString(localVarUrlObj),
+                options: localVarRequestOptions,
+            };
+        },
+        /**
+         * 
+         * @summary The signed-in user\'s devices, oldest first.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        getDevices: async (options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+            const localVarPath = `/devices`;
+            // use dummy base URL string because the URL constructor only accepts absolute URLs.
+            const localVarUrlObj = new URL(localVarPath, DUMMY_BASE_URL);
+            let baseOptions;
+            if (configuration) {
+                baseOptions = configuration.baseOptions;
+            }
+
+            const localVarRequestOptions = { method: 'GET', ...baseOptions, ...options};
+            const localVarHeaderParameter = {} as any;
+            const localVarQueryParameter = {} as any;
+
+            // authentication oauth2 required
+            // oauth required
+            await setOAuthToObject(localVarHeaderParameter, "oauth2", [], configuration)
+
+            // authentication bearerAuth required
+            // http bearer authentication required
+            await setBearerAuthToObject(localVarHeaderParameter, configuration)
+
+            localVarHeaderParameter['Accept'] = 'application/json,application/problem+json';
+
+            setSearchParams(localVarUrlObj, localVarQueryParameter);
+            let headersFromBaseOptions = baseOptions && baseOptions.headers ? baseOptions.headers : {};
+            localVarRequestOptions.headers = {...localVarHeaderParameter, ...headersFromBaseOptions, ...options.headers};
+
+            return {
+                url: toPathString(localVarUrlObj),
+                options: localVarRequestOptions,
+            };
+        },
+        /**
+         * Idempotent by token: registering a known token again answers 200 and moves the device to the caller (a phone signed in to another account).
+         * @summary Register a device for push notifications.
+         * @param {DeviceRegister} DeviceRegister 
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        registerDevice: async (DeviceRegister: DeviceRegister, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+            // verify required parameter 'DeviceRegister' is not null or undefined
+            assertParamExists('registerDevice', 'DeviceRegister', DeviceRegister)
+            const localVarPath = `/devices`;
+            // use dummy base URL string because the URL constructor only accepts absolute URLs.
+            const localVarUrlObj = new URL(localVarPath, DUMMY_BASE_URL);
+            let baseOptions;
+            if (configuration) {
+                baseOptions = configuration.baseOptions;
+            }
+
+            const localVarRequestOptions = { method: 'POST', ...baseOptions, ...options};
+            const localVarHeaderParameter = {} as any;
+            const localVarQueryParameter = {} as any;
+
+            // authentication oauth2 required
+            // oauth required
+            await setOAuthToObject(localVarHeaderParameter, "oauth2", [], configuration)
+
+            // authentication bearerAuth required
+            // http bearer authentication required
+            await setBearerAuthToObject(localVarHeaderParameter, configuration)
+
+            localVarHeaderParameter['Content-Type'] = 'application/json';
+            localVarHeaderParameter['Accept'] = 'application/json,application/problem+json';
+
+            setSearchParams(localVarUrlObj, localVarQueryParameter);
+            let headersFromBaseOptions = baseOptions && baseOptions.headers ? baseOptions.headers : {};
+            localVarRequestOptions.headers = {...localVarHeaderParameter, ...headersFromBaseOptions, ...options.headers};
+            localVarRequestOptions.data = serializeDataIfNeeded(DeviceRegister, localVarRequestOptions, configuration)
+
+            return {
+                url: toPathString(localVarUrlObj),
+                options: localVarRequestOptions,
+            };
+        },
+    }
+};
+
+/**
+ * DevicesApi - functional programming interface
+ */
+export const DevicesApiFp = function(configuration?: Configuration) {
+    const localVarAxiosParamCreator = DevicesApiAxiosParamCreator(configuration)
+    return {
+        /**
+         * 
+         * @summary Stop sending push notifications to one of the caller\'s devices.
+         * @param {number} id Device id
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        async deleteDevice(id: number, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<void>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.deleteDevice(id, options);
+            const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
+            const localVarOperationServerBasePath = operationServerMap['DevicesApi.deleteDevice']?.[localVarOperationServerIndex]?.url;
+            return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
+        },
+        /**
+         * 
+         * @summary The signed-in user\'s devices, oldest first.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        async getDevices(options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<Array<DeviceView>>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.getDevices(options);
+            const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
+            const localVarOperationServerBasePath = operationServerMap['DevicesApi.getDevices']?.[localVarOperationServerIndex]?.url;
+            return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
+        },
+        /**
+         * Idempotent by token: registering a known token again answers 200 and moves the device to the caller (a phone signed in to another account).
+         * @summary Register a device for push notifications.
+         * @param {DeviceRegister} DeviceRegister 
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        async registerDevice(DeviceRegister: DeviceRegister, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<DeviceView>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.registerDevice(DeviceRegister, options);
+            const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
+            const localVarOperationServerBasePath = operationServerMap['DevicesApi.registerDevice']?.[localVarOperationServerIndex]?.url;
+            return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
+        },
+    }
+};
+
+/**
+ * DevicesApi - factory interface
+ */
+export const DevicesApiFactory = function (configuration?: Configuration, basePath?: string, axios?: AxiosInstance) {
+    const localVarFp = DevicesApiFp(configuration)
+    return {
+        /**
+         * 
+         * @summary Stop sending push notifications to one of the caller\'s devices.
+         * @param {DevicesApiDeleteDeviceRequest} requestParameters Request parameters.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        deleteDevice(requestParameters: DevicesApiDeleteDeviceRequest, options?: RawAxiosRequestConfig): AxiosPromise<void> {
+            return localVarFp.deleteDevice(requestParameters.id, options).then((request) => request(axios, basePath));
+        },
+        /**
+         * 
+         * @summary The signed-in user\'s devices, oldest first.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        getDevices(options?: RawAxiosRequestConfig): AxiosPromise<Array<DeviceView>> {
+            return localVarFp.getDevices(options).then((request) => request(axios, basePath));
+        },
+        /**
+         * Idempotent by token: registering a known token again answers 200 and moves the device to the caller (a phone signed in to another account).
+         * @summary Register a device for push notifications.
+         * @param {DevicesApiRegisterDeviceRequest} requestParameters Request parameters.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        registerDevice(requestParameters: DevicesApiRegisterDeviceRequest, options?: RawAxiosRequestConfig): AxiosPromise<DeviceView> {
+            return localVarFp.registerDevice(requestParameters.DeviceRegister, options).then((request) => request(axios, basePath));
+        },
+    };
+};
+
+/**
+ * Request parameters for deleteDevice operation in DevicesApi.
+ */
+export interface DevicesApiDeleteDeviceRequest {
+    /**
+     * Device id
+     */
+    readonly id: number
+}
+
+/**
+ * Request parameters for registerDevice operation in DevicesApi.
+ */
+export interface DevicesApiRegisterDeviceRequest {
+    readonly DeviceRegister: DeviceRegister
+}
+
+/**
+ * DevicesApi - object-oriented interface
+ */
+export class DevicesApi extends BaseAPI {
+    /**
+     * 
+     * @summary Stop sending push notifications to one of the caller\'s devices.
+     * @param {DevicesApiDeleteDeviceRequest} requestParameters Request parameters.
+     * @param {*} [options] Override http request option.
+     * @throws {RequiredError}
+     */
+    public deleteDevice(requestParameters: DevicesApiDeleteDeviceRequest, options?: RawAxiosRequestConfig) {
+        return DevicesApiFp(this.configuration).deleteDevice(requestParameters.id, options).then((request) => request(this.axios, this.basePath));
+    }
+
+    /**
+     * 
+     * @summary The signed-in user\'s devices, oldest first.
+     * @param {*} [options] Override http request option.
+     * @throws {RequiredError}
+     */
+    public getDevices(options?: RawAxiosRequestConfig) {
+        return DevicesApiFp(this.configuration).getDevices(options).then((request) => request(this.axios, this.basePath));
+    }
+
+    /**
+     * Idempotent by token: registering a known token again answers 200 and moves the device to the caller (a phone signed in to another account).
+     * @summary Register a device for push notifications.
+     * @param {DevicesApiRegisterDeviceRequest} requestParameters Request parameters.
+     * @param {*} [options] Override http request option.
+     * @throws {RequiredError}
+     */
+    public registerDevice(requestParameters: DevicesApiRegisterDeviceRequest, options?: RawAxiosRequestConfig) {
+        return DevicesApiFp(this.configuration).registerDevice(requestParameters.DeviceRegister, options).then((request) => request(this.axios, this.basePath));
     }
 }
 

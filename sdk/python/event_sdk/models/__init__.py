@@ -32,6 +32,8 @@ from event_sdk.models.booking_create import BookingCreate
 from event_sdk.models.booking_page import BookingPage
 from event_sdk.models.booking_status_name import BookingStatusName
 from event_sdk.models.booking_view import BookingView
+from event_sdk.models.device_register import DeviceRegister
+from event_sdk.models.device_view import DeviceView
 from event_sdk.models.event_create import EventCreate
 from event_sdk.models.event_page import EventPage
 from event_sdk.models.event_status_name import EventStatusName

@@ -28,7 +28,7 @@ pub use attachment::{
 pub use attendee::{Attendee, AttendeePatch, Locale, NewAttendee, PersonName, Phone};
 pub use booking::{Booking, BookingRefusal, BookingStatus};
 pub use country::Country;
-pub use domain_event::{Audience, DomainEvent, DomainEventKind, SeatCounts};
+pub use domain_event::{Audience, DomainEvent, DomainEventKind, Farewell, SeatCounts};
 pub use email::Email;
 pub use event::{
     Capacity, Coordinates, Event, EventPatch, EventStatus, Location, NewEvent, Tag, Tags, Title,

@@ -1,6 +1,6 @@
 //! The background tasks of a process, started together and stopped together.
 
-use crate::{Hub, consumer};
+use crate::{Hub, Router, consumer};
 use boxoffice_broker::{Broker, relay};
 use boxoffice_store::Store;
 use tokio::task::JoinHandle;
@@ -24,7 +24,25 @@ impl Workers {
         relay_outbox: bool,
         hub: Option<&Hub>,
     ) -> Self {
+        Self::start_routing(store, broker, relay_outbox, hub, None).await
+    }
+
+    /// Like [`Workers::start`], with `router` sending e-mail and push from this process.
+    ///
+    /// The router subscribes before the relay starts, so the in-process broker keeps
+    /// every message for it from the first one on.
+    pub async fn start_routing(
+        store: &Store,
+        broker: &Broker,
+        relay_outbox: bool,
+        hub: Option<&Hub>,
+        router: Option<Router>,
+    ) -> Self {
         let mut tasks = Vec::new();
+        if let Some(router) = router {
+            let subscription = consumer::subscribe("deliveries", || broker.deliveries()).await;
+            tasks.push(tokio::spawn(router.consume(subscription)));
+        }
         if let Some(hub) = hub {
             let feed = consumer::subscribe("fanout", || broker.fanout()).await;
             tasks.push(tokio::spawn(consumer::deliver_to_sockets(

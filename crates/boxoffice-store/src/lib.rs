@@ -19,6 +19,7 @@ mod violation;
 
 pub use error::StoreError;
 pub use filter::{BookingFilter, EventFilter};
+pub use notices::{ChannelPreferences, DeliveryRecord};
 pub use pool::PoolSettings;
 pub use rate_limits::{Rate, RateLimitTable};
 pub use retry::MAX_RETRIES;
@@ -461,3 +462,6 @@ impl Store {
         dispatch!(self, b => b.list_notifications(user, page).await)
     }
 }
+
+// After the dispatch macros, which it uses.
+mod notices;

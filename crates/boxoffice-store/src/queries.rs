@@ -310,9 +310,14 @@ impl Backend {
         let Some(event) = event_in(&mut tx, id, true).await? else {
             return Ok(false);
         };
-        // Subscribers are read before the cascade removes their subscriptions.
-        let change =
+        // Subscribers and attendees are read before the cascade removes their rows.
+        let mut change =
             event_change(&mut tx, DomainEventKind::EventDeleted, &event, actor, now).await?;
+        change.farewell = Some(boxoffice_domain::Farewell {
+            attendees: super::channels::confirmed_attendees(&mut tx, id).await?,
+            start: event.content.schedule.start(),
+            zone: event.content.zone.name().to_owned(),
+        });
         sqlx::query("DELETE FROM events WHERE id = $1")
             .bind(id.0)
             .execute(&mut *tx)

@@ -36,6 +36,11 @@ mod attachments;
 #[path = "notifications.rs"]
 mod notifications;
 
+// Likewise for the SQL of notification channels.
+#[allow(clippy::duplicate_mod)]
+#[path = "channels.rs"]
+mod channels;
+
 // And for the invariant checks of `boxoffice check`.
 #[allow(clippy::duplicate_mod)]
 #[path = "invariants.rs"]

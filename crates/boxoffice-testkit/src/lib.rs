@@ -50,6 +50,9 @@ pub struct Options {
     pub files: Files,
     /// Largest accepted attachment, in bytes.
     pub attachment_max_bytes: u64,
+    /// Route domain events to e-mail (and record every delivery) through this transport;
+    /// `None`: no e-mail or push routing, as before it existed.
+    pub mail: Option<boxoffice_channels::MailTransport>,
 }
 
 impl Default for Options {
@@ -64,6 +67,7 @@ impl Default for Options {
             public_url: None,
             files: Files::Local,
             attachment_max_bytes: 10 * 1024 * 1024,
+            mail: None,
         }
     }
 }
@@ -229,7 +233,18 @@ impl TestApp {
             .expect("security settings");
         let broker = boxoffice_broker::Broker::in_process();
         let hub = boxoffice_notify::Hub::new(options.ws_queue_capacity);
-        let workers = boxoffice_notify::Workers::start(&store, &broker, true, Some(&hub)).await;
+        let router = options.mail.map(|transport| {
+            let mailer =
+                boxoffice_channels::Mailer::new("Boxoffice <no-reply@boxoffice.test>", transport)
+                    .expect("mail settings");
+            boxoffice_notify::Router::new(
+                store.clone(),
+                boxoffice_notify::DeliverySettings::new(Some(mailer), options.public_url.clone()),
+            )
+        });
+        let workers =
+            boxoffice_notify::Workers::start_routing(&store, &broker, true, Some(&hub), router)
+                .await;
         let metrics = Some(boxoffice_http::telemetry::prometheus());
         let files = TestFiles::create(options.files).await;
         let state = AppState::new(store.clone(), metrics, security)

@@ -196,6 +196,8 @@ pub struct ServeArgs {
     pub ws_queue_capacity: usize,
     #[command(flatten)]
     pub attachments: AttachmentArgs,
+    #[command(flatten)]
+    pub mail: crate::mail::MailArgs,
 }
 
 /// Where event attachments are kept, and how large they may be.

@@ -4,6 +4,7 @@
 mod cli;
 mod config;
 mod logging;
+mod mail;
 mod secret;
 mod users;
 
@@ -143,7 +144,15 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     if services.events {
         state = state.with_attachments(attachments(&args)?);
     }
-    let _workers = Workers::start(&store, &broker, services.events, hub.as_ref()).await;
+    let router = match &hub {
+        Some(_) => Some(
+            args.mail
+                .router(&store, &args.data_dir, args.public_url.clone())?,
+        ),
+        None => None,
+    };
+    let _workers =
+        Workers::start_routing(&store, &broker, services.events, hub.as_ref(), router).await;
     let rate_limits_shared = rate_limits.is_shared();
     tokio::spawn(housekeeping(store.clone(), rate_limits));
 
@@ -205,6 +214,7 @@ fn rabbitmq_settings(args: &ServeArgs) -> RabbitMqSettings {
     RabbitMqSettings {
         exchange: format!("{ns}.events"),
         work_queue: format!("{ns}.work"),
+        deliveries_queue: format!("{ns}.deliveries"),
         dead_letter_exchange: format!("{ns}.dead-letter"),
         dead_letter_queue: format!("{ns}.dead"),
         fanout_queue_prefix: format!("{ns}.fanout"),

@@ -31,7 +31,7 @@ use axum::response::IntoResponse;
 use error::ApiError;
 use routes::{
     attachments, attendees, auth as auth_routes, bookings, dialect, events, notifications, ops,
-    realtime,
+    preferences, realtime,
 };
 use std::sync::Arc;
 use std::time::Duration;
@@ -143,7 +143,11 @@ fn api(services: Services) -> OpenApiRouter<AppState> {
             .routes(routes!(auth_routes::register_user))
             .routes(routes!(auth_routes::login))
             .routes(routes!(auth_routes::issue_token))
-            .routes(routes!(auth_routes::get_me));
+            .routes(routes!(auth_routes::get_me))
+            .routes(routes!(
+                preferences::get_preferences,
+                preferences::put_preferences
+            ));
     }
     if services.notifications {
         api = api

@@ -62,8 +62,11 @@ __all__ = [
     "Message",
     "NotificationEvent",
     "NotificationPage",
+    "NotificationPreferencesUpdate",
+    "NotificationPreferencesView",
     "NotificationType",
     "NotificationView",
+    "PreferenceHolder",
     "Problem",
     "ProblemField",
     "RoleName",
@@ -122,8 +125,11 @@ from event_sdk.models.health import Health as Health
 from event_sdk.models.message import Message as Message
 from event_sdk.models.notification_event import NotificationEvent as NotificationEvent
 from event_sdk.models.notification_page import NotificationPage as NotificationPage
+from event_sdk.models.notification_preferences_update import NotificationPreferencesUpdate as NotificationPreferencesUpdate
+from event_sdk.models.notification_preferences_view import NotificationPreferencesView as NotificationPreferencesView
 from event_sdk.models.notification_type import NotificationType as NotificationType
 from event_sdk.models.notification_view import NotificationView as NotificationView
+from event_sdk.models.preference_holder import PreferenceHolder as PreferenceHolder
 from event_sdk.models.problem import Problem as Problem
 from event_sdk.models.problem_field import ProblemField as ProblemField
 from event_sdk.models.role_name import RoleName as RoleName

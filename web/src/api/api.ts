@@ -548,6 +548,39 @@ export interface NotificationPage {
     'total': number;
 }
 /**
+ * New preferences; every channel must be given. Without `locale` the language stays as it is.
+ */
+export interface NotificationPreferencesUpdate {
+    'email'?: boolean | null;
+    /**
+     * A language tag such as `en`, `fr-CA` or `hi`.
+     */
+    'locale'?: string | null;
+    'push'?: boolean | null;
+    'websocket'?: boolean | null;
+}
+/**
+ * The channels notices reach someone on, and the language they are written in.
+ */
+export interface NotificationPreferencesView {
+    'email': boolean;
+    'holder': PreferenceHolder;
+    /**
+     * Language of e-mail and push, e.g. `fr` or `fr-CA` (English where a language is not available); `null` for a user who has not chosen (English).
+     */
+    'locale': string | null;
+    /**
+     * Mobile push to registered devices (signed-in users).
+     */
+    'push': boolean;
+    /**
+     * Live notifications over `/ws` (signed-in users).
+     */
+    'websocket': boolean;
+}
+
+
+/**
  * `event.created`, `event.updated`, `event.deleted`, `booking.created` or `booking.cancelled`.
  */
 
@@ -581,6 +614,18 @@ export interface NotificationView {
      */
     'user'?: string | null;
 }
+
+
+/**
+ * Whose preferences these are.
+ */
+
+export const PreferenceHolder = {
+    user: 'user',
+    attendee: 'attendee',
+} as const;
+
+export type PreferenceHolder = typeof PreferenceHolder[keyof typeof PreferenceHolder];
 
 
 /**
@@ -4750,6 +4795,95 @@ export const NotificationsApiAxiosParamCreator = function (configuration?: Confi
         },
         /**
          * 
+         * @summary Your notification channels and language.
+         * @param {string | null} [X_Attendee_Token] An attendee\&#39;s token, instead of signing in
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        getPreferences: async (X_Attendee_Token?: string | null, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+            const localVarPath = `/me/notification-preferences`;
+            // use dummy base URL string because the URL constructor only accepts absolute URLs.
+            const localVarUrlObj = new URL(localVarPath, DUMMY_BASE_URL);
+            let baseOptions;
+            if (configuration) {
+                baseOptions = configuration.baseOptions;
+            }
+
+            const localVarRequestOptions = { method: 'GET', ...baseOptions, ...options};
+            const localVarHeaderParameter = {} as any;
+            const localVarQueryParameter = {} as any;
+
+            // authentication oauth2 required
+            // oauth required
+            await setOAuthToObject(localVarHeaderParameter, "oauth2", [], configuration)
+
+            // authentication bearerAuth required
+            // http bearer authentication required
+            await setBearerAuthToObject(localVarHeaderParameter, configuration)
+
+            localVarHeaderParameter['Accept'] = 'application/json,application/problem+json';
+
+            if (X_Attendee_Token != null) {
+                localVarHeaderParameter['X-Attendee-Token'] = String(X_Attendee_Token);
+            }
+            setSearchParams(localVarUrlObj, localVarQueryParameter);
+            let headersFromBaseOptions = baseOptions && baseOptions.headers ? baseOptions.headers : {};
+            localVarRequestOptions.headers = {...localVarHeaderParameter, ...headersFromBaseOptions, ...options.headers};
+
+            return {
+                url: toPathString(localVarUrlObj),
+                options: localVarRequestOptions,
+            };
+        },
+        /**
+         * 
+         * @summary Choose your notification channels and language.
+         * @param {NotificationPreferencesUpdate} NotificationPreferencesUpdate 
+         * @param {string | null} [X_Attendee_Token] An attendee\&#39;s token, instead of signing in
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        putPreferences: async (NotificationPreferencesUpdate: NotificationPreferencesUpdate, X_Attendee_Token?: string | null, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+            // verify required parameter 'NotificationPreferencesUpdate' is not null or undefined
+            assertParamExists('putPreferences', 'NotificationPreferencesUpdate', NotificationPreferencesUpdate)
+            const localVarPath = `/me/notification-preferences`;
+            // use dummy base URL string because the URL constructor only accepts absolute URLs.
+            const localVarUrlObj = new URL(localVarPath, DUMMY_BASE_URL);
+            let baseOptions;
+            if (configuration) {
+                baseOptions = configuration.baseOptions;
+            }
+
+            const localVarRequestOptions = { method: 'PUT', ...baseOptions, ...options};
+            const localVarHeaderParameter = {} as any;
+            const localVarQueryParameter = {} as any;
+
+            // authentication oauth2 required
+            // oauth required
+            await setOAuthToObject(localVarHeaderParameter, "oauth2", [], configuration)
+
+            // authentication bearerAuth required
+            // http bearer authentication required
+            await setBearerAuthToObject(localVarHeaderParameter, configuration)
+
+            localVarHeaderParameter['Content-Type'] = 'application/json';
+            localVarHeaderParameter['Accept'] = 'application/json,application/problem+json';
+
+            if (X_Attendee_Token != null) {
+                localVarHeaderParameter['X-Attendee-Token'] = String(X_Attendee_Token);
+            }
+            setSearchParams(localVarUrlObj, localVarQueryParameter);
+            let headersFromBaseOptions = baseOptions && baseOptions.headers ? baseOptions.headers : {};
+            localVarRequestOptions.headers = {...localVarHeaderParameter, ...headersFromBaseOptions, ...options.headers};
+            localVarRequestOptions.data = serializeDataIfNeeded(NotificationPreferencesUpdate, localVarRequestOptions, configuration)
+
+            return {
+                url: toPathString(localVarUrlObj),
+                options: localVarRequestOptions,
+            };
+        },
+        /**
+         * 
          * @summary Follow an event: receive its `event.updated` and `event.deleted` notifications.
          * @param {number} id Event id
          * @param {*} [options] Override http request option.
@@ -4870,6 +5004,33 @@ export const NotificationsApiFp = function(configuration?: Configuration) {
         },
         /**
          * 
+         * @summary Your notification channels and language.
+         * @param {string | null} [X_Attendee_Token] An attendee\&#39;s token, instead of signing in
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        async getPreferences(X_Attendee_Token?: string | null, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<NotificationPreferencesView>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.getPreferences(X_Attendee_Token, options);
+            const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
+            const localVarOperationServerBasePath = operationServerMap['NotificationsApi.getPreferences']?.[localVarOperationServerIndex]?.url;
+            return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
+        },
+        /**
+         * 
+         * @summary Choose your notification channels and language.
+         * @param {NotificationPreferencesUpdate} NotificationPreferencesUpdate 
+         * @param {string | null} [X_Attendee_Token] An attendee\&#39;s token, instead of signing in
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        async putPreferences(NotificationPreferencesUpdate: NotificationPreferencesUpdate, X_Attendee_Token?: string | null, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<NotificationPreferencesView>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.putPreferences(NotificationPreferencesUpdate, X_Attendee_Token, options);
+            const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
+            const localVarOperationServerBasePath = operationServerMap['NotificationsApi.putPreferences']?.[localVarOperationServerIndex]?.url;
+            return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
+        },
+        /**
+         * 
          * @summary Follow an event: receive its `event.updated` and `event.deleted` notifications.
          * @param {number} id Event id
          * @param {*} [options] Override http request option.
@@ -4925,6 +5086,26 @@ export const NotificationsApiFactory = function (configuration?: Configuration, 
         },
         /**
          * 
+         * @summary Your notification channels and language.
+         * @param {NotificationsApiGetPreferencesRequest} requestParameters Request parameters.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        getPreferences(requestParameters: NotificationsApiGetPreferencesRequest = {}, options?: RawAxiosRequestConfig): AxiosPromise<NotificationPreferencesView> {
+            return localVarFp.getPreferences(requestParameters.X_Attendee_Token, options).then((request) => request(axios, basePath));
+        },
+        /**
+         * 
+         * @summary Choose your notification channels and language.
+         * @param {NotificationsApiPutPreferencesRequest} requestParameters Request parameters.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        putPreferences(requestParameters: NotificationsApiPutPreferencesRequest, options?: RawAxiosRequestConfig): AxiosPromise<NotificationPreferencesView> {
+            return localVarFp.putPreferences(requestParameters.NotificationPreferencesUpdate, requestParameters.X_Attendee_Token, options).then((request) => request(axios, basePath));
+        },
+        /**
+         * 
          * @summary Follow an event: receive its `event.updated` and `event.deleted` notifications.
          * @param {NotificationsApiSubscribeEventRequest} requestParameters Request parameters.
          * @param {*} [options] Override http request option.
@@ -4972,6 +5153,28 @@ export interface NotificationsApiGetNotificationsRequest {
 }
 
 /**
+ * Request parameters for getPreferences operation in NotificationsApi.
+ */
+export interface NotificationsApiGetPreferencesRequest {
+    /**
+     * An attendee\&#39;s token, instead of signing in
+     */
+    readonly X_Attendee_Token?: string | null
+}
+
+/**
+ * Request parameters for putPreferences operation in NotificationsApi.
+ */
+export interface NotificationsApiPutPreferencesRequest {
+    readonly NotificationPreferencesUpdate: NotificationPreferencesUpdate
+
+    /**
+     * An attendee\&#39;s token, instead of signing in
+     */
+    readonly X_Attendee_Token?: string | null
+}
+
+/**
  * Request parameters for subscribeEvent operation in NotificationsApi.
  */
 export interface NotificationsApiSubscribeEventRequest {
@@ -5015,6 +5218,28 @@ export class NotificationsApi extends BaseAPI {
      */
     public getNotifications(requestParameters: NotificationsApiGetNotificationsRequest = {}, options?: RawAxiosRequestConfig) {
         return NotificationsApiFp(this.configuration).getNotifications(requestParameters.page, requestParameters.page_size, options).then((request) => request(this.axios, this.basePath));
+    }
+
+    /**
+     * 
+     * @summary Your notification channels and language.
+     * @param {NotificationsApiGetPreferencesRequest} requestParameters Request parameters.
+     * @param {*} [options] Override http request option.
+     * @throws {RequiredError}
+     */
+    public getPreferences(requestParameters: NotificationsApiGetPreferencesRequest = {}, options?: RawAxiosRequestConfig) {
+        return NotificationsApiFp(this.configuration).getPreferences(requestParameters.X_Attendee_Token, options).then((request) => request(this.axios, this.basePath));
+    }
+
+    /**
+     * 
+     * @summary Choose your notification channels and language.
+     * @param {NotificationsApiPutPreferencesRequest} requestParameters Request parameters.
+     * @param {*} [options] Override http request option.
+     * @throws {RequiredError}
+     */
+    public putPreferences(requestParameters: NotificationsApiPutPreferencesRequest, options?: RawAxiosRequestConfig) {
+        return NotificationsApiFp(this.configuration).putPreferences(requestParameters.NotificationPreferencesUpdate, requestParameters.X_Attendee_Token, options).then((request) => request(this.axios, this.basePath));
     }
 
     /**

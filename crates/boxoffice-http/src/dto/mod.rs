@@ -11,6 +11,7 @@ mod dialect;
 mod event_query;
 mod events;
 mod notifications;
+mod preferences;
 
 pub use attachments::*;
 pub use attendees::*;
@@ -20,6 +21,7 @@ pub use dialect::*;
 pub use event_query::*;
 pub use events::*;
 pub use notifications::*;
+pub use preferences::*;
 
 use boxoffice_domain::{Invalid, PageRequest};
 use serde::{Deserialize, Deserializer, Serialize};

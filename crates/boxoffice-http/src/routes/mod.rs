@@ -8,5 +8,6 @@ pub mod dialect;
 pub mod events;
 pub mod notifications;
 pub mod ops;
+pub mod preferences;
 pub mod realtime;
 pub mod webapp;

@@ -42,8 +42,11 @@ from event_sdk.models.health import Health
 from event_sdk.models.message import Message
 from event_sdk.models.notification_event import NotificationEvent
 from event_sdk.models.notification_page import NotificationPage
+from event_sdk.models.notification_preferences_update import NotificationPreferencesUpdate
+from event_sdk.models.notification_preferences_view import NotificationPreferencesView
 from event_sdk.models.notification_type import NotificationType
 from event_sdk.models.notification_view import NotificationView
+from event_sdk.models.preference_holder import PreferenceHolder
 from event_sdk.models.problem import Problem
 from event_sdk.models.problem_field import ProblemField
 from event_sdk.models.role_name import RoleName

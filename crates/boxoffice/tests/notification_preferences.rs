@@ -37,8 +37,11 @@ async fn a_user_reads_defaults_then_chooses_channels_and_language(app: TestApp) 
 
 async fn an_attendee_chooses_by_token_and_their_language_is_kept_on_the_attendee(app: TestApp) {
     let ann = expect_status(
-        app.post("/attendees", &json!({"name": "Ann", "email": "ann@example.test", "locale": "es"}))
-            .await,
+        app.post(
+            "/attendees",
+            &json!({"name": "Ann", "email": "ann@example.test", "locale": "es"}),
+        )
+        .await,
         201,
     )
     .await;
@@ -76,7 +79,9 @@ async fn nobody_and_a_forged_token_are_refused(app: TestApp) {
 
 async fn every_channel_must_be_given_and_the_locale_must_be_a_language_tag(app: TestApp) {
     let user = app.session(&app.organizer_token);
-    let missing = user.put(PATH, &json!({"websocket": true, "email": true})).await;
+    let missing = user
+        .put(PATH, &json!({"websocket": true, "email": true}))
+        .await;
     let problem = expect_problem(missing, 422, "validation_failed").await;
     assert!(problem.to_string().contains("push"), "{problem}");
     let bad = json!({"websocket": true, "email": true, "push": true, "locale": "not a tag"});

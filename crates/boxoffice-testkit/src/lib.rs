@@ -233,10 +233,11 @@ impl TestApp {
             .expect("security settings");
         let broker = boxoffice_broker::Broker::in_process();
         let hub = boxoffice_notify::Hub::new(options.ws_queue_capacity);
-        let router = options.mail.map(|transport| {
-            let mailer =
-                boxoffice_channels::Mailer::new("Boxoffice <no-reply@boxoffice.test>", transport)
-                    .expect("mail settings");
+        let mailer = options.mail.map(|transport| {
+            boxoffice_channels::Mailer::new("Boxoffice <no-reply@boxoffice.test>", transport)
+                .expect("mail settings")
+        });
+        let router = mailer.clone().map(|mailer| {
             boxoffice_notify::Router::new(
                 store.clone(),
                 boxoffice_notify::DeliverySettings::new(Some(mailer), options.public_url.clone()),
@@ -247,7 +248,7 @@ impl TestApp {
                 .await;
         let metrics = Some(boxoffice_http::telemetry::prometheus());
         let files = TestFiles::create(options.files).await;
-        let state = AppState::new(store.clone(), metrics, security)
+        let mut state = AppState::new(store.clone(), metrics, security)
             .with_hub(hub.clone())
             .with_broker(broker)
             .with_public_url(options.public_url)
@@ -255,6 +256,9 @@ impl TestApp {
                 files: files.store.clone(),
                 max_bytes: options.attachment_max_bytes,
             });
+        if let Some(mailer) = mailer {
+            state = state.with_mailer(mailer);
+        }
         let config = HttpConfig {
             cors_origins: options
                 .cors_origins

@@ -77,6 +77,11 @@ impl MailArgs {
         }
     }
 
+    /// The mailer for sign-in links (sent by the event service).
+    pub fn mailer(&self, data_dir: &Path) -> anyhow::Result<Mailer> {
+        Ok(Mailer::new(&self.mail_from, self.transport(data_dir))?)
+    }
+
     /// The router of a process that runs the notification service.
     pub fn router(
         &self,
@@ -84,7 +89,7 @@ impl MailArgs {
         data_dir: &Path,
         public_url: Option<PublicUrl>,
     ) -> anyhow::Result<Router> {
-        let mailer = Mailer::new(&self.mail_from, self.transport(data_dir))?;
+        let mailer = self.mailer(data_dir)?;
         tracing::info!(mail = mailer.kind(), "e-mail delivery");
         Ok(Router::new(
             store.clone(),

@@ -142,7 +142,9 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         state = state.with_hub(hub.clone());
     }
     if services.events {
-        state = state.with_attachments(attachments(&args)?);
+        state = state
+            .with_attachments(attachments(&args)?)
+            .with_mailer(args.mail.mailer(&args.data_dir)?);
     }
     let router = match &hub {
         Some(_) => Some(

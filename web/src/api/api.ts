@@ -240,6 +240,20 @@ export interface AttendeeRegistered {
     'token': string;
 }
 /**
+ * What a followed sign-in link yields: a new attendee token (the old one stops working).
+ */
+export interface AttendeeSignIn {
+    'attendee_id': number;
+    /**
+     * Send it as `X-Attendee-Token` to see and manage this attendee\'s bookings.
+     */
+    'token': string;
+    /**
+     * Always `attendee`.
+     */
+    'token_type': string;
+}
+/**
  * Changes to an attendee; `phone: null` removes the number.
  */
 export interface AttendeeUpdate {
@@ -510,6 +524,21 @@ export interface Health {
      * `ok` or `unavailable`.
      */
     'status': string;
+}
+/**
+ * The same answer whether or not an attendee has the address.
+ */
+export interface MagicLinkAccepted {
+    'detail': string;
+}
+/**
+ * Ask for a sign-in link by e-mail.
+ */
+export interface MagicLinkRequest {
+    /**
+     * The address the attendee booked with.
+     */
+    'email'?: string | null;
 }
 /**
  * A short confirmation.
@@ -1060,6 +1089,75 @@ export const AttendeesApiAxiosParamCreator = function (configuration?: Configura
         },
         /**
          * 
+         * @summary Follow a sign-in link: yields a new attendee token, once.
+         * @param {string} token The token from the e-mailed link
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        redeemMagicLink: async (token: string, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+            // verify required parameter 'token' is not null or undefined
+            assertParamExists('redeemMagicLink', 'token', token)
+            const localVarPath = `/attendees/magic-link/{token}`
+                .replace('{token}', encodeURIComponent(String(token)));
+            // use dummy base URL string because the URL constructor only accepts absolute URLs.
+            const localVarUrlObj = new URL(localVarPath, DUMMY_BASE_URL);
+            let baseOptions;
+            if (configuration) {
+                baseOptions = configuration.baseOptions;
+            }
+
+            const localVarRequestOptions = { method: 'GET', ...baseOptions, ...options};
+            const localVarHeaderParameter = {} as any;
+            const localVarQueryParameter = {} as any;
+
+            localVarHeaderParameter['Accept'] = 'application/json,application/problem+json';
+
+            setSearchParams(localVarUrlObj, localVarQueryParameter);
+            let headersFromBaseOptions = baseOptions && baseOptions.headers ? baseOptions.headers : {};
+            localVarRequestOptions.headers = {...localVarHeaderParameter, ...headersFromBaseOptions, ...options.headers};
+
+            return {
+                url: toPathString(localVarUrlObj),
+                options: localVarRequestOptions,
+            };
+        },
+        /**
+         * 
+         * @summary E-mail me a sign-in link.
+         * @param {MagicLinkRequest} MagicLinkRequest 
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        requestMagicLink: async (MagicLinkRequest: MagicLinkRequest, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+            // verify required parameter 'MagicLinkRequest' is not null or undefined
+            assertParamExists('requestMagicLink', 'MagicLinkRequest', MagicLinkRequest)
+            const localVarPath = `/attendees/magic-link`;
+            // use dummy base URL string because the URL constructor only accepts absolute URLs.
+            const localVarUrlObj = new URL(localVarPath, DUMMY_BASE_URL);
+            let baseOptions;
+            if (configuration) {
+                baseOptions = configuration.baseOptions;
+            }
+
+            const localVarRequestOptions = { method: 'POST', ...baseOptions, ...options};
+            const localVarHeaderParameter = {} as any;
+            const localVarQueryParameter = {} as any;
+
+            localVarHeaderParameter['Content-Type'] = 'application/json';
+            localVarHeaderParameter['Accept'] = 'application/json,application/problem+json';
+
+            setSearchParams(localVarUrlObj, localVarQueryParameter);
+            let headersFromBaseOptions = baseOptions && baseOptions.headers ? baseOptions.headers : {};
+            localVarRequestOptions.headers = {...localVarHeaderParameter, ...headersFromBaseOptions, ...options.headers};
+            localVarRequestOptions.data = serializeDataIfNeeded(MagicLinkRequest, localVarRequestOptions, configuration)
+
+            return {
+                url: toPathString(localVarUrlObj),
+                options: localVarRequestOptions,
+            };
+        },
+        /**
+         * 
          * @summary Change an attendee\'s record (their `X-Attendee-Token`, or an admin).
          * @param {number} id Attendee id
          * @param {AttendeeUpdate} AttendeeUpdate 
@@ -1223,6 +1321,32 @@ export const AttendeesApiFp = function(configuration?: Configuration) {
         },
         /**
          * 
+         * @summary Follow a sign-in link: yields a new attendee token, once.
+         * @param {string} token The token from the e-mailed link
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        async redeemMagicLink(token: string, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<AttendeeSignIn>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.redeemMagicLink(token, options);
+            const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
+            const localVarOperationServerBasePath = operationServerMap['AttendeesApi.redeemMagicLink']?.[localVarOperationServerIndex]?.url;
+            return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
+        },
+        /**
+         * 
+         * @summary E-mail me a sign-in link.
+         * @param {MagicLinkRequest} MagicLinkRequest 
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        async requestMagicLink(MagicLinkRequest: MagicLinkRequest, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<MagicLinkAccepted>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.requestMagicLink(MagicLinkRequest, options);
+            const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
+            const localVarOperationServerBasePath = operationServerMap['AttendeesApi.requestMagicLink']?.[localVarOperationServerIndex]?.url;
+            return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
+        },
+        /**
+         * 
          * @summary Change an attendee\'s record (their `X-Attendee-Token`, or an admin).
          * @param {number} id Attendee id
          * @param {AttendeeUpdate} AttendeeUpdate 
@@ -1315,6 +1439,26 @@ export const AttendeesApiFactory = function (configuration?: Configuration, base
          */
         getAttendees(requestParameters: AttendeesApiGetAttendeesRequest = {}, options?: RawAxiosRequestConfig): AxiosPromise<AttendeePage> {
             return localVarFp.getAttendees(requestParameters.page, requestParameters.page_size, requestParameters.tz, options).then((request) => request(axios, basePath));
+        },
+        /**
+         * 
+         * @summary Follow a sign-in link: yields a new attendee token, once.
+         * @param {AttendeesApiRedeemMagicLinkRequest} requestParameters Request parameters.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        redeemMagicLink(requestParameters: AttendeesApiRedeemMagicLinkRequest, options?: RawAxiosRequestConfig): AxiosPromise<AttendeeSignIn> {
+            return localVarFp.redeemMagicLink(requestParameters.token, options).then((request) => request(axios, basePath));
+        },
+        /**
+         * 
+         * @summary E-mail me a sign-in link.
+         * @param {AttendeesApiRequestMagicLinkRequest} requestParameters Request parameters.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        requestMagicLink(requestParameters: AttendeesApiRequestMagicLinkRequest, options?: RawAxiosRequestConfig): AxiosPromise<MagicLinkAccepted> {
+            return localVarFp.requestMagicLink(requestParameters.MagicLinkRequest, options).then((request) => request(axios, basePath));
         },
         /**
          * 
@@ -1429,6 +1573,23 @@ export interface AttendeesApiGetAttendeesRequest {
 }
 
 /**
+ * Request parameters for redeemMagicLink operation in AttendeesApi.
+ */
+export interface AttendeesApiRedeemMagicLinkRequest {
+    /**
+     * The token from the e-mailed link
+     */
+    readonly token: string
+}
+
+/**
+ * Request parameters for requestMagicLink operation in AttendeesApi.
+ */
+export interface AttendeesApiRequestMagicLinkRequest {
+    readonly MagicLinkRequest: MagicLinkRequest
+}
+
+/**
  * Request parameters for updateAttendee operation in AttendeesApi.
  */
 export interface AttendeesApiUpdateAttendeeRequest {
@@ -1529,6 +1690,28 @@ export class AttendeesApi extends BaseAPI {
      */
     public getAttendees(requestParameters: AttendeesApiGetAttendeesRequest = {}, options?: RawAxiosRequestConfig) {
         return AttendeesApiFp(this.configuration).getAttendees(requestParameters.page, requestParameters.page_size, requestParameters.tz, options).then((request) => request(this.axios, this.basePath));
+    }
+
+    /**
+     * 
+     * @summary Follow a sign-in link: yields a new attendee token, once.
+     * @param {AttendeesApiRedeemMagicLinkRequest} requestParameters Request parameters.
+     * @param {*} [options] Override http request option.
+     * @throws {RequiredError}
+     */
+    public redeemMagicLink(requestParameters: AttendeesApiRedeemMagicLinkRequest, options?: RawAxiosRequestConfig) {
+        return AttendeesApiFp(this.configuration).redeemMagicLink(requestParameters.token, options).then((request) => request(this.axios, this.basePath));
+    }
+
+    /**
+     * 
+     * @summary E-mail me a sign-in link.
+     * @param {AttendeesApiRequestMagicLinkRequest} requestParameters Request parameters.
+     * @param {*} [options] Override http request option.
+     * @throws {RequiredError}
+     */
+    public requestMagicLink(requestParameters: AttendeesApiRequestMagicLinkRequest, options?: RawAxiosRequestConfig) {
+        return AttendeesApiFp(this.configuration).requestMagicLink(requestParameters.MagicLinkRequest, options).then((request) => request(this.axios, this.basePath));
     }
 
     /**

@@ -10,6 +10,7 @@ mod bookings;
 mod dialect;
 mod event_query;
 mod events;
+mod magic_links;
 mod notifications;
 mod preferences;
 
@@ -20,6 +21,7 @@ pub use bookings::*;
 pub use dialect::*;
 pub use event_query::*;
 pub use events::*;
+pub use magic_links::*;
 pub use notifications::*;
 pub use preferences::*;
 

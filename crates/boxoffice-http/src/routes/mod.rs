@@ -6,6 +6,7 @@ pub mod auth;
 pub mod bookings;
 pub mod dialect;
 pub mod events;
+pub mod magic_links;
 pub mod notifications;
 pub mod ops;
 pub mod preferences;

@@ -10,6 +10,7 @@ on_both_databases!(
     an_attendee_chooses_by_token_and_their_language_is_kept_on_the_attendee,
     nobody_and_a_forged_token_are_refused,
     every_channel_must_be_given_and_the_locale_must_be_a_language_tag,
+    a_user_who_turned_the_websocket_off_gets_no_notifications_but_still_watches_seats,
 );
 
 const PATH: &str = "/me/notification-preferences";
@@ -87,4 +88,31 @@ async fn every_channel_must_be_given_and_the_locale_must_be_a_language_tag(app: 
     let bad = json!({"websocket": true, "email": true, "push": true, "locale": "not a tag"});
     let problem = expect_problem(user.put(PATH, &bad).await, 422, "validation_failed").await;
     assert!(problem.to_string().contains("locale"), "{problem}");
+}
+
+async fn a_user_who_turned_the_websocket_off_gets_no_notifications_but_still_watches_seats(
+    app: TestApp,
+) {
+    let quiet = app.sign_up("quiet").await;
+    let off = json!({"websocket": false, "email": true, "push": true});
+    expect_status(app.session(&quiet).put(PATH, &off).await, 200).await;
+    let mut quiet_ws = app.ws(Some(&quiet)).await;
+    let mut organizer_ws = app.ws(Some(&app.organizer_token)).await;
+
+    let event = app.create_event(10).await;
+    organizer_ws.next_of_type("notification").await;
+    quiet_ws
+        .expect_silence(std::time::Duration::from_millis(300))
+        .await;
+
+    // Commands still work, and seat counts still arrive.
+    quiet_ws.command("watch", event).await;
+    expect_status(app.book(event, "seat@example.test").await, 201).await;
+    // The first frame may be the counts at the moment of watching.
+    let mut seats = quiet_ws.next_of_type("seats").await;
+    if seats["seats_booked"] == 0 {
+        seats = quiet_ws.next_of_type("seats").await;
+    }
+    assert_eq!(seats["seats_booked"], 1);
+    quiet_ws.expect_silence(std::time::Duration::from_millis(200)).await;
 }

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # The whole test suite: formatting, lints, unit and integration tests on
 # SQLite and PostgreSQL, with attachments in a local folder and in S3 (a moto server
-# on loopback). Installs what it needs and starts PostgreSQL if it is down.
+# on loopback), and e-mail through a real SMTP server (aiosmtpd on loopback).
+# Installs what it needs and starts PostgreSQL if it is down.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/common.sh
 source scripts/lib/moto.sh
-trap stop_moto EXIT
+source scripts/lib/smtp.sh
+trap 'stop_moto; stop_smtp' EXIT
 
 step() { printf '\n==> %s\n' "$*"; }
 
@@ -28,12 +30,14 @@ cargo fmt --all -- --check
 step "lints"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
-step "S3 API for the attachment tests (moto)"
+step "S3 API for the attachment tests (moto), SMTP server for the e-mail tests (aiosmtpd)"
 start_moto
+start_smtp
 
-step "tests (SQLite and PostgreSQL; local and S3 attachments)"
+step "tests (SQLite and PostgreSQL; local and S3 attachments; e-mail over SMTP)"
 cargo nextest run --workspace --locked --profile ci
 stop_moto
+stop_smtp
 
 step "API fuzzing (schemathesis, SQLite and PostgreSQL)"
 bash scripts/test-api-fuzz.sh

@@ -14,10 +14,11 @@ pub mod housekeeping;
 mod workers;
 
 use boxoffice_broker::Broker;
+use boxoffice_channels::Mailer;
 use boxoffice_domain::PublicUrl;
 use boxoffice_http::{AppState, Attachments, HttpConfig, Security};
 pub use boxoffice_notify::PresenceSettings;
-use boxoffice_notify::{Hub, Presence};
+use boxoffice_notify::{Hub, Presence, Router};
 use boxoffice_store::Store;
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -38,6 +39,8 @@ pub struct Application {
     attachments: Option<Attachments>,
     worker_step_timeout: Duration,
     presence: PresenceSettings,
+    mailer: Option<Mailer>,
+    router: Option<Router>,
 }
 
 impl Application {
@@ -53,6 +56,8 @@ impl Application {
             attachments: None,
             worker_step_timeout: boxoffice_notify::DEFAULT_STEP_TIMEOUT,
             presence: PresenceSettings::default(),
+            mailer: None,
+            router: None,
         }
     }
 
@@ -94,6 +99,19 @@ impl Application {
         self
     }
 
+    /// How the event service sends e-mail of its own (sign-in links).
+    pub fn mailer(mut self, mailer: Mailer) -> Self {
+        self.mailer = Some(mailer);
+        self
+    }
+
+    /// What the notification service does with each domain event beyond the WebSocket feed
+    /// and the history: e-mail and push, per recipient.
+    pub fn router(mut self, router: Router) -> Self {
+        self.router = Some(router);
+        self
+    }
+
     /// Starts the background tasks, then serves HTTP on `listener`.
     pub async fn start(self, listener: TcpListener) -> std::io::Result<Running> {
         let address = listener.local_addr()?;
@@ -119,6 +137,11 @@ impl Application {
         {
             state = state.with_attachments(attachments);
         }
+        if services.events
+            && let Some(mailer) = self.mailer
+        {
+            state = state.with_mailer(mailer);
+        }
         let workers = Workers::start(
             &self.store,
             &self.broker,
@@ -126,6 +149,7 @@ impl Application {
             hub.as_ref(),
             rate_limits,
             self.worker_step_timeout,
+            self.router.filter(|_| services.notifications),
         )
         .await;
         let stop = CancellationToken::new();

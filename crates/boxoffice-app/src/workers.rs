@@ -3,7 +3,7 @@
 use crate::housekeeping::{self, Housekeeping};
 use boxoffice_broker::{Broker, relay};
 use boxoffice_http::auth::RateLimits;
-use boxoffice_notify::{HistoryRecorder, Hub, SocketFeed};
+use boxoffice_notify::{HistoryRecorder, Hub, Router, SocketFeed, consumer};
 use boxoffice_store::Store;
 use std::time::Duration;
 use tokio::task::JoinHandle;
@@ -54,9 +54,18 @@ impl Workers {
         hub: Option<&Hub>,
         rate_limits: RateLimits,
         step_timeout: Duration,
+        router: Option<Router>,
     ) -> Self {
         let mut relay = Group::default();
         let mut consumers = Group::default();
+        if let Some(router) = router {
+            // Subscribed before the relay starts, so the in-process broker keeps every
+            // message for it from the first one on.
+            let subscription = consumer::subscribe("deliveries", || broker.deliveries()).await;
+            consumers.tasks.push(tokio::spawn(
+                router.consume(subscription, consumers.stop.clone()),
+            ));
+        }
         if let Some(hub) = hub {
             let feed = SocketFeed::subscribe(broker, hub.clone()).await;
             consumers

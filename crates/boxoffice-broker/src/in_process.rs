@@ -9,8 +9,9 @@
 //! committed. The relay marks an outbox row published after that: a crash in
 //! between leaves the row unpublished, and it is delivered again on restart.
 
-use crate::{BrokerError, Delivery, Message, Settle, Subscription};
+use crate::{BrokerError, Delivery, Message, Settle, Subscription, WorkQueue};
 use futures::future::BoxFuture;
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use tokio::sync::{mpsc, oneshot};
 
@@ -23,9 +24,16 @@ const CHANNEL_CAPACITY: usize = 4096;
 #[derive(Debug, Default)]
 struct Shared {
     fanout: Vec<mpsc::Sender<Delivery>>,
-    work: Vec<mpsc::Sender<Delivery>>,
-    next_worker: usize,
-    /// Messages published before any work consumer existed.
+    /// The history lane always exists; the deliveries lane from its first subscription on.
+    lanes: HashMap<WorkQueue, Lane>,
+}
+
+/// One work queue: its consumers, served in turn.
+#[derive(Debug, Default)]
+struct Lane {
+    consumers: Vec<mpsc::Sender<Delivery>>,
+    next: usize,
+    /// Messages published before any consumer of this lane existed.
     backlog: Vec<(Message, Done)>,
 }
 
@@ -53,6 +61,7 @@ impl Settle for FanoutSettle {
 #[derive(Debug)]
 struct WorkSettle {
     broker: InProcessBroker,
+    lane: WorkQueue,
     message: Message,
     deliveries: u32,
     done: Done,
@@ -79,7 +88,7 @@ impl Settle for WorkSettle {
                 return;
             }
             self.broker
-                .send_work(self.message, self.deliveries, self.done)
+                .send_work(self.lane, self.message, self.deliveries, self.done)
                 .await;
         })
     }
@@ -104,27 +113,40 @@ impl InProcessBroker {
                 ))
                 .await;
         }
-        let (done, settled) = oneshot::channel();
-        self.send_work(message.clone(), 0, Some(done)).await;
-        settled.await.map_err(|_| {
-            BrokerError::Unavailable("the consumer stopped before settling the message".into())
-        })?;
+        let lanes: Vec<WorkQueue> = {
+            let mut shared = self.shared.lock().expect("broker lock");
+            shared.lanes.entry(WorkQueue::History).or_default();
+            shared.lanes.keys().copied().collect()
+        };
+        let mut settled = Vec::with_capacity(lanes.len());
+        for lane in lanes {
+            let (done, settle) = oneshot::channel();
+            self.send_work(lane, message.clone(), 0, Some(done)).await;
+            settled.push(settle);
+        }
+        // Each lane settles on its own; the publisher waits for all of them.
+        for outcome in futures::future::join_all(settled).await {
+            outcome.map_err(|_| {
+                BrokerError::Unavailable("a consumer stopped before settling the message".into())
+            })?;
+        }
         metrics::counter!("boxoffice_broker_published_total").increment(1);
         Ok(())
     }
 
-    /// Hands a message to the next work consumer (round robin), or keeps it until one exists.
-    async fn send_work(&self, message: Message, deliveries: u32, done: Done) {
+    /// Hands a message to the lane's next consumer (round robin), or keeps it until one exists.
+    async fn send_work(&self, lane: WorkQueue, message: Message, deliveries: u32, done: Done) {
         loop {
             let worker = {
                 let mut shared = self.shared.lock().expect("broker lock");
-                shared.work.retain(|w| !w.is_closed());
-                if shared.work.is_empty() {
-                    shared.backlog.push((message, done));
+                let lane = shared.lanes.entry(lane).or_default();
+                lane.consumers.retain(|w| !w.is_closed());
+                if lane.consumers.is_empty() {
+                    lane.backlog.push((message, done));
                     return;
                 }
-                shared.next_worker = (shared.next_worker + 1) % shared.work.len();
-                shared.work[shared.next_worker].clone()
+                lane.next = (lane.next + 1) % lane.consumers.len();
+                lane.consumers[lane.next].clone()
             };
             // A consumer that went away refuses the permit; the next one is tried.
             let Ok(permit) = worker.reserve().await else {
@@ -132,6 +154,7 @@ impl InProcessBroker {
             };
             let settle = WorkSettle {
                 broker: self.clone(),
+                lane,
                 message: message.clone(),
                 deliveries: deliveries + 1,
                 done,
@@ -149,17 +172,25 @@ impl InProcessBroker {
         Subscription::new(receiver)
     }
 
+    /// Consumes the history work queue.
     pub fn work(&self) -> Subscription {
+        self.consume(WorkQueue::History)
+    }
+
+    /// Consumes `queue`. The deliveries queue exists from its first subscription on;
+    /// messages published before that are not kept for it.
+    pub fn consume(&self, queue: WorkQueue) -> Subscription {
         let (sender, receiver) = mpsc::channel(CHANNEL_CAPACITY);
         let backlog = {
             let mut shared = self.shared.lock().expect("broker lock");
-            shared.work.push(sender);
-            std::mem::take(&mut shared.backlog)
+            let lane = shared.lanes.entry(queue).or_default();
+            lane.consumers.push(sender);
+            std::mem::take(&mut lane.backlog)
         };
         let broker = self.clone();
         tokio::spawn(async move {
             for (message, done) in backlog {
-                broker.send_work(message, 0, done).await;
+                broker.send_work(queue, message, 0, done).await;
             }
         });
         Subscription::new(receiver)
@@ -253,6 +284,27 @@ mod tests {
             nothing.is_err(),
             "dead-lettered after {MAX_DELIVERIES} deliveries"
         );
+        published.await.unwrap().unwrap();
+    }
+
+    #[tokio::test]
+    async fn each_work_queue_gets_every_message_and_publishing_waits_for_both() {
+        let broker = InProcessBroker::new();
+        let mut history = broker.work();
+        let mut deliveries = broker.consume(WorkQueue::Deliveries);
+        let publisher = broker.clone();
+        let published = tokio::spawn(async move { publisher.publish(&message("m")).await });
+        let recorded = history.next().await.unwrap();
+        assert_eq!(recorded.message.id, "m");
+        recorded.ack().await;
+        let routed = deliveries.next().await.unwrap();
+        assert_eq!(routed.message.id, "m");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        assert!(
+            !published.is_finished(),
+            "waits for the deliveries queue too"
+        );
+        routed.ack().await;
         published.await.unwrap().unwrap();
     }
 }

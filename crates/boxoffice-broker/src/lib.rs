@@ -19,6 +19,16 @@ pub mod relay;
 use futures::future::BoxFuture;
 use tokio::sync::mpsc;
 
+/// The durable work queues: each gets every message once, settled by one consumer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum WorkQueue {
+    /// The notification history.
+    History,
+    /// Routing to people: e-mail, push. Apart from the history, so a slow mail server
+    /// never holds the history back.
+    Deliveries,
+}
+
 /// A published domain event.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Message {
@@ -142,6 +152,14 @@ impl Broker {
         match self {
             Broker::InProcess(b) => Ok(b.work()),
             Broker::RabbitMq(b) => b.work().await,
+        }
+    }
+
+    /// Each message once across all consumers of the deliveries queue; deliveries must be settled.
+    pub async fn deliveries(&self) -> Result<Subscription, BrokerError> {
+        match self {
+            Broker::InProcess(b) => Ok(b.consume(WorkQueue::Deliveries)),
+            Broker::RabbitMq(b) => b.deliveries().await,
         }
     }
 

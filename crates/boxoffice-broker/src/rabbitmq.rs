@@ -38,6 +38,9 @@ pub struct RabbitMqSettings {
     pub exchange: String,
     /// Durable quorum queue for work done once (notification history, e-mail).
     pub work_queue: String,
+    /// Durable quorum queue for routing notices to people (e-mail, push), apart from the
+    /// history so a slow mail server never holds it back.
+    pub deliveries_queue: String,
     /// Durable fanout exchange receiving the work messages that kept failing.
     pub dead_letter_exchange: String,
     /// Durable queue bound to the dead-letter exchange, kept for inspection.
@@ -69,6 +72,7 @@ impl Default for RabbitMqSettings {
         RabbitMqSettings {
             exchange: "boxoffice.events".into(),
             work_queue: "boxoffice.work".into(),
+            deliveries_queue: "boxoffice.deliveries".into(),
             dead_letter_exchange: "boxoffice.dead-letter".into(),
             dead_letter_queue: "boxoffice.dead".into(),
             fanout_queue_prefix: "boxoffice.fanout".into(),
@@ -142,6 +146,12 @@ impl RabbitMqBroker {
     /// Each message once across all consumers of all processes; deliveries must be settled.
     pub async fn work(&self) -> Result<Subscription, BrokerError> {
         let queue = self.shared.settings.work_queue.clone();
+        consumer::subscribe(self.source(QueueKind::Work, queue)).await
+    }
+
+    /// Each message once across all consumers of the deliveries queue; deliveries must be settled.
+    pub async fn deliveries(&self) -> Result<Subscription, BrokerError> {
+        let queue = self.shared.settings.deliveries_queue.clone();
         consumer::subscribe(self.source(QueueKind::Work, queue)).await
     }
 
@@ -222,6 +232,7 @@ mod tests {
         let settings = RabbitMqSettings::default();
         assert_eq!(settings.exchange, "boxoffice.events");
         assert_eq!(settings.work_queue, "boxoffice.work");
+        assert_eq!(settings.deliveries_queue, "boxoffice.deliveries");
         assert_eq!(settings.dead_letter_exchange, "boxoffice.dead-letter");
         assert_eq!(settings.dead_letter_queue, "boxoffice.dead");
         assert_eq!(settings.delivery_limit, 5);

@@ -81,6 +81,7 @@ async fn a_message_no_queue_takes_is_rejected() {
     let broker = bed.broker();
     assert!(broker.is_ready().await, "connects and declares the layout");
     bed.admin.delete_queue(&bed.settings.work_queue).await;
+    bed.admin.delete_queue(&bed.settings.deliveries_queue).await;
 
     let refused = broker.publish(&message("event.created")).await;
     assert!(
@@ -445,6 +446,7 @@ impl Bed {
         let mut settings = RabbitMqSettings {
             exchange: format!("{prefix}.events"),
             work_queue: format!("{prefix}.work"),
+            deliveries_queue: format!("{prefix}.deliveries"),
             dead_letter_exchange: format!("{prefix}.dead-letter"),
             dead_letter_queue: format!("{prefix}.dead"),
             fanout_queue_prefix: format!("{prefix}.fanout"),
@@ -495,7 +497,11 @@ impl Bed {
         for broker in &brokers {
             self.admin.delete_queue(&self.fanout_queue(broker)).await;
         }
-        for queue in [&self.settings.work_queue, &self.settings.dead_letter_queue] {
+        for queue in [
+            &self.settings.work_queue,
+            &self.settings.deliveries_queue,
+            &self.settings.dead_letter_queue,
+        ] {
             self.admin.delete_queue(queue).await;
         }
         for exchange in [&self.settings.exchange, &self.settings.dead_letter_exchange] {
@@ -684,4 +690,23 @@ async fn rabbitmq_connection(name: &str) -> Option<String> {
     .await;
     let line = listing.lines().find(|line| line.contains(name))?;
     line.split_whitespace().next().map(str::to_owned)
+}
+
+#[tokio::test]
+async fn the_deliveries_queue_gets_every_message_apart_from_the_history() {
+    let bed = Bed::new().await;
+    let broker = bed.broker();
+    let mut history = timeout(GUARD, broker.work()).await.unwrap().unwrap();
+    let mut deliveries = timeout(GUARD, broker.deliveries()).await.unwrap().unwrap();
+    let sent = message("booking.created");
+    broker.publish(&sent).await.unwrap();
+
+    // The history settles its copy; the deliveries copy waits for its own consumer.
+    let recorded = timeout(GUARD, history.next()).await.unwrap().unwrap();
+    assert_eq!(recorded.message.id, sent.id);
+    recorded.ack().await;
+    let routed = timeout(GUARD, deliveries.next()).await.unwrap().unwrap();
+    assert_eq!(routed.message.id, sent.id);
+    routed.ack().await;
+    bed.finish().await;
 }

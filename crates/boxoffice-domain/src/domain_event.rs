@@ -1,6 +1,6 @@
 //! Domain events: what happened, recorded with the change and published through the outbox.
 
-use crate::{BookingId, EventId, UserId};
+use crate::{AttendeeId, BookingId, EventId, UserId};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -115,6 +115,20 @@ pub struct DomainEvent {
     /// Seat counts after the change; absent when the event is gone.
     pub seats: Option<SeatCounts>,
     pub booking_id: Option<BookingId>,
+    /// For a deleted event: what its attendees must still be told, captured before the
+    /// rows vanish.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub farewell: Option<Farewell>,
+}
+
+/// What a deleted event leaves for its notices.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Farewell {
+    /// Attendees whose booking was confirmed when the event was deleted.
+    pub attendees: Vec<AttendeeId>,
+    pub start: DateTime<Utc>,
+    /// The event's IANA zone, to show the start as its attendees knew it.
+    pub zone: String,
 }
 
 impl DomainEvent {
@@ -136,6 +150,7 @@ impl DomainEvent {
             audience: Audience::Users(Vec::new()),
             seats: None,
             booking_id: None,
+            farewell: None,
         }
     }
 }

@@ -30,7 +30,7 @@ pub use attendee::{Attendee, AttendeePatch, Locale, NewAttendee, PersonName, Pho
 pub use booking::{Booking, BookingRefusal, BookingStatus};
 pub use country::Country;
 pub use device::{DEVICE_TOKEN_MAX, Device, DeviceId, DeviceToken, Platform, is_token_byte};
-pub use domain_event::{Audience, DomainEvent, DomainEventKind, SeatCounts};
+pub use domain_event::{Audience, DomainEvent, DomainEventKind, Farewell, SeatCounts};
 pub use email::Email;
 pub use event::{
     Capacity, Coordinates, Event, EventPatch, EventStatus, Location, NewEvent, Tag, Tags, Title,

@@ -62,6 +62,8 @@ error_codes! {
     AttendeeNotFound => "attendee_not_found", NOT_FOUND, "Not found";
     BookingNotFound => "booking_not_found", NOT_FOUND, "Not found";
     DeviceNotFound => "device_not_found", NOT_FOUND, "Not found";
+    MagicLinkInvalid => "magic_link_invalid", UNAUTHORIZED, "Invalid sign-in link";
+    EmailUnavailable => "email_unavailable", SERVICE_UNAVAILABLE, "E-mail unavailable";
     RouteNotFound => "route_not_found", NOT_FOUND, "Not found";
     MethodNotAllowed => "method_not_allowed", METHOD_NOT_ALLOWED, "Method not allowed";
     EmailTaken => "email_taken", CONFLICT, "Conflict";

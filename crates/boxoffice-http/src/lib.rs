@@ -32,8 +32,8 @@ use axum::http::{HeaderValue, Method, Uri, header};
 use axum::response::IntoResponse;
 use error::ApiError;
 use routes::{
-    attachments, attendees, auth as auth_routes, bookings, devices, dialect, events, notifications,
-    ops, realtime,
+    attachments, attendees, auth as auth_routes, bookings, devices, dialect, events, magic_links,
+    notifications, ops, preferences, realtime,
 };
 use std::sync::Arc;
 use std::time::Duration;
@@ -151,7 +151,13 @@ fn api(services: Services) -> OpenApiRouter<AppState> {
             .routes(routes!(auth_routes::issue_token))
             .routes(routes!(auth_routes::get_me))
             .routes(routes!(devices::register_device, devices::get_devices))
-            .routes(routes!(devices::delete_device));
+            .routes(routes!(devices::delete_device))
+            .routes(routes!(
+                preferences::get_preferences,
+                preferences::put_preferences
+            ))
+            .routes(routes!(magic_links::request_magic_link))
+            .routes(routes!(magic_links::redeem_magic_link));
     }
     if services.notifications {
         api = api
@@ -204,7 +210,8 @@ pub fn router(state: AppState, config: &HttpConfig) -> Router {
             TraceLayer::new_for_http()
                 .make_span_with(|request: &Request| {
                     let request_id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or_default();
-                    tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id = %request_id)
+                    let path = magic_links::loggable_path(request.uri().path());
+                    tracing::info_span!("request", method = %request.method(), path = %path, request_id = %request_id)
                 })
                 .on_request(())
                 .on_response(|response: &axum::response::Response, latency: Duration, _span: &tracing::Span| {

@@ -27,6 +27,8 @@ pub struct AppState {
     pub database: Arc<DatabaseHealth>,
     /// Where event attachments are kept; without it, uploads answer 503.
     pub attachments: Option<Attachments>,
+    /// Sends attendees their sign-in links; without it, asking for one answers 503.
+    pub mailer: Option<boxoffice_channels::Mailer>,
 }
 
 /// Event attachments: the file store and the largest accepted file.
@@ -72,6 +74,7 @@ impl AppState {
             public_url: None,
             database: DatabaseHealth::new(),
             attachments: None,
+            mailer: None,
         }
     }
 
@@ -89,6 +92,11 @@ impl AppState {
     /// Stores event attachments in `attachments.files`.
     pub fn with_attachments(mut self, attachments: Attachments) -> Self {
         self.attachments = Some(attachments);
+        self
+    }
+
+    pub fn with_mailer(mut self, mailer: boxoffice_channels::Mailer) -> Self {
+        self.mailer = Some(mailer);
         self
     }
 

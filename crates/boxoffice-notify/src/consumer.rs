@@ -13,7 +13,7 @@ use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
 /// Subscribes with `connect`, retrying with back-off while the broker is unreachable.
-async fn subscribe<F, Fut>(what: &str, connect: F) -> Subscription
+pub async fn subscribe<F, Fut>(what: &str, connect: F) -> Subscription
 where
     F: Fn() -> Fut,
     Fut: std::future::Future<Output = Result<Subscription, boxoffice_broker::BrokerError>>,
@@ -32,7 +32,10 @@ where
 }
 
 /// The next delivery to handle: waited for until `stop`; after it, only one already queued.
-async fn next_until(subscription: &mut Subscription, stop: &CancellationToken) -> Option<Delivery> {
+pub(crate) async fn next_until(
+    subscription: &mut Subscription,
+    stop: &CancellationToken,
+) -> Option<Delivery> {
     if stop.is_cancelled() {
         return subscription.try_next();
     }

@@ -8,14 +8,21 @@
 //!   process can tell whether a user is online.
 //! - [`commands`] reads what clients send, [`frames`] renders what the server sends,
 //!   byte for byte.
+//! - [`deliveries`] takes each domain event once more, on its own queue: [`enrich`]
+//!   reads what its messages need, [`router`] decides who hears what on which channel,
+//!   and every e-mail and push attempt is recorded.
 
 pub mod commands;
 pub mod consumer;
+pub mod deliveries;
+pub mod enrich;
 pub mod frames;
 pub mod hub;
 mod presence;
+pub mod router;
 
 pub use commands::ClientCommand;
 pub use consumer::{DEFAULT_STEP_TIMEOUT, HistoryRecorder, HistoryStep, SocketFeed};
+pub use deliveries::{DeliverySettings, Router};
 pub use hub::{ConnectionId, Hub, Registration};
 pub use presence::{Presence, PresenceSettings};

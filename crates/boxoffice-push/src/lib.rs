@@ -6,6 +6,7 @@
 //! retry, and an unregistered token is a normal end of a device's life, not a failure.
 
 mod apns;
+mod channel;
 mod devices;
 mod fcm;
 

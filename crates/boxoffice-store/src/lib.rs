@@ -25,6 +25,7 @@ pub use backend::Backend;
 pub use devices::DeviceRegistration;
 pub use error::StoreError;
 pub use filter::{BookingFilter, EventFilter};
+pub use notices::{ChannelPreferences, DeliveryRecord};
 pub use pool::PoolSettings;
 pub use rate_limits::{Rate, RateLimitTable};
 pub use retry::MAX_RETRIES;
@@ -379,3 +380,6 @@ impl Store {
         dispatch!(self, b => b.list_notifications(user, page).await)
     }
 }
+
+// After the dispatch macros, which it uses.
+mod notices;

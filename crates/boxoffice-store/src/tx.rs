@@ -188,6 +188,14 @@ impl WriteTx {
         on_tx!(self, tx => notifications::subscribers_of(tx, id).await)
     }
 
+    /// Attendees holding a confirmed booking of the event.
+    pub async fn confirmed_attendees(
+        &mut self,
+        id: EventId,
+    ) -> Result<Vec<AttendeeId>, StoreError> {
+        on_tx!(self, tx => channels::confirmed_attendees(tx, id).await)
+    }
+
     /// Records a file (already in the object store) as the event's attachment.
     pub async fn put_attachment(
         &mut self,

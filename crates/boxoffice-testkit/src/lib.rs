@@ -50,6 +50,9 @@ pub struct Options {
     pub files: Files,
     /// Largest accepted attachment, in bytes.
     pub attachment_max_bytes: u64,
+    /// Route domain events to e-mail (and record every delivery) through this transport;
+    /// `None`: no e-mail or push routing, as before it existed.
+    pub mail: Option<boxoffice_channels::MailTransport>,
 }
 
 impl Default for Options {
@@ -64,6 +67,7 @@ impl Default for Options {
             public_url: None,
             files: Files::Local,
             attachment_max_bytes: 10 * 1024 * 1024,
+            mail: None,
         }
     }
 }
@@ -154,21 +158,32 @@ impl TestApp {
                 .collect(),
             ..HttpConfig::default()
         };
-        let running = Application::new(
+        let mut application = Application::new(
             store.clone(),
             boxoffice_broker::Broker::in_process(),
             security,
         )
         .http(config)
         .ws_queue_capacity(options.ws_queue_capacity)
-        .public_url(options.public_url)
+        .public_url(options.public_url.clone())
         .attachments(boxoffice_http::Attachments {
             files: files.store.clone(),
             max_bytes: options.attachment_max_bytes,
-        })
-        .start(listener)
-        .await
-        .expect("start the test server");
+        });
+        if let Some(transport) = options.mail {
+            let mailer =
+                boxoffice_channels::Mailer::new("Boxoffice <no-reply@boxoffice.test>", transport)
+                    .expect("mail settings");
+            let settings =
+                boxoffice_notify::DeliverySettings::new(Some(mailer.clone()), options.public_url);
+            application = application
+                .mailer(mailer)
+                .router(boxoffice_notify::Router::new(store.clone(), settings));
+        }
+        let running = application
+            .start(listener)
+            .await
+            .expect("start the test server");
         let hub = running.hub.clone().expect("the notification service runs");
         let client = reqwest::Client::builder()
             .pool_max_idle_per_host(64)

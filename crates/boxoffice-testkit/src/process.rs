@@ -11,6 +11,8 @@ pub struct ServerProcess {
     pub base: String,
     /// Its attachment folder (`ATTACHMENT_DIR`), removed when dropped.
     files: std::path::PathBuf,
+    /// Its e-mail folder (`MAIL_DIR`, unless SMTP is set), removed when dropped.
+    pub mail: std::path::PathBuf,
 }
 
 impl ServerProcess {
@@ -18,13 +20,15 @@ impl ServerProcess {
     pub fn start(binary: &str, args: &[&str], env: &[(&str, &str)]) -> Self {
         let unique = uuid::Uuid::new_v4().simple().to_string();
         let files = std::env::temp_dir().join(format!("boxoffice-process-files-{unique}"));
+        let mail = std::env::temp_dir().join(format!("boxoffice-process-mail-{unique}"));
         let mut command = Command::new(binary);
         command
             .args(["serve", "--port", "0"])
             .args(args)
             .env("RUST_LOG", "warn")
             .env("BCRYPT_COST", "4")
-            .env("ATTACHMENT_DIR", &files);
+            .env("ATTACHMENT_DIR", &files)
+            .env("MAIL_DIR", &mail);
         for (key, value) in env {
             command.env(key, value);
         }
@@ -42,7 +46,12 @@ impl ServerProcess {
             .find(|word| word.starts_with("http://"))
             .unwrap_or_else(|| panic!("no address in {line:?}"))
             .to_owned();
-        ServerProcess { child, base, files }
+        ServerProcess {
+            child,
+            base,
+            files,
+            mail,
+        }
     }
 
     /// Sends SIGTERM and waits up to `patience` for the process to exit; returns how it exited.
@@ -71,6 +80,7 @@ impl Drop for ServerProcess {
         let _ = self.child.kill();
         let _ = self.child.wait();
         let _ = std::fs::remove_dir_all(&self.files);
+        let _ = std::fs::remove_dir_all(&self.mail);
     }
 }
 

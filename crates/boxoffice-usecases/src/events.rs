@@ -2,7 +2,7 @@
 
 use crate::changes::event_change;
 use boxoffice_domain::{
-    Attachment, DomainEventKind, Event, EventId, EventPatch, Invalid, NewEvent, UserId,
+    Attachment, DomainEventKind, Event, EventId, EventPatch, Farewell, Invalid, NewEvent, UserId,
 };
 use boxoffice_store::{Store, StoreError, WriteTx};
 use chrono::{DateTime, Utc};
@@ -86,9 +86,14 @@ pub async fn delete(
             let Some(event) = tx.event(id, true).await? else {
                 return Ok(false);
             };
-            // Subscribers are read before the cascade removes their subscriptions.
-            let change =
+            // Subscribers and attendees are read before the cascade removes their rows.
+            let mut change =
                 event_change(&mut tx, DomainEventKind::EventDeleted, &event, actor, now).await?;
+            change.farewell = Some(Farewell {
+                attendees: tx.confirmed_attendees(id).await?,
+                start: event.content.schedule.start(),
+                zone: event.content.zone.name().to_owned(),
+            });
             tx.delete_event(id).await?;
             tx.record(&change).await?;
             tx.commit().await?;

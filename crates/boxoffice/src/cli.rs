@@ -213,6 +213,8 @@ pub struct ServeArgs {
     pub attachments: AttachmentArgs,
     #[command(flatten)]
     pub push: crate::push::PushArgs,
+    #[command(flatten)]
+    pub mail: crate::mail::MailArgs,
 }
 
 /// Where event attachments are kept, and how large they may be.

@@ -4,6 +4,7 @@
 mod cli;
 mod config;
 mod logging;
+mod mail;
 mod push;
 mod secret;
 mod users;
@@ -164,10 +165,16 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .public_url(args.public_url.clone());
     if services.notifications {
         // Checked at start-up: a bad key stops the process now, not at the first notification.
-        args.push.senders()?;
+        let push = args.push.channel(&store)?;
+        let router = args
+            .mail
+            .router(&store, &args.data_dir, args.public_url.clone(), push)?;
+        app = app.router(router);
     }
     if services.events {
-        app = app.attachments(attachments(&args)?);
+        app = app
+            .attachments(attachments(&args)?)
+            .mailer(args.mail.mailer(&args.data_dir)?);
     }
     let running = app.start(listener).await?;
     let limits = if rate_limits_shared {
@@ -219,6 +226,7 @@ fn rabbitmq_settings(args: &ServeArgs) -> RabbitMqSettings {
     RabbitMqSettings {
         exchange: format!("{ns}.events"),
         work_queue: format!("{ns}.work"),
+        deliveries_queue: format!("{ns}.deliveries"),
         dead_letter_exchange: format!("{ns}.dead-letter"),
         dead_letter_queue: format!("{ns}.dead"),
         fanout_queue_prefix: format!("{ns}.fanout"),

@@ -2,9 +2,12 @@
 //! its credentials are given; the keys stay in files, so `boxoffice config` shows only paths.
 
 use anyhow::{Context, bail};
-use boxoffice_push::{ApnsConfig, FcmConfig, Platform, Push, PushConfig};
+use boxoffice_channels::PushChannel;
+use boxoffice_push::{ApnsConfig, DevicePush, FcmConfig, Platform, Push, PushConfig};
+use boxoffice_store::Store;
 use clap::Args;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 #[derive(Debug, Args)]
 pub struct PushArgs {
@@ -83,6 +86,19 @@ impl PushArgs {
     }
 
     /// The senders, checked at start-up so that a bad key stops the process at once.
+    /// Push as a notification channel: `None` when no provider is configured (deliveries are
+    /// then recorded as skipped).
+    pub fn channel(&self, store: &Store) -> anyhow::Result<Option<Arc<dyn PushChannel>>> {
+        let push = self.senders()?;
+        if !push.is_enabled(Platform::Ios) && !push.is_enabled(Platform::Android) {
+            return Ok(None);
+        }
+        Ok(Some(Arc::new(DevicePush::new(
+            store.clone(),
+            Arc::new(push),
+        ))))
+    }
+
     pub fn senders(&self) -> anyhow::Result<Push> {
         let push = Push::new(self.config()?)?;
         tracing::info!(

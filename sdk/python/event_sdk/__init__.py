@@ -46,6 +46,7 @@ __all__ = [
     "AttendeeCreate",
     "AttendeePage",
     "AttendeeRegistered",
+    "AttendeeSignIn",
     "AttendeeUpdate",
     "AttendeeView",
     "BookingAttendee",
@@ -62,11 +63,16 @@ __all__ = [
     "EventView",
     "GeoPoint",
     "Health",
+    "MagicLinkAccepted",
+    "MagicLinkRequest",
     "Message",
     "NotificationEvent",
     "NotificationPage",
+    "NotificationPreferencesUpdate",
+    "NotificationPreferencesView",
     "NotificationType",
     "NotificationView",
+    "PreferenceHolder",
     "Problem",
     "ProblemField",
     "RoleName",
@@ -109,6 +115,7 @@ from event_sdk.models.attachment_view import AttachmentView as AttachmentView
 from event_sdk.models.attendee_create import AttendeeCreate as AttendeeCreate
 from event_sdk.models.attendee_page import AttendeePage as AttendeePage
 from event_sdk.models.attendee_registered import AttendeeRegistered as AttendeeRegistered
+from event_sdk.models.attendee_sign_in import AttendeeSignIn as AttendeeSignIn
 from event_sdk.models.attendee_update import AttendeeUpdate as AttendeeUpdate
 from event_sdk.models.attendee_view import AttendeeView as AttendeeView
 from event_sdk.models.booking_attendee import BookingAttendee as BookingAttendee
@@ -125,11 +132,16 @@ from event_sdk.models.event_update import EventUpdate as EventUpdate
 from event_sdk.models.event_view import EventView as EventView
 from event_sdk.models.geo_point import GeoPoint as GeoPoint
 from event_sdk.models.health import Health as Health
+from event_sdk.models.magic_link_accepted import MagicLinkAccepted as MagicLinkAccepted
+from event_sdk.models.magic_link_request import MagicLinkRequest as MagicLinkRequest
 from event_sdk.models.message import Message as Message
 from event_sdk.models.notification_event import NotificationEvent as NotificationEvent
 from event_sdk.models.notification_page import NotificationPage as NotificationPage
+from event_sdk.models.notification_preferences_update import NotificationPreferencesUpdate as NotificationPreferencesUpdate
+from event_sdk.models.notification_preferences_view import NotificationPreferencesView as NotificationPreferencesView
 from event_sdk.models.notification_type import NotificationType as NotificationType
 from event_sdk.models.notification_view import NotificationView as NotificationView
+from event_sdk.models.preference_holder import PreferenceHolder as PreferenceHolder
 from event_sdk.models.problem import Problem as Problem
 from event_sdk.models.problem_field import ProblemField as ProblemField
 from event_sdk.models.role_name import RoleName as RoleName

@@ -240,6 +240,20 @@ export interface AttendeeRegistered {
     'token': string;
 }
 /**
+ * What a followed sign-in link yields: a new attendee token (the old one stops working).
+ */
+export interface AttendeeSignIn {
+    'attendee_id': number;
+    /**
+     * Send it as `X-Attendee-Token` to see and manage this attendee\'s bookings.
+     */
+    'token': string;
+    /**
+     * Always `attendee`.
+     */
+    'token_type': string;
+}
+/**
  * Changes to an attendee; `phone: null` removes the number.
  */
 export interface AttendeeUpdate {
@@ -544,6 +558,21 @@ export interface Health {
     'status': string;
 }
 /**
+ * The same answer whether or not an attendee has the address.
+ */
+export interface MagicLinkAccepted {
+    'detail': string;
+}
+/**
+ * Ask for a sign-in link by e-mail.
+ */
+export interface MagicLinkRequest {
+    /**
+     * The address the attendee booked with.
+     */
+    'email'?: string | null;
+}
+/**
  * A short confirmation.
  */
 export interface Message {
@@ -580,6 +609,39 @@ export interface NotificationPage {
     'total': number;
 }
 /**
+ * New preferences; every channel must be given. Without `locale` the language stays as it is.
+ */
+export interface NotificationPreferencesUpdate {
+    'email'?: boolean | null;
+    /**
+     * A language tag such as `en`, `fr-CA` or `hi`.
+     */
+    'locale'?: string | null;
+    'push'?: boolean | null;
+    'websocket'?: boolean | null;
+}
+/**
+ * The channels notices reach someone on, and the language they are written in.
+ */
+export interface NotificationPreferencesView {
+    'email': boolean;
+    'holder': PreferenceHolder;
+    /**
+     * Language of e-mail and push, e.g. `fr` or `fr-CA` (English where a language is not available); `null` for a user who has not chosen (English).
+     */
+    'locale': string | null;
+    /**
+     * Mobile push to registered devices (signed-in users).
+     */
+    'push': boolean;
+    /**
+     * Live notifications over `/ws` (signed-in users).
+     */
+    'websocket': boolean;
+}
+
+
+/**
  * `event.created`, `event.updated`, `event.deleted`, `booking.created` or `booking.cancelled`.
  */
 
@@ -613,6 +675,18 @@ export interface NotificationView {
      */
     'user'?: string | null;
 }
+
+
+/**
+ * Whose preferences these are.
+ */
+
+export const PreferenceHolder = {
+    user: 'user',
+    attendee: 'attendee',
+} as const;
+
+export type PreferenceHolder = typeof PreferenceHolder[keyof typeof PreferenceHolder];
 
 
 /**
@@ -1047,6 +1121,75 @@ export const AttendeesApiAxiosParamCreator = function (configuration?: Configura
         },
         /**
          * 
+         * @summary Follow a sign-in link: yields a new attendee token, once.
+         * @param {string} token The token from the e-mailed link
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        redeemMagicLink: async (token: string, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+            // verify required parameter 'token' is not null or undefined
+            assertParamExists('redeemMagicLink', 'token', token)
+            const localVarPath = `/attendees/magic-link/{token}`
+                .replace('{token}', encodeURIComponent(String(token)));
+            // use dummy base URL string because the URL constructor only accepts absolute URLs.
+            const localVarUrlObj = new URL(localVarPath, DUMMY_BASE_URL);
+            let baseOptions;
+            if (configuration) {
+                baseOptions = configuration.baseOptions;
+            }
+
+            const localVarRequestOptions = { method: 'GET', ...baseOptions, ...options};
+            const localVarHeaderParameter = {} as any;
+            const localVarQueryParameter = {} as any;
+
+            localVarHeaderParameter['Accept'] = 'application/json,application/problem+json';
+
+            setSearchParams(localVarUrlObj, localVarQueryParameter);
+            let headersFromBaseOptions = baseOptions && baseOptions.headers ? baseOptions.headers : {};
+            localVarRequestOptions.headers = {...localVarHeaderParameter, ...headersFromBaseOptions, ...options.headers};
+
+            return {
+                url: toPathString(localVarUrlObj),
+                options: localVarRequestOptions,
+            };
+        },
+        /**
+         * 
+         * @summary E-mail me a sign-in link.
+         * @param {MagicLinkRequest} MagicLinkRequest 
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        requestMagicLink: async (MagicLinkRequest: MagicLinkRequest, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+            // verify required parameter 'MagicLinkRequest' is not null or undefined
+            assertParamExists('requestMagicLink', 'MagicLinkRequest', MagicLinkRequest)
+            const localVarPath = `/attendees/magic-link`;
+            // use dummy base URL string because the URL constructor only accepts absolute URLs.
+            const localVarUrlObj = new URL(localVarPath, DUMMY_BASE_URL);
+            let baseOptions;
+            if (configuration) {
+                baseOptions = configuration.baseOptions;
+            }
+
+            const localVarRequestOptions = { method: 'POST', ...baseOptions, ...options};
+            const localVarHeaderParameter = {} as any;
+            const localVarQueryParameter = {} as any;
+
+            localVarHeaderParameter['Content-Type'] = 'application/json';
+            localVarHeaderParameter['Accept'] = 'application/json,application/problem+json';
+
+            setSearchParams(localVarUrlObj, localVarQueryParameter);
+            let headersFromBaseOptions = baseOptions && baseOptions.headers ? baseOptions.headers : {};
+            localVarRequestOptions.headers = {...localVarHeaderParameter, ...headersFromBaseOptions, ...options.headers};
+            localVarRequestOptions.data = serializeDataIfNeeded(MagicLinkRequest, localVarRequestOptions, configuration)
+
+            return {
+                url: toPathString(localVarUrlObj),
+                options: localVarRequestOptions,
+            };
+        },
+        /**
+         * 
          * @summary Change an attendee\'s record (their `X-Attendee-Token`, or an admin).
          * @param {number} id Attendee id
          * @param {AttendeeUpdate} AttendeeUpdate 
@@ -1210,6 +1353,32 @@ export const AttendeesApiFp = function(configuration?: Configuration) {
         },
         /**
          * 
+         * @summary Follow a sign-in link: yields a new attendee token, once.
+         * @param {string} token The token from the e-mailed link
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        async redeemMagicLink(token: string, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<AttendeeSignIn>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.redeemMagicLink(token, options);
+            const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
+            const localVarOperationServerBasePath = operationServerMap['AttendeesApi.redeemMagicLink']?.[localVarOperationServerIndex]?.url;
+            return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
+        },
+        /**
+         * 
+         * @summary E-mail me a sign-in link.
+         * @param {MagicLinkRequest} MagicLinkRequest 
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        async requestMagicLink(MagicLinkRequest: MagicLinkRequest, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<MagicLinkAccepted>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.requestMagicLink(MagicLinkRequest, options);
+            const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
+            const localVarOperationServerBasePath = operationServerMap['AttendeesApi.requestMagicLink']?.[localVarOperationServerIndex]?.url;
+            return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
+        },
+        /**
+         * 
          * @summary Change an attendee\'s record (their `X-Attendee-Token`, or an admin).
          * @param {number} id Attendee id
          * @param {AttendeeUpdate} AttendeeUpdate 
@@ -1302,6 +1471,26 @@ export const AttendeesApiFactory = function (configuration?: Configuration, base
          */
         getAttendees(requestParameters: AttendeesApiGetAttendeesRequest = {}, options?: RawAxiosRequestConfig): AxiosPromise<AttendeePage> {
             return localVarFp.getAttendees(requestParameters.page, requestParameters.page_size, requestParameters.tz, options).then((request) => request(axios, basePath));
+        },
+        /**
+         * 
+         * @summary Follow a sign-in link: yields a new attendee token, once.
+         * @param {AttendeesApiRedeemMagicLinkRequest} requestParameters Request parameters.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        redeemMagicLink(requestParameters: AttendeesApiRedeemMagicLinkRequest, options?: RawAxiosRequestConfig): AxiosPromise<AttendeeSignIn> {
+            return localVarFp.redeemMagicLink(requestParameters.token, options).then((request) => request(axios, basePath));
+        },
+        /**
+         * 
+         * @summary E-mail me a sign-in link.
+         * @param {AttendeesApiRequestMagicLinkRequest} requestParameters Request parameters.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        requestMagicLink(requestParameters: AttendeesApiRequestMagicLinkRequest, options?: RawAxiosRequestConfig): AxiosPromise<MagicLinkAccepted> {
+            return localVarFp.requestMagicLink(requestParameters.MagicLinkRequest, options).then((request) => request(axios, basePath));
         },
         /**
          * 
@@ -1416,6 +1605,23 @@ export interface AttendeesApiGetAttendeesRequest {
 }
 
 /**
+ * Request parameters for redeemMagicLink operation in AttendeesApi.
+ */
+export interface AttendeesApiRedeemMagicLinkRequest {
+    /**
+     * The token from the e-mailed link
+     */
+    readonly token: string
+}
+
+/**
+ * Request parameters for requestMagicLink operation in AttendeesApi.
+ */
+export interface AttendeesApiRequestMagicLinkRequest {
+    readonly MagicLinkRequest: MagicLinkRequest
+}
+
+/**
  * Request parameters for updateAttendee operation in AttendeesApi.
  */
 export interface AttendeesApiUpdateAttendeeRequest {
@@ -1516,6 +1722,28 @@ export class AttendeesApi extends BaseAPI {
      */
     public getAttendees(requestParameters: AttendeesApiGetAttendeesRequest = {}, options?: RawAxiosRequestConfig) {
         return AttendeesApiFp(this.configuration).getAttendees(requestParameters.page, requestParameters.page_size, requestParameters.tz, options).then((request) => request(this.axios, this.basePath));
+    }
+
+    /**
+     * 
+     * @summary Follow a sign-in link: yields a new attendee token, once.
+     * @param {AttendeesApiRedeemMagicLinkRequest} requestParameters Request parameters.
+     * @param {*} [options] Override http request option.
+     * @throws {RequiredError}
+     */
+    public redeemMagicLink(requestParameters: AttendeesApiRedeemMagicLinkRequest, options?: RawAxiosRequestConfig) {
+        return AttendeesApiFp(this.configuration).redeemMagicLink(requestParameters.token, options).then((request) => request(this.axios, this.basePath));
+    }
+
+    /**
+     * 
+     * @summary E-mail me a sign-in link.
+     * @param {AttendeesApiRequestMagicLinkRequest} requestParameters Request parameters.
+     * @param {*} [options] Override http request option.
+     * @throws {RequiredError}
+     */
+    public requestMagicLink(requestParameters: AttendeesApiRequestMagicLinkRequest, options?: RawAxiosRequestConfig) {
+        return AttendeesApiFp(this.configuration).requestMagicLink(requestParameters.MagicLinkRequest, options).then((request) => request(this.axios, this.basePath));
     }
 
     /**
@@ -5054,6 +5282,95 @@ export const NotificationsApiAxiosParamCreator = function (configuration?: Confi
         },
         /**
          * 
+         * @summary Your notification channels and language.
+         * @param {string | null} [X_Attendee_Token] An attendee\&#39;s token, instead of signing in
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        getPreferences: async (X_Attendee_Token?: string | null, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+            const localVarPath = `/me/notification-preferences`;
+            // use dummy base URL string because the URL constructor only accepts absolute URLs.
+            const localVarUrlObj = new URL(localVarPath, DUMMY_BASE_URL);
+            let baseOptions;
+            if (configuration) {
+                baseOptions = configuration.baseOptions;
+            }
+
+            const localVarRequestOptions = { method: 'GET', ...baseOptions, ...options};
+            const localVarHeaderParameter = {} as any;
+            const localVarQueryParameter = {} as any;
+
+            // authentication oauth2 required
+            // oauth required
+            await setOAuthToObject(localVarHeaderParameter, "oauth2", [], configuration)
+
+            // authentication bearerAuth required
+            // http bearer authentication required
+            await setBearerAuthToObject(localVarHeaderParameter, configuration)
+
+            localVarHeaderParameter['Accept'] = 'application/json,application/problem+json';
+
+            if (X_Attendee_Token != null) {
+                localVarHeaderParameter['X-Attendee-Token'] = String(X_Attendee_Token);
+            }
+            setSearchParams(localVarUrlObj, localVarQueryParameter);
+            let headersFromBaseOptions = baseOptions && baseOptions.headers ? baseOptions.headers : {};
+            localVarRequestOptions.headers = {...localVarHeaderParameter, ...headersFromBaseOptions, ...options.headers};
+
+            return {
+                url: toPathString(localVarUrlObj),
+                options: localVarRequestOptions,
+            };
+        },
+        /**
+         * 
+         * @summary Choose your notification channels and language.
+         * @param {NotificationPreferencesUpdate} NotificationPreferencesUpdate 
+         * @param {string | null} [X_Attendee_Token] An attendee\&#39;s token, instead of signing in
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        putPreferences: async (NotificationPreferencesUpdate: NotificationPreferencesUpdate, X_Attendee_Token?: string | null, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+            // verify required parameter 'NotificationPreferencesUpdate' is not null or undefined
+            assertParamExists('putPreferences', 'NotificationPreferencesUpdate', NotificationPreferencesUpdate)
+            const localVarPath = `/me/notification-preferences`;
+            // use dummy base URL string because the URL constructor only accepts absolute URLs.
+            const localVarUrlObj = new URL(localVarPath, DUMMY_BASE_URL);
+            let baseOptions;
+            if (configuration) {
+                baseOptions = configuration.baseOptions;
+            }
+
+            const localVarRequestOptions = { method: 'PUT', ...baseOptions, ...options};
+            const localVarHeaderParameter = {} as any;
+            const localVarQueryParameter = {} as any;
+
+            // authentication oauth2 required
+            // oauth required
+            await setOAuthToObject(localVarHeaderParameter, "oauth2", [], configuration)
+
+            // authentication bearerAuth required
+            // http bearer authentication required
+            await setBearerAuthToObject(localVarHeaderParameter, configuration)
+
+            localVarHeaderParameter['Content-Type'] = 'application/json';
+            localVarHeaderParameter['Accept'] = 'application/json,application/problem+json';
+
+            if (X_Attendee_Token != null) {
+                localVarHeaderParameter['X-Attendee-Token'] = String(X_Attendee_Token);
+            }
+            setSearchParams(localVarUrlObj, localVarQueryParameter);
+            let headersFromBaseOptions = baseOptions && baseOptions.headers ? baseOptions.headers : {};
+            localVarRequestOptions.headers = {...localVarHeaderParameter, ...headersFromBaseOptions, ...options.headers};
+            localVarRequestOptions.data = serializeDataIfNeeded(NotificationPreferencesUpdate, localVarRequestOptions, configuration)
+
+            return {
+                url: toPathString(localVarUrlObj),
+                options: localVarRequestOptions,
+            };
+        },
+        /**
+         * 
          * @summary Follow an event: receive its `event.updated` and `event.deleted` notifications.
          * @param {number} id Event id
          * @param {*} [options] Override http request option.
@@ -5174,6 +5491,33 @@ export const NotificationsApiFp = function(configuration?: Configuration) {
         },
         /**
          * 
+         * @summary Your notification channels and language.
+         * @param {string | null} [X_Attendee_Token] An attendee\&#39;s token, instead of signing in
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        async getPreferences(X_Attendee_Token?: string | null, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<NotificationPreferencesView>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.getPreferences(X_Attendee_Token, options);
+            const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
+            const localVarOperationServerBasePath = operationServerMap['NotificationsApi.getPreferences']?.[localVarOperationServerIndex]?.url;
+            return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
+        },
+        /**
+         * 
+         * @summary Choose your notification channels and language.
+         * @param {NotificationPreferencesUpdate} NotificationPreferencesUpdate 
+         * @param {string | null} [X_Attendee_Token] An attendee\&#39;s token, instead of signing in
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        async putPreferences(NotificationPreferencesUpdate: NotificationPreferencesUpdate, X_Attendee_Token?: string | null, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<NotificationPreferencesView>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.putPreferences(NotificationPreferencesUpdate, X_Attendee_Token, options);
+            const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
+            const localVarOperationServerBasePath = operationServerMap['NotificationsApi.putPreferences']?.[localVarOperationServerIndex]?.url;
+            return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
+        },
+        /**
+         * 
          * @summary Follow an event: receive its `event.updated` and `event.deleted` notifications.
          * @param {number} id Event id
          * @param {*} [options] Override http request option.
@@ -5229,6 +5573,26 @@ export const NotificationsApiFactory = function (configuration?: Configuration, 
         },
         /**
          * 
+         * @summary Your notification channels and language.
+         * @param {NotificationsApiGetPreferencesRequest} requestParameters Request parameters.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        getPreferences(requestParameters: NotificationsApiGetPreferencesRequest = {}, options?: RawAxiosRequestConfig): AxiosPromise<NotificationPreferencesView> {
+            return localVarFp.getPreferences(requestParameters.X_Attendee_Token, options).then((request) => request(axios, basePath));
+        },
+        /**
+         * 
+         * @summary Choose your notification channels and language.
+         * @param {NotificationsApiPutPreferencesRequest} requestParameters Request parameters.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        putPreferences(requestParameters: NotificationsApiPutPreferencesRequest, options?: RawAxiosRequestConfig): AxiosPromise<NotificationPreferencesView> {
+            return localVarFp.putPreferences(requestParameters.NotificationPreferencesUpdate, requestParameters.X_Attendee_Token, options).then((request) => request(axios, basePath));
+        },
+        /**
+         * 
          * @summary Follow an event: receive its `event.updated` and `event.deleted` notifications.
          * @param {NotificationsApiSubscribeEventRequest} requestParameters Request parameters.
          * @param {*} [options] Override http request option.
@@ -5276,6 +5640,28 @@ export interface NotificationsApiGetNotificationsRequest {
 }
 
 /**
+ * Request parameters for getPreferences operation in NotificationsApi.
+ */
+export interface NotificationsApiGetPreferencesRequest {
+    /**
+     * An attendee\&#39;s token, instead of signing in
+     */
+    readonly X_Attendee_Token?: string | null
+}
+
+/**
+ * Request parameters for putPreferences operation in NotificationsApi.
+ */
+export interface NotificationsApiPutPreferencesRequest {
+    readonly NotificationPreferencesUpdate: NotificationPreferencesUpdate
+
+    /**
+     * An attendee\&#39;s token, instead of signing in
+     */
+    readonly X_Attendee_Token?: string | null
+}
+
+/**
  * Request parameters for subscribeEvent operation in NotificationsApi.
  */
 export interface NotificationsApiSubscribeEventRequest {
@@ -5319,6 +5705,28 @@ export class NotificationsApi extends BaseAPI {
      */
     public getNotifications(requestParameters: NotificationsApiGetNotificationsRequest = {}, options?: RawAxiosRequestConfig) {
         return NotificationsApiFp(this.configuration).getNotifications(requestParameters.page, requestParameters.page_size, options).then((request) => request(this.axios, this.basePath));
+    }
+
+    /**
+     * 
+     * @summary Your notification channels and language.
+     * @param {NotificationsApiGetPreferencesRequest} requestParameters Request parameters.
+     * @param {*} [options] Override http request option.
+     * @throws {RequiredError}
+     */
+    public getPreferences(requestParameters: NotificationsApiGetPreferencesRequest = {}, options?: RawAxiosRequestConfig) {
+        return NotificationsApiFp(this.configuration).getPreferences(requestParameters.X_Attendee_Token, options).then((request) => request(this.axios, this.basePath));
+    }
+
+    /**
+     * 
+     * @summary Choose your notification channels and language.
+     * @param {NotificationsApiPutPreferencesRequest} requestParameters Request parameters.
+     * @param {*} [options] Override http request option.
+     * @throws {RequiredError}
+     */
+    public putPreferences(requestParameters: NotificationsApiPutPreferencesRequest, options?: RawAxiosRequestConfig) {
+        return NotificationsApiFp(this.configuration).putPreferences(requestParameters.NotificationPreferencesUpdate, requestParameters.X_Attendee_Token, options).then((request) => request(this.axios, this.basePath));
     }
 
     /**

@@ -10,7 +10,7 @@ use lapin::{Channel, ExchangeKind};
 /// Binding key matching every routing key of a topic exchange.
 const EVERY_ROUTING_KEY: &str = "#";
 
-/// The exchange, the work queue and the dead-letter pair.
+/// The exchange, the work queues (history, deliveries) and the dead-letter pair.
 pub(super) async fn declare_shared(
     channel: &Channel,
     settings: &RabbitMqSettings,
@@ -31,19 +31,11 @@ pub(super) async fn declare_shared(
         "",
     )
     .await?;
-    declare_queue(
-        channel,
-        &settings.work_queue,
-        work_queue_arguments(settings),
-    )
-    .await?;
-    bind(
-        channel,
-        &settings.work_queue,
-        &settings.exchange,
-        EVERY_ROUTING_KEY,
-    )
-    .await
+    for queue in [&settings.work_queue, &settings.deliveries_queue] {
+        declare_queue(channel, queue, work_queue_arguments(settings)).await?;
+        bind(channel, queue, &settings.exchange, EVERY_ROUTING_KEY).await?;
+    }
+    Ok(())
 }
 
 /// One process's fan-out queue. Durable and not exclusive, so it outlives a dropped

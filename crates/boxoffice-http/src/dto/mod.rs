@@ -11,7 +11,9 @@ mod devices;
 mod dialect;
 mod event_query;
 mod events;
+mod magic_links;
 mod notifications;
+mod preferences;
 
 pub use attachments::*;
 pub use attendees::*;
@@ -21,7 +23,9 @@ pub use devices::*;
 pub use dialect::*;
 pub use event_query::*;
 pub use events::*;
+pub use magic_links::*;
 pub use notifications::*;
+pub use preferences::*;
 
 use boxoffice_domain::{Invalid, PageRequest};
 use serde::{Deserialize, Deserializer, Serialize};

@@ -68,8 +68,24 @@ pub async fn connect_websocket(
     Ok(upgrade.on_upgrade(move |socket| session(socket, app, hub, user)))
 }
 
+/// The user whose notifications this connection carries: none for an anonymous one, or for
+/// a user who turned the WebSocket channel off (`/me/notification-preferences`; read when
+/// the connection opens). Such a connection still watches seats and answers commands.
+async fn notified(app: &AppState, user: Option<&TokenUser>) -> Option<boxoffice_domain::UserId> {
+    let user = user?;
+    match app.store.user_preferences(user.id).await {
+        Ok((chosen, _)) if !chosen.websocket => None,
+        Ok(_) => Some(user.id),
+        Err(err) => {
+            // Live updates are not withheld because a preference could not be read.
+            tracing::warn!(error = %err, "reading WebSocket preferences failed");
+            Some(user.id)
+        }
+    }
+}
+
 async fn session(socket: WebSocket, app: AppState, hub: Hub, user: Option<TokenUser>) {
-    let mut registration = hub.register(user.as_ref().map(|u| u.id));
+    let mut registration = hub.register(notified(&app, user.as_ref()).await);
     let (mut sink, mut stream) = socket.split();
     let mut ping = tokio::time::interval(PING_EVERY);
     let mut heard_from = Instant::now();

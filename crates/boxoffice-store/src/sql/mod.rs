@@ -8,6 +8,7 @@
 pub(crate) mod attachments;
 pub(crate) mod attendees;
 pub(crate) mod bookings;
+pub(crate) mod channels;
 pub(crate) mod events;
 pub(crate) mod idempotency;
 pub(crate) mod invariants;

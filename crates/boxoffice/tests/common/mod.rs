@@ -1,6 +1,8 @@
 //! Helpers shared by the tests that run `boxoffice` as a child process.
 #![allow(dead_code)]
 
+pub mod mail;
+
 use boxoffice_testkit::{JWT_SECRET, PASSWORD, ServerProcess, event_body, expect_status};
 use serde_json::json;
 use std::sync::Arc;

@@ -25,6 +25,7 @@ from event_sdk.models.attachment_view import AttachmentView
 from event_sdk.models.attendee_create import AttendeeCreate
 from event_sdk.models.attendee_page import AttendeePage
 from event_sdk.models.attendee_registered import AttendeeRegistered
+from event_sdk.models.attendee_sign_in import AttendeeSignIn
 from event_sdk.models.attendee_update import AttendeeUpdate
 from event_sdk.models.attendee_view import AttendeeView
 from event_sdk.models.booking_attendee import BookingAttendee
@@ -41,11 +42,16 @@ from event_sdk.models.event_update import EventUpdate
 from event_sdk.models.event_view import EventView
 from event_sdk.models.geo_point import GeoPoint
 from event_sdk.models.health import Health
+from event_sdk.models.magic_link_accepted import MagicLinkAccepted
+from event_sdk.models.magic_link_request import MagicLinkRequest
 from event_sdk.models.message import Message
 from event_sdk.models.notification_event import NotificationEvent
 from event_sdk.models.notification_page import NotificationPage
+from event_sdk.models.notification_preferences_update import NotificationPreferencesUpdate
+from event_sdk.models.notification_preferences_view import NotificationPreferencesView
 from event_sdk.models.notification_type import NotificationType
 from event_sdk.models.notification_view import NotificationView
+from event_sdk.models.preference_holder import PreferenceHolder
 from event_sdk.models.problem import Problem
 from event_sdk.models.problem_field import ProblemField
 from event_sdk.models.role_name import RoleName

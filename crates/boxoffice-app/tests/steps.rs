@@ -1,5 +1,7 @@
 //! The background work of a process, one step at a time, on both databases.
 
+#![allow(clippy::unwrap_used)]
+
 use boxoffice_app::housekeeping::{Housekeeping, Purged};
 use boxoffice_broker::Broker;
 use boxoffice_broker::relay::{self, RelaySettings};

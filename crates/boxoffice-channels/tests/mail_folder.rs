@@ -1,5 +1,7 @@
 //! Without an SMTP server, mail is written to a folder as `.eml` files.
 
+#![allow(clippy::unwrap_used)]
+
 use boxoffice_channels::ics::{CalendarEvent, calendar};
 use boxoffice_channels::{
     MailAttachment, MailTransport, Mailer, Notice, OutgoingMail, Placeholder, Placeholders,

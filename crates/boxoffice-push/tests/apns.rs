@@ -1,6 +1,8 @@
 //! The APNs sender against a local HTTP/2 server over TLS that checks Apple's request format:
 //! path, headers, payload, and the ES256 provider token verified with the public key.
 
+#![allow(clippy::unwrap_used)]
+
 mod support;
 
 use boxoffice_push::{ApnsConfig, Platform, Push, PushConfig, PushMessage, PushOutcome};

@@ -1,6 +1,8 @@
 //! `DevicePush` sends to each of a user's registered devices and prunes the tokens APNs
 //! reports unregistered, on both databases.
 
+#![allow(clippy::unwrap_used)]
+
 mod support;
 
 use boxoffice_push::{

@@ -2,6 +2,8 @@
 //! endpoint (which verifies the RS256 assertion) and the HTTP v1 send endpoint (which checks
 //! the bearer token and the message).
 
+#![allow(clippy::unwrap_used)]
+
 mod support;
 
 use boxoffice_push::{FcmConfig, Platform, Push, PushConfig, PushMessage, PushOutcome};

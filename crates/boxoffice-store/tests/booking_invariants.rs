@@ -2,6 +2,8 @@
 //! confirmed bookings, never exceeds capacity, and an attendee holds at most one active
 //! booking per event; random book/cancel sequences agree with a simple model.
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use boxoffice_domain::{AttendeeId, BookingId, BookingRefusal};

@@ -2,6 +2,8 @@
 //! mail written to a folder: the same answer for known and unknown addresses, a link that
 //! works once and yields a working attendee token, bad input, and the rate limit.
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use boxoffice_channels::MailTransport;

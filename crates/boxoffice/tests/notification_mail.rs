@@ -3,6 +3,8 @@
 //! the organizer's notice, a deleted event reaching every attendee, preferences honoured,
 //! and every attempt recorded.
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use boxoffice_channels::MailTransport;

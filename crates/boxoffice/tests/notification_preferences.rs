@@ -1,6 +1,8 @@
 //! `GET`/`PUT /me/notification-preferences` for signed-in users and for attendees by
 //! their token, on SQLite and PostgreSQL.
 
+#![allow(clippy::unwrap_used)]
+
 use boxoffice_testkit::{TestApp, expect_problem, expect_status, on_both_databases};
 use reqwest::Method;
 use serde_json::json;

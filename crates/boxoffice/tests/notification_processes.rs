@@ -3,6 +3,8 @@
 //! enriches what the event side published (attendee, language, local start) and each
 //! message is mailed once, by one of the two, whichever took it from the deliveries queue.
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use boxoffice_testkit::{

@@ -3,6 +3,8 @@
 //! `BOXOFFICE_TEST_SMTP_MAILDIR`. One booking per language; each attendee's confirmation
 //! arrives in their language with its calendar file, and the organizer hears of each.
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use boxoffice_channels::{MailTransport, SmtpSecurity, SmtpSettings};

@@ -1,6 +1,8 @@
 //! Presence across processes on one PostgreSQL database: a user connected to one process is
 //! online for every process, and when that process is killed, another one sweeps its rows.
 
+#![allow(clippy::unwrap_used)]
+
 use boxoffice_domain::UserId;
 use boxoffice_store::Store;
 use boxoffice_testkit::{

@@ -33,6 +33,11 @@ work=$(mktemp -d)
 chmod 755 "$work"
 pids=()
 cleanup() {
+    local status=$?
+    if [ "$status" -ne 0 ] && [ -s "$work/server.err" ]; then
+        echo "last lines of the server's log:" >&2
+        tail -n 30 "$work/server.err" >&2
+    fi
     for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
     [ -n "${private_pg:-}" ] && runuser -u postgres -- pg_ctl -D "$private_pg" stop -m immediate >/dev/null 2>&1
     for db in ${databases:-}; do psql "$PG_ADMIN" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true; done

@@ -15,7 +15,7 @@ from pydantic import validate_call, Field, StrictFloat, StrictStr, StrictInt
 from typing import Any, Dict, List, Optional, Tuple, Union
 from typing_extensions import Annotated
 
-from pydantic import Field, StrictInt, StrictStr, field_validator
+from pydantic import Field, StrictStr, field_validator
 from typing import List, Optional
 from typing_extensions import Annotated
 from event_sdk.models.api_attendee import ApiAttendee
@@ -349,7 +349,7 @@ class AttendeesApi:
     @validate_call
     def api_get_attendee(
         self,
-        id: Annotated[StrictInt, Field(description="Attendee id")],
+        id: Annotated[int, Field(strict=True, ge=1, description="Attendee id")],
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
         _request_timeout: Union[
             None,
@@ -425,7 +425,7 @@ class AttendeesApi:
     @validate_call
     def api_get_attendee_with_http_info(
         self,
-        id: Annotated[StrictInt, Field(description="Attendee id")],
+        id: Annotated[int, Field(strict=True, ge=1, description="Attendee id")],
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
         _request_timeout: Union[
             None,
@@ -501,7 +501,7 @@ class AttendeesApi:
     @validate_call
     def api_get_attendee_without_preload_content(
         self,
-        id: Annotated[StrictInt, Field(description="Attendee id")],
+        id: Annotated[int, Field(strict=True, ge=1, description="Attendee id")],
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
         _request_timeout: Union[
             None,
@@ -1246,7 +1246,7 @@ class AttendeesApi:
     @validate_call
     def delete_attendee(
         self,
-        id: Annotated[StrictInt, Field(description="Attendee id")],
+        id: Annotated[int, Field(strict=True, ge=1, description="Attendee id")],
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
         _request_timeout: Union[
             None,
@@ -1323,7 +1323,7 @@ class AttendeesApi:
     @validate_call
     def delete_attendee_with_http_info(
         self,
-        id: Annotated[StrictInt, Field(description="Attendee id")],
+        id: Annotated[int, Field(strict=True, ge=1, description="Attendee id")],
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
         _request_timeout: Union[
             None,
@@ -1400,7 +1400,7 @@ class AttendeesApi:
     @validate_call
     def delete_attendee_without_preload_content(
         self,
-        id: Annotated[StrictInt, Field(description="Attendee id")],
+        id: Annotated[int, Field(strict=True, ge=1, description="Attendee id")],
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
         _request_timeout: Union[
             None,
@@ -1541,7 +1541,7 @@ class AttendeesApi:
     @validate_call
     def get_attendee(
         self,
-        id: Annotated[StrictInt, Field(description="Attendee id")],
+        id: Annotated[int, Field(strict=True, ge=1, description="Attendee id")],
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
         tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
@@ -1623,7 +1623,7 @@ class AttendeesApi:
     @validate_call
     def get_attendee_with_http_info(
         self,
-        id: Annotated[StrictInt, Field(description="Attendee id")],
+        id: Annotated[int, Field(strict=True, ge=1, description="Attendee id")],
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
         tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
@@ -1705,7 +1705,7 @@ class AttendeesApi:
     @validate_call
     def get_attendee_without_preload_content(
         self,
-        id: Annotated[StrictInt, Field(description="Attendee id")],
+        id: Annotated[int, Field(strict=True, ge=1, description="Attendee id")],
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
         tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
@@ -2174,7 +2174,7 @@ class AttendeesApi:
     @validate_call
     def update_attendee(
         self,
-        id: Annotated[StrictInt, Field(description="Attendee id")],
+        id: Annotated[int, Field(strict=True, ge=1, description="Attendee id")],
         attendee_update: AttendeeUpdate,
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
         tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
@@ -2263,7 +2263,7 @@ class AttendeesApi:
     @validate_call
     def update_attendee_with_http_info(
         self,
-        id: Annotated[StrictInt, Field(description="Attendee id")],
+        id: Annotated[int, Field(strict=True, ge=1, description="Attendee id")],
         attendee_update: AttendeeUpdate,
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
         tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
@@ -2352,7 +2352,7 @@ class AttendeesApi:
     @validate_call
     def update_attendee_without_preload_content(
         self,
-        id: Annotated[StrictInt, Field(description="Attendee id")],
+        id: Annotated[int, Field(strict=True, ge=1, description="Attendee id")],
         attendee_update: AttendeeUpdate,
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
         tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,

@@ -52,8 +52,8 @@ export interface ApiAttendee {
  * A person registering in the `/api` dialect.
  */
 export interface ApiAttendeeInput {
-    'email': string | null;
-    'name': string | null;
+    'email': string;
+    'name': string;
 }
 /**
  * A newly registered attendee, with the token that lets them book and manage their record.
@@ -116,7 +116,7 @@ export interface ApiEventChanges {
      * May not drop below the seats already booked; `null` lifts the limit.
      */
     'capacity'?: number | null;
-    'country'?: string | null;
+    'country'?: string;
     /**
      * `null` removes the description.
      */
@@ -125,41 +125,41 @@ export interface ApiEventChanges {
      * `null` removes the end: the event then lasts until the end of its start\'s local day.
      */
     'endDate'?: string | null;
-    'location'?: string | null;
-    'startDate'?: string | null;
-    'timezone'?: string | null;
-    'title'?: string | null;
+    'location'?: string;
+    'startDate'?: string;
+    'timezone'?: string;
+    'title'?: string;
 }
 /**
  * A new event in the `/api` dialect.  `startDate`/`endDate` are read in `timezone` (default `Asia/Kolkata`) unless they carry an offset. The main API\'s other event fields (`location`, `tags`, ...) are accepted too.
  */
 export interface ApiEventInput {
     /**
-     * Seats; absent means unlimited.
+     * Seats; absent or `null` means unlimited.
      */
     'capacity'?: number | null;
     /**
      * A country\'s English name (`France`) or its ISO 3166-1 code (`FR`); default: the country of `timezone` when that zone belongs to exactly one.
      */
-    'country'?: string | null;
+    'country'?: string;
     'description'?: string | null;
     /**
      * After `startDate`; without it the event lasts until the end of its start\'s local day.
      */
-    'endDate'?: string | null;
+    'endDate'?: string;
     /**
      * Venue or city; defaults from the country.
      */
-    'location'?: string | null;
+    'location'?: string;
     /**
      * `YYYY-MM-DDTHH:MM:SS` in the event\'s time zone.
      */
-    'startDate': string | null;
+    'startDate': string;
     /**
      * IANA time zone of `startDate`/`endDate`; default `Asia/Kolkata`.
      */
-    'timezone'?: string | null;
-    'title': string | null;
+    'timezone'?: string;
+    'title': string;
 }
 /**
  * The file attached to an event.
@@ -1808,7 +1808,7 @@ export const AuthApiAxiosParamCreator = function (configuration?: Configuration)
          * @summary OAuth2 password grant (form-encoded), used by Swagger UI\'s \"Authorize\".
          * @param {string} password 
          * @param {string} username Username or e-mail address.
-         * @param {string | null} [grant_type] 
+         * @param {string | null} [grant_type] Only &#x60;password&#x60;.
          * @param {*} [options] Override http request option.
          * @throws {RequiredError}
          */
@@ -1951,7 +1951,7 @@ export const AuthApiFp = function(configuration?: Configuration) {
          * @summary OAuth2 password grant (form-encoded), used by Swagger UI\'s \"Authorize\".
          * @param {string} password 
          * @param {string} username Username or e-mail address.
-         * @param {string | null} [grant_type] 
+         * @param {string | null} [grant_type] Only &#x60;password&#x60;.
          * @param {*} [options] Override http request option.
          * @throws {RequiredError}
          */
@@ -2049,6 +2049,9 @@ export interface AuthApiIssueTokenRequest {
      */
     readonly username: string
 
+    /**
+     * Only &#x60;password&#x60;.
+     */
     readonly grant_type?: string | null
 }
 
@@ -2276,8 +2279,8 @@ export const BookingsApiAxiosParamCreator = function (configuration?: Configurat
          * With `X-Attendee-Token`, the attendee\'s own bookings; admins see all. A bare array of one page (`page`, `page_size`); the total is in `X-Total-Count`.
          * @summary List bookings (`/api` dialect).
          * @param {number} [event_id] Only bookings of this event.
-         * @param {number} [page] 
-         * @param {number} [page_size] 
+         * @param {number} [page] Page number, starting at 1.
+         * @param {number} [page_size] Items per page.
          * @param {string | null} [X_Attendee_Token] List only this attendee\&#39;s bookings
          * @param {*} [options] Override http request option.
          * @throws {RequiredError}
@@ -2547,8 +2550,8 @@ export const BookingsApiAxiosParamCreator = function (configuration?: Configurat
          * With `X-Attendee-Token`, the attendee\'s own bookings; admins see all.
          * @summary List bookings.
          * @param {number} [event_id] Only bookings of this event.
-         * @param {number} [page] 
-         * @param {number} [page_size] 
+         * @param {number} [page] Page number, starting at 1.
+         * @param {number} [page_size] Items per page.
          * @param {string | null} [X_Attendee_Token] List only this attendee\&#39;s bookings
          * @param {string} [tz] Render times in this IANA zone
          * @param {*} [options] Override http request option.
@@ -2711,8 +2714,8 @@ export const BookingsApiFp = function(configuration?: Configuration) {
          * With `X-Attendee-Token`, the attendee\'s own bookings; admins see all. A bare array of one page (`page`, `page_size`); the total is in `X-Total-Count`.
          * @summary List bookings (`/api` dialect).
          * @param {number} [event_id] Only bookings of this event.
-         * @param {number} [page] 
-         * @param {number} [page_size] 
+         * @param {number} [page] Page number, starting at 1.
+         * @param {number} [page_size] Items per page.
          * @param {string | null} [X_Attendee_Token] List only this attendee\&#39;s bookings
          * @param {*} [options] Override http request option.
          * @throws {RequiredError}
@@ -2791,8 +2794,8 @@ export const BookingsApiFp = function(configuration?: Configuration) {
          * With `X-Attendee-Token`, the attendee\'s own bookings; admins see all.
          * @summary List bookings.
          * @param {number} [event_id] Only bookings of this event.
-         * @param {number} [page] 
-         * @param {number} [page_size] 
+         * @param {number} [page] Page number, starting at 1.
+         * @param {number} [page_size] Items per page.
          * @param {string | null} [X_Attendee_Token] List only this attendee\&#39;s bookings
          * @param {string} [tz] Render times in this IANA zone
          * @param {*} [options] Override http request option.
@@ -2998,8 +3001,14 @@ export interface BookingsApiApiGetBookingsRequest {
      */
     readonly event_id?: number
 
+    /**
+     * Page number, starting at 1.
+     */
     readonly page?: number
 
+    /**
+     * Items per page.
+     */
     readonly page_size?: number
 
     /**
@@ -3111,8 +3120,14 @@ export interface BookingsApiGetBookingsRequest {
      */
     readonly event_id?: number
 
+    /**
+     * Page number, starting at 1.
+     */
     readonly page?: number
 
+    /**
+     * Items per page.
+     */
     readonly page_size?: number
 
     /**
@@ -3674,8 +3689,8 @@ export const EventsApiAxiosParamCreator = function (configuration?: Configuratio
          * @param {string} [to] Only events starting before this time.
          * @param {string} [sort] &#x60;start_time&#x60; (default), &#x60;title&#x60;, &#x60;created_at&#x60; or &#x60;seats_available&#x60;; prefix &#x60;-&#x60; for descending. Events with unlimited seats count as having the most seats available.
          * @param {string} [tz] Render times in this IANA zone (else each event\&#39;s own zone). Also read from the &#x60;X-Timezone&#x60; header.
-         * @param {number} [page] 
-         * @param {number} [page_size] 
+         * @param {number} [page] Page number, starting at 1.
+         * @param {number} [page_size] Items per page.
          * @param {*} [options] Override http request option.
          * @throws {RequiredError}
          */
@@ -4081,8 +4096,8 @@ export const EventsApiAxiosParamCreator = function (configuration?: Configuratio
          * @param {string} [to] Only events starting before this time.
          * @param {string} [sort] &#x60;start_time&#x60; (default), &#x60;title&#x60;, &#x60;created_at&#x60; or &#x60;seats_available&#x60;; prefix &#x60;-&#x60; for descending. Events with unlimited seats count as having the most seats available.
          * @param {string} [tz] Render times in this IANA zone (else each event\&#39;s own zone). Also read from the &#x60;X-Timezone&#x60; header.
-         * @param {number} [page] 
-         * @param {number} [page_size] 
+         * @param {number} [page] Page number, starting at 1.
+         * @param {number} [page_size] Items per page.
          * @param {*} [options] Override http request option.
          * @throws {RequiredError}
          */
@@ -4388,8 +4403,8 @@ export const EventsApiFp = function(configuration?: Configuration) {
          * @param {string} [to] Only events starting before this time.
          * @param {string} [sort] &#x60;start_time&#x60; (default), &#x60;title&#x60;, &#x60;created_at&#x60; or &#x60;seats_available&#x60;; prefix &#x60;-&#x60; for descending. Events with unlimited seats count as having the most seats available.
          * @param {string} [tz] Render times in this IANA zone (else each event\&#39;s own zone). Also read from the &#x60;X-Timezone&#x60; header.
-         * @param {number} [page] 
-         * @param {number} [page_size] 
+         * @param {number} [page] Page number, starting at 1.
+         * @param {number} [page_size] Items per page.
          * @param {*} [options] Override http request option.
          * @throws {RequiredError}
          */
@@ -4509,8 +4524,8 @@ export const EventsApiFp = function(configuration?: Configuration) {
          * @param {string} [to] Only events starting before this time.
          * @param {string} [sort] &#x60;start_time&#x60; (default), &#x60;title&#x60;, &#x60;created_at&#x60; or &#x60;seats_available&#x60;; prefix &#x60;-&#x60; for descending. Events with unlimited seats count as having the most seats available.
          * @param {string} [tz] Render times in this IANA zone (else each event\&#39;s own zone). Also read from the &#x60;X-Timezone&#x60; header.
-         * @param {number} [page] 
-         * @param {number} [page_size] 
+         * @param {number} [page] Page number, starting at 1.
+         * @param {number} [page_size] Items per page.
          * @param {*} [options] Override http request option.
          * @throws {RequiredError}
          */
@@ -4806,8 +4821,14 @@ export interface EventsApiApiGetEventsRequest {
      */
     readonly tz?: string
 
+    /**
+     * Page number, starting at 1.
+     */
     readonly page?: number
 
+    /**
+     * Items per page.
+     */
     readonly page_size?: number
 }
 
@@ -4956,8 +4977,14 @@ export interface EventsApiGetEventsRequest {
      */
     readonly tz?: string
 
+    /**
+     * Page number, starting at 1.
+     */
     readonly page?: number
 
+    /**
+     * Items per page.
+     */
     readonly page_size?: number
 }
 

@@ -115,6 +115,8 @@ fn credentials(
 /// OAuth2 password grant (form-encoded), as Swagger UI's "Authorize" sends it.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct TokenForm {
+    /// Only `password`.
+    #[schema(pattern = "^password$")]
     pub grant_type: Option<String>,
     /// Username or e-mail address.
     #[schema(

@@ -17,16 +17,28 @@ use utoipa::ToSchema;
 #[schema(example = json!({"name": "Asha Rao", "email": "asha@example.com", "locale": "en-IN"}))]
 pub struct SeatRequest {
     /// 1 to 100 characters. Required with `email`.
-    #[schema(min_length = 1, max_length = 100)]
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$"
+    )]
     pub name: Option<String>,
     /// The same as `name`; alone (without `email`) it books a walk-in.
-    #[schema(min_length = 1, max_length = 100, example = "Bob")]
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        example = "Bob",
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$"
+    )]
     pub user_name: Option<String>,
     /// Identifies the person, case-insensitively. Required unless booking a walk-in by `user_name`.
+    #[schema(format = Email, max_length = 254)]
     pub email: Option<String>,
     /// International format, e.g. `+91 98765 43210`.
+    #[schema(pattern = r"^[ ().-]*\+([ ().-]*[0-9]){7,15}[ ().-]*$")]
     pub phone: Option<String>,
     /// Language for messages, e.g. `en` or `pt-BR`; default `en`.
+    #[schema(pattern = r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,3})?$")]
     pub locale: Option<String>,
 }
 
@@ -73,7 +85,9 @@ impl SeatRequest {
 /// Book a seat for a registered attendee by id.
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
 pub struct BookingCreate {
+    #[schema(minimum = 1)]
     pub event_id: i64,
+    #[schema(minimum = 1)]
     pub attendee_id: i64,
 }
 

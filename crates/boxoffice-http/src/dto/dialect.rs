@@ -16,27 +16,33 @@ use utoipa::ToSchema;
     "title": "Symfony Conference", "description": "Learn about Symfony", "country": "France",
     "capacity": 100, "startDate": "2027-05-01T10:00:00", "endDate": "2027-05-01T18:00:00"}))]
 pub struct ApiEventInput {
-    #[schema(required = true, min_length = 1, max_length = 100)]
+    #[schema(value_type = String, required = true, min_length = 1, max_length = 100, pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$")]
     pub title: Option<String>,
+    #[schema(
+        max_length = 5000,
+        pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$"
+    )]
     pub description: Option<String>,
     /// A country's English name (`France`) or its ISO 3166-1 code (`FR`); default: the
     /// country of `timezone` when that zone belongs to exactly one.
-    #[schema(example = "France")]
+    #[schema(value_type = String, required = false, example = "France", min_length = 2, max_length = 100)]
     pub country: Option<String>,
-    /// Seats; absent means unlimited.
-    #[schema(minimum = 1, maximum = 1000000)]
+    /// Seats; absent or `null` means unlimited.
+    #[schema(value_type = Option<i64>, nullable, minimum = 1, maximum = 1000000)]
     pub capacity: Option<i64>,
     /// `YYYY-MM-DDTHH:MM:SS` in the event's time zone.
     #[serde(rename = "startDate")]
-    #[schema(required = true, example = "2027-05-01T10:00:00")]
+    #[schema(value_type = String, required = true, example = "2027-05-01T10:00:00", min_length = 10, max_length = 64, pattern = r"^\s*[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}[Tt ][0-9]{1,2}:[0-9]{1,2}(:[0-9]{1,2}(\.[0-9]+)?)?([Zz]|[+-][0-9]{2}:[0-9]{2})?\s*$")]
     pub start_date: Option<String>,
     /// After `startDate`; without it the event lasts until the end of its start's local day.
     #[serde(rename = "endDate")]
-    #[schema(example = "2027-05-01T18:00:00")]
+    #[schema(value_type = String, required = false, example = "2027-05-01T18:00:00", min_length = 10, max_length = 64, pattern = r"^\s*[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}[Tt ][0-9]{1,2}:[0-9]{1,2}(:[0-9]{1,2}(\.[0-9]+)?)?([Zz]|[+-][0-9]{2}:[0-9]{2})?\s*$")]
     pub end_date: Option<String>,
     /// Venue or city; defaults from the country.
+    #[schema(value_type = String, required = false, min_length = 1, max_length = 200, pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$")]
     pub location: Option<String>,
     /// IANA time zone of `startDate`/`endDate`; default `Asia/Kolkata`.
+    #[schema(value_type = String, required = false, min_length = 1, max_length = 64, pattern = r"^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$")]
     pub timezone: Option<String>,
 }
 
@@ -61,24 +67,28 @@ impl ApiEventInput {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[schema(example = json!({"title": "Symfony Conf 2025"}))]
 pub struct ApiEventChanges {
-    #[schema(min_length = 1, max_length = 100)]
+    #[schema(value_type = String, required = false, min_length = 1, max_length = 100, pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$")]
     pub title: Option<String>,
     /// `null` removes the description.
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>, nullable)]
+    #[schema(value_type = Option<String>, nullable, max_length = 5000, pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$")]
     pub description: Option<Option<String>>,
+    #[schema(value_type = String, required = false, min_length = 2, max_length = 100)]
     pub country: Option<String>,
     /// May not drop below the seats already booked; `null` lifts the limit.
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<i64>, nullable, minimum = 1, maximum = 1000000)]
     pub capacity: Option<Option<i64>>,
     #[serde(rename = "startDate")]
+    #[schema(value_type = String, required = false, min_length = 10, max_length = 64, pattern = r"^\s*[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}[Tt ][0-9]{1,2}:[0-9]{1,2}(:[0-9]{1,2}(\.[0-9]+)?)?([Zz]|[+-][0-9]{2}:[0-9]{2})?\s*$")]
     pub start_date: Option<String>,
     /// `null` removes the end: the event then lasts until the end of its start's local day.
     #[serde(rename = "endDate", default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>, nullable)]
+    #[schema(value_type = Option<String>, nullable, min_length = 10, max_length = 64, pattern = r"^\s*[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}[Tt ][0-9]{1,2}:[0-9]{1,2}(:[0-9]{1,2}(\.[0-9]+)?)?([Zz]|[+-][0-9]{2}:[0-9]{2})?\s*$")]
     pub end_date: Option<Option<String>>,
+    #[schema(value_type = String, required = false, min_length = 1, max_length = 200, pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$")]
     pub location: Option<String>,
+    #[schema(value_type = String, required = false, min_length = 1, max_length = 64, pattern = r"^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$")]
     pub timezone: Option<String>,
 }
 
@@ -150,9 +160,9 @@ impl ApiEvent {
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[schema(example = json!({"name": "John Doe", "email": "john@example.com"}))]
 pub struct ApiAttendeeInput {
-    #[schema(required = true, min_length = 1, max_length = 100)]
+    #[schema(value_type = String, required = true, min_length = 1, max_length = 100, pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$")]
     pub name: Option<String>,
-    #[schema(required = true)]
+    #[schema(value_type = String, required = true, format = Email, max_length = 254)]
     pub email: Option<String>,
 }
 

@@ -15,11 +15,18 @@ use utoipa::IntoParams;
 pub struct EventQuery {
     /// `upcoming` (not yet ended; default), `past` or `all`. An event without an
     /// end is over at the end of its start's local day.
+    #[param(pattern = "^(upcoming|past|all)$")]
     pub when: Option<String>,
     /// `me`: only the signed-in caller's own events, in any status and, unless
     /// `when` says otherwise, at any time. Needs a bearer token.
+    #[param(pattern = r"^\s*me\s*$")]
     pub owner: Option<String>,
     /// ISO 3166-1 alpha-2 country code.
+    #[param(
+        min_length = 2,
+        max_length = 100,
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$"
+    )]
     pub country: Option<String>,
     /// Only events carrying this tag.
     #[param(
@@ -34,15 +41,28 @@ pub struct EventQuery {
     #[param(max_length = 200, pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$")]
     pub q: Option<String>,
     /// Only events starting at or after this time (RFC 3339, or local time in `tz`).
+    #[param(
+        min_length = 10,
+        max_length = 64,
+        pattern = r"^\s*[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}[Tt ][0-9]{1,2}:[0-9]{1,2}(:[0-9]{1,2}(\.[0-9]+)?)?([Zz]|[+-][0-9]{2}:[0-9]{2})?\s*$"
+    )]
     pub from: Option<String>,
     /// Only events starting before this time.
+    #[param(
+        min_length = 10,
+        max_length = 64,
+        pattern = r"^\s*[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}[Tt ][0-9]{1,2}:[0-9]{1,2}(:[0-9]{1,2}(\.[0-9]+)?)?([Zz]|[+-][0-9]{2}:[0-9]{2})?\s*$"
+    )]
     pub to: Option<String>,
     /// `start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending.
     /// Events with unlimited seats count as having the most seats available.
+    #[param(pattern = "^-?(start_time|title|created_at|seats_available)$")]
     pub sort: Option<String>,
     /// Render times in this IANA zone (else each event's own zone). Also read from the `X-Timezone` header.
     pub tz: Option<String>,
+    /// Page number, starting at 1.
     pub page: Option<i64>,
+    /// Items per page.
     pub page_size: Option<i64>,
 }
 

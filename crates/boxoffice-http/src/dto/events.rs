@@ -97,16 +97,21 @@ pub struct EventCreate {
     #[schema(value_type = String, required = false, example = "IN", min_length = 2, max_length = 100)]
     pub country: Option<String>,
     /// IANA time zone; default `Asia/Kolkata`.
-    #[schema(example = "Asia/Kolkata", min_length = 1, max_length = 64)]
+    #[schema(
+        example = "Asia/Kolkata",
+        min_length = 1,
+        max_length = 64,
+        pattern = r"^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$"
+    )]
     pub timezone: Option<String>,
     /// RFC 3339, or local time in `timezone`; not in the past. Also accepted as `date` or `startDate`.
     #[serde(alias = "date", alias = "startDate")]
-    #[schema(value_type = String, required = true, min_length = 10, max_length = 64)]
+    #[schema(value_type = String, required = true, min_length = 10, max_length = 64, pattern = r"^\s*[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}[Tt ][0-9]{1,2}:[0-9]{1,2}(:[0-9]{1,2}(\.[0-9]+)?)?([Zz]|[+-][0-9]{2}:[0-9]{2})?\s*$")]
     pub start_time: Option<String>,
     /// After `start_time`. Also accepted as `endDate`. Without it the event lasts
     /// until the end of its start's local day.
     #[serde(alias = "endDate")]
-    #[schema(value_type = String, required = false, min_length = 10, max_length = 64)]
+    #[schema(value_type = String, required = false, min_length = 10, max_length = 64, pattern = r"^\s*[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}[Tt ][0-9]{1,2}:[0-9]{1,2}(:[0-9]{1,2}(\.[0-9]+)?)?([Zz]|[+-][0-9]{2}:[0-9]{2})?\s*$")]
     pub end_time: Option<String>,
     /// 1 to 1,000,000 seats; absent or `null`: unlimited. Also accepted as
     /// `max_capacity`, `max_attendees` or `total_seats`.
@@ -209,14 +214,14 @@ pub struct EventUpdate {
     #[schema(value_type = String, required = false, min_length = 2, max_length = 100)]
     pub country: Option<String>,
     /// A new zone changes how times are shown and how local times in this request are read; the instants stay.
-    #[schema(value_type = String, required = false, min_length = 1, max_length = 64)]
+    #[schema(value_type = String, required = false, min_length = 1, max_length = 64, pattern = r"^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$")]
     pub timezone: Option<String>,
     #[serde(alias = "date", alias = "startDate")]
-    #[schema(value_type = String, required = false, min_length = 10, max_length = 64)]
+    #[schema(value_type = String, required = false, min_length = 10, max_length = 64, pattern = r"^\s*[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}[Tt ][0-9]{1,2}:[0-9]{1,2}(:[0-9]{1,2}(\.[0-9]+)?)?([Zz]|[+-][0-9]{2}:[0-9]{2})?\s*$")]
     pub start_time: Option<String>,
     /// `null` removes the end: the event then lasts until the end of its start's local day.
     #[serde(default, alias = "endDate", deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>, nullable, min_length = 10, max_length = 64)]
+    #[schema(value_type = Option<String>, nullable, min_length = 10, max_length = 64, pattern = r"^\s*[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}[Tt ][0-9]{1,2}:[0-9]{1,2}(:[0-9]{1,2}(\.[0-9]+)?)?([Zz]|[+-][0-9]{2}:[0-9]{2})?\s*$")]
     pub end_time: Option<Option<String>>,
     /// May not drop below `seats_booked`; `null` lifts the limit (unlimited seats).
     #[serde(

@@ -91,7 +91,7 @@ pub(crate) async fn remove_event_files(app: &AppState, id: EventId) {
 /// `attachment_url` then points at the download.
 #[utoipa::path(put, path = "/events/{id}/attachment", tag = "events",
     security(("bearerAuth" = []), ("oauth2" = [])),
-    params(("id" = i64, Path, description = "Event id"), UploadQuery),
+    params(("id" = i64, Path, description = "Event id", minimum = 1), UploadQuery),
     request_body(description = "The file", content(
         (AttachmentUpload = "multipart/form-data"),
         (FileBytes = "application/octet-stream"),
@@ -185,7 +185,7 @@ pub async fn put_event_attachment(
 /// pre-signed URL valid for a short time. Either way it comes with its sniffed
 /// `Content-Type` and `Content-Disposition: attachment` carrying the original name.
 #[utoipa::path(get, path = "/events/{id}/attachment", tag = "events",
-    params(("id" = i64, Path, description = "Event id")),
+    params(("id" = i64, Path, description = "Event id", minimum = 1)),
     responses(
         (status = 200, description = "The file", content(
             (FileBytes = "application/pdf"), (FileBytes = "image/png"), (FileBytes = "image/jpeg"),
@@ -254,7 +254,7 @@ pub async fn get_event_attachment(
 /// Removing a file that is not there changes nothing and also answers 204.
 #[utoipa::path(delete, path = "/events/{id}/attachment", tag = "events",
     security(("bearerAuth" = []), ("oauth2" = [])),
-    params(("id" = i64, Path, description = "Event id")),
+    params(("id" = i64, Path, description = "Event id", minimum = 1)),
     responses(
         (status = 204, description = "Removed (or there was none)"),
         NonNumericId,

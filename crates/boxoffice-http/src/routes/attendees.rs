@@ -100,7 +100,7 @@ pub async fn get_attendees(
 
 /// Get an attendee's record (their `X-Attendee-Token`, or an admin).
 #[utoipa::path(get, path = "/attendees/{id}", tag = "attendees", security((), ("bearerAuth" = []), ("oauth2" = [])),
-    params(("id" = i64, Path, description = "Attendee id"), ("X-Attendee-Token" = Option<String>, Header, description = "The attendee's token"),
+    params(("id" = i64, Path, description = "Attendee id", minimum = 1), ("X-Attendee-Token" = Option<String>, Header, description = "The attendee's token"),
         crate::openapi::TimeZoneParam),
     responses(
         (status = 200, description = "The attendee", body = AttendeeView),
@@ -123,7 +123,7 @@ pub async fn get_attendee(
 
 /// Change an attendee's record (their `X-Attendee-Token`, or an admin).
 #[utoipa::path(patch, path = "/attendees/{id}", tag = "attendees", security((), ("bearerAuth" = []), ("oauth2" = [])), request_body = AttendeeUpdate,
-    params(("id" = i64, Path, description = "Attendee id"), ("X-Attendee-Token" = Option<String>, Header, description = "The attendee's token"),
+    params(("id" = i64, Path, description = "Attendee id", minimum = 1), ("X-Attendee-Token" = Option<String>, Header, description = "The attendee's token"),
         crate::openapi::TimeZoneParam),
     responses(
         (status = 200, description = "The updated attendee", body = AttendeeView),
@@ -154,7 +154,7 @@ pub async fn update_attendee(
 
 /// Erase an attendee and their bookings, freeing the seats they held (their `X-Attendee-Token`, or an admin).
 #[utoipa::path(delete, path = "/attendees/{id}", tag = "attendees", security((), ("bearerAuth" = []), ("oauth2" = [])),
-    params(("id" = i64, Path, description = "Attendee id"), ("X-Attendee-Token" = Option<String>, Header, description = "The attendee's token")),
+    params(("id" = i64, Path, description = "Attendee id", minimum = 1), ("X-Attendee-Token" = Option<String>, Header, description = "The attendee's token")),
     responses(
         (status = 204, description = "Erased"),
         AttendeeTokenRequired,

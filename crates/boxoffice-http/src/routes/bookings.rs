@@ -153,7 +153,7 @@ fn replay(first: Result<Booked, BookingRefusal>, shape: Shape<'_>) -> Response {
 /// alone: a walk-in without e-mail, recorded as a new attendee each time (nothing
 /// identifies them, so no duplicate can be detected). A full event answers 400 `event_full`.
 #[utoipa::path(post, path = "/events/{id}/book", tag = "bookings", request_body = SeatRequest,
-    params(("id" = i64, Path, description = "Event id"),
+    params(("id" = i64, Path, description = "Event id", minimum = 1),
         crate::openapi::IdempotencyKeyParam,
         crate::openapi::TimeZoneParam),
     responses(
@@ -218,8 +218,11 @@ pub async fn create_booking(
 #[into_params(parameter_in = Query)]
 pub struct BookingQuery {
     /// Only bookings of this event.
+    #[param(minimum = 1)]
     pub event_id: Option<i64>,
+    /// Page number, starting at 1.
     pub page: Option<i64>,
+    /// Items per page.
     pub page_size: Option<i64>,
 }
 
@@ -252,7 +255,7 @@ pub async fn get_bookings(
 ///
 /// Its `X-Cancel-Token`, its attendee's `X-Attendee-Token`, the event's owner, or an admin.
 #[utoipa::path(get, path = "/bookings/{id}", tag = "bookings", security((), ("bearerAuth" = []), ("oauth2" = [])),
-    params(("id" = i64, Path, description = "Booking id"),
+    params(("id" = i64, Path, description = "Booking id", minimum = 1),
         ("X-Cancel-Token" = Option<String>, Header, description = "The booking's cancel token"),
         ("X-Attendee-Token" = Option<String>, Header, description = "The attendee's token"),
         crate::openapi::TimeZoneParam),
@@ -277,7 +280,7 @@ pub async fn get_booking(
 /// Its holder (either token), the event's owner, or an admin. Repeating the cancellation
 /// changes nothing and answers the same.
 #[utoipa::path(delete, path = "/bookings/{id}", tag = "bookings", security((), ("bearerAuth" = []), ("oauth2" = [])),
-    params(("id" = i64, Path, description = "Booking id"),
+    params(("id" = i64, Path, description = "Booking id", minimum = 1),
         ("X-Cancel-Token" = Option<String>, Header, description = "The booking's cancel token"),
         ("X-Attendee-Token" = Option<String>, Header, description = "The attendee's token"),
         crate::openapi::TimeZoneParam),

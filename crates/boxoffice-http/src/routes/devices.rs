@@ -65,7 +65,7 @@ pub async fn get_devices(
 
 /// Stop sending push notifications to one of the caller's devices.
 #[utoipa::path(delete, path = "/devices/{id}", tag = "devices",
-    params(("id" = i64, Path, description = "Device id")),
+    params(("id" = i64, Path, description = "Device id", minimum = 1)),
     security(("bearerAuth" = []), ("oauth2" = [])),
     responses(
         (status = 204, description = "Removed"),

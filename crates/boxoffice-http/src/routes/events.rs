@@ -120,7 +120,7 @@ pub async fn get_events(
 
 /// Get one event, with its live seat counts.
 #[utoipa::path(get, path = "/events/{id}", tag = "events",
-    params(("id" = i64, Path, description = "Event id"), crate::openapi::TimeZoneParam),
+    params(("id" = i64, Path, description = "Event id", minimum = 1), crate::openapi::TimeZoneParam),
     responses(
         (status = 200, description = "The event", body = EventView),
         (status = 400, description = "Non-numeric id or unknown time zone", body = Problem, content_type = "application/problem+json"),
@@ -178,7 +178,7 @@ pub(crate) async fn change(
 /// Capacity may not drop below the seats already booked.
 #[utoipa::path(patch, path = "/events/{id}", tag = "events", request_body = EventUpdate,
     security(("bearerAuth" = []), ("oauth2" = [])),
-        params(("id" = i64, Path, description = "Event id"), crate::openapi::TimeZoneParam),
+        params(("id" = i64, Path, description = "Event id", minimum = 1), crate::openapi::TimeZoneParam),
     responses(
         (status = 200, description = "The updated event", body = EventView),
         (status = 400, description = "Malformed request", body = Problem, content_type = "application/problem+json"),
@@ -199,7 +199,7 @@ pub async fn patch_event(
 /// Delete an event and its bookings.
 #[utoipa::path(delete, path = "/events/{id}", tag = "events",
     security(("bearerAuth" = []), ("oauth2" = [])),
-        params(("id" = i64, Path, description = "Event id")),
+        params(("id" = i64, Path, description = "Event id", minimum = 1)),
     responses(
         (status = 204, description = "Deleted"),
         NonNumericId,
@@ -229,7 +229,7 @@ pub(crate) async fn remove(app: &AppState, caller: &Caller, id: i64) -> Result<(
 /// List the attendees holding a confirmed booking for an event.
 #[utoipa::path(get, path = "/events/{id}/attendees", tag = "events",
     security(("bearerAuth" = []), ("oauth2" = [])),
-        params(("id" = i64, Path, description = "Event id"), PageQuery, crate::openapi::TimeZoneParam),
+        params(("id" = i64, Path, description = "Event id", minimum = 1), PageQuery, crate::openapi::TimeZoneParam),
     responses(
         (status = 200, description = "One page of attendees, in booking order", body = AttendeePage),
         BadParameter,

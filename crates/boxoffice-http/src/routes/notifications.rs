@@ -34,7 +34,7 @@ pub async fn get_notifications(
 
 /// Follow an event: receive its `event.updated` and `event.deleted` notifications.
 #[utoipa::path(post, path = "/events/{id}/subscription", tag = "notifications",
-    params(("id" = i64, Path, description = "Event id")),
+    params(("id" = i64, Path, description = "Event id", minimum = 1)),
     security(("bearerAuth" = []), ("oauth2" = [])),
     responses(
         (status = 204, description = "Subscribed (also if already subscribed)"),
@@ -54,7 +54,7 @@ pub async fn subscribe_event(
 
 /// Stop following an event.
 #[utoipa::path(delete, path = "/events/{id}/subscription", tag = "notifications",
-    params(("id" = i64, Path, description = "Event id")),
+    params(("id" = i64, Path, description = "Event id", minimum = 1)),
     security(("bearerAuth" = []), ("oauth2" = [])),
     responses(
         (status = 204, description = "Unsubscribed (also if not subscribed)"),

@@ -15,7 +15,7 @@ from pydantic import validate_call, Field, StrictFloat, StrictStr, StrictInt
 from typing import Any, Dict, List, Optional, Tuple, Union
 from typing_extensions import Annotated
 
-from pydantic import Field, StrictInt, StrictStr, field_validator
+from pydantic import Field, StrictStr, field_validator
 from typing import List, Optional
 from typing_extensions import Annotated
 from event_sdk.models.api_attendee import ApiAttendee
@@ -352,7 +352,7 @@ class AttendeesApi:
     @validate_call
     def api_get_attendee(
         self,
-        id: Annotated[StrictInt, Field(description="Attendee id")],
+        id: Annotated[int, Field(strict=True, ge=1, description="Attendee id")],
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
         _request_timeout: Union[
             None,
@@ -428,7 +428,7 @@ class AttendeesApi:
     @validate_call
     def api_get_attendee_with_http_info(
         self,
-        id: Annotated[StrictInt, Field(description="Attendee id")],
+        id: Annotated[int, Field(strict=True, ge=1, description="Attendee id")],
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
         _request_timeout: Union[
             None,
@@ -504,7 +504,7 @@ class AttendeesApi:
     @validate_call
     def api_get_attendee_without_preload_content(
         self,
-        id: Annotated[StrictInt, Field(description="Attendee id")],
+        id: Annotated[int, Field(strict=True, ge=1, description="Attendee id")],
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
         _request_timeout: Union[
             None,
@@ -1249,7 +1249,7 @@ class AttendeesApi:
     @validate_call
     def delete_attendee(
         self,
-        id: Annotated[StrictInt, Field(description="Attendee id")],
+        id: Annotated[int, Field(strict=True, ge=1, description="Attendee id")],
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
         _request_timeout: Union[
             None,
@@ -1326,7 +1326,7 @@ class AttendeesApi:
     @validate_call
     def delete_attendee_with_http_info(
         self,
-        id: Annotated[StrictInt, Field(description="Attendee id")],
+        id: Annotated[int, Field(strict=True, ge=1, description="Attendee id")],
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
         _request_timeout: Union[
             None,
@@ -1403,7 +1403,7 @@ class AttendeesApi:
     @validate_call
     def delete_attendee_without_preload_content(
         self,
-        id: Annotated[StrictInt, Field(description="Attendee id")],
+        id: Annotated[int, Field(strict=True, ge=1, description="Attendee id")],
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
         _request_timeout: Union[
             None,
@@ -1544,7 +1544,7 @@ class AttendeesApi:
     @validate_call
     def get_attendee(
         self,
-        id: Annotated[StrictInt, Field(description="Attendee id")],
+        id: Annotated[int, Field(strict=True, ge=1, description="Attendee id")],
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
         tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
@@ -1626,7 +1626,7 @@ class AttendeesApi:
     @validate_call
     def get_attendee_with_http_info(
         self,
-        id: Annotated[StrictInt, Field(description="Attendee id")],
+        id: Annotated[int, Field(strict=True, ge=1, description="Attendee id")],
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
         tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
@@ -1708,7 +1708,7 @@ class AttendeesApi:
     @validate_call
     def get_attendee_without_preload_content(
         self,
-        id: Annotated[StrictInt, Field(description="Attendee id")],
+        id: Annotated[int, Field(strict=True, ge=1, description="Attendee id")],
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
         tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
@@ -2745,7 +2745,7 @@ class AttendeesApi:
     @validate_call
     def update_attendee(
         self,
-        id: Annotated[StrictInt, Field(description="Attendee id")],
+        id: Annotated[int, Field(strict=True, ge=1, description="Attendee id")],
         attendee_update: AttendeeUpdate,
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
         tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
@@ -2834,7 +2834,7 @@ class AttendeesApi:
     @validate_call
     def update_attendee_with_http_info(
         self,
-        id: Annotated[StrictInt, Field(description="Attendee id")],
+        id: Annotated[int, Field(strict=True, ge=1, description="Attendee id")],
         attendee_update: AttendeeUpdate,
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
         tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
@@ -2923,7 +2923,7 @@ class AttendeesApi:
     @validate_call
     def update_attendee_without_preload_content(
         self,
-        id: Annotated[StrictInt, Field(description="Attendee id")],
+        id: Annotated[int, Field(strict=True, ge=1, description="Attendee id")],
         attendee_update: AttendeeUpdate,
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
         tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,

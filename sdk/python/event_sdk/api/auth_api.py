@@ -15,7 +15,7 @@ from pydantic import validate_call, Field, StrictFloat, StrictStr, StrictInt
 from typing import Any, Dict, List, Optional, Tuple, Union
 from typing_extensions import Annotated
 
-from pydantic import Field, StrictStr, field_validator
+from pydantic import Field, field_validator
 from typing import Optional
 from typing_extensions import Annotated
 from event_sdk.models.access_token import AccessToken
@@ -306,7 +306,7 @@ class AuthApi:
         self,
         password: Annotated[str, Field(strict=True)],
         username: Annotated[str, Field(min_length=1, strict=True, max_length=254, description="Username or e-mail address.")],
-        grant_type: Optional[StrictStr] = None,
+        grant_type: Annotated[Optional[Annotated[str, Field(strict=True)]], Field(description="Only `password`.")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -327,7 +327,7 @@ class AuthApi:
         :type password: str
         :param username: Username or e-mail address. (required)
         :type username: str
-        :param grant_type:
+        :param grant_type: Only `password`.
         :type grant_type: str
         :param _request_timeout: timeout setting for this request. If one
                                  number provided, it will be total request
@@ -388,7 +388,7 @@ class AuthApi:
         self,
         password: Annotated[str, Field(strict=True)],
         username: Annotated[str, Field(min_length=1, strict=True, max_length=254, description="Username or e-mail address.")],
-        grant_type: Optional[StrictStr] = None,
+        grant_type: Annotated[Optional[Annotated[str, Field(strict=True)]], Field(description="Only `password`.")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -409,7 +409,7 @@ class AuthApi:
         :type password: str
         :param username: Username or e-mail address. (required)
         :type username: str
-        :param grant_type:
+        :param grant_type: Only `password`.
         :type grant_type: str
         :param _request_timeout: timeout setting for this request. If one
                                  number provided, it will be total request
@@ -470,7 +470,7 @@ class AuthApi:
         self,
         password: Annotated[str, Field(strict=True)],
         username: Annotated[str, Field(min_length=1, strict=True, max_length=254, description="Username or e-mail address.")],
-        grant_type: Optional[StrictStr] = None,
+        grant_type: Annotated[Optional[Annotated[str, Field(strict=True)]], Field(description="Only `password`.")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -491,7 +491,7 @@ class AuthApi:
         :type password: str
         :param username: Username or e-mail address. (required)
         :type username: str
-        :param grant_type:
+        :param grant_type: Only `password`.
         :type grant_type: str
         :param _request_timeout: timeout setting for this request. If one
                                  number provided, it will be total request

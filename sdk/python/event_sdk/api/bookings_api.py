@@ -15,7 +15,7 @@ from pydantic import validate_call, Field, StrictFloat, StrictStr, StrictInt
 from typing import Any, Dict, List, Optional, Tuple, Union
 from typing_extensions import Annotated
 
-from pydantic import Field, StrictInt, StrictStr, field_validator
+from pydantic import Field, StrictStr, field_validator
 from typing import List, Optional
 from typing_extensions import Annotated
 from event_sdk.models.api_booking import ApiBooking
@@ -46,7 +46,7 @@ class BookingsApi:
     @validate_call
     def api_cancel_booking(
         self,
-        id: Annotated[StrictInt, Field(description="Booking id")],
+        id: Annotated[int, Field(strict=True, ge=1, description="Booking id")],
         x_cancel_token: Annotated[Optional[StrictStr], Field(description="The booking's cancel token")] = None,
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
         _request_timeout: Union[
@@ -127,7 +127,7 @@ class BookingsApi:
     @validate_call
     def api_cancel_booking_with_http_info(
         self,
-        id: Annotated[StrictInt, Field(description="Booking id")],
+        id: Annotated[int, Field(strict=True, ge=1, description="Booking id")],
         x_cancel_token: Annotated[Optional[StrictStr], Field(description="The booking's cancel token")] = None,
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
         _request_timeout: Union[
@@ -208,7 +208,7 @@ class BookingsApi:
     @validate_call
     def api_cancel_booking_without_preload_content(
         self,
-        id: Annotated[StrictInt, Field(description="Booking id")],
+        id: Annotated[int, Field(strict=True, ge=1, description="Booking id")],
         x_cancel_token: Annotated[Optional[StrictStr], Field(description="The booking's cancel token")] = None,
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
         _request_timeout: Union[
@@ -693,7 +693,7 @@ class BookingsApi:
     @validate_call
     def api_get_booking(
         self,
-        id: Annotated[StrictInt, Field(description="Booking id")],
+        id: Annotated[int, Field(strict=True, ge=1, description="Booking id")],
         x_cancel_token: Annotated[Optional[StrictStr], Field(description="The booking's cancel token")] = None,
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
         _request_timeout: Union[
@@ -774,7 +774,7 @@ class BookingsApi:
     @validate_call
     def api_get_booking_with_http_info(
         self,
-        id: Annotated[StrictInt, Field(description="Booking id")],
+        id: Annotated[int, Field(strict=True, ge=1, description="Booking id")],
         x_cancel_token: Annotated[Optional[StrictStr], Field(description="The booking's cancel token")] = None,
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
         _request_timeout: Union[
@@ -855,7 +855,7 @@ class BookingsApi:
     @validate_call
     def api_get_booking_without_preload_content(
         self,
-        id: Annotated[StrictInt, Field(description="Booking id")],
+        id: Annotated[int, Field(strict=True, ge=1, description="Booking id")],
         x_cancel_token: Annotated[Optional[StrictStr], Field(description="The booking's cancel token")] = None,
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
         _request_timeout: Union[
@@ -1004,9 +1004,9 @@ class BookingsApi:
     @validate_call
     def api_get_bookings(
         self,
-        event_id: Annotated[Optional[StrictInt], Field(description="Only bookings of this event.")] = None,
-        page: Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]] = None,
-        page_size: Optional[Annotated[int, Field(le=100, strict=True, ge=1)]] = None,
+        event_id: Annotated[Optional[Annotated[int, Field(strict=True, ge=1)]], Field(description="Only bookings of this event.")] = None,
+        page: Annotated[Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]], Field(description="Page number, starting at 1.")] = None,
+        page_size: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Items per page.")] = None,
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="List only this attendee's bookings")] = None,
         _request_timeout: Union[
             None,
@@ -1027,9 +1027,9 @@ class BookingsApi:
 
         :param event_id: Only bookings of this event.
         :type event_id: int
-        :param page:
+        :param page: Page number, starting at 1.
         :type page: int
-        :param page_size:
+        :param page_size: Items per page.
         :type page_size: int
         :param x_attendee_token: List only this attendee's bookings
         :type x_attendee_token: str
@@ -1090,9 +1090,9 @@ class BookingsApi:
     @validate_call
     def api_get_bookings_with_http_info(
         self,
-        event_id: Annotated[Optional[StrictInt], Field(description="Only bookings of this event.")] = None,
-        page: Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]] = None,
-        page_size: Optional[Annotated[int, Field(le=100, strict=True, ge=1)]] = None,
+        event_id: Annotated[Optional[Annotated[int, Field(strict=True, ge=1)]], Field(description="Only bookings of this event.")] = None,
+        page: Annotated[Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]], Field(description="Page number, starting at 1.")] = None,
+        page_size: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Items per page.")] = None,
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="List only this attendee's bookings")] = None,
         _request_timeout: Union[
             None,
@@ -1113,9 +1113,9 @@ class BookingsApi:
 
         :param event_id: Only bookings of this event.
         :type event_id: int
-        :param page:
+        :param page: Page number, starting at 1.
         :type page: int
-        :param page_size:
+        :param page_size: Items per page.
         :type page_size: int
         :param x_attendee_token: List only this attendee's bookings
         :type x_attendee_token: str
@@ -1176,9 +1176,9 @@ class BookingsApi:
     @validate_call
     def api_get_bookings_without_preload_content(
         self,
-        event_id: Annotated[Optional[StrictInt], Field(description="Only bookings of this event.")] = None,
-        page: Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]] = None,
-        page_size: Optional[Annotated[int, Field(le=100, strict=True, ge=1)]] = None,
+        event_id: Annotated[Optional[Annotated[int, Field(strict=True, ge=1)]], Field(description="Only bookings of this event.")] = None,
+        page: Annotated[Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]], Field(description="Page number, starting at 1.")] = None,
+        page_size: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Items per page.")] = None,
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="List only this attendee's bookings")] = None,
         _request_timeout: Union[
             None,
@@ -1199,9 +1199,9 @@ class BookingsApi:
 
         :param event_id: Only bookings of this event.
         :type event_id: int
-        :param page:
+        :param page: Page number, starting at 1.
         :type page: int
-        :param page_size:
+        :param page_size: Items per page.
         :type page_size: int
         :param x_attendee_token: List only this attendee's bookings
         :type x_attendee_token: str
@@ -1339,7 +1339,7 @@ class BookingsApi:
     @validate_call
     def book_event(
         self,
-        id: Annotated[StrictInt, Field(description="Event id")],
+        id: Annotated[int, Field(strict=True, ge=1, description="Event id")],
         seat_request: SeatRequest,
         idempotency_key: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=255)]], Field(description="Repeat-safe key: a repeat returns the first response")] = None,
         tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
@@ -1427,7 +1427,7 @@ class BookingsApi:
     @validate_call
     def book_event_with_http_info(
         self,
-        id: Annotated[StrictInt, Field(description="Event id")],
+        id: Annotated[int, Field(strict=True, ge=1, description="Event id")],
         seat_request: SeatRequest,
         idempotency_key: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=255)]], Field(description="Repeat-safe key: a repeat returns the first response")] = None,
         tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
@@ -1515,7 +1515,7 @@ class BookingsApi:
     @validate_call
     def book_event_without_preload_content(
         self,
-        id: Annotated[StrictInt, Field(description="Event id")],
+        id: Annotated[int, Field(strict=True, ge=1, description="Event id")],
         seat_request: SeatRequest,
         idempotency_key: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=255)]], Field(description="Repeat-safe key: a repeat returns the first response")] = None,
         tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
@@ -1687,7 +1687,7 @@ class BookingsApi:
     @validate_call
     def cancel_booking(
         self,
-        id: Annotated[StrictInt, Field(description="Booking id")],
+        id: Annotated[int, Field(strict=True, ge=1, description="Booking id")],
         x_cancel_token: Annotated[Optional[StrictStr], Field(description="The booking's cancel token")] = None,
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
         tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
@@ -1773,7 +1773,7 @@ class BookingsApi:
     @validate_call
     def cancel_booking_with_http_info(
         self,
-        id: Annotated[StrictInt, Field(description="Booking id")],
+        id: Annotated[int, Field(strict=True, ge=1, description="Booking id")],
         x_cancel_token: Annotated[Optional[StrictStr], Field(description="The booking's cancel token")] = None,
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
         tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
@@ -1859,7 +1859,7 @@ class BookingsApi:
     @validate_call
     def cancel_booking_without_preload_content(
         self,
-        id: Annotated[StrictInt, Field(description="Booking id")],
+        id: Annotated[int, Field(strict=True, ge=1, description="Booking id")],
         x_cancel_token: Annotated[Optional[StrictStr], Field(description="The booking's cancel token")] = None,
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
         tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
@@ -2371,7 +2371,7 @@ class BookingsApi:
     @validate_call
     def get_booking(
         self,
-        id: Annotated[StrictInt, Field(description="Booking id")],
+        id: Annotated[int, Field(strict=True, ge=1, description="Booking id")],
         x_cancel_token: Annotated[Optional[StrictStr], Field(description="The booking's cancel token")] = None,
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
         tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
@@ -2457,7 +2457,7 @@ class BookingsApi:
     @validate_call
     def get_booking_with_http_info(
         self,
-        id: Annotated[StrictInt, Field(description="Booking id")],
+        id: Annotated[int, Field(strict=True, ge=1, description="Booking id")],
         x_cancel_token: Annotated[Optional[StrictStr], Field(description="The booking's cancel token")] = None,
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
         tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
@@ -2543,7 +2543,7 @@ class BookingsApi:
     @validate_call
     def get_booking_without_preload_content(
         self,
-        id: Annotated[StrictInt, Field(description="Booking id")],
+        id: Annotated[int, Field(strict=True, ge=1, description="Booking id")],
         x_cancel_token: Annotated[Optional[StrictStr], Field(description="The booking's cancel token")] = None,
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
         tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
@@ -2702,9 +2702,9 @@ class BookingsApi:
     @validate_call
     def get_bookings(
         self,
-        event_id: Annotated[Optional[StrictInt], Field(description="Only bookings of this event.")] = None,
-        page: Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]] = None,
-        page_size: Optional[Annotated[int, Field(le=100, strict=True, ge=1)]] = None,
+        event_id: Annotated[Optional[Annotated[int, Field(strict=True, ge=1)]], Field(description="Only bookings of this event.")] = None,
+        page: Annotated[Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]], Field(description="Page number, starting at 1.")] = None,
+        page_size: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Items per page.")] = None,
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="List only this attendee's bookings")] = None,
         tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
@@ -2726,9 +2726,9 @@ class BookingsApi:
 
         :param event_id: Only bookings of this event.
         :type event_id: int
-        :param page:
+        :param page: Page number, starting at 1.
         :type page: int
-        :param page_size:
+        :param page_size: Items per page.
         :type page_size: int
         :param x_attendee_token: List only this attendee's bookings
         :type x_attendee_token: str
@@ -2792,9 +2792,9 @@ class BookingsApi:
     @validate_call
     def get_bookings_with_http_info(
         self,
-        event_id: Annotated[Optional[StrictInt], Field(description="Only bookings of this event.")] = None,
-        page: Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]] = None,
-        page_size: Optional[Annotated[int, Field(le=100, strict=True, ge=1)]] = None,
+        event_id: Annotated[Optional[Annotated[int, Field(strict=True, ge=1)]], Field(description="Only bookings of this event.")] = None,
+        page: Annotated[Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]], Field(description="Page number, starting at 1.")] = None,
+        page_size: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Items per page.")] = None,
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="List only this attendee's bookings")] = None,
         tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
@@ -2816,9 +2816,9 @@ class BookingsApi:
 
         :param event_id: Only bookings of this event.
         :type event_id: int
-        :param page:
+        :param page: Page number, starting at 1.
         :type page: int
-        :param page_size:
+        :param page_size: Items per page.
         :type page_size: int
         :param x_attendee_token: List only this attendee's bookings
         :type x_attendee_token: str
@@ -2882,9 +2882,9 @@ class BookingsApi:
     @validate_call
     def get_bookings_without_preload_content(
         self,
-        event_id: Annotated[Optional[StrictInt], Field(description="Only bookings of this event.")] = None,
-        page: Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]] = None,
-        page_size: Optional[Annotated[int, Field(le=100, strict=True, ge=1)]] = None,
+        event_id: Annotated[Optional[Annotated[int, Field(strict=True, ge=1)]], Field(description="Only bookings of this event.")] = None,
+        page: Annotated[Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]], Field(description="Page number, starting at 1.")] = None,
+        page_size: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Items per page.")] = None,
         x_attendee_token: Annotated[Optional[StrictStr], Field(description="List only this attendee's bookings")] = None,
         tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
@@ -2906,9 +2906,9 @@ class BookingsApi:
 
         :param event_id: Only bookings of this event.
         :type event_id: int
-        :param page:
+        :param page: Page number, starting at 1.
         :type page: int
-        :param page_size:
+        :param page_size: Items per page.
         :type page_size: int
         :param x_attendee_token: List only this attendee's bookings
         :type x_attendee_token: str
@@ -3054,7 +3054,7 @@ class BookingsApi:
     @validate_call
     def register_for_event(
         self,
-        id: Annotated[StrictInt, Field(description="Event id")],
+        id: Annotated[int, Field(strict=True, ge=1, description="Event id")],
         seat_request: SeatRequest,
         idempotency_key: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=255)]], Field(description="Repeat-safe key: a repeat returns the first response")] = None,
         tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
@@ -3141,7 +3141,7 @@ class BookingsApi:
     @validate_call
     def register_for_event_with_http_info(
         self,
-        id: Annotated[StrictInt, Field(description="Event id")],
+        id: Annotated[int, Field(strict=True, ge=1, description="Event id")],
         seat_request: SeatRequest,
         idempotency_key: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=255)]], Field(description="Repeat-safe key: a repeat returns the first response")] = None,
         tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
@@ -3228,7 +3228,7 @@ class BookingsApi:
     @validate_call
     def register_for_event_without_preload_content(
         self,
-        id: Annotated[StrictInt, Field(description="Event id")],
+        id: Annotated[int, Field(strict=True, ge=1, description="Event id")],
         seat_request: SeatRequest,
         idempotency_key: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=255)]], Field(description="Repeat-safe key: a repeat returns the first response")] = None,
         tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,

@@ -15,7 +15,7 @@ from pydantic import validate_call, Field, StrictFloat, StrictStr, StrictInt
 from typing import Any, Dict, List, Optional, Tuple, Union
 from typing_extensions import Annotated
 
-from pydantic import Field, StrictInt
+from pydantic import Field
 from typing import List
 from typing_extensions import Annotated
 from event_sdk.models.device_register import DeviceRegister
@@ -42,7 +42,7 @@ class DevicesApi:
     @validate_call
     def delete_device(
         self,
-        id: Annotated[StrictInt, Field(description="Device id")],
+        id: Annotated[int, Field(strict=True, ge=1, description="Device id")],
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -114,7 +114,7 @@ class DevicesApi:
     @validate_call
     def delete_device_with_http_info(
         self,
-        id: Annotated[StrictInt, Field(description="Device id")],
+        id: Annotated[int, Field(strict=True, ge=1, description="Device id")],
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -186,7 +186,7 @@ class DevicesApi:
     @validate_call
     def delete_device_without_preload_content(
         self,
-        id: Annotated[StrictInt, Field(description="Device id")],
+        id: Annotated[int, Field(strict=True, ge=1, description="Device id")],
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],

@@ -15,7 +15,7 @@ from pydantic import validate_call, Field, StrictFloat, StrictStr, StrictInt
 from typing import Any, Dict, List, Optional, Tuple, Union
 from typing_extensions import Annotated
 
-from pydantic import Field, StrictBytes, StrictInt, StrictStr, field_validator
+from pydantic import Field, StrictBytes, StrictStr, field_validator
 from typing import List, Optional, Tuple, Union
 from typing_extensions import Annotated
 from event_sdk.models.api_event import ApiEvent
@@ -351,7 +351,7 @@ class EventsApi:
     @validate_call
     def api_delete_event(
         self,
-        id: Annotated[StrictInt, Field(description="Event id")],
+        id: Annotated[int, Field(strict=True, ge=1, description="Event id")],
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -425,7 +425,7 @@ class EventsApi:
     @validate_call
     def api_delete_event_with_http_info(
         self,
-        id: Annotated[StrictInt, Field(description="Event id")],
+        id: Annotated[int, Field(strict=True, ge=1, description="Event id")],
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -499,7 +499,7 @@ class EventsApi:
     @validate_call
     def api_delete_event_without_preload_content(
         self,
-        id: Annotated[StrictInt, Field(description="Event id")],
+        id: Annotated[int, Field(strict=True, ge=1, description="Event id")],
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -635,7 +635,7 @@ class EventsApi:
     @validate_call
     def api_get_event(
         self,
-        id: Annotated[StrictInt, Field(description="Event id")],
+        id: Annotated[int, Field(strict=True, ge=1, description="Event id")],
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -707,7 +707,7 @@ class EventsApi:
     @validate_call
     def api_get_event_with_http_info(
         self,
-        id: Annotated[StrictInt, Field(description="Event id")],
+        id: Annotated[int, Field(strict=True, ge=1, description="Event id")],
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -779,7 +779,7 @@ class EventsApi:
     @validate_call
     def api_get_event_without_preload_content(
         self,
-        id: Annotated[StrictInt, Field(description="Event id")],
+        id: Annotated[int, Field(strict=True, ge=1, description="Event id")],
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -911,18 +911,18 @@ class EventsApi:
     @validate_call
     def api_get_events(
         self,
-        when: Annotated[Optional[StrictStr], Field(description="`upcoming` (not yet ended; default), `past` or `all`. An event without an end is over at the end of its start's local day.")] = None,
-        owner: Annotated[Optional[StrictStr], Field(description="`me`: only the signed-in caller's own events, in any status and, unless `when` says otherwise, at any time. Needs a bearer token.")] = None,
-        country: Annotated[Optional[StrictStr], Field(description="ISO 3166-1 alpha-2 country code.")] = None,
+        when: Annotated[Optional[Annotated[str, Field(strict=True)]], Field(description="`upcoming` (not yet ended; default), `past` or `all`. An event without an end is over at the end of its start's local day.")] = None,
+        owner: Annotated[Optional[Annotated[str, Field(strict=True)]], Field(description="`me`: only the signed-in caller's own events, in any status and, unless `when` says otherwise, at any time. Needs a bearer token.")] = None,
+        country: Annotated[Optional[Annotated[str, Field(min_length=2, strict=True, max_length=100)]], Field(description="ISO 3166-1 alpha-2 country code.")] = None,
         tag: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=50)]], Field(description="Only events carrying this tag.")] = None,
         status: Optional[EventStatusName] = None,
         q: Annotated[Optional[Annotated[str, Field(strict=True, max_length=200)]], Field(description="Text searched in title and description, case-insensitively: at most 200 characters, one line.")] = None,
-        var_from: Annotated[Optional[StrictStr], Field(description="Only events starting at or after this time (RFC 3339, or local time in `tz`).")] = None,
-        to: Annotated[Optional[StrictStr], Field(description="Only events starting before this time.")] = None,
-        sort: Annotated[Optional[StrictStr], Field(description="`start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending. Events with unlimited seats count as having the most seats available.")] = None,
+        var_from: Annotated[Optional[Annotated[str, Field(min_length=10, strict=True, max_length=64)]], Field(description="Only events starting at or after this time (RFC 3339, or local time in `tz`).")] = None,
+        to: Annotated[Optional[Annotated[str, Field(min_length=10, strict=True, max_length=64)]], Field(description="Only events starting before this time.")] = None,
+        sort: Annotated[Optional[Annotated[str, Field(strict=True)]], Field(description="`start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending. Events with unlimited seats count as having the most seats available.")] = None,
         tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone (else each event's own zone). Also read from the `X-Timezone` header.")] = None,
-        page: Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]] = None,
-        page_size: Optional[Annotated[int, Field(le=100, strict=True, ge=1)]] = None,
+        page: Annotated[Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]], Field(description="Page number, starting at 1.")] = None,
+        page_size: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Items per page.")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -960,9 +960,9 @@ class EventsApi:
         :type sort: str
         :param tz: Render times in this IANA zone (else each event's own zone). Also read from the `X-Timezone` header.
         :type tz: str
-        :param page:
+        :param page: Page number, starting at 1.
         :type page: int
-        :param page_size:
+        :param page_size: Items per page.
         :type page_size: int
         :param _request_timeout: timeout setting for this request. If one
                                  number provided, it will be total request
@@ -1028,18 +1028,18 @@ class EventsApi:
     @validate_call
     def api_get_events_with_http_info(
         self,
-        when: Annotated[Optional[StrictStr], Field(description="`upcoming` (not yet ended; default), `past` or `all`. An event without an end is over at the end of its start's local day.")] = None,
-        owner: Annotated[Optional[StrictStr], Field(description="`me`: only the signed-in caller's own events, in any status and, unless `when` says otherwise, at any time. Needs a bearer token.")] = None,
-        country: Annotated[Optional[StrictStr], Field(description="ISO 3166-1 alpha-2 country code.")] = None,
+        when: Annotated[Optional[Annotated[str, Field(strict=True)]], Field(description="`upcoming` (not yet ended; default), `past` or `all`. An event without an end is over at the end of its start's local day.")] = None,
+        owner: Annotated[Optional[Annotated[str, Field(strict=True)]], Field(description="`me`: only the signed-in caller's own events, in any status and, unless `when` says otherwise, at any time. Needs a bearer token.")] = None,
+        country: Annotated[Optional[Annotated[str, Field(min_length=2, strict=True, max_length=100)]], Field(description="ISO 3166-1 alpha-2 country code.")] = None,
         tag: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=50)]], Field(description="Only events carrying this tag.")] = None,
         status: Optional[EventStatusName] = None,
         q: Annotated[Optional[Annotated[str, Field(strict=True, max_length=200)]], Field(description="Text searched in title and description, case-insensitively: at most 200 characters, one line.")] = None,
-        var_from: Annotated[Optional[StrictStr], Field(description="Only events starting at or after this time (RFC 3339, or local time in `tz`).")] = None,
-        to: Annotated[Optional[StrictStr], Field(description="Only events starting before this time.")] = None,
-        sort: Annotated[Optional[StrictStr], Field(description="`start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending. Events with unlimited seats count as having the most seats available.")] = None,
+        var_from: Annotated[Optional[Annotated[str, Field(min_length=10, strict=True, max_length=64)]], Field(description="Only events starting at or after this time (RFC 3339, or local time in `tz`).")] = None,
+        to: Annotated[Optional[Annotated[str, Field(min_length=10, strict=True, max_length=64)]], Field(description="Only events starting before this time.")] = None,
+        sort: Annotated[Optional[Annotated[str, Field(strict=True)]], Field(description="`start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending. Events with unlimited seats count as having the most seats available.")] = None,
         tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone (else each event's own zone). Also read from the `X-Timezone` header.")] = None,
-        page: Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]] = None,
-        page_size: Optional[Annotated[int, Field(le=100, strict=True, ge=1)]] = None,
+        page: Annotated[Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]], Field(description="Page number, starting at 1.")] = None,
+        page_size: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Items per page.")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -1077,9 +1077,9 @@ class EventsApi:
         :type sort: str
         :param tz: Render times in this IANA zone (else each event's own zone). Also read from the `X-Timezone` header.
         :type tz: str
-        :param page:
+        :param page: Page number, starting at 1.
         :type page: int
-        :param page_size:
+        :param page_size: Items per page.
         :type page_size: int
         :param _request_timeout: timeout setting for this request. If one
                                  number provided, it will be total request
@@ -1145,18 +1145,18 @@ class EventsApi:
     @validate_call
     def api_get_events_without_preload_content(
         self,
-        when: Annotated[Optional[StrictStr], Field(description="`upcoming` (not yet ended; default), `past` or `all`. An event without an end is over at the end of its start's local day.")] = None,
-        owner: Annotated[Optional[StrictStr], Field(description="`me`: only the signed-in caller's own events, in any status and, unless `when` says otherwise, at any time. Needs a bearer token.")] = None,
-        country: Annotated[Optional[StrictStr], Field(description="ISO 3166-1 alpha-2 country code.")] = None,
+        when: Annotated[Optional[Annotated[str, Field(strict=True)]], Field(description="`upcoming` (not yet ended; default), `past` or `all`. An event without an end is over at the end of its start's local day.")] = None,
+        owner: Annotated[Optional[Annotated[str, Field(strict=True)]], Field(description="`me`: only the signed-in caller's own events, in any status and, unless `when` says otherwise, at any time. Needs a bearer token.")] = None,
+        country: Annotated[Optional[Annotated[str, Field(min_length=2, strict=True, max_length=100)]], Field(description="ISO 3166-1 alpha-2 country code.")] = None,
         tag: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=50)]], Field(description="Only events carrying this tag.")] = None,
         status: Optional[EventStatusName] = None,
         q: Annotated[Optional[Annotated[str, Field(strict=True, max_length=200)]], Field(description="Text searched in title and description, case-insensitively: at most 200 characters, one line.")] = None,
-        var_from: Annotated[Optional[StrictStr], Field(description="Only events starting at or after this time (RFC 3339, or local time in `tz`).")] = None,
-        to: Annotated[Optional[StrictStr], Field(description="Only events starting before this time.")] = None,
-        sort: Annotated[Optional[StrictStr], Field(description="`start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending. Events with unlimited seats count as having the most seats available.")] = None,
+        var_from: Annotated[Optional[Annotated[str, Field(min_length=10, strict=True, max_length=64)]], Field(description="Only events starting at or after this time (RFC 3339, or local time in `tz`).")] = None,
+        to: Annotated[Optional[Annotated[str, Field(min_length=10, strict=True, max_length=64)]], Field(description="Only events starting before this time.")] = None,
+        sort: Annotated[Optional[Annotated[str, Field(strict=True)]], Field(description="`start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending. Events with unlimited seats count as having the most seats available.")] = None,
         tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone (else each event's own zone). Also read from the `X-Timezone` header.")] = None,
-        page: Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]] = None,
-        page_size: Optional[Annotated[int, Field(le=100, strict=True, ge=1)]] = None,
+        page: Annotated[Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]], Field(description="Page number, starting at 1.")] = None,
+        page_size: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Items per page.")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -1194,9 +1194,9 @@ class EventsApi:
         :type sort: str
         :param tz: Render times in this IANA zone (else each event's own zone). Also read from the `X-Timezone` header.
         :type tz: str
-        :param page:
+        :param page: Page number, starting at 1.
         :type page: int
-        :param page_size:
+        :param page_size: Items per page.
         :type page_size: int
         :param _request_timeout: timeout setting for this request. If one
                                  number provided, it will be total request
@@ -1381,7 +1381,7 @@ class EventsApi:
     @validate_call
     def api_update_event(
         self,
-        id: Annotated[StrictInt, Field(description="Event id")],
+        id: Annotated[int, Field(strict=True, ge=1, description="Event id")],
         api_event_changes: ApiEventChanges,
         _request_timeout: Union[
             None,
@@ -1462,7 +1462,7 @@ class EventsApi:
     @validate_call
     def api_update_event_with_http_info(
         self,
-        id: Annotated[StrictInt, Field(description="Event id")],
+        id: Annotated[int, Field(strict=True, ge=1, description="Event id")],
         api_event_changes: ApiEventChanges,
         _request_timeout: Union[
             None,
@@ -1543,7 +1543,7 @@ class EventsApi:
     @validate_call
     def api_update_event_without_preload_content(
         self,
-        id: Annotated[StrictInt, Field(description="Event id")],
+        id: Annotated[int, Field(strict=True, ge=1, description="Event id")],
         api_event_changes: ApiEventChanges,
         _request_timeout: Union[
             None,
@@ -2019,7 +2019,7 @@ class EventsApi:
     @validate_call
     def delete_event(
         self,
-        id: Annotated[StrictInt, Field(description="Event id")],
+        id: Annotated[int, Field(strict=True, ge=1, description="Event id")],
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -2092,7 +2092,7 @@ class EventsApi:
     @validate_call
     def delete_event_with_http_info(
         self,
-        id: Annotated[StrictInt, Field(description="Event id")],
+        id: Annotated[int, Field(strict=True, ge=1, description="Event id")],
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -2165,7 +2165,7 @@ class EventsApi:
     @validate_call
     def delete_event_without_preload_content(
         self,
-        id: Annotated[StrictInt, Field(description="Event id")],
+        id: Annotated[int, Field(strict=True, ge=1, description="Event id")],
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -2299,7 +2299,7 @@ class EventsApi:
     @validate_call
     def delete_event_attachment(
         self,
-        id: Annotated[StrictInt, Field(description="Event id")],
+        id: Annotated[int, Field(strict=True, ge=1, description="Event id")],
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -2373,7 +2373,7 @@ class EventsApi:
     @validate_call
     def delete_event_attachment_with_http_info(
         self,
-        id: Annotated[StrictInt, Field(description="Event id")],
+        id: Annotated[int, Field(strict=True, ge=1, description="Event id")],
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -2447,7 +2447,7 @@ class EventsApi:
     @validate_call
     def delete_event_attachment_without_preload_content(
         self,
-        id: Annotated[StrictInt, Field(description="Event id")],
+        id: Annotated[int, Field(strict=True, ge=1, description="Event id")],
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -2582,7 +2582,7 @@ class EventsApi:
     @validate_call
     def get_event(
         self,
-        id: Annotated[StrictInt, Field(description="Event id")],
+        id: Annotated[int, Field(strict=True, ge=1, description="Event id")],
         tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
@@ -2659,7 +2659,7 @@ class EventsApi:
     @validate_call
     def get_event_with_http_info(
         self,
-        id: Annotated[StrictInt, Field(description="Event id")],
+        id: Annotated[int, Field(strict=True, ge=1, description="Event id")],
         tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
@@ -2736,7 +2736,7 @@ class EventsApi:
     @validate_call
     def get_event_without_preload_content(
         self,
-        id: Annotated[StrictInt, Field(description="Event id")],
+        id: Annotated[int, Field(strict=True, ge=1, description="Event id")],
         tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
             None,
@@ -2878,7 +2878,7 @@ class EventsApi:
     @validate_call
     def get_event_attachment(
         self,
-        id: Annotated[StrictInt, Field(description="Event id")],
+        id: Annotated[int, Field(strict=True, ge=1, description="Event id")],
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -2952,7 +2952,7 @@ class EventsApi:
     @validate_call
     def get_event_attachment_with_http_info(
         self,
-        id: Annotated[StrictInt, Field(description="Event id")],
+        id: Annotated[int, Field(strict=True, ge=1, description="Event id")],
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -3026,7 +3026,7 @@ class EventsApi:
     @validate_call
     def get_event_attachment_without_preload_content(
         self,
-        id: Annotated[StrictInt, Field(description="Event id")],
+        id: Annotated[int, Field(strict=True, ge=1, description="Event id")],
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -3164,7 +3164,7 @@ class EventsApi:
     @validate_call
     def get_event_attendees(
         self,
-        id: Annotated[StrictInt, Field(description="Event id")],
+        id: Annotated[int, Field(strict=True, ge=1, description="Event id")],
         page: Annotated[Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]], Field(description="Page number, starting at 1.")] = None,
         page_size: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Items per page.")] = None,
         tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
@@ -3250,7 +3250,7 @@ class EventsApi:
     @validate_call
     def get_event_attendees_with_http_info(
         self,
-        id: Annotated[StrictInt, Field(description="Event id")],
+        id: Annotated[int, Field(strict=True, ge=1, description="Event id")],
         page: Annotated[Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]], Field(description="Page number, starting at 1.")] = None,
         page_size: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Items per page.")] = None,
         tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
@@ -3336,7 +3336,7 @@ class EventsApi:
     @validate_call
     def get_event_attendees_without_preload_content(
         self,
-        id: Annotated[StrictInt, Field(description="Event id")],
+        id: Annotated[int, Field(strict=True, ge=1, description="Event id")],
         page: Annotated[Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]], Field(description="Page number, starting at 1.")] = None,
         page_size: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Items per page.")] = None,
         tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
@@ -3499,18 +3499,18 @@ class EventsApi:
     @validate_call
     def get_events(
         self,
-        when: Annotated[Optional[StrictStr], Field(description="`upcoming` (not yet ended; default), `past` or `all`. An event without an end is over at the end of its start's local day.")] = None,
-        owner: Annotated[Optional[StrictStr], Field(description="`me`: only the signed-in caller's own events, in any status and, unless `when` says otherwise, at any time. Needs a bearer token.")] = None,
-        country: Annotated[Optional[StrictStr], Field(description="ISO 3166-1 alpha-2 country code.")] = None,
+        when: Annotated[Optional[Annotated[str, Field(strict=True)]], Field(description="`upcoming` (not yet ended; default), `past` or `all`. An event without an end is over at the end of its start's local day.")] = None,
+        owner: Annotated[Optional[Annotated[str, Field(strict=True)]], Field(description="`me`: only the signed-in caller's own events, in any status and, unless `when` says otherwise, at any time. Needs a bearer token.")] = None,
+        country: Annotated[Optional[Annotated[str, Field(min_length=2, strict=True, max_length=100)]], Field(description="ISO 3166-1 alpha-2 country code.")] = None,
         tag: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=50)]], Field(description="Only events carrying this tag.")] = None,
         status: Optional[EventStatusName] = None,
         q: Annotated[Optional[Annotated[str, Field(strict=True, max_length=200)]], Field(description="Text searched in title and description, case-insensitively: at most 200 characters, one line.")] = None,
-        var_from: Annotated[Optional[StrictStr], Field(description="Only events starting at or after this time (RFC 3339, or local time in `tz`).")] = None,
-        to: Annotated[Optional[StrictStr], Field(description="Only events starting before this time.")] = None,
-        sort: Annotated[Optional[StrictStr], Field(description="`start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending. Events with unlimited seats count as having the most seats available.")] = None,
+        var_from: Annotated[Optional[Annotated[str, Field(min_length=10, strict=True, max_length=64)]], Field(description="Only events starting at or after this time (RFC 3339, or local time in `tz`).")] = None,
+        to: Annotated[Optional[Annotated[str, Field(min_length=10, strict=True, max_length=64)]], Field(description="Only events starting before this time.")] = None,
+        sort: Annotated[Optional[Annotated[str, Field(strict=True)]], Field(description="`start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending. Events with unlimited seats count as having the most seats available.")] = None,
         tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone (else each event's own zone). Also read from the `X-Timezone` header.")] = None,
-        page: Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]] = None,
-        page_size: Optional[Annotated[int, Field(le=100, strict=True, ge=1)]] = None,
+        page: Annotated[Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]], Field(description="Page number, starting at 1.")] = None,
+        page_size: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Items per page.")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -3548,9 +3548,9 @@ class EventsApi:
         :type sort: str
         :param tz: Render times in this IANA zone (else each event's own zone). Also read from the `X-Timezone` header.
         :type tz: str
-        :param page:
+        :param page: Page number, starting at 1.
         :type page: int
-        :param page_size:
+        :param page_size: Items per page.
         :type page_size: int
         :param _request_timeout: timeout setting for this request. If one
                                  number provided, it will be total request
@@ -3616,18 +3616,18 @@ class EventsApi:
     @validate_call
     def get_events_with_http_info(
         self,
-        when: Annotated[Optional[StrictStr], Field(description="`upcoming` (not yet ended; default), `past` or `all`. An event without an end is over at the end of its start's local day.")] = None,
-        owner: Annotated[Optional[StrictStr], Field(description="`me`: only the signed-in caller's own events, in any status and, unless `when` says otherwise, at any time. Needs a bearer token.")] = None,
-        country: Annotated[Optional[StrictStr], Field(description="ISO 3166-1 alpha-2 country code.")] = None,
+        when: Annotated[Optional[Annotated[str, Field(strict=True)]], Field(description="`upcoming` (not yet ended; default), `past` or `all`. An event without an end is over at the end of its start's local day.")] = None,
+        owner: Annotated[Optional[Annotated[str, Field(strict=True)]], Field(description="`me`: only the signed-in caller's own events, in any status and, unless `when` says otherwise, at any time. Needs a bearer token.")] = None,
+        country: Annotated[Optional[Annotated[str, Field(min_length=2, strict=True, max_length=100)]], Field(description="ISO 3166-1 alpha-2 country code.")] = None,
         tag: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=50)]], Field(description="Only events carrying this tag.")] = None,
         status: Optional[EventStatusName] = None,
         q: Annotated[Optional[Annotated[str, Field(strict=True, max_length=200)]], Field(description="Text searched in title and description, case-insensitively: at most 200 characters, one line.")] = None,
-        var_from: Annotated[Optional[StrictStr], Field(description="Only events starting at or after this time (RFC 3339, or local time in `tz`).")] = None,
-        to: Annotated[Optional[StrictStr], Field(description="Only events starting before this time.")] = None,
-        sort: Annotated[Optional[StrictStr], Field(description="`start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending. Events with unlimited seats count as having the most seats available.")] = None,
+        var_from: Annotated[Optional[Annotated[str, Field(min_length=10, strict=True, max_length=64)]], Field(description="Only events starting at or after this time (RFC 3339, or local time in `tz`).")] = None,
+        to: Annotated[Optional[Annotated[str, Field(min_length=10, strict=True, max_length=64)]], Field(description="Only events starting before this time.")] = None,
+        sort: Annotated[Optional[Annotated[str, Field(strict=True)]], Field(description="`start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending. Events with unlimited seats count as having the most seats available.")] = None,
         tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone (else each event's own zone). Also read from the `X-Timezone` header.")] = None,
-        page: Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]] = None,
-        page_size: Optional[Annotated[int, Field(le=100, strict=True, ge=1)]] = None,
+        page: Annotated[Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]], Field(description="Page number, starting at 1.")] = None,
+        page_size: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Items per page.")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -3665,9 +3665,9 @@ class EventsApi:
         :type sort: str
         :param tz: Render times in this IANA zone (else each event's own zone). Also read from the `X-Timezone` header.
         :type tz: str
-        :param page:
+        :param page: Page number, starting at 1.
         :type page: int
-        :param page_size:
+        :param page_size: Items per page.
         :type page_size: int
         :param _request_timeout: timeout setting for this request. If one
                                  number provided, it will be total request
@@ -3733,18 +3733,18 @@ class EventsApi:
     @validate_call
     def get_events_without_preload_content(
         self,
-        when: Annotated[Optional[StrictStr], Field(description="`upcoming` (not yet ended; default), `past` or `all`. An event without an end is over at the end of its start's local day.")] = None,
-        owner: Annotated[Optional[StrictStr], Field(description="`me`: only the signed-in caller's own events, in any status and, unless `when` says otherwise, at any time. Needs a bearer token.")] = None,
-        country: Annotated[Optional[StrictStr], Field(description="ISO 3166-1 alpha-2 country code.")] = None,
+        when: Annotated[Optional[Annotated[str, Field(strict=True)]], Field(description="`upcoming` (not yet ended; default), `past` or `all`. An event without an end is over at the end of its start's local day.")] = None,
+        owner: Annotated[Optional[Annotated[str, Field(strict=True)]], Field(description="`me`: only the signed-in caller's own events, in any status and, unless `when` says otherwise, at any time. Needs a bearer token.")] = None,
+        country: Annotated[Optional[Annotated[str, Field(min_length=2, strict=True, max_length=100)]], Field(description="ISO 3166-1 alpha-2 country code.")] = None,
         tag: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=50)]], Field(description="Only events carrying this tag.")] = None,
         status: Optional[EventStatusName] = None,
         q: Annotated[Optional[Annotated[str, Field(strict=True, max_length=200)]], Field(description="Text searched in title and description, case-insensitively: at most 200 characters, one line.")] = None,
-        var_from: Annotated[Optional[StrictStr], Field(description="Only events starting at or after this time (RFC 3339, or local time in `tz`).")] = None,
-        to: Annotated[Optional[StrictStr], Field(description="Only events starting before this time.")] = None,
-        sort: Annotated[Optional[StrictStr], Field(description="`start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending. Events with unlimited seats count as having the most seats available.")] = None,
+        var_from: Annotated[Optional[Annotated[str, Field(min_length=10, strict=True, max_length=64)]], Field(description="Only events starting at or after this time (RFC 3339, or local time in `tz`).")] = None,
+        to: Annotated[Optional[Annotated[str, Field(min_length=10, strict=True, max_length=64)]], Field(description="Only events starting before this time.")] = None,
+        sort: Annotated[Optional[Annotated[str, Field(strict=True)]], Field(description="`start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending. Events with unlimited seats count as having the most seats available.")] = None,
         tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone (else each event's own zone). Also read from the `X-Timezone` header.")] = None,
-        page: Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]] = None,
-        page_size: Optional[Annotated[int, Field(le=100, strict=True, ge=1)]] = None,
+        page: Annotated[Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]], Field(description="Page number, starting at 1.")] = None,
+        page_size: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Items per page.")] = None,
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -3782,9 +3782,9 @@ class EventsApi:
         :type sort: str
         :param tz: Render times in this IANA zone (else each event's own zone). Also read from the `X-Timezone` header.
         :type tz: str
-        :param page:
+        :param page: Page number, starting at 1.
         :type page: int
-        :param page_size:
+        :param page_size: Items per page.
         :type page_size: int
         :param _request_timeout: timeout setting for this request. If one
                                  number provided, it will be total request
@@ -3969,7 +3969,7 @@ class EventsApi:
     @validate_call
     def patch_event(
         self,
-        id: Annotated[StrictInt, Field(description="Event id")],
+        id: Annotated[int, Field(strict=True, ge=1, description="Event id")],
         event_update: EventUpdate,
         tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
@@ -4054,7 +4054,7 @@ class EventsApi:
     @validate_call
     def patch_event_with_http_info(
         self,
-        id: Annotated[StrictInt, Field(description="Event id")],
+        id: Annotated[int, Field(strict=True, ge=1, description="Event id")],
         event_update: EventUpdate,
         tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
@@ -4139,7 +4139,7 @@ class EventsApi:
     @validate_call
     def patch_event_without_preload_content(
         self,
-        id: Annotated[StrictInt, Field(description="Event id")],
+        id: Annotated[int, Field(strict=True, ge=1, description="Event id")],
         event_update: EventUpdate,
         tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
@@ -4307,7 +4307,7 @@ class EventsApi:
     @validate_call
     def put_event_attachment(
         self,
-        id: Annotated[StrictInt, Field(description="Event id")],
+        id: Annotated[int, Field(strict=True, ge=1, description="Event id")],
         body: Annotated[Union[StrictBytes, StrictStr, Tuple[StrictStr, StrictBytes]], Field(description="The file")],
         filename: Annotated[Optional[StrictStr], Field(description="The file's name, for a raw (non-multipart) body; a multipart part's own filename wins.")] = None,
         tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone.")] = None,
@@ -4397,7 +4397,7 @@ class EventsApi:
     @validate_call
     def put_event_attachment_with_http_info(
         self,
-        id: Annotated[StrictInt, Field(description="Event id")],
+        id: Annotated[int, Field(strict=True, ge=1, description="Event id")],
         body: Annotated[Union[StrictBytes, StrictStr, Tuple[StrictStr, StrictBytes]], Field(description="The file")],
         filename: Annotated[Optional[StrictStr], Field(description="The file's name, for a raw (non-multipart) body; a multipart part's own filename wins.")] = None,
         tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone.")] = None,
@@ -4487,7 +4487,7 @@ class EventsApi:
     @validate_call
     def put_event_attachment_without_preload_content(
         self,
-        id: Annotated[StrictInt, Field(description="Event id")],
+        id: Annotated[int, Field(strict=True, ge=1, description="Event id")],
         body: Annotated[Union[StrictBytes, StrictStr, Tuple[StrictStr, StrictBytes]], Field(description="The file")],
         filename: Annotated[Optional[StrictStr], Field(description="The file's name, for a raw (non-multipart) body; a multipart part's own filename wins.")] = None,
         tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone.")] = None,
@@ -4674,7 +4674,7 @@ class EventsApi:
     @validate_call
     def update_event(
         self,
-        id: Annotated[StrictInt, Field(description="Event id")],
+        id: Annotated[int, Field(strict=True, ge=1, description="Event id")],
         event_update: EventUpdate,
         tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
@@ -4759,7 +4759,7 @@ class EventsApi:
     @validate_call
     def update_event_with_http_info(
         self,
-        id: Annotated[StrictInt, Field(description="Event id")],
+        id: Annotated[int, Field(strict=True, ge=1, description="Event id")],
         event_update: EventUpdate,
         tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
@@ -4844,7 +4844,7 @@ class EventsApi:
     @validate_call
     def update_event_without_preload_content(
         self,
-        id: Annotated[StrictInt, Field(description="Event id")],
+        id: Annotated[int, Field(strict=True, ge=1, description="Event id")],
         event_update: EventUpdate,
         tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[

@@ -15,7 +15,7 @@ from pydantic import validate_call, Field, StrictFloat, StrictStr, StrictInt
 from typing import Any, Dict, List, Optional, Tuple, Union
 from typing_extensions import Annotated
 
-from pydantic import Field, StrictInt, StrictStr
+from pydantic import Field, StrictStr
 from typing import Optional
 from typing_extensions import Annotated
 from event_sdk.models.notification_page import NotificationPage
@@ -1210,7 +1210,7 @@ class NotificationsApi:
     @validate_call
     def subscribe_event(
         self,
-        id: Annotated[StrictInt, Field(description="Event id")],
+        id: Annotated[int, Field(strict=True, ge=1, description="Event id")],
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -1282,7 +1282,7 @@ class NotificationsApi:
     @validate_call
     def subscribe_event_with_http_info(
         self,
-        id: Annotated[StrictInt, Field(description="Event id")],
+        id: Annotated[int, Field(strict=True, ge=1, description="Event id")],
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -1354,7 +1354,7 @@ class NotificationsApi:
     @validate_call
     def subscribe_event_without_preload_content(
         self,
-        id: Annotated[StrictInt, Field(description="Event id")],
+        id: Annotated[int, Field(strict=True, ge=1, description="Event id")],
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -1487,7 +1487,7 @@ class NotificationsApi:
     @validate_call
     def unsubscribe_event(
         self,
-        id: Annotated[StrictInt, Field(description="Event id")],
+        id: Annotated[int, Field(strict=True, ge=1, description="Event id")],
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -1559,7 +1559,7 @@ class NotificationsApi:
     @validate_call
     def unsubscribe_event_with_http_info(
         self,
-        id: Annotated[StrictInt, Field(description="Event id")],
+        id: Annotated[int, Field(strict=True, ge=1, description="Event id")],
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],
@@ -1631,7 +1631,7 @@ class NotificationsApi:
     @validate_call
     def unsubscribe_event_without_preload_content(
         self,
-        id: Annotated[StrictInt, Field(description="Event id")],
+        id: Annotated[int, Field(strict=True, ge=1, description="Event id")],
         _request_timeout: Union[
             None,
             Annotated[StrictFloat, Field(gt=0)],

@@ -17,8 +17,8 @@ import pprint
 import re  # noqa: F401
 import json
 
-from pydantic import BaseModel, ConfigDict, Field, StrictStr
-from typing import Any, ClassVar, Dict, List, Optional
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from typing import Any, ClassVar, Dict, List
 from typing_extensions import Annotated
 from typing import Optional, Set
 from typing_extensions import Self
@@ -28,9 +28,16 @@ class ApiAttendeeInput(BaseModel):
     """
     A person registering in the `/api` dialect.
     """ # noqa: E501
-    email: Optional[StrictStr]
-    name: Optional[Annotated[str, Field(min_length=1, strict=True, max_length=100)]]
+    email: Annotated[str, Field(strict=True, max_length=254)]
+    name: Annotated[str, Field(min_length=1, strict=True, max_length=100)]
     __properties: ClassVar[List[str]] = ["email", "name"]
+
+    @field_validator('name', mode="before")
+    def name_validate_regular_expression(cls, value):
+        """Validates the regular expression"""
+        if isinstance(value, str) and not re.match(r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$", value):
+            raise ValueError(r"must validate the regular expression /^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$/")
+        return value
 
     model_config = ConfigDict(
         validate_by_name=True,
@@ -71,16 +78,6 @@ class ApiAttendeeInput(BaseModel):
             exclude=excluded_fields,
             exclude_none=True,
         )
-        # set to None if email (nullable) is None
-        # and model_fields_set contains the field
-        if self.email is None and "email" in self.model_fields_set:
-            _dict['email'] = None
-
-        # set to None if name (nullable) is None
-        # and model_fields_set contains the field
-        if self.name is None and "name" in self.model_fields_set:
-            _dict['name'] = None
-
         return _dict
 
     @classmethod

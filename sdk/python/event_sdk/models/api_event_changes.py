@@ -17,7 +17,7 @@ import pprint
 import re  # noqa: F401
 import json
 
-from pydantic import BaseModel, ConfigDict, Field, StrictStr
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from typing import Any, ClassVar, Dict, List, Optional
 from typing_extensions import Annotated
 from typing import Optional, Set
@@ -29,14 +29,74 @@ class ApiEventChanges(BaseModel):
     Changes to an event in the `/api` dialect: absent fields stay as they are.
     """ # noqa: E501
     capacity: Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]] = Field(default=None, description="May not drop below the seats already booked; `null` lifts the limit.")
-    country: Optional[StrictStr] = None
-    description: Optional[StrictStr] = Field(default=None, description="`null` removes the description.")
-    end_date: Optional[StrictStr] = Field(default=None, description="`null` removes the end: the event then lasts until the end of its start's local day.", alias="endDate")
-    location: Optional[StrictStr] = None
-    start_date: Optional[StrictStr] = Field(default=None, alias="startDate")
-    timezone: Optional[StrictStr] = None
+    country: Optional[Annotated[str, Field(min_length=2, strict=True, max_length=100)]] = None
+    description: Optional[Annotated[str, Field(strict=True, max_length=5000)]] = Field(default=None, description="`null` removes the description.")
+    end_date: Optional[Annotated[str, Field(min_length=10, strict=True, max_length=64)]] = Field(default=None, description="`null` removes the end: the event then lasts until the end of its start's local day.", alias="endDate")
+    location: Optional[Annotated[str, Field(min_length=1, strict=True, max_length=200)]] = None
+    start_date: Optional[Annotated[str, Field(min_length=10, strict=True, max_length=64)]] = Field(default=None, alias="startDate")
+    timezone: Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]] = None
     title: Optional[Annotated[str, Field(min_length=1, strict=True, max_length=100)]] = None
     __properties: ClassVar[List[str]] = ["capacity", "country", "description", "endDate", "location", "startDate", "timezone", "title"]
+
+    @field_validator('description', mode="before")
+    def description_validate_regular_expression(cls, value):
+        """Validates the regular expression"""
+        if value is None:
+            return value
+
+        if isinstance(value, str) and not re.match(r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$", value):
+            raise ValueError(r"must validate the regular expression /^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$/")
+        return value
+
+    @field_validator('end_date', mode="before")
+    def end_date_validate_regular_expression(cls, value):
+        """Validates the regular expression"""
+        if value is None:
+            return value
+
+        if isinstance(value, str) and not re.match(r"^\s*[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}[Tt ][0-9]{1,2}:[0-9]{1,2}(:[0-9]{1,2}(\.[0-9]+)?)?([Zz]|[+-][0-9]{2}:[0-9]{2})?\s*$", value):
+            raise ValueError(r"must validate the regular expression /^\s*[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}[Tt ][0-9]{1,2}:[0-9]{1,2}(:[0-9]{1,2}(\.[0-9]+)?)?([Zz]|[+-][0-9]{2}:[0-9]{2})?\s*$/")
+        return value
+
+    @field_validator('location', mode="before")
+    def location_validate_regular_expression(cls, value):
+        """Validates the regular expression"""
+        if value is None:
+            return value
+
+        if isinstance(value, str) and not re.match(r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$", value):
+            raise ValueError(r"must validate the regular expression /^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$/")
+        return value
+
+    @field_validator('start_date', mode="before")
+    def start_date_validate_regular_expression(cls, value):
+        """Validates the regular expression"""
+        if value is None:
+            return value
+
+        if isinstance(value, str) and not re.match(r"^\s*[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}[Tt ][0-9]{1,2}:[0-9]{1,2}(:[0-9]{1,2}(\.[0-9]+)?)?([Zz]|[+-][0-9]{2}:[0-9]{2})?\s*$", value):
+            raise ValueError(r"must validate the regular expression /^\s*[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}[Tt ][0-9]{1,2}:[0-9]{1,2}(:[0-9]{1,2}(\.[0-9]+)?)?([Zz]|[+-][0-9]{2}:[0-9]{2})?\s*$/")
+        return value
+
+    @field_validator('timezone', mode="before")
+    def timezone_validate_regular_expression(cls, value):
+        """Validates the regular expression"""
+        if value is None:
+            return value
+
+        if isinstance(value, str) and not re.match(r"^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$", value):
+            raise ValueError(r"must validate the regular expression /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/")
+        return value
+
+    @field_validator('title', mode="before")
+    def title_validate_regular_expression(cls, value):
+        """Validates the regular expression"""
+        if value is None:
+            return value
+
+        if isinstance(value, str) and not re.match(r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$", value):
+            raise ValueError(r"must validate the regular expression /^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$/")
+        return value
 
     model_config = ConfigDict(
         validate_by_name=True,
@@ -82,11 +142,6 @@ class ApiEventChanges(BaseModel):
         if self.capacity is None and "capacity" in self.model_fields_set:
             _dict['capacity'] = None
 
-        # set to None if country (nullable) is None
-        # and model_fields_set contains the field
-        if self.country is None and "country" in self.model_fields_set:
-            _dict['country'] = None
-
         # set to None if description (nullable) is None
         # and model_fields_set contains the field
         if self.description is None and "description" in self.model_fields_set:
@@ -96,26 +151,6 @@ class ApiEventChanges(BaseModel):
         # and model_fields_set contains the field
         if self.end_date is None and "end_date" in self.model_fields_set:
             _dict['endDate'] = None
-
-        # set to None if location (nullable) is None
-        # and model_fields_set contains the field
-        if self.location is None and "location" in self.model_fields_set:
-            _dict['location'] = None
-
-        # set to None if start_date (nullable) is None
-        # and model_fields_set contains the field
-        if self.start_date is None and "start_date" in self.model_fields_set:
-            _dict['startDate'] = None
-
-        # set to None if timezone (nullable) is None
-        # and model_fields_set contains the field
-        if self.timezone is None and "timezone" in self.model_fields_set:
-            _dict['timezone'] = None
-
-        # set to None if title (nullable) is None
-        # and model_fields_set contains the field
-        if self.title is None and "title" in self.model_fields_set:
-            _dict['title'] = None
 
         return _dict
 

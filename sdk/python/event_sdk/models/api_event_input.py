@@ -17,7 +17,7 @@ import pprint
 import re  # noqa: F401
 import json
 
-from pydantic import BaseModel, ConfigDict, Field, StrictStr
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from typing import Any, ClassVar, Dict, List, Optional
 from typing_extensions import Annotated
 from typing import Optional, Set
@@ -28,15 +28,69 @@ class ApiEventInput(BaseModel):
     """
     A new event in the `/api` dialect.  `startDate`/`endDate` are read in `timezone` (default `Asia/Kolkata`) unless they carry an offset. The main API's other event fields (`location`, `tags`, ...) are accepted too.
     """ # noqa: E501
-    capacity: Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]] = Field(default=None, description="Seats; absent means unlimited.")
-    country: Optional[StrictStr] = Field(default=None, description="A country's English name (`France`) or its ISO 3166-1 code (`FR`); default: the country of `timezone` when that zone belongs to exactly one.", json_schema_extra={"examples": ["France"]})
-    description: Optional[StrictStr] = None
-    end_date: Optional[StrictStr] = Field(default=None, description="After `startDate`; without it the event lasts until the end of its start's local day.", alias="endDate", json_schema_extra={"examples": ["2027-05-01T18:00:00"]})
-    location: Optional[StrictStr] = Field(default=None, description="Venue or city; defaults from the country.")
-    start_date: Optional[StrictStr] = Field(description="`YYYY-MM-DDTHH:MM:SS` in the event's time zone.", alias="startDate", json_schema_extra={"examples": ["2027-05-01T10:00:00"]})
-    timezone: Optional[StrictStr] = Field(default=None, description="IANA time zone of `startDate`/`endDate`; default `Asia/Kolkata`.")
-    title: Optional[Annotated[str, Field(min_length=1, strict=True, max_length=100)]]
+    capacity: Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]] = Field(default=None, description="Seats; absent or `null` means unlimited.")
+    country: Optional[Annotated[str, Field(min_length=2, strict=True, max_length=100)]] = Field(default=None, description="A country's English name (`France`) or its ISO 3166-1 code (`FR`); default: the country of `timezone` when that zone belongs to exactly one.", json_schema_extra={"examples": ["France"]})
+    description: Optional[Annotated[str, Field(strict=True, max_length=5000)]] = None
+    end_date: Optional[Annotated[str, Field(min_length=10, strict=True, max_length=64)]] = Field(default=None, description="After `startDate`; without it the event lasts until the end of its start's local day.", alias="endDate", json_schema_extra={"examples": ["2027-05-01T18:00:00"]})
+    location: Optional[Annotated[str, Field(min_length=1, strict=True, max_length=200)]] = Field(default=None, description="Venue or city; defaults from the country.")
+    start_date: Annotated[str, Field(min_length=10, strict=True, max_length=64)] = Field(description="`YYYY-MM-DDTHH:MM:SS` in the event's time zone.", alias="startDate", json_schema_extra={"examples": ["2027-05-01T10:00:00"]})
+    timezone: Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]] = Field(default=None, description="IANA time zone of `startDate`/`endDate`; default `Asia/Kolkata`.")
+    title: Annotated[str, Field(min_length=1, strict=True, max_length=100)]
     __properties: ClassVar[List[str]] = ["capacity", "country", "description", "endDate", "location", "startDate", "timezone", "title"]
+
+    @field_validator('description', mode="before")
+    def description_validate_regular_expression(cls, value):
+        """Validates the regular expression"""
+        if value is None:
+            return value
+
+        if isinstance(value, str) and not re.match(r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$", value):
+            raise ValueError(r"must validate the regular expression /^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$/")
+        return value
+
+    @field_validator('end_date', mode="before")
+    def end_date_validate_regular_expression(cls, value):
+        """Validates the regular expression"""
+        if value is None:
+            return value
+
+        if isinstance(value, str) and not re.match(r"^\s*[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}[Tt ][0-9]{1,2}:[0-9]{1,2}(:[0-9]{1,2}(\.[0-9]+)?)?([Zz]|[+-][0-9]{2}:[0-9]{2})?\s*$", value):
+            raise ValueError(r"must validate the regular expression /^\s*[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}[Tt ][0-9]{1,2}:[0-9]{1,2}(:[0-9]{1,2}(\.[0-9]+)?)?([Zz]|[+-][0-9]{2}:[0-9]{2})?\s*$/")
+        return value
+
+    @field_validator('location', mode="before")
+    def location_validate_regular_expression(cls, value):
+        """Validates the regular expression"""
+        if value is None:
+            return value
+
+        if isinstance(value, str) and not re.match(r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$", value):
+            raise ValueError(r"must validate the regular expression /^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$/")
+        return value
+
+    @field_validator('start_date', mode="before")
+    def start_date_validate_regular_expression(cls, value):
+        """Validates the regular expression"""
+        if isinstance(value, str) and not re.match(r"^\s*[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}[Tt ][0-9]{1,2}:[0-9]{1,2}(:[0-9]{1,2}(\.[0-9]+)?)?([Zz]|[+-][0-9]{2}:[0-9]{2})?\s*$", value):
+            raise ValueError(r"must validate the regular expression /^\s*[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}[Tt ][0-9]{1,2}:[0-9]{1,2}(:[0-9]{1,2}(\.[0-9]+)?)?([Zz]|[+-][0-9]{2}:[0-9]{2})?\s*$/")
+        return value
+
+    @field_validator('timezone', mode="before")
+    def timezone_validate_regular_expression(cls, value):
+        """Validates the regular expression"""
+        if value is None:
+            return value
+
+        if isinstance(value, str) and not re.match(r"^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$", value):
+            raise ValueError(r"must validate the regular expression /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/")
+        return value
+
+    @field_validator('title', mode="before")
+    def title_validate_regular_expression(cls, value):
+        """Validates the regular expression"""
+        if isinstance(value, str) and not re.match(r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$", value):
+            raise ValueError(r"must validate the regular expression /^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$/")
+        return value
 
     model_config = ConfigDict(
         validate_by_name=True,
@@ -82,40 +136,10 @@ class ApiEventInput(BaseModel):
         if self.capacity is None and "capacity" in self.model_fields_set:
             _dict['capacity'] = None
 
-        # set to None if country (nullable) is None
-        # and model_fields_set contains the field
-        if self.country is None and "country" in self.model_fields_set:
-            _dict['country'] = None
-
         # set to None if description (nullable) is None
         # and model_fields_set contains the field
         if self.description is None and "description" in self.model_fields_set:
             _dict['description'] = None
-
-        # set to None if end_date (nullable) is None
-        # and model_fields_set contains the field
-        if self.end_date is None and "end_date" in self.model_fields_set:
-            _dict['endDate'] = None
-
-        # set to None if location (nullable) is None
-        # and model_fields_set contains the field
-        if self.location is None and "location" in self.model_fields_set:
-            _dict['location'] = None
-
-        # set to None if start_date (nullable) is None
-        # and model_fields_set contains the field
-        if self.start_date is None and "start_date" in self.model_fields_set:
-            _dict['startDate'] = None
-
-        # set to None if timezone (nullable) is None
-        # and model_fields_set contains the field
-        if self.timezone is None and "timezone" in self.model_fields_set:
-            _dict['timezone'] = None
-
-        # set to None if title (nullable) is None
-        # and model_fields_set contains the field
-        if self.title is None and "title" in self.model_fields_set:
-            _dict['title'] = None
 
         return _dict
 

@@ -17,8 +17,9 @@ import pprint
 import re  # noqa: F401
 import json
 
-from pydantic import BaseModel, ConfigDict, StrictInt
+from pydantic import BaseModel, ConfigDict, Field
 from typing import Any, ClassVar, Dict, List
+from typing_extensions import Annotated
 from typing import Optional, Set
 from typing_extensions import Self
 from pydantic_core import to_jsonable_python
@@ -27,8 +28,8 @@ class BookingCreate(BaseModel):
     """
     Book a seat for a registered attendee by id.
     """ # noqa: E501
-    attendee_id: StrictInt
-    event_id: StrictInt
+    attendee_id: Annotated[int, Field(strict=True, ge=1)]
+    event_id: Annotated[int, Field(strict=True, ge=1)]
     __properties: ClassVar[List[str]] = ["attendee_id", "event_id"]
 
     model_config = ConfigDict(

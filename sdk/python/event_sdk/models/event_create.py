@@ -64,6 +64,16 @@ class EventCreate(BaseModel):
             raise ValueError(r"must validate the regular expression /^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$/")
         return value
 
+    @field_validator('end_time', mode="before")
+    def end_time_validate_regular_expression(cls, value):
+        """Validates the regular expression"""
+        if value is None:
+            return value
+
+        if isinstance(value, str) and not re.match(r"^\s*[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}[Tt ][0-9]{1,2}:[0-9]{1,2}(:[0-9]{1,2}(\.[0-9]+)?)?([Zz]|[+-][0-9]{2}:[0-9]{2})?\s*$", value):
+            raise ValueError(r"must validate the regular expression /^\s*[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}[Tt ][0-9]{1,2}:[0-9]{1,2}(:[0-9]{1,2}(\.[0-9]+)?)?([Zz]|[+-][0-9]{2}:[0-9]{2})?\s*$/")
+        return value
+
     @field_validator('location', mode="before")
     def location_validate_regular_expression(cls, value):
         """Validates the regular expression"""
@@ -72,6 +82,23 @@ class EventCreate(BaseModel):
 
         if isinstance(value, str) and not re.match(r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$", value):
             raise ValueError(r"must validate the regular expression /^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$/")
+        return value
+
+    @field_validator('start_time', mode="before")
+    def start_time_validate_regular_expression(cls, value):
+        """Validates the regular expression"""
+        if isinstance(value, str) and not re.match(r"^\s*[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}[Tt ][0-9]{1,2}:[0-9]{1,2}(:[0-9]{1,2}(\.[0-9]+)?)?([Zz]|[+-][0-9]{2}:[0-9]{2})?\s*$", value):
+            raise ValueError(r"must validate the regular expression /^\s*[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}[Tt ][0-9]{1,2}:[0-9]{1,2}(:[0-9]{1,2}(\.[0-9]+)?)?([Zz]|[+-][0-9]{2}:[0-9]{2})?\s*$/")
+        return value
+
+    @field_validator('timezone', mode="before")
+    def timezone_validate_regular_expression(cls, value):
+        """Validates the regular expression"""
+        if value is None:
+            return value
+
+        if isinstance(value, str) and not re.match(r"^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$", value):
+            raise ValueError(r"must validate the regular expression /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/")
         return value
 
     @field_validator('title', mode="before")

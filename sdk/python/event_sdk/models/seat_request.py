@@ -17,7 +17,7 @@ import pprint
 import re  # noqa: F401
 import json
 
-from pydantic import BaseModel, ConfigDict, Field, StrictStr
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from typing import Any, ClassVar, Dict, List, Optional
 from typing_extensions import Annotated
 from typing import Optional, Set
@@ -28,12 +28,52 @@ class SeatRequest(BaseModel):
     """
     Who a seat is for: a person known by e-mail, or a walk-in known by name alone.  With `email`, the person is registered on the fly if the address is new and may hold one active booking per event (`already_booked`). `user_name` alone books for a walk-in: someone without an e-mail address. Nothing identifies a walk-in, so each such booking creates its own attendee record and is never refused as a duplicate.
     """ # noqa: E501
-    email: Optional[StrictStr] = Field(default=None, description="Identifies the person, case-insensitively. Required unless booking a walk-in by `user_name`.")
-    locale: Optional[StrictStr] = Field(default=None, description="Language for messages, e.g. `en` or `pt-BR`; default `en`.")
+    email: Optional[Annotated[str, Field(strict=True, max_length=254)]] = Field(default=None, description="Identifies the person, case-insensitively. Required unless booking a walk-in by `user_name`.")
+    locale: Optional[Annotated[str, Field(strict=True)]] = Field(default=None, description="Language for messages, e.g. `en` or `pt-BR`; default `en`.")
     name: Optional[Annotated[str, Field(min_length=1, strict=True, max_length=100)]] = Field(default=None, description="1 to 100 characters. Required with `email`.")
-    phone: Optional[StrictStr] = Field(default=None, description="International format, e.g. `+91 98765 43210`.")
+    phone: Optional[Annotated[str, Field(strict=True)]] = Field(default=None, description="International format, e.g. `+91 98765 43210`.")
     user_name: Optional[Annotated[str, Field(min_length=1, strict=True, max_length=100)]] = Field(default=None, description="The same as `name`; alone (without `email`) it books a walk-in.", json_schema_extra={"examples": ["Bob"]})
     __properties: ClassVar[List[str]] = ["email", "locale", "name", "phone", "user_name"]
+
+    @field_validator('locale', mode="before")
+    def locale_validate_regular_expression(cls, value):
+        """Validates the regular expression"""
+        if value is None:
+            return value
+
+        if isinstance(value, str) and not re.match(r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,3})?$", value):
+            raise ValueError(r"must validate the regular expression /^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,3})?$/")
+        return value
+
+    @field_validator('name', mode="before")
+    def name_validate_regular_expression(cls, value):
+        """Validates the regular expression"""
+        if value is None:
+            return value
+
+        if isinstance(value, str) and not re.match(r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$", value):
+            raise ValueError(r"must validate the regular expression /^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$/")
+        return value
+
+    @field_validator('phone', mode="before")
+    def phone_validate_regular_expression(cls, value):
+        """Validates the regular expression"""
+        if value is None:
+            return value
+
+        if isinstance(value, str) and not re.match(r"^[ ().-]*\+([ ().-]*[0-9]){7,15}[ ().-]*$", value):
+            raise ValueError(r"must validate the regular expression /^[ ().-]*\+([ ().-]*[0-9]){7,15}[ ().-]*$/")
+        return value
+
+    @field_validator('user_name', mode="before")
+    def user_name_validate_regular_expression(cls, value):
+        """Validates the regular expression"""
+        if value is None:
+            return value
+
+        if isinstance(value, str) and not re.match(r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$", value):
+            raise ValueError(r"must validate the regular expression /^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$/")
+        return value
 
     model_config = ConfigDict(
         validate_by_name=True,

@@ -68,7 +68,7 @@ pub async fn api_get_events(
 
 /// Get one event (`/api` dialect).
 #[utoipa::path(get, path = "/api/events/{id}", tag = "events",
-    params(("id" = i64, Path, description = "Event id")),
+    params(("id" = i64, Path, description = "Event id", minimum = 1)),
     responses(
         (status = 200, description = "The event", body = ApiEvent),
         NonNumericId,
@@ -87,7 +87,7 @@ pub async fn api_get_event(
 /// A partial body: absent fields stay. The event's owner or an admin.
 #[utoipa::path(put, path = "/api/events/{id}", tag = "events", request_body = ApiEventChanges,
     security(("bearerAuth" = []), ("oauth2" = [])),
-    params(("id" = i64, Path, description = "Event id")),
+    params(("id" = i64, Path, description = "Event id", minimum = 1)),
     responses(
         (status = 200, description = "The updated event", body = ApiEvent),
         (status = 400, description = "Malformed request", body = Problem, content_type = "application/problem+json"),
@@ -111,7 +111,7 @@ pub async fn api_update_event(
 /// The event's owner or an admin; its attendees are notified as in the main API.
 #[utoipa::path(delete, path = "/api/events/{id}", tag = "events",
     security(("bearerAuth" = []), ("oauth2" = [])),
-    params(("id" = i64, Path, description = "Event id")),
+    params(("id" = i64, Path, description = "Event id", minimum = 1)),
     responses(
         (status = 200, description = "`{\"message\": \"Event deleted\"}`", body = Message),
         NonNumericId,

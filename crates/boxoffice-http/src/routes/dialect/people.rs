@@ -76,7 +76,7 @@ pub async fn api_get_attendees(
 /// Get an attendee (`/api` dialect; their `X-Attendee-Token`, or an admin).
 #[utoipa::path(get, path = "/api/attendees/{id}", tag = "attendees",
     security((), ("bearerAuth" = []), ("oauth2" = [])),
-    params(("id" = i64, Path, description = "Attendee id"),
+    params(("id" = i64, Path, description = "Attendee id", minimum = 1),
         ("X-Attendee-Token" = Option<String>, Header, description = "The attendee's token")),
     responses(
         (status = 200, description = "The attendee", body = ApiAttendee),
@@ -156,7 +156,7 @@ pub async fn api_get_bookings(
 /// Its `X-Cancel-Token`, its attendee's `X-Attendee-Token`, the event's owner, or an admin.
 #[utoipa::path(get, path = "/api/bookings/{id}", tag = "bookings",
     security((), ("bearerAuth" = []), ("oauth2" = [])),
-    params(("id" = i64, Path, description = "Booking id"),
+    params(("id" = i64, Path, description = "Booking id", minimum = 1),
         ("X-Cancel-Token" = Option<String>, Header, description = "The booking's cancel token"),
         ("X-Attendee-Token" = Option<String>, Header, description = "The attendee's token")),
     responses(
@@ -179,7 +179,7 @@ pub async fn api_get_booking(
 /// Its holder (either token), the event's owner, or an admin. Repeating it changes nothing.
 #[utoipa::path(delete, path = "/api/bookings/{id}", tag = "bookings",
     security((), ("bearerAuth" = []), ("oauth2" = [])),
-    params(("id" = i64, Path, description = "Booking id"),
+    params(("id" = i64, Path, description = "Booking id", minimum = 1),
         ("X-Cancel-Token" = Option<String>, Header, description = "The booking's cancel token"),
         ("X-Attendee-Token" = Option<String>, Header, description = "The attendee's token")),
     responses(

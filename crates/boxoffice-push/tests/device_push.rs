@@ -1,5 +1,6 @@
 //! `DevicePush` sends to each of a user's registered devices and prunes the tokens APNs
 //! reports unregistered, on both databases.
+#![allow(clippy::unwrap_used)] // In a test, an unwrap that fails is a failing test.
 
 #![allow(clippy::unwrap_used)]
 

@@ -1,6 +1,7 @@
 //! The FCM sender against a local HTTP/2 server over TLS playing both Google's OAuth2 token
 //! endpoint (which verifies the RS256 assertion) and the HTTP v1 send endpoint (which checks
 //! the bearer token and the message).
+#![allow(clippy::unwrap_used)] // In a test, an unwrap that fails is a failing test.
 
 #![allow(clippy::unwrap_used)]
 

@@ -16,6 +16,7 @@ pub use files::{Files, TestFiles, s3_endpoint};
 pub use process::{RabbitNamespace, ServerProcess};
 pub use proxy::TcpProxy;
 pub use session::Session;
+use session::send;
 pub use ws::{PATIENCE, WsClient};
 
 use boxoffice_app::{Application, Running};
@@ -267,30 +268,19 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str) -> Response {
-        self.request(Method::GET, path).send().await.expect("GET")
+        send(self.request(Method::GET, path), None).await
     }
 
     pub async fn post(&self, path: &str, body: &Value) -> Response {
-        self.request(Method::POST, path)
-            .json(body)
-            .send()
-            .await
-            .expect("POST")
+        send(self.request(Method::POST, path), Some(body)).await
     }
 
     pub async fn patch(&self, path: &str, body: &Value) -> Response {
-        self.request(Method::PATCH, path)
-            .json(body)
-            .send()
-            .await
-            .expect("PATCH")
+        send(self.request(Method::PATCH, path), Some(body)).await
     }
 
     pub async fn delete(&self, path: &str) -> Response {
-        self.request(Method::DELETE, path)
-            .send()
-            .await
-            .expect("DELETE")
+        send(self.request(Method::DELETE, path), None).await
     }
 
     /// Creates an upcoming event with `capacity` seats, owned by the organizer, and returns its id.

@@ -17,37 +17,35 @@ impl Session<'_> {
     }
 
     pub async fn get(&self, path: &str) -> Response {
-        self.request(Method::GET, path).send().await.expect("GET")
+        send(self.request(Method::GET, path), None).await
     }
 
     pub async fn post(&self, path: &str, body: &Value) -> Response {
-        self.request(Method::POST, path)
-            .json(body)
-            .send()
-            .await
-            .expect("POST")
+        send(self.request(Method::POST, path), Some(body)).await
     }
 
     pub async fn patch(&self, path: &str, body: &Value) -> Response {
-        self.request(Method::PATCH, path)
-            .json(body)
-            .send()
-            .await
-            .expect("PATCH")
+        send(self.request(Method::PATCH, path), Some(body)).await
     }
 
     pub async fn put(&self, path: &str, body: &Value) -> Response {
-        self.request(Method::PUT, path)
-            .json(body)
-            .send()
-            .await
-            .expect("PUT")
+        send(self.request(Method::PUT, path), Some(body)).await
     }
 
     pub async fn delete(&self, path: &str) -> Response {
-        self.request(Method::DELETE, path)
-            .send()
-            .await
-            .expect("DELETE")
+        send(self.request(Method::DELETE, path), None).await
     }
+}
+
+/// Sends a request, with a JSON body if one is given; a request that cannot be sent fails
+/// the test (the error names the method and URL).
+pub(crate) async fn send(request: RequestBuilder, body: Option<&Value>) -> Response {
+    let request = match body {
+        Some(body) => request.json(body),
+        None => request,
+    };
+    request
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("request not sent: {e}"))
 }

@@ -1,4 +1,5 @@
 //! Devices for push notifications over HTTP, and WebSocket presence in the store.
+#![allow(clippy::unwrap_used)] // In a test, an unwrap that fails is a failing test.
 
 #![allow(clippy::unwrap_used)]
 

@@ -1,6 +1,7 @@
 //! `POST /attendees/magic-link` and the link it e-mails, on SQLite and PostgreSQL, with
 //! mail written to a folder: the same answer for known and unknown addresses, a link that
 //! works once and yields a working attendee token, bad input, and the rate limit.
+#![allow(clippy::unwrap_used)] // In a test, an unwrap that fails is a failing test.
 
 #![allow(clippy::unwrap_used)]
 

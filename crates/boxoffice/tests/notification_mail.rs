@@ -2,6 +2,7 @@
 //! to a folder: a booking confirmation in the attendee's language with its calendar file,
 //! the organizer's notice, a deleted event reaching every attendee, preferences honoured,
 //! and every attempt recorded.
+#![allow(clippy::unwrap_used)] // In a test, an unwrap that fails is a failing test.
 
 #![allow(clippy::unwrap_used)]
 

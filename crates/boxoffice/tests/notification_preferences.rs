@@ -1,5 +1,6 @@
 //! `GET`/`PUT /me/notification-preferences` for signed-in users and for attendees by
 //! their token, on SQLite and PostgreSQL.
+#![allow(clippy::unwrap_used)] // In a test, an unwrap that fails is a failing test.
 
 #![allow(clippy::unwrap_used)]
 

@@ -2,6 +2,7 @@
 //! services (`--only notifications`) over RabbitMQ and PostgreSQL. The notification side
 //! enriches what the event side published (attendee, language, local start) and each
 //! message is mailed once, by one of the two, whichever took it from the deliveries queue.
+#![allow(clippy::unwrap_used)] // In a test, an unwrap that fails is a failing test.
 
 #![allow(clippy::unwrap_used)]
 

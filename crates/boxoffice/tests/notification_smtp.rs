@@ -2,6 +2,7 @@
 //! named by `BOXOFFICE_TEST_SMTP` and storing what it receives in the Maildir
 //! `BOXOFFICE_TEST_SMTP_MAILDIR`. One booking per language; each attendee's confirmation
 //! arrives in their language with its calendar file, and the organizer hears of each.
+#![allow(clippy::unwrap_used)] // In a test, an unwrap that fails is a failing test.
 
 #![allow(clippy::unwrap_used)]
 

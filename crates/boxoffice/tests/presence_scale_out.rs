@@ -1,5 +1,6 @@
 //! Presence across processes on one PostgreSQL database: a user connected to one process is
 //! online for every process, and when that process is killed, another one sweeps its rows.
+#![allow(clippy::unwrap_used)] // In a test, an unwrap that fails is a failing test.
 
 #![allow(clippy::unwrap_used)]
 

@@ -35,21 +35,31 @@ impl AttendeeCreate {
         let email = v
             .require("email", self.email)
             .and_then(|e| v.check("email", Email::parse(&e)));
-        let phone = v
-            .check_opt("phone", self.phone, |p| Phone::parse(&p))
-            .flatten();
-        let locale = v
-            .check_opt("locale", self.locale, |l| Locale::parse(&l))
-            .flatten()
-            .unwrap_or_default();
-        v.finish()?;
-        Ok(NewAttendee {
-            name: name.expect("validated"),
-            email,
-            phone,
-            locale,
-        })
+        new_attendee(v, name, email, self.phone, self.locale)
     }
+}
+
+/// Parses the optional phone and locale and, if every field checked in `v` is valid, makes
+/// the new attendee: the end of every request that names a person.
+pub(crate) fn new_attendee(
+    mut v: Validator,
+    name: Option<PersonName>,
+    email: Option<Email>,
+    phone: Option<String>,
+    locale: Option<String>,
+) -> Result<NewAttendee, Invalid> {
+    let phone = v.check_opt("phone", phone, |p| Phone::parse(&p)).flatten();
+    let locale = v
+        .check_opt("locale", locale, |l| Locale::parse(&l))
+        .flatten()
+        .unwrap_or_default();
+    v.finish()?;
+    Ok(NewAttendee {
+        name: name.expect("validated"),
+        email,
+        phone,
+        locale,
+    })
 }
 
 /// Changes to an attendee; `phone: null` removes the number.

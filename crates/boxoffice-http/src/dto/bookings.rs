@@ -1,7 +1,8 @@
 //! Booking requests and responses.
 
+use super::attendees::new_attendee;
 use boxoffice_domain::{
-    Booking, BookingStatus, Email, Invalid, Locale, NewAttendee, PersonName, Phone, Validator, Zone,
+    Booking, BookingStatus, Email, Invalid, NewAttendee, PersonName, Validator, Zone,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -65,20 +66,7 @@ impl SeatRequest {
                 }
             }
         };
-        let phone = v
-            .check_opt("phone", self.phone, |p| Phone::parse(&p))
-            .flatten();
-        let locale = v
-            .check_opt("locale", self.locale, |l| Locale::parse(&l))
-            .flatten()
-            .unwrap_or_default();
-        v.finish()?;
-        Ok(NewAttendee {
-            name: name.expect("validated"),
-            email,
-            phone,
-            locale,
-        })
+        new_attendee(v, name, email, self.phone, self.locale)
     }
 }
 

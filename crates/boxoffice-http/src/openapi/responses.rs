@@ -24,6 +24,8 @@ problem_responses! {
     BookingRefused => 400, "`event_full`, `already_booked`, `event_not_bookable` or malformed request";
     SignInRequired => 401, "Not signed in, or the token is invalid or expired";
     NotSignedIn => 401, "Not signed in";
+    /// Operations open to a signed-in user or an attendee by token.
+    SignInOrAttendeeToken => 401, "Neither signed in nor a valid attendee token";
     /// An attendee's own operations.
     AttendeeTokenRequired => 401, "Missing or unknown token";
     NotAttendeeOrAdmin => 403, "Signed in, but neither the attendee nor an admin";

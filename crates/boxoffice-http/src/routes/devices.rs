@@ -4,6 +4,7 @@ use crate::auth::SignedIn;
 use crate::dto::{DeviceRegister, DeviceView};
 use crate::error::{ApiError, Missing, Problem};
 use crate::extract::{Json, Path};
+use crate::openapi::responses::{MalformedJson, NotSignedIn};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
@@ -19,8 +20,8 @@ use boxoffice_domain::DeviceId;
     responses(
         (status = 201, description = "Registered", body = DeviceView),
         (status = 200, description = "Already registered: renewed", body = DeviceView),
-        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        MalformedJson,
+        NotSignedIn,
         (status = 422, description = "Invalid platform or token", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn register_device(
@@ -53,7 +54,7 @@ pub async fn register_device(
     security(("bearerAuth" = []), ("oauth2" = [])),
     responses(
         (status = 200, description = "The caller's devices", body = Vec<DeviceView>),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        NotSignedIn,
     ))]
 pub async fn get_devices(
     State(app): State<AppState>,
@@ -69,7 +70,7 @@ pub async fn get_devices(
     security(("bearerAuth" = []), ("oauth2" = [])),
     responses(
         (status = 204, description = "Removed"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        NotSignedIn,
         (status = 404, description = "The caller has no such device", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn delete_device(

@@ -5,6 +5,7 @@ use crate::access::Caller;
 use crate::dto::{NotificationPreferencesUpdate, NotificationPreferencesView, PreferenceHolder};
 use crate::error::{ApiError, Problem};
 use crate::extract::Json;
+use crate::openapi::responses::SignInOrAttendeeToken;
 use crate::state::AppState;
 use axum::extract::State;
 
@@ -45,7 +46,7 @@ async fn view(app: &AppState, caller: &Caller) -> Result<NotificationPreferences
     params(("X-Attendee-Token" = Option<String>, Header, description = "An attendee's token, instead of signing in")),
     responses(
         (status = 200, description = "The preferences (every channel on until changed)", body = NotificationPreferencesView),
-        (status = 401, description = "Neither signed in nor a valid attendee token", body = Problem, content_type = "application/problem+json"),
+        SignInOrAttendeeToken,
     ))]
 pub async fn get_preferences(
     State(app): State<AppState>,
@@ -61,7 +62,7 @@ pub async fn get_preferences(
     request_body = NotificationPreferencesUpdate,
     responses(
         (status = 200, description = "The preferences as stored", body = NotificationPreferencesView),
-        (status = 401, description = "Neither signed in nor a valid attendee token", body = Problem, content_type = "application/problem+json"),
+        SignInOrAttendeeToken,
         (status = 422, description = "A channel missing, or a bad locale", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn put_preferences(

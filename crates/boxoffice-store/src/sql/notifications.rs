@@ -24,6 +24,15 @@ pub(crate) async fn subscribers_of(
     Ok(rows.into_iter().map(UserId).collect())
 }
 
+/// Whether the event exists, read in the transaction.
+async fn event_exists(tx: &mut Tx<'_>, event: EventId) -> Result<bool, StoreError> {
+    let found: Option<i64> = sqlx::query_scalar("SELECT id FROM events WHERE id = $1")
+        .bind(event.0)
+        .fetch_optional(&mut **tx)
+        .await?;
+    Ok(found.is_some())
+}
+
 impl Pools {
     /// Follows an event; `false` if the event does not exist.
     pub(crate) async fn subscribe(
@@ -33,11 +42,7 @@ impl Pools {
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
         let mut tx = self.begin_write().await?;
-        let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM events WHERE id = $1")
-            .bind(event.0)
-            .fetch_optional(&mut *tx)
-            .await?;
-        if exists.is_none() {
+        if !event_exists(&mut tx, event).await? {
             return Ok(false);
         }
         sqlx::query("INSERT INTO event_subscriptions (user_id, event_id, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
@@ -57,17 +62,14 @@ impl Pools {
         event: EventId,
     ) -> Result<bool, StoreError> {
         let mut tx = self.begin_write().await?;
-        let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM events WHERE id = $1")
-            .bind(event.0)
-            .fetch_optional(&mut *tx)
-            .await?;
+        let exists = event_exists(&mut tx, event).await?;
         sqlx::query("DELETE FROM event_subscriptions WHERE user_id = $1 AND event_id = $2")
             .bind(user.0)
             .bind(event.0)
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
-        Ok(exists.is_some())
+        Ok(exists)
     }
 
     /// Stores notifications in one transaction, each once: a domain event recorded before is

@@ -2,8 +2,6 @@
 //! path, headers, payload, and the ES256 provider token verified with the public key.
 #![allow(clippy::unwrap_used)] // In a test, an unwrap that fails is a failing test.
 
-#![allow(clippy::unwrap_used)]
-
 mod support;
 
 use boxoffice_push::{ApnsConfig, Platform, Push, PushConfig, PushMessage, PushOutcome};

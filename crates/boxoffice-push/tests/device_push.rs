@@ -2,8 +2,6 @@
 //! reports unregistered, on both databases.
 #![allow(clippy::unwrap_used)] // In a test, an unwrap that fails is a failing test.
 
-#![allow(clippy::unwrap_used)]
-
 mod support;
 
 use boxoffice_push::{

@@ -3,8 +3,6 @@
 //! the bearer token and the message).
 #![allow(clippy::unwrap_used)] // In a test, an unwrap that fails is a failing test.
 
-#![allow(clippy::unwrap_used)]
-
 mod support;
 
 use boxoffice_push::{FcmConfig, Platform, Push, PushConfig, PushMessage, PushOutcome};

@@ -3,8 +3,6 @@
 //! booking per event; random book/cancel sequences agree with a simple model.
 #![allow(clippy::unwrap_used)] // In a test, an unwrap that fails is a failing test.
 
-#![allow(clippy::unwrap_used)]
-
 mod common;
 
 use boxoffice_domain::{AttendeeId, BookingId, BookingRefusal};

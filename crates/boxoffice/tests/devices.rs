@@ -1,8 +1,6 @@
 //! Devices for push notifications over HTTP, and WebSocket presence in the store.
 #![allow(clippy::unwrap_used)] // In a test, an unwrap that fails is a failing test.
 
-#![allow(clippy::unwrap_used)]
-
 use boxoffice_domain::UserId;
 use boxoffice_testkit::{TestApp, expect_problem, expect_status, on_both_databases};
 use chrono::{Duration, Utc};

@@ -3,8 +3,6 @@
 //! works once and yields a working attendee token, bad input, and the rate limit.
 #![allow(clippy::unwrap_used)] // In a test, an unwrap that fails is a failing test.
 
-#![allow(clippy::unwrap_used)]
-
 mod common;
 
 use boxoffice_channels::MailTransport;

@@ -4,8 +4,6 @@
 //! and every attempt recorded.
 #![allow(clippy::unwrap_used)] // In a test, an unwrap that fails is a failing test.
 
-#![allow(clippy::unwrap_used)]
-
 mod common;
 
 use boxoffice_channels::MailTransport;

@@ -2,8 +2,6 @@
 //! their token, on SQLite and PostgreSQL.
 #![allow(clippy::unwrap_used)] // In a test, an unwrap that fails is a failing test.
 
-#![allow(clippy::unwrap_used)]
-
 use boxoffice_testkit::{TestApp, expect_problem, expect_status, on_both_databases};
 use reqwest::Method;
 use serde_json::json;

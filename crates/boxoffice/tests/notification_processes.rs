@@ -4,8 +4,6 @@
 //! message is mailed once, by one of the two, whichever took it from the deliveries queue.
 #![allow(clippy::unwrap_used)] // In a test, an unwrap that fails is a failing test.
 
-#![allow(clippy::unwrap_used)]
-
 mod common;
 
 use boxoffice_testkit::{

@@ -4,8 +4,6 @@
 //! arrives in their language with its calendar file, and the organizer hears of each.
 #![allow(clippy::unwrap_used)] // In a test, an unwrap that fails is a failing test.
 
-#![allow(clippy::unwrap_used)]
-
 mod common;
 
 use boxoffice_channels::{MailTransport, SmtpSecurity, SmtpSettings};

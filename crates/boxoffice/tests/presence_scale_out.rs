@@ -2,8 +2,6 @@
 //! online for every process, and when that process is killed, another one sweeps its rows.
 #![allow(clippy::unwrap_used)] // In a test, an unwrap that fails is a failing test.
 
-#![allow(clippy::unwrap_used)]
-
 use boxoffice_domain::UserId;
 use boxoffice_store::Store;
 use boxoffice_testkit::{

@@ -73,8 +73,8 @@ impl Plan<'_> {
     pub fn sends(&self) -> Vec<Send> {
         let mut sends = Vec::new();
         let facts = self.facts;
-        let event_link = self.link(&format!("/events/{}", facts.event.id.0));
-        let manage_link = self.link("/bookings");
+        let event_link = self.link(&format!("/app/events/{}", facts.event.id.0));
+        let manage_link = self.link("/app/bookings");
         match self.change.kind {
             DomainEventKind::EventCreated => {}
             DomainEventKind::BookingCreated | DomainEventKind::BookingCancelled => {
@@ -132,6 +132,7 @@ impl Plan<'_> {
         sends
     }
 
+    /// Links open the web app's pages (under `/app`), which a person can read, not the API's JSON.
     fn link(&self, path: &str) -> String {
         self.public_url
             .map_or_else(|| path.to_owned(), |url| url.link(path))
@@ -219,7 +220,7 @@ impl Plan<'_> {
         if !self.push_configured {
             return skip(notice, Channel::Push, user, "push is not configured");
         }
-        let link = self.link(&format!("/events/{}", self.facts.event.id.0));
+        let link = self.link(&format!("/app/events/{}", self.facts.event.id.0));
         let values = self.values(name, Some(attendee.unwrap_or("")), &link);
         match self.templates.render(notice, locale, &values) {
             Ok(content) => {
@@ -280,7 +281,7 @@ fn invite(event: &EventFacts, booking: i64, public_url: Option<&PublicUrl>) -> M
         title: event.title.clone(),
         description: event.description.clone(),
         location: event.location.clone(),
-        url: public_url.map(|url| url.link(&format!("/events/{}", event.id.0))),
+        url: public_url.map(|url| url.link(&format!("/app/events/{}", event.id.0))),
         zone: event.zone,
         start: event.start,
         end: event.end,

@@ -80,7 +80,7 @@ async fn a_booking_mails_the_attendee_in_their_language_and_the_organizer(backen
     assert!(
         attendee
             .text
-            .contains("https://tickets.example.test/bookings")
+            .contains("https://tickets.example.test/app/bookings")
     );
     assert!(attendee.html.contains("Amélie"));
     let ics = attendee.calendar.as_deref().expect("a calendar file");
@@ -89,6 +89,8 @@ async fn a_booking_mails_the_attendee_in_their_language_and_the_organizer(backen
         "{ics}"
     );
     assert!(ics.contains("SUMMARY:Jazz Night\r\n"));
+    let page = format!("URL:https://tickets.example.test/app/events/{event}\r\n");
+    assert!(ics.contains(&page), "{ics}");
 
     let organizer = mails
         .iter()

@@ -1,5 +1,6 @@
-//! `POST /attendees/magic-link` e-mails an attendee a single-use sign-in link;
-//! `GET /attendees/magic-link/{token}` is where it lands and yields a new attendee token.
+//! `POST /attendees/magic-link` e-mails an attendee a single-use sign-in link to the web
+//! app's `/app/magic/{token}` page, which redeems it through `GET /attendees/magic-link/{token}`
+//! for a new attendee token.
 //!
 //! The request answers the same (202) whether or not an attendee has the address, and the
 //! mail is sent after the answer, so neither the body nor the timing tells. Requests count
@@ -15,13 +16,20 @@ use axum::http::{HeaderMap, StatusCode};
 use boxoffice_channels::{Notice, OutgoingMail, Placeholder, Placeholders, Templates};
 use boxoffice_domain::{AttendeeId, Email, SecretHash, SecretToken, Validator};
 
+/// Where the e-mailed link lands: the web app's page that redeems the token.
+const LINK_PAGE: &str = "/app/magic/";
+
 /// The request path as logged: a sign-in link's token is a credential until used, so it
-/// never reaches the logs.
+/// never reaches the logs, neither on the API path nor on the web app's page.
 pub fn loggable_path(path: &str) -> std::borrow::Cow<'_, str> {
-    match path.strip_prefix("/attendees/magic-link/") {
-        Some(token) if !token.is_empty() => "/attendees/magic-link/<token>".into(),
-        _ => path.into(),
+    for prefix in ["/attendees/magic-link/", LINK_PAGE] {
+        if let Some(token) = path.strip_prefix(prefix)
+            && !token.is_empty()
+        {
+            return format!("{prefix}<token>").into();
+        }
     }
+    path.into()
 }
 
 /// How long a sign-in link works.
@@ -68,7 +76,7 @@ pub async fn request_magic_link(
             &app.security.trusted_proxies,
             app.public_url.as_ref(),
         );
-        let link = format!("{origin}/attendees/magic-link/{}", token.expose());
+        let link = format!("{origin}{LINK_PAGE}{}", token.expose());
         // Sent after the answer: how long sending takes must not tell who exists.
         tokio::spawn(send(app.clone(), mailer, attendee, link));
     }
@@ -163,5 +171,25 @@ pub async fn redeem_magic_link(
             ErrorCode::MagicLinkInvalid,
             "This sign-in link is unknown, used or expired; ask for a new one.",
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::loggable_path;
+
+    #[test]
+    fn tokens_in_link_paths_are_not_logged() {
+        assert_eq!(
+            loggable_path("/attendees/magic-link/s3cret"),
+            "/attendees/magic-link/<token>"
+        );
+        assert_eq!(loggable_path("/app/magic/s3cret"), "/app/magic/<token>");
+        assert_eq!(loggable_path("/app/magic/"), "/app/magic/");
+        assert_eq!(loggable_path("/app/bookings"), "/app/bookings");
+        assert_eq!(
+            loggable_path("/attendees/magic-link"),
+            "/attendees/magic-link"
+        );
     }
 }

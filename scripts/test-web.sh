@@ -114,7 +114,8 @@ fi
 echo "the web app is served at $url/app/"
 
 step "Browser tests (headless Chromium, node --test)"
-export BOXOFFICE_URL=$url CHROMIUM_PATH=$chromium
+# The tests read the e-mail this server writes to its data directory's mail/ folder.
+export BOXOFFICE_URL=$url BOXOFFICE_DATA_DIR=$work CHROMIUM_PATH=$chromium
 export BOXOFFICE_SCREENSHOT_DIR=$PWD/target/web-e2e
 export NO_PROXY=127.0.0.1,localhost no_proxy=127.0.0.1,localhost
 rm -rf "$BOXOFFICE_SCREENSHOT_DIR"
@@ -129,7 +130,8 @@ fi
 
 if [ "${BOXOFFICE_UPDATE_SCREENSHOTS:-}" = 1 ]; then
     mkdir -p docs/screenshots
-    for name in events event-booked event-full bookings signin organizer event-editor attendees events-phone event-full-phone; do
+    for name in events event-booked event-full bookings signin organizer event-editor attendees events-phone \
+        event-full-phone magic-link-sent bookings-signed-in preferences; do
         cp "$BOXOFFICE_SCREENSHOT_DIR/$name.png" docs/screenshots/
     done
     echo "copied the README's screenshots to docs/screenshots/"

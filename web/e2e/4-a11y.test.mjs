@@ -51,6 +51,7 @@ describe('accessibility', () => {
       ['/app/bookings', 'My bookings'],
       ['/app/signin', 'Organizer sign in'],
       ['/app/signup', 'Create an organizer account'],
+      ['/app/magic', 'Find my bookings'],
     ]
     for (const [path, heading] of pages) {
       await page.goto(env.url + path)
@@ -66,6 +67,9 @@ describe('accessibility', () => {
     await page.getByRole('link', { name: 'New event' }).click()
     await page.getByLabel('Title').waitFor()
     assert.deepEqual(await unlabelled(page), [], 'unlabelled controls on the event form')
+    await page.locator('.site-footer').getByRole('link', { name: 'Notification preferences' }).click()
+    await page.getByLabel('Push to my phone').waitFor()
+    assert.deepEqual(await unlabelled(page), [], 'unlabelled controls on the preferences')
     await context.close()
   })
 
@@ -92,7 +96,19 @@ describe('accessibility', () => {
     assert.equal(now.text, 'filter-q', 'search field reached by Tab')
     await page.keyboard.type('Keyboard Concert')
     await page.keyboard.press('Enter')
-    await page.getByRole('link', { name: `Keyboard Concert ${runId}` }).waitFor()
+    // Tab on only once the list shows the search's results, however long the server takes:
+    // tabbing into the earlier list while it is replaced leaves the focus on a removed link.
+    await page.waitForFunction(() => {
+      const results = document.querySelector('section[aria-labelledby="results-heading"]')
+      const titles = [...document.querySelectorAll('.event-card-title')].map((t) => t.textContent)
+      return (
+        new URL(location.href).searchParams.get('q') === 'Keyboard Concert' &&
+        results?.getAttribute('aria-busy') === 'false' &&
+        titles.length > 0 &&
+        titles.every((t) => t.includes('Keyboard Concert'))
+      )
+    })
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'filter-q', 'the search field keeps the focus')
 
     // Tab on to the event's link and open it with Enter.
     for (let i = 0; i < 30; i++) {

@@ -1,7 +1,8 @@
 // Shared set-up of the browser tests: a real `boxoffice serve` (the one scripts/test-web.sh
-// started, named by BOXOFFICE_URL, or one started here on a free port over a fresh SQLite
-// file), Debian's Chromium driven by playwright-core, screenshots, and API helpers for
-// the data a test needs before it opens a page.
+// started, named by BOXOFFICE_URL with its data directory in BOXOFFICE_DATA_DIR, or one
+// started here on a free port over a fresh SQLite file), Debian's Chromium driven by
+// playwright-core, screenshots, and API helpers for the data a test needs before it opens
+// a page.
 import { spawn, spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
@@ -34,7 +35,9 @@ export const DESKTOP = { width: 1280, height: 860 }
 
 /** Starts (or reuses) the server and the browser; call `close()` when done. */
 export async function setUp() {
-  const server = process.env.BOXOFFICE_URL ? { url: process.env.BOXOFFICE_URL, stop: async () => {} } : await startServer()
+  const server = process.env.BOXOFFICE_URL
+    ? { url: process.env.BOXOFFICE_URL, dataDir: process.env.BOXOFFICE_DATA_DIR, stop: async () => {} }
+    : await startServer()
   // launch() gives Chromium a new, empty user data directory of its own every time.
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -44,6 +47,8 @@ export async function setUp() {
   mkdirSync(screenshotDir, { recursive: true })
   return {
     url: server.url,
+    /** The server's data directory (e-mail is written to its mail/ folder), if known. */
+    dataDir: server.dataDir,
     browser,
     api: new Api(server.url),
     async close() {
@@ -80,6 +85,7 @@ async function startServer() {
   })
   return {
     url,
+    dataDir: dir,
     async stop() {
       child.kill('SIGTERM')
       await new Promise((r) => child.once('exit', r))

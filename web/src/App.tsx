@@ -5,9 +5,12 @@ import { AttendeesPage } from './pages/AttendeesPage'
 import { EventEditorPage } from './pages/EventEditorPage'
 import { EventPage } from './pages/EventPage'
 import { EventsPage } from './pages/EventsPage'
+import { MagicLinkLandingPage } from './pages/MagicLinkLandingPage'
+import { MagicLinkPage } from './pages/MagicLinkPage'
 import { MyBookingsPage } from './pages/MyBookingsPage'
 import { NotFoundPage } from './pages/NotFoundPage'
 import { OrganizerPage } from './pages/OrganizerPage'
+import { PreferencesPage } from './pages/PreferencesPage'
 import { SignInPage } from './pages/SignInPage'
 import { SignUpPage } from './pages/SignUpPage'
 
@@ -18,6 +21,9 @@ export default function App() {
         <Route index element={<EventsPage />} />
         <Route path="events/:id" element={<EventPage />} />
         <Route path="bookings" element={<MyBookingsPage />} />
+        <Route path="magic" element={<MagicLinkPage />} />
+        <Route path="magic/:token" element={<MagicLinkLandingPage />} />
+        <Route path="preferences" element={<PreferencesPage />} />
         <Route path="signin" element={<SignInPage />} />
         <Route path="signup" element={<SignUpPage />} />
         <Route element={<RequireSignIn />}>

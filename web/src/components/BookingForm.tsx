@@ -3,11 +3,10 @@ import { Link } from 'react-router'
 import type { BookingView, EventView } from '../api'
 import { bookingsApi, newIdempotencyKey } from '../lib/api'
 import { rememberBooking } from '../lib/bookings'
+import { emailProblem } from '../lib/email'
 import { toProblem, type ApiProblem } from '../lib/problem'
 import { Alert } from './Alert'
 import { Field } from './Field'
-
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
 
 interface Errors {
   name?: string
@@ -19,11 +18,8 @@ export function validateBooking(name: string, email: string): Errors {
   const trimmed = name.trim()
   if (!trimmed) errors.name = 'Enter your name.'
   else if ([...trimmed].length > 100) errors.name = 'At most 100 characters.'
-  const address = email.trim()
-  if (!address) errors.email = 'Enter your e-mail address.'
-  else if (!EMAIL.test(address) || new TextEncoder().encode(address).length > 254) {
-    errors.email = 'Enter a valid e-mail address, like name@example.com.'
-  }
+  const address = emailProblem(email.trim())
+  if (address) errors.email = address
   return errors
 }
 

@@ -76,6 +76,8 @@ export function Layout() {
         <p>
           Boxoffice · <span className={`conn conn-${status}`}>{status === 'open' ? 'Live updates on' : status === 'connecting' ? 'Connecting…' : 'Live updates paused, reconnecting…'}</span>
           {' · '}
+          <Link to="/preferences">Notification preferences</Link>
+          {' · '}
           <a href="/docs">API documentation</a>
         </p>
       </footer>

@@ -3,6 +3,7 @@
 // the chosen time zone.
 import axios from 'axios'
 import {
+  AttendeesApi,
   AuthApi,
   BookingsApi,
   Configuration,
@@ -42,6 +43,7 @@ export const eventsApi = new EventsApi(configuration, '', http)
 export const bookingsApi = new BookingsApi(configuration, '', http)
 export const authApi = new AuthApi(configuration, '', http)
 export const notificationsApi = new NotificationsApi(configuration, '', http)
+export const attendeesApi = new AttendeesApi(configuration, '', http)
 
 /** A random key for `Idempotency-Key`, also outside secure contexts. */
 export function newIdempotencyKey(): string {

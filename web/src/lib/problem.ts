@@ -32,6 +32,8 @@ const MESSAGES: Record<string, string> = {
   email_taken: 'An account with this e-mail address already exists.',
   username_taken: 'This username is taken.',
   rate_limited: 'Too many attempts. Please wait a moment and try again.',
+  magic_link_invalid: 'This sign-in link has expired or was already used. Ask for a new one.',
+  email_unavailable: 'This Boxoffice does not send e-mail, so it cannot send sign-in links.',
   invalid_timezone: 'The server does not know the chosen time zone.',
   validation_failed: 'Some fields need attention.',
   internal_error: 'Something went wrong on the server. Please try again.',

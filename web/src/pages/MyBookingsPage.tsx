@@ -1,137 +1,98 @@
 import { useEffect, useState } from 'react'
-import { Link } from 'react-router'
+import { Link, useLocation } from 'react-router'
 import type { BookingView } from '../api'
 import { Alert } from '../components/Alert'
+import { BookingRow } from '../components/BookingRow'
 import { bookingsApi } from '../lib/api'
-import { forgetBooking, loadBookings, type StoredBooking } from '../lib/bookings'
+import { forgetAttendee, loadAttendee, type AttendeeSession } from '../lib/attendee'
+import { forgetBooking, loadBookings } from '../lib/bookings'
 import { toProblem, type ApiProblem } from '../lib/problem'
-import { formatDateTime, browserZone } from '../lib/time'
-import { useTimeZone } from '../lib/timezone'
 
-type State =
+/** The most bookings one attendee's list shows (the API's largest page). */
+const ATTENDEE_PAGE_SIZE = 100
+
+type AttendeeBookings =
+  | { kind: 'none' }
   | { kind: 'loading' }
-  | { kind: 'ok'; booking: BookingView }
-  | { kind: 'gone' }
+  | { kind: 'ok'; items: BookingView[] }
+  | { kind: 'expired' }
   | { kind: 'error'; problem: ApiProblem }
 
-function BookingRow({ stored, onForget }: { stored: StoredBooking; onForget: () => void }) {
-  const { zone } = useTimeZone()
-  const [state, setState] = useState<State>({ kind: 'loading' })
-  const [confirming, setConfirming] = useState(false)
-  const [busy, setBusy] = useState(false)
-  const [message, setMessage] = useState<{ kind: 'success' | 'error'; text: string } | null>(null)
-  const [attempt, setAttempt] = useState(0)
-
+/** The bookings of the attendee signed in by e-mail link, if any. */
+function useAttendeeBookings(attendee: AttendeeSession | null, attempt: number): AttendeeBookings {
+  const [state, setState] = useState<AttendeeBookings>(attendee ? { kind: 'loading' } : { kind: 'none' })
   useEffect(() => {
+    if (!attendee) {
+      setState({ kind: 'none' })
+      return
+    }
     let cancelled = false
+    setState({ kind: 'loading' })
     bookingsApi
-      .getBooking({ id: stored.id, X_Cancel_Token: stored.cancel_token })
-      .then(({ data }) => !cancelled && setState({ kind: 'ok', booking: data }))
+      .getBookings({ X_Attendee_Token: attendee.token, page_size: ATTENDEE_PAGE_SIZE })
+      .then(({ data }) => !cancelled && setState({ kind: 'ok', items: data.items }))
       .catch((e) => {
         if (cancelled) return
         const problem = toProblem(e)
-        setState(problem.code === 'booking_not_found' ? { kind: 'gone' } : { kind: 'error', problem })
+        // A newer link (here or in another browser) replaced this token.
+        setState(problem.status === 401 ? { kind: 'expired' } : { kind: 'error', problem })
       })
     return () => {
       cancelled = true
     }
-  }, [stored.id, stored.cancel_token, zone, attempt])
+  }, [attendee, attempt])
+  return state
+}
 
-  async function cancel() {
-    setBusy(true)
-    setMessage(null)
-    try {
-      const { data } = await bookingsApi.cancelBooking({ id: stored.id, X_Cancel_Token: stored.cancel_token })
-      setState({ kind: 'ok', booking: data })
-      setMessage({ kind: 'success', text: 'Your booking is cancelled and the seat is free again.' })
-    } catch (e) {
-      setMessage({ kind: 'error', text: toProblem(e).message })
-    } finally {
-      setBusy(false)
-      setConfirming(false)
-    }
-  }
+export function MyBookingsPage() {
+  const location = useLocation()
+  const justSignedIn = (location.state as { signedIn?: boolean } | null)?.signedIn === true
+  const [bookings, setBookings] = useState(() => loadBookings())
+  const [attendee, setAttendee] = useState(() => loadAttendee())
+  const [attempt, setAttempt] = useState(0)
+  const fromServer = useAttendeeBookings(attendee, attempt)
 
-  const booking = state.kind === 'ok' ? state.booking : null
-  const cancelled = booking?.status === 'cancelled'
-  const shownZone = zone || browserZone()
+  useEffect(() => {
+    if (fromServer.kind === 'expired') forgetAttendee()
+  }, [fromServer.kind])
+
+  const serverItems = fromServer.kind === 'ok' ? fromServer.items : []
+  const serverIds = new Set(serverItems.map((b) => b.id))
+  // Bookings of this browser that the attendee's list already holds are shown once.
+  const local = bookings.filter((b) => !serverIds.has(b.id))
+  const titles = new Map(bookings.map((b) => [b.id, b.event_title]))
+  const loading = fromServer.kind === 'loading'
+  const empty = serverItems.length === 0 && local.length === 0
+
   return (
-    <li className="booking-card" data-testid={`booking-${stored.id}`}>
-      <div className="booking-card-head">
-        <h2 className="booking-title">
-          <Link to={`/events/${stored.event_id}`}>{stored.event_title}</Link>
-        </h2>
-        {booking ? (
-          <span className={`status status-${booking.status}`} data-testid="booking-status">
-            {cancelled ? 'Cancelled' : 'Confirmed'}
-          </span>
-        ) : null}
-      </div>
-      <p className="muted">
-        Booking #{stored.id} · {stored.name} · {stored.email}
+    <div className="page narrow">
+      <h1>My bookings</h1>
+      <p className="lead">
+        Bookings made in this browser, each kept here with its private cancel token, and those of the e-mail
+        address you signed in with by link.
       </p>
-      {state.kind === 'loading' ? <p className="muted">Checking…</p> : null}
-      {booking ? (
-        <p className="small">
-          Booked <time dateTime={booking.created_at}>{formatDateTime(booking.created_at, shownZone)}</time>
-          {booking.cancelled_at ? (
-            <>
-              {' · '}cancelled <time dateTime={booking.cancelled_at}>{formatDateTime(booking.cancelled_at, shownZone)}</time>
-            </>
-          ) : null}
-        </p>
-      ) : null}
-      {state.kind === 'gone' ? (
-        <Alert kind="warning" title="Booking not found">
-          <p>This booking no longer exists: its event may have been deleted.</p>
+      {justSignedIn && attendee ? (
+        <Alert kind="success" title="You are signed in with your e-mail link">
+          <p>Your bookings are below; this browser remembers you until you sign out here.</p>
         </Alert>
       ) : null}
-      {state.kind === 'error' ? (
-        <Alert kind="error" title="Could not check this booking">
-          <p>{state.problem.message}</p>
+      {fromServer.kind === 'expired' ? (
+        <Alert kind="warning" title="Your sign-in link no longer works here">
+          <p>
+            A newer link replaced it. <Link to="/magic">Get a new sign-in link</Link> to see your bookings again.
+          </p>
+        </Alert>
+      ) : null}
+      {fromServer.kind === 'error' ? (
+        <Alert kind="error" title="Could not load your bookings">
+          <p>{fromServer.problem.message}</p>
           <button type="button" className="button button-secondary" onClick={() => setAttempt((n) => n + 1)}>
             Try again
           </button>
         </Alert>
       ) : null}
-      {message ? <Alert kind={message.kind}>{message.text}</Alert> : null}
-      <div className="booking-actions">
-        {booking && !cancelled ? (
-          confirming ? (
-            <>
-              <span className="confirm-text">Cancel this booking?</span>
-              <button type="button" className="button button-danger" onClick={cancel} disabled={busy}>
-                {busy ? 'Cancelling…' : 'Yes, cancel it'}
-              </button>
-              <button type="button" className="button button-ghost" onClick={() => setConfirming(false)}>
-                Keep it
-              </button>
-            </>
-          ) : (
-            <button type="button" className="button button-secondary" onClick={() => setConfirming(true)}>
-              Cancel booking
-            </button>
-          )
-        ) : null}
-        {cancelled || state.kind === 'gone' ? (
-          <button type="button" className="button button-ghost" onClick={onForget}>
-            Remove from this list
-          </button>
-        ) : null}
-      </div>
-    </li>
-  )
-}
-
-export function MyBookingsPage() {
-  const [bookings, setBookings] = useState(() => loadBookings())
-  return (
-    <div className="page narrow">
-      <h1>My bookings</h1>
-      <p className="lead">
-        Bookings made in this browser. Each is kept here with its private cancel token, so only you can cancel it.
-      </p>
-      {bookings.length === 0 ? (
+      {loading ? <p className="muted">Loading your bookings…</p> : null}
+      {loading ? null : empty ? (
         <div className="empty">
           <p>No bookings yet.</p>
           <Link className="button" to="/">
@@ -140,10 +101,25 @@ export function MyBookingsPage() {
         </div>
       ) : (
         <ul className="booking-list">
-          {bookings.map((b) => (
+          {attendee
+            ? serverItems.map((b) => (
+                <BookingRow
+                  key={b.id}
+                  id={b.id}
+                  eventId={b.event_id}
+                  eventTitle={titles.get(b.id)}
+                  credential={{ attendeeToken: attendee.token }}
+                />
+              ))
+            : null}
+          {local.map((b) => (
             <BookingRow
               key={b.id}
-              stored={b}
+              id={b.id}
+              eventId={b.event_id}
+              eventTitle={b.event_title}
+              holder={{ name: b.name, email: b.email }}
+              credential={{ cancelToken: b.cancel_token }}
               onForget={() => {
                 forgetBooking(b.id)
                 setBookings(loadBookings())
@@ -152,6 +128,27 @@ export function MyBookingsPage() {
           ))}
         </ul>
       )}
+      <div className="page-links">
+        {attendee && fromServer.kind !== 'expired' ? (
+          <button
+            type="button"
+            className="button button-ghost"
+            onClick={() => {
+              forgetAttendee()
+              setAttendee(null)
+            }}
+          >
+            Sign out of your e-mail link
+          </button>
+        ) : (
+          <p className="muted small">
+            Booked on another device, or cleared this browser? <Link to="/magic">Get a sign-in link by e-mail</Link>
+          </p>
+        )}
+        <p className="muted small">
+          <Link to="/preferences">Notification preferences</Link>: how and in which language we write to you.
+        </p>
+      </div>
     </div>
   )
 }

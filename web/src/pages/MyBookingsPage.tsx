@@ -68,8 +68,9 @@ export function MyBookingsPage() {
     <div className="page narrow">
       <h1>My bookings</h1>
       <p className="lead">
-        Bookings made in this browser, each kept here with its private cancel token, and those of the e-mail
-        address you signed in with by link.
+        {attendee
+          ? 'Bookings made in this browser, each kept here with its private cancel token, and those of the e-mail address you signed in with by link.'
+          : 'Bookings made in this browser. Each is kept here with its private cancel token, so only you can cancel it.'}
       </p>
       {justSignedIn && attendee ? (
         <Alert kind="success" title="You are signed in with your e-mail link">

@@ -13,7 +13,7 @@ export default defineConfig({
     // npm run dev: the app on http://127.0.0.1:5173/app/, the API and the WebSocket
     // proxied to boxoffice serve, so the browser sees one origin as in production.
     proxy: {
-      '^/(events|attendees|bookings|auth|notifications|openapi\\.json|docs|healthz|readyz)(/|$|\\?)': {
+      '^/(events|attendees|bookings|auth|me|notifications|openapi\\.json|docs|healthz|readyz)(/|$|\\?)': {
         target: api,
       },
       '/ws': { target: api, ws: true },

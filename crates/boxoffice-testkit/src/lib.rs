@@ -179,7 +179,13 @@ impl TestApp {
                 boxoffice_notify::DeliverySettings::new(Some(mailer.clone()), options.public_url);
             application = application
                 .mailer(mailer)
-                .router(boxoffice_notify::Router::new(store.clone(), settings));
+                .router(boxoffice_notify::Router::new(
+                    store.clone(),
+                    boxoffice_notify::Enricher::Store(boxoffice_notify::StoreFacts::new(
+                        store.clone(),
+                    )),
+                    settings,
+                ));
         }
         let running = application
             .start(listener)

@@ -20,10 +20,14 @@ const ROUNDS: u32 = 5;
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
-    let url = args.next().unwrap_or_else(|| {
-        let file = std::env::temp_dir().join(format!("enrichment-cost-{}.db", std::process::id()));
-        format!("sqlite://{}", file.display())
-    });
+    let scratch = std::env::temp_dir().join(format!("enrichment-cost-{}", std::process::id()));
+    let url = match args.next() {
+        Some(url) => url,
+        None => {
+            std::fs::create_dir_all(&scratch)?;
+            format!("sqlite://{}", scratch.join("store.db").display())
+        }
+    };
     let count: usize = args.next().map_or(Ok(2000), |n| n.parse())?;
     let store = Store::connect(&url, 8).await?;
     store.migrate().await?;
@@ -83,6 +87,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         ms(one_by_one),
         ms(batched)
     );
+    store.close().await;
+    let _ = std::fs::remove_dir_all(&scratch);
     Ok(())
 }
 

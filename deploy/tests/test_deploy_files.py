@@ -97,6 +97,10 @@ def test_compose_file_is_valid_and_complete(compose):
         assert (amqp.scheme, amqp.hostname, amqp.port) == ("amqp", "rabbitmq", 5672)
         assert (amqp.username, amqp.password) == (mq["RABBITMQ_DEFAULT_USER"], "secret")
 
+    # The notification service asks the event service, on the compose network, for what its messages need.
+    assert services["notifications"]["environment"]["EVENT_SERVICE_URL"] == "http://events:8000"
+    assert "EVENT_SERVICE_URL" not in services["events"]["environment"]
+
     # Every named volume a service mounts is declared.
     mounted = {v["source"] for s in services.values() for v in s.get("volumes", []) if v["type"] == "volume"}
     assert mounted <= set(compose["volumes"])

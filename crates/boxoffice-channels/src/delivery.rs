@@ -1,62 +1,7 @@
 //! The outcome of trying to deliver a notice on one channel.
 
+pub use boxoffice_domain::{Channel, DeliveryStatus};
 use serde::{Deserialize, Serialize};
-use std::fmt;
-
-/// A way of reaching someone.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Channel {
-    Websocket,
-    Email,
-    Push,
-}
-
-impl Channel {
-    pub const ALL: [Channel; 3] = [Channel::Websocket, Channel::Email, Channel::Push];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Channel::Websocket => "websocket",
-            Channel::Email => "email",
-            Channel::Push => "push",
-        }
-    }
-}
-
-impl fmt::Display for Channel {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// How an attempt ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum DeliveryStatus {
-    /// Handed over: accepted by the mail server or push provider, or written to the mail folder.
-    Sent,
-    /// Failed; `error` says why.
-    Failed,
-    /// Not attempted on purpose: the channel is not configured, or the recipient turned it off.
-    Skipped,
-}
-
-impl DeliveryStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DeliveryStatus::Sent => "sent",
-            DeliveryStatus::Failed => "failed",
-            DeliveryStatus::Skipped => "skipped",
-        }
-    }
-}
-
-impl fmt::Display for DeliveryStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 
 /// One delivery of one notice to one recipient on one channel.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

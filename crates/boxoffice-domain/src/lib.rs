@@ -5,6 +5,7 @@
 mod attachment;
 mod attendee;
 mod booking;
+mod channel;
 mod country;
 mod device;
 mod domain_event;
@@ -28,6 +29,7 @@ pub use attachment::{
 };
 pub use attendee::{Attendee, AttendeePatch, Locale, NewAttendee, PersonName, Phone};
 pub use booking::{Booking, BookingRefusal, BookingStatus};
+pub use channel::{Channel, DeliveryStatus};
 pub use country::Country;
 pub use device::{DEVICE_TOKEN_MAX, Device, DeviceId, DeviceToken, Platform, is_token_byte};
 pub use domain_event::{Audience, DomainEvent, DomainEventKind, Farewell, SeatCounts};

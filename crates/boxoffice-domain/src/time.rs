@@ -10,9 +10,23 @@ use chrono::{
 use chrono_tz::Tz;
 use std::fmt;
 
-/// An IANA time zone, such as `Asia/Kolkata` or `Europe/Paris`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// An IANA time zone, such as `Asia/Kolkata` or `Europe/Paris`; its name on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(into = "String", try_from = "String")]
 pub struct Zone(Tz);
+
+impl From<Zone> for String {
+    fn from(zone: Zone) -> String {
+        zone.name().to_owned()
+    }
+}
+
+impl TryFrom<String> for Zone {
+    type Error = String;
+    fn try_from(name: String) -> Result<Self, String> {
+        Zone::parse(&name)
+    }
+}
 
 impl Zone {
     /// Events are entered in Indian Standard Time unless told otherwise.
@@ -126,6 +140,17 @@ pub fn parse_instant(input: &str, zone: Zone) -> Result<DateTime<Utc>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn zones_travel_by_name() {
+        let paris = Zone::parse("Europe/Paris").unwrap();
+        assert_eq!(serde_json::to_value(paris).unwrap(), "Europe/Paris");
+        assert_eq!(
+            serde_json::from_value::<Zone>("Europe/Paris".into()).unwrap(),
+            paris
+        );
+        assert!(serde_json::from_value::<Zone>("Mars/Olympus".into()).is_err());
+    }
 
     fn utc(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)

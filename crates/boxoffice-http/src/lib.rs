@@ -32,8 +32,8 @@ use axum::http::{HeaderValue, Method, Uri, header};
 use axum::response::IntoResponse;
 use error::ApiError;
 use routes::{
-    attachments, attendees, auth as auth_routes, bookings, devices, dialect, events, magic_links,
-    notifications, ops, preferences, realtime,
+    attachments, attendees, auth as auth_routes, bookings, devices, dialect, events, internal,
+    magic_links, notifications, ops, preferences, realtime,
 };
 use std::sync::Arc;
 use std::time::Duration;
@@ -157,7 +157,8 @@ fn api(services: Services) -> OpenApiRouter<AppState> {
                 preferences::put_preferences
             ))
             .routes(routes!(magic_links::request_magic_link))
-            .routes(routes!(magic_links::redeem_magic_link));
+            .routes(routes!(magic_links::redeem_magic_link))
+            .routes(routes!(internal::enrich));
     }
     if services.notifications {
         api = api

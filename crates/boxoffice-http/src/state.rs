@@ -43,6 +43,8 @@ pub struct Attachments {
 #[derive(Debug)]
 pub struct Security {
     pub tokens: TokenIssuer,
+    /// Tokens Boxoffice processes show each other on internal endpoints (same secret).
+    pub service_tokens: boxoffice_notify::service_token::ServiceTokens,
     pub passwords: Passwords,
     pub rate_limits: RateLimits,
     pub trusted_proxies: TrustedProxies,
@@ -56,6 +58,9 @@ impl Security {
     ) -> Result<Self, bcrypt::BcryptError> {
         Ok(Security {
             tokens: TokenIssuer::new(&settings.jwt_secret, settings.token_ttl),
+            service_tokens: boxoffice_notify::service_token::ServiceTokens::new(
+                &settings.jwt_secret,
+            ),
             passwords: Passwords::new(settings.bcrypt_cost)?,
             rate_limits,
             trusted_proxies,

@@ -6,7 +6,7 @@
 //! was already sent is not sent again, and after the broker's delivery limit the message
 //! ends in the dead-letter queue.
 
-use crate::enrich::Enricher;
+use crate::enrich::{EnrichError, Enriched, Enricher};
 use crate::router::{Plan, Send};
 use boxoffice_broker::{Delivery, Subscription};
 use boxoffice_channels::{
@@ -31,6 +31,10 @@ pub struct DeliverySettings {
     pub public_url: Option<PublicUrl>,
     /// Tries of one send within one delivery of the message.
     pub tries: u32,
+    /// Tries of the enrichment within one delivery: the broker hands a message back at
+    /// once, so the pause between these is what lets a store or an event service that
+    /// failed for a moment come back before the delivery limit dead-letters the message.
+    pub enrich_tries: u32,
     pub backoff_min: Duration,
     pub backoff_max: Duration,
 }
@@ -42,6 +46,7 @@ impl std::fmt::Debug for DeliverySettings {
             .field("push", &self.push.is_some())
             .field("public_url", &self.public_url)
             .field("tries", &self.tries)
+            .field("enrich_tries", &self.enrich_tries)
             .finish()
     }
 }
@@ -53,6 +58,7 @@ impl DeliverySettings {
             push: None,
             public_url,
             tries: 3,
+            enrich_tries: 4,
             backoff_min: Duration::from_millis(200),
             backoff_max: Duration::from_secs(2),
         }
@@ -83,10 +89,12 @@ pub enum Outcome {
 }
 
 impl Router {
-    pub fn new(store: Store, settings: DeliverySettings) -> Self {
+    /// A router gathering facts with `enricher` (the store in one process, the event
+    /// service when running apart).
+    pub fn new(store: Store, enricher: Enricher, settings: DeliverySettings) -> Self {
         Router {
             inner: Arc::new(Inner {
-                enricher: Enricher::new(store.clone()),
+                enricher,
                 store,
                 templates: Templates::new(),
                 settings,
@@ -122,15 +130,16 @@ impl Router {
     pub async fn handle(&self, change: &DomainEvent) -> Outcome {
         let inner = &self.inner;
         let started = std::time::Instant::now();
-        let facts = match inner.enricher.enrich(change).await {
+        let source = inner.enricher.source().as_str();
+        let facts = match self.enrich(change).await {
             Ok(Some(facts)) => facts,
             Ok(None) => {
-                tracing::info!(step = "enrich", notification = %change.id, kind = %change.kind, outcome = "nothing to send");
+                tracing::info!(step = "enrich", notification = %change.id, kind = %change.kind, source, elapsed_ms = started.elapsed().as_millis() as u64, outcome = "nothing to send");
                 return Outcome::Done;
             }
             Err(err) => {
                 metrics::counter!("boxoffice_notification_enrich_failures_total").increment(1);
-                tracing::warn!(step = "enrich", notification = %change.id, kind = %change.kind, error = %err, "enrichment failed; will retry");
+                tracing::warn!(step = "enrich", notification = %change.id, kind = %change.kind, source, elapsed_ms = started.elapsed().as_millis() as u64, error = %err, "enrichment failed; will retry");
                 return Outcome::Retry;
             }
         };
@@ -138,7 +147,7 @@ impl Router {
             step = "enrich",
             notification = %change.id,
             kind = %change.kind,
-            source = "store",
+            source,
             from_message = change.farewell.is_some(),
             attendees = facts.attendees.len(),
             booker = facts.booker.is_some(),
@@ -163,26 +172,17 @@ impl Router {
                 return Outcome::Retry;
             }
         };
-        let earlier: HashMap<(String, String, String), DeliveryRecord> = earlier
+        let earlier: HashMap<(String, Channel, String), DeliveryRecord> = earlier
             .into_iter()
-            .map(|r| {
-                (
-                    (r.notice.clone(), r.channel.clone(), r.recipient.clone()),
-                    r,
-                )
-            })
+            .map(|r| ((r.notice.clone(), r.channel, r.recipient.clone()), r))
             .collect();
         let mut outcome = Outcome::Done;
         for send in sends {
             let notice = send.notice();
             let (channel, recipient) = send.key();
-            let key = (
-                notice.name().to_owned(),
-                channel.as_str().to_owned(),
-                recipient,
-            );
+            let key = (notice.name().to_owned(), channel, recipient);
             let before = earlier.get(&key);
-            if before.is_some_and(|r| r.status == DeliveryStatus::Sent.as_str()) {
+            if before.is_some_and(|r| r.status == DeliveryStatus::Sent) {
                 continue;
             }
             let tried = before.map_or(0, |r| r.attempts.max(0) as u32);
@@ -195,9 +195,9 @@ impl Router {
                 let record = DeliveryRecord {
                     message_id: change.id.clone(),
                     notice: notice.name().to_owned(),
-                    channel: attempt.channel.as_str().to_owned(),
+                    channel: attempt.channel,
                     recipient: attempt.recipient.clone(),
-                    status: attempt.status.as_str().to_owned(),
+                    status: attempt.status,
                     error: attempt.error.clone(),
                     attempts: attempt.attempts as i32,
                 };
@@ -208,6 +208,24 @@ impl Router {
             }
         }
         outcome
+    }
+
+    /// Enriches `change`, trying again with a growing pause.
+    async fn enrich(&self, change: &DomainEvent) -> Result<Option<Enriched>, EnrichError> {
+        let settings = &self.inner.settings;
+        let mut pause = settings.backoff_min;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            match self.inner.enricher.enrich(change).await {
+                Err(err) if attempt < settings.enrich_tries => {
+                    tracing::info!(step = "enrich", notification = %change.id, source = self.inner.enricher.source().as_str(), attempt, error = %err, retry_in_ms = pause.as_millis() as u64, "enrichment failed; trying again");
+                    tokio::time::sleep(pause).await;
+                    pause = (pause * 2).min(settings.backoff_max);
+                }
+                result => return result,
+            }
+        }
     }
 
     /// Sends one message, trying again with a growing pause; `tried` counts earlier

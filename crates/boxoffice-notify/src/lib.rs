@@ -9,7 +9,8 @@
 //! - [`commands`] reads what clients send, [`frames`] renders what the server sends,
 //!   byte for byte.
 //! - [`deliveries`] takes each domain event once more, on its own queue: [`enrich`]
-//!   reads what its messages need, [`router`] decides who hears what on which channel,
+//!   gathers what its messages need (from the store, or from the event service's
+//!   internal endpoint with a [`service_token`]), [`router`] decides who hears what on which channel,
 //!   and every e-mail and push attempt is recorded.
 
 pub mod commands;
@@ -20,9 +21,11 @@ pub mod frames;
 pub mod hub;
 mod presence;
 pub mod router;
+pub mod service_token;
 
 pub use commands::ClientCommand;
 pub use consumer::{DEFAULT_STEP_TIMEOUT, HistoryRecorder, HistoryStep, SocketFeed};
 pub use deliveries::{DeliverySettings, Router};
+pub use enrich::{Enricher, EventServiceClient, EventServiceSettings, StoreFacts};
 pub use hub::{ConnectionId, Hub, Registration};
 pub use presence::{Presence, PresenceSettings};

@@ -25,7 +25,7 @@ pub use backend::Backend;
 pub use devices::DeviceRegistration;
 pub use error::StoreError;
 pub use filter::{BookingFilter, EventFilter};
-pub use notices::{ChannelPreferences, DeliveryRecord};
+pub use notices::{ChannelPreferences, DeliveryRecord, Recipient};
 pub use pool::PoolSettings;
 pub use rate_limits::{Rate, RateLimitTable};
 pub use retry::MAX_RETRIES;

@@ -1,11 +1,13 @@
 //! What the notification channels keep: preferences, delivery attempts, sign-in links.
 
 use crate::{Store, StoreError};
-use boxoffice_domain::{AttendeeId, SecretHash, UserId};
+use boxoffice_domain::{
+    Attendee, AttendeeId, Channel, DeliveryStatus, EventId, SecretHash, UserId,
+};
 use chrono::{DateTime, Utc};
 
 /// Which channels a person wants; all of them unless they said otherwise.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ChannelPreferences {
     pub websocket: bool,
     pub email: bool,
@@ -22,6 +24,13 @@ impl Default for ChannelPreferences {
     }
 }
 
+/// An attendee to tell, with their channel choices.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recipient {
+    pub attendee: Attendee,
+    pub channels: ChannelPreferences,
+}
+
 /// One recorded delivery attempt.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeliveryRecord {
@@ -29,11 +38,9 @@ pub struct DeliveryRecord {
     pub message_id: String,
     /// e.g. `booking_confirmed`.
     pub notice: String,
-    /// `websocket`, `email` or `push`.
-    pub channel: String,
+    pub channel: Channel,
     pub recipient: String,
-    /// `sent`, `failed` or `skipped`.
-    pub status: String,
+    pub status: DeliveryStatus,
     pub error: Option<String>,
     pub attempts: i32,
 }
@@ -62,6 +69,18 @@ impl Store {
         attendee: AttendeeId,
     ) -> Result<ChannelPreferences, StoreError> {
         dispatch!(self, b => b.attendee_preferences(attendee).await)
+    }
+
+    /// The attendees among `ids` that still exist, with their channel choices, in the
+    /// order of `ids`: one query per 10,000 ids, whatever their number.
+    pub async fn recipients(&self, ids: &[AttendeeId]) -> Result<Vec<Recipient>, StoreError> {
+        dispatch!(self, b => b.recipients(ids).await)
+    }
+
+    /// Every attendee holding a confirmed booking of `event`, with their channel choices,
+    /// in booking order, in one query.
+    pub async fn confirmed_recipients(&self, event: EventId) -> Result<Vec<Recipient>, StoreError> {
+        dispatch!(self, b => b.confirmed_recipients(event).await)
     }
 
     /// Sets an attendee's channels and, when given, their language.

@@ -54,6 +54,9 @@ pub struct Options {
     /// Route domain events to e-mail (and record every delivery) through this transport;
     /// `None`: no e-mail or push routing, as before it existed.
     pub mail: Option<boxoffice_channels::MailTransport>,
+    /// With `mail`: push to registered devices through these providers (e.g. a local
+    /// HTTP/2 server standing in for APNs); `None`: push is recorded as not configured.
+    pub push: Option<boxoffice_push::PushConfig>,
 }
 
 impl Default for Options {
@@ -69,6 +72,7 @@ impl Default for Options {
             files: Files::Local,
             attachment_max_bytes: 10 * 1024 * 1024,
             mail: None,
+            push: None,
         }
     }
 }
@@ -175,11 +179,24 @@ impl TestApp {
             let mailer =
                 boxoffice_channels::Mailer::new("Boxoffice <no-reply@boxoffice.test>", transport)
                     .expect("mail settings");
-            let settings =
+            let mut settings =
                 boxoffice_notify::DeliverySettings::new(Some(mailer.clone()), options.public_url);
+            if let Some(config) = options.push {
+                let push = boxoffice_push::Push::new(config).expect("push settings");
+                settings.push = Some(std::sync::Arc::new(boxoffice_push::DevicePush::new(
+                    store.clone(),
+                    std::sync::Arc::new(push),
+                )));
+            }
             application = application
                 .mailer(mailer)
-                .router(boxoffice_notify::Router::new(store.clone(), settings));
+                .router(boxoffice_notify::Router::new(
+                    store.clone(),
+                    boxoffice_notify::Enricher::Store(boxoffice_notify::StoreFacts::new(
+                        store.clone(),
+                    )),
+                    settings,
+                ));
         }
         let running = application
             .start(listener)

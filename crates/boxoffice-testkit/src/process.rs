@@ -13,6 +13,8 @@ pub struct ServerProcess {
     files: std::path::PathBuf,
     /// Its e-mail folder (`MAIL_DIR`, unless SMTP is set), removed when dropped.
     pub mail: std::path::PathBuf,
+    /// Its log (standard error), removed when dropped; printed if the test fails.
+    log: std::path::PathBuf,
 }
 
 impl ServerProcess {
@@ -21,6 +23,8 @@ impl ServerProcess {
         let unique = uuid::Uuid::new_v4().simple().to_string();
         let files = std::env::temp_dir().join(format!("boxoffice-process-files-{unique}"));
         let mail = std::env::temp_dir().join(format!("boxoffice-process-mail-{unique}"));
+        let log = std::env::temp_dir().join(format!("boxoffice-process-{unique}.log"));
+        let log_file = std::fs::File::create(&log).expect("create the process log");
         let mut command = Command::new(binary);
         command
             .args(["serve", "--port", "0"])
@@ -34,7 +38,7 @@ impl ServerProcess {
         }
         let mut child = command
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(Stdio::from(log_file))
             .spawn()
             .expect("start boxoffice serve");
         let mut line = String::new();
@@ -44,14 +48,23 @@ impl ServerProcess {
         let base = line
             .split_whitespace()
             .find(|word| word.starts_with("http://"))
-            .unwrap_or_else(|| panic!("no address in {line:?}"))
+            .unwrap_or_else(|| {
+                let logged = std::fs::read_to_string(&log).unwrap_or_default();
+                panic!("no address in {line:?}; it logged:\n{logged}")
+            })
             .to_owned();
         ServerProcess {
             child,
             base,
             files,
             mail,
+            log,
         }
+    }
+
+    /// What it logged so far (`RUST_LOG` is `warn` unless `env` says otherwise).
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
     }
 
     /// Sends SIGTERM and waits up to `patience` for the process to exit; returns how it exited.
@@ -81,6 +94,10 @@ impl Drop for ServerProcess {
         let _ = self.child.wait();
         let _ = std::fs::remove_dir_all(&self.files);
         let _ = std::fs::remove_dir_all(&self.mail);
+        if std::thread::panicking() {
+            eprintln!("--- log of {} ---\n{}", self.base, self.log());
+        }
+        let _ = std::fs::remove_file(&self.log);
     }
 }
 

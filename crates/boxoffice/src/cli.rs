@@ -170,6 +170,16 @@ pub struct ServeArgs {
     /// Run one service only (default: both in this process). Needs AMQP_URL.
     #[arg(long, env = "BOXOFFICE_ONLY", value_enum)]
     pub only: Option<Service>,
+    /// The event service's base URL, e.g. http://events:8000: where a process started with
+    /// `--only notifications` gathers what its messages need (`POST /internal/enrichment`,
+    /// with a token signed with JWT_SECRET). Required with `--only notifications`; a process
+    /// running both services reads its own store instead.
+    #[arg(long, env = "EVENT_SERVICE_URL", value_parser = parse_service_url)]
+    pub event_service_url: Option<url::Url>,
+    /// Longest one call to the event service may take, connecting included, in
+    /// milliseconds; a slower call fails and the delivery is retried.
+    #[arg(long, env = "EVENT_SERVICE_TIMEOUT_MS", default_value_t = 5_000, value_parser = clap::value_parser!(u64).range(10..=120_000))]
+    pub event_service_timeout_ms: u64,
     /// RabbitMQ, e.g. amqp://guest:guest@127.0.0.1:5672/%2f. Without it, an in-process broker is used.
     #[arg(long, env = "AMQP_URL", hide_env_values = true)]
     pub amqp_url: Option<String>,
@@ -303,6 +313,15 @@ pub fn redact(url: &str) -> String {
         out.push_str(&pairs.join("&"));
     }
     out
+}
+
+/// An `http` or `https` URL.
+fn parse_service_url(input: &str) -> Result<url::Url, String> {
+    let url = url::Url::parse(input).map_err(|err| format!("{input:?}: {err}"))?;
+    match url.scheme() {
+        "http" | "https" if url.has_host() => Ok(url),
+        _ => Err(format!("{input:?} is not an http(s) URL with a host")),
+    }
 }
 
 #[cfg(test)]

@@ -98,6 +98,9 @@ fn explain(setting: &mut Setting, args: &ConfigArgs) {
         ("public_url", false) => Some("each request's own origin".to_owned()),
         ("amqp_url", false) => Some("in-process broker".to_owned()),
         ("only", false) => Some("both services".to_owned()),
+        ("event_service_url", false) => {
+            Some("none: needed by --only notifications; one process reads its own store".to_owned())
+        }
         ("instance_id", false) => Some("random per start".to_owned()),
         _ => None,
     };

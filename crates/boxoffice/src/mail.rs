@@ -2,7 +2,7 @@
 
 use boxoffice_channels::{MailTransport, Mailer, PushChannel, SmtpSecurity, SmtpSettings};
 use boxoffice_domain::PublicUrl;
-use boxoffice_notify::{DeliverySettings, Router};
+use boxoffice_notify::{DeliverySettings, Enricher, Router};
 use boxoffice_store::Store;
 use clap::{Args, ValueEnum};
 use std::path::{Path, PathBuf};
@@ -90,11 +90,12 @@ impl MailArgs {
         data_dir: &Path,
         public_url: Option<PublicUrl>,
         push: Option<Arc<dyn PushChannel>>,
+        enricher: Enricher,
     ) -> anyhow::Result<Router> {
         let mailer = self.mailer(data_dir)?;
         tracing::info!(mail = mailer.kind(), "e-mail delivery");
         let mut settings = DeliverySettings::new(Some(mailer), public_url);
         settings.push = push;
-        Ok(Router::new(store.clone(), settings))
+        Ok(Router::new(store.clone(), enricher, settings))
     }
 }

@@ -17,6 +17,8 @@ use boxoffice_broker::rabbitmq::RabbitMqSettings;
 use boxoffice_http::HttpConfig;
 use boxoffice_http::Services;
 use boxoffice_http::auth::{AuthSettings, RateLimits, TrustedProxies};
+use boxoffice_notify::service_token::ServiceTokens;
+use boxoffice_notify::{Enricher, EventServiceClient, EventServiceSettings, StoreFacts};
 use boxoffice_store::Store;
 use clap::{CommandFactory, FromArgMatches};
 use cli::{CheckArgs, Cli, Command, DatabaseArgs, RateLimitStore, ServeArgs, Service};
@@ -126,6 +128,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .with_context(|| format!("binding {}:{}", args.host, args.port))?;
     let address = listener.local_addr()?;
     let security = security(&args, &store)?;
+    let service_tokens = security.service_tokens.clone();
     let cors_origins = args
         .cors_origins
         .iter()
@@ -166,9 +169,13 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     if services.notifications {
         // Checked at start-up: a bad key stops the process now, not at the first notification.
         let push = args.push.channel(&store)?;
-        let router = args
-            .mail
-            .router(&store, &args.data_dir, args.public_url.clone(), push)?;
+        let router = args.mail.router(
+            &store,
+            &args.data_dir,
+            args.public_url.clone(),
+            push,
+            enricher(&args, &store, service_tokens)?,
+        )?;
         app = app.router(router);
     }
     if services.events {
@@ -206,6 +213,39 @@ fn services(only: Option<Service>) -> Services {
             events: false,
             notifications: true,
         },
+    }
+}
+
+/// Where the notification service gathers what its messages need: the store when this
+/// process also runs the event service; the event service's API when it runs apart, whose
+/// URL is then required (reading the event service's tables is what it avoids).
+fn enricher(
+    args: &ServeArgs,
+    store: &Store,
+    service_tokens: ServiceTokens,
+) -> anyhow::Result<Enricher> {
+    match (args.only, &args.event_service_url) {
+        (Some(Service::Notifications), Some(url)) => {
+            let settings = EventServiceSettings {
+                url: url.clone(),
+                timeout: Duration::from_millis(args.event_service_timeout_ms),
+            };
+            let client = EventServiceClient::new(&settings, service_tokens)
+                .context("the event service client")?;
+            tracing::info!(endpoint = %client.endpoint(), "enrichment from the event service");
+            Ok(Enricher::EventService(client))
+        }
+        (Some(Service::Notifications), None) => anyhow::bail!(
+            "--only notifications asks the event service for what its messages need: set EVENT_SERVICE_URL (e.g. http://events:8000)"
+        ),
+        (_, url) => {
+            if url.is_some() {
+                tracing::info!(
+                    "EVENT_SERVICE_URL is not used: this process runs the event service and reads its store"
+                );
+            }
+            Ok(Enricher::Store(StoreFacts::new(store.clone())))
+        }
     }
 }
 

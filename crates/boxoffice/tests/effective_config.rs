@@ -162,3 +162,30 @@ fn an_invalid_value_is_refused_as_serve_would() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("http:// or https://"), "{stderr}");
 }
+
+#[test]
+fn the_event_service_url_is_shown_with_what_it_is_for() {
+    let unset = settings(&config(&["--json"], &[]));
+    let url = setting(&unset, "event_service_url");
+    assert_eq!(url["env"], "EVENT_SERVICE_URL");
+    assert!(
+        url["note"]
+            .as_str()
+            .unwrap()
+            .contains("--only notifications"),
+        "{url}"
+    );
+    let set = settings(&config(
+        &["--json", "--event-service-url", "http://events:8000"],
+        &[],
+    ));
+    let url = setting(&set, "event_service_url");
+    assert_eq!(
+        (&url["value"], &url["source"]),
+        (&"http://events:8000".into(), &"flag".into())
+    );
+    let output = config(&[], &[("EVENT_SERVICE_URL", "events:8000")]);
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("not an http(s) URL"), "{stderr}");
+}

@@ -6,7 +6,7 @@
 
 mod common;
 
-use boxoffice_channels::MailTransport;
+use boxoffice_channels::{Channel, DeliveryStatus, MailTransport};
 use boxoffice_testkit::{Backend, Options, TestApp, event_body, expect_status};
 use common::mail::{Mail, read_folder};
 use serde_json::json;
@@ -114,7 +114,7 @@ async fn a_booking_mails_the_attendee_in_their_language_and_the_organizer(backen
             .unwrap()
             .into_iter()
             .map(|r| (r.notice, r.channel, r.recipient, r.status))
-            .collect::<Vec<(String, String, String, String)>>();
+            .collect::<Vec<(String, Channel, String, DeliveryStatus)>>();
         if summary.len() >= 3 {
             break;
         }
@@ -124,27 +124,27 @@ async fn a_booking_mails_the_attendee_in_their_language_and_the_organizer(backen
     assert!(
         summary.contains(&(
             "booking_confirmed".into(),
-            "email".into(),
+            Channel::Email,
             "amelie@example.test".into(),
-            "sent".into()
+            DeliveryStatus::Sent
         )),
         "{summary:?}"
     );
     assert!(
         summary.contains(&(
             "organizer_new_booking".into(),
-            "email".into(),
+            Channel::Email,
             "organizer@example.com".into(),
-            "sent".into()
+            DeliveryStatus::Sent
         )),
         "{summary:?}"
     );
     assert!(
         summary.contains(&(
             "organizer_new_booking".into(),
-            "push".into(),
+            Channel::Push,
             "user:1".into(),
-            "skipped".into()
+            DeliveryStatus::Skipped
         )),
         "push is not configured: {summary:?}"
     );
@@ -216,7 +216,7 @@ async fn an_attendee_who_turned_email_off_gets_none_and_it_is_recorded(backend: 
             .await
             .unwrap()
             .into_iter()
-            .filter(|r| r.notice == "event_changed" && r.channel == "email")
+            .filter(|r| r.notice == "event_changed" && r.channel == Channel::Email)
             .map(|r| (r.recipient, r.status))
             .collect();
         if !recorded.is_empty() {
@@ -226,7 +226,7 @@ async fn an_attendee_who_turned_email_off_gets_none_and_it_is_recorded(backend: 
     }
     assert_eq!(
         recorded,
-        vec![("quiet@example.test".to_owned(), "skipped".to_owned())]
+        vec![("quiet@example.test".to_owned(), DeliveryStatus::Skipped)]
     );
     assert!(read_folder(&dir).is_empty(), "nothing was mailed");
     app.stop().await;

@@ -129,7 +129,7 @@ async fn every_language_arrives_over_smtp_with_its_calendar_file(backend: Backen
             .iter()
             .filter(|r| {
                 r.notice == "booking_confirmed"
-                    && r.status == "sent"
+                    && r.status == boxoffice_channels::DeliveryStatus::Sent
                     && r.recipient.starts_with(&run)
             })
             .count();

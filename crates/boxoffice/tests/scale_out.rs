@@ -34,16 +34,14 @@ impl Cluster {
             ("AMQP_URL", namespace.url.as_str()),
             ("AMQP_NAMESPACE", namespace.name.as_str()),
         ];
-        let start = |only: &str| {
-            ServerProcess::start(
-                BINARY,
-                &["--only", only, "--database-url", &database.url],
-                &env,
-            )
+        let start = |only: &[&str]| {
+            let args = [&["--database-url", database.url.as_str(), "--only"], only].concat();
+            ServerProcess::start(BINARY, &args, &env)
         };
-        let events = (0..event_services).map(|_| start("events")).collect();
+        let events: Vec<ServerProcess> = (0..event_services).map(|_| start(&["events"])).collect();
+        // Notification processes ask the first event service for what their messages need.
         let notifications = (0..notification_services)
-            .map(|_| start("notifications"))
+            .map(|_| start(&["notifications", "--event-service-url", &events[0].base]))
             .collect();
         Cluster {
             events,

@@ -23,6 +23,7 @@ __all__ = [
     "BookingsApi",
     "DevicesApi",
     "EventsApi",
+    "InternalApi",
     "NotificationsApi",
     "OpsApi",
     "ApiResponse",
@@ -45,22 +46,29 @@ __all__ = [
     "AttachmentView",
     "AttendeeCreate",
     "AttendeePage",
+    "AttendeeRecipientView",
     "AttendeeRegistered",
     "AttendeeSignIn",
     "AttendeeUpdate",
     "AttendeeView",
+    "BookerView",
     "BookingAttendee",
     "BookingCreate",
     "BookingPage",
     "BookingStatusName",
     "BookingView",
+    "ChannelsView",
     "DeviceRegister",
     "DeviceView",
+    "EnrichedView",
+    "EnrichmentQuery",
     "EventCreate",
+    "EventFactsView",
     "EventPage",
     "EventStatusName",
     "EventUpdate",
     "EventView",
+    "FarewellView",
     "GeoPoint",
     "Health",
     "MagicLinkAccepted",
@@ -72,6 +80,8 @@ __all__ = [
     "NotificationPreferencesView",
     "NotificationType",
     "NotificationView",
+    "OrganizerView",
+    "PersonView",
     "PreferenceHolder",
     "Problem",
     "ProblemField",
@@ -88,6 +98,7 @@ from event_sdk.api.auth_api import AuthApi as AuthApi
 from event_sdk.api.bookings_api import BookingsApi as BookingsApi
 from event_sdk.api.devices_api import DevicesApi as DevicesApi
 from event_sdk.api.events_api import EventsApi as EventsApi
+from event_sdk.api.internal_api import InternalApi as InternalApi
 from event_sdk.api.notifications_api import NotificationsApi as NotificationsApi
 from event_sdk.api.ops_api import OpsApi as OpsApi
 
@@ -114,22 +125,29 @@ from event_sdk.models.api_event_input import ApiEventInput as ApiEventInput
 from event_sdk.models.attachment_view import AttachmentView as AttachmentView
 from event_sdk.models.attendee_create import AttendeeCreate as AttendeeCreate
 from event_sdk.models.attendee_page import AttendeePage as AttendeePage
+from event_sdk.models.attendee_recipient_view import AttendeeRecipientView as AttendeeRecipientView
 from event_sdk.models.attendee_registered import AttendeeRegistered as AttendeeRegistered
 from event_sdk.models.attendee_sign_in import AttendeeSignIn as AttendeeSignIn
 from event_sdk.models.attendee_update import AttendeeUpdate as AttendeeUpdate
 from event_sdk.models.attendee_view import AttendeeView as AttendeeView
+from event_sdk.models.booker_view import BookerView as BookerView
 from event_sdk.models.booking_attendee import BookingAttendee as BookingAttendee
 from event_sdk.models.booking_create import BookingCreate as BookingCreate
 from event_sdk.models.booking_page import BookingPage as BookingPage
 from event_sdk.models.booking_status_name import BookingStatusName as BookingStatusName
 from event_sdk.models.booking_view import BookingView as BookingView
+from event_sdk.models.channels_view import ChannelsView as ChannelsView
 from event_sdk.models.device_register import DeviceRegister as DeviceRegister
 from event_sdk.models.device_view import DeviceView as DeviceView
+from event_sdk.models.enriched_view import EnrichedView as EnrichedView
+from event_sdk.models.enrichment_query import EnrichmentQuery as EnrichmentQuery
 from event_sdk.models.event_create import EventCreate as EventCreate
+from event_sdk.models.event_facts_view import EventFactsView as EventFactsView
 from event_sdk.models.event_page import EventPage as EventPage
 from event_sdk.models.event_status_name import EventStatusName as EventStatusName
 from event_sdk.models.event_update import EventUpdate as EventUpdate
 from event_sdk.models.event_view import EventView as EventView
+from event_sdk.models.farewell_view import FarewellView as FarewellView
 from event_sdk.models.geo_point import GeoPoint as GeoPoint
 from event_sdk.models.health import Health as Health
 from event_sdk.models.magic_link_accepted import MagicLinkAccepted as MagicLinkAccepted
@@ -141,6 +159,8 @@ from event_sdk.models.notification_preferences_update import NotificationPrefere
 from event_sdk.models.notification_preferences_view import NotificationPreferencesView as NotificationPreferencesView
 from event_sdk.models.notification_type import NotificationType as NotificationType
 from event_sdk.models.notification_view import NotificationView as NotificationView
+from event_sdk.models.organizer_view import OrganizerView as OrganizerView
+from event_sdk.models.person_view import PersonView as PersonView
 from event_sdk.models.preference_holder import PreferenceHolder as PreferenceHolder
 from event_sdk.models.problem import Problem as Problem
 from event_sdk.models.problem_field import ProblemField as ProblemField

@@ -221,6 +221,13 @@ export interface AttendeePage {
     'total': number;
 }
 /**
+ * An attendee of the event.
+ */
+export interface AttendeeRecipientView {
+    'attendee_id': number;
+    'person': PersonView;
+}
+/**
  * A newly registered attendee with the token that manages the record.
  */
 export interface AttendeeRegistered {
@@ -276,6 +283,14 @@ export interface AttendeeView {
     'name': string;
     'phone'?: string | null;
     'updated_at': string;
+}
+/**
+ * The booking\'s attendee.
+ */
+export interface BookerView {
+    'attendee_id': number;
+    'booking_id': number;
+    'person': PersonView;
 }
 /**
  * Who holds a booking.
@@ -337,6 +352,14 @@ export interface BookingView {
 
 
 /**
+ * The channels a person wants.
+ */
+export interface ChannelsView {
+    'email': boolean;
+    'push': boolean;
+    'websocket': boolean;
+}
+/**
  * A device to send push notifications to.
  */
 export interface DeviceRegister {
@@ -368,6 +391,43 @@ export interface DeviceView {
     'platform': string;
     'token': string;
 }
+/**
+ * Everything the notices of one domain event need.
+ */
+export interface EnrichedView {
+    /**
+     * The attendees to tell about a changed or deleted event.
+     */
+    'attendees': Array<AttendeeRecipientView>;
+    /**
+     * The booking\'s attendee (booking events).
+     */
+    'booker': BookerView | null;
+    'event': EventFactsView;
+    /**
+     * The event\'s organizer, if it has one.
+     */
+    'organizer': OrganizerView | null;
+}
+/**
+ * A domain event\'s references: what enrichment starts from.
+ */
+export interface EnrichmentQuery {
+    'booking_id'?: number | null;
+    'event_id': number;
+    /**
+     * The event\'s title as the domain event carried it (a deleted event has no row left).
+     */
+    'event_title': string;
+    /**
+     * What a deleted event left for its notices; absent or `null` otherwise.
+     */
+    'farewell'?: FarewellView | null;
+    'kind': NotificationType;
+    'owner_id'?: number | null;
+}
+
+
 /**
  * A new event. Only `title` and `start_time` are required; times without an offset are wall-clock times in `timezone`.  Defaults: `timezone` `Asia/Kolkata`; `country` the country of `timezone` when that zone belongs to exactly one (422 otherwise); `location` the country\'s English name; no `end_time`: the event lasts until the end of its start\'s local day; no `capacity`: unlimited seats.
  */
@@ -417,6 +477,21 @@ export interface EventCreate {
 }
 
 
+/**
+ * What messages say about the event.
+ */
+export interface EventFactsView {
+    'description': string | null;
+    'end': string;
+    'id': number;
+    'location': string | null;
+    'start': string;
+    'title': string;
+    /**
+     * IANA zone the event happens in, e.g. `Europe/Paris`.
+     */
+    'zone': string;
+}
 /**
  * A page of events.
  */
@@ -527,6 +602,17 @@ export interface EventView {
 }
 
 
+/**
+ * A deleted event\'s confirmed attendees and start, captured before the rows went.
+ */
+export interface FarewellView {
+    'attendees': Array<number>;
+    'start': string;
+    /**
+     * The event\'s IANA zone, e.g. `Europe/Paris`.
+     */
+    'zone': string;
+}
 /**
  * A GeoJSON Point: `{\"type\": \"Point\", \"coordinates\": [longitude, latitude]}`.
  */
@@ -677,6 +763,28 @@ export interface NotificationView {
 }
 
 
+/**
+ * The event\'s organizer.
+ */
+export interface OrganizerView {
+    'person': PersonView;
+    'user_id': number;
+}
+/**
+ * Someone to tell, in their language, on the channels they chose.
+ */
+export interface PersonView {
+    'channels': ChannelsView;
+    /**
+     * `null` for a walk-in: no e-mail.
+     */
+    'email': string | null;
+    /**
+     * A language tag such as `fr-CA`.
+     */
+    'locale': string;
+    'name': string;
+}
 /**
  * Whose preferences these are.
  */
@@ -5214,6 +5322,119 @@ export class EventsApi extends BaseAPI {
      */
     public updateEvent(requestParameters: EventsApiUpdateEventRequest, options?: RawAxiosRequestConfig) {
         return EventsApiFp(this.configuration).updateEvent(requestParameters.id, requestParameters.EventUpdate, requestParameters.tz, options).then((request) => request(this.axios, this.basePath));
+    }
+}
+
+
+
+/**
+ * InternalApi - axios parameter creator
+ */
+export const InternalApiAxiosParamCreator = function (configuration?: Configuration) {
+    return {
+        /**
+         * Called by notification processes with a service token signed with the deployment\'s shared `JWT_SECRET`; user tokens, an admin\'s included, are refused.
+         * @summary Gather the facts a domain event\'s notices need (Boxoffice services only).
+         * @param {EnrichmentQuery} EnrichmentQuery 
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        enrich: async (EnrichmentQuery: EnrichmentQuery, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+            // verify required parameter 'EnrichmentQuery' is not null or undefined
+            assertParamExists('enrich', 'EnrichmentQuery', EnrichmentQuery)
+            const localVarPath = `/internal/enrichment`;
+            // use dummy base URL string because the URL constructor only accepts absolute URLs.
+            const localVarUrlObj = new URL(localVarPath, DUMMY_BASE_URL);
+            let baseOptions;
+            if (configuration) {
+                baseOptions = configuration.baseOptions;
+            }
+
+            const localVarRequestOptions = { method: 'POST', ...baseOptions, ...options};
+            const localVarHeaderParameter = {} as any;
+            const localVarQueryParameter = {} as any;
+
+            // authentication bearerAuth required
+            // http bearer authentication required
+            await setBearerAuthToObject(localVarHeaderParameter, configuration)
+
+            localVarHeaderParameter['Content-Type'] = 'application/json';
+            localVarHeaderParameter['Accept'] = 'application/json,application/problem+json';
+
+            setSearchParams(localVarUrlObj, localVarQueryParameter);
+            let headersFromBaseOptions = baseOptions && baseOptions.headers ? baseOptions.headers : {};
+            localVarRequestOptions.headers = {...localVarHeaderParameter, ...headersFromBaseOptions, ...options.headers};
+            localVarRequestOptions.data = serializeDataIfNeeded(EnrichmentQuery, localVarRequestOptions, configuration)
+
+            return {
+                url: toPathString(localVarUrlObj),
+                options: localVarRequestOptions,
+            };
+        },
+    }
+};
+
+/**
+ * InternalApi - functional programming interface
+ */
+export const InternalApiFp = function(configuration?: Configuration) {
+    const localVarAxiosParamCreator = InternalApiAxiosParamCreator(configuration)
+    return {
+        /**
+         * Called by notification processes with a service token signed with the deployment\'s shared `JWT_SECRET`; user tokens, an admin\'s included, are refused.
+         * @summary Gather the facts a domain event\'s notices need (Boxoffice services only).
+         * @param {EnrichmentQuery} EnrichmentQuery 
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        async enrich(EnrichmentQuery: EnrichmentQuery, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<EnrichedView>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.enrich(EnrichmentQuery, options);
+            const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
+            const localVarOperationServerBasePath = operationServerMap['InternalApi.enrich']?.[localVarOperationServerIndex]?.url;
+            return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
+        },
+    }
+};
+
+/**
+ * InternalApi - factory interface
+ */
+export const InternalApiFactory = function (configuration?: Configuration, basePath?: string, axios?: AxiosInstance) {
+    const localVarFp = InternalApiFp(configuration)
+    return {
+        /**
+         * Called by notification processes with a service token signed with the deployment\'s shared `JWT_SECRET`; user tokens, an admin\'s included, are refused.
+         * @summary Gather the facts a domain event\'s notices need (Boxoffice services only).
+         * @param {InternalApiEnrichRequest} requestParameters Request parameters.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        enrich(requestParameters: InternalApiEnrichRequest, options?: RawAxiosRequestConfig): AxiosPromise<EnrichedView> {
+            return localVarFp.enrich(requestParameters.EnrichmentQuery, options).then((request) => request(axios, basePath));
+        },
+    };
+};
+
+/**
+ * Request parameters for enrich operation in InternalApi.
+ */
+export interface InternalApiEnrichRequest {
+    readonly EnrichmentQuery: EnrichmentQuery
+}
+
+/**
+ * InternalApi - object-oriented interface
+ */
+export class InternalApi extends BaseAPI {
+    /**
+     * Called by notification processes with a service token signed with the deployment\'s shared `JWT_SECRET`; user tokens, an admin\'s included, are refused.
+     * @summary Gather the facts a domain event\'s notices need (Boxoffice services only).
+     * @param {InternalApiEnrichRequest} requestParameters Request parameters.
+     * @param {*} [options] Override http request option.
+     * @throws {RequiredError}
+     */
+    public enrich(requestParameters: InternalApiEnrichRequest, options?: RawAxiosRequestConfig) {
+        return InternalApiFp(this.configuration).enrich(requestParameters.EnrichmentQuery, options).then((request) => request(this.axios, this.basePath));
     }
 }
 

@@ -33,7 +33,7 @@ impl TokenUser {
     }
 }
 
-fn bearer(headers: &axum::http::HeaderMap) -> Result<Option<&str>, ApiError> {
+pub(super) fn bearer(headers: &axum::http::HeaderMap) -> Result<Option<&str>, ApiError> {
     let Some(value) = headers.get(header::AUTHORIZATION) else {
         return Ok(None);
     };
@@ -75,10 +75,12 @@ pub async fn authenticate(app: &AppState, token: &str) -> Result<TokenUser, ApiE
 #[derive(Debug, Clone)]
 struct Authenticated(Option<TokenUser>);
 
-/// Paths that never read a token: probes, metrics, the document and the UIs.
+/// Paths that never read a user's token: probes, metrics, the document and the UIs, and
+/// the internal endpoints (which check service tokens themselves).
 fn ignores_tokens(path: &str) -> bool {
     matches!(path, "/healthz" | "/readyz" | "/metrics" | "/openapi.json")
         || path.starts_with("/docs")
+        || path.starts_with(super::service::INTERNAL_PREFIX)
         || crate::routes::webapp::is_app_path(path)
 }
 

@@ -5,6 +5,7 @@ mod caller;
 mod client_ip;
 mod password;
 mod rate_limit;
+mod service;
 mod shared_limit;
 mod token;
 
@@ -12,6 +13,7 @@ pub use caller::{MaybeSignedIn, SignedIn, authenticate, check_bearer};
 pub use client_ip::{ClientIp, TrustedProxies, peer_ip};
 pub use password::Passwords;
 pub use rate_limit::{RateLimits, limit_api};
+pub use service::{INTERNAL_PREFIX, ServiceCaller};
 pub use shared_limit::SHARED_TIMEOUT;
 pub use token::{Claims, TokenIssuer, TokenUser};
 

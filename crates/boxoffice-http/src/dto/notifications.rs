@@ -1,11 +1,11 @@
 //! Notification history and subscriptions.
 
 use boxoffice_store::NotificationRecord;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 /// `event.created`, `event.updated`, `event.deleted`, `booking.created` or `booking.cancelled`.
-#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
 pub enum NotificationType {
     #[serde(rename = "event.created")]
     EventCreated,

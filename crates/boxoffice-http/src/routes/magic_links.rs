@@ -134,9 +134,9 @@ async fn send(app: AppState, mailer: boxoffice_channels::Mailer, id: AttendeeId,
     let record = boxoffice_store::DeliveryRecord {
         message_id: id,
         notice: Notice::MagicLink.name().to_owned(),
-        channel: attempt.channel.as_str().to_owned(),
+        channel: attempt.channel,
         recipient: attempt.recipient.clone(),
-        status: attempt.status.as_str().to_owned(),
+        status: attempt.status,
         error: attempt.error.clone(),
         attempts: 1,
     };

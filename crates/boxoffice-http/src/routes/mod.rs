@@ -7,6 +7,7 @@ pub mod bookings;
 pub mod devices;
 pub mod dialect;
 pub mod events;
+pub mod internal;
 pub mod magic_links;
 pub mod notifications;
 pub mod ops;

@@ -55,17 +55,24 @@ struct DeliveryRow {
     attempts: i32,
 }
 
-impl From<DeliveryRow> for DeliveryRecord {
-    fn from(row: DeliveryRow) -> Self {
-        DeliveryRecord {
+impl TryFrom<DeliveryRow> for DeliveryRecord {
+    type Error = StoreError;
+
+    /// Channel and status are text in the table; anything else than their names was
+    /// written behind the application's back.
+    fn try_from(row: DeliveryRow) -> Result<Self, StoreError> {
+        let bad = |reason: String| {
+            StoreError::Corrupt(format!("delivery attempt of {}: {reason}", row.message_id))
+        };
+        Ok(DeliveryRecord {
+            channel: row.channel.parse().map_err(bad)?,
+            status: row.status.parse().map_err(bad)?,
             message_id: row.message_id,
             notice: row.notice,
-            channel: row.channel,
             recipient: row.recipient,
-            status: row.status,
             error: row.error,
             attempts: row.attempts,
-        }
+        })
     }
 }
 
@@ -171,9 +178,9 @@ impl Pools {
         )
         .bind(&record.message_id)
         .bind(&record.notice)
-        .bind(&record.channel)
+        .bind(record.channel.as_str())
         .bind(&record.recipient)
-        .bind(&record.status)
+        .bind(record.status.as_str())
         .bind(&record.error)
         .bind(record.attempts)
         .bind(now)
@@ -194,7 +201,7 @@ impl Pools {
         .bind(message_id)
         .fetch_all(self.reader())
         .await?;
-        Ok(rows.into_iter().map(DeliveryRecord::from).collect())
+        rows.into_iter().map(DeliveryRecord::try_from).collect()
     }
 
     /// The latest `limit` attempts, newest first.
@@ -209,7 +216,7 @@ impl Pools {
         .bind(limit)
         .fetch_all(self.reader())
         .await?;
-        Ok(rows.into_iter().map(DeliveryRecord::from).collect())
+        rows.into_iter().map(DeliveryRecord::try_from).collect()
     }
 
     pub(crate) async fn create_magic_link(

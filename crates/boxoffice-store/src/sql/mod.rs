@@ -14,6 +14,7 @@ pub(crate) mod idempotency;
 pub(crate) mod invariants;
 pub(crate) mod notifications;
 pub(crate) mod outbox;
+pub(crate) mod recipients;
 pub(crate) mod users;
 
 pub(crate) use super::{Db, FOR_UPDATE, Pools, SKIP_LOCKED};

@@ -4,7 +4,9 @@
 #![allow(clippy::unwrap_used)] // In a test, an unwrap that fails is a failing test.
 
 use boxoffice_notify::service_token::ServiceTokens;
-use boxoffice_testkit::{JWT_SECRET, TestApp, expect_problem, expect_status, on_both_databases};
+use boxoffice_testkit::{
+    Backend, JWT_SECRET, Options, TestApp, expect_problem, expect_status, on_both_databases,
+};
 use reqwest::Response;
 use serde_json::{Value, json};
 
@@ -104,4 +106,29 @@ async fn a_vanished_event_is_nobody_to_tell(app: TestApp) {
     let bad = ask(&app, Some(&token), &json!({"kind": "event.vanished"})).await;
     let problem = expect_problem(bad, 422, "validation_failed").await;
     assert_eq!(problem["errors"][0]["field"], "kind", "{problem}");
+}
+
+/// A notification host asks once per notice: the per-address limit must not throttle it,
+/// while the same address without a service token is limited as usual.
+#[tokio::test]
+async fn service_calls_are_not_rate_limited() {
+    let app = TestApp::start_with(
+        Backend::Sqlite,
+        Options {
+            rate_limit_per_second: Some(10),
+            ..Options::default()
+        },
+    )
+    .await;
+    let event = app.create_event(5).await;
+    let query = booking_query(event, None, organizer_id(&app).await);
+    let token = service_token(JWT_SECRET);
+    for _ in 0..40 {
+        expect_status(ask(&app, Some(&token), &query).await, 200).await;
+    }
+    let mut anonymous = Vec::new();
+    for _ in 0..30 {
+        anonymous.push(ask(&app, None, &query).await.status().as_u16());
+    }
+    assert!(anonymous.contains(&429), "{anonymous:?}");
 }

@@ -6,6 +6,7 @@
 //! load balancer still grant one quota. Either way a refusal is a 429 with `Retry-After`.
 
 use super::ClientIp;
+use super::caller::bearer;
 use super::shared_limit::{Shared, Unreachable};
 use crate::AppState;
 use crate::error::ApiError;
@@ -163,12 +164,16 @@ impl RateLimits {
     }
 }
 
-/// Middleware: the general per-IP limit, when configured. Health and metrics are exempt.
+/// Middleware: the general per-IP limit, when configured. Health and metrics are exempt, and
+/// so are other Boxoffice processes on internal paths: a notification host enriches every
+/// notice through the event service and must not be throttled as one busy client.
 pub async fn limit_api(State(app): State<AppState>, request: Request, next: Next) -> Response {
     let Some(limiter) = &app.security.rate_limits.api else {
         return next.run(request).await;
     };
-    if matches!(request.uri().path(), "/healthz" | "/readyz" | "/metrics") {
+    if matches!(request.uri().path(), "/healthz" | "/readyz" | "/metrics")
+        || is_service_call(&app, &request)
+    {
         return next.run(request).await;
     }
     let (mut parts, body) = request.into_parts();
@@ -180,4 +185,14 @@ pub async fn limit_api(State(app): State<AppState>, request: Request, next: Next
         return limited.into_response();
     }
     next.run(Request::from_parts(parts, body)).await
+}
+
+/// An internal path called with a valid service token.
+fn is_service_call(app: &AppState, request: &Request) -> bool {
+    request
+        .uri()
+        .path()
+        .starts_with(super::service::INTERNAL_PREFIX)
+        && matches!(bearer(request.headers()), Ok(Some(token))
+            if app.security.service_tokens.verify(token).is_ok())
 }

@@ -8,6 +8,7 @@
 //! backend (`sqlite.rs`, `postgres.rs`), which add only what differs between them.
 
 mod backend;
+pub mod batch;
 mod devices;
 mod error;
 mod filter;
@@ -143,6 +144,15 @@ impl Store {
             Store::Sqlite(b) => WriteTx::sqlite(b.begin_write().await?, b.outbox_signal()),
             Store::Postgres(b) => WriteTx::postgres(b.begin_write().await?, b.outbox_signal()),
         })
+    }
+
+    /// Where bookings and cancellations are queued to run in group commits (SQLite);
+    /// `None` where each runs in a transaction of its own (PostgreSQL).
+    pub fn batch_writer(&self) -> Option<&batch::BatchWriter> {
+        match self {
+            Store::Sqlite(b) => b.batch_writer(),
+            Store::Postgres(_) => None,
+        }
     }
 
     /// Runs `attempt` (a whole transaction) again while the database aborts it as a

@@ -187,7 +187,9 @@ impl Store {
                 postgres::Pools::connect(url, settings).await?,
             ))
         } else if url.starts_with("sqlite:") {
-            Ok(Store::Sqlite(sqlite::Pools::connect(url).await?))
+            Ok(Store::Sqlite(
+                sqlite::Pools::connect(url, settings.sqlite_group_commit).await?,
+            ))
         } else {
             Err(StoreError::UnsupportedUrl)
         }

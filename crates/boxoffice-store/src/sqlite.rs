@@ -49,7 +49,7 @@ pub struct Pools {
 }
 
 impl Pools {
-    pub(crate) async fn connect(url: &str) -> Result<Self, StoreError> {
+    pub(crate) async fn connect(url: &str, group_commit: bool) -> Result<Self, StoreError> {
         let options = SqliteConnectOptions::from_str(url)?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
@@ -70,7 +70,7 @@ impl Pools {
             .await?;
         let outbox = Arc::new(Notify::new());
         let file = options.get_filename();
-        let batch = if file == Path::new(":memory:") {
+        let batch = if !group_commit || file == Path::new(":memory:") {
             None
         } else {
             Some(BatchWriter::start(file, write.clone(), outbox.clone())?)
@@ -114,6 +114,16 @@ impl Pools {
 
     pub(crate) async fn begin_write(&self) -> Result<Transaction<'static, Db>, sqlx::Error> {
         self.write.begin_with("BEGIN IMMEDIATE").await
+    }
+
+    /// SQLite has one writer: background work takes its turns like any other write,
+    /// between the batch writer's group commits.
+    pub(crate) async fn begin_background(&self) -> Result<Transaction<'static, Db>, sqlx::Error> {
+        self.begin_write().await
+    }
+
+    pub(crate) fn background(&self) -> &Pool<Db> {
+        &self.write
     }
 
     pub(crate) fn reader(&self) -> &Pool<Db> {

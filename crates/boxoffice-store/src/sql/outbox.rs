@@ -36,7 +36,7 @@ impl Pools {
         now: DateTime<Utc>,
         lease: chrono::Duration,
     ) -> Result<Vec<OutboxMessage>, StoreError> {
-        let mut tx = self.begin_write().await?;
+        let mut tx = self.begin_background().await?;
         // The batch is picked once, in a materialized CTE: as a plain `IN (subquery)`,
         // PostgreSQL may evaluate the LIMITed, SKIP LOCKED subquery more than once and
         // claim more than `limit` rows. The conditions are repeated in the UPDATE so that
@@ -79,7 +79,7 @@ impl Pools {
             list.push_bind(*id);
         }
         update.push(")");
-        update.build().execute(self.writer()).await?;
+        update.build().execute(self.background()).await?;
         Ok(())
     }
 
@@ -90,7 +90,7 @@ impl Pools {
                 "UPDATE outbox SET claimed_until = NULL WHERE id = $1 AND published_at IS NULL",
             )
             .bind(id)
-            .execute(self.writer())
+            .execute(self.background())
             .await?;
         }
         Ok(())

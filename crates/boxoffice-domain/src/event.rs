@@ -132,6 +132,17 @@ impl EventStatus {
     }
 }
 
+impl EventStatus {
+    /// Why an event in this status, ended or not, takes no booking; `None` if it takes them.
+    pub fn unbookable_reason(self, ended: bool) -> Option<String> {
+        match self {
+            EventStatus::Scheduled if ended => Some("the event has already ended".into()),
+            EventStatus::Scheduled => None,
+            other => Some(format!("the event is {other}")),
+        }
+    }
+}
+
 impl FromStr for EventStatus {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
@@ -259,13 +270,8 @@ impl Event {
 
     /// Why this event takes no booking at `now`, if it does not.
     pub fn unbookable_reason(&self, now: DateTime<Utc>) -> Option<String> {
-        match self.content.status {
-            EventStatus::Scheduled if self.content.schedule.has_ended(now) => {
-                Some("the event has already ended".into())
-            }
-            EventStatus::Scheduled => None,
-            other => Some(format!("the event is {other}")),
-        }
+        let ended = self.content.schedule.has_ended(now);
+        self.content.status.unbookable_reason(ended)
     }
 
     /// Applies a partial update, re-checking the rules that span fields.

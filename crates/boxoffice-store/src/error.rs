@@ -23,6 +23,15 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error(transparent)]
     Database(sqlx::Error),
+    /// A statement of the SQLite batch writer failed.
+    #[error(transparent)]
+    Native(#[from] rusqlite::Error),
+    /// The batch a write was part of did not commit: nothing of it was kept.
+    #[error("the batch of writes did not commit: {0}")]
+    BatchNotCommitted(String),
+    /// The SQLite batch writer has stopped (the store is closing): the write was not run.
+    #[error("the database writer has stopped")]
+    WriterStopped,
 }
 
 /// Why a transaction may succeed if simply run again.
@@ -65,6 +74,11 @@ impl StoreError {
     pub fn is_unavailable(&self) -> bool {
         match self {
             StoreError::Database(err) => is_unavailable(err),
+            StoreError::WriterStopped => true,
+            // Another process held the file past the busy timeout.
+            StoreError::Native(err) => {
+                err.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy)
+            }
             _ => false,
         }
     }

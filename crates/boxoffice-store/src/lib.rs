@@ -8,6 +8,7 @@
 //! backend (`sqlite.rs`, `postgres.rs`), which add only what differs between them.
 
 mod backend;
+pub mod batch;
 mod devices;
 mod error;
 mod filter;
@@ -145,6 +146,15 @@ impl Store {
         })
     }
 
+    /// Where bookings and cancellations are queued to run in group commits (SQLite);
+    /// `None` where each runs in a transaction of its own (PostgreSQL).
+    pub fn batch_writer(&self) -> Option<&batch::BatchWriter> {
+        match self {
+            Store::Sqlite(b) => b.batch_writer(),
+            Store::Postgres(_) => None,
+        }
+    }
+
     /// Runs `attempt` (a whole transaction) again while the database aborts it as a
     /// deadlock victim or for a serialization failure; `operation` names it in metrics.
     pub async fn retrying<T, F, Fut>(
@@ -177,7 +187,9 @@ impl Store {
                 postgres::Pools::connect(url, settings).await?,
             ))
         } else if url.starts_with("sqlite:") {
-            Ok(Store::Sqlite(sqlite::Pools::connect(url).await?))
+            Ok(Store::Sqlite(
+                sqlite::Pools::connect(url, settings.sqlite_group_commit).await?,
+            ))
         } else {
             Err(StoreError::UnsupportedUrl)
         }

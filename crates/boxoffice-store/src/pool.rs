@@ -9,6 +9,9 @@ pub struct PoolSettings {
     /// before it fails as unavailable: bounds the queue on an exhausted pool. (An outage
     /// is detected sooner, by a connection that fails and a probe that confirms it.)
     pub acquire_timeout: std::time::Duration,
+    /// SQLite: run bookings and cancellations in group commits on the batch writer; off,
+    /// each runs in a transaction of its own on the writer connection.
+    pub sqlite_group_commit: bool,
 }
 
 impl Default for PoolSettings {
@@ -16,6 +19,7 @@ impl Default for PoolSettings {
         PoolSettings {
             max_connections: 16,
             acquire_timeout: std::time::Duration::from_secs(30),
+            sqlite_group_commit: true,
         }
     }
 }

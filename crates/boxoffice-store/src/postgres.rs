@@ -22,8 +22,14 @@ pub(crate) mod sql;
 #[derive(Debug, Clone)]
 pub struct Pools {
     pool: Pool<Db>,
+    /// The relay's and the notification history's own connections: under load, requests
+    /// queue for `pool`, and delivery must not wait in that queue.
+    background: Pool<Db>,
     outbox: Arc<Notify>,
 }
+
+/// Connections of the background pool: the relay and the history writer.
+const BACKGROUND_CONNECTIONS: u32 = 2;
 
 impl Pools {
     pub(crate) async fn connect(url: &str, settings: PoolSettings) -> Result<Self, StoreError> {
@@ -32,8 +38,13 @@ impl Pools {
             .acquire_timeout(settings.acquire_timeout)
             .connect(url)
             .await?;
+        let background = PgPoolOptions::new()
+            .max_connections(BACKGROUND_CONNECTIONS)
+            .acquire_timeout(settings.acquire_timeout)
+            .connect_lazy_with(pool.connect_options().as_ref().clone());
         Ok(Pools {
             pool,
+            background,
             outbox: Arc::new(Notify::new()),
         })
     }
@@ -47,6 +58,14 @@ impl Pools {
 
     pub(crate) async fn begin_write(&self) -> Result<Transaction<'static, Db>, sqlx::Error> {
         self.pool.begin().await
+    }
+
+    pub(crate) async fn begin_background(&self) -> Result<Transaction<'static, Db>, sqlx::Error> {
+        self.background.begin().await
+    }
+
+    pub(crate) fn background(&self) -> &Pool<Db> {
+        &self.background
     }
 
     pub(crate) fn reader(&self) -> &Pool<Db> {
@@ -83,5 +102,6 @@ impl Pools {
 
     pub(crate) async fn close(&self) {
         self.pool.close().await;
+        self.background.close().await;
     }
 }

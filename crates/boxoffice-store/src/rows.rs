@@ -276,6 +276,63 @@ pub(crate) struct BookedSeat {
     pub timezone: String,
 }
 
+impl BookedSeat {
+    /// The booking just inserted as `id`, built from what is known instead of read back.
+    pub fn into_booked(
+        self,
+        id: BookingId,
+        event: EventId,
+        attendee: KnownAttendee,
+        now: DateTime<Utc>,
+    ) -> Result<crate::SeatBooked, StoreError> {
+        let bad = |reason: String| corrupt("booking", id.0, reason);
+        let booking = Booking {
+            id,
+            event_id: event,
+            event_zone: Zone::parse(&self.timezone).map_err(bad)?,
+            event_title: self.seat.title.clone(),
+            attendee_id: AttendeeId(attendee.id),
+            attendee_name: PersonName::parse(&attendee.name).map_err(bad)?,
+            attendee_email: (attendee.email.as_deref())
+                .map(Email::parse)
+                .transpose()
+                .map_err(bad)?,
+            status: boxoffice_domain::BookingStatus::Confirmed,
+            created_at: now,
+            cancelled_at: None,
+        };
+        let seats = self.seat.into_seats(event);
+        Ok(crate::SeatBooked { booking, seats })
+    }
+}
+
+/// Whether an event takes bookings, read when a seat could not be counted.
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct EventState {
+    pub status: String,
+    pub ends_at: DateTime<Utc>,
+}
+
+impl EventState {
+    /// Why the seat was not counted, the attendee aside: gone, closed or full.
+    pub fn refusal(
+        state: Option<Self>,
+        now: DateTime<Utc>,
+    ) -> Result<boxoffice_domain::BookingRefusal, StoreError> {
+        use boxoffice_domain::{BookingRefusal, EventStatus};
+        let Some(state) = state else {
+            return Ok(BookingRefusal::EventNotFound);
+        };
+        let status: EventStatus = state
+            .status
+            .parse()
+            .map_err(|e| StoreError::Corrupt(format!("event status: {e}")))?;
+        Ok(status
+            .unbookable_reason(state.ends_at <= now)
+            .map_or(BookingRefusal::EventFull, BookingRefusal::NotBookable))
+    }
+}
+
 /// The attendee a booking is for, as far as the booking needs to know.
 #[derive(Debug, sqlx::FromRow)]
 pub(crate) struct KnownAttendee {
@@ -291,11 +348,32 @@ pub(crate) struct FreedSeat {
     pub event_id: i64,
 }
 
+/// `status_code` of a key whose request is still in its transaction.
+pub(crate) const PENDING: i32 = 0;
+/// `status_code` of a key whose outcome is recorded in `response_body`.
+pub(crate) const RECORDED: i32 = 1;
+
 #[derive(Debug, sqlx::FromRow)]
 pub(crate) struct IdempotencyRow {
     pub request_hash: String,
     pub status_code: i32,
     pub response_body: String,
+}
+
+impl IdempotencyRow {
+    /// What a key taken before means for a request with `key`.
+    pub fn into_claim(self, key: &crate::IdempotencyKey) -> Result<crate::KeyClaim, StoreError> {
+        if self.request_hash != key.request_hash {
+            return Ok(crate::KeyClaim::OtherRequest);
+        }
+        if self.status_code != RECORDED {
+            return Err(StoreError::Corrupt(format!(
+                "idempotency key of {} has no recorded outcome (status {})",
+                key.scope, self.status_code
+            )));
+        }
+        Ok(crate::KeyClaim::Seen(self.response_body))
+    }
 }
 
 #[derive(Debug, sqlx::FromRow)]

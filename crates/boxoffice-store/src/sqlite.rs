@@ -3,11 +3,14 @@
 //! SQLite admits one writer at a time. Funnelling writes through one
 //! connection that opens transactions with `BEGIN IMMEDIATE` turns contention
 //! into an orderly queue instead of `SQLITE_BUSY` errors; other processes
-//! sharing the file wait on the busy timeout.
+//! sharing the file wait on the busy timeout. Bookings and cancellations go to the
+//! batch writer (`batch/`), which takes its turns on that same connection's queue.
 
 use crate::StoreError;
+use crate::batch::BatchWriter;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{ConnectOptions, Connection, Pool, Sqlite, Transaction};
+use std::path::Path;
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -40,10 +43,13 @@ pub struct Pools {
     read: Pool<Db>,
     write: Pool<Db>,
     outbox: Arc<Notify>,
+    /// Runs bookings and cancellations in group commits; none for an in-memory database,
+    /// which a second connection could not see.
+    batch: Option<BatchWriter>,
 }
 
 impl Pools {
-    pub(crate) async fn connect(url: &str) -> Result<Self, StoreError> {
+    pub(crate) async fn connect(url: &str, group_commit: bool) -> Result<Self, StoreError> {
         let options = SqliteConnectOptions::from_str(url)?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
@@ -62,11 +68,19 @@ impl Pools {
             .max_connections(readers)
             .connect_with(options.clone().read_only(true))
             .await?;
+        let outbox = Arc::new(Notify::new());
+        let file = options.get_filename();
+        let batch = if !group_commit || file == Path::new(":memory:") {
+            None
+        } else {
+            Some(BatchWriter::start(file, write.clone(), outbox.clone())?)
+        };
         Ok(Pools {
             options: Arc::new(options),
             read,
             write,
-            outbox: Arc::new(Notify::new()),
+            outbox,
+            batch,
         })
     }
 
@@ -102,6 +116,16 @@ impl Pools {
         self.write.begin_with("BEGIN IMMEDIATE").await
     }
 
+    /// SQLite has one writer: background work takes its turns like any other write,
+    /// between the batch writer's group commits.
+    pub(crate) async fn begin_background(&self) -> Result<Transaction<'static, Db>, sqlx::Error> {
+        self.begin_write().await
+    }
+
+    pub(crate) fn background(&self) -> &Pool<Db> {
+        &self.write
+    }
+
     pub(crate) fn reader(&self) -> &Pool<Db> {
         &self.read
     }
@@ -121,7 +145,14 @@ impl Pools {
         matches!(tokio::time::timeout(timeout, ping).await, Ok(Ok(_)))
     }
 
+    pub(crate) fn batch_writer(&self) -> Option<&BatchWriter> {
+        self.batch.as_ref()
+    }
+
     pub(crate) async fn close(&self) {
+        if let Some(batch) = &self.batch {
+            batch.close().await;
+        }
         self.read.close().await;
         self.write.close().await;
     }

@@ -3,9 +3,12 @@
 use crate::changes::booking_change;
 use crate::recorded::Recorded;
 use boxoffice_domain::{
-    Booking, BookingId, BookingRefusal, DomainEventKind, EventId, SecretToken, Zone,
+    Booking, BookingId, BookingRefusal, DomainEvent, DomainEventKind, EventId, SecretToken, Zone,
 };
-use boxoffice_store::{BookingFor, IdempotencyKey, KeyClaim, Store, StoreError, WriteTx};
+use boxoffice_store::batch::{BookCommand, CancelCommand, Keyed};
+use boxoffice_store::{
+    BookingFor, IdempotencyKey, KeyClaim, SeatBooked, Store, StoreError, WriteTx,
+};
 use chrono::{DateTime, Utc};
 
 /// A request for one seat.
@@ -40,13 +43,26 @@ pub enum BookOutcome {
 }
 
 /// Books one seat in one transaction: the seat counter, the booking row, its domain event
-/// and the idempotency record commit together or not at all.
+/// and the idempotency record commit together or not at all. On SQLite the booking is a
+/// command for the batch writer, which runs the same steps in a savepoint of a group commit.
 pub async fn book(
     store: &Store,
     request: &BookRequest,
     now: DateTime<Utc>,
 ) -> Result<BookOutcome, StoreError> {
     let cancel_token = &SecretToken::generate();
+    if let Some(writer) = store.batch_writer() {
+        let command = book_command(request, cancel_token, now);
+        let render_zone = request.render_zone;
+        let booked = |seat| booked(seat, cancel_token, render_zone);
+        return Ok(match writer.book(command).await? {
+            Keyed::Ran(result) => result
+                .map(booked)
+                .map_or_else(BookOutcome::Refused, BookOutcome::Booked),
+            Keyed::Seen(outcome) => BookOutcome::Replayed(Recorded::decode(&outcome)?),
+            Keyed::OtherRequest => BookOutcome::KeyReused,
+        });
+    }
     store
         .retrying("book", || async move {
             let mut tx = store.begin().await?;
@@ -79,6 +95,47 @@ pub async fn book(
         .await
 }
 
+/// The booking as a command for the batch writer, with this use case's rules for its
+/// domain event and its idempotent record.
+fn book_command(
+    request: &BookRequest,
+    cancel_token: &SecretToken,
+    now: DateTime<Utc>,
+) -> BookCommand {
+    let idempotency = request.idempotency.clone().map(|key| {
+        let (token, zone) = (cancel_token.clone(), request.render_zone);
+        let record = move |result: &Result<SeatBooked, BookingRefusal>| {
+            Recorded::encode(&result.clone().map(|seat| booked(seat, &token, zone)))
+        };
+        (key, Box::new(record) as _)
+    });
+    BookCommand {
+        event: request.event,
+        who: request.who.clone(),
+        cancel_token: cancel_token.hash(),
+        now,
+        idempotency,
+        change: Box::new(move |seat| booked_change(seat, now)),
+    }
+}
+
+/// `booking.created`, told to the event's owner.
+fn booked_change(seat: &SeatBooked, now: DateTime<Utc>) -> DomainEvent {
+    let booking = &seat.booking;
+    let kind = DomainEventKind::BookingCreated;
+    let actor = booking.attendee_name.as_str();
+    booking_change(kind, booking.id, seat.seats.clone(), actor, now)
+}
+
+/// What the caller hears of a seat booked.
+fn booked(seat: SeatBooked, cancel_token: &SecretToken, render_zone: Option<Zone>) -> Booked {
+    Booked {
+        booking: seat.booking,
+        cancel_token: cancel_token.clone(),
+        render_zone,
+    }
+}
+
 /// The booking and its `booking.created`, in the caller's transaction.
 async fn book_in(
     tx: &mut WriteTx,
@@ -86,23 +143,15 @@ async fn book_in(
     cancel_token: &SecretToken,
     now: DateTime<Utc>,
 ) -> Result<Result<Booked, BookingRefusal>, StoreError> {
-    let booked = match tx
+    let seat = match tx
         .book_seat(request.event, &request.who, &cancel_token.hash(), now)
         .await?
     {
-        Ok(booked) => booked,
+        Ok(seat) => seat,
         Err(refusal) => return Ok(Err(refusal)),
     };
-    let booking = booked.booking;
-    let actor = booking.attendee_name.as_str();
-    let kind = DomainEventKind::BookingCreated;
-    let change = booking_change(kind, booking.id, booked.seats, actor, now);
-    tx.record(&change).await?;
-    Ok(Ok(Booked {
-        booking,
-        cancel_token: cancel_token.clone(),
-        render_zone: request.render_zone,
-    }))
+    tx.record(&booked_change(&seat, now)).await?;
+    Ok(Ok(booked(seat, cancel_token, request.render_zone)))
 }
 
 /// Commits what was done, or undoes a refused booking.
@@ -122,6 +171,17 @@ pub async fn cancel(
     actor: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<Option<Booking>, StoreError> {
+    // `booking.cancelled`, told to the event's owner.
+    let change = move |booking: &Booking, seats, actor: Option<&str>| {
+        let actor = actor.unwrap_or(booking.attendee_name.as_str());
+        booking_change(DomainEventKind::BookingCancelled, id, seats, actor, now)
+    };
+    if let Some(writer) = store.batch_writer() {
+        let actor = actor.map(str::to_owned);
+        let change =
+            Box::new(move |booking: &Booking, seats| change(booking, seats, actor.as_deref()));
+        return writer.cancel(CancelCommand { id, now, change }).await;
+    }
     store
         .retrying("cancel_booking", || async move {
             let mut tx = store.begin().await?;
@@ -130,10 +190,7 @@ pub async fn cancel(
                 return Ok(None);
             };
             if let Some(seats) = freed {
-                let actor = actor.unwrap_or(booking.attendee_name.as_str());
-                let kind = DomainEventKind::BookingCancelled;
-                tx.record(&booking_change(kind, id, seats, actor, now))
-                    .await?;
+                tx.record(&change(&booking, seats, actor)).await?;
             }
             tx.commit().await?;
             Ok(Some(booking))

@@ -105,6 +105,10 @@ pub struct DatabaseArgs {
     /// than a quarter of a second, triggers a check on a fresh connection).
     #[arg(long, env = "DATABASE_ACQUIRE_TIMEOUT_MS", default_value_t = 30_000, value_parser = clap::value_parser!(u64).range(10..=600_000))]
     pub database_acquire_timeout_ms: u64,
+    /// SQLite: book and cancel in group commits (many in one transaction, each in its own
+    /// savepoint); `false` runs each in a transaction of its own.
+    #[arg(long, env = "SQLITE_GROUP_COMMIT", default_value_t = true, action = clap::ArgAction::Set)]
+    pub sqlite_group_commit: bool,
 }
 
 #[derive(Debug, Args)]

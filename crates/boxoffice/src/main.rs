@@ -81,6 +81,7 @@ async fn connect(db: &DatabaseArgs) -> anyhow::Result<Store> {
     let settings = boxoffice_store::PoolSettings {
         max_connections: db.database_max_connections,
         acquire_timeout: Duration::from_millis(db.database_acquire_timeout_ms),
+        sqlite_group_commit: db.sqlite_group_commit,
     };
     Store::connect_with(&db.database_url, settings)
         .await

@@ -185,6 +185,14 @@ pub(crate) async fn attendee_in(
     row.map(Attendee::try_from).transpose()
 }
 
+/// Registers an attendee; nothing where the e-mail address is taken.
+pub(crate) const INSERT_ATTENDEE: &str = "INSERT INTO attendees (name, email, phone, locale, token_hash, created_at, updated_at) \
+     VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT DO NOTHING RETURNING id";
+/// The attendee with an e-mail address, by the database's own lower() on both sides, so
+/// that the lookup agrees with the unique index.
+pub(crate) const ATTENDEE_BY_EMAIL: &str =
+    "SELECT id, name, email FROM attendees WHERE lower(email) = lower($1)";
+
 /// Inserts an attendee unless the e-mail address is taken (`None` then).
 pub(crate) async fn insert_attendee(
     tx: &mut Tx<'_>,
@@ -192,18 +200,15 @@ pub(crate) async fn insert_attendee(
     token: &SecretHash,
     now: DateTime<Utc>,
 ) -> Result<Option<AttendeeId>, StoreError> {
-    let row: Option<i64> = sqlx::query_scalar(
-        "INSERT INTO attendees (name, email, phone, locale, token_hash, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT DO NOTHING RETURNING id",
-    )
-    .bind(attendee.name.as_str())
-    .bind(attendee.email.as_ref().map(|e| e.as_str()))
-    .bind(attendee.phone.as_ref().map(|p| p.as_str()))
-    .bind(attendee.locale.as_str())
-    .bind(&token.0)
-    .bind(now)
-    .fetch_optional(&mut **tx)
-    .await?;
+    let row: Option<i64> = sqlx::query_scalar(INSERT_ATTENDEE)
+        .bind(attendee.name.as_str())
+        .bind(attendee.email.as_ref().map(|e| e.as_str()))
+        .bind(attendee.phone.as_ref().map(|p| p.as_str()))
+        .bind(attendee.locale.as_str())
+        .bind(&token.0)
+        .bind(now)
+        .fetch_optional(&mut **tx)
+        .await?;
     Ok(row.map(AttendeeId))
 }
 
@@ -226,13 +231,11 @@ pub(super) async fn attendee_for(
             email: person.email.as_ref().map(|e| e.as_str().to_owned()),
         });
     }
-    // Known address (perhaps registered concurrently, now committed). The database's own
-    // lower() on both sides, so the lookup agrees with the unique index.
-    let find = "SELECT id, name, email FROM attendees WHERE lower(email) = lower($1)";
+    // Known address (perhaps registered concurrently, now committed).
     let email = person.email.as_ref().ok_or_else(|| {
         StoreError::Corrupt("an attendee without e-mail conflicted on insert".into())
     })?;
-    Ok(sqlx::query_as(find)
+    Ok(sqlx::query_as(ATTENDEE_BY_EMAIL)
         .bind(email.as_str())
         .fetch_one(&mut **tx)
         .await?)

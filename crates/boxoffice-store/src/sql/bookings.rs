@@ -1,9 +1,8 @@
 //! Bookings: one seat of one event for one attendee, decided by the database.
 
 use super::attendees::attendee_for;
-use super::events::event_in;
 use super::{Db, FOR_UPDATE, Pools, Tx, page_of};
-use crate::rows::{BookedSeat, BookingRow, KnownAttendee, SeatState};
+use crate::rows::{BookedSeat, BookingRow, EventState, KnownAttendee, SeatState};
 use crate::{BookingFilter, BookingFor, SeatBooked, SeatsAfter, StoreError};
 use boxoffice_domain::{
     AttendeeId, Booking, BookingId, BookingRefusal, EventId, Page, PageRequest, SecretHash,
@@ -11,16 +10,48 @@ use boxoffice_domain::{
 use chrono::{DateTime, Utc};
 use sqlx::QueryBuilder;
 
-const BOOKING_COLUMNS: &str = "SELECT b.id, b.event_id, e.timezone AS event_timezone, e.title AS event_title, b.attendee_id, a.name AS attendee_name, \
-     a.email AS attendee_email, b.status, b.cancel_token_hash, b.created_at, b.cancelled_at \
-     FROM bookings b JOIN attendees a ON a.id = b.attendee_id JOIN events e ON e.id = b.event_id";
+/// The columns of a `BookingRow`, as a literal so that the statements built on it are constants.
+macro_rules! booking_columns {
+    () => {
+        "SELECT b.id, b.event_id, e.timezone AS event_timezone, e.title AS event_title, b.attendee_id, a.name AS attendee_name, \
+         a.email AS attendee_email, b.status, b.cancel_token_hash, b.created_at, b.cancelled_at \
+         FROM bookings b JOIN attendees a ON a.id = b.attendee_id JOIN events e ON e.id = b.event_id"
+    };
+}
+
+// The statements of booking and cancelling, shared with the SQLite batch writer
+// (`batch/native.rs`), which runs the same text on its own connection.
+
+const BOOKING_COLUMNS: &str = booking_columns!();
+/// A booking by id, with what its rendering needs.
+pub(crate) const BOOKING_BY_ID: &str = concat!(booking_columns!(), " WHERE b.id = $1");
+/// A known attendee, as far as a booking needs to know.
+pub(crate) const KNOWN_ATTENDEE: &str = "SELECT id, name, email FROM attendees WHERE id = $1";
+/// Counts a seat if the event has one and takes bookings (a NULL capacity is no limit).
+pub(crate) const TAKE_SEAT: &str = "UPDATE events SET seats_booked = seats_booked + 1 \
+     WHERE id = $1 AND (capacity IS NULL OR seats_booked < capacity) AND status = 'scheduled' AND ends_at > $2 \
+     RETURNING title, owner_id, capacity, seats_booked, timezone";
+/// The booking row; nothing where the partial unique index holds an active one already.
+pub(crate) const INSERT_BOOKING: &str = "INSERT INTO bookings (event_id, attendee_id, status, cancel_token_hash, created_at) \
+     VALUES ($1, $2, 'confirmed', $3, $4) ON CONFLICT DO NOTHING RETURNING id";
+/// What tells a full event from a closed one.
+pub(crate) const EVENT_STATE: &str = "SELECT status, ends_at FROM events WHERE id = $1";
+/// An attendee's active booking of an event.
+pub(crate) const ACTIVE_BOOKING: &str =
+    "SELECT id FROM bookings WHERE event_id = $1 AND attendee_id = $2 AND status = 'confirmed'";
+/// Only the transition confirmed -> cancelled frees a seat.
+pub(crate) const CANCEL_BOOKING: &str = "UPDATE bookings SET status = 'cancelled', cancelled_at = $1 \
+     WHERE id = $2 AND status = 'confirmed' RETURNING event_id";
+/// Gives one seat back.
+pub(crate) const FREE_SEAT: &str = "UPDATE events SET seats_booked = seats_booked - 1 WHERE id = $1 \
+     RETURNING title, owner_id, capacity, seats_booked";
 
 impl Pools {
     pub(crate) async fn get_booking(
         &self,
         id: BookingId,
     ) -> Result<Option<(Booking, SecretHash)>, StoreError> {
-        let row: Option<BookingRow> = sqlx::query_as(&format!("{BOOKING_COLUMNS} WHERE b.id = $1"))
+        let row: Option<BookingRow> = sqlx::query_as(BOOKING_BY_ID)
             .bind(id.0)
             .fetch_optional(self.reader())
             .await?;
@@ -81,14 +112,11 @@ pub(crate) async fn cancel_booking(
     now: DateTime<Utc>,
 ) -> Result<Option<SeatsAfter>, StoreError> {
     lock_event_of_booking(tx, id).await?;
-    // Only the transition confirmed -> cancelled frees a seat.
-    let cancelled: Option<i64> = sqlx::query_scalar(
-        "UPDATE bookings SET status = 'cancelled', cancelled_at = $1 WHERE id = $2 AND status = 'confirmed' RETURNING event_id",
-    )
-    .bind(now)
-    .bind(id.0)
-    .fetch_optional(&mut **tx)
-    .await?;
+    let cancelled: Option<i64> = sqlx::query_scalar(CANCEL_BOOKING)
+        .bind(now)
+        .bind(id.0)
+        .fetch_optional(&mut **tx)
+        .await?;
     let Some(event_id) = cancelled else {
         return Ok(None);
     };
@@ -97,9 +125,7 @@ pub(crate) async fn cancel_booking(
 
 /// Gives one seat of an event back.
 pub(super) async fn free_seat(tx: &mut Tx<'_>, event: EventId) -> Result<SeatsAfter, StoreError> {
-    let sql = "UPDATE events SET seats_booked = seats_booked - 1 WHERE id = $1 \
-               RETURNING title, owner_id, capacity, seats_booked";
-    let seat: SeatState = sqlx::query_as(sql)
+    let seat: SeatState = sqlx::query_as(FREE_SEAT)
         .bind(event.0)
         .fetch_one(&mut **tx)
         .await?;
@@ -111,7 +137,7 @@ pub(crate) async fn booking_in(
     tx: &mut Tx<'_>,
     id: BookingId,
 ) -> Result<Option<Booking>, StoreError> {
-    let row: Option<BookingRow> = sqlx::query_as(&format!("{BOOKING_COLUMNS} WHERE b.id = $1"))
+    let row: Option<BookingRow> = sqlx::query_as(BOOKING_BY_ID)
         .bind(id.0)
         .fetch_optional(&mut **tx)
         .await?;
@@ -134,65 +160,40 @@ pub(crate) async fn book_seat(
     let attendee = match who {
         BookingFor::Person(person) => attendee_for(tx, person, now).await?,
         BookingFor::Attendee(id) => {
-            let known: Option<KnownAttendee> =
-                sqlx::query_as("SELECT id, name, email FROM attendees WHERE id = $1")
-                    .bind(id.0)
-                    .fetch_optional(&mut **tx)
-                    .await?;
+            let known: Option<KnownAttendee> = sqlx::query_as(KNOWN_ATTENDEE)
+                .bind(id.0)
+                .fetch_optional(&mut **tx)
+                .await?;
             match known {
                 Some(attendee) => attendee,
                 None => return Ok(Err(BookingRefusal::AttendeeNotFound)),
             }
         }
     };
-    // A NULL capacity is no limit.
-    let seat: Option<BookedSeat> = sqlx::query_as(
-        "UPDATE events SET seats_booked = seats_booked + 1 \
-         WHERE id = $1 AND (capacity IS NULL OR seats_booked < capacity) AND status = 'scheduled' AND ends_at > $2 \
-         RETURNING title, owner_id, capacity, seats_booked, timezone",
-    )
-    .bind(event.0)
-    .bind(now)
-    .fetch_optional(&mut **tx)
-    .await?;
-    let Some(BookedSeat { seat, timezone }) = seat else {
+    let seat: Option<BookedSeat> = sqlx::query_as(TAKE_SEAT)
+        .bind(event.0)
+        .bind(now)
+        .fetch_optional(&mut **tx)
+        .await?;
+    let Some(seat) = seat else {
         // Only a caller who proved who the attendee is may learn that they hold a seat.
         let proven = matches!(who, BookingFor::Attendee(_));
         let refusal = refusal_for(tx, event, AttendeeId(attendee.id), proven, now).await?;
         return Ok(Err(refusal));
     };
-    let inserted: Option<i64> = sqlx::query_scalar(
-        "INSERT INTO bookings (event_id, attendee_id, status, cancel_token_hash, created_at) \
-         VALUES ($1, $2, 'confirmed', $3, $4) ON CONFLICT DO NOTHING RETURNING id",
-    )
-    .bind(event.0)
-    .bind(attendee.id)
-    .bind(&cancel_token.0)
-    .bind(now)
-    .fetch_optional(&mut **tx)
-    .await?;
+    let inserted: Option<i64> = sqlx::query_scalar(INSERT_BOOKING)
+        .bind(event.0)
+        .bind(attendee.id)
+        .bind(&cancel_token.0)
+        .bind(now)
+        .fetch_optional(&mut **tx)
+        .await?;
     // The partial unique index refused a second active booking; the caller rolls the seat back.
     let Some(id) = inserted else {
         return Ok(Err(BookingRefusal::AlreadyBooked));
     };
-    let corrupt = |reason: String| StoreError::Corrupt(format!("booking {id}: {reason}"));
-    let booking = Booking {
-        id: BookingId(id),
-        event_id: event,
-        event_zone: boxoffice_domain::Zone::parse(&timezone).map_err(corrupt)?,
-        event_title: seat.title.clone(),
-        attendee_id: AttendeeId(attendee.id),
-        attendee_name: boxoffice_domain::PersonName::parse(&attendee.name).map_err(corrupt)?,
-        attendee_email: (attendee.email.as_deref())
-            .map(boxoffice_domain::Email::parse)
-            .transpose()
-            .map_err(corrupt)?,
-        status: boxoffice_domain::BookingStatus::Confirmed,
-        created_at: now,
-        cancelled_at: None,
-    };
-    let seats = seat.into_seats(event);
-    Ok(Ok(SeatBooked { booking, seats }))
+    seat.into_booked(BookingId(id), event, attendee, now)
+        .map(Ok)
 }
 
 /// Why the conditional increment matched no row.
@@ -208,19 +209,15 @@ async fn refusal_for(
     proven: bool,
     now: DateTime<Utc>,
 ) -> Result<BookingRefusal, StoreError> {
-    let Some(current) = event_in(tx, event, false).await? else {
-        return Ok(BookingRefusal::EventNotFound);
-    };
-    let closed = current
-        .unbookable_reason(now)
-        .map(BookingRefusal::NotBookable)
-        .unwrap_or(BookingRefusal::EventFull);
-    if !proven {
+    let state: Option<EventState> = sqlx::query_as(EVENT_STATE)
+        .bind(event.0)
+        .fetch_optional(&mut **tx)
+        .await?;
+    let closed = EventState::refusal(state, now)?;
+    if !proven || closed == BookingRefusal::EventNotFound {
         return Ok(closed);
     }
-    let already =
-        "SELECT id FROM bookings WHERE event_id = $1 AND attendee_id = $2 AND status = 'confirmed'";
-    let active: Option<i64> = sqlx::query_scalar(already)
+    let active: Option<i64> = sqlx::query_scalar(ACTIVE_BOOKING)
         .bind(event.0)
         .bind(attendee.0)
         .fetch_optional(&mut **tx)

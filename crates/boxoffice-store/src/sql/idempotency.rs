@@ -3,14 +3,17 @@
 //! The outcome is stored as the caller serialized it; the store neither reads nor renders it.
 
 use super::{Pools, Tx};
-use crate::rows::IdempotencyRow;
+use crate::rows::{IdempotencyRow, PENDING, RECORDED};
 use crate::{IdempotencyKey, KeyClaim, StoreError};
 use chrono::{DateTime, Utc};
 
-/// `status_code` of a key whose request is still in its transaction.
-const PENDING: i32 = 0;
-/// `status_code` of a key whose outcome is recorded in `response_body`.
-const RECORDED: i32 = 1;
+/// Takes a key; nothing where it was taken before.
+pub(crate) const CLAIM_KEY: &str = "INSERT INTO idempotency_keys (scope, key_hash, request_hash, status_code, response_body, created_at) \
+     VALUES ($1, $2, $3, $4, '', $5) ON CONFLICT DO NOTHING RETURNING status_code";
+/// What the first request with a key was, and what it produced.
+pub(crate) const READ_KEY: &str = "SELECT request_hash, status_code, response_body FROM idempotency_keys WHERE scope = $1 AND key_hash = $2";
+/// The outcome of the request that took a key.
+pub(crate) const RECORD_OUTCOME: &str = "UPDATE idempotency_keys SET status_code = $1, response_body = $2 WHERE scope = $3 AND key_hash = $4";
 
 impl Pools {
     pub(crate) async fn purge_idempotency_keys(
@@ -32,37 +35,23 @@ pub(crate) async fn claim_key(
     now: DateTime<Utc>,
 ) -> Result<KeyClaim, StoreError> {
     // Concurrent requests with one key queue on this insert until the first commits.
-    let claimed: Option<i32> = sqlx::query_scalar(
-        "INSERT INTO idempotency_keys (scope, key_hash, request_hash, status_code, response_body, created_at) \
-         VALUES ($1, $2, $3, $4, '', $5) ON CONFLICT DO NOTHING RETURNING status_code",
-    )
-    .bind(&key.scope)
-    .bind(&key.key_hash)
-    .bind(&key.request_hash)
-    .bind(PENDING)
-    .bind(now)
-    .fetch_optional(&mut **tx)
-    .await?;
+    let claimed: Option<i32> = sqlx::query_scalar(CLAIM_KEY)
+        .bind(&key.scope)
+        .bind(&key.key_hash)
+        .bind(&key.request_hash)
+        .bind(PENDING)
+        .bind(now)
+        .fetch_optional(&mut **tx)
+        .await?;
     if claimed.is_some() {
         return Ok(KeyClaim::Fresh);
     }
-    let row: IdempotencyRow = sqlx::query_as(
-        "SELECT request_hash, status_code, response_body FROM idempotency_keys WHERE scope = $1 AND key_hash = $2",
-    )
-    .bind(&key.scope)
-    .bind(&key.key_hash)
-    .fetch_one(&mut **tx)
-    .await?;
-    if row.request_hash != key.request_hash {
-        return Ok(KeyClaim::OtherRequest);
-    }
-    if row.status_code != RECORDED {
-        return Err(StoreError::Corrupt(format!(
-            "idempotency key of {} has no recorded outcome (status {})",
-            key.scope, row.status_code
-        )));
-    }
-    Ok(KeyClaim::Seen(row.response_body))
+    let row: IdempotencyRow = sqlx::query_as(READ_KEY)
+        .bind(&key.scope)
+        .bind(&key.key_hash)
+        .fetch_one(&mut **tx)
+        .await?;
+    row.into_claim(key)
 }
 
 /// Stores the outcome of the request that claimed `key`, committed with its transaction.
@@ -71,14 +60,12 @@ pub(crate) async fn record_outcome(
     key: &IdempotencyKey,
     outcome: &str,
 ) -> Result<(), StoreError> {
-    sqlx::query(
-        "UPDATE idempotency_keys SET status_code = $1, response_body = $2 WHERE scope = $3 AND key_hash = $4",
-    )
-    .bind(RECORDED)
-    .bind(outcome)
-    .bind(&key.scope)
-    .bind(&key.key_hash)
-    .execute(&mut **tx)
-    .await?;
+    sqlx::query(RECORD_OUTCOME)
+        .bind(RECORDED)
+        .bind(outcome)
+        .bind(&key.scope)
+        .bind(&key.key_hash)
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }

@@ -3,7 +3,9 @@
 //! Included as a child module by `sqlite.rs` and `postgres.rs`; `super::Db` is the
 //! concrete database, `super::FOR_UPDATE` the row-lock clause and `super::SKIP_LOCKED`
 //! the clause that lets relays skip each other's rows. Functions taking a `Tx` run in
-//! the caller's transaction; methods of `Pools` read from the pool.
+//! the caller's transaction; methods of `Pools` read from the pool. The relay and the
+//! notification history write through `background()`, which PostgreSQL keeps apart from
+//! the requests' pool.
 
 pub(crate) mod attachments;
 pub(crate) mod attendees;

@@ -78,7 +78,7 @@ impl Pools {
         &self,
         changes: &[DomainEvent],
     ) -> Result<usize, StoreError> {
-        let mut tx = self.begin_write().await?;
+        let mut tx = self.begin_background().await?;
         let mut recorded = 0;
         for chunk in changes.chunks(ROWS_PER_STATEMENT) {
             let mut insert = sqlx::QueryBuilder::<Db>::new(

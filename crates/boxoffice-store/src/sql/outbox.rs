@@ -6,19 +6,25 @@ use crate::{OutboxMessage, StoreError};
 use boxoffice_domain::DomainEvent;
 use chrono::{DateTime, Utc};
 
+/// A domain event appended to the outbox.
+pub(crate) const INSERT_OUTBOX: &str =
+    "INSERT INTO outbox (message_id, kind, payload, created_at) VALUES ($1, $2, $3, $4)";
+
+/// A domain event as the outbox stores it.
+pub(crate) fn payload_of(change: &DomainEvent) -> Result<String, StoreError> {
+    serde_json::to_string(change).map_err(|e| StoreError::Corrupt(format!("domain event: {e}")))
+}
+
 /// Appends a domain event to the outbox, inside the caller's transaction.
 pub(crate) async fn record(tx: &mut Tx<'_>, change: &DomainEvent) -> Result<(), StoreError> {
-    let payload = serde_json::to_string(change)
-        .map_err(|e| StoreError::Corrupt(format!("domain event: {e}")))?;
-    sqlx::query(
-        "INSERT INTO outbox (message_id, kind, payload, created_at) VALUES ($1, $2, $3, $4)",
-    )
-    .bind(&change.id)
-    .bind(change.kind.as_str())
-    .bind(payload)
-    .bind(change.occurred_at)
-    .execute(&mut **tx)
-    .await?;
+    let payload = payload_of(change)?;
+    sqlx::query(INSERT_OUTBOX)
+        .bind(&change.id)
+        .bind(change.kind.as_str())
+        .bind(payload)
+        .bind(change.occurred_at)
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }
 
@@ -30,7 +36,7 @@ impl Pools {
         now: DateTime<Utc>,
         lease: chrono::Duration,
     ) -> Result<Vec<OutboxMessage>, StoreError> {
-        let mut tx = self.begin_write().await?;
+        let mut tx = self.begin_background().await?;
         // The batch is picked once, in a materialized CTE: as a plain `IN (subquery)`,
         // PostgreSQL may evaluate the LIMITed, SKIP LOCKED subquery more than once and
         // claim more than `limit` rows. The conditions are repeated in the UPDATE so that
@@ -73,7 +79,7 @@ impl Pools {
             list.push_bind(*id);
         }
         update.push(")");
-        update.build().execute(self.writer()).await?;
+        update.build().execute(self.background()).await?;
         Ok(())
     }
 
@@ -84,7 +90,7 @@ impl Pools {
                 "UPDATE outbox SET claimed_until = NULL WHERE id = $1 AND published_at IS NULL",
             )
             .bind(id)
-            .execute(self.writer())
+            .execute(self.background())
             .await?;
         }
         Ok(())

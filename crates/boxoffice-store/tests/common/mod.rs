@@ -4,13 +4,17 @@ use boxoffice_domain::{
     AttendeeId, BookingRefusal, Capacity, Country, Email, EventId, Locale, Location, NewAttendee,
     NewEvent, PersonName, Schedule, SeatCounts, SecretToken, Tags, Title, Zone,
 };
-use boxoffice_store::{Backend, BookingFor, SeatBooked, Store};
+use boxoffice_domain::{DomainEvent, DomainEventKind};
+use boxoffice_store::batch::{BookCommand, CancelCommand, Keyed, OutcomeRecord};
+use boxoffice_store::{Backend, BookingFor, IdempotencyKey, SeatBooked, SeatsAfter, Store};
 use chrono::{Duration, Utc};
 use sqlx::Connection;
 
 /// A migrated store on a database of its own; [`TestStore::drop_database`] removes it.
 pub struct TestStore {
     pub store: Store,
+    #[allow(dead_code)] // Only some test binaries open the database a second time.
+    pub url: String,
     postgres: Option<(String, String)>,
     dir: Option<std::path::PathBuf>,
 }
@@ -41,6 +45,7 @@ impl TestStore {
         store.migrate().await.unwrap();
         TestStore {
             store,
+            url,
             postgres,
             dir,
         }
@@ -97,15 +102,23 @@ pub async fn attendee(store: &Store) -> AttendeeId {
     id.unwrap().expect("a new address")
 }
 
-/// Books as a use case does: commit a booking, roll a refusal back.
+/// Books as a use case does: commit a booking, roll a refusal back; on SQLite through the
+/// batch writer, as the use case does there.
 pub async fn book(
     store: &Store,
     event: EventId,
     attendee: AttendeeId,
 ) -> Result<SeatBooked, BookingRefusal> {
-    let mut tx = store.begin().await.unwrap();
     let who = BookingFor::Attendee(attendee);
     let token = SecretToken::generate().hash();
+    if let Some(writer) = store.batch_writer() {
+        let command = book_command(event, who, None);
+        match writer.book(command).await.unwrap() {
+            Keyed::Ran(result) => return result,
+            other => panic!("a booking without a key came back as {other:?}"),
+        }
+    }
+    let mut tx = store.begin().await.unwrap();
     let result = tx.book_seat(event, &who, &token, Utc::now()).await.unwrap();
     match &result {
         Ok(_) => tx.commit().await.unwrap(),
@@ -114,8 +127,46 @@ pub async fn book(
     result
 }
 
+/// A booking command whose domain event is a plain `booking.created`.
+pub fn book_command(
+    event: EventId,
+    who: BookingFor,
+    idempotency: Option<(IdempotencyKey, OutcomeRecord)>,
+) -> BookCommand {
+    let now = Utc::now();
+    BookCommand {
+        event,
+        who,
+        cancel_token: SecretToken::generate().hash(),
+        now,
+        idempotency,
+        change: Box::new(move |seat| seat_change(DomainEventKind::BookingCreated, &seat.seats)),
+    }
+}
+
+fn seat_change(kind: DomainEventKind, seats: &SeatsAfter) -> DomainEvent {
+    let mut change = DomainEvent::new(kind, Utc::now(), seats.event_id, &seats.event_title);
+    change.seats = Some(seats.seats);
+    change
+}
+
 /// Cancels a booking; the seats after it if it was confirmed.
 pub async fn cancel(store: &Store, id: boxoffice_domain::BookingId) -> Option<SeatCounts> {
+    if let Some(writer) = store.batch_writer() {
+        let freed = std::sync::Arc::new(std::sync::Mutex::new(None));
+        let seen = freed.clone();
+        let change = Box::new(move |_: &boxoffice_domain::Booking, seats: SeatsAfter| {
+            *seen.lock().unwrap() = Some(seats.seats);
+            seat_change(DomainEventKind::BookingCancelled, &seats)
+        });
+        let command = CancelCommand {
+            id,
+            now: Utc::now(),
+            change,
+        };
+        writer.cancel(command).await.unwrap();
+        return freed.lock().unwrap().take();
+    }
     let mut tx = store.begin().await.unwrap();
     let freed = tx.cancel_booking(id, Utc::now()).await.unwrap();
     tx.commit().await.unwrap();

@@ -2,7 +2,7 @@
 // Converts an OpenAPI document into a Postman collection (v2.1) with openapi-to-postmanv2,
 // so that the same document always gives the same file:
 // - the example values the converter makes up (json-schema-faker) are drawn from a
-//   fixed-seed generator instead of Math.random;
+//   fixed-seed generator instead of Math.random, and against a fixed clock;
 // - the random UUIDs it gives to the collection and its items are replaced by UUIDs
 //   derived from each object's place in the collection.
 // It also declares the {{bearerToken}} variable that the signed-in requests use.
@@ -21,7 +21,20 @@ Math.random = function seededRandom() {
   return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 };
 
-// Required after Math.random is replaced, so the faker picks up the seeded generator.
+// The faker also reads the clock for date-time examples: a fixed "now" keeps them stable.
+const FIXED_NOW = Date.UTC(2026, 0, 1);
+const RealDate = Date;
+global.Date = class FixedDate extends RealDate {
+  constructor(...args) {
+    if (args.length === 0) super(FIXED_NOW);
+    else super(...args);
+  }
+  static now() {
+    return FIXED_NOW;
+  }
+};
+
+// Required after Math.random and Date are replaced, so the faker picks up both.
 const converter = require('openapi-to-postmanv2');
 
 const OPTIONS = {

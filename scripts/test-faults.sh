@@ -6,19 +6,23 @@
 #                                 every notification recorded exactly once
 #   sockets                       thousands of idle WebSockets and slow (half-sent) requests while
 #                                 normal requests are timed; memory measured
+#   race                          two processes on one PostgreSQL database, a seeded random mix of
+#                                 bookings and cancellations of 15 seats by 40 people sent to both;
+#                                 no 5xx, seat counts exact, the driver's bookings are the database's
 # Usage: scripts/test-faults.sh [short|long] [scenario ...]
 # `short` (CI, about 2 minutes) uses short loads and outages; `long` uses 30-second outages,
-# five crash rounds, 5,000 WebSockets and 1,100 slow connections. The shared PostgreSQL and
+# five crash rounds, 5,000 WebSockets, 1,100 slow connections and a 10,000-request race
+# (2,000 short; RACE_SEED picks the race's seed). The shared PostgreSQL and
 # RabbitMQ are never stopped. BOXOFFICE_BIN picks the binary (default: a debug build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 mode=${1:-short}
 shift || true
-scenarios=${*:-kill9-sqlite kill9-postgres postgres-restart rabbitmq-outage sockets}
+scenarios=${*:-kill9-sqlite kill9-postgres postgres-restart rabbitmq-outage sockets race}
 case "$mode" in
-    short) LOAD=6 OUTAGE=5 ROUNDS=1 WS=2000 SLOW=300 ;;
-    long) LOAD=40 OUTAGE=30 ROUNDS=5 WS=5000 SLOW=1100 ;;
+    short) LOAD=6 OUTAGE=5 ROUNDS=1 WS=2000 SLOW=300 RACE_OPS=2000 ;;
+    long) LOAD=40 OUTAGE=30 ROUNDS=5 WS=5000 SLOW=1100 RACE_OPS=10000 ;;
     *) echo "usage: $0 [short|long] [scenario ...]" >&2; exit 2 ;;
 esac
 
@@ -49,15 +53,17 @@ say() { printf '\n==> %s\n' "$*"; }
 fail() { echo "FAULT RUN FAILED: $*" >&2; tail -n 20 "$work/server.err" >&2 || true; exit 1; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-# start_server PORT ARGS... : serves on PORT, sets server_pid and url.
+# start_server PORT ARGS... : serves on PORT, sets server_pid and url. Processes started one
+# after the other share the data directory (the first creates the JWT secret, the next reuse it).
 start_server() {
     local port=$1; shift
-    "$BIN" serve --port "$port" --data-dir "$work" "$@" >"$work/server.out" 2>>"$work/server.err" &
+    local out=$work/server-$port.out
+    "$BIN" serve --port "$port" --data-dir "$work" "$@" >"$out" 2>>"$work/server.err" &
     server_pid=$!
     pids+=("$server_pid")
     url=http://127.0.0.1:$port
     for _ in $(seq 1 100); do
-        grep -q "listening on" "$work/server.out" 2>/dev/null && return 0
+        grep -q "listening on" "$out" 2>/dev/null && return 0
         kill -0 "$server_pid" 2>/dev/null || fail "server exited"
         sleep 0.1
     done
@@ -80,15 +86,22 @@ new_pg_database() {
     pg_db="${PG_ADMIN%/*}/$name"
 }
 
-# verify DATABASE_URL ACK_FILE: outbox drained, boxoffice check passes, every 201 present.
-verify() {
-    local db=$1 acks=$2 pending
+# check_drained DATABASE_URL: waits (up to a minute) for the outbox to drain and its
+# deliveries to be recorded, then `boxoffice check` must pass.
+check_drained() {
+    local db=$1 pending
     for _ in $(seq 1 600); do
         pending=$(sql "$db" "SELECT count(*) FROM outbox WHERE published_at IS NULL")
         [ "$pending" = 0 ] && "$BIN" check --database-url "$db" --delivery-grace-seconds 0 >"$work/check.out" 2>&1 && break
         sleep 0.1
     done
     "$BIN" check --database-url "$db" --delivery-grace-seconds 0 || fail "boxoffice check"
+}
+
+# verify DATABASE_URL ACK_FILE: outbox drained, boxoffice check passes, every 201 present.
+verify() {
+    local db=$1 acks=$2
+    check_drained "$db"
     local acknowledged present
     acknowledged=$(grep -c . "$acks" || true)
     present=$(sql "$db" "SELECT count(*) FROM bookings WHERE id IN ($(paste -sd, "$acks"))")
@@ -205,6 +218,45 @@ EOF
     kill "$server_pid"; wait "$server_pid" 2>/dev/null || true
 }
 
+# race: two processes on one fresh PostgreSQL database; the driver books and cancels at random,
+# each request to either process, and fails on any 5xx or other unexpected answer (a 503
+# `database_contended` included: lock order and retries should leave none). Then the database
+# must agree with itself and with the driver.
+race() {
+    local db url_a url_b pid_a pid_b
+    new_pg_database
+    db=$pg_db
+    start_server "$(free_port)" --database-url "$db"
+    url_a=$url pid_a=$server_pid
+    start_server "$(free_port)" --database-url "$db"
+    url_b=$url pid_b=$server_pid
+    $DRIVER race "$url_a" "$url_b" "$RACE_OPS" "${RACE_SEED:-20261130}" "$work/held" ||
+        fail "the race saw unexpected answers"
+    local began=$SECONDS
+    check_drained "$db"
+    echo "outbox drained and every delivery recorded $((SECONDS - began))s after the race"
+    local seats duplicates held confirmed
+    seats=$(sql "$db" "SELECT count(*) FROM events e WHERE seats_booked > capacity OR seats_booked <>
+        (SELECT count(*) FROM bookings b WHERE b.event_id = e.id AND b.status = 'confirmed')")
+    [ "$seats" = 0 ] || fail "$seats events with a seat count that is not their confirmed bookings"
+    duplicates=$(sql "$db" "SELECT count(*) FROM (SELECT 1 FROM bookings WHERE status = 'confirmed'
+        GROUP BY event_id, attendee_id HAVING count(*) > 1) d")
+    [ "$duplicates" = 0 ] || fail "$duplicates people hold two active bookings of one event"
+    sql "$db" "SELECT id FROM bookings WHERE status = 'confirmed' ORDER BY id" >"$work/confirmed"
+    diff "$work/held" "$work/confirmed" >&2 || fail "the driver's bookings differ from the database's"
+    held=$(grep -c . "$work/held" || true)
+    confirmed=$(sql "$db" "SELECT string_agg(format('event %s: %s of %s seats, %s bookings made',
+        id, seats_booked, capacity, (SELECT count(*) FROM bookings b WHERE b.event_id = e.id)), '; '
+        ORDER BY id) FROM events e")
+    echo "verified: $confirmed; the $held bookings the driver holds are exactly the confirmed ones"
+    local process retries
+    for process in "$url_a" "$url_b"; do
+        retries=$(curl -s "$process/metrics" | grep -E '^boxoffice_db_retries(_exhausted)?_total' || true)
+        echo "transactions retried by $process: ${retries:-none}"
+    done
+    kill "$pid_a" "$pid_b"; wait "$pid_a" "$pid_b" 2>/dev/null || true
+}
+
 for scenario in $scenarios; do
     say "$scenario ($mode)"
     : >"$work/server.err"
@@ -214,6 +266,7 @@ for scenario in $scenarios; do
         postgres-restart) postgres_restart ;;
         rabbitmq-outage) rabbitmq_outage ;;
         sockets) sockets ;;
+        race) race ;;
         *) echo "unknown scenario $scenario" >&2; exit 2 ;;
     esac
 done

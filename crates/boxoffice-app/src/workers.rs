@@ -3,8 +3,8 @@
 use crate::housekeeping::{self, Housekeeping};
 use boxoffice_broker::{Broker, relay};
 use boxoffice_http::auth::RateLimits;
-use boxoffice_notify::{HistoryRecorder, Hub, Router, SocketFeed, consumer};
-use boxoffice_store::Store;
+use boxoffice_notify::{HistoryRecorder, Hub, Router, RoutingSettings, SocketFeed, consumer};
+use boxoffice_store::{Routing, Store};
 use std::time::Duration;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
@@ -59,12 +59,22 @@ impl Workers {
         let mut relay = Group::default();
         let mut consumers = Group::default();
         if let Some(router) = router {
-            // Subscribed before the relay starts, so the in-process broker keeps every
-            // message for it from the first one on.
-            let subscription = consumer::subscribe("deliveries", || broker.deliveries()).await;
-            consumers.tasks.push(tokio::spawn(
-                router.consume(subscription, consumers.stop.clone()),
-            ));
+            let stop = consumers.stop.clone();
+            let routing = match broker.routing() {
+                Routing::OnPublish => {
+                    let subscription =
+                        consumer::subscribe("deliveries", || broker.deliveries()).await;
+                    tokio::spawn(router.consume(subscription, stop))
+                }
+                Routing::FromOutbox => tokio::spawn(router.route_outbox(
+                    RoutingSettings {
+                        step_timeout,
+                        ..RoutingSettings::default()
+                    },
+                    stop,
+                )),
+            };
+            consumers.tasks.push(routing);
         }
         if let Some(hub) = hub {
             let feed = SocketFeed::subscribe(broker, hub.clone()).await;

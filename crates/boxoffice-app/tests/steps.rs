@@ -48,7 +48,8 @@ fn at(time: DateTime<Utc>) -> String {
 }
 
 /// Writes outbox rows (as a committed change would) for `count` domain events of event 1;
-/// `published` marks them published at that time. Returns their message ids.
+/// `published` marks them published (and their deliveries routed) at that time. Returns
+/// their message ids.
 async fn outbox_rows(store: &Store, count: usize, published: Option<DateTime<Utc>>) -> Vec<String> {
     let mut ids = Vec::new();
     let mut sql = String::new();
@@ -56,8 +57,8 @@ async fn outbox_rows(store: &Store, count: usize, published: Option<DateTime<Utc
         let change = DomainEvent::new(DomainEventKind::EventUpdated, Utc::now(), EventId(1), "Gig");
         let published = published.map_or("NULL".to_owned(), |time| format!("'{}'", at(time)));
         sql += &format!(
-            "INSERT INTO outbox (message_id, kind, payload, created_at, published_at) \
-             VALUES ('{}', 'event.updated', '{}', '{}', {published});\n",
+            "INSERT INTO outbox (message_id, kind, payload, created_at, published_at, routed_at) \
+             VALUES ('{}', 'event.updated', '{}', '{}', {published}, {published});\n",
             change.id,
             serde_json::to_string(&change).expect("json"),
             at(Utc::now()),

@@ -8,6 +8,9 @@
 //! once a work consumer has acknowledged the message, that is after its work
 //! committed. The relay marks an outbox row published after that: a crash in
 //! between leaves the row unpublished, and it is delivered again on restart.
+//! Deliveries to people (e-mail, push) do not go through here: they are routed from
+//! the outbox once a message is published, so a slow mail server never holds back
+//! the WebSocket frames and the history.
 
 use crate::{BrokerError, Delivery, Message, Settle, Subscription, WorkQueue};
 use futures::future::BoxFuture;

@@ -16,6 +16,7 @@ pub mod in_process;
 pub mod rabbitmq;
 pub mod relay;
 
+use boxoffice_store::Routing;
 use futures::future::BoxFuture;
 use tokio::sync::mpsc;
 
@@ -155,11 +156,25 @@ impl Broker {
         }
     }
 
-    /// Each message once across all consumers of the deliveries queue; deliveries must be settled.
+    /// Each message once across all consumers of the deliveries queue; deliveries must be
+    /// settled. RabbitMQ only: the embedded broker keeps nothing across a crash, so its
+    /// deliveries are routed from the outbox instead (see [`Broker::routing`]).
     pub async fn deliveries(&self) -> Result<Subscription, BrokerError> {
         match self {
-            Broker::InProcess(b) => Ok(b.consume(WorkQueue::Deliveries)),
+            Broker::InProcess(_) => Err(BrokerError::Unavailable(
+                "the embedded broker has no deliveries queue: deliveries are routed from the outbox"
+                    .into(),
+            )),
             Broker::RabbitMq(b) => b.deliveries().await,
+        }
+    }
+
+    /// Who routes a published message's deliveries (e-mail, push): RabbitMQ's durable
+    /// deliveries queue, or for the embedded broker the routing loop over the outbox.
+    pub fn routing(&self) -> Routing {
+        match self {
+            Broker::InProcess(_) => Routing::FromOutbox,
+            Broker::RabbitMq(_) => Routing::OnPublish,
         }
     }
 

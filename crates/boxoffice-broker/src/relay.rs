@@ -137,7 +137,9 @@ pub async fn relay_batch(
             }
         }
     }
-    store.mark_published(&published, Utc::now()).await?;
+    store
+        .mark_published(&published, Utc::now(), broker.routing())
+        .await?;
     if let Some(err) = failure {
         store.release_claims(&unpublished).await?;
         return Err(err.into());

@@ -102,6 +102,10 @@ impl Router {
         }
     }
 
+    pub(crate) fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
     /// Consumes the deliveries queue until `stop` (then handles what is already queued) or
     /// until the broker shuts down.
     pub async fn consume(self, mut subscription: Subscription, stop: CancellationToken) {

@@ -11,7 +11,8 @@
 //! - [`deliveries`] takes each domain event once more, on its own queue: [`enrich`]
 //!   gathers what its messages need (from the store, or from the event service's
 //!   internal endpoint with a [`service_token`]), [`router`] decides who hears what on which channel,
-//!   and every e-mail and push attempt is recorded.
+//!   and every e-mail and push attempt is recorded. On the embedded broker, [`routing`]
+//!   takes the domain events from the outbox instead, once they are published.
 
 pub mod commands;
 pub mod consumer;
@@ -21,6 +22,7 @@ pub mod frames;
 pub mod hub;
 mod presence;
 pub mod router;
+pub mod routing;
 pub mod service_token;
 
 pub use commands::ClientCommand;
@@ -29,3 +31,4 @@ pub use deliveries::{DeliverySettings, Router};
 pub use enrich::{Enricher, EventServiceClient, EventServiceSettings, StoreFacts};
 pub use hub::{ConnectionId, Hub, Registration};
 pub use presence::{Presence, PresenceSettings};
+pub use routing::RoutingSettings;

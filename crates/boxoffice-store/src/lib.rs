@@ -27,24 +27,12 @@ pub use devices::DeviceRegistration;
 pub use error::StoreError;
 pub use filter::{BookingFilter, EventFilter};
 pub use notices::{ChannelPreferences, DeliveryRecord, Recipient};
+pub use outbox::{OutboxMessage, Routing, UnroutedMessage};
 pub use pool::PoolSettings;
 pub use rate_limits::{Rate, RateLimitTable};
 pub use retry::MAX_RETRIES;
 pub use tx::WriteTx;
 pub use violation::Violation;
-
-/// A domain event waiting in the outbox.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-pub struct OutboxMessage {
-    /// Position in the outbox.
-    pub id: i64,
-    /// The domain event's id.
-    pub message_id: String,
-    /// e.g. `booking.created`.
-    pub kind: String,
-    /// JSON of the domain event.
-    pub payload: String,
-}
 
 /// A notification in a user's history.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -326,40 +314,6 @@ impl Store {
         dispatch!(self, b => b.purge_idempotency_keys(before).await)
     }
 
-    /// Woken after every commit of this process that wrote to the outbox.
-    pub fn outbox_signal(&self) -> std::sync::Arc<tokio::sync::Notify> {
-        dispatch!(self, b => b.outbox_signal().clone())
-    }
-
-    /// Claims up to `limit` unpublished outbox messages for `lease`.
-    pub async fn claim_outbox(
-        &self,
-        limit: i64,
-        now: DateTime<Utc>,
-        lease: chrono::Duration,
-    ) -> Result<Vec<OutboxMessage>, StoreError> {
-        dispatch!(self, b => b.claim_outbox(limit, now, lease).await)
-    }
-
-    /// Marks outbox messages published.
-    pub async fn mark_published(&self, ids: &[i64], now: DateTime<Utc>) -> Result<(), StoreError> {
-        dispatch!(self, b => b.mark_published(ids, now).await)
-    }
-
-    pub async fn release_claims(&self, ids: &[i64]) -> Result<(), StoreError> {
-        dispatch!(self, b => b.release_claims(ids).await)
-    }
-
-    /// Unpublished messages and the age of the oldest, in seconds.
-    pub async fn outbox_backlog(&self, now: DateTime<Utc>) -> Result<(i64, f64), StoreError> {
-        dispatch!(self, b => b.outbox_backlog(now).await)
-    }
-
-    /// Forgets published messages older than `before`.
-    pub async fn purge_outbox(&self, before: DateTime<Utc>) -> Result<u64, StoreError> {
-        dispatch!(self, b => b.purge_outbox(before).await)
-    }
-
     /// Follows an event's updates; `false` if the event does not exist.
     pub async fn subscribe(
         &self,
@@ -393,5 +347,6 @@ impl Store {
     }
 }
 
-// After the dispatch macros, which it uses.
+// After the dispatch macros, which they use.
 mod notices;
+mod outbox;

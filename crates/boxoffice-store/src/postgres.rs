@@ -26,10 +26,12 @@ pub struct Pools {
     /// queue for `pool`, and delivery must not wait in that queue.
     background: Pool<Db>,
     outbox: Arc<Notify>,
+    routing: Arc<Notify>,
 }
 
-/// Connections of the background pool: the relay and the history writer.
-const BACKGROUND_CONNECTIONS: u32 = 2;
+/// Connections of the background pool: the relay, the history writer and the routing of
+/// deliveries from the outbox.
+const BACKGROUND_CONNECTIONS: u32 = 3;
 
 impl Pools {
     pub(crate) async fn connect(url: &str, settings: PoolSettings) -> Result<Self, StoreError> {
@@ -46,6 +48,7 @@ impl Pools {
             pool,
             background,
             outbox: Arc::new(Notify::new()),
+            routing: Arc::new(Notify::new()),
         })
     }
 
@@ -79,6 +82,11 @@ impl Pools {
     /// Woken after every commit that wrote to the outbox.
     pub(crate) fn outbox_signal(&self) -> &Arc<Notify> {
         &self.outbox
+    }
+
+    /// Woken when this process published messages whose deliveries are routed from the outbox.
+    pub(crate) fn routing_signal(&self) -> &Arc<Notify> {
+        &self.routing
     }
 
     /// Whether a new connection can be opened within `timeout`, bypassing the pool (whose

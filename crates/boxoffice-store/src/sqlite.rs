@@ -43,6 +43,7 @@ pub struct Pools {
     read: Pool<Db>,
     write: Pool<Db>,
     outbox: Arc<Notify>,
+    routing: Arc<Notify>,
     /// Runs bookings and cancellations in group commits; none for an in-memory database,
     /// which a second connection could not see.
     batch: Option<BatchWriter>,
@@ -80,6 +81,7 @@ impl Pools {
             read,
             write,
             outbox,
+            routing: Arc::new(Notify::new()),
             batch,
         })
     }
@@ -137,6 +139,11 @@ impl Pools {
     /// Woken after every commit that wrote to the outbox.
     pub(crate) fn outbox_signal(&self) -> &Arc<Notify> {
         &self.outbox
+    }
+
+    /// Woken when this process published messages whose deliveries are routed from the outbox.
+    pub(crate) fn routing_signal(&self) -> &Arc<Notify> {
+        &self.routing
     }
 
     /// Whether the file answers a query within `timeout`.

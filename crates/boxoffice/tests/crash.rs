@@ -6,7 +6,10 @@ mod common;
 
 use boxoffice_store::Store;
 use boxoffice_testkit::{Backend, TestApp, TestDatabase};
-use common::{assert_stored, await_outbox_drained, booking_load, check, event, start};
+use common::{
+    assert_stored, await_outbox_drained, await_routing_drained, booking_load, check, event, start,
+    unrouted_confirmations,
+};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -72,6 +75,13 @@ async fn stopped_under_load_loses_nothing(backend: Backend, how: Stop) {
     assert_stored(&store, &acknowledged).await;
     let (ok, report) = check(&database.url);
     assert!(ok, "boxoffice check after {how:?} and restart:\n{report}");
+    // And every confirmation's deliveries were routed, also those the stop cut short.
+    await_routing_drained(&store).await;
+    assert_eq!(
+        unrouted_confirmations(&database.url).await,
+        0,
+        "confirmations without a delivery record"
+    );
     eprintln!(
         "{} acknowledged bookings, all present; {report}",
         acknowledged.len()

@@ -2,9 +2,33 @@
 
 use super::{Db, Pools, SKIP_LOCKED, Tx};
 use crate::rows::BacklogRow;
-use crate::{OutboxMessage, StoreError};
+use crate::{OutboxMessage, Routing, StoreError, UnroutedMessage};
 use boxoffice_domain::DomainEvent;
 use chrono::{DateTime, Utc};
+
+/// A published message awaiting its deliveries, as claimed.
+#[derive(sqlx::FromRow)]
+struct UnroutedRow {
+    id: i64,
+    message_id: String,
+    kind: String,
+    payload: String,
+    attempts: i32,
+}
+
+impl UnroutedRow {
+    fn into_message(self) -> UnroutedMessage {
+        UnroutedMessage {
+            message: OutboxMessage {
+                id: self.id,
+                message_id: self.message_id,
+                kind: self.kind,
+                payload: self.payload,
+            },
+            attempts: u32::try_from(self.attempts).unwrap_or(0),
+        }
+    }
+}
 
 /// A domain event appended to the outbox.
 pub(crate) const INSERT_OUTBOX: &str =
@@ -61,8 +85,68 @@ impl Pools {
         Ok(rows)
     }
 
-    /// Marks messages published, in one statement.
+    /// Marks messages published, in one statement; also routed when the broker keeps the
+    /// deliveries queue itself.
     pub(crate) async fn mark_published(
+        &self,
+        ids: &[i64],
+        now: DateTime<Utc>,
+        routing: Routing,
+    ) -> Result<(), StoreError> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let mut update = sqlx::QueryBuilder::<Db>::new(
+            "UPDATE outbox SET claimed_until = NULL, published_at = ",
+        );
+        update.push_bind(now);
+        if routing == Routing::OnPublish {
+            update.push(", routed_at = ").push_bind(now);
+        }
+        update.push(" WHERE id IN (");
+        let mut list = update.separated(", ");
+        for id in ids {
+            list.push_bind(*id);
+        }
+        update.push(")");
+        update.build().execute(self.background()).await?;
+        Ok(())
+    }
+
+    /// Takes up to `limit` published messages whose deliveries are not yet routed, for
+    /// `lease`, oldest first, counting the attempt; other routing loops skip them meanwhile.
+    pub(crate) async fn claim_unrouted(
+        &self,
+        limit: i64,
+        now: DateTime<Utc>,
+        lease: chrono::Duration,
+    ) -> Result<Vec<UnroutedMessage>, StoreError> {
+        let mut tx = self.begin_background().await?;
+        // As in `claim_outbox`: picked once, conditions checked again by the UPDATE.
+        let sql = format!(
+            "WITH picked AS MATERIALIZED \
+             (SELECT id FROM outbox WHERE published_at IS NOT NULL AND routed_at IS NULL \
+              AND (routing_claimed_until IS NULL OR routing_claimed_until < $2) \
+              ORDER BY id LIMIT $3{SKIP_LOCKED}) \
+             UPDATE outbox SET routing_claimed_until = $1, routing_attempts = routing_attempts + 1 \
+             WHERE published_at IS NOT NULL AND routed_at IS NULL \
+             AND (routing_claimed_until IS NULL OR routing_claimed_until < $2) \
+             AND id IN (SELECT id FROM picked) \
+             RETURNING id, message_id, kind, payload, routing_attempts AS attempts"
+        );
+        let mut rows: Vec<UnroutedRow> = sqlx::query_as(&sql)
+            .bind(now + lease)
+            .bind(now)
+            .bind(limit)
+            .fetch_all(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        rows.sort_by_key(|row| row.id);
+        Ok(rows.into_iter().map(UnroutedRow::into_message).collect())
+    }
+
+    /// Marks messages routed: their deliveries are recorded (sent, skipped or failed for good).
+    pub(crate) async fn mark_routed(
         &self,
         ids: &[i64],
         now: DateTime<Utc>,
@@ -71,9 +155,32 @@ impl Pools {
             return Ok(());
         }
         let mut update = sqlx::QueryBuilder::<Db>::new(
-            "UPDATE outbox SET claimed_until = NULL, published_at = ",
+            "UPDATE outbox SET routing_claimed_until = NULL, routed_at = ",
         );
         update.push_bind(now).push(" WHERE id IN (");
+        let mut list = update.separated(", ");
+        for id in ids {
+            list.push_bind(*id);
+        }
+        update.push(")");
+        update.build().execute(self.background()).await?;
+        Ok(())
+    }
+
+    /// Routes messages again no sooner than `not_before`.
+    pub(crate) async fn defer_routing(
+        &self,
+        ids: &[i64],
+        not_before: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let mut update =
+            sqlx::QueryBuilder::<Db>::new("UPDATE outbox SET routing_claimed_until = ");
+        update
+            .push_bind(not_before)
+            .push(" WHERE routed_at IS NULL AND id IN (");
         let mut list = update.separated(", ");
         for id in ids {
             list.push_bind(*id);
@@ -110,9 +217,25 @@ impl Pools {
         Ok((count, age.max(0.0)))
     }
 
+    /// Published messages whose deliveries are not yet routed, and the age in seconds of the
+    /// oldest (since it was written).
+    pub(crate) async fn routing_backlog(
+        &self,
+        now: DateTime<Utc>,
+    ) -> Result<(i64, f64), StoreError> {
+        let BacklogRow { count, oldest } = sqlx::query_as(
+            "SELECT count(*) AS count, min(created_at) AS oldest FROM outbox \
+             WHERE published_at IS NOT NULL AND routed_at IS NULL",
+        )
+        .fetch_one(self.reader())
+        .await?;
+        let age = oldest.map_or(0.0, |t| (now - t).num_milliseconds() as f64 / 1000.0);
+        Ok((count, age.max(0.0)))
+    }
+
     pub(crate) async fn purge_outbox(&self, before: DateTime<Utc>) -> Result<u64, StoreError> {
         let done =
-            sqlx::query("DELETE FROM outbox WHERE published_at IS NOT NULL AND published_at < $1")
+            sqlx::query("DELETE FROM outbox WHERE published_at IS NOT NULL AND routed_at IS NOT NULL AND published_at < $1")
                 .bind(before)
                 .execute(self.writer())
                 .await?;

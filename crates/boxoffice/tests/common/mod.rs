@@ -137,6 +137,46 @@ pub async fn await_outbox_drained(store: &boxoffice_store::Store) {
     }
 }
 
+/// Waits until every published domain event's deliveries are routed: at most 45 s, as
+/// what a killed process had claimed waits for its claim (30 s) to lapse.
+pub async fn await_routing_drained(store: &boxoffice_store::Store) {
+    let began = std::time::Instant::now();
+    loop {
+        let (pending, _) = store
+            .routing_backlog(chrono::Utc::now())
+            .await
+            .expect("routing backlog");
+        if pending == 0 {
+            return;
+        }
+        assert!(
+            began.elapsed() < std::time::Duration::from_secs(45),
+            "{pending} published rows still unrouted"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
+/// Booking confirmations in the outbox with no delivery attempt recorded (sent, skipped or failed).
+pub async fn unrouted_confirmations(url: &str) -> i64 {
+    use sqlx::Connection;
+    const SQL: &str = "SELECT count(*) FROM outbox o WHERE o.kind = 'booking.created' \
+        AND NOT EXISTS (SELECT 1 FROM delivery_attempts d WHERE d.message_id = o.message_id)";
+    if url.starts_with("sqlite:") {
+        let mut db = sqlx::SqliteConnection::connect(url).await.expect("connect");
+        sqlx::query_scalar(SQL)
+            .fetch_one(&mut db)
+            .await
+            .expect("count")
+    } else {
+        let mut db = sqlx::PgConnection::connect(url).await.expect("connect");
+        sqlx::query_scalar(SQL)
+            .fetch_one(&mut db)
+            .await
+            .expect("count")
+    }
+}
+
 /// Asserts that every booking in `acknowledged` is stored.
 pub async fn assert_stored(store: &boxoffice_store::Store, acknowledged: &[i64]) {
     for id in acknowledged {

@@ -91,7 +91,7 @@ new_pg_database() {
 check_drained() {
     local db=$1 pending
     for _ in $(seq 1 600); do
-        pending=$(sql "$db" "SELECT count(*) FROM outbox WHERE published_at IS NULL")
+        pending=$(sql "$db" "SELECT count(*) FROM outbox WHERE published_at IS NULL OR routed_at IS NULL")
         [ "$pending" = 0 ] && "$BIN" check --database-url "$db" --delivery-grace-seconds 0 >"$work/check.out" 2>&1 && break
         sleep 0.1
     done

@@ -87,7 +87,8 @@ new_pg_database() {
 }
 
 # check_drained DATABASE_URL: waits (up to a minute) for the outbox to drain and its
-# deliveries to be recorded, then `boxoffice check` must pass.
+# deliveries to be routed (after kill -9, rows the dead process had claimed wait for their
+# 30 s claim to lapse), then `boxoffice check` must pass.
 check_drained() {
     local db=$1 pending
     for _ in $(seq 1 600); do
@@ -95,6 +96,7 @@ check_drained() {
         [ "$pending" = 0 ] && "$BIN" check --database-url "$db" --delivery-grace-seconds 0 >"$work/check.out" 2>&1 && break
         sleep 0.1
     done
+    [ "$pending" = 0 ] || fail "$pending outbox rows still unpublished or unrouted"
     "$BIN" check --database-url "$db" --delivery-grace-seconds 0 || fail "boxoffice check"
 }
 

@@ -57,9 +57,13 @@ impl Pools {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
+        // No ping before handing out a connection (sqlx's default): a connection to a local
+        // file cannot go stale, and the ping is one more round trip to the connection's
+        // thread per statement.
         let write = SqlitePoolOptions::new()
             .max_connections(1)
             .acquire_timeout(Duration::from_secs(30))
+            .test_before_acquire(false)
             .connect_with(options.clone())
             .await?;
         let readers = std::thread::available_parallelism()
@@ -67,6 +71,7 @@ impl Pools {
             .max(4);
         let read = SqlitePoolOptions::new()
             .max_connections(readers)
+            .test_before_acquire(false)
             .connect_with(options.clone().read_only(true))
             .await?;
         let outbox = Arc::new(Notify::new());

@@ -218,9 +218,12 @@ impl Pools {
         page: PageRequest,
         now: DateTime<Utc>,
     ) -> Result<Page<Event>, StoreError> {
+        // One connection for the three statements: a pool acquire each would cost more
+        // than the statements themselves.
+        let mut conn = self.reader().acquire().await?;
         let mut count = QueryBuilder::<Db>::new("SELECT count(*) FROM events e");
         push_event_filter(&mut count, filter, now);
-        let total: i64 = count.build_query_scalar().fetch_one(self.reader()).await?;
+        let total: i64 = count.build_query_scalar().fetch_one(&mut *conn).await?;
 
         let mut select = QueryBuilder::<Db>::new(EVENT_COLUMNS);
         push_event_filter(&mut select, filter, now);
@@ -230,10 +233,10 @@ impl Pools {
             .push_bind(page.limit())
             .push(" OFFSET ")
             .push_bind(page.offset());
-        let rows: Vec<EventRow> = select.build_query_as().fetch_all(self.reader()).await?;
+        let rows: Vec<EventRow> = select.build_query_as().fetch_all(&mut *conn).await?;
 
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-        let mut tags = tags_of(self.reader(), &ids).await?;
+        let mut tags = tags_of(&mut *conn, &ids).await?;
         let events = rows
             .into_iter()
             .map(|row| {

@@ -152,9 +152,19 @@ impl Pools {
     }
 
     /// Whether the file answers a query within `timeout`.
+    /// Whether the file can be opened and read, on a fresh connection: through the pool, a
+    /// check under load would wait behind every queued request and call a busy database down.
     pub(crate) async fn reachable(&self, timeout: Duration) -> bool {
-        let ping = sqlx::query("SELECT 1").execute(&self.read);
-        matches!(tokio::time::timeout(timeout, ping).await, Ok(Ok(_)))
+        let options = (*self.options)
+            .clone()
+            .read_only(true)
+            .create_if_missing(false);
+        let check = async {
+            let mut connection = options.connect().await?;
+            sqlx::query("SELECT 1").execute(&mut connection).await?;
+            connection.close().await
+        };
+        matches!(tokio::time::timeout(timeout, check).await, Ok(Ok(())))
     }
 
     pub(crate) fn batch_writer(&self) -> Option<&BatchWriter> {
@@ -167,5 +177,33 @@ impl Pools {
         }
         self.read.close().await;
         self.write.close().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_busy_pool_is_not_a_database_down() {
+        let dir = std::env::temp_dir().join(format!("boxoffice-reachable-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let url = format!("sqlite://{}", dir.join("busy.db").display());
+        let pools = Pools::connect(&url, false).await.expect("connect");
+        let mut held = Vec::new();
+        for _ in 0..pools.read.options().get_max_connections() {
+            held.push(pools.read.acquire().await.expect("a pooled connection"));
+        }
+        assert!(
+            pools.reachable(Duration::from_secs(1)).await,
+            "every pooled connection busy, the file fine"
+        );
+        drop(held);
+        std::fs::remove_dir_all(&dir).expect("remove the database");
+        assert!(
+            !pools.reachable(Duration::from_secs(1)).await,
+            "the file is gone"
+        );
+        pools.close().await;
     }
 }

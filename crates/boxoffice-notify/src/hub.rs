@@ -5,52 +5,23 @@
 //! the others. Every domain event is delivered at most once per process,
 //! whatever the broker redelivers.
 
+use crate::dedup::Seen;
 use crate::frames;
+use crate::registry::Registry;
 use boxoffice_domain::{DomainEvent, DomainEventKind, EventId, UserId};
-use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use tokio::sync::mpsc;
 
-/// Domain event ids remembered for deduplication.
-const REMEMBERED_IDS: usize = 100_000;
-
-struct Connection {
-    user: Option<UserId>,
-    watching: HashSet<EventId>,
-    queue: mpsc::Sender<Arc<str>>,
-}
-
-/// Recently delivered domain event ids, oldest forgotten first.
-#[derive(Default)]
-struct Seen {
-    ids: HashSet<String>,
-    order: VecDeque<String>,
-}
-
-impl Seen {
-    /// True if `id` is new (and remembers it).
-    fn insert(&mut self, id: &str) -> bool {
-        if self.ids.contains(id) {
-            return false;
-        }
-        if self.order.len() == REMEMBERED_IDS
-            && let Some(oldest) = self.order.pop_front()
-        {
-            self.ids.remove(&oldest);
-        }
-        self.ids.insert(id.to_owned());
-        self.order.push_back(id.to_owned());
-        true
-    }
-}
+/// Where a connection's frames wait for its socket.
+type Outbox = mpsc::Sender<Arc<str>>;
 
 /// Identifies one open WebSocket connection within its process.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct ConnectionId(u64);
+pub struct ConnectionId(pub(crate) u64);
 
 struct Inner {
-    connections: RwLock<HashMap<ConnectionId, Connection>>,
+    connections: RwLock<Registry<Outbox>>,
     next_id: AtomicU64,
     seen: Mutex<Seen>,
     queue_capacity: usize,
@@ -92,7 +63,7 @@ impl Hub {
     pub fn new(queue_capacity: usize) -> Self {
         Hub {
             inner: Arc::new(Inner {
-                connections: RwLock::new(HashMap::new()),
+                connections: RwLock::new(Registry::default()),
                 next_id: AtomicU64::new(1),
                 seen: Mutex::new(Seen::default()),
                 queue_capacity,
@@ -110,14 +81,9 @@ impl Hub {
     pub fn register(&self, user: Option<UserId>) -> Registration {
         let id = ConnectionId(self.inner.next_id.fetch_add(1, Ordering::Relaxed));
         let (queue, frames) = mpsc::channel(self.inner.queue_capacity);
-        let connection = Connection {
-            user,
-            watching: HashSet::new(),
-            queue,
-        };
         let count = {
             let mut connections = self.inner.connections.write().expect("hub lock");
-            connections.insert(id, connection);
+            connections.insert(id, user, queue);
             connections.len()
         };
         metrics::gauge!("boxoffice_ws_connections").set(count as f64);
@@ -134,7 +100,7 @@ impl Hub {
     fn remove(&self, id: ConnectionId) {
         let count = {
             let mut connections = self.inner.connections.write().expect("hub lock");
-            connections.remove(&id);
+            connections.remove(id);
             connections.len()
         };
         metrics::gauge!("boxoffice_ws_connections").set(count as f64);
@@ -145,26 +111,18 @@ impl Hub {
 
     /// Starts or stops live seat counts for `event` on connection `id`.
     pub fn set_watching(&self, id: ConnectionId, event: EventId, watching: bool) {
-        if let Some(connection) = self
-            .inner
+        self.inner
             .connections
             .write()
             .expect("hub lock")
-            .get_mut(&id)
-        {
-            if watching {
-                connection.watching.insert(event);
-            } else {
-                connection.watching.remove(&event);
-            }
-        }
+            .set_watching(id, event, watching);
     }
 
     /// Queues a frame for one connection (replies to its own requests).
     pub fn send_to(&self, id: ConnectionId, frame: String) {
         let connections = self.inner.connections.read().expect("hub lock");
-        if let Some(connection) = connections.get(&id) {
-            let _ = connection.queue.try_send(Arc::from(frame));
+        if let Some(queue) = connections.get(id) {
+            let _ = queue.try_send(Arc::from(frame));
         }
     }
 
@@ -193,33 +151,28 @@ impl Hub {
             .map(|counts| Arc::from(frames::seats(change.event_id, counts, change.occurred_at)));
         let mut queued = 0;
         let mut too_slow = Vec::new();
+        let mut offer = |id: ConnectionId, queue: &Outbox, frame: &Arc<str>| match queue
+            .try_send(frame.clone())
+        {
+            Ok(()) => queued += 1,
+            Err(mpsc::error::TrySendError::Full(_)) => too_slow.push(id),
+            Err(mpsc::error::TrySendError::Closed(_)) => {}
+        };
         {
             let connections = self.inner.connections.read().expect("hub lock");
-            for (id, connection) in connections.iter() {
-                let mut frames = Vec::with_capacity(2);
-                if connection
-                    .user
-                    .is_some_and(|user| change.audience.includes(user))
-                {
-                    frames.push(notification.clone());
-                }
-                if let Some(seats) = &seats
-                    && connection.watching.contains(&change.event_id)
-                {
-                    frames.push(seats.clone());
-                }
-                for frame in frames {
-                    match connection.queue.try_send(frame) {
-                        Ok(()) => queued += 1,
-                        Err(mpsc::error::TrySendError::Full(_)) => {
-                            too_slow.push(*id);
-                            break;
-                        }
-                        Err(mpsc::error::TrySendError::Closed(_)) => break,
-                    }
+            // Notifications first, so a connection that gets both sees them in that order.
+            for (id, queue) in connections.audience(&change.audience) {
+                offer(id, queue, &notification);
+            }
+            if let Some(seats) = &seats {
+                for (id, queue) in connections.watchers(change.event_id) {
+                    offer(id, queue, seats);
                 }
             }
         }
+        // A client may be too slow for both frames; it is dropped once.
+        too_slow.sort_by_key(|id| id.0);
+        too_slow.dedup();
         if !too_slow.is_empty() {
             metrics::counter!("boxoffice_ws_slow_clients_dropped_total")
                 .increment(too_slow.len() as u64);

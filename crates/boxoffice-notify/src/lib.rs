@@ -15,11 +15,13 @@
 
 pub mod commands;
 pub mod consumer;
+mod dedup;
 pub mod deliveries;
 pub mod enrich;
 pub mod frames;
 pub mod hub;
 mod presence;
+mod registry;
 pub mod router;
 pub mod service_token;
 

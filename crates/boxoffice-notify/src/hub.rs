@@ -1,12 +1,14 @@
 //! Open WebSocket connections and who receives what.
 //!
-//! Each connection has a bounded queue. Delivery never waits: a client whose
-//! queue is full is dropped (it may reconnect), so one slow reader never slows
-//! the others. Every domain event is delivered at most once per process,
-//! whatever the broker redelivers.
+//! Each connection has a bounded queue for notifications and replies, and a slot per
+//! watched event for seat counts, where a newer count replaces one still waiting.
+//! Delivery never waits: a client whose queue is full is dropped (it may reconnect), so
+//! one slow reader never slows the others; a slow watcher gets fewer, newer seat counts.
+//! Every domain event is delivered at most once per process, whatever the broker redelivers.
 
 use crate::dedup::Seen;
 use crate::frames;
+use crate::latest::LatestSeats;
 use crate::registry::Registry;
 use boxoffice_domain::{DomainEvent, DomainEventKind, EventId, UserId};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -14,7 +16,11 @@ use std::sync::{Arc, Mutex, RwLock};
 use tokio::sync::mpsc;
 
 /// Where a connection's frames wait for its socket.
-type Outbox = mpsc::Sender<Arc<str>>;
+#[derive(Debug, Clone)]
+struct Outbox {
+    queue: mpsc::Sender<Arc<str>>,
+    seats: Arc<LatestSeats>,
+}
 
 /// Identifies one open WebSocket connection within its process.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -48,8 +54,54 @@ impl std::fmt::Debug for Hub {
 pub struct Registration {
     pub id: ConnectionId,
     /// Frames to write to the socket. Closed when the hub dropped the client for being too slow.
-    pub frames: mpsc::Receiver<Arc<str>>,
+    frames: mpsc::Receiver<Arc<str>>,
+    seats: Arc<LatestSeats>,
     hub: Hub,
+}
+
+impl Registration {
+    /// Waits for frames to write, then returns every one waiting: up to `max` queued frames,
+    /// then, once the queue is empty, the newest seat counts (so a seat count sent in reply to
+    /// `watch` is never written after a newer one). `None` once the hub dropped this client
+    /// for being too slow. Cancel-safe.
+    pub async fn next_frames(&mut self, max: usize) -> Option<Vec<Arc<str>>> {
+        let mut out = Vec::new();
+        loop {
+            tokio::select! {
+                biased;
+                frame = self.frames.recv() => out.push(frame?),
+                () = self.seats.ready() => {}
+            }
+            self.drain(max, &mut out);
+            if !out.is_empty() {
+                return Some(out);
+            }
+        }
+    }
+
+    /// The frames waiting now, in the order [`Registration::next_frames`] gives them.
+    pub fn waiting(&mut self) -> Vec<Arc<str>> {
+        let mut out = Vec::new();
+        self.drain(usize::MAX, &mut out);
+        out
+    }
+
+    fn drain(&mut self, max: usize, out: &mut Vec<Arc<str>>) {
+        while out.len() < max {
+            match self.frames.try_recv() {
+                Ok(frame) => out.push(frame),
+                Err(_) => {
+                    self.seats.take(out);
+                    return;
+                }
+            }
+        }
+    }
+
+    /// True once the hub dropped this client and everything queued was taken.
+    pub fn is_closed(&self) -> bool {
+        self.frames.is_closed() && self.frames.is_empty()
+    }
 }
 
 impl Drop for Registration {
@@ -81,9 +133,14 @@ impl Hub {
     pub fn register(&self, user: Option<UserId>) -> Registration {
         let id = ConnectionId(self.inner.next_id.fetch_add(1, Ordering::Relaxed));
         let (queue, frames) = mpsc::channel(self.inner.queue_capacity);
+        let seats = Arc::new(LatestSeats::default());
+        let outbox = Outbox {
+            queue,
+            seats: seats.clone(),
+        };
         let count = {
             let mut connections = self.inner.connections.write().expect("hub lock");
-            connections.insert(id, user, queue);
+            connections.insert(id, user, outbox);
             connections.len()
         };
         metrics::gauge!("boxoffice_ws_connections").set(count as f64);
@@ -93,6 +150,7 @@ impl Hub {
         Registration {
             id,
             frames,
+            seats,
             hub: self.clone(),
         }
     }
@@ -111,18 +169,18 @@ impl Hub {
 
     /// Starts or stops live seat counts for `event` on connection `id`.
     pub fn set_watching(&self, id: ConnectionId, event: EventId, watching: bool) {
-        self.inner
-            .connections
-            .write()
-            .expect("hub lock")
-            .set_watching(id, event, watching);
+        let mut connections = self.inner.connections.write().expect("hub lock");
+        connections.set_watching(id, event, watching);
+        if !watching && let Some(outbox) = connections.get(id) {
+            outbox.seats.forget(event);
+        }
     }
 
     /// Queues a frame for one connection (replies to its own requests).
     pub fn send_to(&self, id: ConnectionId, frame: String) {
         let connections = self.inner.connections.read().expect("hub lock");
-        if let Some(queue) = connections.get(id) {
-            let _ = queue.try_send(Arc::from(frame));
+        if let Some(outbox) = connections.get(id) {
+            let _ = outbox.queue.try_send(Arc::from(frame));
         }
     }
 
@@ -150,29 +208,31 @@ impl Hub {
             .seats
             .map(|counts| Arc::from(frames::seats(change.event_id, counts, change.occurred_at)));
         let mut queued = 0;
+        let mut coalesced = 0;
         let mut too_slow = Vec::new();
-        let mut offer = |id: ConnectionId, queue: &Outbox, frame: &Arc<str>| match queue
-            .try_send(frame.clone())
-        {
-            Ok(()) => queued += 1,
-            Err(mpsc::error::TrySendError::Full(_)) => too_slow.push(id),
-            Err(mpsc::error::TrySendError::Closed(_)) => {}
-        };
         {
             let connections = self.inner.connections.read().expect("hub lock");
-            // Notifications first, so a connection that gets both sees them in that order.
-            for (id, queue) in connections.audience(&change.audience) {
-                offer(id, queue, &notification);
+            // The writer takes queued frames before seat counts, so a connection that gets
+            // both sees the notification first.
+            for (id, outbox) in connections.audience(&change.audience) {
+                match outbox.queue.try_send(notification.clone()) {
+                    Ok(()) => queued += 1,
+                    Err(mpsc::error::TrySendError::Full(_)) => too_slow.push(id),
+                    Err(mpsc::error::TrySendError::Closed(_)) => {}
+                }
             }
             if let Some(seats) = &seats {
-                for (id, queue) in connections.watchers(change.event_id) {
-                    offer(id, queue, seats);
+                for (_, outbox) in connections.watchers(change.event_id) {
+                    queued += 1;
+                    if outbox.seats.put(change.event_id, seats.clone()) {
+                        coalesced += 1;
+                    }
                 }
             }
         }
-        // A client may be too slow for both frames; it is dropped once.
-        too_slow.sort_by_key(|id| id.0);
-        too_slow.dedup();
+        if coalesced > 0 {
+            metrics::counter!("boxoffice_ws_seat_frames_coalesced_total").increment(coalesced);
+        }
         if !too_slow.is_empty() {
             metrics::counter!("boxoffice_ws_slow_clients_dropped_total")
                 .increment(too_slow.len() as u64);
@@ -207,13 +267,25 @@ mod tests {
     use boxoffice_domain::{Audience, SeatCounts};
 
     fn change(kind: DomainEventKind, audience: Audience) -> DomainEvent {
+        booked(kind, audience, 3)
+    }
+
+    fn booked(kind: DomainEventKind, audience: Audience, seats_booked: i32) -> DomainEvent {
         let mut change = DomainEvent::new(kind, chrono::Utc::now(), EventId(7), "Gig");
         change.audience = audience;
         change.seats = Some(SeatCounts {
             capacity: Some(10),
-            seats_booked: 3,
+            seats_booked,
         });
         change
+    }
+
+    fn waiting(registration: &mut Registration) -> Vec<String> {
+        registration
+            .waiting()
+            .iter()
+            .map(|frame| frame.to_string())
+            .collect()
     }
 
     #[test]
@@ -228,35 +300,20 @@ mod tests {
             DomainEventKind::EventUpdated,
             Audience::Users(vec![UserId(2)]),
         ));
-        assert!(everyone.frames.try_recv().is_err());
-        assert!(
-            subscriber
-                .frames
-                .try_recv()
-                .unwrap()
-                .contains("event.updated")
-        );
-        assert!(
-            watcher
-                .frames
-                .try_recv()
-                .unwrap()
-                .contains(r#""type": "seats""#)
-        );
+        assert!(waiting(&mut everyone).is_empty());
+        let frames = waiting(&mut subscriber);
+        assert!(frames.len() == 1 && frames[0].contains("event.updated"));
+        let frames = waiting(&mut watcher);
+        assert!(frames.len() == 1 && frames[0].contains(r#""type": "seats""#));
 
         hub.deliver(&change(DomainEventKind::EventCreated, Audience::Everyone));
+        let frames = waiting(&mut everyone);
+        assert!(frames.len() == 1 && frames[0].contains("event.created"));
+        let frames = waiting(&mut watcher);
         assert!(
-            everyone
-                .frames
-                .try_recv()
-                .unwrap()
-                .contains("event.created")
-        );
-        assert!(
-            watcher.frames.try_recv().unwrap().contains("seats"),
+            frames.len() == 1 && frames[0].contains("seats"),
             "anonymous watchers get seats, not notifications"
         );
-        assert!(watcher.frames.try_recv().is_err());
     }
 
     #[test]
@@ -266,22 +323,102 @@ mod tests {
         let once = change(DomainEventKind::EventCreated, Audience::Everyone);
         assert_eq!(hub.deliver(&once), 1);
         assert_eq!(hub.deliver(&once), 0);
-        assert!(client.frames.try_recv().is_ok());
-        assert!(client.frames.try_recv().is_err());
+        assert_eq!(waiting(&mut client).len(), 1);
     }
 
     #[test]
     fn a_client_that_falls_behind_is_dropped_without_holding_up_others() {
         let hub = Hub::new(2);
-        let slow = hub.register(Some(UserId(1)));
+        let mut slow = hub.register(Some(UserId(1)));
         let mut fast = hub.register(Some(UserId(2)));
         for _ in 0..3 {
             hub.deliver(&change(DomainEventKind::EventCreated, Audience::Everyone));
-            fast.frames.try_recv().unwrap();
+            assert_eq!(waiting(&mut fast).len(), 1);
         }
         assert_eq!(hub.connections(), 1, "the slow client is gone");
-        let mut slow = slow;
-        while slow.frames.try_recv().is_ok() {}
-        assert!(slow.frames.is_closed());
+        assert_eq!(waiting(&mut slow).len(), 2);
+        assert!(slow.is_closed());
+    }
+
+    #[test]
+    fn a_watcher_that_falls_behind_gets_the_newest_seat_counts_and_stays() {
+        let hub = Hub::new(2);
+        let mut watcher = hub.register(None);
+        hub.set_watching(watcher.id, EventId(7), true);
+        for seats_booked in 1..=5 {
+            hub.deliver(&booked(
+                DomainEventKind::BookingCreated,
+                Audience::Users(vec![]),
+                seats_booked,
+            ));
+        }
+        let frames = waiting(&mut watcher);
+        assert_eq!(frames.len(), 1, "{frames:?}");
+        assert!(frames[0].contains(r#""seats_booked": 5"#), "{frames:?}");
+        assert_eq!(hub.connections(), 1, "coalescing is not falling behind");
+
+        hub.deliver(&booked(
+            DomainEventKind::BookingCancelled,
+            Audience::Users(vec![]),
+            4,
+        ));
+        let frames = waiting(&mut watcher);
+        assert!(
+            frames[0].contains(r#""seats_booked": 4"#),
+            "the last state arrives"
+        );
+    }
+
+    #[test]
+    fn replies_queued_before_seat_counts_are_written_before_them() {
+        let hub = Hub::new(8);
+        let mut watcher = hub.register(None);
+        hub.set_watching(watcher.id, EventId(7), true);
+        hub.deliver(&change(DomainEventKind::BookingCreated, Audience::Everyone));
+        hub.send_to(watcher.id, "ack".to_owned());
+        let frames = waiting(&mut watcher);
+        assert_eq!(frames.len(), 2);
+        assert_eq!(frames[0], "ack");
+        assert!(frames[1].contains("seats"));
+    }
+
+    #[test]
+    fn unwatching_drops_the_seat_counts_still_waiting() {
+        let hub = Hub::new(8);
+        let mut watcher = hub.register(None);
+        hub.set_watching(watcher.id, EventId(7), true);
+        hub.deliver(&change(DomainEventKind::BookingCreated, Audience::Everyone));
+        hub.set_watching(watcher.id, EventId(7), false);
+        assert!(waiting(&mut watcher).is_empty());
+        hub.deliver(&change(DomainEventKind::BookingCreated, Audience::Everyone));
+        assert!(waiting(&mut watcher).is_empty());
+    }
+
+    #[tokio::test]
+    async fn the_writer_wakes_for_seat_counts_and_sees_the_hub_drop_it() {
+        let hub = Hub::new(1);
+        let mut watcher = hub.register(Some(UserId(1)));
+        hub.set_watching(watcher.id, EventId(7), true);
+        let writer = tokio::spawn(async move {
+            let first = watcher.next_frames(64).await;
+            (first, watcher)
+        });
+        tokio::task::yield_now().await;
+        hub.deliver(&change(
+            DomainEventKind::BookingCreated,
+            Audience::Users(vec![]),
+        ));
+        let (first, mut watcher) = writer.await.expect("writer");
+        assert!(first.expect("frames")[0].contains("seats"));
+
+        for _ in 0..2 {
+            hub.deliver(&change(DomainEventKind::EventCreated, Audience::Everyone));
+        }
+        let queued = watcher.next_frames(64).await.expect("the queued frame");
+        assert!(queued[0].contains("event.created"));
+        assert!(
+            watcher.next_frames(64).await.is_none(),
+            "dropped: its queue was full"
+        );
     }
 }

@@ -20,6 +20,7 @@ pub mod deliveries;
 pub mod enrich;
 pub mod frames;
 pub mod hub;
+mod latest;
 mod presence;
 mod registry;
 pub mod router;

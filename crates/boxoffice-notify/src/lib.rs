@@ -22,6 +22,7 @@ pub mod frames;
 pub mod hub;
 mod latest;
 mod presence;
+mod registration;
 mod registry;
 pub mod router;
 pub mod service_token;

@@ -191,7 +191,8 @@ async fn a_socket_feed_step_delivers_one_domain_event() {
         Some(1),
         "one seats frame for the watcher"
     );
-    let frame = watcher.frames.try_recv().expect("a frame");
+    let waiting = watcher.waiting();
+    let frame = waiting.first().expect("a frame");
     assert!(frame.contains(r#""seats_booked": 1"#), "{frame}");
     publishing.abort();
 }

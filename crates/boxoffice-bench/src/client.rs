@@ -178,7 +178,8 @@ impl Api {
         loop {
             match stream.next().await {
                 Some(Ok(Message::Text(text))) if text.contains(r#""type": "seats""#) => {
-                    return Ok(Watcher { stream });
+                    let first = SeatFrame::read(&text).context("unreadable seat frame")?;
+                    return Ok(Watcher { stream, first });
                 }
                 Some(Ok(_)) => continue,
                 other => bail!("watch failed: {other:?}"),
@@ -192,26 +193,58 @@ pub struct Watcher {
     stream: tokio_tungstenite::WebSocketStream<
         tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
     >,
+    /// The seat counts sent in reply to `watch`.
+    pub first: SeatFrame,
+}
+
+/// What the bench reads of a seat frame: only its timestamp and count, so the client stays
+/// cheap next to the server it measures.
+#[derive(Debug, Clone, Copy)]
+pub struct SeatFrame {
+    /// When the change happened (the frame's timestamp).
+    pub changed_at: chrono::DateTime<chrono::FixedOffset>,
+    pub seats_booked: i64,
+}
+
+impl SeatFrame {
+    fn read(frame: &str) -> Option<SeatFrame> {
+        if !frame.starts_with(r#"{"type": "seats""#) {
+            return None;
+        }
+        Some(SeatFrame {
+            changed_at: seat_timestamp(frame)?,
+            seats_booked: seats_booked(frame)?,
+        })
+    }
 }
 
 impl Watcher {
-    /// Calls `on_seats(delay)` for every seat frame until the socket closes or `until` passes;
-    /// the delay runs from the change (the frame's timestamp) to its arrival here.
-    pub async fn listen(mut self, until: tokio::time::Instant, mut on_seats: impl FnMut(Duration)) {
+    /// Calls `on_seats(frame, arrived_at)` for every seat frame until the socket closes or
+    /// `until` passes.
+    pub async fn listen(
+        mut self,
+        until: tokio::time::Instant,
+        mut on_seats: impl FnMut(SeatFrame, chrono::DateTime<chrono::Utc>),
+    ) {
         while let Ok(Some(Ok(message))) = tokio::time::timeout_at(until, self.stream.next()).await {
-            // Only the timestamp is read: the client must stay cheap next to the server it measures.
             if let Message::Text(text) = message
-                && text.starts_with(r#"{"type": "seats""#)
-                && let Some(at) = seat_timestamp(&text)
+                && let Some(frame) = SeatFrame::read(&text)
             {
-                let delay = chrono::Utc::now()
-                    .signed_duration_since(at)
-                    .to_std()
-                    .unwrap_or_default();
-                on_seats(delay);
+                on_seats(frame, chrono::Utc::now());
             }
         }
     }
+}
+
+/// How long a change took to arrive: from its timestamp to `arrived_at`.
+pub fn delay_since(
+    changed_at: chrono::DateTime<chrono::FixedOffset>,
+    arrived_at: chrono::DateTime<chrono::Utc>,
+) -> Duration {
+    arrived_at
+        .signed_duration_since(changed_at)
+        .to_std()
+        .unwrap_or_default()
 }
 
 /// The `timestamp` of a seat frame, which the server writes last.
@@ -219,6 +252,13 @@ fn seat_timestamp(frame: &str) -> Option<chrono::DateTime<chrono::FixedOffset>> 
     let start = frame.rfind(r#""timestamp": ""#)? + r#""timestamp": ""#.len();
     let end = start + frame[start..].find('"')?;
     chrono::DateTime::parse_from_rfc3339(&frame[start..end]).ok()
+}
+
+/// The `seats_booked` of a seat frame.
+fn seats_booked(frame: &str) -> Option<i64> {
+    let start = frame.find(r#""seats_booked": "#)? + r#""seats_booked": "#.len();
+    let digits = frame[start..].find(|c: char| !c.is_ascii_digit())?;
+    frame[start..start + digits].parse().ok()
 }
 
 /// A valid event body starting in a week.
@@ -243,5 +283,8 @@ mod tests {
             250
         );
         assert!(seat_timestamp("{}").is_none());
+        assert_eq!(seats_booked(frame), Some(1));
+        assert_eq!(SeatFrame::read(frame).map(|f| f.seats_booked), Some(1));
+        assert!(SeatFrame::read(r#"{"type": "ack"}"#).is_none());
     }
 }

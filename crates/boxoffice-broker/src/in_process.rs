@@ -105,16 +105,20 @@ impl InProcessBroker {
     /// Hands the message to every fan-out subscriber and to one work consumer, and
     /// returns once that consumer has acknowledged it (or it was dead-lettered).
     pub async fn publish(&self, message: &Message) -> Result<(), BrokerError> {
+        // Handed over before the first await: the relay publishes a batch at once, and a
+        // publish that waited here could be overtaken by a later one (seat counts would then
+        // reach watchers out of order). Only a subscriber 4,096 messages behind is waited for.
         let fanout: Vec<_> = self.shared.lock().expect("broker lock").fanout.clone();
+        let mut full = Vec::new();
         for subscriber in fanout {
+            let delivery = Delivery::new(message.clone(), false, Box::new(FanoutSettle));
             // A closed subscriber has gone away; the others still get the message.
-            let _ = subscriber
-                .send(Delivery::new(
-                    message.clone(),
-                    false,
-                    Box::new(FanoutSettle),
-                ))
-                .await;
+            if let Err(mpsc::error::TrySendError::Full(delivery)) = subscriber.try_send(delivery) {
+                full.push((subscriber, delivery));
+            }
+        }
+        for (subscriber, delivery) in full {
+            let _ = subscriber.send(delivery).await;
         }
         let lanes: Vec<WorkQueue> = {
             let mut shared = self.shared.lock().expect("broker lock");
@@ -230,6 +234,21 @@ mod tests {
         broker.publish(&message("1")).await.unwrap();
         assert_eq!(a.next().await.unwrap().message.id, "1");
         assert_eq!(b.next().await.unwrap().message.id, "1");
+    }
+
+    #[tokio::test]
+    async fn a_batch_published_at_once_reaches_fanout_subscribers_in_order() {
+        // The relay publishes a claimed batch concurrently; seat counts must still arrive in
+        // outbox order, or a watcher's last frame could be an older count.
+        let broker = InProcessBroker::new();
+        acknowledge_all(&broker);
+        let mut feed = broker.fanout();
+        let batch: Vec<Message> = (0..500).map(|n| message(&n.to_string())).collect();
+        let outcomes = futures::future::join_all(batch.iter().map(|m| broker.publish(m))).await;
+        assert!(outcomes.iter().all(Result::is_ok));
+        for n in 0..500 {
+            assert_eq!(feed.next().await.unwrap().message.id, n.to_string());
+        }
     }
 
     #[tokio::test]

@@ -1,56 +1,34 @@
 //! Open WebSocket connections and who receives what.
 //!
-//! Each connection has a bounded queue. Delivery never waits: a client whose
-//! queue is full is dropped (it may reconnect), so one slow reader never slows
-//! the others. Every domain event is delivered at most once per process,
-//! whatever the broker redelivers.
+//! Each connection has a bounded queue for notifications and replies, and a slot per
+//! watched event for seat counts, where a newer count replaces one still waiting.
+//! Delivery never waits: a client whose queue is full is dropped (it may reconnect), so
+//! one slow reader never slows the others; a slow watcher gets fewer, newer seat counts.
+//! Every domain event is delivered at most once per process, whatever the broker redelivers.
 
+use crate::dedup::Seen;
 use crate::frames;
+use crate::latest::LatestSeats;
+pub use crate::registration::Registration;
+use crate::registry::Registry;
 use boxoffice_domain::{DomainEvent, DomainEventKind, EventId, UserId};
-use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use tokio::sync::mpsc;
 
-/// Domain event ids remembered for deduplication.
-const REMEMBERED_IDS: usize = 100_000;
-
-struct Connection {
-    user: Option<UserId>,
-    watching: HashSet<EventId>,
+/// Where a connection's frames wait for its socket.
+#[derive(Debug, Clone)]
+struct Outbox {
     queue: mpsc::Sender<Arc<str>>,
-}
-
-/// Recently delivered domain event ids, oldest forgotten first.
-#[derive(Default)]
-struct Seen {
-    ids: HashSet<String>,
-    order: VecDeque<String>,
-}
-
-impl Seen {
-    /// True if `id` is new (and remembers it).
-    fn insert(&mut self, id: &str) -> bool {
-        if self.ids.contains(id) {
-            return false;
-        }
-        if self.order.len() == REMEMBERED_IDS
-            && let Some(oldest) = self.order.pop_front()
-        {
-            self.ids.remove(&oldest);
-        }
-        self.ids.insert(id.to_owned());
-        self.order.push_back(id.to_owned());
-        true
-    }
+    seats: Arc<LatestSeats>,
 }
 
 /// Identifies one open WebSocket connection within its process.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct ConnectionId(u64);
+pub struct ConnectionId(pub(crate) u64);
 
 struct Inner {
-    connections: RwLock<HashMap<ConnectionId, Connection>>,
+    connections: RwLock<Registry<Outbox>>,
     next_id: AtomicU64,
     seen: Mutex<Seen>,
     queue_capacity: usize,
@@ -72,27 +50,12 @@ impl std::fmt::Debug for Hub {
     }
 }
 
-/// A connection's place in the hub; leaving the hub happens on drop.
-#[derive(Debug)]
-pub struct Registration {
-    pub id: ConnectionId,
-    /// Frames to write to the socket. Closed when the hub dropped the client for being too slow.
-    pub frames: mpsc::Receiver<Arc<str>>,
-    hub: Hub,
-}
-
-impl Drop for Registration {
-    fn drop(&mut self) {
-        self.hub.remove(self.id);
-    }
-}
-
 impl Hub {
     /// `queue_capacity` frames may wait for each client before it counts as too slow.
     pub fn new(queue_capacity: usize) -> Self {
         Hub {
             inner: Arc::new(Inner {
-                connections: RwLock::new(HashMap::new()),
+                connections: RwLock::new(Registry::default()),
                 next_id: AtomicU64::new(1),
                 seen: Mutex::new(Seen::default()),
                 queue_capacity,
@@ -110,14 +73,14 @@ impl Hub {
     pub fn register(&self, user: Option<UserId>) -> Registration {
         let id = ConnectionId(self.inner.next_id.fetch_add(1, Ordering::Relaxed));
         let (queue, frames) = mpsc::channel(self.inner.queue_capacity);
-        let connection = Connection {
-            user,
-            watching: HashSet::new(),
+        let seats = Arc::new(LatestSeats::default());
+        let outbox = Outbox {
             queue,
+            seats: seats.clone(),
         };
         let count = {
             let mut connections = self.inner.connections.write().expect("hub lock");
-            connections.insert(id, connection);
+            connections.insert(id, user, outbox);
             connections.len()
         };
         metrics::gauge!("boxoffice_ws_connections").set(count as f64);
@@ -127,14 +90,15 @@ impl Hub {
         Registration {
             id,
             frames,
+            seats,
             hub: self.clone(),
         }
     }
 
-    fn remove(&self, id: ConnectionId) {
+    pub(crate) fn remove(&self, id: ConnectionId) {
         let count = {
             let mut connections = self.inner.connections.write().expect("hub lock");
-            connections.remove(&id);
+            connections.remove(id);
             connections.len()
         };
         metrics::gauge!("boxoffice_ws_connections").set(count as f64);
@@ -145,26 +109,18 @@ impl Hub {
 
     /// Starts or stops live seat counts for `event` on connection `id`.
     pub fn set_watching(&self, id: ConnectionId, event: EventId, watching: bool) {
-        if let Some(connection) = self
-            .inner
-            .connections
-            .write()
-            .expect("hub lock")
-            .get_mut(&id)
-        {
-            if watching {
-                connection.watching.insert(event);
-            } else {
-                connection.watching.remove(&event);
-            }
+        let mut connections = self.inner.connections.write().expect("hub lock");
+        connections.set_watching(id, event, watching);
+        if !watching && let Some(outbox) = connections.get(id) {
+            outbox.seats.forget(event);
         }
     }
 
     /// Queues a frame for one connection (replies to its own requests).
     pub fn send_to(&self, id: ConnectionId, frame: String) {
         let connections = self.inner.connections.read().expect("hub lock");
-        if let Some(connection) = connections.get(&id) {
-            let _ = connection.queue.try_send(Arc::from(frame));
+        if let Some(outbox) = connections.get(id) {
+            let _ = outbox.queue.try_send(Arc::from(frame));
         }
     }
 
@@ -192,33 +148,30 @@ impl Hub {
             .seats
             .map(|counts| Arc::from(frames::seats(change.event_id, counts, change.occurred_at)));
         let mut queued = 0;
+        let mut coalesced = 0;
         let mut too_slow = Vec::new();
         {
             let connections = self.inner.connections.read().expect("hub lock");
-            for (id, connection) in connections.iter() {
-                let mut frames = Vec::with_capacity(2);
-                if connection
-                    .user
-                    .is_some_and(|user| change.audience.includes(user))
-                {
-                    frames.push(notification.clone());
+            // The writer takes queued frames before seat counts, so a connection that gets
+            // both sees the notification first.
+            for (id, outbox) in connections.audience(&change.audience) {
+                match outbox.queue.try_send(notification.clone()) {
+                    Ok(()) => queued += 1,
+                    Err(mpsc::error::TrySendError::Full(_)) => too_slow.push(id),
+                    Err(mpsc::error::TrySendError::Closed(_)) => {}
                 }
-                if let Some(seats) = &seats
-                    && connection.watching.contains(&change.event_id)
-                {
-                    frames.push(seats.clone());
-                }
-                for frame in frames {
-                    match connection.queue.try_send(frame) {
-                        Ok(()) => queued += 1,
-                        Err(mpsc::error::TrySendError::Full(_)) => {
-                            too_slow.push(*id);
-                            break;
-                        }
-                        Err(mpsc::error::TrySendError::Closed(_)) => break,
+            }
+            if let Some(seats) = &seats {
+                for (_, outbox) in connections.watchers(change.event_id) {
+                    queued += 1;
+                    if outbox.seats.put(change.event_id, seats.clone()) {
+                        coalesced += 1;
                     }
                 }
             }
+        }
+        if coalesced > 0 {
+            metrics::counter!("boxoffice_ws_seat_frames_coalesced_total").increment(coalesced);
         }
         if !too_slow.is_empty() {
             metrics::counter!("boxoffice_ws_slow_clients_dropped_total")
@@ -254,13 +207,25 @@ mod tests {
     use boxoffice_domain::{Audience, SeatCounts};
 
     fn change(kind: DomainEventKind, audience: Audience) -> DomainEvent {
+        booked(kind, audience, 3)
+    }
+
+    fn booked(kind: DomainEventKind, audience: Audience, seats_booked: i32) -> DomainEvent {
         let mut change = DomainEvent::new(kind, chrono::Utc::now(), EventId(7), "Gig");
         change.audience = audience;
         change.seats = Some(SeatCounts {
             capacity: Some(10),
-            seats_booked: 3,
+            seats_booked,
         });
         change
+    }
+
+    fn waiting(registration: &mut Registration) -> Vec<String> {
+        registration
+            .waiting()
+            .iter()
+            .map(|frame| frame.to_string())
+            .collect()
     }
 
     #[test]
@@ -275,35 +240,20 @@ mod tests {
             DomainEventKind::EventUpdated,
             Audience::Users(vec![UserId(2)]),
         ));
-        assert!(everyone.frames.try_recv().is_err());
-        assert!(
-            subscriber
-                .frames
-                .try_recv()
-                .unwrap()
-                .contains("event.updated")
-        );
-        assert!(
-            watcher
-                .frames
-                .try_recv()
-                .unwrap()
-                .contains(r#""type": "seats""#)
-        );
+        assert!(waiting(&mut everyone).is_empty());
+        let frames = waiting(&mut subscriber);
+        assert!(frames.len() == 1 && frames[0].contains("event.updated"));
+        let frames = waiting(&mut watcher);
+        assert!(frames.len() == 1 && frames[0].contains(r#""type": "seats""#));
 
         hub.deliver(&change(DomainEventKind::EventCreated, Audience::Everyone));
+        let frames = waiting(&mut everyone);
+        assert!(frames.len() == 1 && frames[0].contains("event.created"));
+        let frames = waiting(&mut watcher);
         assert!(
-            everyone
-                .frames
-                .try_recv()
-                .unwrap()
-                .contains("event.created")
-        );
-        assert!(
-            watcher.frames.try_recv().unwrap().contains("seats"),
+            frames.len() == 1 && frames[0].contains("seats"),
             "anonymous watchers get seats, not notifications"
         );
-        assert!(watcher.frames.try_recv().is_err());
     }
 
     #[test]
@@ -313,22 +263,102 @@ mod tests {
         let once = change(DomainEventKind::EventCreated, Audience::Everyone);
         assert_eq!(hub.deliver(&once), 1);
         assert_eq!(hub.deliver(&once), 0);
-        assert!(client.frames.try_recv().is_ok());
-        assert!(client.frames.try_recv().is_err());
+        assert_eq!(waiting(&mut client).len(), 1);
     }
 
     #[test]
     fn a_client_that_falls_behind_is_dropped_without_holding_up_others() {
         let hub = Hub::new(2);
-        let slow = hub.register(Some(UserId(1)));
+        let mut slow = hub.register(Some(UserId(1)));
         let mut fast = hub.register(Some(UserId(2)));
         for _ in 0..3 {
             hub.deliver(&change(DomainEventKind::EventCreated, Audience::Everyone));
-            fast.frames.try_recv().unwrap();
+            assert_eq!(waiting(&mut fast).len(), 1);
         }
         assert_eq!(hub.connections(), 1, "the slow client is gone");
-        let mut slow = slow;
-        while slow.frames.try_recv().is_ok() {}
-        assert!(slow.frames.is_closed());
+        assert_eq!(waiting(&mut slow).len(), 2);
+        assert!(slow.is_closed());
+    }
+
+    #[test]
+    fn a_watcher_that_falls_behind_gets_the_newest_seat_counts_and_stays() {
+        let hub = Hub::new(2);
+        let mut watcher = hub.register(None);
+        hub.set_watching(watcher.id, EventId(7), true);
+        for seats_booked in 1..=5 {
+            hub.deliver(&booked(
+                DomainEventKind::BookingCreated,
+                Audience::Users(vec![]),
+                seats_booked,
+            ));
+        }
+        let frames = waiting(&mut watcher);
+        assert_eq!(frames.len(), 1, "{frames:?}");
+        assert!(frames[0].contains(r#""seats_booked": 5"#), "{frames:?}");
+        assert_eq!(hub.connections(), 1, "coalescing is not falling behind");
+
+        hub.deliver(&booked(
+            DomainEventKind::BookingCancelled,
+            Audience::Users(vec![]),
+            4,
+        ));
+        let frames = waiting(&mut watcher);
+        assert!(
+            frames[0].contains(r#""seats_booked": 4"#),
+            "the last state arrives"
+        );
+    }
+
+    #[test]
+    fn replies_queued_before_seat_counts_are_written_before_them() {
+        let hub = Hub::new(8);
+        let mut watcher = hub.register(None);
+        hub.set_watching(watcher.id, EventId(7), true);
+        hub.deliver(&change(DomainEventKind::BookingCreated, Audience::Everyone));
+        hub.send_to(watcher.id, "ack".to_owned());
+        let frames = waiting(&mut watcher);
+        assert_eq!(frames.len(), 2);
+        assert_eq!(frames[0], "ack");
+        assert!(frames[1].contains("seats"));
+    }
+
+    #[test]
+    fn unwatching_drops_the_seat_counts_still_waiting() {
+        let hub = Hub::new(8);
+        let mut watcher = hub.register(None);
+        hub.set_watching(watcher.id, EventId(7), true);
+        hub.deliver(&change(DomainEventKind::BookingCreated, Audience::Everyone));
+        hub.set_watching(watcher.id, EventId(7), false);
+        assert!(waiting(&mut watcher).is_empty());
+        hub.deliver(&change(DomainEventKind::BookingCreated, Audience::Everyone));
+        assert!(waiting(&mut watcher).is_empty());
+    }
+
+    #[tokio::test]
+    async fn the_writer_wakes_for_seat_counts_and_sees_the_hub_drop_it() {
+        let hub = Hub::new(1);
+        let mut watcher = hub.register(Some(UserId(1)));
+        hub.set_watching(watcher.id, EventId(7), true);
+        let writer = tokio::spawn(async move {
+            let first = watcher.next_frames(64).await;
+            (first, watcher)
+        });
+        tokio::task::yield_now().await;
+        hub.deliver(&change(
+            DomainEventKind::BookingCreated,
+            Audience::Users(vec![]),
+        ));
+        let (first, mut watcher) = writer.await.expect("writer");
+        assert!(first.expect("frames")[0].contains("seats"));
+
+        for _ in 0..2 {
+            hub.deliver(&change(DomainEventKind::EventCreated, Audience::Everyone));
+        }
+        let queued = watcher.next_frames(64).await.expect("the queued frame");
+        assert!(queued[0].contains("event.created"));
+        assert!(
+            watcher.next_frames(64).await.is_none(),
+            "dropped: its queue was full"
+        );
     }
 }

@@ -16,11 +16,15 @@
 
 pub mod commands;
 pub mod consumer;
+mod dedup;
 pub mod deliveries;
 pub mod enrich;
 pub mod frames;
 pub mod hub;
+mod latest;
 mod presence;
+mod registration;
+mod registry;
 pub mod router;
 pub mod routing;
 pub mod service_token;

@@ -213,7 +213,8 @@ pub struct ServeArgs {
     /// retried, so a database that stops answering cannot hold the workers.
     #[arg(long, env = "WORKER_STEP_TIMEOUT_MS", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(10..=600_000))]
     pub worker_step_timeout_ms: u64,
-    /// Frames that may wait for one WebSocket client before it is dropped as too slow.
+    /// Notifications and replies that may wait for one WebSocket client before it is dropped as
+    /// too slow (seat counts are not queued: the newest replaces an unwritten one).
     #[arg(long, env = "WS_QUEUE_CAPACITY", default_value_t = 256)]
     pub ws_queue_capacity: usize,
     /// How often a notification process renews its heartbeat in the database, in milliseconds.

@@ -41,9 +41,13 @@ pub async fn run(api: &Api, profile: Profile, quiet: bool) -> anyhow::Result<Rep
     for n in 0..profile.ws_clients {
         let watcher = api.watcher(events[n % events.len()]).await?;
         let delivery = delivery.clone();
-        listeners.push(tokio::spawn(watcher.listen(until, move |delay| {
-            delivery.lock().expect("lock").record(delay, Ok(()))
-        })));
+        listeners.push(tokio::spawn(watcher.listen(
+            until,
+            move |frame, arrived_at| {
+                let delay = crate::client::delay_since(frame.changed_at, arrived_at);
+                delivery.lock().expect("lock").record(delay, Ok(()))
+            },
+        )));
     }
 
     // Bookings cycle through `users` people; each (person, event) pair books once.

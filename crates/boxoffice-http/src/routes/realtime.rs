@@ -91,14 +91,15 @@ async fn session(socket: WebSocket, app: AppState, hub: Hub, user: Option<TokenU
     let mut heard_from = Instant::now();
     loop {
         tokio::select! {
-            frame = registration.frames.recv() => match frame {
-                                Some(text) => {
-                    // Everything already queued goes out with one flush (one write).
-                    let mut written = sink.feed(Message::Text(text.as_ref().into())).await;
-                    let mut batched = 1;
-                    while written.is_ok() && batched < FRAMES_PER_FLUSH && let Ok(more) = registration.frames.try_recv() {
-                        written = sink.feed(Message::Text(more.as_ref().into())).await;
-                        batched += 1;
+            frames = registration.next_frames(FRAMES_PER_FLUSH) => match frames {
+                Some(frames) => {
+                    // Everything already waiting goes out with one flush (one write).
+                    let mut written = Ok(());
+                    for frame in frames {
+                        written = sink.feed(Message::Text(frame.as_ref().into())).await;
+                        if written.is_err() {
+                            break;
+                        }
                     }
                     if written.is_err() || sink.flush().await.is_err() {
                         break;

@@ -10,7 +10,7 @@ use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade, close_
 use axum::extract::{Query, State};
 use axum::response::Response;
 use boxoffice_domain::{EventId, SeatCounts};
-use boxoffice_notify::{ClientCommand, ConnectionId, Hub, frames};
+use boxoffice_notify::{ClientCommand, ConnectionId, Hub, Registration, frames};
 use futures::{SinkExt, StreamExt};
 use serde::Deserialize;
 use std::time::{Duration, Instant};
@@ -65,7 +65,11 @@ pub async fn connect_websocket(
         .read_buffer_size(READ_BUFFER)
         .write_buffer_size(WRITE_BUFFER)
         .max_write_buffer_size(MAX_WRITE_BUFFER);
-    Ok(upgrade.on_upgrade(move |socket| session(socket, app, hub, user)))
+    // Registered before the switch is answered, so every change made after the client's
+    // handshake completed reaches it; frames wait in the queue until the socket is up, and an
+    // upgrade that fails drops the registration.
+    let registration = hub.register(notified(&app, user.as_ref()).await);
+    Ok(upgrade.on_upgrade(move |socket| session(socket, app, hub, registration, user)))
 }
 
 /// The user whose notifications this connection carries: none for an anonymous one, or for
@@ -84,8 +88,13 @@ async fn notified(app: &AppState, user: Option<&TokenUser>) -> Option<boxoffice_
     }
 }
 
-async fn session(socket: WebSocket, app: AppState, hub: Hub, user: Option<TokenUser>) {
-    let mut registration = hub.register(notified(&app, user.as_ref()).await);
+async fn session(
+    socket: WebSocket,
+    app: AppState,
+    hub: Hub,
+    mut registration: Registration,
+    user: Option<TokenUser>,
+) {
     let (mut sink, mut stream) = socket.split();
     let mut ping = tokio::time::interval(PING_EVERY);
     let mut heard_from = Instant::now();

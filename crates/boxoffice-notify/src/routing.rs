@@ -10,7 +10,7 @@
 
 use crate::deliveries::{Outcome, Router};
 use boxoffice_domain::DomainEvent;
-use boxoffice_store::{OutboxMessage, UnroutedMessage};
+use boxoffice_store::{OutboxMessage, StoreError, UnroutedMessage};
 use chrono::Utc;
 use futures::StreamExt;
 use std::time::Duration;
@@ -69,23 +69,25 @@ impl Router {
         let signal = self.store().routing_signal();
         let mut pause_after_failure = settings.retry_after;
         loop {
-            let round = tokio::time::timeout(settings.step_timeout * 4, self.round(&settings));
-            let (pause, wake_on_publish) = match round.await {
-                Ok(Ok(claimed)) if claimed > 0 && !stop.is_cancelled() => {
+            // No limit on the round as a whole: cutting it short could cut a send between the
+            // mail server's acceptance and its record. Each send is bounded by its channel's
+            // own timeout; each database step by `step_timeout`.
+            let (pause, wake_on_publish) = match self.round(&settings).await {
+                Ok(claimed) if claimed > 0 && !stop.is_cancelled() => {
                     pause_after_failure = settings.retry_after;
                     continue;
                 }
-                Ok(Ok(_)) => {
+                Ok(_) => {
                     self.record_backlog(settings.step_timeout).await;
                     (settings.poll, true)
                 }
-                outcome => {
-                    let error = match outcome {
-                        Ok(Err(err)) => err.to_string(),
-                        _ => "the round timed out".to_owned(),
-                    };
+                Err(err) => {
+                    if matches!(err, RoundError::TimedOut(_)) {
+                        metrics::counter!("boxoffice_worker_timeouts_total", "worker" => "routing")
+                            .increment(1);
+                    }
                     tracing::warn!(
-                        error,
+                        error = %err,
                         retry_in_ms = pause_after_failure.as_millis() as u64,
                         "routing deliveries paused"
                     );
@@ -121,16 +123,17 @@ impl Router {
     }
 
     /// Claims a batch, routes it and records the outcome; returns how many were claimed.
-    async fn round(
-        &self,
-        settings: &RoutingSettings,
-    ) -> Result<usize, boxoffice_store::StoreError> {
+    async fn round(&self, settings: &RoutingSettings) -> Result<usize, RoundError> {
         let store = self.store();
+        let limit = settings.step_timeout;
         let lease =
             chrono::Duration::from_std(settings.lease).unwrap_or(chrono::Duration::seconds(30));
-        let claimed = store
-            .claim_unrouted(settings.batch, Utc::now(), lease)
-            .await?;
+        let claimed = step(
+            limit,
+            "claim",
+            store.claim_unrouted(settings.batch, Utc::now(), lease),
+        )
+        .await?;
         let count = claimed.len();
         let outcomes: Vec<(UnroutedMessage, Routed)> = futures::stream::iter(claimed)
             .map(|unrouted| async move {
@@ -149,13 +152,12 @@ impl Router {
                     let wait = retry_after(settings, unrouted.attempts);
                     let not_before =
                         Utc::now() + chrono::Duration::from_std(wait).unwrap_or_default();
-                    store
-                        .defer_routing(&[unrouted.message.id], not_before)
-                        .await?;
+                    let ids = [unrouted.message.id];
+                    step(limit, "defer", store.defer_routing(&ids, not_before)).await?;
                 }
             }
         }
-        store.mark_routed(&done, Utc::now()).await?;
+        step(limit, "mark", store.mark_routed(&done, Utc::now())).await?;
         Ok(count)
     }
 
@@ -180,6 +182,28 @@ impl Router {
             }
             Outcome::Retry => Routed::Again,
         }
+    }
+}
+
+/// Why a round stopped before recording every outcome; what it claimed is routed again
+/// once the claims lapse.
+#[derive(Debug, thiserror::Error)]
+enum RoundError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("the {0} step took longer than the step timeout")]
+    TimedOut(&'static str),
+}
+
+/// Runs one database step of a round, failing it after `limit`.
+async fn step<T>(
+    limit: Duration,
+    name: &'static str,
+    work: impl std::future::Future<Output = Result<T, StoreError>>,
+) -> Result<T, RoundError> {
+    match tokio::time::timeout(limit, work).await {
+        Ok(outcome) => Ok(outcome?),
+        Err(_) => Err(RoundError::TimedOut(name)),
     }
 }
 

@@ -1,6 +1,6 @@
 //! The outbox: domain events written with every change, and the relay's claims on them.
 
-use super::{Db, Pools, SKIP_LOCKED, Tx};
+use super::{Pools, SKIP_LOCKED, Tx};
 use crate::rows::BacklogRow;
 use crate::{OutboxMessage, Routing, StoreError, UnroutedMessage};
 use boxoffice_domain::DomainEvent;
@@ -9,22 +9,15 @@ use chrono::{DateTime, Utc};
 /// A published message awaiting its deliveries, as claimed.
 #[derive(sqlx::FromRow)]
 struct UnroutedRow {
-    id: i64,
-    message_id: String,
-    kind: String,
-    payload: String,
+    #[sqlx(flatten)]
+    message: OutboxMessage,
     attempts: i32,
 }
 
 impl UnroutedRow {
     fn into_message(self) -> UnroutedMessage {
         UnroutedMessage {
-            message: OutboxMessage {
-                id: self.id,
-                message_id: self.message_id,
-                kind: self.kind,
-                payload: self.payload,
-            },
+            message: self.message,
             attempts: u32::try_from(self.attempts).unwrap_or(0),
         }
     }
@@ -93,24 +86,12 @@ impl Pools {
         now: DateTime<Utc>,
         routing: Routing,
     ) -> Result<(), StoreError> {
-        if ids.is_empty() {
-            return Ok(());
-        }
-        let mut update = sqlx::QueryBuilder::<Db>::new(
-            "UPDATE outbox SET claimed_until = NULL, published_at = ",
-        );
-        update.push_bind(now);
-        if routing == Routing::OnPublish {
-            update.push(", routed_at = ").push_bind(now);
-        }
-        update.push(" WHERE id IN (");
-        let mut list = update.separated(", ");
-        for id in ids {
-            list.push_bind(*id);
-        }
-        update.push(")");
-        update.build().execute(self.background()).await?;
-        Ok(())
+        // On RabbitMQ the broker's durable queue takes the deliveries from here.
+        let set = match routing {
+            Routing::OnPublish => "claimed_until = NULL, published_at = $1, routed_at = $1",
+            Routing::FromOutbox => "claimed_until = NULL, published_at = $1",
+        };
+        self.update_listed(set, "", now, ids).await
     }
 
     /// Takes up to `limit` published messages whose deliveries are not yet routed, for
@@ -141,7 +122,7 @@ impl Pools {
             .fetch_all(&mut *tx)
             .await?;
         tx.commit().await?;
-        rows.sort_by_key(|row| row.id);
+        rows.sort_by_key(|row| row.message.id);
         Ok(rows.into_iter().map(UnroutedRow::into_message).collect())
     }
 
@@ -151,20 +132,8 @@ impl Pools {
         ids: &[i64],
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        if ids.is_empty() {
-            return Ok(());
-        }
-        let mut update = sqlx::QueryBuilder::<Db>::new(
-            "UPDATE outbox SET routing_claimed_until = NULL, routed_at = ",
-        );
-        update.push_bind(now).push(" WHERE id IN (");
-        let mut list = update.separated(", ");
-        for id in ids {
-            list.push_bind(*id);
-        }
-        update.push(")");
-        update.build().execute(self.background()).await?;
-        Ok(())
+        self.update_listed("routing_claimed_until = NULL, routed_at = $1", "", now, ids)
+            .await
     }
 
     /// Routes messages again no sooner than `not_before`.
@@ -173,20 +142,33 @@ impl Pools {
         ids: &[i64],
         not_before: DateTime<Utc>,
     ) -> Result<(), StoreError> {
+        let set = "routing_claimed_until = $1";
+        self.update_listed(set, "routed_at IS NULL AND ", not_before, ids)
+            .await
+    }
+
+    /// `UPDATE outbox SET {set} WHERE {condition}id IN (ids)`, in one statement, with `at`
+    /// bound as `$1`.
+    async fn update_listed(
+        &self,
+        set: &str,
+        condition: &str,
+        at: DateTime<Utc>,
+        ids: &[i64],
+    ) -> Result<(), StoreError> {
         if ids.is_empty() {
             return Ok(());
         }
-        let mut update =
-            sqlx::QueryBuilder::<Db>::new("UPDATE outbox SET routing_claimed_until = ");
-        update
-            .push_bind(not_before)
-            .push(" WHERE routed_at IS NULL AND id IN (");
-        let mut list = update.separated(", ");
+        let list: Vec<String> = (2..ids.len() + 2).map(|n| format!("${n}")).collect();
+        let sql = format!(
+            "UPDATE outbox SET {set} WHERE {condition}id IN ({})",
+            list.join(", ")
+        );
+        let mut update = sqlx::query(&sql).bind(at);
         for id in ids {
-            list.push_bind(*id);
+            update = update.bind(*id);
         }
-        update.push(")");
-        update.build().execute(self.background()).await?;
+        update.execute(self.background()).await?;
         Ok(())
     }
 
@@ -208,13 +190,7 @@ impl Pools {
         &self,
         now: DateTime<Utc>,
     ) -> Result<(i64, f64), StoreError> {
-        let BacklogRow { count, oldest } = sqlx::query_as(
-            "SELECT count(*) AS count, min(created_at) AS oldest FROM outbox WHERE published_at IS NULL",
-        )
-        .fetch_one(self.reader())
-        .await?;
-        let age = oldest.map_or(0.0, |t| (now - t).num_milliseconds() as f64 / 1000.0);
-        Ok((count, age.max(0.0)))
+        self.backlog("published_at IS NULL", now).await
     }
 
     /// Published messages whose deliveries are not yet routed, and the age in seconds of the
@@ -223,12 +199,16 @@ impl Pools {
         &self,
         now: DateTime<Utc>,
     ) -> Result<(i64, f64), StoreError> {
-        let BacklogRow { count, oldest } = sqlx::query_as(
-            "SELECT count(*) AS count, min(created_at) AS oldest FROM outbox \
-             WHERE published_at IS NOT NULL AND routed_at IS NULL",
-        )
-        .fetch_one(self.reader())
-        .await?;
+        self.backlog("published_at IS NOT NULL AND routed_at IS NULL", now)
+            .await
+    }
+
+    /// How many rows match `pending`, and the age in seconds of the oldest.
+    async fn backlog(&self, pending: &str, now: DateTime<Utc>) -> Result<(i64, f64), StoreError> {
+        let sql = format!(
+            "SELECT count(*) AS count, min(created_at) AS oldest FROM outbox WHERE {pending}"
+        );
+        let BacklogRow { count, oldest } = sqlx::query_as(&sql).fetch_one(self.reader()).await?;
         let age = oldest.map_or(0.0, |t| (now - t).num_milliseconds() as f64 / 1000.0);
         Ok((count, age.max(0.0)))
     }

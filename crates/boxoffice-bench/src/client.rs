@@ -5,13 +5,16 @@ use anyhow::{Context, bail};
 use futures::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 use tokio_tungstenite::tungstenite::Message;
 
-/// A Boxoffice server under load.
+/// The Boxoffice servers under load: one, or several processes sharing one database, which
+/// take the requests in turn.
 #[derive(Debug, Clone)]
 pub struct Api {
-    pub base: String,
+    bases: Arc<[String]>,
+    next: Arc<AtomicUsize>,
     pub http: reqwest::Client,
 }
 
@@ -38,21 +41,25 @@ pub async fn outcome(response: Result<reqwest::Response, reqwest::Error>) -> Res
 }
 
 impl Api {
-    pub fn new(base: &str) -> Self {
+    pub fn new(bases: &[String]) -> Self {
         let http = reqwest::Client::builder()
             .pool_max_idle_per_host(20_000)
             .tcp_nodelay(true)
             .timeout(Duration::from_secs(60))
             .build()
             .expect("HTTP client");
+        let bases = bases.iter().map(|b| b.trim_end_matches('/').to_owned());
         Api {
-            base: base.trim_end_matches('/').to_owned(),
+            bases: bases.collect(),
+            next: Arc::default(),
             http,
         }
     }
 
+    /// The URL of `path` on the next server in turn.
     pub fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
+        let turn = self.next.fetch_add(1, Ordering::Relaxed) % self.bases.len();
+        format!("{}{path}", self.bases[turn])
     }
 
     /// Signs up a fresh organizer and returns an access token.
@@ -160,7 +167,7 @@ impl Api {
 
     /// Opens a WebSocket that watches `event`; returns once the first seat count arrived.
     pub async fn watcher(&self, event: i64) -> anyhow::Result<Watcher> {
-        let url = format!("{}/ws", self.base.replacen("http://", "ws://", 1));
+        let url = self.url("/ws").replacen("http://", "ws://", 1);
         // Small buffers, so thousands of clients fit in memory next to the server.
         let config = tokio_tungstenite::tungstenite::protocol::WebSocketConfig::default()
             .read_buffer_size(4096)

@@ -20,9 +20,15 @@ use std::path::PathBuf;
     about = "Load scenarios against a running Boxoffice server."
 )]
 struct Cli {
-    /// The server's base URL.
-    #[arg(long, global = true, default_value = "http://127.0.0.1:8000")]
-    target: String,
+    /// The server's base URL; several, comma-separated, for processes sharing one database
+    /// (requests go to each in turn).
+    #[arg(
+        long,
+        global = true,
+        value_delimiter = ',',
+        default_value = "http://127.0.0.1:8000"
+    )]
+    target: Vec<String>,
     /// Print the report as JSON instead of a table.
     #[arg(long, global = true)]
     json: bool,

@@ -26,10 +26,15 @@ pub enum StoreError {
     /// A statement of the SQLite batch writer failed.
     #[error(transparent)]
     Native(#[from] rusqlite::Error),
-    /// The batch a write was part of did not commit: nothing of it was kept.
-    #[error("the batch of writes did not commit: {0}")]
-    BatchNotCommitted(String),
-    /// The SQLite batch writer has stopped (the store is closing): the write was not run.
+    /// The batch a write was part of did not commit: nothing of it was kept. `unavailable`
+    /// when the cause was the database going away.
+    #[error("the batch of writes did not commit: {reason}")]
+    BatchNotCommitted { reason: String, unavailable: bool },
+    /// The batch a write was part of was rolled back because another caller in it stopped
+    /// waiting; nothing of it was kept, and running the write again is safe.
+    #[error("the batch of writes was rolled back; run the write again")]
+    BatchRolledBack,
+    /// The batch writer has stopped (the store is closing): the write was not run.
     #[error("the database writer has stopped")]
     WriterStopped,
 }
@@ -39,6 +44,7 @@ pub enum StoreError {
 pub(crate) enum Transient {
     Deadlock,
     Serialization,
+    BatchRolledBack,
 }
 
 impl Transient {
@@ -46,6 +52,7 @@ impl Transient {
         match self {
             Transient::Deadlock => "deadlock",
             Transient::Serialization => "serialization_failure",
+            Transient::BatchRolledBack => "batch_rolled_back",
         }
     }
 }
@@ -75,6 +82,7 @@ impl StoreError {
         match self {
             StoreError::Database(err) => is_unavailable(err),
             StoreError::WriterStopped => true,
+            StoreError::BatchNotCommitted { unavailable, .. } => *unavailable,
             // Another process held the file past the busy timeout.
             StoreError::Native(err) => {
                 err.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy)
@@ -87,10 +95,13 @@ impl StoreError {
         matches!(err, sqlx::Error::Database(db) if db.is_unique_violation())
     }
 
-    /// A deadlock or serialization failure: the transaction was rolled back and may be retried.
+    /// A deadlock, a serialization failure or a batch rolled back: the transaction was
+    /// rolled back and may be retried.
     pub(crate) fn transient(&self) -> Option<Transient> {
-        let StoreError::Database(err) = self else {
-            return None;
+        let err = match self {
+            StoreError::Database(err) => err,
+            StoreError::BatchRolledBack => return Some(Transient::BatchRolledBack),
+            _ => return None,
         };
         match sql_state(err).as_deref() {
             Some("40P01") => Some(Transient::Deadlock),

@@ -134,12 +134,13 @@ impl Store {
         })
     }
 
-    /// Where bookings and cancellations are queued to run in group commits (SQLite);
-    /// `None` where each runs in a transaction of its own (PostgreSQL).
-    pub fn batch_writer(&self) -> Option<&batch::BatchWriter> {
+    /// Where bookings and cancellations are queued to run in group commits; `None` where
+    /// each runs in a transaction of its own (group commit switched off, or an in-memory
+    /// SQLite database).
+    pub fn batches(&self) -> Option<batch::Batches<'_>> {
         match self {
-            Store::Sqlite(b) => b.batch_writer(),
-            Store::Postgres(_) => None,
+            Store::Sqlite(b) => b.batch_writer().map(batch::Batches::Sqlite),
+            Store::Postgres(b) => b.event_queues().map(batch::Batches::Postgres),
         }
     }
 

@@ -12,6 +12,9 @@ pub struct PoolSettings {
     /// SQLite: run bookings and cancellations in group commits on the batch writer; off,
     /// each runs in a transaction of its own on the writer connection.
     pub sqlite_group_commit: bool,
+    /// PostgreSQL: run the bookings and cancellations of one event, queued in this process,
+    /// in group commits; off, each runs in a transaction of its own.
+    pub postgres_group_commit: bool,
 }
 
 impl Default for PoolSettings {
@@ -20,6 +23,7 @@ impl Default for PoolSettings {
             max_connections: 16,
             acquire_timeout: std::time::Duration::from_secs(30),
             sqlite_group_commit: true,
+            postgres_group_commit: true,
         }
     }
 }

@@ -1,6 +1,7 @@
 //! PostgreSQL backend: one pool; row locks and the conditional seat update
 //! keep concurrent transactions (from any process) consistent.
 
+use crate::batch::EventQueues;
 use crate::{PoolSettings, StoreError};
 use sqlx::postgres::PgPoolOptions;
 use sqlx::{Pool, Postgres, Transaction};
@@ -27,6 +28,8 @@ pub struct Pools {
     background: Pool<Db>,
     outbox: Arc<Notify>,
     routing: Arc<Notify>,
+    /// Runs the bookings and cancellations of each event in group commits.
+    event_queues: Option<EventQueues>,
 }
 
 /// Connections of the background pool: the relay, the history writer and the routing of
@@ -44,11 +47,18 @@ impl Pools {
             .max_connections(BACKGROUND_CONNECTIONS)
             .acquire_timeout(settings.acquire_timeout)
             .connect_lazy_with(pool.connect_options().as_ref().clone());
+        let outbox = Arc::new(Notify::new());
+        let event_queues = if settings.postgres_group_commit {
+            Some(EventQueues::start(pool.clone(), outbox.clone())?)
+        } else {
+            None
+        };
         Ok(Pools {
             pool,
             background,
-            outbox: Arc::new(Notify::new()),
+            outbox,
             routing: Arc::new(Notify::new()),
+            event_queues,
         })
     }
 
@@ -108,7 +118,14 @@ impl Pools {
         }
     }
 
+    pub(crate) fn event_queues(&self) -> Option<&EventQueues> {
+        self.event_queues.as_ref()
+    }
+
     pub(crate) async fn close(&self) {
+        if let Some(queues) = &self.event_queues {
+            queues.close().await;
+        }
         self.pool.close().await;
         self.background.close().await;
     }

@@ -101,6 +101,12 @@ impl WriteTx {
         Ok(())
     }
 
+    /// Runs statements without parameters (savepoints of the batches), in one round trip.
+    pub(crate) async fn execute(&mut self, statements: &'static str) -> Result<(), StoreError> {
+        on_tx!(self, tx => sqlx::raw_sql(statements).execute(&mut **tx).await.map(drop))?;
+        Ok(())
+    }
+
     /// Appends a domain event to the outbox; it is published once the transaction commits.
     pub async fn record(&mut self, change: &DomainEvent) -> Result<(), StoreError> {
         on_tx!(self, tx => outbox::record(tx, change).await)?;

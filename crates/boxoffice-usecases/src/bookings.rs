@@ -43,25 +43,31 @@ pub enum BookOutcome {
 }
 
 /// Books one seat in one transaction: the seat counter, the booking row, its domain event
-/// and the idempotency record commit together or not at all. On SQLite the booking is a
-/// command for the batch writer, which runs the same steps in a savepoint of a group commit.
+/// and the idempotency record commit together or not at all. With group commit (the
+/// default on both databases) the booking is a command for the store's batches, which run
+/// the same steps in a savepoint of a transaction shared with the bookings queued meanwhile.
 pub async fn book(
     store: &Store,
     request: &BookRequest,
     now: DateTime<Utc>,
 ) -> Result<BookOutcome, StoreError> {
     let cancel_token = &SecretToken::generate();
-    if let Some(writer) = store.batch_writer() {
-        let command = book_command(request, cancel_token, now);
-        let render_zone = request.render_zone;
-        let booked = |seat| booked(seat, cancel_token, render_zone);
-        return Ok(match writer.book(command).await? {
-            Keyed::Ran(result) => result
-                .map(booked)
-                .map_or_else(BookOutcome::Refused, BookOutcome::Booked),
-            Keyed::Seen(outcome) => BookOutcome::Replayed(Recorded::decode(&outcome)?),
-            Keyed::OtherRequest => BookOutcome::KeyReused,
-        });
+    if let Some(batches) = store.batches() {
+        // A command that lost a deadlock inside its batch was undone alone: run it again.
+        return store
+            .retrying("book", || async move {
+                let command = book_command(request, cancel_token, now);
+                let render_zone = request.render_zone;
+                let booked = |seat| booked(seat, cancel_token, render_zone);
+                Ok(match batches.book(command).await? {
+                    Keyed::Ran(result) => result
+                        .map(booked)
+                        .map_or_else(BookOutcome::Refused, BookOutcome::Booked),
+                    Keyed::Seen(outcome) => BookOutcome::Replayed(Recorded::decode(&outcome)?),
+                    Keyed::OtherRequest => BookOutcome::KeyReused,
+                })
+            })
+            .await;
     }
     store
         .retrying("book", || async move {
@@ -176,11 +182,16 @@ pub async fn cancel(
         let actor = actor.unwrap_or(booking.attendee_name.as_str());
         booking_change(DomainEventKind::BookingCancelled, id, seats, actor, now)
     };
-    if let Some(writer) = store.batch_writer() {
-        let actor = actor.map(str::to_owned);
-        let change =
-            Box::new(move |booking: &Booking, seats| change(booking, seats, actor.as_deref()));
-        return writer.cancel(CancelCommand { id, now, change }).await;
+    if let Some(batches) = store.batches() {
+        return store
+            .retrying("cancel_booking", || async move {
+                let actor = actor.map(str::to_owned);
+                let change = Box::new(move |booking: &Booking, seats| {
+                    change(booking, seats, actor.as_deref())
+                });
+                batches.cancel(CancelCommand { id, now, change }).await
+            })
+            .await;
     }
     store
         .retrying("cancel_booking", || async move {

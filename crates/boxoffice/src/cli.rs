@@ -109,6 +109,11 @@ pub struct DatabaseArgs {
     /// savepoint); `false` runs each in a transaction of its own.
     #[arg(long, env = "SQLITE_GROUP_COMMIT", default_value_t = true, action = clap::ArgAction::Set)]
     pub sqlite_group_commit: bool,
+    /// PostgreSQL: book and cancel in group commits per event (the requests of one event
+    /// that this process receives meanwhile share one transaction, each in its own
+    /// savepoint); `false` runs each in a transaction of its own.
+    #[arg(long, env = "POSTGRES_GROUP_COMMIT", default_value_t = true, action = clap::ArgAction::Set)]
+    pub postgres_group_commit: bool,
 }
 
 #[derive(Debug, Args)]

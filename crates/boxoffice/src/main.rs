@@ -82,6 +82,7 @@ async fn connect(db: &DatabaseArgs) -> anyhow::Result<Store> {
         max_connections: db.database_max_connections,
         acquire_timeout: Duration::from_millis(db.database_acquire_timeout_ms),
         sqlite_group_commit: db.sqlite_group_commit,
+        postgres_group_commit: db.postgres_group_commit,
     };
     Store::connect_with(&db.database_url, settings)
         .await

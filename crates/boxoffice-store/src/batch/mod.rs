@@ -1,5 +1,7 @@
-//! Group commit on SQLite: whole write commands queued to one native connection.
+//! Group commit: whole write commands (a booking, a cancellation) queued, run many to one
+//! transaction, each in a savepoint, and answered after the commit.
 //!
+//! On SQLite (`writer.rs`):
 //! sqlx runs each SQLite connection on a thread of its own and sends every statement there
 //! and back; a booking is six such round trips, and each booking committed alone. The batch
 //! writer instead takes whole commands (a booking, a cancellation) from a queue on its own
@@ -12,10 +14,17 @@
 //! use case's functions that build the domain event from what the store did and serialize
 //! the outcome kept with an idempotency key, so the outbox row and the idempotency record go
 //! in the same savepoint as the change.
+//!
+//! On PostgreSQL (`per_event.rs`), the same commands queue per event, and one leader task
+//! per hot event runs them through sqlx in one transaction: one row lock and one WAL flush
+//! for the batch.
 
 mod native;
+mod per_event;
+mod queue;
 mod writer;
 
+pub use per_event::EventQueues;
 pub use writer::BatchWriter;
 
 use crate::{BookingFor, IdempotencyKey, SeatBooked, SeatsAfter, StoreError};
@@ -50,6 +59,33 @@ pub struct CancelCommand {
     pub id: BookingId,
     pub now: DateTime<Utc>,
     pub change: CancelledChange,
+}
+
+/// Where a store runs bookings and cancellations in group commits.
+#[derive(Debug, Clone, Copy)]
+pub enum Batches<'a> {
+    /// The writer thread of a SQLite file.
+    Sqlite(&'a BatchWriter),
+    /// The per-event leaders of this process on PostgreSQL.
+    Postgres(&'a EventQueues),
+}
+
+impl Batches<'_> {
+    /// Books a seat in the next batch; answered after that batch committed.
+    pub async fn book(self, command: BookCommand) -> Result<Keyed<BookingResult>, StoreError> {
+        match self {
+            Batches::Sqlite(writer) => writer.book(command).await,
+            Batches::Postgres(queues) => queues.book(command).await,
+        }
+    }
+
+    /// Cancels a booking in the next batch; `None` if there is no such booking.
+    pub async fn cancel(self, command: CancelCommand) -> Result<Option<Booking>, StoreError> {
+        match self {
+            Batches::Sqlite(writer) => writer.cancel(command).await,
+            Batches::Postgres(queues) => queues.cancel(command).await,
+        }
+    }
 }
 
 /// What became of a command sent with an idempotency key.

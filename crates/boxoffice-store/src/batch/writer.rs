@@ -1,6 +1,7 @@
 //! The writer thread: drains the queue, runs what it took in one transaction, commits,
 //! then answers every caller.
 
+use super::queue::{Command, NotCommitted, Ran};
 use super::{BookCommand, BookingResult, CancelCommand, Keyed, native};
 use crate::{KeyClaim, StoreError};
 use boxoffice_domain::Booking;
@@ -17,27 +18,10 @@ use tokio::sync::{Notify, oneshot};
 /// the relay, the notification history) may wait behind a batch.
 const MAX_BATCH: usize = 256;
 
-type Reply<T> = oneshot::Sender<Result<T, StoreError>>;
-
 enum Job {
     Run(Command),
     /// Everything queued before this is run and answered; everything after is refused.
     Close(oneshot::Sender<()>),
-}
-
-enum Command {
-    // Boxed: a booking command is large, and the queue moves many.
-    Book(Box<BookCommand>, Reply<Keyed<BookingResult>>),
-    Cancel(CancelCommand, Reply<Option<Booking>>),
-}
-
-/// A command run in the open transaction, answered once the transaction's fate is known.
-enum Ran {
-    Book(
-        Reply<Keyed<BookingResult>>,
-        Result<Keyed<BookingResult>, StoreError>,
-    ),
-    Cancel(Reply<Option<Booking>>, Result<Option<Booking>, StoreError>),
 }
 
 /// The handle to queue commands for the writer thread of one SQLite file.
@@ -136,8 +120,8 @@ impl Writer {
             Ok(turn) => turn,
             Err(sqlx::Error::PoolClosed) => return intake.refuse_all(|| StoreError::WriterStopped),
             Err(e) => {
-                let reason = e.to_string();
-                return intake.refuse_all(|| StoreError::BatchNotCommitted(reason.clone()));
+                let failure = NotCommitted::new(&e.into());
+                return intake.refuse_all(|| failure.error());
             }
         };
         intake.top_up(queue);
@@ -149,16 +133,26 @@ impl Writer {
         {
             Ok(tx) => tx,
             Err(e) => {
-                let reason = e.to_string();
+                let failure = NotCommitted::new(&e.into());
                 intake.commands = commands;
-                return intake.refuse_all(|| StoreError::BatchNotCommitted(reason.clone()));
+                return intake.refuse_all(|| failure.error());
             }
         };
         let ran: Vec<Ran> = commands
             .into_iter()
+            .filter(|command| !command.caller_gone())
             .map(|command| run_command(&mut tx, command))
             .collect();
-        let committed = tx.commit().map_err(|e| e.to_string());
+        if ran.iter().any(Ran::caller_gone) {
+            // Nobody who stopped waiting (answered 503, say) may find the write done.
+            drop(tx.rollback());
+            drop(turn);
+            return ran
+                .into_iter()
+                .filter(|command| !command.caller_gone())
+                .for_each(Ran::rolled_back);
+        }
+        let committed = tx.commit().map_err(|e| NotCommitted::new(&e.into()));
         drop(turn);
         if committed.is_ok() && ran.iter().any(Ran::succeeded) {
             self.outbox.notify_one();
@@ -197,14 +191,14 @@ impl Intake {
                 self.closed = true;
                 self.acks.push(ack);
             }
-            Job::Run(command) if self.closed => refuse(command, || StoreError::WriterStopped),
+            Job::Run(command) if self.closed => command.refuse(StoreError::WriterStopped),
             Job::Run(command) => self.commands.push(command),
         }
     }
 
     fn refuse_all(&mut self, error: impl Fn() -> StoreError) {
         for command in self.commands.drain(..) {
-            refuse(command, &error);
+            command.refuse(error());
         }
     }
 }
@@ -214,41 +208,6 @@ fn run_command(tx: &mut Transaction<'_>, command: Command) -> Ran {
     match command {
         Command::Book(command, reply) => Ran::Book(reply, book(tx, *command)),
         Command::Cancel(command, reply) => Ran::Cancel(reply, cancel(tx, command)),
-    }
-}
-
-/// Answers a command that was not run.
-fn refuse(command: Command, error: impl Fn() -> StoreError) {
-    // A caller that stopped waiting has nothing to hear.
-    match command {
-        Command::Book(_, reply) => drop(reply.send(Err(error()))),
-        Command::Cancel(_, reply) => drop(reply.send(Err(error()))),
-    }
-}
-
-impl Ran {
-    fn succeeded(&self) -> bool {
-        match self {
-            Ran::Book(_, outcome) => outcome.is_ok(),
-            Ran::Cancel(_, outcome) => outcome.is_ok(),
-        }
-    }
-
-    /// The command's own outcome if its batch committed; otherwise why it did not.
-    fn answer(self, committed: &Result<(), String>) {
-        fn settle<T>(
-            outcome: Result<T, StoreError>,
-            committed: &Result<(), String>,
-        ) -> Result<T, StoreError> {
-            match committed {
-                Ok(()) => outcome,
-                Err(reason) => Err(StoreError::BatchNotCommitted(reason.clone())),
-            }
-        }
-        match self {
-            Ran::Book(reply, outcome) => drop(reply.send(settle(outcome, committed))),
-            Ran::Cancel(reply, outcome) => drop(reply.send(settle(outcome, committed))),
-        }
     }
 }
 

@@ -111,7 +111,7 @@ pub async fn book(
 ) -> Result<SeatBooked, BookingRefusal> {
     let who = BookingFor::Attendee(attendee);
     let token = SecretToken::generate().hash();
-    if let Some(writer) = store.batch_writer() {
+    if let Some(writer) = store.batches() {
         let command = book_command(event, who, None);
         match writer.book(command).await.unwrap() {
             Keyed::Ran(result) => return result,
@@ -152,7 +152,7 @@ fn seat_change(kind: DomainEventKind, seats: &SeatsAfter) -> DomainEvent {
 
 /// Cancels a booking; the seats after it if it was confirmed.
 pub async fn cancel(store: &Store, id: boxoffice_domain::BookingId) -> Option<SeatCounts> {
-    if let Some(writer) = store.batch_writer() {
+    if let Some(writer) = store.batches() {
         let freed = std::sync::Arc::new(std::sync::Mutex::new(None));
         let seen = freed.clone();
         let change = Box::new(move |_: &boxoffice_domain::Booking, seats: SeatsAfter| {

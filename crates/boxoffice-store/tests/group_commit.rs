@@ -1,6 +1,8 @@
-//! The SQLite batch writer's edge cases: commands that share one transaction, each in
-//! its own savepoint. Each test holds the write turn (an open `WriteTx`) while it queues
-//! its commands, so that they all land in the same batch once the turn is released.
+//! Group commit's edge cases, on both databases: commands that share one transaction, each
+//! in its own savepoint. Each test holds back the batch while it queues its commands (on
+//! SQLite the write turn, an open `WriteTx`; on PostgreSQL the event's row, locked by an
+//! open `WriteTx`, so that the event's leader waits), so that they share a batch once it
+//! is released.
 #![allow(clippy::unwrap_used)]
 
 mod common;
@@ -13,25 +15,45 @@ use common::{
     TestStore, assert_invariants, attendee, book, book_command, cancel, event, seats_booked,
 };
 use futures::future::join_all;
+use sqlx::Connection;
 use std::time::Duration;
 
-/// A store on a SQLite file of its own.
-async fn sqlite_store() -> TestStore {
-    let db = TestStore::create(Backend::Sqlite).await;
-    assert!(
-        db.store.batch_writer().is_some(),
-        "a SQLite file gets a batch writer"
-    );
+/// Runs the same test on a SQLite file and on a PostgreSQL database.
+macro_rules! on_both {
+    ($name:ident) => {
+        mod $name {
+            #[tokio::test]
+            async fn sqlite() {
+                super::$name(super::Backend::Sqlite).await;
+            }
+
+            #[tokio::test]
+            async fn postgres() {
+                super::$name(super::Backend::Postgres).await;
+            }
+        }
+    };
+}
+
+/// A store on a database of its own, with group commit (the default).
+async fn grouping_store(backend: Backend) -> TestStore {
+    let db = TestStore::create(backend).await;
+    assert!(db.store.batches().is_some(), "group commit is the default");
     db
 }
 
-/// Runs `commands` as one batch: queued in order while the write turn is held, then let go.
+/// Runs `commands` as one batch (on PostgreSQL, the first may run alone): queued in order
+/// while the batch is held back, then let go.
 async fn in_one_batch(
     store: &Store,
+    event: EventId,
     commands: Vec<BookCommand>,
 ) -> Vec<Result<Keyed<BookingResult>, StoreError>> {
-    let writer = store.batch_writer().unwrap();
-    let turn = store.begin().await.unwrap();
+    let writer = store.batches().unwrap();
+    let mut turn = store.begin().await.unwrap();
+    if store.backend() == Backend::Postgres {
+        turn.event(event, true).await.unwrap();
+    }
     let queued = join_all(commands.into_iter().map(|command| writer.book(command)));
     let release = async {
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -55,9 +77,9 @@ async fn unpublished(store: &Store) -> i64 {
     store.outbox_backlog(Utc::now()).await.unwrap().0
 }
 
-#[tokio::test]
-async fn a_refusal_inside_a_batch_undoes_only_its_own_savepoint() {
-    let db = sqlite_store().await;
+on_both!(a_refusal_inside_a_batch_undoes_only_its_own_savepoint);
+async fn a_refusal_inside_a_batch_undoes_only_its_own_savepoint(backend: Backend) {
+    let db = grouping_store(backend).await;
     let store = &db.store;
     let event = event(store, 2).await;
     let (a, b, c) = (
@@ -66,7 +88,7 @@ async fn a_refusal_inside_a_batch_undoes_only_its_own_savepoint() {
         attendee(store).await,
     );
     let commands = [a, a, b, c].map(|who| attendee_command(event, who));
-    let mut outcomes = in_one_batch(store, commands.into())
+    let mut outcomes = in_one_batch(store, event, commands.into())
         .await
         .into_iter()
         .map(ran);
@@ -102,9 +124,9 @@ async fn a_refusal_inside_a_batch_undoes_only_its_own_savepoint() {
     db.drop_database().await;
 }
 
-#[tokio::test]
-async fn a_failing_statement_inside_a_batch_fails_only_its_command() {
-    let db = sqlite_store().await;
+on_both!(a_failing_statement_inside_a_batch_fails_only_its_command);
+async fn a_failing_statement_inside_a_batch_fails_only_its_command(backend: Backend) {
+    let db = grouping_store(backend).await;
     let store = &db.store;
     let event = event(store, 10).await;
     let (a, b, c) = (
@@ -129,11 +151,15 @@ async fn a_failing_statement_inside_a_batch_fails_only_its_command() {
         change
     });
     let commands = vec![first, attendee_command(event, b), clash];
-    let mut outcomes = in_one_batch(store, commands).await.into_iter();
+    let mut outcomes = in_one_batch(store, event, commands).await.into_iter();
     assert!(ran(outcomes.next().unwrap()).is_ok());
     assert!(ran(outcomes.next().unwrap()).is_ok());
     let failed = outcomes.next().unwrap().unwrap_err();
-    assert!(matches!(failed, StoreError::Native(_)), "{failed:?}");
+    // The statement's own error, not the batch's.
+    assert!(
+        matches!(failed, StoreError::Native(_) | StoreError::Database(_)),
+        "{failed:?}"
+    );
     assert_eq!(
         seats_booked(store, event).await,
         2,
@@ -144,9 +170,9 @@ async fn a_failing_statement_inside_a_batch_fails_only_its_command() {
     db.drop_database().await;
 }
 
-#[tokio::test]
-async fn an_idempotent_repeat_inside_the_same_batch_replays_the_first_outcome() {
-    let db = sqlite_store().await;
+on_both!(an_idempotent_repeat_inside_the_same_batch_replays_the_first_outcome);
+async fn an_idempotent_repeat_inside_the_same_batch_replays_the_first_outcome(backend: Backend) {
+    let db = grouping_store(backend).await;
     let store = &db.store;
     let event = event(store, 1).await;
     let people: Vec<_> = join_all((0..4).map(|_| attendee(store))).await;
@@ -169,7 +195,7 @@ async fn an_idempotent_repeat_inside_the_same_batch_replays_the_first_outcome() 
         keyed(people[2], key("k2", "r3")),
         keyed(people[2], key("k2", "r3")),
     ];
-    let outcomes: Vec<_> = in_one_batch(store, commands)
+    let outcomes: Vec<_> = in_one_batch(store, event, commands)
         .await
         .into_iter()
         .map(Result::unwrap)
@@ -193,14 +219,17 @@ async fn an_idempotent_repeat_inside_the_same_batch_replays_the_first_outcome() 
     db.drop_database().await;
 }
 
-#[tokio::test]
-async fn commands_queued_at_shutdown_are_run_or_refused_never_dropped() {
-    let db = sqlite_store().await;
+on_both!(commands_queued_at_shutdown_are_run_or_refused_never_dropped);
+async fn commands_queued_at_shutdown_are_run_or_refused_never_dropped(backend: Backend) {
+    let db = grouping_store(backend).await;
     let store = &db.store;
     let event = event(store, 100).await;
     let people: Vec<_> = join_all((0..23).map(|_| attendee(store))).await;
-    let writer = store.batch_writer().unwrap().clone();
-    let turn = store.begin().await.unwrap();
+    let writer = store.batches().unwrap();
+    let mut turn = store.begin().await.unwrap();
+    if backend == Backend::Postgres {
+        turn.event(event, true).await.unwrap();
+    }
     let before = join_all(
         people[..20]
             .iter()
@@ -239,5 +268,88 @@ async fn commands_queued_at_shutdown_are_run_or_refused_never_dropped() {
     assert_eq!(seats_booked(&reopened, event).await, 20);
     assert_invariants(&reopened).await;
     reopened.close().await;
+    db.drop_database().await;
+}
+
+#[tokio::test]
+async fn postgres_runs_the_bookings_of_one_event_queued_meanwhile_in_one_transaction() {
+    let db = grouping_store(Backend::Postgres).await;
+    let store = &db.store;
+    let event = event(store, 100).await;
+    let people: Vec<_> = join_all((0..30).map(|_| attendee(store))).await;
+    // Each booking row notes the (top-level) transaction that wrote it.
+    let mut conn = sqlx::PgConnection::connect(&db.url).await.unwrap();
+    sqlx::raw_sql("ALTER TABLE bookings ADD COLUMN written_by bigint DEFAULT txid_current()")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let commands = people.iter().map(|&who| attendee_command(event, who));
+    let outcomes = in_one_batch(store, event, commands.collect()).await;
+    assert!(outcomes.into_iter().all(|outcome| ran(outcome).is_ok()));
+    let transactions: i64 =
+        sqlx::query_scalar("SELECT count(DISTINCT written_by) FROM bookings WHERE event_id = $1")
+            .bind(event.0)
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
+    assert!(
+        transactions <= 2,
+        "30 bookings queued behind one lock took {transactions} transactions"
+    );
+    conn.close().await.unwrap();
+    assert_eq!(seats_booked(store, event).await, 30);
+    assert_invariants(store).await;
+    db.drop_database().await;
+}
+
+on_both!(a_command_whose_caller_stopped_waiting_is_not_kept);
+async fn a_command_whose_caller_stopped_waiting_is_not_kept(backend: Backend) {
+    let db = grouping_store(backend).await;
+    let store = &db.store;
+    let event = event(store, 10).await;
+    let (a, b, c) = (
+        attendee(store).await,
+        attendee(store).await,
+        attendee(store).await,
+    );
+    let writer = store.batches().unwrap();
+    let mut turn = store.begin().await.unwrap();
+    if backend == Backend::Postgres {
+        turn.event(event, true).await.unwrap();
+    }
+    // Gives up while its command waits in the queue, or (on PostgreSQL) while its command
+    // runs, blocked on the event's row: as a request answered 503 during an outage does.
+    let impatient = tokio::time::timeout(
+        Duration::from_millis(50),
+        writer.book(attendee_command(event, a)),
+    );
+    let patient = join_all([b, c].map(|who| writer.book(attendee_command(event, who))));
+    let release = async {
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        turn.commit().await.unwrap();
+    };
+    let (impatient, patient, ()) = tokio::join!(impatient, patient, release);
+    assert!(impatient.is_err(), "the caller stopped waiting");
+    let mut kept = 0i32;
+    for outcome in patient {
+        match outcome {
+            Ok(Keyed::Ran(Ok(_))) => kept += 1,
+            // Rolled back with the impatient one: its use case runs it again.
+            Err(StoreError::BatchRolledBack) => {}
+            other => panic!("{other:?}"),
+        }
+    }
+    let mine = BookingFilter {
+        attendee: Some(a),
+        event: None,
+    };
+    let held = store
+        .list_bookings(&mine, Default::default())
+        .await
+        .unwrap();
+    assert_eq!(held.total, 0, "nobody who stopped waiting finds a booking");
+    assert_eq!(seats_booked(store, event).await, kept);
+    assert_eq!(unpublished(store).await, i64::from(kept));
+    assert_invariants(store).await;
     db.drop_database().await;
 }

@@ -32,6 +32,9 @@ pub struct Pools {
     event_queues: Option<EventQueues>,
 }
 
+/// Connections for the batch leaders: as many events as this can be written at once.
+const LEADER_CONNECTIONS: u32 = 4;
+
 /// Connections of the background pool: the relay, the history writer and the routing of
 /// deliveries from the outbox.
 const BACKGROUND_CONNECTIONS: u32 = 3;
@@ -48,11 +51,16 @@ impl Pools {
             .acquire_timeout(settings.acquire_timeout)
             .connect_lazy_with(pool.connect_options().as_ref().clone());
         let outbox = Arc::new(Notify::new());
-        let event_queues = if settings.postgres_group_commit {
-            Some(EventQueues::start(pool.clone(), outbox.clone())?)
-        } else {
-            None
-        };
+        // The leaders write through connections of their own: under a flash sale thousands
+        // of requests queue for `pool`, and a leader waiting among them would stall every
+        // booking of its event.
+        let event_queues = settings.postgres_group_commit.then(|| {
+            let leaders = PgPoolOptions::new()
+                .max_connections(LEADER_CONNECTIONS)
+                .acquire_timeout(settings.acquire_timeout)
+                .connect_lazy_with(pool.connect_options().as_ref().clone());
+            EventQueues::new(leaders, pool.clone(), outbox.clone())
+        });
         Ok(Pools {
             pool,
             background,

@@ -103,7 +103,9 @@ impl WriteTx {
 
     /// Runs statements without parameters (savepoints of the batches), in one round trip.
     pub(crate) async fn execute(&mut self, statements: &'static str) -> Result<(), StoreError> {
-        on_tx!(self, tx => sqlx::raw_sql(statements).execute(&mut **tx).await.map(drop))?;
+        // Without arguments, the text goes as a simple query, which may hold several
+        // statements. (Not `sqlx::raw_sql`: its future cannot be proven `Send` when spawned.)
+        on_tx!(self, tx => sqlx::Executor::execute(&mut **tx, statements).await.map(drop))?;
         Ok(())
     }
 

@@ -8,7 +8,7 @@
 mod common;
 
 use boxoffice_domain::{BookingRefusal, DomainEvent, DomainEventKind, EventId};
-use boxoffice_store::batch::{BookCommand, BookingResult, Keyed, OutcomeRecord};
+use boxoffice_store::batch::{BookCommand, BookingResult, CancelCommand, Keyed, OutcomeRecord};
 use boxoffice_store::{Backend, BookingFilter, BookingFor, IdempotencyKey, Store, StoreError};
 use chrono::Utc;
 use common::{
@@ -350,6 +350,69 @@ async fn a_command_whose_caller_stopped_waiting_is_not_kept(backend: Backend) {
     assert_eq!(held.total, 0, "nobody who stopped waiting finds a booking");
     assert_eq!(seats_booked(store, event).await, kept);
     assert_eq!(unpublished(store).await, i64::from(kept));
+    assert_invariants(store).await;
+    db.drop_database().await;
+}
+
+#[tokio::test]
+async fn postgres_a_cancellation_in_the_batch_reopens_a_full_event_to_the_people_after_it() {
+    let db = grouping_store(Backend::Postgres).await;
+    let store = &db.store;
+    let event = event(store, 1).await;
+    let (gone, holder) = (attendee(store).await, attendee(store).await);
+    let gone = book(store, event, gone).await.unwrap().booking.id;
+    assert!(cancel(store, gone).await.is_some());
+    let held = book(store, event, holder).await.unwrap().booking.id;
+    let writer = store.batches().unwrap();
+    let by_person = || book_command(event, BookingFor::Person(common::person()), None);
+    let cancelling = |id| CancelCommand {
+        id,
+        now: Utc::now(),
+        change: Box::new(move |_, seats| {
+            let mut change =
+                DomainEvent::new(DomainEventKind::BookingCancelled, Utc::now(), event, "x");
+            change.seats = Some(seats.seats);
+            change
+        }),
+    };
+    let pause = || tokio::time::sleep(Duration::from_millis(60));
+    let mut turn = store.begin().await.unwrap();
+    turn.event(event, true).await.unwrap();
+    // The first batch, a cancellation that changes nothing, waits on the row; the next
+    // three queue behind it and make the second batch, in this order.
+    let (blocker, refused, freed, booked, ()) = tokio::join!(
+        writer.cancel(cancelling(gone)),
+        async {
+            pause().await;
+            writer.book(by_person()).await
+        },
+        async {
+            pause().await;
+            pause().await;
+            writer.cancel(cancelling(held)).await
+        },
+        async {
+            pause().await;
+            pause().await;
+            pause().await;
+            writer.book(by_person()).await
+        },
+        async {
+            for _ in 0..5 {
+                pause().await;
+            }
+            turn.commit().await.unwrap();
+        },
+    );
+    assert!(blocker.unwrap().is_some());
+    assert_eq!(
+        ran(refused),
+        Err(BookingRefusal::EventFull),
+        "full when it was tried"
+    );
+    assert!(freed.unwrap().is_some());
+    assert!(ran(booked).is_ok(), "the seat freed in the batch is booked");
+    assert_eq!(seats_booked(store, event).await, 1);
     assert_invariants(store).await;
     db.drop_database().await;
 }

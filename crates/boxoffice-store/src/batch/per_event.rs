@@ -13,39 +13,39 @@
 use super::queue::{Command, NotCommitted, Ran};
 use super::{BookCommand, BookedChange, BookingResult, CancelCommand, Keyed};
 use crate::{BookingFor, KeyClaim, StoreError, WriteTx};
-use boxoffice_domain::{Booking, EventId, SecretHash};
+use boxoffice_domain::{Booking, BookingRefusal, EventId, SecretHash};
 use chrono::{DateTime, Utc};
 use sqlx::{Pool, Postgres};
 use std::collections::{HashMap, VecDeque, hash_map::Entry};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use tokio::runtime::Handle;
-use tokio::sync::{Notify, mpsc, oneshot};
-use tokio::task::LocalSet;
+use tokio::sync::{Notify, oneshot};
 
 /// Commands at most in one transaction. Each is a subtransaction, and PostgreSQL keeps 64
 /// of them per transaction in shared memory; past that, every other session's visibility
 /// checks have to look them up while the batch is open.
 const MAX_BATCH: usize = 48;
 
-/// Savepoint statements; the undo releases too, so that savepoints do not pile up.
+/// Savepoint statements. Each command opens one named `command`, which shadows the
+/// previous command's; a command that succeeds leaves its savepoint open rather than spend
+/// a round trip releasing it (they all end with the transaction). The undo rolls back to
+/// the newest one, the command's own, and drops it.
 const COMMAND: &str = "SAVEPOINT command";
-const COMMAND_DONE: &str = "RELEASE SAVEPOINT command";
 const COMMAND_UNDONE: &str = "ROLLBACK TO SAVEPOINT command; RELEASE SAVEPOINT command";
 const BOOKING: &str = "SAVEPOINT booking";
-const BOOKING_DONE: &str = "RELEASE SAVEPOINT booking";
 const BOOKING_UNDONE: &str = "ROLLBACK TO SAVEPOINT booking; RELEASE SAVEPOINT booking";
 
 /// The per-event queues of this process.
 #[derive(Clone)]
 pub struct EventQueues {
     shared: Arc<Shared>,
-    /// Events whose leader is to be started on the leaders' thread.
-    leaders: mpsc::UnboundedSender<EventId>,
 }
 
 struct Shared {
+    /// The leaders' own connections.
     pool: Pool<Postgres>,
+    /// The requests' pool, for what a caller reads before queueing.
+    reader: Pool<Postgres>,
     outbox: Arc<Notify>,
     /// An event has an entry exactly while a leader serves it.
     queues: Mutex<HashMap<EventId, VecDeque<Command>>>,
@@ -63,35 +63,18 @@ impl std::fmt::Debug for EventQueues {
 }
 
 impl EventQueues {
-    /// Starts the leaders' thread, which runs on the current Tokio runtime.
-    ///
-    /// The leaders run as local tasks of a thread of their own because rustc cannot prove
-    /// a leader's future `Send` for `tokio::spawn` ("implementation of `Send` is not
-    /// general enough", through the sqlx futures of the steps it awaits). They only wait on
-    /// the database, so one thread serves every event; the SQLite writer has one too.
-    pub(crate) fn start(pool: Pool<Postgres>, outbox: Arc<Notify>) -> Result<Self, StoreError> {
-        let shared = Arc::new(Shared {
+    pub(crate) fn new(pool: Pool<Postgres>, reader: Pool<Postgres>, outbox: Arc<Notify>) -> Self {
+        let shared = Shared {
             pool,
+            reader,
             outbox,
             queues: Mutex::default(),
             idle: Notify::new(),
             closed: AtomicBool::new(false),
-        });
-        let (leaders, mut starts) = mpsc::unbounded_channel();
-        let runtime = Handle::current();
-        let serving = shared.clone();
-        std::thread::Builder::new()
-            .name("postgres-batches".into())
-            .spawn(move || {
-                let local = LocalSet::new();
-                runtime.block_on(local.run_until(async move {
-                    while let Some(event) = starts.recv().await {
-                        tokio::task::spawn_local(lead(serving.clone(), event));
-                    }
-                }));
-            })
-            .map_err(|e| StoreError::Database(sqlx::Error::Io(e)))?;
-        Ok(EventQueues { shared, leaders })
+        };
+        EventQueues {
+            shared: Arc::new(shared),
+        }
     }
 
     /// Books a seat in the event's next batch; answered after that batch committed.
@@ -107,7 +90,7 @@ impl EventQueues {
         // A booking never moves to another event, so its event can be read before the batch.
         let event: Option<i64> = sqlx::query_scalar("SELECT event_id FROM bookings WHERE id = $1")
             .bind(command.id.0)
-            .fetch_optional(&self.shared.pool)
+            .fetch_optional(&self.shared.reader)
             .await?;
         let Some(event) = event else {
             return Ok(None);
@@ -126,10 +109,11 @@ impl EventQueues {
             tokio::pin!(idle);
             idle.as_mut().enable();
             if self.shared.queues().is_empty() {
-                return;
+                break;
             }
             idle.await;
         }
+        self.shared.pool.close().await;
     }
 
     /// Queues `command` behind the event's leader, or makes it the first of a new leader.
@@ -141,10 +125,8 @@ impl EventQueues {
         match queues.entry(event) {
             Entry::Occupied(mut queue) => queue.get_mut().push_back(command),
             Entry::Vacant(vacant) => {
-                if self.leaders.send(event).is_err() {
-                    return command.refuse(StoreError::WriterStopped);
-                }
                 vacant.insert(VecDeque::from([command]));
+                tokio::spawn(lead(self.shared.clone(), event));
             }
         }
     }
@@ -188,6 +170,7 @@ impl Shared {
         };
         let mut ran = Vec::with_capacity(commands.len());
         let mut lost = None;
+        let mut seen = Seen::default();
         for command in commands {
             if let Some(failure) = &lost {
                 command.refuse(NotCommitted::error(failure));
@@ -196,7 +179,7 @@ impl Shared {
             if command.caller_gone() {
                 continue;
             }
-            let (outcome, intact) = run_command(&mut tx, command).await;
+            let (outcome, intact) = run_command(&mut tx, command, &mut seen).await;
             ran.push(outcome);
             lost = intact.err().map(|cause| NotCommitted::new(&cause));
         }
@@ -259,17 +242,53 @@ impl Drop for Leading {
     }
 }
 
+/// What the batch learnt of its event so far.
+#[derive(Default)]
+struct Seen {
+    /// Why the event refused a person's seat (full, closed or gone): once the batch has
+    /// heard it, nothing in the batch but a cancellation can change it, so the next unkeyed
+    /// bookings by a person are refused alike without a statement. A refusal costs the
+    /// leader nothing then, which is what a sold-out flash sale is made of.
+    ///
+    /// It is the answer each of them would get now: every command in the batch was
+    /// waiting when it was decided, and a person's refusal is the event's reason alone.
+    event_refusal: Option<BookingRefusal>,
+}
+
+impl Seen {
+    fn learn(&mut self, who: &BookingFor, result: &BookingResult) {
+        if let (BookingFor::Person(_), Err(refusal)) = (who, result) {
+            if matches!(
+                refusal,
+                BookingRefusal::EventFull
+                    | BookingRefusal::EventNotFound
+                    | BookingRefusal::NotBookable(_)
+            ) {
+                self.event_refusal = Some(refusal.clone());
+            }
+        }
+    }
+}
+
 /// Runs one command in its own savepoint; a failure undoes that savepoint only. The second
 /// value is `Err` when the transaction itself is lost (the savepoint could not be undone).
-async fn run_command(tx: &mut WriteTx, command: Command) -> (Ran, Result<(), StoreError>) {
+async fn run_command(
+    tx: &mut WriteTx,
+    command: Command,
+    seen: &mut Seen,
+) -> (Ran, Result<(), StoreError>) {
     let (ran, failed) = match command {
         Command::Book(command, reply) => {
-            let outcome = book(tx, *command).await;
+            let outcome = book(tx, *command, seen).await;
             let failed = outcome.is_err();
             (Ran::Book(reply, outcome), failed)
         }
         Command::Cancel(command, reply) => {
             let outcome = cancel(tx, command).await;
+            if matches!(outcome, Ok(Some(_))) {
+                // It may have freed a seat.
+                seen.event_refusal = None;
+            }
             let failed = outcome.is_err();
             (Ran::Cancel(reply, outcome), failed)
         }
@@ -284,7 +303,11 @@ async fn run_command(tx: &mut WriteTx, command: Command) -> (Ran, Result<(), Sto
 
 /// The booking flow of `boxoffice_usecases::bookings::book`, in savepoints: with an
 /// idempotency key, a refusal undoes the booking but keeps the key and its outcome.
-async fn book(tx: &mut WriteTx, command: BookCommand) -> Result<Keyed<BookingResult>, StoreError> {
+async fn book(
+    tx: &mut WriteTx,
+    command: BookCommand,
+    seen: &mut Seen,
+) -> Result<Keyed<BookingResult>, StoreError> {
     let BookCommand {
         event,
         who,
@@ -293,36 +316,34 @@ async fn book(tx: &mut WriteTx, command: BookCommand) -> Result<Keyed<BookingRes
         idempotency,
         change,
     } = command;
-    tx.execute(COMMAND).await?;
     let Some((key, record)) = idempotency else {
+        if let (BookingFor::Person(_), Some(refusal)) = (&who, &seen.event_refusal) {
+            return Ok(Keyed::Ran(Err(refusal.clone())));
+        }
+        tx.execute(COMMAND).await?;
         let result = attempt(tx, event, &who, &cancel_token, now, change).await?;
-        let end = if result.is_ok() {
-            COMMAND_DONE
-        } else {
-            COMMAND_UNDONE
-        };
-        tx.execute(end).await?;
+        if result.is_err() {
+            tx.execute(COMMAND_UNDONE).await?;
+        }
+        seen.learn(&who, &result);
         return Ok(Keyed::Ran(result));
     };
-    let seen = match tx.claim_key(&key, now).await? {
+    tx.execute(COMMAND).await?;
+    let claimed = match tx.claim_key(&key, now).await? {
         KeyClaim::Fresh => None,
         KeyClaim::Seen(outcome) => Some(Keyed::Seen(outcome)),
         KeyClaim::OtherRequest => Some(Keyed::OtherRequest),
     };
-    if let Some(seen) = seen {
-        tx.execute(COMMAND_DONE).await?;
-        return Ok(seen);
+    if let Some(claimed) = claimed {
+        return Ok(claimed);
     }
     tx.execute(BOOKING).await?;
     let result = attempt(tx, event, &who, &cancel_token, now, change).await?;
-    let end = if result.is_ok() {
-        BOOKING_DONE
-    } else {
-        BOOKING_UNDONE
-    };
-    tx.execute(end).await?;
+    if result.is_err() {
+        tx.execute(BOOKING_UNDONE).await?;
+    }
+    seen.learn(&who, &result);
     tx.record_outcome(&key, &record(&result)?).await?;
-    tx.execute(COMMAND_DONE).await?;
     Ok(Keyed::Ran(result))
 }
 
@@ -351,6 +372,5 @@ async fn cancel(tx: &mut WriteTx, command: CancelCommand) -> Result<Option<Booki
     if let (Some(booking), Some(seats)) = (&booking, freed) {
         tx.record(&change(booking, seats)).await?;
     }
-    tx.execute(COMMAND_DONE).await?;
     Ok(booking)
 }

@@ -86,15 +86,20 @@ pub async fn event(store: &Store, seats: i64) -> EventId {
     created.id
 }
 
-/// A registered attendee with an address of their own.
-pub async fn attendee(store: &Store) -> AttendeeId {
+/// A person with an address of their own, not registered yet.
+pub fn person() -> NewAttendee {
     let unique = uuid::Uuid::new_v4().simple().to_string();
-    let person = NewAttendee {
+    NewAttendee {
         name: PersonName::parse("Asha").unwrap(),
         email: Some(Email::parse(&format!("{unique}@example.com")).unwrap()),
         phone: None,
         locale: Locale::default(),
-    };
+    }
+}
+
+/// A registered attendee with an address of their own.
+pub async fn attendee(store: &Store) -> AttendeeId {
+    let person = person();
     let mut tx = store.begin().await.unwrap();
     let token = SecretToken::generate().hash();
     let id = tx.insert_attendee(&person, &token, Utc::now()).await;

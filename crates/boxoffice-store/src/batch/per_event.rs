@@ -257,15 +257,15 @@ struct Seen {
 
 impl Seen {
     fn learn(&mut self, who: &BookingFor, result: &BookingResult) {
-        if let (BookingFor::Person(_), Err(refusal)) = (who, result) {
-            if matches!(
+        if let (BookingFor::Person(_), Err(refusal)) = (who, result)
+            && matches!(
                 refusal,
                 BookingRefusal::EventFull
                     | BookingRefusal::EventNotFound
                     | BookingRefusal::NotBookable(_)
-            ) {
-                self.event_refusal = Some(refusal.clone());
-            }
+            )
+        {
+            self.event_refusal = Some(refusal.clone());
         }
     }
 }

@@ -53,7 +53,8 @@ pub async fn book(
 ) -> Result<BookOutcome, StoreError> {
     let cancel_token = &SecretToken::generate();
     if let Some(batches) = store.batches() {
-        // A command that lost a deadlock inside its batch was undone alone: run it again.
+        // A command undone alone (a deadlock inside its batch) or with its batch (another
+        // caller in it stopped waiting) is run again.
         return store
             .retrying("book", || async move {
                 let command = book_command(request, cancel_token, now);

@@ -32,9 +32,6 @@ pub struct Pools {
     event_queues: Option<EventQueues>,
 }
 
-/// Connections for the batch leaders: as many events as this can be written at once.
-const LEADER_CONNECTIONS: u32 = 4;
-
 /// Connections of the background pool: the relay, the history writer and the routing of
 /// deliveries from the outbox.
 const BACKGROUND_CONNECTIONS: u32 = 3;
@@ -53,10 +50,11 @@ impl Pools {
         let outbox = Arc::new(Notify::new());
         // The leaders write through connections of their own: under a flash sale thousands
         // of requests queue for `pool`, and a leader waiting among them would stall every
-        // booking of its event.
+        // booking of its event. One leader per event holds one at a time, so as many
+        // events as the main pool has connections can be written at once.
         let event_queues = settings.postgres_group_commit.then(|| {
             let leaders = PgPoolOptions::new()
-                .max_connections(LEADER_CONNECTIONS)
+                .max_connections(settings.max_connections)
                 .acquire_timeout(settings.acquire_timeout)
                 .connect_lazy_with(pool.connect_options().as_ref().clone());
             EventQueues::new(leaders, pool.clone(), outbox.clone())

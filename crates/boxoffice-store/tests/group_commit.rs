@@ -7,7 +7,7 @@
 
 mod common;
 
-use boxoffice_domain::{BookingRefusal, DomainEvent, DomainEventKind, EventId};
+use boxoffice_domain::{AttendeeId, BookingRefusal, DomainEvent, DomainEventKind, EventId};
 use boxoffice_store::batch::{BookCommand, BookingResult, CancelCommand, Keyed, OutcomeRecord};
 use boxoffice_store::{Backend, BookingFilter, BookingFor, IdempotencyKey, Store, StoreError};
 use chrono::Utc;
@@ -50,10 +50,7 @@ async fn in_one_batch(
     commands: Vec<BookCommand>,
 ) -> Vec<Result<Keyed<BookingResult>, StoreError>> {
     let writer = store.batches().unwrap();
-    let mut turn = store.begin().await.unwrap();
-    if store.backend() == Backend::Postgres {
-        turn.event(event, true).await.unwrap();
-    }
+    let turn = hold_back(store, event).await;
     let queued = join_all(commands.into_iter().map(|command| writer.book(command)));
     let release = async {
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -62,7 +59,26 @@ async fn in_one_batch(
     tokio::join!(queued, release).0
 }
 
-fn attendee_command(event: EventId, who: boxoffice_domain::AttendeeId) -> BookCommand {
+/// Holds back the batches that would run a command of `event` until the returned
+/// transaction ends: on SQLite it holds the write turn, on PostgreSQL the event's row, on
+/// which the event's leader then waits.
+async fn hold_back(store: &Store, event: EventId) -> boxoffice_store::WriteTx {
+    let mut turn = store.begin().await.unwrap();
+    if store.backend() == Backend::Postgres {
+        turn.event(event, true).await.unwrap();
+    }
+    turn
+}
+
+async fn three_attendees(store: &Store) -> (AttendeeId, AttendeeId, AttendeeId) {
+    (
+        attendee(store).await,
+        attendee(store).await,
+        attendee(store).await,
+    )
+}
+
+fn attendee_command(event: EventId, who: AttendeeId) -> BookCommand {
     book_command(event, BookingFor::Attendee(who), None)
 }
 
@@ -82,11 +98,7 @@ async fn a_refusal_inside_a_batch_undoes_only_its_own_savepoint(backend: Backend
     let db = grouping_store(backend).await;
     let store = &db.store;
     let event = event(store, 2).await;
-    let (a, b, c) = (
-        attendee(store).await,
-        attendee(store).await,
-        attendee(store).await,
-    );
+    let (a, b, c) = three_attendees(store).await;
     let commands = [a, a, b, c].map(|who| attendee_command(event, who));
     let mut outcomes = in_one_batch(store, event, commands.into())
         .await
@@ -129,11 +141,7 @@ async fn a_failing_statement_inside_a_batch_fails_only_its_command(backend: Back
     let db = grouping_store(backend).await;
     let store = &db.store;
     let event = event(store, 10).await;
-    let (a, b, c) = (
-        attendee(store).await,
-        attendee(store).await,
-        attendee(store).await,
-    );
+    let (a, b, c) = three_attendees(store).await;
     let taken = DomainEvent::new(DomainEventKind::BookingCreated, Utc::now(), event, "x").id;
     let mut first = attendee_command(event, a);
     let id = taken.clone();
@@ -226,10 +234,7 @@ async fn commands_queued_at_shutdown_are_run_or_refused_never_dropped(backend: B
     let event = event(store, 100).await;
     let people: Vec<_> = join_all((0..23).map(|_| attendee(store))).await;
     let writer = store.batches().unwrap();
-    let mut turn = store.begin().await.unwrap();
-    if backend == Backend::Postgres {
-        turn.event(event, true).await.unwrap();
-    }
+    let turn = hold_back(store, event).await;
     let before = join_all(
         people[..20]
             .iter()
@@ -307,16 +312,9 @@ async fn a_command_whose_caller_stopped_waiting_is_not_kept(backend: Backend) {
     let db = grouping_store(backend).await;
     let store = &db.store;
     let event = event(store, 10).await;
-    let (a, b, c) = (
-        attendee(store).await,
-        attendee(store).await,
-        attendee(store).await,
-    );
+    let (a, b, c) = three_attendees(store).await;
     let writer = store.batches().unwrap();
-    let mut turn = store.begin().await.unwrap();
-    if backend == Backend::Postgres {
-        turn.event(event, true).await.unwrap();
-    }
+    let turn = hold_back(store, event).await;
     // Gives up while its command waits in the queue, or (on PostgreSQL) while its command
     // runs, blocked on the event's row: as a request answered 503 during an outage does.
     let impatient = tokio::time::timeout(

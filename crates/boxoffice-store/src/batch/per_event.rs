@@ -183,13 +183,9 @@ impl Shared {
             ran.push(outcome);
             lost = intact.err().map(|cause| NotCommitted::new(&cause));
         }
-        if lost.is_none() && ran.iter().any(Ran::caller_gone) {
-            // Nobody who stopped waiting (answered 503, say) may find the write done.
+        if lost.is_none() && Ran::rolled_back_if_a_caller_left(&mut ran) {
             drop(tx.rollback().await);
-            return ran
-                .into_iter()
-                .filter(|command| !command.caller_gone())
-                .for_each(Ran::rolled_back);
+            return;
         }
         // The commit wakes this process's relay if a command recorded a domain event.
         let committed = match lost {

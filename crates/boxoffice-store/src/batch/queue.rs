@@ -77,16 +77,30 @@ impl Ran {
     }
 
     /// Whether the caller stopped waiting while the command ran.
-    pub(super) fn caller_gone(&self) -> bool {
+    fn caller_gone(&self) -> bool {
         match self {
             Ran::Book(reply, _) => reply.is_closed(),
             Ran::Cancel(reply, _) => reply.is_closed(),
         }
     }
 
+    /// If a caller stopped waiting while its command ran, answers every other command that
+    /// the batch is rolled back (their use cases run them again) and returns `true`: the
+    /// caller's batch must then be rolled back, so that nobody who heard of a failure (a 503,
+    /// say) finds the write done.
+    pub(super) fn rolled_back_if_a_caller_left(ran: &mut Vec<Ran>) -> bool {
+        if !ran.iter().any(Ran::caller_gone) {
+            return false;
+        }
+        ran.drain(..)
+            .filter(|command| !command.caller_gone())
+            .for_each(Ran::rolled_back);
+        true
+    }
+
     /// Answers that the batch was rolled back for another command's sake (a caller who
     /// left): the use case runs the command again.
-    pub(super) fn rolled_back(self) {
+    fn rolled_back(self) {
         match self {
             Ran::Book(reply, _) => drop(reply.send(Err(StoreError::BatchRolledBack))),
             Ran::Cancel(reply, _) => drop(reply.send(Err(StoreError::BatchRolledBack))),

@@ -138,19 +138,15 @@ impl Writer {
                 return intake.refuse_all(|| failure.error());
             }
         };
-        let ran: Vec<Ran> = commands
+        let mut ran: Vec<Ran> = commands
             .into_iter()
             .filter(|command| !command.caller_gone())
             .map(|command| run_command(&mut tx, command))
             .collect();
-        if ran.iter().any(Ran::caller_gone) {
-            // Nobody who stopped waiting (answered 503, say) may find the write done.
+        if Ran::rolled_back_if_a_caller_left(&mut ran) {
             drop(tx.rollback());
             drop(turn);
-            return ran
-                .into_iter()
-                .filter(|command| !command.caller_gone())
-                .for_each(Ran::rolled_back);
+            return;
         }
         let committed = tx.commit().map_err(|e| NotCommitted::new(&e.into()));
         drop(turn);

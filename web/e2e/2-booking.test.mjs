@@ -1,5 +1,6 @@
-// Attendee side, booking: book until the event is full and see the refusal, while a second
-// browser watches the seat count drop live; cancel and see it rise; the other refusals.
+// Attendee side, booking: book until the event is full, while a second browser watches the
+// seat count drop live; join the waitlist; cancel and see the seat go to the first in line;
+// the refusals.
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { PHONE, eventually, openPage, runId, screenshot, setUp } from './harness.mjs'
@@ -27,7 +28,7 @@ async function book(page, name, email) {
 }
 
 describe('booking seats', () => {
-  test('book until full, watched live from a second browser, then cancel', async () => {
+  test('book until full, watched live from a second browser, join the waitlist, then cancel', async () => {
     const event = await env.api.createEvent(organizer.token, {
       title: `Rooftop Jazz ${runId}`,
       description: 'Three seats on the roof, with a view.',
@@ -63,11 +64,13 @@ describe('booking seats', () => {
     }
     assert.match(await page.locator('.event-side').textContent(), /sold out/i)
 
-    await book(page, 'Late Comer', `late.${runId}@example.com`)
-    const refusal = page.getByRole('alert')
-    await refusal.waitFor()
-    assert.match(await refusal.textContent(), /Event is fully booked/)
-    assert.match(await refusal.textContent(), /Sorry, this event is fully booked\./)
+    // Sold out: the page offers the waitlist instead of a booking form that could only fail.
+    assert.equal(await page.getByRole('button', { name: 'Book a seat' }).count(), 0)
+    await page.getByLabel('Your name').fill('Late Comer')
+    await page.getByLabel('E-mail').fill(`late.${runId}@example.com`)
+    await page.getByRole('button', { name: 'Join the waitlist' }).click()
+    await page.getByText('You are on the waitlist').waitFor()
+    assert.equal(await page.getByTestId('waitlist-position').textContent(), 'You are next in line.')
     await screenshot(page, 'event-full')
     await screenshot(watcher.page, 'event-full-phone')
 
@@ -86,9 +89,14 @@ describe('booking seats', () => {
     await ravi.getByRole('button', { name: 'Cancel booking' }).click()
     await ravi.getByRole('button', { name: 'Yes, cancel it' }).click()
     await eventually(async () => (await ravi.getByTestId('booking-status').textContent()) === 'Cancelled', 'cancelled')
-    assert.match(await ravi.textContent(), /seat is free again/)
-    await eventually(async () => /1 of 3 seats left/.test(await seatsText(watcher.page)), 'watcher sees the seat come back')
-    assert.equal((await env.api.event(event.id)).seats_available, 1)
+    assert.match(await ravi.textContent(), /seat is given back/)
+    // The seat went straight to the first in line: never free, still sold out.
+    assert.equal((await env.api.event(event.id)).seats_available, 0)
+    assert.match(await seatsText(watcher.page), /Sold out/)
+    await page.goto(`${env.url}/app/events/${event.id}`)
+    await page.getByText('A seat freed up: you’re booked!').waitFor()
+    await screenshot(page, 'waitlist-promoted')
+    await page.goBack()
 
     // The list survives a reload (localStorage), and the cancelled one can be removed.
     await page.reload()

@@ -10,6 +10,7 @@
 //! already handed them; the database pool closes. Whatever is still unpublished stays in
 //! the outbox for the next start.
 
+pub mod holds;
 pub mod housekeeping;
 mod workers;
 
@@ -41,6 +42,7 @@ pub struct Application {
     presence: PresenceSettings,
     mailer: Option<Mailer>,
     router: Option<Router>,
+    hold_duration: boxoffice_domain::HoldDuration,
 }
 
 impl Application {
@@ -58,6 +60,7 @@ impl Application {
             presence: PresenceSettings::default(),
             mailer: None,
             router: None,
+            hold_duration: boxoffice_domain::HoldDuration::default(),
         }
     }
 
@@ -70,6 +73,12 @@ impl Application {
     /// Frames that may queue for one WebSocket client before it counts as too slow.
     pub fn ws_queue_capacity(mut self, frames: usize) -> Self {
         self.ws_queue_capacity = frames;
+        self
+    }
+
+    /// How long seat holds last (`HOLD_MINUTES`).
+    pub fn hold_duration(mut self, duration: boxoffice_domain::HoldDuration) -> Self {
+        self.hold_duration = duration;
         self
     }
 
@@ -120,7 +129,8 @@ impl Application {
         let metrics = Some(boxoffice_http::telemetry::prometheus());
         let mut state = AppState::new(self.store.clone(), metrics, self.security)
             .with_broker(self.broker.clone())
-            .with_public_url(self.public_url);
+            .with_public_url(self.public_url)
+            .with_hold_duration(self.hold_duration);
         let hub = services
             .notifications
             .then(|| Hub::new(self.ws_queue_capacity));

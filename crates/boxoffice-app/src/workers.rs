@@ -100,6 +100,10 @@ impl Workers {
                 },
                 relay.stop.clone(),
             )));
+            let (store, stop) = (store.clone(), relay.stop.clone());
+            relay
+                .tasks
+                .push(tokio::spawn(crate::holds::run(store, stop)));
         }
         let housekeeping = Housekeeping::new(store.clone(), rate_limits, step_timeout);
         consumers.tasks.push(tokio::spawn(

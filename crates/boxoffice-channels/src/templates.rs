@@ -29,10 +29,12 @@ pub enum Notice {
     OrganizerBookingCancelled,
     /// To an attendee who asked: a single-use sign-in link.
     MagicLink,
+    /// To an attendee: a freed seat went to them, first on the waitlist (with the calendar file).
+    WaitlistPromoted,
 }
 
 impl Notice {
-    pub const ALL: [Notice; 7] = [
+    pub const ALL: [Notice; 8] = [
         Notice::BookingConfirmed,
         Notice::BookingCancelled,
         Notice::EventChanged,
@@ -40,6 +42,7 @@ impl Notice {
         Notice::OrganizerNewBooking,
         Notice::OrganizerBookingCancelled,
         Notice::MagicLink,
+        Notice::WaitlistPromoted,
     ];
 
     pub fn name(self) -> &'static str {
@@ -51,6 +54,7 @@ impl Notice {
             Notice::OrganizerNewBooking => "organizer_new_booking",
             Notice::OrganizerBookingCancelled => "organizer_booking_cancelled",
             Notice::MagicLink => "magic_link",
+            Notice::WaitlistPromoted => "waitlist_promoted",
         }
     }
 
@@ -58,7 +62,7 @@ impl Notice {
     pub fn placeholders(self) -> &'static [Placeholder] {
         use Placeholder::*;
         match self {
-            Notice::BookingConfirmed | Notice::EventChanged => {
+            Notice::BookingConfirmed | Notice::EventChanged | Notice::WaitlistPromoted => {
                 &[RecipientName, EventTitle, StartsAt, Link]
             }
             Notice::BookingCancelled | Notice::EventCancelled => {
@@ -165,6 +169,7 @@ const FILES: &[(&str, &str)] = embedded![
     "en/organizer_new_booking.txt",
     "en/organizer_booking_cancelled.txt",
     "en/magic_link.txt",
+    "en/waitlist_promoted.txt",
     "fr/booking_confirmed.txt",
     "fr/booking_cancelled.txt",
     "fr/event_changed.txt",
@@ -172,6 +177,7 @@ const FILES: &[(&str, &str)] = embedded![
     "fr/organizer_new_booking.txt",
     "fr/organizer_booking_cancelled.txt",
     "fr/magic_link.txt",
+    "fr/waitlist_promoted.txt",
     "de/booking_confirmed.txt",
     "de/booking_cancelled.txt",
     "de/event_changed.txt",
@@ -179,6 +185,7 @@ const FILES: &[(&str, &str)] = embedded![
     "de/organizer_new_booking.txt",
     "de/organizer_booking_cancelled.txt",
     "de/magic_link.txt",
+    "de/waitlist_promoted.txt",
     "es/booking_confirmed.txt",
     "es/booking_cancelled.txt",
     "es/event_changed.txt",
@@ -186,6 +193,7 @@ const FILES: &[(&str, &str)] = embedded![
     "es/organizer_new_booking.txt",
     "es/organizer_booking_cancelled.txt",
     "es/magic_link.txt",
+    "es/waitlist_promoted.txt",
     "hi/booking_confirmed.txt",
     "hi/booking_cancelled.txt",
     "hi/event_changed.txt",
@@ -193,6 +201,7 @@ const FILES: &[(&str, &str)] = embedded![
     "hi/organizer_new_booking.txt",
     "hi/organizer_booking_cancelled.txt",
     "hi/magic_link.txt",
+    "hi/waitlist_promoted.txt",
 ];
 
 /// The compiled templates; build once and share.

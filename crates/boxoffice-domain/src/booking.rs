@@ -62,4 +62,7 @@ pub enum BookingRefusal {
     AlreadyBooked,
     #[error("event is not bookable: {0}")]
     NotBookable(String),
+    /// The hold the booking was to use expired, was used up or released, or is another event's.
+    #[error("the hold expired")]
+    HoldExpired,
 }

@@ -19,15 +19,27 @@ pub enum DomainEventKind {
     BookingCreated,
     #[serde(rename = "booking.cancelled")]
     BookingCancelled,
+    /// A seat given back went to the first person on the event's waitlist.
+    #[serde(rename = "booking.promoted")]
+    BookingPromoted,
+    /// Seats set aside by a hold: watchers' counts change, nobody is notified.
+    #[serde(rename = "seats.held")]
+    SeatsHeld,
+    /// A hold's seats given back (expired, released early): counts change, nobody is notified.
+    #[serde(rename = "seats.released")]
+    SeatsReleased,
 }
 
 impl DomainEventKind {
-    pub const ALL: [DomainEventKind; 5] = [
+    pub const ALL: [DomainEventKind; 8] = [
         DomainEventKind::EventCreated,
         DomainEventKind::EventUpdated,
         DomainEventKind::EventDeleted,
         DomainEventKind::BookingCreated,
         DomainEventKind::BookingCancelled,
+        DomainEventKind::BookingPromoted,
+        DomainEventKind::SeatsHeld,
+        DomainEventKind::SeatsReleased,
     ];
 
     /// The wire name, e.g. `booking.created` (also the broker's routing key).
@@ -38,7 +50,19 @@ impl DomainEventKind {
             DomainEventKind::EventDeleted => "event.deleted",
             DomainEventKind::BookingCreated => "booking.created",
             DomainEventKind::BookingCancelled => "booking.cancelled",
+            DomainEventKind::BookingPromoted => "booking.promoted",
+            DomainEventKind::SeatsHeld => "seats.held",
+            DomainEventKind::SeatsReleased => "seats.released",
         }
+    }
+
+    /// Whether people hear of it (history, e-mail, push, notification frames); seat-count
+    /// changes alone only move watchers' counts.
+    pub fn is_notice(self) -> bool {
+        !matches!(
+            self,
+            DomainEventKind::SeatsHeld | DomainEventKind::SeatsReleased
+        )
     }
 
     /// The verb after the dot: `created`, `updated`, `deleted`, `cancelled`.

@@ -34,3 +34,11 @@ id_type!(
     /// Identifies a user account (organizers and admins).
     UserId
 );
+id_type!(
+    /// Identifies a place in an event's waitlist.
+    WaitlistEntryId
+);
+id_type!(
+    /// Identifies a hold on seats of an event.
+    HoldId
+);

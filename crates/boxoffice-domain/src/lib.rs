@@ -11,6 +11,7 @@ mod device;
 mod domain_event;
 mod email;
 mod event;
+mod hold;
 mod ids;
 mod listing;
 mod page;
@@ -23,6 +24,7 @@ mod time;
 mod tzdb;
 mod user;
 mod validation;
+mod waitlist;
 
 pub use attachment::{
     ATTACHMENT_KINDS, Attachment, AttachmentKind, FILE_NAME_MAX, FileName, sha256_hex,
@@ -37,7 +39,8 @@ pub use email::Email;
 pub use event::{
     Capacity, Coordinates, Event, EventPatch, EventStatus, Location, NewEvent, Tag, Tags, Title,
 };
-pub use ids::{AttendeeId, BookingId, EventId, UserId};
+pub use hold::{HoldDuration, MAX_HELD_SEATS, SeatHold};
+pub use ids::{AttendeeId, BookingId, EventId, HoldId, UserId, WaitlistEntryId};
 pub use listing::{EventSort, When};
 pub use page::{Page, PageRequest};
 pub use place::resolve_place;
@@ -50,3 +53,4 @@ pub use text::{
 pub use time::{Zone, parse_instant, truncate_to_micros};
 pub use user::{NewUser, Password, Role, User, Username, parse_full_name};
 pub use validation::{FieldError, Invalid, Validator};
+pub use waitlist::{WaitlistEntry, WaitlistRefusal, WaitlistStatus};

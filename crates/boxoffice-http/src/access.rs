@@ -16,10 +16,14 @@ use crate::extract::header_text;
 use crate::state::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use boxoffice_domain::{AttendeeId, Booking, BookingId, Event, EventId, SecretHash};
+use boxoffice_domain::{
+    AttendeeId, Booking, BookingId, Event, EventId, SecretHash, WaitlistEntry, WaitlistEntryId,
+};
 
 pub const ATTENDEE_TOKEN: &str = "x-attendee-token";
 pub const CANCEL_TOKEN: &str = "x-cancel-token";
+pub const WAITLIST_TOKEN: &str = "x-waitlist-token";
+pub const HOLD_TOKEN: &str = "x-hold-token";
 
 /// Everything a request presents about who sends it.
 #[derive(Debug, Clone, Default)]
@@ -27,6 +31,7 @@ pub struct Caller {
     pub user: Option<TokenUser>,
     attendee_token: Option<SecretHash>,
     cancel_token: Option<SecretHash>,
+    waitlist_token: Option<SecretHash>,
 }
 
 impl FromRequestParts<AppState> for Caller {
@@ -38,6 +43,7 @@ impl FromRequestParts<AppState> for Caller {
             user,
             attendee_token: header_text(&parts.headers, ATTENDEE_TOKEN).map(SecretHash::of),
             cancel_token: header_text(&parts.headers, CANCEL_TOKEN).map(SecretHash::of),
+            waitlist_token: header_text(&parts.headers, WAITLIST_TOKEN).map(SecretHash::of),
         })
     }
 }
@@ -54,7 +60,10 @@ impl Caller {
     }
 
     fn is_anonymous(&self) -> bool {
-        self.user.is_none() && self.attendee_token.is_none() && self.cancel_token.is_none()
+        self.user.is_none()
+            && self.attendee_token.is_none()
+            && self.cancel_token.is_none()
+            && self.waitlist_token.is_none()
     }
 
     /// The attendee the `X-Attendee-Token` belongs to, if one was sent; 401 if it is unknown.
@@ -173,5 +182,39 @@ impl Caller {
             return Ok(booking);
         }
         Err(ApiError::not_found(Missing::Booking, id))
+    }
+
+    /// A place in a waitlist, if this caller may see it: its holder (`X-Waitlist-Token` or
+    /// the attendee's `X-Attendee-Token`), the event's owner, or an admin.
+    pub async fn held_place(
+        &self,
+        app: &AppState,
+        id: WaitlistEntryId,
+    ) -> Result<WaitlistEntry, ApiError> {
+        if self.is_anonymous() {
+            return Err(ApiError::unauthorized(
+                "Send the place's X-Waitlist-Token, the attendee's X-Attendee-Token, or sign in.",
+            ));
+        }
+        let (entry, token_hash) = app
+            .store
+            .waitlist_entry(id)
+            .await?
+            .ok_or_else(|| ApiError::not_found(Missing::WaitlistEntry, id))?;
+        if self.is_admin() || self.waitlist_token.as_ref() == Some(&token_hash) {
+            return Ok(entry);
+        }
+        if let Some(token) = &self.attendee_token
+            && app.store.attendee_by_token(token).await? == Some(entry.attendee_id)
+        {
+            return Ok(entry);
+        }
+        if let Some(user) = &self.user
+            && let Some(event) = app.store.get_event(entry.event_id).await?
+            && user.owns_or_admin(event.owner_id)
+        {
+            return Ok(entry);
+        }
+        Err(ApiError::not_found(Missing::WaitlistEntry, id))
     }
 }

@@ -2,7 +2,7 @@
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use boxoffice_domain::{BookingRefusal, FieldError, Invalid};
+use boxoffice_domain::{BookingRefusal, FieldError, Invalid, WaitlistRefusal};
 use boxoffice_store::StoreError;
 use serde::Serialize;
 
@@ -42,6 +42,8 @@ pub enum Missing {
     Attendee,
     Booking,
     Device,
+    WaitlistEntry,
+    Hold,
 }
 
 /// An error on its way to becoming a problem+json response.
@@ -75,6 +77,8 @@ impl ApiError {
             Missing::Attendee => (ErrorCode::AttendeeNotFound, "attendee"),
             Missing::Booking => (ErrorCode::BookingNotFound, "booking"),
             Missing::Device => (ErrorCode::DeviceNotFound, "device"),
+            Missing::WaitlistEntry => (ErrorCode::WaitlistEntryNotFound, "waitlist place"),
+            Missing::Hold => (ErrorCode::HoldNotFound, "hold"),
         };
         Self::new(code, format!("{noun} {id} does not exist"))
     }
@@ -195,6 +199,24 @@ impl From<Invalid> for ApiError {
     }
 }
 
+impl From<WaitlistRefusal> for ApiError {
+    fn from(refusal: WaitlistRefusal) -> Self {
+        match refusal {
+            WaitlistRefusal::EventNotFound => BookingRefusal::EventNotFound.into(),
+            WaitlistRefusal::NotBookable(reason) => BookingRefusal::NotBookable(reason).into(),
+            WaitlistRefusal::AlreadyBooked => BookingRefusal::AlreadyBooked.into(),
+            WaitlistRefusal::SeatsAvailable => ApiError::new(
+                ErrorCode::SeatsAvailable,
+                "This event has free seats (or no limit): book a seat instead.",
+            ),
+            WaitlistRefusal::AlreadyWaiting => ApiError::new(
+                ErrorCode::AlreadyWaitlisted,
+                "This attendee is already waiting for a seat of this event.",
+            ),
+        }
+    }
+}
+
 impl From<BookingRefusal> for ApiError {
     fn from(refusal: BookingRefusal) -> Self {
         match refusal {
@@ -210,6 +232,10 @@ impl From<BookingRefusal> for ApiError {
             BookingRefusal::AlreadyBooked => ApiError::new(
                 ErrorCode::AlreadyBooked,
                 "This attendee already holds a booking for this event.",
+            ),
+            BookingRefusal::HoldExpired => ApiError::new(
+                ErrorCode::HoldExpired,
+                "The hold expired, was used up or released, or belongs to another event; its seats went back.",
             ),
             BookingRefusal::NotBookable(reason) => ApiError::new(
                 ErrorCode::EventNotBookable,

@@ -51,6 +51,9 @@ error_codes! {
     EventFull => "event_full", BAD_REQUEST, "Event is fully booked";
     AlreadyBooked => "already_booked", BAD_REQUEST, "Attendee already booked this event";
     EventNotBookable => "event_not_bookable", BAD_REQUEST, "Event is not bookable";
+    SeatsAvailable => "seats_available", CONFLICT, "Seats are available";
+    AlreadyWaitlisted => "already_waitlisted", CONFLICT, "Attendee is already on the waitlist";
+    HoldExpired => "hold_expired", GONE, "Hold expired";
     InvalidForm => "invalid_form", BAD_REQUEST, "Bad request";
     UnsupportedGrantType => "unsupported_grant_type", BAD_REQUEST, "Bad request";
     AuthenticationRequired => "authentication_required", UNAUTHORIZED, "Authentication required";
@@ -62,6 +65,8 @@ error_codes! {
     AttendeeNotFound => "attendee_not_found", NOT_FOUND, "Not found";
     BookingNotFound => "booking_not_found", NOT_FOUND, "Not found";
     DeviceNotFound => "device_not_found", NOT_FOUND, "Not found";
+    WaitlistEntryNotFound => "waitlist_entry_not_found", NOT_FOUND, "Not found";
+    HoldNotFound => "hold_not_found", NOT_FOUND, "Not found";
     MagicLinkInvalid => "magic_link_invalid", UNAUTHORIZED, "Invalid sign-in link";
     EmailUnavailable => "email_unavailable", SERVICE_UNAVAILABLE, "E-mail unavailable";
     RouteNotFound => "route_not_found", NOT_FOUND, "Not found";

@@ -32,8 +32,8 @@ use axum::http::{HeaderValue, Method, Uri, header};
 use axum::response::IntoResponse;
 use error::ApiError;
 use routes::{
-    attachments, attendees, auth as auth_routes, bookings, devices, dialect, events, internal,
-    magic_links, notifications, ops, preferences, realtime,
+    attachments, attendees, auth as auth_routes, bookings, devices, dialect, events, holds,
+    internal, magic_links, notifications, ops, preferences, realtime, waitlist,
 };
 use std::sync::Arc;
 use std::time::Duration;
@@ -107,6 +107,16 @@ fn api(services: Services) -> OpenApiRouter<AppState> {
                 notifications::unsubscribe_event
             ))
             .routes(routes!(bookings::book_event))
+            .routes(routes!(holds::hold_seats))
+            .routes(routes!(holds::get_hold, holds::release_hold))
+            .routes(routes!(
+                waitlist::join_waitlist,
+                waitlist::get_event_waitlist
+            ))
+            .routes(routes!(
+                waitlist::get_waitlist_entry,
+                waitlist::leave_waitlist
+            ))
             // Aliases: same handler, documented by `openapi::ALIASES`.
             .route("/events/{id}", axum::routing::put(events::patch_event))
             .route(

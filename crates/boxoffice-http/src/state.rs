@@ -29,6 +29,8 @@ pub struct AppState {
     pub attachments: Option<Attachments>,
     /// Sends attendees their sign-in links; without it, asking for one answers 503.
     pub mailer: Option<boxoffice_channels::Mailer>,
+    /// How long a seat hold lasts (`HOLD_MINUTES`).
+    pub hold_duration: boxoffice_domain::HoldDuration,
 }
 
 /// Event attachments: the file store and the largest accepted file.
@@ -80,7 +82,13 @@ impl AppState {
             database: DatabaseHealth::new(),
             attachments: None,
             mailer: None,
+            hold_duration: boxoffice_domain::HoldDuration::default(),
         }
+    }
+
+    pub fn with_hold_duration(mut self, duration: boxoffice_domain::HoldDuration) -> Self {
+        self.hold_duration = duration;
+        self
     }
 
     /// Serves `/ws` and `/notifications` from this hub.

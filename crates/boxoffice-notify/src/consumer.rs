@@ -164,8 +164,11 @@ impl HistoryRecorder {
         let mut settled = Vec::with_capacity(batch.len());
         for delivery in batch {
             match parse(&delivery.message.body) {
+                // The history keeps notices; a change of seat counts alone is only settled.
                 Some(change) => {
-                    changes.push(change);
+                    if change.kind.is_notice() {
+                        changes.push(change);
+                    }
                     settled.push(delivery);
                 }
                 // Never valid: let the broker dead-letter it after its retries.

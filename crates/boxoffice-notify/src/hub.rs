@@ -194,7 +194,10 @@ impl Hub {
             DomainEventKind::EventCreated
             | DomainEventKind::EventUpdated
             | DomainEventKind::EventDeleted => "event",
-            DomainEventKind::BookingCreated | DomainEventKind::BookingCancelled => "booking",
+            DomainEventKind::BookingCreated
+            | DomainEventKind::BookingCancelled
+            | DomainEventKind::BookingPromoted => "booking",
+            DomainEventKind::SeatsHeld | DomainEventKind::SeatsReleased => "seats",
         };
         metrics::histogram!("boxoffice_notification_delay_seconds", "kind" => kind).record(delay);
         queued

@@ -4,6 +4,7 @@
 //! |---|---|---|---|
 //! | `booking.created` | the booker: confirmation, `.ics`, manage link (e-mail) | new booking (e-mail, push) | |
 //! | `booking.cancelled` | the booker: cancellation (e-mail) | cancellation (e-mail, push) | |
+//! | `booking.promoted` | the first on the waitlist: "a seat is yours", `.ics`, manage link (e-mail) | new booking (e-mail, push) | |
 //! | `event.updated` | every confirmed attendee: change notice (e-mail) | | push |
 //! | `event.deleted` | every attendee it had: cancellation notice (e-mail) | | push |
 //!
@@ -76,27 +77,31 @@ impl Plan<'_> {
         let event_link = self.link(&format!("/app/events/{}", facts.event.id.0));
         let manage_link = self.link("/app/bookings");
         match self.change.kind {
-            DomainEventKind::EventCreated => {}
-            DomainEventKind::BookingCreated | DomainEventKind::BookingCancelled => {
-                let confirmed = self.change.kind == DomainEventKind::BookingCreated;
+            DomainEventKind::EventCreated
+            | DomainEventKind::SeatsHeld
+            | DomainEventKind::SeatsReleased => {}
+            DomainEventKind::BookingCreated
+            | DomainEventKind::BookingCancelled
+            | DomainEventKind::BookingPromoted => {
+                let (notice, organizer_notice) = match self.change.kind {
+                    DomainEventKind::BookingCancelled => {
+                        (Notice::BookingCancelled, Notice::OrganizerBookingCancelled)
+                    }
+                    DomainEventKind::BookingPromoted => {
+                        (Notice::WaitlistPromoted, Notice::OrganizerNewBooking)
+                    }
+                    _ => (Notice::BookingConfirmed, Notice::OrganizerNewBooking),
+                };
+                let confirmed = notice != Notice::BookingCancelled;
                 if let Some((booking, _, person)) = &facts.booker {
-                    let notice = if confirmed {
-                        Notice::BookingConfirmed
-                    } else {
-                        Notice::BookingCancelled
-                    };
                     let invite =
                         confirmed.then(|| invite(&facts.event, booking.0, self.public_url));
                     let link = if confirmed { &manage_link } else { &event_link };
                     sends.extend(self.email(notice, person, None, link, invite));
                 }
                 if let Some((user, organizer)) = &facts.organizer {
-                    let notice = if confirmed {
-                        Notice::OrganizerNewBooking
-                    } else {
-                        Notice::OrganizerBookingCancelled
-                    };
                     let booker = facts.booker.as_ref().map(|(_, _, p)| p.name.as_str());
+                    let notice = organizer_notice;
                     sends.extend(self.email(notice, organizer, booker, &event_link, None));
                     sends.push(self.push(notice, *user, organizer, booker));
                 }

@@ -26,6 +26,7 @@ pub use backend::Backend;
 pub use devices::DeviceRegistration;
 pub use error::StoreError;
 pub use filter::{BookingFilter, EventFilter};
+pub use holds::HoldEnded;
 pub use notices::{ChannelPreferences, DeliveryRecord, Recipient};
 pub use outbox::{OutboxMessage, Routing, UnroutedMessage};
 pub use pool::PoolSettings;
@@ -33,6 +34,7 @@ pub use rate_limits::{Rate, RateLimitTable};
 pub use retry::MAX_RETRIES;
 pub use tx::WriteTx;
 pub use violation::Violation;
+pub use waitlist::Waiting;
 
 /// A notification in a user's history.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -96,6 +98,14 @@ pub struct SeatsAfter {
 pub struct SeatBooked {
     pub booking: Booking,
     pub seats: SeatsAfter,
+}
+
+/// A seat a cancellation gave back: freed, or, when people wait for the event, booked at
+/// once for the first in line (in the same transaction, so no seat is free while anyone waits).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeatReleased {
+    pub seats: SeatsAfter,
+    pub promoted: Option<SeatBooked>,
 }
 
 /// A connected, migrated database.
@@ -349,5 +359,7 @@ impl Store {
 }
 
 // After the dispatch macros, which they use.
+mod holds;
 mod notices;
 mod outbox;
+mod waitlist;

@@ -3,10 +3,14 @@
 //! Each method runs one backend's SQL (from `sql/`) in the open transaction. Dropping a
 //! `WriteTx` without committing rolls it back.
 
-use crate::{BookingFor, IdempotencyKey, KeyClaim, SeatBooked, SeatsAfter, StoreError};
+use crate::{
+    BookingFor, HoldEnded, IdempotencyKey, KeyClaim, SeatBooked, SeatReleased, SeatsAfter,
+    StoreError, Waiting,
+};
 use boxoffice_domain::{
     Attachment, Attendee, AttendeeId, Booking, BookingId, BookingRefusal, DomainEvent, Event,
-    EventId, NewAttendee, NewEvent, SecretHash, UserId,
+    EventId, HoldId, NewAttendee, NewEvent, SeatHold, SecretHash, UserId, WaitlistEntryId,
+    WaitlistRefusal,
 };
 use chrono::{DateTime, Utc};
 use sqlx::{Postgres, Sqlite, Transaction};
@@ -147,13 +151,87 @@ impl WriteTx {
         on_tx!(self, tx => bookings::book_seat(tx, event, who, cancel_token, now).await)
     }
 
-    /// Cancels a confirmed booking, freeing its seat; `None` if it was not confirmed.
+    /// Cancels a confirmed booking, giving its seat back (to the first in line, if anyone
+    /// waits for the event); `None` if it was not confirmed.
     pub async fn cancel_booking(
         &mut self,
         id: BookingId,
         now: DateTime<Utc>,
-    ) -> Result<Option<SeatsAfter>, StoreError> {
+    ) -> Result<Option<SeatReleased>, StoreError> {
         on_tx!(self, tx => bookings::cancel_booking(tx, id, now).await)
+    }
+
+    /// Sets seats of an event aside until `expires_at`, counted like booked ones meanwhile.
+    /// On a refusal the caller rolls back.
+    pub async fn place_hold(
+        &mut self,
+        event: EventId,
+        seats: i32,
+        token: &SecretHash,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> Result<Result<(SeatHold, SeatsAfter), BookingRefusal>, StoreError> {
+        on_tx!(self, tx => holds::place_hold(tx, event, seats, token, now, expires_at).await)
+    }
+
+    /// Books one seat of the live hold whose token hashes to `hold`. On a refusal the
+    /// caller rolls back.
+    pub async fn book_held_seat(
+        &mut self,
+        event: EventId,
+        who: &BookingFor,
+        hold: &SecretHash,
+        cancel_token: &SecretHash,
+        now: DateTime<Utc>,
+    ) -> Result<Result<SeatBooked, BookingRefusal>, StoreError> {
+        on_tx!(self, tx => holds::book_held_seat(tx, event, who, hold, cancel_token, now).await)
+    }
+
+    /// Ends a hold, giving its seats back (to the waitlist first); `None` if it was gone.
+    pub async fn end_hold(
+        &mut self,
+        id: HoldId,
+        now: DateTime<Utc>,
+    ) -> Result<Option<HoldEnded>, StoreError> {
+        on_tx!(self, tx => holds::end_hold(tx, id, now).await)
+    }
+
+    /// The hold that expired first and that no other process is ending; locked until commit.
+    pub async fn next_expired_hold(
+        &mut self,
+        now: DateTime<Utc>,
+    ) -> Result<Option<HoldId>, StoreError> {
+        on_tx!(self, tx => holds::next_expired_hold(tx, now).await)
+    }
+
+    /// Puts a person at the end of a full event's line. On a refusal the caller rolls back
+    /// (the attendee may have been registered, the line lengthened).
+    pub async fn join_waitlist(
+        &mut self,
+        event: EventId,
+        person: &NewAttendee,
+        token: &SecretHash,
+        now: DateTime<Utc>,
+    ) -> Result<Result<Waiting, WaitlistRefusal>, StoreError> {
+        on_tx!(self, tx => waitlist::join_waitlist(tx, event, person, token, now).await)
+    }
+
+    /// Takes a person out of a line; `false` if they were not waiting.
+    pub async fn leave_waitlist(
+        &mut self,
+        id: WaitlistEntryId,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        on_tx!(self, tx => waitlist::leave_waitlist(tx, id, now).await)
+    }
+
+    /// Books the seats a larger capacity freed for the people waiting, first in line first.
+    pub async fn promote_to_free_seats(
+        &mut self,
+        event: EventId,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<SeatReleased>, StoreError> {
+        on_tx!(self, tx => waitlist::promote_to_free_seats(tx, event, now).await)
     }
 
     /// A booking as this transaction sees it.
@@ -257,7 +335,7 @@ impl WriteTx {
         &mut self,
         id: AttendeeId,
         now: DateTime<Utc>,
-    ) -> Result<Vec<(BookingId, SeatsAfter)>, StoreError> {
+    ) -> Result<Vec<(BookingId, SeatReleased)>, StoreError> {
         on_tx!(self, tx => attendees::cancel_bookings_of(tx, id, now).await)
     }
 

@@ -366,11 +366,11 @@ async fn postgres_a_cancellation_in_the_batch_reopens_a_full_event_to_the_people
     let cancelling = |id| CancelCommand {
         id,
         now: Utc::now(),
-        change: Box::new(move |_, seats| {
+        change: Box::new(move |_, released| {
             let mut change =
                 DomainEvent::new(DomainEventKind::BookingCancelled, Utc::now(), event, "x");
-            change.seats = Some(seats.seats);
-            change
+            change.seats = Some(released.seats.seats);
+            vec![change]
         }),
     };
     let pause = || tokio::time::sleep(Duration::from_millis(60));

@@ -51,6 +51,8 @@ pub struct Options {
     pub files: Files,
     /// Largest accepted attachment, in bytes.
     pub attachment_max_bytes: u64,
+    /// How long seat holds last.
+    pub hold_duration: boxoffice_domain::HoldDuration,
     /// Route domain events to e-mail (and record every delivery) through this transport;
     /// `None`: no e-mail or push routing, as before it existed.
     pub mail: Option<boxoffice_channels::MailTransport>,
@@ -71,6 +73,7 @@ impl Default for Options {
             public_url: None,
             files: Files::Local,
             attachment_max_bytes: 10 * 1024 * 1024,
+            hold_duration: boxoffice_domain::HoldDuration::default(),
             mail: None,
             push: None,
         }
@@ -171,6 +174,7 @@ impl TestApp {
         .http(config)
         .ws_queue_capacity(options.ws_queue_capacity)
         .public_url(options.public_url.clone())
+        .hold_duration(options.hold_duration)
         .attachments(boxoffice_http::Attachments {
             files: files.store.clone(),
             max_bytes: options.attachment_max_bytes,

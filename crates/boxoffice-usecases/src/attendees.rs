@@ -1,8 +1,8 @@
 //! Registering attendees, changing their details, and erasing them.
 
-use crate::changes::booking_change;
+use crate::bookings::released_changes;
 use boxoffice_domain::SecretHash;
-use boxoffice_domain::{Attendee, AttendeeId, AttendeePatch, DomainEventKind, NewAttendee};
+use boxoffice_domain::{Attendee, AttendeeId, AttendeePatch, NewAttendee};
 use boxoffice_store::{Store, StoreError};
 use chrono::{DateTime, Utc};
 
@@ -63,10 +63,10 @@ pub async fn erase(store: &Store, id: AttendeeId, now: DateTime<Utc>) -> Result<
                 return Ok(false);
             };
             let actor = attendee.name.as_str();
-            let kind = DomainEventKind::BookingCancelled;
-            for (booking, seats) in tx.cancel_bookings_of(id, now).await? {
-                tx.record(&booking_change(kind, booking, seats, actor, now))
-                    .await?;
+            for (booking, released) in tx.cancel_bookings_of(id, now).await? {
+                for change in released_changes(booking, actor, &released, now) {
+                    tx.record(&change).await?;
+                }
             }
             tx.delete_attendee(id).await?;
             tx.commit().await?;

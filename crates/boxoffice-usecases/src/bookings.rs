@@ -3,11 +3,12 @@
 use crate::changes::booking_change;
 use crate::recorded::Recorded;
 use boxoffice_domain::{
-    Booking, BookingId, BookingRefusal, DomainEvent, DomainEventKind, EventId, SecretToken, Zone,
+    Booking, BookingId, BookingRefusal, DomainEvent, DomainEventKind, EventId, SecretHash,
+    SecretToken, Zone,
 };
 use boxoffice_store::batch::{BookCommand, CancelCommand, Keyed};
 use boxoffice_store::{
-    BookingFor, IdempotencyKey, KeyClaim, SeatBooked, Store, StoreError, WriteTx,
+    BookingFor, IdempotencyKey, KeyClaim, SeatBooked, SeatReleased, Store, StoreError, WriteTx,
 };
 use chrono::{DateTime, Utc};
 
@@ -21,6 +22,8 @@ pub struct BookRequest {
     /// The zone the answer is rendered in, kept with the idempotent outcome so that a
     /// repeat reads exactly like the first answer.
     pub render_zone: Option<Zone>,
+    /// The hash of a seat hold's token: book one of its seats instead of a free one.
+    pub hold: Option<SecretHash>,
 }
 
 /// A seat booked, with the cancel token its holder is shown once.
@@ -52,7 +55,8 @@ pub async fn book(
     now: DateTime<Utc>,
 ) -> Result<BookOutcome, StoreError> {
     let cancel_token = &SecretToken::generate();
-    if let Some(batches) = store.batches() {
+    // A held seat is booked in a transaction of its own: holds are not the flash-sale path.
+    if let Some(batches) = store.batches().filter(|_| request.hold.is_none()) {
         // A command undone alone (a deadlock inside its batch) or with its batch (another
         // caller in it stopped waiting) is run again.
         return store
@@ -150,10 +154,18 @@ async fn book_in(
     cancel_token: &SecretToken,
     now: DateTime<Utc>,
 ) -> Result<Result<Booked, BookingRefusal>, StoreError> {
-    let seat = match tx
-        .book_seat(request.event, &request.who, &cancel_token.hash(), now)
-        .await?
-    {
+    let token = &cancel_token.hash();
+    let result = match &request.hold {
+        Some(hold) => {
+            tx.book_held_seat(request.event, &request.who, hold, token, now)
+                .await?
+        }
+        None => {
+            tx.book_seat(request.event, &request.who, token, now)
+                .await?
+        }
+    };
+    let seat = match result {
         Ok(seat) => seat,
         Err(refusal) => return Ok(Err(refusal)),
     };
@@ -170,25 +182,22 @@ async fn finish(tx: WriteTx, keep: bool) -> Result<(), StoreError> {
     }
 }
 
-/// Cancels a booking, freeing its seat once; repeating it changes nothing. `actor` is who
-/// cancels (the attendee's name when `None`). `None` if the booking does not exist.
+/// Cancels a booking, giving its seat back once; repeating it changes nothing. If people
+/// wait for the event, the seat goes to the first in line in the same transaction. `actor`
+/// is who cancels (the attendee's name when `None`). `None` if the booking does not exist.
 pub async fn cancel(
     store: &Store,
     id: BookingId,
     actor: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<Option<Booking>, StoreError> {
-    // `booking.cancelled`, told to the event's owner.
-    let change = move |booking: &Booking, seats, actor: Option<&str>| {
-        let actor = actor.unwrap_or(booking.attendee_name.as_str());
-        booking_change(DomainEventKind::BookingCancelled, id, seats, actor, now)
-    };
     if let Some(batches) = store.batches() {
         return store
             .retrying("cancel_booking", || async move {
                 let actor = actor.map(str::to_owned);
-                let change = Box::new(move |booking: &Booking, seats| {
-                    change(booking, seats, actor.as_deref())
+                let change = Box::new(move |booking: &Booking, released: &SeatReleased| {
+                    let actor = actor.as_deref().unwrap_or(booking.attendee_name.as_str());
+                    released_changes(booking.id, actor, released, now)
                 });
                 batches.cancel(CancelCommand { id, now, change }).await
             })
@@ -197,15 +206,38 @@ pub async fn cancel(
     store
         .retrying("cancel_booking", || async move {
             let mut tx = store.begin().await?;
-            let freed = tx.cancel_booking(id, now).await?;
+            let released = tx.cancel_booking(id, now).await?;
             let Some(booking) = tx.booking(id).await? else {
                 return Ok(None);
             };
-            if let Some(seats) = freed {
-                tx.record(&change(&booking, seats, actor)).await?;
+            if let Some(released) = released {
+                let actor = actor.unwrap_or(booking.attendee_name.as_str());
+                for change in released_changes(id, actor, &released, now) {
+                    tx.record(&change).await?;
+                }
             }
             tx.commit().await?;
             Ok(Some(booking))
         })
         .await
+}
+
+/// `booking.cancelled`, and `booking.promoted` when the seat went to the first in line;
+/// both told to the event's owner.
+pub(crate) fn released_changes(
+    cancelled: BookingId,
+    actor: &str,
+    released: &SeatReleased,
+    now: DateTime<Utc>,
+) -> Vec<DomainEvent> {
+    let kind = DomainEventKind::BookingCancelled;
+    let cancelled = booking_change(kind, cancelled, released.seats.clone(), actor, now);
+    let mut changes = vec![cancelled];
+    if let Some(promoted) = &released.promoted {
+        let kind = DomainEventKind::BookingPromoted;
+        let who = promoted.booking.attendee_name.as_str();
+        let seats = promoted.seats.clone();
+        changes.push(booking_change(kind, promoted.booking.id, seats, who, now));
+    }
+    changes
 }

@@ -1,6 +1,6 @@
 //! Creating, changing and deleting events, and their attached files.
 
-use crate::changes::event_change;
+use crate::changes::{booking_change, event_change};
 use boxoffice_domain::{
     Attachment, DomainEventKind, Event, EventId, EventPatch, Farewell, Invalid, NewEvent, UserId,
 };
@@ -64,9 +64,23 @@ pub async fn update(
                 Ok(content) => content,
                 Err(invalid) => return Ok(Some(Err(invalid))),
             };
-            let Some(updated) = tx.update_event(id, &content, now).await? else {
+            let Some(mut updated) = tx.update_event(id, &content, now).await? else {
                 return Ok(None);
             };
+            // Seats a larger capacity adds go first to the people waiting.
+            let promoted = tx.promote_to_free_seats(id, now).await?;
+            for released in &promoted {
+                if let Some(seat) = &released.promoted {
+                    let who = seat.booking.attendee_name.as_str();
+                    let kind = DomainEventKind::BookingPromoted;
+                    let seats = seat.seats.clone();
+                    tx.record(&booking_change(kind, seat.booking.id, seats, who, now))
+                        .await?;
+                }
+            }
+            if let Some(last) = promoted.last() {
+                updated.seats_booked = last.seats.seats.seats_booked;
+            }
             commit_with(tx, DomainEventKind::EventUpdated, &updated, actor, now).await?;
             Ok(Some(Ok(updated)))
         })

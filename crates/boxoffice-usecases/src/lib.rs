@@ -10,7 +10,9 @@ pub mod attendees;
 pub mod bookings;
 mod changes;
 pub mod events;
+pub mod holds;
 mod recorded;
+pub mod waitlist;
 
 pub use bookings::{BookOutcome, BookRequest, Booked};
 pub use events::AttachmentChange;

@@ -33,6 +33,7 @@ pub(crate) enum RefusalRecord {
     EventFull,
     AlreadyBooked,
     NotBookable(String),
+    HoldExpired,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -95,6 +96,7 @@ impl From<BookingRefusal> for RefusalRecord {
             BookingRefusal::EventFull => RefusalRecord::EventFull,
             BookingRefusal::AlreadyBooked => RefusalRecord::AlreadyBooked,
             BookingRefusal::NotBookable(reason) => RefusalRecord::NotBookable(reason),
+            BookingRefusal::HoldExpired => RefusalRecord::HoldExpired,
         }
     }
 }
@@ -107,6 +109,7 @@ impl From<RefusalRecord> for BookingRefusal {
             RefusalRecord::EventFull => BookingRefusal::EventFull,
             RefusalRecord::AlreadyBooked => BookingRefusal::AlreadyBooked,
             RefusalRecord::NotBookable(reason) => BookingRefusal::NotBookable(reason),
+            RefusalRecord::HoldExpired => BookingRefusal::HoldExpired,
         }
     }
 }

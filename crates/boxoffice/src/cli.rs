@@ -222,6 +222,9 @@ pub struct ServeArgs {
     /// too slow (seat counts are not queued: the newest replaces an unwritten one).
     #[arg(long, env = "WS_QUEUE_CAPACITY", default_value_t = 256)]
     pub ws_queue_capacity: usize,
+    /// How long a seat hold lasts before its seats go back, in minutes (1 to 60).
+    #[arg(long, env = "HOLD_MINUTES", default_value_t = 10, value_parser = clap::value_parser!(i64).range(1..=60))]
+    pub hold_minutes: i64,
     /// How often a notification process renews its heartbeat in the database, in milliseconds.
     #[arg(long, env = "PRESENCE_HEARTBEAT_MS", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(100..=600_000))]
     pub presence_heartbeat_ms: u64,

@@ -167,7 +167,11 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
                 args.presence_expiry_ms.max(args.presence_heartbeat_ms * 2),
             ),
         })
-        .public_url(args.public_url.clone());
+        .public_url(args.public_url.clone())
+        .hold_duration(
+            boxoffice_domain::HoldDuration::minutes(args.hold_minutes)
+                .map_err(anyhow::Error::msg)?,
+        );
     if services.notifications {
         // Checked at start-up: a bad key stops the process now, not at the first notification.
         let push = args.push.channel(&store)?;

@@ -232,6 +232,68 @@ async fn an_attendee_who_turned_email_off_gets_none_and_it_is_recorded(backend: 
     app.stop().await;
 }
 
+/// The first on the waitlist hears that a cancelled seat is theirs, with the calendar file.
+async fn a_seat_given_back_mails_the_first_in_line(backend: Backend) {
+    let (app, dir) = app(backend).await;
+    let mut body = event_body("Jazz Night", 1);
+    body["timezone"] = json!("Europe/Paris");
+    body["start_time"] = json!("2030-12-05T19:00:00");
+    let event = expect_status(app.organizer().post("/events", &body).await, 201).await;
+    let event = event["id"].as_i64().unwrap();
+    let seat = app
+        .post(
+            &format!("/events/{event}/book"),
+            &json!({"name": "Holder", "email": "holder@example.test"}),
+        )
+        .await;
+    let seat = expect_status(seat, 201).await;
+    let line = app
+        .post(
+            &format!("/events/{event}/waitlist"),
+            &json!({"name": "Noor", "email": "noor@example.test", "locale": "en"}),
+        )
+        .await;
+    expect_status(line, 201).await;
+    // The holder's confirmation and the organizer's notice.
+    wait_for_mail(&dir, 2).await;
+
+    let cancelled = app
+        .request(
+            reqwest::Method::DELETE,
+            &format!("/bookings/{}", seat["id"]),
+        )
+        .header("X-Cancel-Token", seat["cancel_token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    expect_status(cancelled, 200).await;
+
+    // Cancellation (holder, organizer) and promotion (Noor, organizer).
+    let mails = wait_for_mail(&dir, 6).await;
+    let noor = mails
+        .iter()
+        .find(|m| m.to.contains("noor@example.test"))
+        .expect("a message to the first in line");
+    assert_eq!(
+        noor.subject,
+        "A seat freed up: you are booked for Jazz Night"
+    );
+    assert!(noor.text.contains("Hello Noor,"), "{}", noor.text);
+    assert!(
+        noor.text
+            .contains("https://tickets.example.test/app/bookings")
+    );
+    let ics = noor.calendar.as_deref().expect("a calendar file");
+    assert!(ics.contains("SUMMARY:Jazz Night\r\n"), "{ics}");
+    let organizer = mails
+        .iter()
+        .filter(|m| m.to.contains("organizer@example.com"))
+        .filter(|m| m.text.contains("Noor booked a seat"))
+        .count();
+    assert_eq!(organizer, 1, "the organizer hears of Noor's booking");
+    app.stop().await;
+}
+
 macro_rules! on_both {
     ($($name:ident),*) => {
         mod sqlite { $(
@@ -248,5 +310,6 @@ macro_rules! on_both {
 on_both!(
     a_booking_mails_the_attendee_in_their_language_and_the_organizer,
     deleting_an_event_mails_every_attendee_it_had,
-    an_attendee_who_turned_email_off_gets_none_and_it_is_recorded
+    an_attendee_who_turned_email_off_gets_none_and_it_is_recorded,
+    a_seat_given_back_mails_the_first_in_line
 );

@@ -728,7 +728,7 @@ export interface NotificationPreferencesView {
 
 
 /**
- * `event.created`, `event.updated`, `event.deleted`, `booking.created` or `booking.cancelled`.
+ * `event.created`, `event.updated`, `event.deleted`, `booking.created`, `booking.cancelled` or `booking.promoted` (a seat given back went to the first on the waitlist).
  */
 
 export const NotificationType = {
@@ -737,6 +737,7 @@ export const NotificationType = {
     event_deleted: 'event.deleted',
     booking_created: 'booking.created',
     booking_cancelled: 'booking.cancelled',
+    booking_promoted: 'booking.promoted',
 } as const;
 
 export type NotificationType = typeof NotificationType[keyof typeof NotificationType];
@@ -905,6 +906,77 @@ export interface UserView {
     'role': RoleName;
     'username': string;
 }
+
+
+/**
+ * A person\'s place in an event\'s waitlist.
+ */
+export interface WaitlistEntryView {
+    'attendee': BookingAttendee;
+    /**
+     * The booking made when a freed seat went to this person.
+     */
+    'booking_id': number | null;
+    'created_at': string;
+    'event_id': number;
+    'id': number;
+    /**
+     * 1 for the first in line; `null` once no longer waiting.
+     */
+    'position': number | null;
+    'status': WaitlistStatusName;
+    /**
+     * Only in the response that created the place: send it as `X-Waitlist-Token` to see the place or leave the line.
+     */
+    'token'?: string | null;
+    'updated_at': string;
+}
+
+
+/**
+ * Join a full event\'s waitlist. The e-mail address is how the person hears that a seat became theirs, so it is required.
+ */
+export interface WaitlistJoin {
+    /**
+     * Identifies the person, case-insensitively.
+     */
+    'email': string;
+    /**
+     * Language for messages, e.g. `en` or `pt-BR`; default `en`.
+     */
+    'locale'?: string | null;
+    /**
+     * 1 to 100 characters.
+     */
+    'name': string;
+    /**
+     * International format, e.g. `+91 98765 43210`.
+     */
+    'phone'?: string | null;
+}
+/**
+ * A page of an event\'s waitlist, first in line first.
+ */
+export interface WaitlistPage {
+    'items': Array<WaitlistEntryView>;
+    'page': number;
+    'page_size': number;
+    /**
+     * Matching items across all pages.
+     */
+    'total': number;
+}
+/**
+ * Where a place in line stands.
+ */
+
+export const WaitlistStatusName = {
+    waiting: 'waiting',
+    promoted: 'promoted',
+    left: 'left',
+} as const;
+
+export type WaitlistStatusName = typeof WaitlistStatusName[keyof typeof WaitlistStatusName];
 
 
 
@@ -2718,6 +2790,217 @@ export const BookingsApiAxiosParamCreator = function (configuration?: Configurat
         },
         /**
          * 
+         * @summary List the people waiting for a seat of an event, first in line first.
+         * @param {number} id Event id
+         * @param {number} [page] Page number, starting at 1.
+         * @param {number} [page_size] Items per page.
+         * @param {string} [tz] Render times in this IANA zone
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        getEventWaitlist: async (id: number, page?: number, page_size?: number, tz?: string, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+            // verify required parameter 'id' is not null or undefined
+            assertParamExists('getEventWaitlist', 'id', id)
+            const localVarPath = `/events/{id}/waitlist`
+                .replace('{id}', encodeURIComponent(String(id)));
+            // use dummy base URL string because the URL constructor only accepts absolute URLs.
+            const localVarUrlObj = new URL(localVarPath, DUMMY_BASE_URL);
+            let baseOptions;
+            if (configuration) {
+                baseOptions = configuration.baseOptions;
+            }
+
+            const localVarRequestOptions = { method: 'GET', ...baseOptions, ...options};
+            const localVarHeaderParameter = {} as any;
+            const localVarQueryParameter = {} as any;
+
+            // authentication oauth2 required
+            // oauth required
+            await setOAuthToObject(localVarHeaderParameter, "oauth2", [], configuration)
+
+            // authentication bearerAuth required
+            // http bearer authentication required
+            await setBearerAuthToObject(localVarHeaderParameter, configuration)
+
+            if (page !== undefined) {
+                localVarQueryParameter['page'] = page;
+            }
+
+            if (page_size !== undefined) {
+                localVarQueryParameter['page_size'] = page_size;
+            }
+
+            if (tz !== undefined) {
+                localVarQueryParameter['tz'] = tz;
+            }
+
+            localVarHeaderParameter['Accept'] = 'application/json,application/problem+json';
+
+            setSearchParams(localVarUrlObj, localVarQueryParameter);
+            let headersFromBaseOptions = baseOptions && baseOptions.headers ? baseOptions.headers : {};
+            localVarRequestOptions.headers = {...localVarHeaderParameter, ...headersFromBaseOptions, ...options.headers};
+
+            return {
+                url: toPathString(localVarUrlObj),
+                options: localVarRequestOptions,
+            };
+        },
+        /**
+         * Its `X-Waitlist-Token`, the attendee\'s `X-Attendee-Token`, the event\'s owner, or an admin.
+         * @summary Get a place in a waitlist: its position while waiting, its booking once promoted.
+         * @param {number} id Waitlist place id
+         * @param {string | null} [X_Waitlist_Token] The place\&#39;s token
+         * @param {string | null} [X_Attendee_Token] The attendee\&#39;s token
+         * @param {string} [tz] Render times in this IANA zone
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        getWaitlistEntry: async (id: number, X_Waitlist_Token?: string | null, X_Attendee_Token?: string | null, tz?: string, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+            // verify required parameter 'id' is not null or undefined
+            assertParamExists('getWaitlistEntry', 'id', id)
+            const localVarPath = `/waitlist/{id}`
+                .replace('{id}', encodeURIComponent(String(id)));
+            // use dummy base URL string because the URL constructor only accepts absolute URLs.
+            const localVarUrlObj = new URL(localVarPath, DUMMY_BASE_URL);
+            let baseOptions;
+            if (configuration) {
+                baseOptions = configuration.baseOptions;
+            }
+
+            const localVarRequestOptions = { method: 'GET', ...baseOptions, ...options};
+            const localVarHeaderParameter = {} as any;
+            const localVarQueryParameter = {} as any;
+
+            // authentication oauth2 required
+            // oauth required
+            await setOAuthToObject(localVarHeaderParameter, "oauth2", [], configuration)
+
+            // authentication bearerAuth required
+            // http bearer authentication required
+            await setBearerAuthToObject(localVarHeaderParameter, configuration)
+
+            if (tz !== undefined) {
+                localVarQueryParameter['tz'] = tz;
+            }
+
+            localVarHeaderParameter['Accept'] = 'application/json,application/problem+json';
+
+            if (X_Waitlist_Token != null) {
+                localVarHeaderParameter['X-Waitlist-Token'] = String(X_Waitlist_Token);
+            }
+            if (X_Attendee_Token != null) {
+                localVarHeaderParameter['X-Attendee-Token'] = String(X_Attendee_Token);
+            }
+            setSearchParams(localVarUrlObj, localVarQueryParameter);
+            let headersFromBaseOptions = baseOptions && baseOptions.headers ? baseOptions.headers : {};
+            localVarRequestOptions.headers = {...localVarHeaderParameter, ...headersFromBaseOptions, ...options.headers};
+
+            return {
+                url: toPathString(localVarUrlObj),
+                options: localVarRequestOptions,
+            };
+        },
+        /**
+         * Only when every seat is booked: a free seat answers 409 `seats_available` (book it instead). First come, first served: when a booking is cancelled, its seat is booked at once for the first person in line, in the same transaction, and they are told by e-mail. Keep `token` to see the place (`position`) or leave the line.
+         * @summary Join a full event\'s waitlist.
+         * @param {number} id Event id
+         * @param {WaitlistJoin} WaitlistJoin 
+         * @param {string} [tz] Render times in this IANA zone
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        joinWaitlist: async (id: number, WaitlistJoin: WaitlistJoin, tz?: string, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+            // verify required parameter 'id' is not null or undefined
+            assertParamExists('joinWaitlist', 'id', id)
+            // verify required parameter 'WaitlistJoin' is not null or undefined
+            assertParamExists('joinWaitlist', 'WaitlistJoin', WaitlistJoin)
+            const localVarPath = `/events/{id}/waitlist`
+                .replace('{id}', encodeURIComponent(String(id)));
+            // use dummy base URL string because the URL constructor only accepts absolute URLs.
+            const localVarUrlObj = new URL(localVarPath, DUMMY_BASE_URL);
+            let baseOptions;
+            if (configuration) {
+                baseOptions = configuration.baseOptions;
+            }
+
+            const localVarRequestOptions = { method: 'POST', ...baseOptions, ...options};
+            const localVarHeaderParameter = {} as any;
+            const localVarQueryParameter = {} as any;
+
+            if (tz !== undefined) {
+                localVarQueryParameter['tz'] = tz;
+            }
+
+            localVarHeaderParameter['Content-Type'] = 'application/json';
+            localVarHeaderParameter['Accept'] = 'application/json,application/problem+json';
+
+            setSearchParams(localVarUrlObj, localVarQueryParameter);
+            let headersFromBaseOptions = baseOptions && baseOptions.headers ? baseOptions.headers : {};
+            localVarRequestOptions.headers = {...localVarHeaderParameter, ...headersFromBaseOptions, ...options.headers};
+            localVarRequestOptions.data = serializeDataIfNeeded(WaitlistJoin, localVarRequestOptions, configuration)
+
+            return {
+                url: toPathString(localVarUrlObj),
+                options: localVarRequestOptions,
+            };
+        },
+        /**
+         * Its holder (either token), the event\'s owner, or an admin. Leaving twice, or after a promotion, changes nothing and answers the place as it stands.
+         * @summary Leave a waitlist.
+         * @param {number} id Waitlist place id
+         * @param {string | null} [X_Waitlist_Token] The place\&#39;s token
+         * @param {string | null} [X_Attendee_Token] The attendee\&#39;s token
+         * @param {string} [tz] Render times in this IANA zone
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        leaveWaitlist: async (id: number, X_Waitlist_Token?: string | null, X_Attendee_Token?: string | null, tz?: string, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+            // verify required parameter 'id' is not null or undefined
+            assertParamExists('leaveWaitlist', 'id', id)
+            const localVarPath = `/waitlist/{id}`
+                .replace('{id}', encodeURIComponent(String(id)));
+            // use dummy base URL string because the URL constructor only accepts absolute URLs.
+            const localVarUrlObj = new URL(localVarPath, DUMMY_BASE_URL);
+            let baseOptions;
+            if (configuration) {
+                baseOptions = configuration.baseOptions;
+            }
+
+            const localVarRequestOptions = { method: 'DELETE', ...baseOptions, ...options};
+            const localVarHeaderParameter = {} as any;
+            const localVarQueryParameter = {} as any;
+
+            // authentication oauth2 required
+            // oauth required
+            await setOAuthToObject(localVarHeaderParameter, "oauth2", [], configuration)
+
+            // authentication bearerAuth required
+            // http bearer authentication required
+            await setBearerAuthToObject(localVarHeaderParameter, configuration)
+
+            if (tz !== undefined) {
+                localVarQueryParameter['tz'] = tz;
+            }
+
+            localVarHeaderParameter['Accept'] = 'application/json,application/problem+json';
+
+            if (X_Waitlist_Token != null) {
+                localVarHeaderParameter['X-Waitlist-Token'] = String(X_Waitlist_Token);
+            }
+            if (X_Attendee_Token != null) {
+                localVarHeaderParameter['X-Attendee-Token'] = String(X_Attendee_Token);
+            }
+            setSearchParams(localVarUrlObj, localVarQueryParameter);
+            let headersFromBaseOptions = baseOptions && baseOptions.headers ? baseOptions.headers : {};
+            localVarRequestOptions.headers = {...localVarHeaderParameter, ...headersFromBaseOptions, ...options.headers};
+
+            return {
+                url: toPathString(localVarUrlObj),
+                options: localVarRequestOptions,
+            };
+        },
+        /**
+         * 
          * @summary Register for an event; the same as booking a seat.
          * @param {number} id Event id
          * @param {SeatRequest} SeatRequest 
@@ -2917,6 +3200,69 @@ export const BookingsApiFp = function(configuration?: Configuration) {
         },
         /**
          * 
+         * @summary List the people waiting for a seat of an event, first in line first.
+         * @param {number} id Event id
+         * @param {number} [page] Page number, starting at 1.
+         * @param {number} [page_size] Items per page.
+         * @param {string} [tz] Render times in this IANA zone
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        async getEventWaitlist(id: number, page?: number, page_size?: number, tz?: string, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<WaitlistPage>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.getEventWaitlist(id, page, page_size, tz, options);
+            const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
+            const localVarOperationServerBasePath = operationServerMap['BookingsApi.getEventWaitlist']?.[localVarOperationServerIndex]?.url;
+            return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
+        },
+        /**
+         * Its `X-Waitlist-Token`, the attendee\'s `X-Attendee-Token`, the event\'s owner, or an admin.
+         * @summary Get a place in a waitlist: its position while waiting, its booking once promoted.
+         * @param {number} id Waitlist place id
+         * @param {string | null} [X_Waitlist_Token] The place\&#39;s token
+         * @param {string | null} [X_Attendee_Token] The attendee\&#39;s token
+         * @param {string} [tz] Render times in this IANA zone
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        async getWaitlistEntry(id: number, X_Waitlist_Token?: string | null, X_Attendee_Token?: string | null, tz?: string, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<WaitlistEntryView>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.getWaitlistEntry(id, X_Waitlist_Token, X_Attendee_Token, tz, options);
+            const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
+            const localVarOperationServerBasePath = operationServerMap['BookingsApi.getWaitlistEntry']?.[localVarOperationServerIndex]?.url;
+            return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
+        },
+        /**
+         * Only when every seat is booked: a free seat answers 409 `seats_available` (book it instead). First come, first served: when a booking is cancelled, its seat is booked at once for the first person in line, in the same transaction, and they are told by e-mail. Keep `token` to see the place (`position`) or leave the line.
+         * @summary Join a full event\'s waitlist.
+         * @param {number} id Event id
+         * @param {WaitlistJoin} WaitlistJoin 
+         * @param {string} [tz] Render times in this IANA zone
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        async joinWaitlist(id: number, WaitlistJoin: WaitlistJoin, tz?: string, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<WaitlistEntryView>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.joinWaitlist(id, WaitlistJoin, tz, options);
+            const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
+            const localVarOperationServerBasePath = operationServerMap['BookingsApi.joinWaitlist']?.[localVarOperationServerIndex]?.url;
+            return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
+        },
+        /**
+         * Its holder (either token), the event\'s owner, or an admin. Leaving twice, or after a promotion, changes nothing and answers the place as it stands.
+         * @summary Leave a waitlist.
+         * @param {number} id Waitlist place id
+         * @param {string | null} [X_Waitlist_Token] The place\&#39;s token
+         * @param {string | null} [X_Attendee_Token] The attendee\&#39;s token
+         * @param {string} [tz] Render times in this IANA zone
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        async leaveWaitlist(id: number, X_Waitlist_Token?: string | null, X_Attendee_Token?: string | null, tz?: string, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<WaitlistEntryView>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.leaveWaitlist(id, X_Waitlist_Token, X_Attendee_Token, tz, options);
+            const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
+            const localVarOperationServerBasePath = operationServerMap['BookingsApi.leaveWaitlist']?.[localVarOperationServerIndex]?.url;
+            return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
+        },
+        /**
+         * 
          * @summary Register for an event; the same as booking a seat.
          * @param {number} id Event id
          * @param {SeatRequest} SeatRequest 
@@ -3029,6 +3375,46 @@ export const BookingsApiFactory = function (configuration?: Configuration, baseP
          */
         getBookings(requestParameters: BookingsApiGetBookingsRequest = {}, options?: RawAxiosRequestConfig): AxiosPromise<BookingPage> {
             return localVarFp.getBookings(requestParameters.event_id, requestParameters.page, requestParameters.page_size, requestParameters.X_Attendee_Token, requestParameters.tz, options).then((request) => request(axios, basePath));
+        },
+        /**
+         * 
+         * @summary List the people waiting for a seat of an event, first in line first.
+         * @param {BookingsApiGetEventWaitlistRequest} requestParameters Request parameters.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        getEventWaitlist(requestParameters: BookingsApiGetEventWaitlistRequest, options?: RawAxiosRequestConfig): AxiosPromise<WaitlistPage> {
+            return localVarFp.getEventWaitlist(requestParameters.id, requestParameters.page, requestParameters.page_size, requestParameters.tz, options).then((request) => request(axios, basePath));
+        },
+        /**
+         * Its `X-Waitlist-Token`, the attendee\'s `X-Attendee-Token`, the event\'s owner, or an admin.
+         * @summary Get a place in a waitlist: its position while waiting, its booking once promoted.
+         * @param {BookingsApiGetWaitlistEntryRequest} requestParameters Request parameters.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        getWaitlistEntry(requestParameters: BookingsApiGetWaitlistEntryRequest, options?: RawAxiosRequestConfig): AxiosPromise<WaitlistEntryView> {
+            return localVarFp.getWaitlistEntry(requestParameters.id, requestParameters.X_Waitlist_Token, requestParameters.X_Attendee_Token, requestParameters.tz, options).then((request) => request(axios, basePath));
+        },
+        /**
+         * Only when every seat is booked: a free seat answers 409 `seats_available` (book it instead). First come, first served: when a booking is cancelled, its seat is booked at once for the first person in line, in the same transaction, and they are told by e-mail. Keep `token` to see the place (`position`) or leave the line.
+         * @summary Join a full event\'s waitlist.
+         * @param {BookingsApiJoinWaitlistRequest} requestParameters Request parameters.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        joinWaitlist(requestParameters: BookingsApiJoinWaitlistRequest, options?: RawAxiosRequestConfig): AxiosPromise<WaitlistEntryView> {
+            return localVarFp.joinWaitlist(requestParameters.id, requestParameters.WaitlistJoin, requestParameters.tz, options).then((request) => request(axios, basePath));
+        },
+        /**
+         * Its holder (either token), the event\'s owner, or an admin. Leaving twice, or after a promotion, changes nothing and answers the place as it stands.
+         * @summary Leave a waitlist.
+         * @param {BookingsApiLeaveWaitlistRequest} requestParameters Request parameters.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        leaveWaitlist(requestParameters: BookingsApiLeaveWaitlistRequest, options?: RawAxiosRequestConfig): AxiosPromise<WaitlistEntryView> {
+            return localVarFp.leaveWaitlist(requestParameters.id, requestParameters.X_Waitlist_Token, requestParameters.X_Attendee_Token, requestParameters.tz, options).then((request) => request(axios, basePath));
         },
         /**
          * 
@@ -3250,6 +3636,98 @@ export interface BookingsApiGetBookingsRequest {
 }
 
 /**
+ * Request parameters for getEventWaitlist operation in BookingsApi.
+ */
+export interface BookingsApiGetEventWaitlistRequest {
+    /**
+     * Event id
+     */
+    readonly id: number
+
+    /**
+     * Page number, starting at 1.
+     */
+    readonly page?: number
+
+    /**
+     * Items per page.
+     */
+    readonly page_size?: number
+
+    /**
+     * Render times in this IANA zone
+     */
+    readonly tz?: string
+}
+
+/**
+ * Request parameters for getWaitlistEntry operation in BookingsApi.
+ */
+export interface BookingsApiGetWaitlistEntryRequest {
+    /**
+     * Waitlist place id
+     */
+    readonly id: number
+
+    /**
+     * The place\&#39;s token
+     */
+    readonly X_Waitlist_Token?: string | null
+
+    /**
+     * The attendee\&#39;s token
+     */
+    readonly X_Attendee_Token?: string | null
+
+    /**
+     * Render times in this IANA zone
+     */
+    readonly tz?: string
+}
+
+/**
+ * Request parameters for joinWaitlist operation in BookingsApi.
+ */
+export interface BookingsApiJoinWaitlistRequest {
+    /**
+     * Event id
+     */
+    readonly id: number
+
+    readonly WaitlistJoin: WaitlistJoin
+
+    /**
+     * Render times in this IANA zone
+     */
+    readonly tz?: string
+}
+
+/**
+ * Request parameters for leaveWaitlist operation in BookingsApi.
+ */
+export interface BookingsApiLeaveWaitlistRequest {
+    /**
+     * Waitlist place id
+     */
+    readonly id: number
+
+    /**
+     * The place\&#39;s token
+     */
+    readonly X_Waitlist_Token?: string | null
+
+    /**
+     * The attendee\&#39;s token
+     */
+    readonly X_Attendee_Token?: string | null
+
+    /**
+     * Render times in this IANA zone
+     */
+    readonly tz?: string
+}
+
+/**
  * Request parameters for registerForEvent operation in BookingsApi.
  */
 export interface BookingsApiRegisterForEventRequest {
@@ -3372,6 +3850,50 @@ export class BookingsApi extends BaseAPI {
      */
     public getBookings(requestParameters: BookingsApiGetBookingsRequest = {}, options?: RawAxiosRequestConfig) {
         return BookingsApiFp(this.configuration).getBookings(requestParameters.event_id, requestParameters.page, requestParameters.page_size, requestParameters.X_Attendee_Token, requestParameters.tz, options).then((request) => request(this.axios, this.basePath));
+    }
+
+    /**
+     * 
+     * @summary List the people waiting for a seat of an event, first in line first.
+     * @param {BookingsApiGetEventWaitlistRequest} requestParameters Request parameters.
+     * @param {*} [options] Override http request option.
+     * @throws {RequiredError}
+     */
+    public getEventWaitlist(requestParameters: BookingsApiGetEventWaitlistRequest, options?: RawAxiosRequestConfig) {
+        return BookingsApiFp(this.configuration).getEventWaitlist(requestParameters.id, requestParameters.page, requestParameters.page_size, requestParameters.tz, options).then((request) => request(this.axios, this.basePath));
+    }
+
+    /**
+     * Its `X-Waitlist-Token`, the attendee\'s `X-Attendee-Token`, the event\'s owner, or an admin.
+     * @summary Get a place in a waitlist: its position while waiting, its booking once promoted.
+     * @param {BookingsApiGetWaitlistEntryRequest} requestParameters Request parameters.
+     * @param {*} [options] Override http request option.
+     * @throws {RequiredError}
+     */
+    public getWaitlistEntry(requestParameters: BookingsApiGetWaitlistEntryRequest, options?: RawAxiosRequestConfig) {
+        return BookingsApiFp(this.configuration).getWaitlistEntry(requestParameters.id, requestParameters.X_Waitlist_Token, requestParameters.X_Attendee_Token, requestParameters.tz, options).then((request) => request(this.axios, this.basePath));
+    }
+
+    /**
+     * Only when every seat is booked: a free seat answers 409 `seats_available` (book it instead). First come, first served: when a booking is cancelled, its seat is booked at once for the first person in line, in the same transaction, and they are told by e-mail. Keep `token` to see the place (`position`) or leave the line.
+     * @summary Join a full event\'s waitlist.
+     * @param {BookingsApiJoinWaitlistRequest} requestParameters Request parameters.
+     * @param {*} [options] Override http request option.
+     * @throws {RequiredError}
+     */
+    public joinWaitlist(requestParameters: BookingsApiJoinWaitlistRequest, options?: RawAxiosRequestConfig) {
+        return BookingsApiFp(this.configuration).joinWaitlist(requestParameters.id, requestParameters.WaitlistJoin, requestParameters.tz, options).then((request) => request(this.axios, this.basePath));
+    }
+
+    /**
+     * Its holder (either token), the event\'s owner, or an admin. Leaving twice, or after a promotion, changes nothing and answers the place as it stands.
+     * @summary Leave a waitlist.
+     * @param {BookingsApiLeaveWaitlistRequest} requestParameters Request parameters.
+     * @param {*} [options] Override http request option.
+     * @throws {RequiredError}
+     */
+    public leaveWaitlist(requestParameters: BookingsApiLeaveWaitlistRequest, options?: RawAxiosRequestConfig) {
+        return BookingsApiFp(this.configuration).leaveWaitlist(requestParameters.id, requestParameters.X_Waitlist_Token, requestParameters.X_Attendee_Token, requestParameters.tz, options).then((request) => request(this.axios, this.basePath));
     }
 
     /**

@@ -80,7 +80,7 @@ export function BookingRow({ id, eventId, eventTitle, holder, credential, onForg
     try {
       const { data } = await bookingsApi.cancelBooking({ id, ...headers(credential) })
       setState({ kind: 'ok', booking: data })
-      setMessage({ kind: 'success', text: 'Your booking is cancelled and the seat is free again.' })
+      setMessage({ kind: 'success', text: 'Your booking is cancelled and the seat is given back: to the next person on the waitlist, if anyone waits.' })
     } catch (e) {
       setMessage({ kind: 'error', text: toProblem(e).message })
     } finally {

@@ -5,6 +5,7 @@ import { Alert } from '../components/Alert'
 import { BookingForm } from '../components/BookingForm'
 import { StatusBadge } from '../components/EventCard'
 import { SeatMeter } from '../components/SeatMeter'
+import { WaitlistPanel } from '../components/WaitlistPanel'
 import { eventsApi } from '../lib/api'
 import { useAuth } from '../lib/auth'
 import { loadBookings } from '../lib/bookings'
@@ -14,6 +15,7 @@ import { useLiveSeats, useLiveStatus } from '../lib/live'
 import { toProblem, type ApiProblem } from '../lib/problem'
 import { formatDateTime } from '../lib/time'
 import { useTimeZone } from '../lib/timezone'
+import { placeForEvent } from '../lib/waitlist'
 
 export function EventPage() {
   const { id } = useParams()
@@ -186,9 +188,19 @@ export function EventPage() {
             {bookable ? (
               <>
                 {available === 0 ? (
-                  <p className="notice">This event is sold out. A seat frees up whenever someone cancels.</p>
-                ) : null}
-                <BookingForm event={event} onBooked={onBooked} />
+                  <>
+                    <p className="notice">
+                      This event is sold out. Join the waitlist: when someone cancels, their seat goes to the first in
+                      line.
+                    </p>
+                    <WaitlistPanel event={event} seatsVersion={seats} />
+                  </>
+                ) : (
+                  <>
+                    {placeForEvent(event.id) ? <WaitlistPanel event={event} seatsVersion={seats} /> : null}
+                    <BookingForm event={event} onBooked={onBooked} />
+                  </>
+                )}
               </>
             ) : (
               <Alert kind="info" title="Not taking bookings">

@@ -93,7 +93,7 @@ describe('MyBookingsPage', () => {
     const user = userEvent.setup()
     await user.click(within(card).getByRole('button', { name: 'Cancel booking' }))
     await user.click(within(card).getByRole('button', { name: 'Yes, cancel it' }))
-    expect(await within(card).findByText(/seat is free again/)).toBeInTheDocument()
+    expect(await within(card).findByText(/seat is given back/)).toBeInTheDocument()
     expect(cancelBooking).toHaveBeenCalledWith({ id: 2, X_Attendee_Token: 'att' })
     expect(within(card).getByTestId('booking-status')).toHaveTextContent('Cancelled')
 

@@ -11,10 +11,12 @@ mod devices;
 mod dialect;
 mod event_query;
 mod events;
+mod holds;
 mod internal;
 mod magic_links;
 mod notifications;
 mod preferences;
+mod waitlist;
 
 pub use attachments::*;
 pub use attendees::*;
@@ -24,10 +26,12 @@ pub use devices::*;
 pub use dialect::*;
 pub use event_query::*;
 pub use events::*;
+pub use holds::*;
 pub use internal::*;
 pub use magic_links::*;
 pub use notifications::*;
 pub use preferences::*;
+pub use waitlist::*;
 
 use boxoffice_domain::{Invalid, PageRequest};
 use serde::{Deserialize, Deserializer, Serialize};
@@ -102,6 +106,12 @@ page_type!(
     /// A page of bookings.
     BookingPage,
     BookingView
+);
+
+page_type!(
+    /// A page of an event's waitlist, first in line first.
+    WaitlistPage,
+    WaitlistEntryView
 );
 
 page_type!(

@@ -4,7 +4,8 @@ use boxoffice_store::NotificationRecord;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-/// `event.created`, `event.updated`, `event.deleted`, `booking.created` or `booking.cancelled`.
+/// `event.created`, `event.updated`, `event.deleted`, `booking.created`, `booking.cancelled` or
+/// `booking.promoted` (a seat given back went to the first on the waitlist).
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
 pub enum NotificationType {
     #[serde(rename = "event.created")]
@@ -17,6 +18,8 @@ pub enum NotificationType {
     BookingCreated,
     #[serde(rename = "booking.cancelled")]
     BookingCancelled,
+    #[serde(rename = "booking.promoted")]
+    BookingPromoted,
 }
 
 /// The event a notification is about.
@@ -59,6 +62,9 @@ impl NotificationView {
                 Kind::EventDeleted => NotificationType::EventDeleted,
                 Kind::BookingCreated => NotificationType::BookingCreated,
                 Kind::BookingCancelled => NotificationType::BookingCancelled,
+                Kind::BookingPromoted => NotificationType::BookingPromoted,
+                // Never in the history, which keeps notices only (`DomainEventKind::is_notice`).
+                Kind::SeatsHeld | Kind::SeatsReleased => NotificationType::EventUpdated,
             },
             event: NotificationEvent {
                 id: record.event_id.0.to_string(),

@@ -3,16 +3,18 @@
 use crate::access::Caller;
 use crate::dto::{BookingCreate, BookingPage, BookingView, PageQuery, SeatRequest};
 use crate::error::{ApiError, ErrorCode, Missing, Problem};
-use crate::extract::{Json, Path, Query, RenderZone};
+use crate::extract::{Json, Path, Query, RenderZone, header_text};
 use crate::idempotency::MaybeIdempotencyKey;
 use crate::openapi::responses::{
     BadPage, BadParameter, BookingRefused, EventNotFound, InvalidFields, NonNumericId,
 };
 use crate::state::AppState;
 use axum::extract::State;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use boxoffice_domain::{AttendeeId, Booking, BookingId, BookingRefusal, EventId, Page, Zone};
+use boxoffice_domain::{
+    AttendeeId, Booking, BookingId, BookingRefusal, EventId, Page, SecretHash, Zone,
+};
 use boxoffice_store::{BookingFilter, BookingFor};
 use boxoffice_usecases::{self as usecases, BookOutcome, BookRequest, Booked};
 use serde::Deserialize;
@@ -83,6 +85,7 @@ pub(crate) async fn book_for_attendee(
         who: BookingFor::Attendee(attendee),
         idempotency: key.for_request(input),
         render_zone,
+        hold: None,
     };
     book(app, request, shape).await
 }
@@ -152,29 +155,36 @@ fn replay(first: Result<Booked, BookingRefusal>, shape: Shape<'_>) -> Response {
 /// second active booking by the same person answers 400 `already_booked`. With `user_name`
 /// alone: a walk-in without e-mail, recorded as a new attendee each time (nothing
 /// identifies them, so no duplicate can be detected). A full event answers 400 `event_full`.
+/// With `X-Hold-Token`, one seat of that hold is booked (see `POST /events/{id}/holds`);
+/// a hold that expired, was used up or released answers 410 `hold_expired`.
 #[utoipa::path(post, path = "/events/{id}/book", tag = "bookings", request_body = SeatRequest,
     params(("id" = i64, Path, description = "Event id", minimum = 1),
+        ("X-Hold-Token" = Option<String>, Header, description = "Book a seat of this hold"),
         crate::openapi::IdempotencyKeyParam,
         crate::openapi::TimeZoneParam),
     responses(
         (status = 201, description = "Booked; keep `cancel_token`", body = BookingView),
         BookingRefused,
         EventNotFound,
+        (status = 410, description = "`hold_expired`: the hold expired, was used up or released", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields, or idempotency key reused with another body", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn book_event(
     State(app): State<AppState>,
     zone: RenderZone,
     key: MaybeIdempotencyKey,
+    headers: HeaderMap,
     Path(id): Path<i64>,
     Json(input): Json<SeatRequest>,
 ) -> Result<Response, ApiError> {
     let idempotency = key.for_request(&input);
+    let hold = header_text(&headers, crate::access::HOLD_TOKEN).map(SecretHash::of);
     let request = BookRequest {
         event: EventId(id),
         who: BookingFor::Person(input.into_domain()?),
         idempotency,
         render_zone: zone.0,
+        hold,
     };
     let shape = Shape {
         body: &booked_body,

@@ -142,7 +142,7 @@ impl Enricher {
     /// `boxoffice_enrichment_total{source, outcome}` and timed in
     /// `boxoffice_enrichment_seconds{source}`.
     pub async fn enrich(&self, change: &DomainEvent) -> Result<Option<Enriched>, EnrichError> {
-        if change.kind == DomainEventKind::EventCreated {
+        if change.kind == DomainEventKind::EventCreated || !change.kind.is_notice() {
             return Ok(None);
         }
         let request = EnrichmentRequest::from(change);

@@ -27,7 +27,7 @@ mod writer;
 pub use per_event::EventQueues;
 pub use writer::BatchWriter;
 
-use crate::{BookingFor, IdempotencyKey, SeatBooked, SeatsAfter, StoreError};
+use crate::{BookingFor, IdempotencyKey, SeatBooked, SeatReleased, StoreError};
 use boxoffice_domain::{Booking, BookingId, BookingRefusal, DomainEvent, EventId, SecretHash};
 use chrono::{DateTime, Utc};
 
@@ -40,8 +40,9 @@ pub type BookedChange = Box<dyn FnOnce(&SeatBooked) -> DomainEvent + Send>;
 /// Serializes a booking's outcome for its idempotency record.
 pub type OutcomeRecord = Box<dyn FnOnce(&BookingResult) -> Result<String, StoreError> + Send>;
 
-/// Builds the domain event of a cancellation that freed a seat.
-pub type CancelledChange = Box<dyn FnOnce(&Booking, SeatsAfter) -> DomainEvent + Send>;
+/// Builds the domain events of a cancellation that gave a seat back (the cancellation, and
+/// the booking of the first in line when someone waited for the seat).
+pub type CancelledChange = Box<dyn FnOnce(&Booking, &SeatReleased) -> Vec<DomainEvent> + Send>;
 
 /// One seat for one person, with what the use case adds to it.
 pub struct BookCommand {

@@ -7,8 +7,8 @@
 use crate::rows::{
     BookedSeat, BookingRow, EventState, IdempotencyRow, KnownAttendee, PENDING, RECORDED, SeatState,
 };
-use crate::sqlite::sql::{attendees, bookings, idempotency, outbox};
-use crate::{BookingFor, IdempotencyKey, KeyClaim, SeatBooked, SeatsAfter, StoreError};
+use crate::sqlite::sql::{attendees, bookings, idempotency, outbox, waitlist};
+use crate::{BookingFor, IdempotencyKey, KeyClaim, SeatBooked, SeatReleased, StoreError};
 use boxoffice_domain::{
     AttendeeId, Booking, BookingId, BookingRefusal, DomainEvent, EventId, NewAttendee, SecretHash,
     SecretToken,
@@ -194,14 +194,63 @@ pub(super) fn cancel_booking(
     conn: &Connection,
     id: BookingId,
     now: DateTime<Utc>,
-) -> Result<Option<SeatsAfter>, StoreError> {
+) -> Result<Option<SeatReleased>, StoreError> {
     let cancelled = query_one(conn, bookings::CANCEL_BOOKING, &[&Ts(now), &id.0], self::id)?;
     let Some(event) = cancelled else {
         return Ok(None);
     };
-    let seat = query_one(conn, bookings::FREE_SEAT, &[&event], seat_state)?
-        .ok_or_else(|| StoreError::Corrupt(format!("booking {} of no event", id.0)))?;
-    Ok(Some(seat.into_seats(EventId(event))))
+    release_seat(conn, EventId(event), now).map(Some)
+}
+
+/// As `sql::waitlist::release_seat`.
+fn release_seat(
+    conn: &Connection,
+    event: EventId,
+    now: DateTime<Utc>,
+) -> Result<SeatReleased, StoreError> {
+    loop {
+        if let Some(seat) = query_one(conn, waitlist::FREE_SEAT, &[&event.0], seat_state)? {
+            let seats = seat.into_seats(event);
+            return Ok(SeatReleased {
+                seats,
+                promoted: None,
+            });
+        }
+        let first = query_one(conn, waitlist::FIRST_IN_LINE, &[&event.0], |row| {
+            let entry: i64 = row.get(0)?;
+            let attendee = KnownAttendee {
+                id: row.get(1)?,
+                name: row.get(2)?,
+                email: row.get(3)?,
+            };
+            Ok((entry, attendee))
+        })?;
+        let Some((entry, attendee)) = first else {
+            tracing::warn!(event.id = %event, "waitlist count without a waiting row; put right");
+            query(conn, waitlist::EMPTY_LINE, &[&event.0], |_| Ok(()))?;
+            continue;
+        };
+        let token = SecretToken::generate().hash();
+        let args: [&dyn ToSql; 4] = [&event.0, &attendee.id, &token.0, &Ts(now)];
+        let booked = query_one(conn, bookings::INSERT_BOOKING, &args, id)?;
+        let status = if booked.is_some() { "promoted" } else { "left" };
+        let args: [&dyn ToSql; 4] = [&entry, &status, &booked, &Ts(now)];
+        query(conn, waitlist::END_PLACE, &args, |_| Ok(()))?;
+        let seat = query_one(conn, waitlist::SHORTEN_LINE, &[&event.0], |row| {
+            Ok(BookedSeat {
+                seat: seat_state(row)?,
+                timezone: row.get(4)?,
+            })
+        })?
+        .ok_or_else(|| StoreError::Corrupt(format!("waitlist of no event {event}")))?;
+        if let Some(id) = booked {
+            let promoted = seat.into_booked(BookingId(id), event, attendee, now)?;
+            return Ok(SeatReleased {
+                seats: promoted.seats.clone(),
+                promoted: Some(promoted),
+            });
+        }
+    }
 }
 
 /// As `sql::bookings::booking_in`.

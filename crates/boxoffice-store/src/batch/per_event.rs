@@ -365,8 +365,10 @@ async fn cancel(tx: &mut WriteTx, command: CancelCommand) -> Result<Option<Booki
     tx.execute(COMMAND).await?;
     let freed = tx.cancel_booking(id, now).await?;
     let booking = tx.booking(id).await?;
-    if let (Some(booking), Some(seats)) = (&booking, freed) {
-        tx.record(&change(booking, seats)).await?;
+    if let (Some(booking), Some(released)) = (&booking, freed) {
+        for change in change(booking, &released) {
+            tx.record(&change).await?;
+        }
     }
     Ok(booking)
 }

@@ -262,8 +262,10 @@ fn cancel(tx: &mut Transaction<'_>, command: CancelCommand) -> Result<Option<Boo
     let Some(booking) = native::booking(&savepoint, id)? else {
         return Ok(None);
     };
-    if let Some(seats) = freed {
-        native::record(&savepoint, &change(&booking, seats))?;
+    if let Some(released) = freed {
+        for change in change(&booking, &released) {
+            native::record(&savepoint, &change)?;
+        }
     }
     savepoint.commit()?;
     Ok(Some(booking))

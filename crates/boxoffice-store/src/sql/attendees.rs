@@ -1,9 +1,9 @@
 //! Attendees: people who book, with or without e-mail.
 
-use super::bookings::free_seat;
+use super::waitlist::release_seat;
 use super::{FOR_UPDATE, Pools, Tx, page_of};
 use crate::rows::{AttendeeRow, FreedSeat, KnownAttendee};
-use crate::{SeatsAfter, StoreError};
+use crate::{SeatReleased, StoreError};
 use boxoffice_domain::{
     Attendee, AttendeeId, BookingId, EventId, NewAttendee, Page, PageRequest, SecretHash,
 };
@@ -126,7 +126,8 @@ pub(crate) async fn update_attendee(
 pub(crate) async fn lock_for_erasure(tx: &mut Tx<'_>, id: AttendeeId) -> Result<bool, StoreError> {
     let events = format!(
         "SELECT id FROM events WHERE id IN (SELECT event_id FROM bookings \
-         WHERE attendee_id = $1 AND status = 'confirmed') ORDER BY id{FOR_UPDATE}"
+         WHERE attendee_id = $1 AND status = 'confirmed' UNION SELECT event_id FROM waitlist \
+         WHERE attendee_id = $1 AND status = 'waiting') ORDER BY id{FOR_UPDATE}"
     );
     sqlx::query(&events).bind(id.0).execute(&mut **tx).await?;
     let sql = format!("SELECT id FROM attendees WHERE id = $1{FOR_UPDATE}");
@@ -142,7 +143,7 @@ pub(crate) async fn cancel_bookings_of(
     tx: &mut Tx<'_>,
     id: AttendeeId,
     now: DateTime<Utc>,
-) -> Result<Vec<(BookingId, SeatsAfter)>, StoreError> {
+) -> Result<Vec<(BookingId, SeatReleased)>, StoreError> {
     // Cancelling through the bookings' rows (locked by the update) frees each seat exactly
     // once, even if the holder cancels the same booking at this moment.
     let freed: Vec<FreedSeat> = sqlx::query_as(
@@ -159,14 +160,22 @@ pub(crate) async fn cancel_bookings_of(
         event_id,
     } in freed
     {
-        let seats = free_seat(tx, EventId(event_id)).await?;
-        cancelled.push((BookingId(booking_id), seats));
+        let released = release_seat(tx, EventId(event_id), now).await?;
+        cancelled.push((BookingId(booking_id), released));
     }
     Ok(cancelled)
 }
 
 /// Deletes an attendee (their bookings go by cascade).
 pub(crate) async fn delete_attendee(tx: &mut Tx<'_>, id: AttendeeId) -> Result<(), StoreError> {
+    // Their places in line go by cascade: the lines they wait in get shorter first.
+    sqlx::query(
+        "UPDATE events SET waitlist_size = waitlist_size - 1 WHERE id IN \
+         (SELECT event_id FROM waitlist WHERE attendee_id = $1 AND status = 'waiting')",
+    )
+    .bind(id.0)
+    .execute(&mut **tx)
+    .await?;
     sqlx::query("DELETE FROM attendees WHERE id = $1")
         .bind(id.0)
         .execute(&mut **tx)

@@ -1,9 +1,10 @@
 //! Bookings: one seat of one event for one attendee, decided by the database.
 
 use super::attendees::attendee_for;
+use super::waitlist::release_seat;
 use super::{Db, FOR_UPDATE, Pools, Tx, page_of};
-use crate::rows::{BookedSeat, BookingRow, EventState, KnownAttendee, SeatState};
-use crate::{BookingFilter, BookingFor, SeatBooked, SeatsAfter, StoreError};
+use crate::rows::{BookedSeat, BookingRow, EventState, KnownAttendee};
+use crate::{BookingFilter, BookingFor, SeatBooked, SeatReleased, StoreError};
 use boxoffice_domain::{
     AttendeeId, Booking, BookingId, BookingRefusal, EventId, Page, PageRequest, SecretHash,
 };
@@ -42,9 +43,6 @@ pub(crate) const ACTIVE_BOOKING: &str =
 /// Only the transition confirmed -> cancelled frees a seat.
 pub(crate) const CANCEL_BOOKING: &str = "UPDATE bookings SET status = 'cancelled', cancelled_at = $1 \
      WHERE id = $2 AND status = 'confirmed' RETURNING event_id";
-/// Gives one seat back.
-pub(crate) const FREE_SEAT: &str = "UPDATE events SET seats_booked = seats_booked - 1 WHERE id = $1 \
-     RETURNING title, owner_id, capacity, seats_booked";
 
 impl Pools {
     pub(crate) async fn get_booking(
@@ -104,13 +102,14 @@ async fn lock_event_of_booking(tx: &mut Tx<'_>, id: BookingId) -> Result<(), Sto
     Ok(())
 }
 
-/// Cancels a confirmed booking and frees its seat; `None` if it is not confirmed (or does
-/// not exist), so a repeated cancellation changes nothing.
+/// Cancels a confirmed booking and gives its seat back (to the first in line, if anyone
+/// waits); `None` if it is not confirmed (or does not exist), so a repeated cancellation
+/// changes nothing.
 pub(crate) async fn cancel_booking(
     tx: &mut Tx<'_>,
     id: BookingId,
     now: DateTime<Utc>,
-) -> Result<Option<SeatsAfter>, StoreError> {
+) -> Result<Option<SeatReleased>, StoreError> {
     lock_event_of_booking(tx, id).await?;
     let cancelled: Option<i64> = sqlx::query_scalar(CANCEL_BOOKING)
         .bind(now)
@@ -120,16 +119,7 @@ pub(crate) async fn cancel_booking(
     let Some(event_id) = cancelled else {
         return Ok(None);
     };
-    free_seat(tx, EventId(event_id)).await.map(Some)
-}
-
-/// Gives one seat of an event back.
-pub(super) async fn free_seat(tx: &mut Tx<'_>, event: EventId) -> Result<SeatsAfter, StoreError> {
-    let seat: SeatState = sqlx::query_as(FREE_SEAT)
-        .bind(event.0)
-        .fetch_one(&mut **tx)
-        .await?;
-    Ok(seat.into_seats(event))
+    release_seat(tx, EventId(event_id), now).await.map(Some)
 }
 
 /// A booking as the transaction sees it.
@@ -157,18 +147,8 @@ pub(crate) async fn book_seat(
     cancel_token: &SecretHash,
     now: DateTime<Utc>,
 ) -> Result<Result<SeatBooked, BookingRefusal>, StoreError> {
-    let attendee = match who {
-        BookingFor::Person(person) => attendee_for(tx, person, now).await?,
-        BookingFor::Attendee(id) => {
-            let known: Option<KnownAttendee> = sqlx::query_as(KNOWN_ATTENDEE)
-                .bind(id.0)
-                .fetch_optional(&mut **tx)
-                .await?;
-            match known {
-                Some(attendee) => attendee,
-                None => return Ok(Err(BookingRefusal::AttendeeNotFound)),
-            }
-        }
+    let Some(attendee) = attendee_of(tx, who, now).await? else {
+        return Ok(Err(BookingRefusal::AttendeeNotFound));
     };
     let seat: Option<BookedSeat> = sqlx::query_as(TAKE_SEAT)
         .bind(event.0)
@@ -194,6 +174,22 @@ pub(crate) async fn book_seat(
     };
     seat.into_booked(BookingId(id), event, attendee, now)
         .map(Ok)
+}
+
+/// The attendee a booking is for: registered on the fly for a person, looked up by id
+/// (`None` if unknown) otherwise.
+pub(super) async fn attendee_of(
+    tx: &mut Tx<'_>,
+    who: &BookingFor,
+    now: DateTime<Utc>,
+) -> Result<Option<KnownAttendee>, StoreError> {
+    match who {
+        BookingFor::Person(person) => attendee_for(tx, person, now).await.map(Some),
+        BookingFor::Attendee(id) => Ok(sqlx::query_as(KNOWN_ATTENDEE)
+            .bind(id.0)
+            .fetch_optional(&mut **tx)
+            .await?),
+    }
 }
 
 /// Why the conditional increment matched no row.

@@ -19,11 +19,20 @@ struct Rule {
 const RULES: &[Rule] = &[
     Rule {
         name: "seats_booked_matches_bookings",
-        meaning: "an event's seats_booked equals its confirmed bookings",
+        meaning: "an event's seats_booked equals its confirmed bookings plus its held seats",
         sql: "SELECT 'event ' || e.id || ': seats_booked ' || e.seats_booked || ', confirmed bookings ' || \
-              (SELECT count(*) FROM bookings b WHERE b.event_id = e.id AND b.status = 'confirmed') \
-              FROM events e WHERE e.seats_booked <> \
+              (SELECT count(*) FROM bookings b WHERE b.event_id = e.id AND b.status = 'confirmed') || \
+              ', held ' || e.seats_held \
+              FROM events e WHERE e.seats_booked <> e.seats_held + \
               (SELECT count(*) FROM bookings b WHERE b.event_id = e.id AND b.status = 'confirmed') ORDER BY e.id",
+    },
+    Rule {
+        name: "seats_held_matches_holds",
+        meaning: "an event's seats_held equals the seats of its holds",
+        sql: "SELECT 'event ' || e.id || ': seats_held ' || e.seats_held || ', in holds ' || \
+              (SELECT coalesce(sum(h.seats), 0) FROM seat_holds h WHERE h.event_id = e.id) \
+              FROM events e WHERE e.seats_held <> \
+              (SELECT coalesce(sum(h.seats), 0) FROM seat_holds h WHERE h.event_id = e.id) ORDER BY e.id",
     },
     Rule {
         name: "seats_within_capacity",
@@ -37,6 +46,28 @@ const RULES: &[Rule] = &[
         sql: "SELECT 'event ' || event_id || ', attendee ' || attendee_id || ': ' || count(*) || ' confirmed bookings' \
               FROM bookings WHERE status = 'confirmed' GROUP BY event_id, attendee_id HAVING count(*) > 1 \
               ORDER BY event_id, attendee_id",
+    },
+    Rule {
+        name: "waitlist_size_matches_line",
+        meaning: "an event's waitlist_size equals the people waiting in its line",
+        sql: "SELECT 'event ' || e.id || ': waitlist_size ' || e.waitlist_size || ', waiting ' || \
+              (SELECT count(*) FROM waitlist w WHERE w.event_id = e.id AND w.status = 'waiting') \
+              FROM events e WHERE e.waitlist_size <> \
+              (SELECT count(*) FROM waitlist w WHERE w.event_id = e.id AND w.status = 'waiting') ORDER BY e.id",
+    },
+    Rule {
+        name: "no_free_seat_while_someone_waits",
+        meaning: "nobody waits for an open event that has a free seat",
+        sql: "SELECT 'event ' || id || ': ' || waitlist_size || ' waiting, seats_booked ' || seats_booked || \
+              ' of capacity ' || coalesce(capacity, 0) FROM events WHERE waitlist_size > 0 \
+              AND status = 'scheduled' AND (capacity IS NULL OR seats_booked < capacity) ORDER BY id",
+    },
+    Rule {
+        name: "nobody_waits_holding_a_seat",
+        meaning: "a person waiting for an event holds no confirmed booking of it",
+        sql: "SELECT 'event ' || w.event_id || ', attendee ' || w.attendee_id || ': waiting and booked' \
+              FROM waitlist w JOIN bookings b ON b.event_id = w.event_id AND b.attendee_id = w.attendee_id \
+              AND b.status = 'confirmed' WHERE w.status = 'waiting' ORDER BY w.event_id, w.attendee_id",
     },
     Rule {
         name: "bookings_have_event_and_attendee",

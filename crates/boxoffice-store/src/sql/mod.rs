@@ -12,12 +12,14 @@ pub(crate) mod attendees;
 pub(crate) mod bookings;
 pub(crate) mod channels;
 pub(crate) mod events;
+pub(crate) mod holds;
 pub(crate) mod idempotency;
 pub(crate) mod invariants;
 pub(crate) mod notifications;
 pub(crate) mod outbox;
 pub(crate) mod recipients;
 pub(crate) mod users;
+pub(crate) mod waitlist;
 
 pub(crate) use super::{Db, FOR_UPDATE, Pools, SKIP_LOCKED};
 

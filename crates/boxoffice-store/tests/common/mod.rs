@@ -6,7 +6,9 @@ use boxoffice_domain::{
 };
 use boxoffice_domain::{DomainEvent, DomainEventKind};
 use boxoffice_store::batch::{BookCommand, CancelCommand, Keyed, OutcomeRecord};
-use boxoffice_store::{Backend, BookingFor, IdempotencyKey, SeatBooked, SeatsAfter, Store};
+use boxoffice_store::{
+    Backend, BookingFor, IdempotencyKey, SeatBooked, SeatReleased, SeatsAfter, Store,
+};
 use chrono::{Duration, Utc};
 use sqlx::Connection;
 
@@ -160,10 +162,15 @@ pub async fn cancel(store: &Store, id: boxoffice_domain::BookingId) -> Option<Se
     if let Some(writer) = store.batches() {
         let freed = std::sync::Arc::new(std::sync::Mutex::new(None));
         let seen = freed.clone();
-        let change = Box::new(move |_: &boxoffice_domain::Booking, seats: SeatsAfter| {
-            *seen.lock().unwrap() = Some(seats.seats);
-            seat_change(DomainEventKind::BookingCancelled, &seats)
-        });
+        let change = Box::new(
+            move |_: &boxoffice_domain::Booking, released: &SeatReleased| {
+                *seen.lock().unwrap() = Some(released.seats.seats);
+                vec![seat_change(
+                    DomainEventKind::BookingCancelled,
+                    &released.seats,
+                )]
+            },
+        );
         let command = CancelCommand {
             id,
             now: Utc::now(),
@@ -175,7 +182,7 @@ pub async fn cancel(store: &Store, id: boxoffice_domain::BookingId) -> Option<Se
     let mut tx = store.begin().await.unwrap();
     let freed = tx.cancel_booking(id, Utc::now()).await.unwrap();
     tx.commit().await.unwrap();
-    freed.map(|seats| seats.seats)
+    freed.map(|released| released.seats.seats)
 }
 
 /// Seats booked as the event row counts them.

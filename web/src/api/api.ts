@@ -644,6 +644,39 @@ export interface Health {
     'status': string;
 }
 /**
+ * Set seats aside for a few minutes.
+ */
+export interface HoldCreate {
+    /**
+     * Seats to hold; default 1.
+     */
+    'seats'?: number | null;
+}
+/**
+ * Seats set aside until `expires_at`, counted against the capacity meanwhile.
+ */
+export interface HoldView {
+    'created_at': string;
+    'event_id': number;
+    /**
+     * When the seats go back if not booked.
+     */
+    'expires_at': string;
+    /**
+     * Seconds left until `expires_at`, as the server counts them.
+     */
+    'expires_in_seconds': number;
+    'id': number;
+    /**
+     * Seats still held (each booking made with the hold uses one).
+     */
+    'seats': number;
+    /**
+     * Only in the response that created the hold: send it as `X-Hold-Token` to book a held seat (`POST /events/{id}/book`), see the hold, or release it.
+     */
+    'token'?: string | null;
+}
+/**
  * The same answer whether or not an attendee has the address.
  */
 export interface MagicLinkAccepted {
@@ -2513,16 +2546,17 @@ export const BookingsApiAxiosParamCreator = function (configuration?: Configurat
             };
         },
         /**
-         * With `name` and `email`: registers the attendee on the fly if the address is new; a second active booking by the same person answers 400 `already_booked`. With `user_name` alone: a walk-in without e-mail, recorded as a new attendee each time (nothing identifies them, so no duplicate can be detected). A full event answers 400 `event_full`.
+         * With `name` and `email`: registers the attendee on the fly if the address is new; a second active booking by the same person answers 400 `already_booked`. With `user_name` alone: a walk-in without e-mail, recorded as a new attendee each time (nothing identifies them, so no duplicate can be detected). A full event answers 400 `event_full`. With `X-Hold-Token`, one seat of that hold is booked (see `POST /events/{id}/holds`); a hold that expired, was used up or released answers 410 `hold_expired`.
          * @summary Book a seat for a person.
          * @param {number} id Event id
          * @param {SeatRequest} SeatRequest 
+         * @param {string | null} [X_Hold_Token] Book a seat of this hold
          * @param {string} [Idempotency_Key] Repeat-safe key: a repeat returns the first response
          * @param {string} [tz] Render times in this IANA zone
          * @param {*} [options] Override http request option.
          * @throws {RequiredError}
          */
-        bookEvent: async (id: number, SeatRequest: SeatRequest, Idempotency_Key?: string, tz?: string, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+        bookEvent: async (id: number, SeatRequest: SeatRequest, X_Hold_Token?: string | null, Idempotency_Key?: string, tz?: string, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
             // verify required parameter 'id' is not null or undefined
             assertParamExists('bookEvent', 'id', id)
             // verify required parameter 'SeatRequest' is not null or undefined
@@ -2547,6 +2581,9 @@ export const BookingsApiAxiosParamCreator = function (configuration?: Configurat
             localVarHeaderParameter['Content-Type'] = 'application/json';
             localVarHeaderParameter['Accept'] = 'application/json,application/problem+json';
 
+            if (X_Hold_Token != null) {
+                localVarHeaderParameter['X-Hold-Token'] = String(X_Hold_Token);
+            }
             if (Idempotency_Key != null) {
                 localVarHeaderParameter['Idempotency-Key'] = String(Idempotency_Key);
             }
@@ -2846,6 +2883,51 @@ export const BookingsApiAxiosParamCreator = function (configuration?: Configurat
             };
         },
         /**
+         * 
+         * @summary Get a hold: the seats it still holds and the time left.
+         * @param {number} id Hold id
+         * @param {string} X_Hold_Token The hold\&#39;s token
+         * @param {string} [tz] Render times in this IANA zone
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        getHold: async (id: number, X_Hold_Token: string, tz?: string, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+            // verify required parameter 'id' is not null or undefined
+            assertParamExists('getHold', 'id', id)
+            // verify required parameter 'X_Hold_Token' is not null or undefined
+            assertParamExists('getHold', 'X_Hold_Token', X_Hold_Token)
+            const localVarPath = `/holds/{id}`
+                .replace('{id}', encodeURIComponent(String(id)));
+            // use dummy base URL string because the URL constructor only accepts absolute URLs.
+            const localVarUrlObj = new URL(localVarPath, DUMMY_BASE_URL);
+            let baseOptions;
+            if (configuration) {
+                baseOptions = configuration.baseOptions;
+            }
+
+            const localVarRequestOptions = { method: 'GET', ...baseOptions, ...options};
+            const localVarHeaderParameter = {} as any;
+            const localVarQueryParameter = {} as any;
+
+            if (tz !== undefined) {
+                localVarQueryParameter['tz'] = tz;
+            }
+
+            localVarHeaderParameter['Accept'] = 'application/json,application/problem+json';
+
+            if (X_Hold_Token != null) {
+                localVarHeaderParameter['X-Hold-Token'] = String(X_Hold_Token);
+            }
+            setSearchParams(localVarUrlObj, localVarQueryParameter);
+            let headersFromBaseOptions = baseOptions && baseOptions.headers ? baseOptions.headers : {};
+            localVarRequestOptions.headers = {...localVarHeaderParameter, ...headersFromBaseOptions, ...options.headers};
+
+            return {
+                url: toPathString(localVarUrlObj),
+                options: localVarRequestOptions,
+            };
+        },
+        /**
          * Its `X-Waitlist-Token`, the attendee\'s `X-Attendee-Token`, the event\'s owner, or an admin.
          * @summary Get a place in a waitlist: its position while waiting, its booking once promoted.
          * @param {number} id Waitlist place id
@@ -2894,6 +2976,50 @@ export const BookingsApiAxiosParamCreator = function (configuration?: Configurat
             setSearchParams(localVarUrlObj, localVarQueryParameter);
             let headersFromBaseOptions = baseOptions && baseOptions.headers ? baseOptions.headers : {};
             localVarRequestOptions.headers = {...localVarHeaderParameter, ...headersFromBaseOptions, ...options.headers};
+
+            return {
+                url: toPathString(localVarUrlObj),
+                options: localVarRequestOptions,
+            };
+        },
+        /**
+         * While a person completes their details. The seats count against the capacity at once (watchers see them go) and come back by themselves when the hold expires (after `HOLD_MINUTES`, 10 by default), to the first on the waitlist if people wait. Book a held seat with `POST /events/{id}/book` and the `X-Hold-Token` header; each booking uses one.
+         * @summary Hold seats of an event for a few minutes.
+         * @param {number} id Event id
+         * @param {HoldCreate} HoldCreate Optional: &#x60;{}&#x60; holds one seat
+         * @param {string} [tz] Render times in this IANA zone
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        holdSeats: async (id: number, HoldCreate: HoldCreate, tz?: string, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+            // verify required parameter 'id' is not null or undefined
+            assertParamExists('holdSeats', 'id', id)
+            // verify required parameter 'HoldCreate' is not null or undefined
+            assertParamExists('holdSeats', 'HoldCreate', HoldCreate)
+            const localVarPath = `/events/{id}/holds`
+                .replace('{id}', encodeURIComponent(String(id)));
+            // use dummy base URL string because the URL constructor only accepts absolute URLs.
+            const localVarUrlObj = new URL(localVarPath, DUMMY_BASE_URL);
+            let baseOptions;
+            if (configuration) {
+                baseOptions = configuration.baseOptions;
+            }
+
+            const localVarRequestOptions = { method: 'POST', ...baseOptions, ...options};
+            const localVarHeaderParameter = {} as any;
+            const localVarQueryParameter = {} as any;
+
+            if (tz !== undefined) {
+                localVarQueryParameter['tz'] = tz;
+            }
+
+            localVarHeaderParameter['Content-Type'] = 'application/json';
+            localVarHeaderParameter['Accept'] = 'application/json,application/problem+json';
+
+            setSearchParams(localVarUrlObj, localVarQueryParameter);
+            let headersFromBaseOptions = baseOptions && baseOptions.headers ? baseOptions.headers : {};
+            localVarRequestOptions.headers = {...localVarHeaderParameter, ...headersFromBaseOptions, ...options.headers};
+            localVarRequestOptions.data = serializeDataIfNeeded(HoldCreate, localVarRequestOptions, configuration)
 
             return {
                 url: toPathString(localVarUrlObj),
@@ -3004,12 +3130,13 @@ export const BookingsApiAxiosParamCreator = function (configuration?: Configurat
          * @summary Register for an event; the same as booking a seat.
          * @param {number} id Event id
          * @param {SeatRequest} SeatRequest 
+         * @param {string | null} [X_Hold_Token] Book a seat of this hold
          * @param {string} [Idempotency_Key] Repeat-safe key: a repeat returns the first response
          * @param {string} [tz] Render times in this IANA zone
          * @param {*} [options] Override http request option.
          * @throws {RequiredError}
          */
-        registerForEvent: async (id: number, SeatRequest: SeatRequest, Idempotency_Key?: string, tz?: string, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+        registerForEvent: async (id: number, SeatRequest: SeatRequest, X_Hold_Token?: string | null, Idempotency_Key?: string, tz?: string, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
             // verify required parameter 'id' is not null or undefined
             assertParamExists('registerForEvent', 'id', id)
             // verify required parameter 'SeatRequest' is not null or undefined
@@ -3034,6 +3161,9 @@ export const BookingsApiAxiosParamCreator = function (configuration?: Configurat
             localVarHeaderParameter['Content-Type'] = 'application/json';
             localVarHeaderParameter['Accept'] = 'application/json,application/problem+json';
 
+            if (X_Hold_Token != null) {
+                localVarHeaderParameter['X-Hold-Token'] = String(X_Hold_Token);
+            }
             if (Idempotency_Key != null) {
                 localVarHeaderParameter['Idempotency-Key'] = String(Idempotency_Key);
             }
@@ -3041,6 +3171,46 @@ export const BookingsApiAxiosParamCreator = function (configuration?: Configurat
             let headersFromBaseOptions = baseOptions && baseOptions.headers ? baseOptions.headers : {};
             localVarRequestOptions.headers = {...localVarHeaderParameter, ...headersFromBaseOptions, ...options.headers};
             localVarRequestOptions.data = serializeDataIfNeeded(SeatRequest, localVarRequestOptions, configuration)
+
+            return {
+                url: toPathString(localVarUrlObj),
+                options: localVarRequestOptions,
+            };
+        },
+        /**
+         * 
+         * @summary Release a hold now, giving its seats back.
+         * @param {number} id Hold id
+         * @param {string} X_Hold_Token The hold\&#39;s token
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        releaseHold: async (id: number, X_Hold_Token: string, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+            // verify required parameter 'id' is not null or undefined
+            assertParamExists('releaseHold', 'id', id)
+            // verify required parameter 'X_Hold_Token' is not null or undefined
+            assertParamExists('releaseHold', 'X_Hold_Token', X_Hold_Token)
+            const localVarPath = `/holds/{id}`
+                .replace('{id}', encodeURIComponent(String(id)));
+            // use dummy base URL string because the URL constructor only accepts absolute URLs.
+            const localVarUrlObj = new URL(localVarPath, DUMMY_BASE_URL);
+            let baseOptions;
+            if (configuration) {
+                baseOptions = configuration.baseOptions;
+            }
+
+            const localVarRequestOptions = { method: 'DELETE', ...baseOptions, ...options};
+            const localVarHeaderParameter = {} as any;
+            const localVarQueryParameter = {} as any;
+
+            localVarHeaderParameter['Accept'] = 'application/problem+json';
+
+            if (X_Hold_Token != null) {
+                localVarHeaderParameter['X-Hold-Token'] = String(X_Hold_Token);
+            }
+            setSearchParams(localVarUrlObj, localVarQueryParameter);
+            let headersFromBaseOptions = baseOptions && baseOptions.headers ? baseOptions.headers : {};
+            localVarRequestOptions.headers = {...localVarHeaderParameter, ...headersFromBaseOptions, ...options.headers};
 
             return {
                 url: toPathString(localVarUrlObj),
@@ -3118,17 +3288,18 @@ export const BookingsApiFp = function(configuration?: Configuration) {
             return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
         },
         /**
-         * With `name` and `email`: registers the attendee on the fly if the address is new; a second active booking by the same person answers 400 `already_booked`. With `user_name` alone: a walk-in without e-mail, recorded as a new attendee each time (nothing identifies them, so no duplicate can be detected). A full event answers 400 `event_full`.
+         * With `name` and `email`: registers the attendee on the fly if the address is new; a second active booking by the same person answers 400 `already_booked`. With `user_name` alone: a walk-in without e-mail, recorded as a new attendee each time (nothing identifies them, so no duplicate can be detected). A full event answers 400 `event_full`. With `X-Hold-Token`, one seat of that hold is booked (see `POST /events/{id}/holds`); a hold that expired, was used up or released answers 410 `hold_expired`.
          * @summary Book a seat for a person.
          * @param {number} id Event id
          * @param {SeatRequest} SeatRequest 
+         * @param {string | null} [X_Hold_Token] Book a seat of this hold
          * @param {string} [Idempotency_Key] Repeat-safe key: a repeat returns the first response
          * @param {string} [tz] Render times in this IANA zone
          * @param {*} [options] Override http request option.
          * @throws {RequiredError}
          */
-        async bookEvent(id: number, SeatRequest: SeatRequest, Idempotency_Key?: string, tz?: string, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<BookingView>> {
-            const localVarAxiosArgs = await localVarAxiosParamCreator.bookEvent(id, SeatRequest, Idempotency_Key, tz, options);
+        async bookEvent(id: number, SeatRequest: SeatRequest, X_Hold_Token?: string | null, Idempotency_Key?: string, tz?: string, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<BookingView>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.bookEvent(id, SeatRequest, X_Hold_Token, Idempotency_Key, tz, options);
             const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
             const localVarOperationServerBasePath = operationServerMap['BookingsApi.bookEvent']?.[localVarOperationServerIndex]?.url;
             return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
@@ -3215,6 +3386,21 @@ export const BookingsApiFp = function(configuration?: Configuration) {
             return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
         },
         /**
+         * 
+         * @summary Get a hold: the seats it still holds and the time left.
+         * @param {number} id Hold id
+         * @param {string} X_Hold_Token The hold\&#39;s token
+         * @param {string} [tz] Render times in this IANA zone
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        async getHold(id: number, X_Hold_Token: string, tz?: string, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<HoldView>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.getHold(id, X_Hold_Token, tz, options);
+            const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
+            const localVarOperationServerBasePath = operationServerMap['BookingsApi.getHold']?.[localVarOperationServerIndex]?.url;
+            return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
+        },
+        /**
          * Its `X-Waitlist-Token`, the attendee\'s `X-Attendee-Token`, the event\'s owner, or an admin.
          * @summary Get a place in a waitlist: its position while waiting, its booking once promoted.
          * @param {number} id Waitlist place id
@@ -3228,6 +3414,21 @@ export const BookingsApiFp = function(configuration?: Configuration) {
             const localVarAxiosArgs = await localVarAxiosParamCreator.getWaitlistEntry(id, X_Waitlist_Token, X_Attendee_Token, tz, options);
             const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
             const localVarOperationServerBasePath = operationServerMap['BookingsApi.getWaitlistEntry']?.[localVarOperationServerIndex]?.url;
+            return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
+        },
+        /**
+         * While a person completes their details. The seats count against the capacity at once (watchers see them go) and come back by themselves when the hold expires (after `HOLD_MINUTES`, 10 by default), to the first on the waitlist if people wait. Book a held seat with `POST /events/{id}/book` and the `X-Hold-Token` header; each booking uses one.
+         * @summary Hold seats of an event for a few minutes.
+         * @param {number} id Event id
+         * @param {HoldCreate} HoldCreate Optional: &#x60;{}&#x60; holds one seat
+         * @param {string} [tz] Render times in this IANA zone
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        async holdSeats(id: number, HoldCreate: HoldCreate, tz?: string, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<HoldView>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.holdSeats(id, HoldCreate, tz, options);
+            const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
+            const localVarOperationServerBasePath = operationServerMap['BookingsApi.holdSeats']?.[localVarOperationServerIndex]?.url;
             return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
         },
         /**
@@ -3266,15 +3467,30 @@ export const BookingsApiFp = function(configuration?: Configuration) {
          * @summary Register for an event; the same as booking a seat.
          * @param {number} id Event id
          * @param {SeatRequest} SeatRequest 
+         * @param {string | null} [X_Hold_Token] Book a seat of this hold
          * @param {string} [Idempotency_Key] Repeat-safe key: a repeat returns the first response
          * @param {string} [tz] Render times in this IANA zone
          * @param {*} [options] Override http request option.
          * @throws {RequiredError}
          */
-        async registerForEvent(id: number, SeatRequest: SeatRequest, Idempotency_Key?: string, tz?: string, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<BookingView>> {
-            const localVarAxiosArgs = await localVarAxiosParamCreator.registerForEvent(id, SeatRequest, Idempotency_Key, tz, options);
+        async registerForEvent(id: number, SeatRequest: SeatRequest, X_Hold_Token?: string | null, Idempotency_Key?: string, tz?: string, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<BookingView>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.registerForEvent(id, SeatRequest, X_Hold_Token, Idempotency_Key, tz, options);
             const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
             const localVarOperationServerBasePath = operationServerMap['BookingsApi.registerForEvent']?.[localVarOperationServerIndex]?.url;
+            return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
+        },
+        /**
+         * 
+         * @summary Release a hold now, giving its seats back.
+         * @param {number} id Hold id
+         * @param {string} X_Hold_Token The hold\&#39;s token
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        async releaseHold(id: number, X_Hold_Token: string, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<void>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.releaseHold(id, X_Hold_Token, options);
+            const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
+            const localVarOperationServerBasePath = operationServerMap['BookingsApi.releaseHold']?.[localVarOperationServerIndex]?.url;
             return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
         },
     }
@@ -3327,14 +3543,14 @@ export const BookingsApiFactory = function (configuration?: Configuration, baseP
             return localVarFp.apiGetBookings(requestParameters.event_id, requestParameters.page, requestParameters.page_size, requestParameters.X_Attendee_Token, options).then((request) => request(axios, basePath));
         },
         /**
-         * With `name` and `email`: registers the attendee on the fly if the address is new; a second active booking by the same person answers 400 `already_booked`. With `user_name` alone: a walk-in without e-mail, recorded as a new attendee each time (nothing identifies them, so no duplicate can be detected). A full event answers 400 `event_full`.
+         * With `name` and `email`: registers the attendee on the fly if the address is new; a second active booking by the same person answers 400 `already_booked`. With `user_name` alone: a walk-in without e-mail, recorded as a new attendee each time (nothing identifies them, so no duplicate can be detected). A full event answers 400 `event_full`. With `X-Hold-Token`, one seat of that hold is booked (see `POST /events/{id}/holds`); a hold that expired, was used up or released answers 410 `hold_expired`.
          * @summary Book a seat for a person.
          * @param {BookingsApiBookEventRequest} requestParameters Request parameters.
          * @param {*} [options] Override http request option.
          * @throws {RequiredError}
          */
         bookEvent(requestParameters: BookingsApiBookEventRequest, options?: RawAxiosRequestConfig): AxiosPromise<BookingView> {
-            return localVarFp.bookEvent(requestParameters.id, requestParameters.SeatRequest, requestParameters.Idempotency_Key, requestParameters.tz, options).then((request) => request(axios, basePath));
+            return localVarFp.bookEvent(requestParameters.id, requestParameters.SeatRequest, requestParameters.X_Hold_Token, requestParameters.Idempotency_Key, requestParameters.tz, options).then((request) => request(axios, basePath));
         },
         /**
          * Its holder (either token), the event\'s owner, or an admin. Repeating the cancellation changes nothing and answers the same.
@@ -3387,6 +3603,16 @@ export const BookingsApiFactory = function (configuration?: Configuration, baseP
             return localVarFp.getEventWaitlist(requestParameters.id, requestParameters.page, requestParameters.page_size, requestParameters.tz, options).then((request) => request(axios, basePath));
         },
         /**
+         * 
+         * @summary Get a hold: the seats it still holds and the time left.
+         * @param {BookingsApiGetHoldRequest} requestParameters Request parameters.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        getHold(requestParameters: BookingsApiGetHoldRequest, options?: RawAxiosRequestConfig): AxiosPromise<HoldView> {
+            return localVarFp.getHold(requestParameters.id, requestParameters.X_Hold_Token, requestParameters.tz, options).then((request) => request(axios, basePath));
+        },
+        /**
          * Its `X-Waitlist-Token`, the attendee\'s `X-Attendee-Token`, the event\'s owner, or an admin.
          * @summary Get a place in a waitlist: its position while waiting, its booking once promoted.
          * @param {BookingsApiGetWaitlistEntryRequest} requestParameters Request parameters.
@@ -3395,6 +3621,16 @@ export const BookingsApiFactory = function (configuration?: Configuration, baseP
          */
         getWaitlistEntry(requestParameters: BookingsApiGetWaitlistEntryRequest, options?: RawAxiosRequestConfig): AxiosPromise<WaitlistEntryView> {
             return localVarFp.getWaitlistEntry(requestParameters.id, requestParameters.X_Waitlist_Token, requestParameters.X_Attendee_Token, requestParameters.tz, options).then((request) => request(axios, basePath));
+        },
+        /**
+         * While a person completes their details. The seats count against the capacity at once (watchers see them go) and come back by themselves when the hold expires (after `HOLD_MINUTES`, 10 by default), to the first on the waitlist if people wait. Book a held seat with `POST /events/{id}/book` and the `X-Hold-Token` header; each booking uses one.
+         * @summary Hold seats of an event for a few minutes.
+         * @param {BookingsApiHoldSeatsRequest} requestParameters Request parameters.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        holdSeats(requestParameters: BookingsApiHoldSeatsRequest, options?: RawAxiosRequestConfig): AxiosPromise<HoldView> {
+            return localVarFp.holdSeats(requestParameters.id, requestParameters.HoldCreate, requestParameters.tz, options).then((request) => request(axios, basePath));
         },
         /**
          * Only when every seat is booked: a free seat answers 409 `seats_available` (book it instead). First come, first served: when a booking is cancelled, its seat is booked at once for the first person in line, in the same transaction, and they are told by e-mail. Keep `token` to see the place (`position`) or leave the line.
@@ -3424,7 +3660,17 @@ export const BookingsApiFactory = function (configuration?: Configuration, baseP
          * @throws {RequiredError}
          */
         registerForEvent(requestParameters: BookingsApiRegisterForEventRequest, options?: RawAxiosRequestConfig): AxiosPromise<BookingView> {
-            return localVarFp.registerForEvent(requestParameters.id, requestParameters.SeatRequest, requestParameters.Idempotency_Key, requestParameters.tz, options).then((request) => request(axios, basePath));
+            return localVarFp.registerForEvent(requestParameters.id, requestParameters.SeatRequest, requestParameters.X_Hold_Token, requestParameters.Idempotency_Key, requestParameters.tz, options).then((request) => request(axios, basePath));
+        },
+        /**
+         * 
+         * @summary Release a hold now, giving its seats back.
+         * @param {BookingsApiReleaseHoldRequest} requestParameters Request parameters.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        releaseHold(requestParameters: BookingsApiReleaseHoldRequest, options?: RawAxiosRequestConfig): AxiosPromise<void> {
+            return localVarFp.releaseHold(requestParameters.id, requestParameters.X_Hold_Token, options).then((request) => request(axios, basePath));
         },
     };
 };
@@ -3521,6 +3767,11 @@ export interface BookingsApiBookEventRequest {
     readonly id: number
 
     readonly SeatRequest: SeatRequest
+
+    /**
+     * Book a seat of this hold
+     */
+    readonly X_Hold_Token?: string | null
 
     /**
      * Repeat-safe key: a repeat returns the first response
@@ -3661,6 +3912,26 @@ export interface BookingsApiGetEventWaitlistRequest {
 }
 
 /**
+ * Request parameters for getHold operation in BookingsApi.
+ */
+export interface BookingsApiGetHoldRequest {
+    /**
+     * Hold id
+     */
+    readonly id: number
+
+    /**
+     * The hold\&#39;s token
+     */
+    readonly X_Hold_Token: string
+
+    /**
+     * Render times in this IANA zone
+     */
+    readonly tz?: string
+}
+
+/**
  * Request parameters for getWaitlistEntry operation in BookingsApi.
  */
 export interface BookingsApiGetWaitlistEntryRequest {
@@ -3678,6 +3949,26 @@ export interface BookingsApiGetWaitlistEntryRequest {
      * The attendee\&#39;s token
      */
     readonly X_Attendee_Token?: string | null
+
+    /**
+     * Render times in this IANA zone
+     */
+    readonly tz?: string
+}
+
+/**
+ * Request parameters for holdSeats operation in BookingsApi.
+ */
+export interface BookingsApiHoldSeatsRequest {
+    /**
+     * Event id
+     */
+    readonly id: number
+
+    /**
+     * Optional: &#x60;{}&#x60; holds one seat
+     */
+    readonly HoldCreate: HoldCreate
 
     /**
      * Render times in this IANA zone
@@ -3739,6 +4030,11 @@ export interface BookingsApiRegisterForEventRequest {
     readonly SeatRequest: SeatRequest
 
     /**
+     * Book a seat of this hold
+     */
+    readonly X_Hold_Token?: string | null
+
+    /**
      * Repeat-safe key: a repeat returns the first response
      */
     readonly Idempotency_Key?: string
@@ -3747,6 +4043,21 @@ export interface BookingsApiRegisterForEventRequest {
      * Render times in this IANA zone
      */
     readonly tz?: string
+}
+
+/**
+ * Request parameters for releaseHold operation in BookingsApi.
+ */
+export interface BookingsApiReleaseHoldRequest {
+    /**
+     * Hold id
+     */
+    readonly id: number
+
+    /**
+     * The hold\&#39;s token
+     */
+    readonly X_Hold_Token: string
 }
 
 /**
@@ -3798,14 +4109,14 @@ export class BookingsApi extends BaseAPI {
     }
 
     /**
-     * With `name` and `email`: registers the attendee on the fly if the address is new; a second active booking by the same person answers 400 `already_booked`. With `user_name` alone: a walk-in without e-mail, recorded as a new attendee each time (nothing identifies them, so no duplicate can be detected). A full event answers 400 `event_full`.
+     * With `name` and `email`: registers the attendee on the fly if the address is new; a second active booking by the same person answers 400 `already_booked`. With `user_name` alone: a walk-in without e-mail, recorded as a new attendee each time (nothing identifies them, so no duplicate can be detected). A full event answers 400 `event_full`. With `X-Hold-Token`, one seat of that hold is booked (see `POST /events/{id}/holds`); a hold that expired, was used up or released answers 410 `hold_expired`.
      * @summary Book a seat for a person.
      * @param {BookingsApiBookEventRequest} requestParameters Request parameters.
      * @param {*} [options] Override http request option.
      * @throws {RequiredError}
      */
     public bookEvent(requestParameters: BookingsApiBookEventRequest, options?: RawAxiosRequestConfig) {
-        return BookingsApiFp(this.configuration).bookEvent(requestParameters.id, requestParameters.SeatRequest, requestParameters.Idempotency_Key, requestParameters.tz, options).then((request) => request(this.axios, this.basePath));
+        return BookingsApiFp(this.configuration).bookEvent(requestParameters.id, requestParameters.SeatRequest, requestParameters.X_Hold_Token, requestParameters.Idempotency_Key, requestParameters.tz, options).then((request) => request(this.axios, this.basePath));
     }
 
     /**
@@ -3864,6 +4175,17 @@ export class BookingsApi extends BaseAPI {
     }
 
     /**
+     * 
+     * @summary Get a hold: the seats it still holds and the time left.
+     * @param {BookingsApiGetHoldRequest} requestParameters Request parameters.
+     * @param {*} [options] Override http request option.
+     * @throws {RequiredError}
+     */
+    public getHold(requestParameters: BookingsApiGetHoldRequest, options?: RawAxiosRequestConfig) {
+        return BookingsApiFp(this.configuration).getHold(requestParameters.id, requestParameters.X_Hold_Token, requestParameters.tz, options).then((request) => request(this.axios, this.basePath));
+    }
+
+    /**
      * Its `X-Waitlist-Token`, the attendee\'s `X-Attendee-Token`, the event\'s owner, or an admin.
      * @summary Get a place in a waitlist: its position while waiting, its booking once promoted.
      * @param {BookingsApiGetWaitlistEntryRequest} requestParameters Request parameters.
@@ -3872,6 +4194,17 @@ export class BookingsApi extends BaseAPI {
      */
     public getWaitlistEntry(requestParameters: BookingsApiGetWaitlistEntryRequest, options?: RawAxiosRequestConfig) {
         return BookingsApiFp(this.configuration).getWaitlistEntry(requestParameters.id, requestParameters.X_Waitlist_Token, requestParameters.X_Attendee_Token, requestParameters.tz, options).then((request) => request(this.axios, this.basePath));
+    }
+
+    /**
+     * While a person completes their details. The seats count against the capacity at once (watchers see them go) and come back by themselves when the hold expires (after `HOLD_MINUTES`, 10 by default), to the first on the waitlist if people wait. Book a held seat with `POST /events/{id}/book` and the `X-Hold-Token` header; each booking uses one.
+     * @summary Hold seats of an event for a few minutes.
+     * @param {BookingsApiHoldSeatsRequest} requestParameters Request parameters.
+     * @param {*} [options] Override http request option.
+     * @throws {RequiredError}
+     */
+    public holdSeats(requestParameters: BookingsApiHoldSeatsRequest, options?: RawAxiosRequestConfig) {
+        return BookingsApiFp(this.configuration).holdSeats(requestParameters.id, requestParameters.HoldCreate, requestParameters.tz, options).then((request) => request(this.axios, this.basePath));
     }
 
     /**
@@ -3904,7 +4237,18 @@ export class BookingsApi extends BaseAPI {
      * @throws {RequiredError}
      */
     public registerForEvent(requestParameters: BookingsApiRegisterForEventRequest, options?: RawAxiosRequestConfig) {
-        return BookingsApiFp(this.configuration).registerForEvent(requestParameters.id, requestParameters.SeatRequest, requestParameters.Idempotency_Key, requestParameters.tz, options).then((request) => request(this.axios, this.basePath));
+        return BookingsApiFp(this.configuration).registerForEvent(requestParameters.id, requestParameters.SeatRequest, requestParameters.X_Hold_Token, requestParameters.Idempotency_Key, requestParameters.tz, options).then((request) => request(this.axios, this.basePath));
+    }
+
+    /**
+     * 
+     * @summary Release a hold now, giving its seats back.
+     * @param {BookingsApiReleaseHoldRequest} requestParameters Request parameters.
+     * @param {*} [options] Override http request option.
+     * @throws {RequiredError}
+     */
+    public releaseHold(requestParameters: BookingsApiReleaseHoldRequest, options?: RawAxiosRequestConfig) {
+        return BookingsApiFp(this.configuration).releaseHold(requestParameters.id, requestParameters.X_Hold_Token, options).then((request) => request(this.axios, this.basePath));
     }
 }
 

@@ -1,4 +1,4 @@
-import { useRef, useState, type FormEvent } from 'react'
+import { useCallback, useRef, useState, type FormEvent } from 'react'
 import { Link } from 'react-router'
 import type { BookingView, EventView } from '../api'
 import { bookingsApi, newIdempotencyKey } from '../lib/api'
@@ -7,6 +7,15 @@ import { emailProblem } from '../lib/email'
 import { toProblem, type ApiProblem } from '../lib/problem'
 import { Alert } from './Alert'
 import { Field } from './Field'
+import { HoldCountdown } from './HoldCountdown'
+
+/** A seat set aside for this browser while the form is filled in. */
+interface Hold {
+  id: number
+  token: string
+  /** Local clock time of expiry (the server's countdown, so clock skew does not matter). */
+  expiresAt: number
+}
 
 interface Errors {
   name?: string
@@ -28,6 +37,7 @@ const REFUSALS: Record<string, string> = {
   already_booked: 'Already booked',
   event_not_bookable: 'Not taking bookings',
   event_not_found: 'Event not found',
+  hold_expired: 'Hold expired',
   network_error: 'Network error',
 }
 
@@ -44,6 +54,8 @@ export function BookingForm({ event, onBooked }: BookingFormProps) {
   const [problem, setProblem] = useState<ApiProblem | null>(null)
   const [booked, setBooked] = useState<BookingView | null>(null)
   const [busy, setBusy] = useState(false)
+  const [hold, setHold] = useState<Hold | null>(null)
+  const [holdNote, setHoldNote] = useState<string | null>(null)
   // The same key for retries of one attempt, so a lost answer never books twice.
   const key = useRef<string | null>(null)
   const nameInput = useRef<HTMLInputElement>(null)
@@ -52,6 +64,24 @@ export function BookingForm({ event, onBooked }: BookingFormProps) {
   function edited() {
     key.current = null
   }
+
+  async function holdSeat() {
+    setProblem(null)
+    setHoldNote(null)
+    try {
+      const { data } = await bookingsApi.holdSeats({ id: event.id, HoldCreate: { seats: 1 } })
+      if (data.token) {
+        setHold({ id: data.id, token: data.token, expiresAt: Date.now() + data.expires_in_seconds * 1000 })
+      }
+    } catch (error) {
+      setProblem(toProblem(error))
+    }
+  }
+
+  const holdExpired = useCallback(() => {
+    setHold(null)
+    setHoldNote('Your hold expired and the seat went back. Hold again or book while seats last.')
+  }, [])
 
   async function submit(e: FormEvent) {
     e.preventDefault()
@@ -67,8 +97,10 @@ export function BookingForm({ event, onBooked }: BookingFormProps) {
       const { data } = await bookingsApi.bookEvent({
         id: event.id,
         SeatRequest: { name: name.trim(), email: email.trim() },
+        X_Hold_Token: hold?.token,
         Idempotency_Key: key.current,
       })
+      setHold(null)
       key.current = null
       if (data.cancel_token) {
         rememberBooking({
@@ -89,6 +121,7 @@ export function BookingForm({ event, onBooked }: BookingFormProps) {
       const found = toProblem(error)
       // Keep the key only when the answer was lost: a retry then replays it.
       if (found.code !== 'network_error') key.current = null
+      if (found.code === 'hold_expired') setHold(null)
       if (found.code === 'validation_failed') {
         const fieldErrors: Errors = {}
         for (const f of found.fields) {
@@ -120,6 +153,16 @@ export function BookingForm({ event, onBooked }: BookingFormProps) {
           <p>{problem.message}</p>
         </Alert>
       ) : null}
+      {hold ? (
+        <HoldCountdown expiresAt={hold.expiresAt} onExpired={holdExpired} />
+      ) : (
+        <p className="hold-offer">
+          <button type="button" className="button button-secondary" onClick={holdSeat}>
+            Hold a seat while you fill this in
+          </button>
+        </p>
+      )}
+      {holdNote ? <p className="notice">{holdNote}</p> : null}
       <form onSubmit={submit} noValidate aria-label="Book a seat">
         <Field label="Your name" error={errors.name} required>
           <input

@@ -20,6 +20,9 @@ export interface ApiProblem {
 
 const MESSAGES: Record<string, string> = {
   event_full: 'Sorry, this event is fully booked.',
+  hold_expired: 'Your hold expired and the seat went back.',
+  seats_available: 'Seats are free again: book one now.',
+  already_waitlisted: 'You are already on the waitlist for this event.',
   already_booked: 'This e-mail address already holds a seat for this event.',
   event_not_bookable: 'This event is not taking bookings (it was cancelled, is completed or has ended).',
   event_not_found: 'This event does not exist (any more).',

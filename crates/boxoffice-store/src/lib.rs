@@ -31,6 +31,7 @@ pub use outbox::{OutboxMessage, Routing, UnroutedMessage};
 pub use pool::PoolSettings;
 pub use rate_limits::{Rate, RateLimitTable};
 pub use retry::MAX_RETRIES;
+pub use tickets::{CheckIn, CheckInOutcome, CheckInTally, StaffMember};
 pub use tx::WriteTx;
 pub use violation::Violation;
 
@@ -351,3 +352,4 @@ impl Store {
 // After the dispatch macros, which they use.
 mod notices;
 mod outbox;
+mod tickets;

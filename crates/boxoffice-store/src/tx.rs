@@ -156,6 +156,17 @@ impl WriteTx {
         on_tx!(self, tx => bookings::cancel_booking(tx, id, now).await)
     }
 
+    /// Admits a booking to `event` once, or says why not (see `sql/tickets.rs`).
+    pub async fn check_in(
+        &mut self,
+        event: EventId,
+        booking: BookingId,
+        by: UserId,
+        now: DateTime<Utc>,
+    ) -> Result<crate::CheckInOutcome, StoreError> {
+        on_tx!(self, tx => tickets::check_in(tx, event, booking, by, now).await)
+    }
+
     /// A booking as this transaction sees it.
     pub async fn booking(&mut self, id: BookingId) -> Result<Option<Booking>, StoreError> {
         on_tx!(self, tx => bookings::booking_in(tx, id).await)

@@ -15,6 +15,7 @@ mod internal;
 mod magic_links;
 mod notifications;
 mod preferences;
+mod tickets;
 
 pub use attachments::*;
 pub use attendees::*;
@@ -28,6 +29,7 @@ pub use internal::*;
 pub use magic_links::*;
 pub use notifications::*;
 pub use preferences::*;
+pub use tickets::*;
 
 use boxoffice_domain::{Invalid, PageRequest};
 use serde::{Deserialize, Deserializer, Serialize};

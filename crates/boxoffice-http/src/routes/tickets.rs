@@ -64,7 +64,7 @@ pub async fn get_booking_ticket_svg(
         ("X-Cancel-Token" = Option<String>, Header, description = "The booking's cancel token"),
         ("X-Attendee-Token" = Option<String>, Header, description = "The attendee's token")),
     responses(
-        (status = 200, description = "The ticket's QR code", content_type = "image/png", body = Vec<u8>),
+        (status = 200, description = "The ticket's QR code", content_type = "image/png", body = crate::dto::FileBytes),
         NonNumericId,
         (status = 401, description = "No credential sent", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such booking for this credential", body = crate::error::Problem, content_type = "application/problem+json"),

@@ -31,7 +31,7 @@ pub use outbox::{OutboxMessage, Routing, UnroutedMessage};
 pub use pool::PoolSettings;
 pub use rate_limits::{Rate, RateLimitTable};
 pub use retry::MAX_RETRIES;
-pub use tickets::{CheckIn, CheckInOutcome, CheckInTally, StaffMember};
+pub use tickets::{CheckIn, CheckInOutcome, StaffMember};
 pub use tx::WriteTx;
 pub use violation::Violation;
 

@@ -38,13 +38,6 @@ pub enum CheckInOutcome {
     UnknownBooking,
 }
 
-/// How many of an event's confirmed bookings are in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct CheckInTally {
-    pub confirmed: i64,
-    pub checked_in: i64,
-}
-
 impl Store {
     /// A booking's check-in, if it was admitted.
     pub async fn check_in_of(&self, booking: BookingId) -> Result<Option<CheckIn>, StoreError> {
@@ -60,8 +53,9 @@ impl Store {
         dispatch!(self, b => b.list_check_ins(event, page).await)
     }
 
-    pub async fn check_in_tally(&self, event: EventId) -> Result<CheckInTally, StoreError> {
-        dispatch!(self, b => b.check_in_tally(event).await)
+    /// How many confirmed bookings an event has: the people expected at its door.
+    pub async fn confirmed_bookings(&self, event: EventId) -> Result<i64, StoreError> {
+        dispatch!(self, b => b.confirmed_bookings(event).await)
     }
 
     /// The account named `username` (case-insensitive): its id and its name as spelt.

@@ -8,7 +8,7 @@
 use super::bookings::lock_event_of_booking;
 use super::{Pools, Tx, page_of};
 use crate::StoreError;
-use crate::tickets::{CheckIn, CheckInOutcome, CheckInTally, StaffMember};
+use crate::tickets::{CheckIn, CheckInOutcome, StaffMember};
 use boxoffice_domain::{BookingId, EventId, Page, PageRequest, UserId};
 use chrono::{DateTime, Utc};
 
@@ -136,20 +136,15 @@ impl Pools {
         Ok(page_of(items, total, page))
     }
 
-    /// How many of an event's confirmed bookings are in.
-    pub(crate) async fn check_in_tally(&self, event: EventId) -> Result<CheckInTally, StoreError> {
-        let (confirmed, checked_in): (i64, i64) = sqlx::query_as(
-            "SELECT count(*), count(c.booking_id) FROM bookings b \
-             LEFT JOIN check_ins c ON c.booking_id = b.id \
-             WHERE b.event_id = $1 AND b.status = 'confirmed'",
+    /// How many confirmed bookings an event has: the people expected at its door.
+    pub(crate) async fn confirmed_bookings(&self, event: EventId) -> Result<i64, StoreError> {
+        let count: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM bookings WHERE event_id = $1 AND status = 'confirmed'",
         )
         .bind(event.0)
         .fetch_one(self.reader())
         .await?;
-        Ok(CheckInTally {
-            confirmed,
-            checked_in,
-        })
+        Ok(count)
     }
 
     /// The account named `username` (case-insensitive): its id and its name as spelt.

@@ -1,7 +1,7 @@
 //! Door staff and check-ins (the SQL is in `sql/tickets.rs`).
 
 use crate::{Store, StoreError, retry};
-use boxoffice_domain::{BookingId, EventId, Page, PageRequest, UserId};
+use boxoffice_domain::{AttendeeId, BookingId, EventId, Page, PageRequest, UserId};
 use chrono::{DateTime, Utc};
 
 /// A user who may admit people to one event.
@@ -51,6 +51,15 @@ impl Store {
         page: PageRequest,
     ) -> Result<Page<CheckIn>, StoreError> {
         dispatch!(self, b => b.list_check_ins(event, page).await)
+    }
+
+    /// When each of `attendees` was admitted to `event`, for those who were.
+    pub async fn admitted_attendees(
+        &self,
+        event: EventId,
+        attendees: &[AttendeeId],
+    ) -> Result<std::collections::HashMap<AttendeeId, DateTime<Utc>>, StoreError> {
+        dispatch!(self, b => b.admitted_attendees(event, attendees).await)
     }
 
     /// How many confirmed bookings an event has: the people expected at its door.

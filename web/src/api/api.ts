@@ -252,6 +252,10 @@ export interface AttendeeRecipientView {
  * A newly registered attendee with the token that manages the record.
  */
 export interface AttendeeRegistered {
+    /**
+     * Only in an event\'s list of attendees: when they were checked in at its door (absent until then).
+     */
+    'checked_in_at'?: string | null;
     'created_at': string;
     /**
      * `null` for a walk-in booked by name alone.
@@ -294,6 +298,10 @@ export interface AttendeeUpdate {
  * An attendee\'s record.
  */
 export interface AttendeeView {
+    /**
+     * Only in an event\'s list of attendees: when they were checked in at its door (absent until then).
+     */
+    'checked_in_at'?: string | null;
     'created_at': string;
     /**
      * `null` for a walk-in booked by name alone.
@@ -4984,7 +4992,7 @@ export const EventsApiAxiosParamCreator = function (configuration?: Configuratio
             };
         },
         /**
-         * 
+         * Those already admitted at the door carry `checked_in_at`.
          * @summary List the attendees holding a confirmed booking for an event.
          * @param {number} id Event id
          * @param {number} [page] Page number, starting at 1.
@@ -5453,7 +5461,7 @@ export const EventsApiFp = function(configuration?: Configuration) {
             return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
         },
         /**
-         * 
+         * Those already admitted at the door carry `checked_in_at`.
          * @summary List the attendees holding a confirmed booking for an event.
          * @param {number} id Event id
          * @param {number} [page] Page number, starting at 1.
@@ -5648,7 +5656,7 @@ export const EventsApiFactory = function (configuration?: Configuration, basePat
             return localVarFp.getEventAttachment(requestParameters.id, options).then((request) => request(axios, basePath));
         },
         /**
-         * 
+         * Those already admitted at the door carry `checked_in_at`.
          * @summary List the attendees holding a confirmed booking for an event.
          * @param {EventsApiGetEventAttendeesRequest} requestParameters Request parameters.
          * @param {*} [options] Override http request option.
@@ -6119,7 +6127,7 @@ export class EventsApi extends BaseAPI {
     }
 
     /**
-     * 
+     * Those already admitted at the door carry `checked_in_at`.
      * @summary List the attendees holding a confirmed booking for an event.
      * @param {EventsApiGetEventAttendeesRequest} requestParameters Request parameters.
      * @param {*} [options] Override http request option.

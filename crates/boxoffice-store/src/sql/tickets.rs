@@ -6,11 +6,13 @@
 //! `check_ins` admits a booking once, however many door devices scan it together.
 
 use super::bookings::lock_event_of_booking;
-use super::{Pools, Tx, page_of};
+use super::{Db, Pools, Tx, page_of};
 use crate::StoreError;
 use crate::tickets::{CheckIn, CheckInOutcome, StaffMember};
-use boxoffice_domain::{BookingId, EventId, Page, PageRequest, UserId};
+use boxoffice_domain::{AttendeeId, BookingId, EventId, Page, PageRequest, UserId};
 use chrono::{DateTime, Utc};
+use sqlx::QueryBuilder;
+use std::collections::HashMap;
 
 const CHECK_IN_COLUMNS: &str = "SELECT c.booking_id, c.event_id, a.name AS attendee_name, \
      c.checked_in_at, u.username AS checked_in_by \
@@ -134,6 +136,32 @@ impl Pools {
         .await?;
         let items = rows.into_iter().map(CheckIn::from).collect();
         Ok(page_of(items, total, page))
+    }
+
+    /// When each of `attendees` was admitted to `event`, for those who were.
+    pub(crate) async fn admitted_attendees(
+        &self,
+        event: EventId,
+        attendees: &[AttendeeId],
+    ) -> Result<HashMap<AttendeeId, DateTime<Utc>>, StoreError> {
+        if attendees.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let mut qb = QueryBuilder::<Db>::new(
+            "SELECT b.attendee_id, c.checked_in_at FROM check_ins c \
+             JOIN bookings b ON b.id = c.booking_id WHERE c.event_id = ",
+        );
+        qb.push_bind(event.0).push(" AND b.attendee_id IN (");
+        let mut list = qb.separated(", ");
+        for id in attendees {
+            list.push_bind(id.0);
+        }
+        qb.push(")");
+        let rows: Vec<(i64, DateTime<Utc>)> = qb.build_query_as().fetch_all(self.reader()).await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, at)| (AttendeeId(id), at))
+            .collect())
     }
 
     /// How many confirmed bookings an event has: the people expected at its door.

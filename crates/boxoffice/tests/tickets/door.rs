@@ -224,6 +224,20 @@ async fn check_ins_are_listed_with_how_many_are_expected(app: TestApp) {
     assert_eq!(ids, [held[0].id, held[1].id]);
     let second = expect_status(app.organizer().get(&format!("{path}&page=2")).await, 200).await;
     assert_eq!(second["items"][0]["booking_id"], held[2].id);
+    // The event's attendee list marks who is in.
+    let attendees = app
+        .organizer()
+        .get(&format!("/events/{event}/attendees"))
+        .await;
+    let attendees = expect_status(attendees, 200).await;
+    let marked: Vec<bool> = attendees["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["checked_in_at"].is_string())
+        .collect();
+    assert_eq!(marked, [true, true, true, false, false]);
+
     let stranger = app.sign_up("stranger").await;
     let refused = app
         .session(&stranger)

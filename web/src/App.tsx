@@ -2,6 +2,7 @@ import { Route, Routes } from 'react-router'
 import { Layout } from './components/Layout'
 import { RequireSignIn } from './components/RequireSignIn'
 import { AttendeesPage } from './pages/AttendeesPage'
+import { DoorPage } from './pages/DoorPage'
 import { EventEditorPage } from './pages/EventEditorPage'
 import { EventPage } from './pages/EventPage'
 import { EventsPage } from './pages/EventsPage'
@@ -31,6 +32,7 @@ export default function App() {
           <Route path="organizer/events/new" element={<EventEditorPage />} />
           <Route path="organizer/events/:id/edit" element={<EventEditorPage />} />
           <Route path="organizer/events/:id/attendees" element={<AttendeesPage />} />
+          <Route path="events/:id/door" element={<DoorPage />} />
         </Route>
         <Route path="*" element={<NotFoundPage />} />
       </Route>

@@ -6,6 +6,7 @@
 //! - [`ics`]: the calendar file attached to booking confirmations.
 //! - [`mail`]: sending over SMTP, or writing `.eml` files to a folder.
 //! - [`push`]: the interface a mobile push sender implements.
+//! - [`qr`]: ticket QR codes as SVG and PNG.
 //! - [`delivery`]: the outcome of each attempt, as recorded, logged and counted.
 
 pub mod delivery;
@@ -13,6 +14,7 @@ pub mod ics;
 pub mod locale;
 pub mod mail;
 pub mod push;
+pub mod qr;
 pub mod templates;
 
 pub use delivery::{Channel, DeliveryAttempt, DeliveryStatus};

@@ -95,7 +95,8 @@ pub struct OutgoingMail {
     pub to_name: String,
     pub to_address: String,
     pub content: Rendered,
-    pub attachment: Option<MailAttachment>,
+    /// Files attached after the text, in this order.
+    pub attachments: Vec<MailAttachment>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -193,15 +194,18 @@ impl Mailer {
         let body = MultiPart::alternative()
             .singlepart(SinglePart::plain(mail.content.text.clone()))
             .singlepart(SinglePart::html(mail.content.html.clone()));
-        let body = match &mail.attachment {
-            None => body,
-            Some(file) => {
+        let body = if mail.attachments.is_empty() {
+            body
+        } else {
+            let mut mixed = MultiPart::mixed().multipart(body);
+            for file in &mail.attachments {
                 let content_type = ContentType::parse(&file.content_type)
                     .map_err(|e| MailError::Build(e.to_string()))?;
-                MultiPart::mixed().multipart(body).singlepart(
+                mixed = mixed.singlepart(
                     Attachment::new(file.filename.clone()).body(file.body.clone(), content_type),
-                )
+                );
             }
+            mixed
         };
         Message::builder()
             .from(self.from.clone())

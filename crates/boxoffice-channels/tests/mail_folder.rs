@@ -41,11 +41,11 @@ async fn a_confirmation_lands_in_the_folder_with_both_parts_and_the_calendar_fil
         to_name: "Asha".into(),
         to_address: "asha@example.test".into(),
         content,
-        attachment: Some(MailAttachment {
+        attachments: vec![MailAttachment {
             filename: "invite.ics".into(),
             content_type: "text/calendar; charset=utf-8; method=PUBLISH".into(),
             body: ics.into_bytes(),
-        }),
+        }],
     };
     mailer.send(&mail).await.unwrap();
 
@@ -86,7 +86,7 @@ async fn a_bad_address_is_refused_before_anything_is_written() {
             to_name: "A".into(),
             to_address: "not an address".into(),
             content,
-            attachment: None,
+            attachments: Vec::new(),
         })
         .await
         .unwrap_err();

@@ -20,6 +20,7 @@ mod public_url;
 mod schedule;
 mod secret;
 mod text;
+mod ticket;
 mod time;
 mod tzdb;
 mod user;
@@ -50,6 +51,7 @@ pub use secret::{SecretHash, SecretToken};
 pub use text::{
     CONTROL_MESSAGE, LOGIN_MAX, SEARCH_MAX, multi_line, parse_login, parse_search_text, single_line,
 };
+pub use ticket::{InvalidTicket, TICKET_CODE_MAX, TicketCode, TicketKey};
 pub use time::{Zone, parse_instant, truncate_to_micros};
 pub use user::{NewUser, Password, Role, User, Username, parse_full_name};
 pub use validation::{FieldError, Invalid, Validator};

@@ -92,6 +92,11 @@ error_codes! {
     AttachmentMissing => "attachment_missing", UNPROCESSABLE_ENTITY, "No file in the form";
     FileStorageUnavailable => "file_storage_unavailable", SERVICE_UNAVAILABLE, "File storage unavailable";
     WebAppNotBuilt => "web_app_not_built", NOT_FOUND, "Web app not built";
+    InvalidTicket => "invalid_ticket", UNPROCESSABLE_ENTITY, "Invalid ticket";
+    TicketForAnotherEvent => "ticket_for_another_event", UNPROCESSABLE_ENTITY, "Ticket for another event";
+    TicketCancelled => "ticket_cancelled", CONFLICT, "Ticket cancelled";
+    AlreadyCheckedIn => "already_checked_in", CONFLICT, "Already checked in";
+    UserNotFound => "user_not_found", NOT_FOUND, "Not found";
     UpgradeRequired => "upgrade_required", UPGRADE_REQUIRED, "Upgrade required";
     InternalError => "internal_error", INTERNAL_SERVER_ERROR, "Internal server error";
 }

@@ -32,8 +32,8 @@ use axum::http::{HeaderValue, Method, Uri, header};
 use axum::response::IntoResponse;
 use error::ApiError;
 use routes::{
-    attachments, attendees, auth as auth_routes, bookings, devices, dialect, events, holds,
-    internal, magic_links, notifications, ops, preferences, realtime, waitlist,
+    attachments, attendees, auth as auth_routes, bookings, devices, dialect, door, events, holds,
+    internal, magic_links, notifications, ops, preferences, realtime, tickets, waitlist,
 };
 use std::sync::Arc;
 use std::time::Duration;
@@ -134,6 +134,11 @@ fn api(services: Services) -> OpenApiRouter<AppState> {
             ))
             .routes(routes!(bookings::get_bookings, bookings::create_booking))
             .routes(routes!(bookings::get_booking, bookings::cancel_booking))
+            .routes(routes!(tickets::get_booking_ticket_svg))
+            .routes(routes!(tickets::get_booking_ticket_png))
+            .routes(routes!(door::get_event_staff))
+            .routes(routes!(door::put_event_staff, door::delete_event_staff))
+            .routes(routes!(door::check_in_ticket, door::get_event_check_ins))
             .routes(routes!(
                 dialect::events::api_get_events,
                 dialect::events::api_create_event

@@ -27,6 +27,7 @@ pub(crate) mod responses;
         (name = "events", description = "Create, find, change and delete events"),
         (name = "attendees", description = "People who book; no account needed"),
         (name = "bookings", description = "Seats: book, read, cancel"),
+        (name = "door", description = "Tickets at the door: door staff, check-ins"),
         (name = "devices", description = "Phones and tablets that receive push notifications (APNs, FCM)"),
         (name = "notifications", description = "WebSocket notifications and live seats, history, subscriptions"),
         (name = "ops", description = "Health and metrics"),

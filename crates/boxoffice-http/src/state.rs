@@ -8,6 +8,7 @@ use boxoffice_notify::Hub;
 use boxoffice_store::Store;
 use chrono::{DateTime, Utc};
 use metrics_exporter_prometheus::PrometheusHandle;
+use secrecy::ExposeSecret;
 use std::sync::Arc;
 
 /// Shared application state; cheap to clone.
@@ -47,6 +48,8 @@ pub struct Security {
     pub tokens: TokenIssuer,
     /// Tokens Boxoffice processes show each other on internal endpoints (same secret).
     pub service_tokens: boxoffice_notify::service_token::ServiceTokens,
+    /// Signs and checks ticket codes (a key derived from the same secret).
+    pub tickets: boxoffice_domain::TicketKey,
     pub passwords: Passwords,
     pub rate_limits: RateLimits,
     pub trusted_proxies: TrustedProxies,
@@ -63,6 +66,7 @@ impl Security {
             service_tokens: boxoffice_notify::service_token::ServiceTokens::new(
                 &settings.jwt_secret,
             ),
+            tickets: boxoffice_domain::TicketKey::derive(settings.jwt_secret.expose_secret()),
             passwords: Passwords::new(settings.bcrypt_cost)?,
             rate_limits,
             trusted_proxies,

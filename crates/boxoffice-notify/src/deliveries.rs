@@ -12,7 +12,7 @@ use boxoffice_broker::{Delivery, Subscription};
 use boxoffice_channels::{
     Channel, DeliveryAttempt, DeliveryStatus, Mailer, PushChannel, Templates,
 };
-use boxoffice_domain::{DomainEvent, PublicUrl};
+use boxoffice_domain::{DomainEvent, PublicUrl, TicketKey};
 use boxoffice_store::{DeliveryRecord, Store};
 use chrono::Utc;
 use std::collections::HashMap;
@@ -29,6 +29,9 @@ pub struct DeliverySettings {
     pub push: Option<Arc<dyn PushChannel>>,
     /// Where links in messages point.
     pub public_url: Option<PublicUrl>,
+    /// Signs the tickets attached to booking confirmations (the event service's key);
+    /// `None`: confirmations go without a ticket.
+    pub tickets: Option<TicketKey>,
     /// Tries of one send within one delivery of the message.
     pub tries: u32,
     /// Tries of the enrichment within one delivery: the broker hands a message back at
@@ -57,6 +60,7 @@ impl DeliverySettings {
             mailer,
             push: None,
             public_url,
+            tickets: None,
             tries: 3,
             enrich_tries: 4,
             backoff_min: Duration::from_millis(200),
@@ -166,6 +170,7 @@ impl Router {
             templates: &inner.templates,
             mail_configured: inner.settings.mailer.is_some(),
             push_configured: inner.settings.push.is_some(),
+            tickets: inner.settings.tickets.as_ref(),
         };
         let sends = plan.sends();
         tracing::info!(step = "route", notification = %change.id, kind = %change.kind, sends = sends.len(), "routed");

@@ -2,7 +2,7 @@
 //!
 //! | domain event | attendees | organizer | followers |
 //! |---|---|---|---|
-//! | `booking.created` | the booker: confirmation, `.ics`, manage link (e-mail) | new booking (e-mail, push) | |
+//! | `booking.created` | the booker: confirmation, `.ics`, ticket QR code (PNG), manage link (e-mail) | new booking (e-mail, push) | |
 //! | `booking.cancelled` | the booker: cancellation (e-mail) | cancellation (e-mail, push) | |
 //! | `booking.promoted` | the first on the waitlist: "a seat is yours", `.ics`, manage link (e-mail) | new booking (e-mail, push) | |
 //! | `event.updated` | every confirmed attendee: change notice (e-mail) | | push |
@@ -14,11 +14,12 @@
 
 use crate::enrich::{Enriched, EventFacts, Person};
 use boxoffice_channels::ics::{CalendarEvent, calendar};
+use boxoffice_channels::qr::QrImage;
 use boxoffice_channels::{
     Channel, DeliveryAttempt, MailAttachment, Notice, OutgoingMail, Placeholder, Placeholders,
     PushNote,
 };
-use boxoffice_domain::{DomainEvent, DomainEventKind, PublicUrl, UserId};
+use boxoffice_domain::{BookingId, DomainEvent, DomainEventKind, PublicUrl, TicketKey, UserId};
 use std::collections::BTreeMap;
 
 /// One message to send.
@@ -68,6 +69,8 @@ pub struct Plan<'a> {
     pub templates: &'a boxoffice_channels::Templates,
     pub mail_configured: bool,
     pub push_configured: bool,
+    /// Signs the ticket attached to a booking confirmation; `None`: no ticket attached.
+    pub tickets: Option<&'a TicketKey>,
 }
 
 impl Plan<'_> {
@@ -94,15 +97,20 @@ impl Plan<'_> {
                 };
                 let confirmed = notice != Notice::BookingCancelled;
                 if let Some((booking, _, person)) = &facts.booker {
-                    let invite =
-                        confirmed.then(|| invite(&facts.event, booking.0, self.public_url));
+                    let files = if confirmed {
+                        let invite = invite(&facts.event, booking.0, self.public_url);
+                        let ticket = self.tickets.and_then(|key| ticket(key, *booking));
+                        std::iter::once(invite).chain(ticket).collect()
+                    } else {
+                        Vec::new()
+                    };
                     let link = if confirmed { &manage_link } else { &event_link };
-                    sends.extend(self.email(notice, person, None, link, invite));
+                    sends.extend(self.email(notice, person, None, link, files));
                 }
                 if let Some((user, organizer)) = &facts.organizer {
                     let booker = facts.booker.as_ref().map(|(_, _, p)| p.name.as_str());
                     let notice = organizer_notice;
-                    sends.extend(self.email(notice, organizer, booker, &event_link, None));
+                    sends.extend(self.email(notice, organizer, booker, &event_link, Vec::new()));
                     sends.push(self.push(notice, *user, organizer, booker));
                 }
             }
@@ -113,7 +121,7 @@ impl Plan<'_> {
                     Notice::EventCancelled
                 };
                 for (_, person) in &facts.attendees {
-                    sends.extend(self.email(notice, person, None, &manage_link, None));
+                    sends.extend(self.email(notice, person, None, &manage_link, Vec::new()));
                 }
                 // Followers (and the organizer) already see it live; push reaches their phones.
                 if let boxoffice_domain::Audience::Users(users) = &self.change.audience {
@@ -162,7 +170,7 @@ impl Plan<'_> {
         person: &Person,
         attendee: Option<&str>,
         link: &str,
-        invite: Option<MailAttachment>,
+        attachments: Vec<MailAttachment>,
     ) -> Option<Send> {
         let Some(address) = &person.email else {
             // A walk-in without an address: nothing to send, nothing to record.
@@ -196,7 +204,7 @@ impl Plan<'_> {
                     to_name: person.name.clone(),
                     to_address: address.clone(),
                     content,
-                    attachment: invite,
+                    attachments,
                 }),
             }),
             Err(err) => Some(Send::Skip {
@@ -297,4 +305,17 @@ fn invite(event: &EventFacts, booking: i64, public_url: Option<&PublicUrl>) -> M
         content_type: "text/calendar; charset=utf-8; method=PUBLISH".to_owned(),
         body: ics.into_bytes(),
     }
+}
+
+/// The ticket of a booking confirmation: its QR code as a PNG, which every mail client shows.
+fn ticket(key: &TicketKey, booking: BookingId) -> Option<MailAttachment> {
+    let code = key.issue(booking);
+    let image = QrImage::of(code.as_str())
+        .inspect_err(|err| tracing::error!(booking.id = %booking, error = %err, "no ticket image"))
+        .ok()?;
+    Some(MailAttachment {
+        filename: "ticket.png".to_owned(),
+        content_type: "image/png".to_owned(),
+        body: image.png(),
+    })
 }

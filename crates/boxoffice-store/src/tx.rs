@@ -232,6 +232,15 @@ impl WriteTx {
         now: DateTime<Utc>,
     ) -> Result<Vec<SeatReleased>, StoreError> {
         on_tx!(self, tx => waitlist::promote_to_free_seats(tx, event, now).await)
+    /// Admits a booking to `event` once, or says why not (see `sql/tickets.rs`).
+    pub async fn check_in(
+        &mut self,
+        event: EventId,
+        booking: BookingId,
+        by: UserId,
+        now: DateTime<Utc>,
+    ) -> Result<crate::CheckInOutcome, StoreError> {
+        on_tx!(self, tx => tickets::check_in(tx, event, booking, by, now).await)
     }
 
     /// A booking as this transaction sees it.

@@ -185,6 +185,7 @@ impl TestApp {
                     .expect("mail settings");
             let mut settings =
                 boxoffice_notify::DeliverySettings::new(Some(mailer.clone()), options.public_url);
+            settings.tickets = Some(boxoffice_domain::TicketKey::derive(JWT_SECRET.as_bytes()));
             if let Some(config) = options.push {
                 let push = boxoffice_push::Push::new(config).expect("push settings");
                 settings.push = Some(std::sync::Arc::new(boxoffice_push::DevicePush::new(

@@ -13,6 +13,7 @@ pub mod events;
 pub mod holds;
 mod recorded;
 pub mod waitlist;
+pub mod tickets;
 
 pub use bookings::{BookOutcome, BookRequest, Booked};
 pub use events::AttachmentChange;

@@ -1,7 +1,7 @@
 //! E-mail settings of `serve`, and the router built from them.
 
 use boxoffice_channels::{MailTransport, Mailer, PushChannel, SmtpSecurity, SmtpSettings};
-use boxoffice_domain::PublicUrl;
+use boxoffice_domain::{PublicUrl, TicketKey};
 use boxoffice_notify::{DeliverySettings, Enricher, Router};
 use boxoffice_store::Store;
 use clap::{Args, ValueEnum};
@@ -91,11 +91,13 @@ impl MailArgs {
         public_url: Option<PublicUrl>,
         push: Option<Arc<dyn PushChannel>>,
         enricher: Enricher,
+        tickets: TicketKey,
     ) -> anyhow::Result<Router> {
         let mailer = self.mailer(data_dir)?;
         tracing::info!(mail = mailer.kind(), "e-mail delivery");
         let mut settings = DeliverySettings::new(Some(mailer), public_url);
         settings.push = push;
+        settings.tickets = Some(tickets);
         Ok(Router::new(store.clone(), enricher, settings))
     }
 }

@@ -131,6 +131,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let address = listener.local_addr()?;
     let security = security(&args, &store)?;
     let service_tokens = security.service_tokens.clone();
+    let tickets = security.tickets.clone();
     let cors_origins = args
         .cors_origins
         .iter()
@@ -181,6 +182,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             args.public_url.clone(),
             push,
             enricher(&args, &store, service_tokens)?,
+            tickets,
         )?;
         app = app.router(router);
     }

@@ -63,7 +63,7 @@ async fn a_booking_mails_the_attendee_in_their_language_and_the_organizer(backen
             &json!({"name": "Amélie", "email": "amelie@example.test", "locale": "fr-CA"}),
         )
         .await;
-    expect_status(booked, 201).await;
+    let booked = expect_status(booked, 201).await;
 
     let mails = wait_for_mail(&dir, 2).await;
     let attendee = mails
@@ -91,6 +91,19 @@ async fn a_booking_mails_the_attendee_in_their_language_and_the_organizer(backen
     assert!(ics.contains("SUMMARY:Jazz Night\r\n"));
     let page = format!("URL:https://tickets.example.test/app/events/{event}\r\n");
     assert!(ics.contains(&page), "{ics}");
+    // The ticket's QR code, the very image the booking's ticket.png serves.
+    let ticket = attendee.ticket.as_deref().expect("a ticket image");
+    let served = app
+        .request(
+            reqwest::Method::GET,
+            &format!("/bookings/{}/ticket.png", booked["id"]),
+        )
+        .header("X-Cancel-Token", booked["cancel_token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(served.status(), 200);
+    assert_eq!(ticket, served.bytes().await.unwrap().as_ref());
 
     let organizer = mails
         .iter()
@@ -103,6 +116,7 @@ async fn a_booking_mails_the_attendee_in_their_language_and_the_organizer(backen
         organizer.text
     );
     assert!(organizer.calendar.is_none());
+    assert!(organizer.ticket.is_none());
 
     // Mail lands before its attempt is recorded: wait for the records too.
     let mut summary = Vec::new();

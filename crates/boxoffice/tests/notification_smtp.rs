@@ -1,7 +1,8 @@
 //! E-mail through a real SMTP server: aiosmtpd on loopback (`scripts/lib/smtp.sh`),
 //! named by `BOXOFFICE_TEST_SMTP` and storing what it receives in the Maildir
 //! `BOXOFFICE_TEST_SMTP_MAILDIR`. One booking per language; each attendee's confirmation
-//! arrives in their language with its calendar file, and the organizer hears of each.
+//! arrives in their language with its calendar file and ticket QR code, and the organizer
+//! hears of each.
 #![allow(clippy::unwrap_used)] // In a test, an unwrap that fails is a failing test.
 
 mod common;
@@ -81,13 +82,25 @@ async fn every_language_arrives_over_smtp_with_its_calendar_file(backend: Backen
         ("es-MX", "Reserva confirmada: Raga Evening", "Hola, "),
         ("hi-IN", "बुकिंग की पुष्टि: Raga Evening", "नमस्ते "),
     ];
+    let mut tickets = Vec::new();
     for (locale, _, _) in expected {
         let email = format!("{run}-{locale}@example.test");
         let seat = json!({"name": format!("Guest {locale}"), "email": email, "locale": locale});
-        expect_status(app.post(&format!("/events/{event}/book"), &seat).await, 201).await;
+        let booked =
+            expect_status(app.post(&format!("/events/{event}/book"), &seat).await, 201).await;
+        let image = app
+            .request(
+                reqwest::Method::GET,
+                &format!("/bookings/{}/ticket.png", booked["id"]),
+            )
+            .header("X-Cancel-Token", booked["cancel_token"].as_str().unwrap())
+            .send()
+            .await
+            .unwrap();
+        tickets.push(image.bytes().await.unwrap().to_vec());
     }
 
-    for (locale, subject, greeting) in expected {
+    for ((locale, subject, greeting), ticket) in expected.into_iter().zip(&tickets) {
         let address = format!("{run}-{locale}@example.test");
         let mut mails = Vec::new();
         for _ in 0..200 {
@@ -117,6 +130,12 @@ async fn every_language_arrives_over_smtp_with_its_calendar_file(backend: Backen
             "{ics}"
         );
         assert!(ics.contains("TZOFFSETTO:+0530\r\n"));
+        // The booking's ticket, as its QR code PNG, survives the SMTP round trip.
+        assert_eq!(
+            mail.ticket.as_ref(),
+            Some(ticket),
+            "{locale}: the ticket image"
+        );
     }
     // Every attempt is recorded as sent.
     let mut sent = 0;

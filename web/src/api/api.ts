@@ -38,6 +38,27 @@ export interface AccessToken {
     'token_type': string;
 }
 /**
+ * `already_checked_in`: the problem, with the first admission.
+ */
+export interface AlreadyCheckedIn {
+    /**
+     * Stable, snake_case; clients branch on this.
+     */
+    'code': string;
+    'detail': string;
+    'errors'?: Array<ProblemField>;
+    'status': number;
+    'title': string;
+    /**
+     * `urn:boxoffice:problem:<code>`.
+     */
+    'type': string;
+    /**
+     * When and by whom the ticket was first admitted.
+     */
+    'check_in': CheckInView;
+}
+/**
  * An attendee in the `/api` dialect.
  */
 export interface ApiAttendee {
@@ -231,6 +252,10 @@ export interface AttendeeRecipientView {
  * A newly registered attendee with the token that manages the record.
  */
 export interface AttendeeRegistered {
+    /**
+     * Only in an event\'s list of attendees: when they were checked in at its door (absent until then).
+     */
+    'checked_in_at'?: string | null;
     'created_at': string;
     /**
      * `null` for a walk-in booked by name alone.
@@ -273,6 +298,10 @@ export interface AttendeeUpdate {
  * An attendee\'s record.
  */
 export interface AttendeeView {
+    /**
+     * Only in an event\'s list of attendees: when they were checked in at its door (absent until then).
+     */
+    'checked_in_at'?: string | null;
     'created_at': string;
     /**
      * `null` for a walk-in booked by name alone.
@@ -348,6 +377,10 @@ export interface BookingView {
     'event_id': number;
     'id': number;
     'status': BookingStatusName;
+    /**
+     * The ticket code, while the booking is confirmed: shown at the door, as text or as the QR code of `/bookings/{id}/ticket.svg` (or `.png`). In the booking\'s own responses (its 201, `GET /bookings/{id}`, `GET /bookings`), not in other listings.
+     */
+    'ticket'?: string | null;
 }
 
 
@@ -358,6 +391,47 @@ export interface ChannelsView {
     'email': boolean;
     'push': boolean;
     'websocket': boolean;
+}
+/**
+ * A page of an event\'s check-ins, in the order they happened, with the event\'s tally.
+ */
+export interface CheckInPage {
+    /**
+     * Confirmed bookings of the event: how many people are expected.
+     */
+    'confirmed': number;
+    'items': Array<CheckInView>;
+    'page': number;
+    'page_size': number;
+    /**
+     * Check-ins across all pages: how many people are in.
+     */
+    'total': number;
+}
+/**
+ * A ticket presented at the door.
+ */
+export interface CheckInRequest {
+    /**
+     * The code of the ticket (as in its QR code, or typed from the booking).
+     */
+    'ticket': string;
+}
+/**
+ * A booking admitted at the door.
+ */
+export interface CheckInView {
+    /**
+     * Whose booking it is.
+     */
+    'attendee_name': string;
+    'booking_id': number;
+    'checked_in_at': string;
+    /**
+     * Username of who admitted them; `null` once that account was deleted.
+     */
+    'checked_in_by': string | null;
+    'event_id': number;
 }
 /**
  * A device to send push notifications to.
@@ -894,6 +968,20 @@ export interface SeatRequest {
      * The same as `name`; alone (without `email`) it books a walk-in.
      */
     'user_name'?: string | null;
+}
+/**
+ * An event\'s door staff, by username.
+ */
+export interface StaffList {
+    'items': Array<StaffMemberView>;
+}
+/**
+ * A user who may admit people to an event.
+ */
+export interface StaffMemberView {
+    'added_at': string;
+    'user_id': number;
+    'username': string;
 }
 /**
  * Sign in with a username or an e-mail address (either field).
@@ -2598,7 +2686,7 @@ export const BookingsApiAxiosParamCreator = function (configuration?: Configurat
             };
         },
         /**
-         * Its holder (either token), the event\'s owner, or an admin. Repeating the cancellation changes nothing and answers the same.
+         * Its holder (either token), the event\'s owner, or an admin. Repeating the cancellation changes nothing and answers the same. A booking checked in at the door cannot be cancelled (409 `already_checked_in`).
          * @summary Cancel a booking, freeing its seat.
          * @param {number} id Booking id
          * @param {string | null} [X_Cancel_Token] The booking\&#39;s cancel token
@@ -2747,6 +2835,106 @@ export const BookingsApiAxiosParamCreator = function (configuration?: Configurat
             }
 
             localVarHeaderParameter['Accept'] = 'application/json,application/problem+json';
+
+            if (X_Cancel_Token != null) {
+                localVarHeaderParameter['X-Cancel-Token'] = String(X_Cancel_Token);
+            }
+            if (X_Attendee_Token != null) {
+                localVarHeaderParameter['X-Attendee-Token'] = String(X_Attendee_Token);
+            }
+            setSearchParams(localVarUrlObj, localVarQueryParameter);
+            let headersFromBaseOptions = baseOptions && baseOptions.headers ? baseOptions.headers : {};
+            localVarRequestOptions.headers = {...localVarHeaderParameter, ...headersFromBaseOptions, ...options.headers};
+
+            return {
+                url: toPathString(localVarUrlObj),
+                options: localVarRequestOptions,
+            };
+        },
+        /**
+         * As the SVG, for places that do not show SVG (e-mail clients, some wallets).
+         * @summary Get a booking\'s ticket as a PNG QR code.
+         * @param {number} id Booking id
+         * @param {string | null} [X_Cancel_Token] The booking\&#39;s cancel token
+         * @param {string | null} [X_Attendee_Token] The attendee\&#39;s token
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        getBookingTicketPng: async (id: number, X_Cancel_Token?: string | null, X_Attendee_Token?: string | null, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+            // verify required parameter 'id' is not null or undefined
+            assertParamExists('getBookingTicketPng', 'id', id)
+            const localVarPath = `/bookings/{id}/ticket.png`
+                .replace('{id}', encodeURIComponent(String(id)));
+            // use dummy base URL string because the URL constructor only accepts absolute URLs.
+            const localVarUrlObj = new URL(localVarPath, DUMMY_BASE_URL);
+            let baseOptions;
+            if (configuration) {
+                baseOptions = configuration.baseOptions;
+            }
+
+            const localVarRequestOptions = { method: 'GET', ...baseOptions, ...options};
+            const localVarHeaderParameter = {} as any;
+            const localVarQueryParameter = {} as any;
+
+            // authentication oauth2 required
+            // oauth required
+            await setOAuthToObject(localVarHeaderParameter, "oauth2", [], configuration)
+
+            // authentication bearerAuth required
+            // http bearer authentication required
+            await setBearerAuthToObject(localVarHeaderParameter, configuration)
+
+            localVarHeaderParameter['Accept'] = 'image/png,application/problem+json';
+
+            if (X_Cancel_Token != null) {
+                localVarHeaderParameter['X-Cancel-Token'] = String(X_Cancel_Token);
+            }
+            if (X_Attendee_Token != null) {
+                localVarHeaderParameter['X-Attendee-Token'] = String(X_Attendee_Token);
+            }
+            setSearchParams(localVarUrlObj, localVarQueryParameter);
+            let headersFromBaseOptions = baseOptions && baseOptions.headers ? baseOptions.headers : {};
+            localVarRequestOptions.headers = {...localVarHeaderParameter, ...headersFromBaseOptions, ...options.headers};
+
+            return {
+                url: toPathString(localVarUrlObj),
+                options: localVarRequestOptions,
+            };
+        },
+        /**
+         * For the same callers as `GET /bookings/{id}`. The QR code holds the ticket code, which the door scans (`POST /events/{id}/check-ins`).
+         * @summary Get a booking\'s ticket as an SVG QR code.
+         * @param {number} id Booking id
+         * @param {string | null} [X_Cancel_Token] The booking\&#39;s cancel token
+         * @param {string | null} [X_Attendee_Token] The attendee\&#39;s token
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        getBookingTicketSvg: async (id: number, X_Cancel_Token?: string | null, X_Attendee_Token?: string | null, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+            // verify required parameter 'id' is not null or undefined
+            assertParamExists('getBookingTicketSvg', 'id', id)
+            const localVarPath = `/bookings/{id}/ticket.svg`
+                .replace('{id}', encodeURIComponent(String(id)));
+            // use dummy base URL string because the URL constructor only accepts absolute URLs.
+            const localVarUrlObj = new URL(localVarPath, DUMMY_BASE_URL);
+            let baseOptions;
+            if (configuration) {
+                baseOptions = configuration.baseOptions;
+            }
+
+            const localVarRequestOptions = { method: 'GET', ...baseOptions, ...options};
+            const localVarHeaderParameter = {} as any;
+            const localVarQueryParameter = {} as any;
+
+            // authentication oauth2 required
+            // oauth required
+            await setOAuthToObject(localVarHeaderParameter, "oauth2", [], configuration)
+
+            // authentication bearerAuth required
+            // http bearer authentication required
+            await setBearerAuthToObject(localVarHeaderParameter, configuration)
+
+            localVarHeaderParameter['Accept'] = 'image/svg+xml,application/problem+json';
 
             if (X_Cancel_Token != null) {
                 localVarHeaderParameter['X-Cancel-Token'] = String(X_Cancel_Token);
@@ -3305,7 +3493,7 @@ export const BookingsApiFp = function(configuration?: Configuration) {
             return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
         },
         /**
-         * Its holder (either token), the event\'s owner, or an admin. Repeating the cancellation changes nothing and answers the same.
+         * Its holder (either token), the event\'s owner, or an admin. Repeating the cancellation changes nothing and answers the same. A booking checked in at the door cannot be cancelled (409 `already_checked_in`).
          * @summary Cancel a booking, freeing its seat.
          * @param {number} id Booking id
          * @param {string | null} [X_Cancel_Token] The booking\&#39;s cancel token
@@ -3350,6 +3538,36 @@ export const BookingsApiFp = function(configuration?: Configuration) {
             const localVarAxiosArgs = await localVarAxiosParamCreator.getBooking(id, X_Cancel_Token, X_Attendee_Token, tz, options);
             const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
             const localVarOperationServerBasePath = operationServerMap['BookingsApi.getBooking']?.[localVarOperationServerIndex]?.url;
+            return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
+        },
+        /**
+         * As the SVG, for places that do not show SVG (e-mail clients, some wallets).
+         * @summary Get a booking\'s ticket as a PNG QR code.
+         * @param {number} id Booking id
+         * @param {string | null} [X_Cancel_Token] The booking\&#39;s cancel token
+         * @param {string | null} [X_Attendee_Token] The attendee\&#39;s token
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        async getBookingTicketPng(id: number, X_Cancel_Token?: string | null, X_Attendee_Token?: string | null, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<File>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.getBookingTicketPng(id, X_Cancel_Token, X_Attendee_Token, options);
+            const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
+            const localVarOperationServerBasePath = operationServerMap['BookingsApi.getBookingTicketPng']?.[localVarOperationServerIndex]?.url;
+            return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
+        },
+        /**
+         * For the same callers as `GET /bookings/{id}`. The QR code holds the ticket code, which the door scans (`POST /events/{id}/check-ins`).
+         * @summary Get a booking\'s ticket as an SVG QR code.
+         * @param {number} id Booking id
+         * @param {string | null} [X_Cancel_Token] The booking\&#39;s cancel token
+         * @param {string | null} [X_Attendee_Token] The attendee\&#39;s token
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        async getBookingTicketSvg(id: number, X_Cancel_Token?: string | null, X_Attendee_Token?: string | null, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<string>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.getBookingTicketSvg(id, X_Cancel_Token, X_Attendee_Token, options);
+            const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
+            const localVarOperationServerBasePath = operationServerMap['BookingsApi.getBookingTicketSvg']?.[localVarOperationServerIndex]?.url;
             return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
         },
         /**
@@ -3553,7 +3771,7 @@ export const BookingsApiFactory = function (configuration?: Configuration, baseP
             return localVarFp.bookEvent(requestParameters.id, requestParameters.SeatRequest, requestParameters.X_Hold_Token, requestParameters.Idempotency_Key, requestParameters.tz, options).then((request) => request(axios, basePath));
         },
         /**
-         * Its holder (either token), the event\'s owner, or an admin. Repeating the cancellation changes nothing and answers the same.
+         * Its holder (either token), the event\'s owner, or an admin. Repeating the cancellation changes nothing and answers the same. A booking checked in at the door cannot be cancelled (409 `already_checked_in`).
          * @summary Cancel a booking, freeing its seat.
          * @param {BookingsApiCancelBookingRequest} requestParameters Request parameters.
          * @param {*} [options] Override http request option.
@@ -3581,6 +3799,26 @@ export const BookingsApiFactory = function (configuration?: Configuration, baseP
          */
         getBooking(requestParameters: BookingsApiGetBookingRequest, options?: RawAxiosRequestConfig): AxiosPromise<BookingView> {
             return localVarFp.getBooking(requestParameters.id, requestParameters.X_Cancel_Token, requestParameters.X_Attendee_Token, requestParameters.tz, options).then((request) => request(axios, basePath));
+        },
+        /**
+         * As the SVG, for places that do not show SVG (e-mail clients, some wallets).
+         * @summary Get a booking\'s ticket as a PNG QR code.
+         * @param {BookingsApiGetBookingTicketPngRequest} requestParameters Request parameters.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        getBookingTicketPng(requestParameters: BookingsApiGetBookingTicketPngRequest, options?: RawAxiosRequestConfig): AxiosPromise<File> {
+            return localVarFp.getBookingTicketPng(requestParameters.id, requestParameters.X_Cancel_Token, requestParameters.X_Attendee_Token, options).then((request) => request(axios, basePath));
+        },
+        /**
+         * For the same callers as `GET /bookings/{id}`. The QR code holds the ticket code, which the door scans (`POST /events/{id}/check-ins`).
+         * @summary Get a booking\'s ticket as an SVG QR code.
+         * @param {BookingsApiGetBookingTicketSvgRequest} requestParameters Request parameters.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        getBookingTicketSvg(requestParameters: BookingsApiGetBookingTicketSvgRequest, options?: RawAxiosRequestConfig): AxiosPromise<string> {
+            return localVarFp.getBookingTicketSvg(requestParameters.id, requestParameters.X_Cancel_Token, requestParameters.X_Attendee_Token, options).then((request) => request(axios, basePath));
         },
         /**
          * With `X-Attendee-Token`, the attendee\'s own bookings; admins see all.
@@ -3857,6 +4095,46 @@ export interface BookingsApiGetBookingRequest {
 }
 
 /**
+ * Request parameters for getBookingTicketPng operation in BookingsApi.
+ */
+export interface BookingsApiGetBookingTicketPngRequest {
+    /**
+     * Booking id
+     */
+    readonly id: number
+
+    /**
+     * The booking\&#39;s cancel token
+     */
+    readonly X_Cancel_Token?: string | null
+
+    /**
+     * The attendee\&#39;s token
+     */
+    readonly X_Attendee_Token?: string | null
+}
+
+/**
+ * Request parameters for getBookingTicketSvg operation in BookingsApi.
+ */
+export interface BookingsApiGetBookingTicketSvgRequest {
+    /**
+     * Booking id
+     */
+    readonly id: number
+
+    /**
+     * The booking\&#39;s cancel token
+     */
+    readonly X_Cancel_Token?: string | null
+
+    /**
+     * The attendee\&#39;s token
+     */
+    readonly X_Attendee_Token?: string | null
+}
+
+/**
  * Request parameters for getBookings operation in BookingsApi.
  */
 export interface BookingsApiGetBookingsRequest {
@@ -4120,7 +4398,7 @@ export class BookingsApi extends BaseAPI {
     }
 
     /**
-     * Its holder (either token), the event\'s owner, or an admin. Repeating the cancellation changes nothing and answers the same.
+     * Its holder (either token), the event\'s owner, or an admin. Repeating the cancellation changes nothing and answers the same. A booking checked in at the door cannot be cancelled (409 `already_checked_in`).
      * @summary Cancel a booking, freeing its seat.
      * @param {BookingsApiCancelBookingRequest} requestParameters Request parameters.
      * @param {*} [options] Override http request option.
@@ -4150,6 +4428,28 @@ export class BookingsApi extends BaseAPI {
      */
     public getBooking(requestParameters: BookingsApiGetBookingRequest, options?: RawAxiosRequestConfig) {
         return BookingsApiFp(this.configuration).getBooking(requestParameters.id, requestParameters.X_Cancel_Token, requestParameters.X_Attendee_Token, requestParameters.tz, options).then((request) => request(this.axios, this.basePath));
+    }
+
+    /**
+     * As the SVG, for places that do not show SVG (e-mail clients, some wallets).
+     * @summary Get a booking\'s ticket as a PNG QR code.
+     * @param {BookingsApiGetBookingTicketPngRequest} requestParameters Request parameters.
+     * @param {*} [options] Override http request option.
+     * @throws {RequiredError}
+     */
+    public getBookingTicketPng(requestParameters: BookingsApiGetBookingTicketPngRequest, options?: RawAxiosRequestConfig) {
+        return BookingsApiFp(this.configuration).getBookingTicketPng(requestParameters.id, requestParameters.X_Cancel_Token, requestParameters.X_Attendee_Token, options).then((request) => request(this.axios, this.basePath));
+    }
+
+    /**
+     * For the same callers as `GET /bookings/{id}`. The QR code holds the ticket code, which the door scans (`POST /events/{id}/check-ins`).
+     * @summary Get a booking\'s ticket as an SVG QR code.
+     * @param {BookingsApiGetBookingTicketSvgRequest} requestParameters Request parameters.
+     * @param {*} [options] Override http request option.
+     * @throws {RequiredError}
+     */
+    public getBookingTicketSvg(requestParameters: BookingsApiGetBookingTicketSvgRequest, options?: RawAxiosRequestConfig) {
+        return BookingsApiFp(this.configuration).getBookingTicketSvg(requestParameters.id, requestParameters.X_Cancel_Token, requestParameters.X_Attendee_Token, options).then((request) => request(this.axios, this.basePath));
     }
 
     /**
@@ -4521,6 +4821,563 @@ export class DevicesApi extends BaseAPI {
      */
     public registerDevice(requestParameters: DevicesApiRegisterDeviceRequest, options?: RawAxiosRequestConfig) {
         return DevicesApiFp(this.configuration).registerDevice(requestParameters.DeviceRegister, options).then((request) => request(this.axios, this.basePath));
+    }
+}
+
+
+
+/**
+ * DoorApi - axios parameter creator
+ */
+export const DoorApiAxiosParamCreator = function (configuration?: Configuration) {
+    return {
+        /**
+         * For the event\'s owner, its door staff or an admin. The database admits each ticket exactly once, however many devices scan it at the same moment: a second scan answers 409 `already_checked_in` with when and by whom it was first admitted. A cancelled booking\'s ticket answers 409 `ticket_cancelled`, another event\'s 422 `ticket_for_another_event`, and a code this server did not issue 422 `invalid_ticket`.
+         * @summary Check a ticket in: admit its holder, once.
+         * @param {number} id Event id
+         * @param {CheckInRequest} CheckInRequest 
+         * @param {string} [tz] Render times in this IANA zone
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        checkInTicket: async (id: number, CheckInRequest: CheckInRequest, tz?: string, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+            // verify required parameter 'id' is not null or undefined
+            assertParamExists('checkInTicket', 'id', id)
+            // verify required parameter 'CheckInRequest' is not null or undefined
+            assertParamExists('checkInTicket', 'CheckInRequest', CheckInRequest)
+            const localVarPath = `/events/{id}/check-ins`
+                .replace('{id}', encodeURIComponent(String(id)));
+            // use dummy base URL string because the URL constructor only accepts absolute URLs.
+            const localVarUrlObj = new URL(localVarPath, DUMMY_BASE_URL);
+            let baseOptions;
+            if (configuration) {
+                baseOptions = configuration.baseOptions;
+            }
+
+            const localVarRequestOptions = { method: 'POST', ...baseOptions, ...options};
+            const localVarHeaderParameter = {} as any;
+            const localVarQueryParameter = {} as any;
+
+            // authentication oauth2 required
+            // oauth required
+            await setOAuthToObject(localVarHeaderParameter, "oauth2", [], configuration)
+
+            // authentication bearerAuth required
+            // http bearer authentication required
+            await setBearerAuthToObject(localVarHeaderParameter, configuration)
+
+            if (tz !== undefined) {
+                localVarQueryParameter['tz'] = tz;
+            }
+
+            localVarHeaderParameter['Content-Type'] = 'application/json';
+            localVarHeaderParameter['Accept'] = 'application/json,application/problem+json';
+
+            setSearchParams(localVarUrlObj, localVarQueryParameter);
+            let headersFromBaseOptions = baseOptions && baseOptions.headers ? baseOptions.headers : {};
+            localVarRequestOptions.headers = {...localVarHeaderParameter, ...headersFromBaseOptions, ...options.headers};
+            localVarRequestOptions.data = serializeDataIfNeeded(CheckInRequest, localVarRequestOptions, configuration)
+
+            return {
+                url: toPathString(localVarUrlObj),
+                options: localVarRequestOptions,
+            };
+        },
+        /**
+         * For the event\'s owner or an admin. Removing someone who is not staff changes nothing.
+         * @summary Remove a user from an event\'s door staff.
+         * @param {number} id Event id
+         * @param {string} username The user\&#39;s username (case-insensitive)
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        deleteEventStaff: async (id: number, username: string, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+            // verify required parameter 'id' is not null or undefined
+            assertParamExists('deleteEventStaff', 'id', id)
+            // verify required parameter 'username' is not null or undefined
+            assertParamExists('deleteEventStaff', 'username', username)
+            const localVarPath = `/events/{id}/staff/{username}`
+                .replace('{id}', encodeURIComponent(String(id)))
+                .replace('{username}', encodeURIComponent(String(username)));
+            // use dummy base URL string because the URL constructor only accepts absolute URLs.
+            const localVarUrlObj = new URL(localVarPath, DUMMY_BASE_URL);
+            let baseOptions;
+            if (configuration) {
+                baseOptions = configuration.baseOptions;
+            }
+
+            const localVarRequestOptions = { method: 'DELETE', ...baseOptions, ...options};
+            const localVarHeaderParameter = {} as any;
+            const localVarQueryParameter = {} as any;
+
+            // authentication oauth2 required
+            // oauth required
+            await setOAuthToObject(localVarHeaderParameter, "oauth2", [], configuration)
+
+            // authentication bearerAuth required
+            // http bearer authentication required
+            await setBearerAuthToObject(localVarHeaderParameter, configuration)
+
+            localVarHeaderParameter['Accept'] = 'application/problem+json';
+
+            setSearchParams(localVarUrlObj, localVarQueryParameter);
+            let headersFromBaseOptions = baseOptions && baseOptions.headers ? baseOptions.headers : {};
+            localVarRequestOptions.headers = {...localVarHeaderParameter, ...headersFromBaseOptions, ...options.headers};
+
+            return {
+                url: toPathString(localVarUrlObj),
+                options: localVarRequestOptions,
+            };
+        },
+        /**
+         * For the event\'s owner, its door staff or an admin: who is in, in the order they came, with `total` (people in) and `confirmed` (people expected).
+         * @summary List an event\'s check-ins.
+         * @param {number} id Event id
+         * @param {number} [page] Page number, starting at 1.
+         * @param {number} [page_size] Items per page.
+         * @param {string} [tz] Render times in this IANA zone
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        getEventCheckIns: async (id: number, page?: number, page_size?: number, tz?: string, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+            // verify required parameter 'id' is not null or undefined
+            assertParamExists('getEventCheckIns', 'id', id)
+            const localVarPath = `/events/{id}/check-ins`
+                .replace('{id}', encodeURIComponent(String(id)));
+            // use dummy base URL string because the URL constructor only accepts absolute URLs.
+            const localVarUrlObj = new URL(localVarPath, DUMMY_BASE_URL);
+            let baseOptions;
+            if (configuration) {
+                baseOptions = configuration.baseOptions;
+            }
+
+            const localVarRequestOptions = { method: 'GET', ...baseOptions, ...options};
+            const localVarHeaderParameter = {} as any;
+            const localVarQueryParameter = {} as any;
+
+            // authentication oauth2 required
+            // oauth required
+            await setOAuthToObject(localVarHeaderParameter, "oauth2", [], configuration)
+
+            // authentication bearerAuth required
+            // http bearer authentication required
+            await setBearerAuthToObject(localVarHeaderParameter, configuration)
+
+            if (page !== undefined) {
+                localVarQueryParameter['page'] = page;
+            }
+
+            if (page_size !== undefined) {
+                localVarQueryParameter['page_size'] = page_size;
+            }
+
+            if (tz !== undefined) {
+                localVarQueryParameter['tz'] = tz;
+            }
+
+            localVarHeaderParameter['Accept'] = 'application/json,application/problem+json';
+
+            setSearchParams(localVarUrlObj, localVarQueryParameter);
+            let headersFromBaseOptions = baseOptions && baseOptions.headers ? baseOptions.headers : {};
+            localVarRequestOptions.headers = {...localVarHeaderParameter, ...headersFromBaseOptions, ...options.headers};
+
+            return {
+                url: toPathString(localVarUrlObj),
+                options: localVarRequestOptions,
+            };
+        },
+        /**
+         * For the event\'s owner or an admin.
+         * @summary List an event\'s door staff.
+         * @param {number} id Event id
+         * @param {string} [tz] Render times in this IANA zone
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        getEventStaff: async (id: number, tz?: string, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+            // verify required parameter 'id' is not null or undefined
+            assertParamExists('getEventStaff', 'id', id)
+            const localVarPath = `/events/{id}/staff`
+                .replace('{id}', encodeURIComponent(String(id)));
+            // use dummy base URL string because the URL constructor only accepts absolute URLs.
+            const localVarUrlObj = new URL(localVarPath, DUMMY_BASE_URL);
+            let baseOptions;
+            if (configuration) {
+                baseOptions = configuration.baseOptions;
+            }
+
+            const localVarRequestOptions = { method: 'GET', ...baseOptions, ...options};
+            const localVarHeaderParameter = {} as any;
+            const localVarQueryParameter = {} as any;
+
+            // authentication oauth2 required
+            // oauth required
+            await setOAuthToObject(localVarHeaderParameter, "oauth2", [], configuration)
+
+            // authentication bearerAuth required
+            // http bearer authentication required
+            await setBearerAuthToObject(localVarHeaderParameter, configuration)
+
+            if (tz !== undefined) {
+                localVarQueryParameter['tz'] = tz;
+            }
+
+            localVarHeaderParameter['Accept'] = 'application/json,application/problem+json';
+
+            setSearchParams(localVarUrlObj, localVarQueryParameter);
+            let headersFromBaseOptions = baseOptions && baseOptions.headers ? baseOptions.headers : {};
+            localVarRequestOptions.headers = {...localVarHeaderParameter, ...headersFromBaseOptions, ...options.headers};
+
+            return {
+                url: toPathString(localVarUrlObj),
+                options: localVarRequestOptions,
+            };
+        },
+        /**
+         * For the event\'s owner or an admin. Door staff may check tickets in and list check-ins; nothing else. Naming someone again changes nothing.
+         * @summary Name a registered user door staff of an event.
+         * @param {number} id Event id
+         * @param {string} username The user\&#39;s username (case-insensitive)
+         * @param {string} [tz] Render times in this IANA zone
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        putEventStaff: async (id: number, username: string, tz?: string, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+            // verify required parameter 'id' is not null or undefined
+            assertParamExists('putEventStaff', 'id', id)
+            // verify required parameter 'username' is not null or undefined
+            assertParamExists('putEventStaff', 'username', username)
+            const localVarPath = `/events/{id}/staff/{username}`
+                .replace('{id}', encodeURIComponent(String(id)))
+                .replace('{username}', encodeURIComponent(String(username)));
+            // use dummy base URL string because the URL constructor only accepts absolute URLs.
+            const localVarUrlObj = new URL(localVarPath, DUMMY_BASE_URL);
+            let baseOptions;
+            if (configuration) {
+                baseOptions = configuration.baseOptions;
+            }
+
+            const localVarRequestOptions = { method: 'PUT', ...baseOptions, ...options};
+            const localVarHeaderParameter = {} as any;
+            const localVarQueryParameter = {} as any;
+
+            // authentication oauth2 required
+            // oauth required
+            await setOAuthToObject(localVarHeaderParameter, "oauth2", [], configuration)
+
+            // authentication bearerAuth required
+            // http bearer authentication required
+            await setBearerAuthToObject(localVarHeaderParameter, configuration)
+
+            if (tz !== undefined) {
+                localVarQueryParameter['tz'] = tz;
+            }
+
+            localVarHeaderParameter['Accept'] = 'application/json,application/problem+json';
+
+            setSearchParams(localVarUrlObj, localVarQueryParameter);
+            let headersFromBaseOptions = baseOptions && baseOptions.headers ? baseOptions.headers : {};
+            localVarRequestOptions.headers = {...localVarHeaderParameter, ...headersFromBaseOptions, ...options.headers};
+
+            return {
+                url: toPathString(localVarUrlObj),
+                options: localVarRequestOptions,
+            };
+        },
+    }
+};
+
+/**
+ * DoorApi - functional programming interface
+ */
+export const DoorApiFp = function(configuration?: Configuration) {
+    const localVarAxiosParamCreator = DoorApiAxiosParamCreator(configuration)
+    return {
+        /**
+         * For the event\'s owner, its door staff or an admin. The database admits each ticket exactly once, however many devices scan it at the same moment: a second scan answers 409 `already_checked_in` with when and by whom it was first admitted. A cancelled booking\'s ticket answers 409 `ticket_cancelled`, another event\'s 422 `ticket_for_another_event`, and a code this server did not issue 422 `invalid_ticket`.
+         * @summary Check a ticket in: admit its holder, once.
+         * @param {number} id Event id
+         * @param {CheckInRequest} CheckInRequest 
+         * @param {string} [tz] Render times in this IANA zone
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        async checkInTicket(id: number, CheckInRequest: CheckInRequest, tz?: string, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<CheckInView>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.checkInTicket(id, CheckInRequest, tz, options);
+            const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
+            const localVarOperationServerBasePath = operationServerMap['DoorApi.checkInTicket']?.[localVarOperationServerIndex]?.url;
+            return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
+        },
+        /**
+         * For the event\'s owner or an admin. Removing someone who is not staff changes nothing.
+         * @summary Remove a user from an event\'s door staff.
+         * @param {number} id Event id
+         * @param {string} username The user\&#39;s username (case-insensitive)
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        async deleteEventStaff(id: number, username: string, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<void>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.deleteEventStaff(id, username, options);
+            const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
+            const localVarOperationServerBasePath = operationServerMap['DoorApi.deleteEventStaff']?.[localVarOperationServerIndex]?.url;
+            return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
+        },
+        /**
+         * For the event\'s owner, its door staff or an admin: who is in, in the order they came, with `total` (people in) and `confirmed` (people expected).
+         * @summary List an event\'s check-ins.
+         * @param {number} id Event id
+         * @param {number} [page] Page number, starting at 1.
+         * @param {number} [page_size] Items per page.
+         * @param {string} [tz] Render times in this IANA zone
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        async getEventCheckIns(id: number, page?: number, page_size?: number, tz?: string, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<CheckInPage>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.getEventCheckIns(id, page, page_size, tz, options);
+            const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
+            const localVarOperationServerBasePath = operationServerMap['DoorApi.getEventCheckIns']?.[localVarOperationServerIndex]?.url;
+            return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
+        },
+        /**
+         * For the event\'s owner or an admin.
+         * @summary List an event\'s door staff.
+         * @param {number} id Event id
+         * @param {string} [tz] Render times in this IANA zone
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        async getEventStaff(id: number, tz?: string, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<StaffList>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.getEventStaff(id, tz, options);
+            const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
+            const localVarOperationServerBasePath = operationServerMap['DoorApi.getEventStaff']?.[localVarOperationServerIndex]?.url;
+            return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
+        },
+        /**
+         * For the event\'s owner or an admin. Door staff may check tickets in and list check-ins; nothing else. Naming someone again changes nothing.
+         * @summary Name a registered user door staff of an event.
+         * @param {number} id Event id
+         * @param {string} username The user\&#39;s username (case-insensitive)
+         * @param {string} [tz] Render times in this IANA zone
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        async putEventStaff(id: number, username: string, tz?: string, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<StaffMemberView>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.putEventStaff(id, username, tz, options);
+            const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
+            const localVarOperationServerBasePath = operationServerMap['DoorApi.putEventStaff']?.[localVarOperationServerIndex]?.url;
+            return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
+        },
+    }
+};
+
+/**
+ * DoorApi - factory interface
+ */
+export const DoorApiFactory = function (configuration?: Configuration, basePath?: string, axios?: AxiosInstance) {
+    const localVarFp = DoorApiFp(configuration)
+    return {
+        /**
+         * For the event\'s owner, its door staff or an admin. The database admits each ticket exactly once, however many devices scan it at the same moment: a second scan answers 409 `already_checked_in` with when and by whom it was first admitted. A cancelled booking\'s ticket answers 409 `ticket_cancelled`, another event\'s 422 `ticket_for_another_event`, and a code this server did not issue 422 `invalid_ticket`.
+         * @summary Check a ticket in: admit its holder, once.
+         * @param {DoorApiCheckInTicketRequest} requestParameters Request parameters.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        checkInTicket(requestParameters: DoorApiCheckInTicketRequest, options?: RawAxiosRequestConfig): AxiosPromise<CheckInView> {
+            return localVarFp.checkInTicket(requestParameters.id, requestParameters.CheckInRequest, requestParameters.tz, options).then((request) => request(axios, basePath));
+        },
+        /**
+         * For the event\'s owner or an admin. Removing someone who is not staff changes nothing.
+         * @summary Remove a user from an event\'s door staff.
+         * @param {DoorApiDeleteEventStaffRequest} requestParameters Request parameters.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        deleteEventStaff(requestParameters: DoorApiDeleteEventStaffRequest, options?: RawAxiosRequestConfig): AxiosPromise<void> {
+            return localVarFp.deleteEventStaff(requestParameters.id, requestParameters.username, options).then((request) => request(axios, basePath));
+        },
+        /**
+         * For the event\'s owner, its door staff or an admin: who is in, in the order they came, with `total` (people in) and `confirmed` (people expected).
+         * @summary List an event\'s check-ins.
+         * @param {DoorApiGetEventCheckInsRequest} requestParameters Request parameters.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        getEventCheckIns(requestParameters: DoorApiGetEventCheckInsRequest, options?: RawAxiosRequestConfig): AxiosPromise<CheckInPage> {
+            return localVarFp.getEventCheckIns(requestParameters.id, requestParameters.page, requestParameters.page_size, requestParameters.tz, options).then((request) => request(axios, basePath));
+        },
+        /**
+         * For the event\'s owner or an admin.
+         * @summary List an event\'s door staff.
+         * @param {DoorApiGetEventStaffRequest} requestParameters Request parameters.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        getEventStaff(requestParameters: DoorApiGetEventStaffRequest, options?: RawAxiosRequestConfig): AxiosPromise<StaffList> {
+            return localVarFp.getEventStaff(requestParameters.id, requestParameters.tz, options).then((request) => request(axios, basePath));
+        },
+        /**
+         * For the event\'s owner or an admin. Door staff may check tickets in and list check-ins; nothing else. Naming someone again changes nothing.
+         * @summary Name a registered user door staff of an event.
+         * @param {DoorApiPutEventStaffRequest} requestParameters Request parameters.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        putEventStaff(requestParameters: DoorApiPutEventStaffRequest, options?: RawAxiosRequestConfig): AxiosPromise<StaffMemberView> {
+            return localVarFp.putEventStaff(requestParameters.id, requestParameters.username, requestParameters.tz, options).then((request) => request(axios, basePath));
+        },
+    };
+};
+
+/**
+ * Request parameters for checkInTicket operation in DoorApi.
+ */
+export interface DoorApiCheckInTicketRequest {
+    /**
+     * Event id
+     */
+    readonly id: number
+
+    readonly CheckInRequest: CheckInRequest
+
+    /**
+     * Render times in this IANA zone
+     */
+    readonly tz?: string
+}
+
+/**
+ * Request parameters for deleteEventStaff operation in DoorApi.
+ */
+export interface DoorApiDeleteEventStaffRequest {
+    /**
+     * Event id
+     */
+    readonly id: number
+
+    /**
+     * The user\&#39;s username (case-insensitive)
+     */
+    readonly username: string
+}
+
+/**
+ * Request parameters for getEventCheckIns operation in DoorApi.
+ */
+export interface DoorApiGetEventCheckInsRequest {
+    /**
+     * Event id
+     */
+    readonly id: number
+
+    /**
+     * Page number, starting at 1.
+     */
+    readonly page?: number
+
+    /**
+     * Items per page.
+     */
+    readonly page_size?: number
+
+    /**
+     * Render times in this IANA zone
+     */
+    readonly tz?: string
+}
+
+/**
+ * Request parameters for getEventStaff operation in DoorApi.
+ */
+export interface DoorApiGetEventStaffRequest {
+    /**
+     * Event id
+     */
+    readonly id: number
+
+    /**
+     * Render times in this IANA zone
+     */
+    readonly tz?: string
+}
+
+/**
+ * Request parameters for putEventStaff operation in DoorApi.
+ */
+export interface DoorApiPutEventStaffRequest {
+    /**
+     * Event id
+     */
+    readonly id: number
+
+    /**
+     * The user\&#39;s username (case-insensitive)
+     */
+    readonly username: string
+
+    /**
+     * Render times in this IANA zone
+     */
+    readonly tz?: string
+}
+
+/**
+ * DoorApi - object-oriented interface
+ */
+export class DoorApi extends BaseAPI {
+    /**
+     * For the event\'s owner, its door staff or an admin. The database admits each ticket exactly once, however many devices scan it at the same moment: a second scan answers 409 `already_checked_in` with when and by whom it was first admitted. A cancelled booking\'s ticket answers 409 `ticket_cancelled`, another event\'s 422 `ticket_for_another_event`, and a code this server did not issue 422 `invalid_ticket`.
+     * @summary Check a ticket in: admit its holder, once.
+     * @param {DoorApiCheckInTicketRequest} requestParameters Request parameters.
+     * @param {*} [options] Override http request option.
+     * @throws {RequiredError}
+     */
+    public checkInTicket(requestParameters: DoorApiCheckInTicketRequest, options?: RawAxiosRequestConfig) {
+        return DoorApiFp(this.configuration).checkInTicket(requestParameters.id, requestParameters.CheckInRequest, requestParameters.tz, options).then((request) => request(this.axios, this.basePath));
+    }
+
+    /**
+     * For the event\'s owner or an admin. Removing someone who is not staff changes nothing.
+     * @summary Remove a user from an event\'s door staff.
+     * @param {DoorApiDeleteEventStaffRequest} requestParameters Request parameters.
+     * @param {*} [options] Override http request option.
+     * @throws {RequiredError}
+     */
+    public deleteEventStaff(requestParameters: DoorApiDeleteEventStaffRequest, options?: RawAxiosRequestConfig) {
+        return DoorApiFp(this.configuration).deleteEventStaff(requestParameters.id, requestParameters.username, options).then((request) => request(this.axios, this.basePath));
+    }
+
+    /**
+     * For the event\'s owner, its door staff or an admin: who is in, in the order they came, with `total` (people in) and `confirmed` (people expected).
+     * @summary List an event\'s check-ins.
+     * @param {DoorApiGetEventCheckInsRequest} requestParameters Request parameters.
+     * @param {*} [options] Override http request option.
+     * @throws {RequiredError}
+     */
+    public getEventCheckIns(requestParameters: DoorApiGetEventCheckInsRequest, options?: RawAxiosRequestConfig) {
+        return DoorApiFp(this.configuration).getEventCheckIns(requestParameters.id, requestParameters.page, requestParameters.page_size, requestParameters.tz, options).then((request) => request(this.axios, this.basePath));
+    }
+
+    /**
+     * For the event\'s owner or an admin.
+     * @summary List an event\'s door staff.
+     * @param {DoorApiGetEventStaffRequest} requestParameters Request parameters.
+     * @param {*} [options] Override http request option.
+     * @throws {RequiredError}
+     */
+    public getEventStaff(requestParameters: DoorApiGetEventStaffRequest, options?: RawAxiosRequestConfig) {
+        return DoorApiFp(this.configuration).getEventStaff(requestParameters.id, requestParameters.tz, options).then((request) => request(this.axios, this.basePath));
+    }
+
+    /**
+     * For the event\'s owner or an admin. Door staff may check tickets in and list check-ins; nothing else. Naming someone again changes nothing.
+     * @summary Name a registered user door staff of an event.
+     * @param {DoorApiPutEventStaffRequest} requestParameters Request parameters.
+     * @param {*} [options] Override http request option.
+     * @throws {RequiredError}
+     */
+    public putEventStaff(requestParameters: DoorApiPutEventStaffRequest, options?: RawAxiosRequestConfig) {
+        return DoorApiFp(this.configuration).putEventStaff(requestParameters.id, requestParameters.username, requestParameters.tz, options).then((request) => request(this.axios, this.basePath));
     }
 }
 
@@ -5001,7 +5858,7 @@ export const EventsApiAxiosParamCreator = function (configuration?: Configuratio
             };
         },
         /**
-         * 
+         * Those already admitted at the door carry `checked_in_at`.
          * @summary List the attendees holding a confirmed booking for an event.
          * @param {number} id Event id
          * @param {number} [page] Page number, starting at 1.
@@ -5470,7 +6327,7 @@ export const EventsApiFp = function(configuration?: Configuration) {
             return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
         },
         /**
-         * 
+         * Those already admitted at the door carry `checked_in_at`.
          * @summary List the attendees holding a confirmed booking for an event.
          * @param {number} id Event id
          * @param {number} [page] Page number, starting at 1.
@@ -5665,7 +6522,7 @@ export const EventsApiFactory = function (configuration?: Configuration, basePat
             return localVarFp.getEventAttachment(requestParameters.id, options).then((request) => request(axios, basePath));
         },
         /**
-         * 
+         * Those already admitted at the door carry `checked_in_at`.
          * @summary List the attendees holding a confirmed booking for an event.
          * @param {EventsApiGetEventAttendeesRequest} requestParameters Request parameters.
          * @param {*} [options] Override http request option.
@@ -6136,7 +6993,7 @@ export class EventsApi extends BaseAPI {
     }
 
     /**
-     * 
+     * Those already admitted at the door carry `checked_in_at`.
      * @summary List the attendees holding a confirmed booking for an event.
      * @param {EventsApiGetEventAttendeesRequest} requestParameters Request parameters.
      * @param {*} [options] Override http request option.

@@ -6,6 +6,7 @@ import { toProblem, type ApiProblem } from '../lib/problem'
 import { browserZone, formatDateTime } from '../lib/time'
 import { useTimeZone } from '../lib/timezone'
 import { Alert } from './Alert'
+import { TicketQr } from './TicketQr'
 
 /** What proves the right to see and cancel a booking: its own cancel token or its attendee's token. */
 export type BookingCredential = { cancelToken: string } | { attendeeToken: string }
@@ -119,6 +120,9 @@ export function BookingRow({ id, eventId, eventTitle, holder, credential, onForg
             </>
           ) : null}
         </p>
+      ) : null}
+      {booking?.ticket && !cancelled ? (
+        <TicketQr bookingId={id} code={booking.ticket} cancelToken={cancelToken} attendeeToken={attendeeToken} />
       ) : null}
       {state.kind === 'gone' ? (
         <Alert kind="warning" title="Booking not found">

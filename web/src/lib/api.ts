@@ -7,6 +7,7 @@ import {
   AuthApi,
   BookingsApi,
   Configuration,
+  DoorApi,
   EventsApi,
   NotificationsApi,
 } from '../api'
@@ -44,6 +45,7 @@ export const bookingsApi = new BookingsApi(configuration, '', http)
 export const authApi = new AuthApi(configuration, '', http)
 export const notificationsApi = new NotificationsApi(configuration, '', http)
 export const attendeesApi = new AttendeesApi(configuration, '', http)
+export const doorApi = new DoorApi(configuration, '', http)
 
 /** A random key for `Idempotency-Key`, also outside secure contexts. */
 export function newIdempotencyKey(): string {

@@ -7,6 +7,8 @@ import { SeatMeter } from '../components/SeatMeter'
 import { eventsApi } from '../lib/api'
 import { useLiveSeats } from '../lib/live'
 import { toProblem } from '../lib/problem'
+import { browserZone, formatDateTime } from '../lib/time'
+import { useTimeZone } from '../lib/timezone'
 
 export const ATTENDEES_PAGE_SIZE = 10
 
@@ -18,6 +20,7 @@ export function AttendeesPage() {
   const [data, setData] = useState<AttendeePage | null>(null)
   const [error, setError] = useState<string | null>(null)
   const seats = useLiveSeats(Number.isSafeInteger(eventId) ? eventId : null)
+  const { zone } = useTimeZone()
 
   useEffect(() => {
     eventsApi
@@ -44,6 +47,7 @@ export function AttendeesPage() {
   }, [eventId, page, booked])
 
   const first = (page - 1) * ATTENDEES_PAGE_SIZE
+  const shownZone = zone || event?.timezone || browserZone()
   return (
     <div className="page narrow">
       <p className="breadcrumbs">
@@ -70,6 +74,7 @@ export function AttendeesPage() {
                 <th scope="col">Name</th>
                 <th scope="col">E-mail</th>
                 <th scope="col">Phone</th>
+                <th scope="col">At the door</th>
               </tr>
             </thead>
             <tbody>
@@ -81,6 +86,15 @@ export function AttendeesPage() {
                     <a href={`mailto:${a.email}`}>{a.email}</a>
                   </td>
                   <td>{a.phone ?? '—'}</td>
+                  <td>
+                    {a.checked_in_at ? (
+                      <span className="status status-confirmed">
+                        In since <time dateTime={a.checked_in_at}>{formatDateTime(a.checked_in_at, shownZone)}</time>
+                      </span>
+                    ) : (
+                      <span className="muted">Not yet</span>
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>

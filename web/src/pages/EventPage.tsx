@@ -173,6 +173,13 @@ export function EventPage() {
               <Link className="button button-secondary" to={`/organizer/events/${event.id}/attendees`}>
                 Attendees
               </Link>
+              <Link className="button button-secondary" to={`/events/${event.id}/door`}>
+                Door
+              </Link>
+            </p>
+          ) : session ? (
+            <p className="muted small">
+              Checking tickets in at this event? <Link to={`/events/${event.id}/door`}>Open the door page</Link>
             </p>
           ) : null}
         </article>

@@ -12,8 +12,10 @@ const getBookings = vi.fn()
 const getBooking = vi.fn()
 const cancelBooking = vi.fn()
 const getEvent = vi.fn()
+const getBookingTicketSvg = vi.fn()
 vi.mock('../lib/api', () => ({
   bookingsApi: {
+    getBookingTicketSvg: (...args: unknown[]) => getBookingTicketSvg(...args),
     getBookings: (...args: unknown[]) => getBookings(...args),
     getBooking: (...args: unknown[]) => getBooking(...args),
     cancelBooking: (...args: unknown[]) => cancelBooking(...args),
@@ -45,7 +47,7 @@ function renderPage(state?: unknown) {
 
 describe('MyBookingsPage', () => {
   beforeEach(() => {
-    for (const mock of [getBookings, getBooking, cancelBooking, getEvent]) mock.mockReset()
+    for (const mock of [getBookings, getBooking, cancelBooking, getEvent, getBookingTicketSvg]) mock.mockReset()
   })
 
   it('lists the bookings of this browser by cancel token and offers a sign-in link', async () => {
@@ -65,6 +67,28 @@ describe('MyBookingsPage', () => {
     expect(screen.getByRole('link', { name: 'Jazz Night' })).toHaveAttribute('href', '/events/3')
     expect(getBookings).not.toHaveBeenCalled()
     expect(screen.getByRole('link', { name: 'Get a sign-in link by e-mail' })).toHaveAttribute('href', '/magic')
+  })
+
+  it('shows the ticket of a confirmed booking as its QR code and its code', async () => {
+    rememberBooking({
+      id: 1,
+      event_id: 3,
+      event_title: 'Jazz Night',
+      cancel_token: 'c1',
+      name: 'Asha Rao',
+      email: 'asha@example.com',
+      created_at: '2026-11-21T15:30:00+05:30',
+    })
+    getBooking.mockResolvedValue({ data: { ...booking(1, 3), ticket: '1.q1N3uV0aJk7Zb9x2c4d6eA' } })
+    getBookingTicketSvg.mockResolvedValue({ data: '<svg xmlns="http://www.w3.org/2000/svg"></svg>' })
+    renderPage()
+    const image = await screen.findByRole('img', { name: 'QR code of ticket 1.q1N3uV0aJk7Zb9x2c4d6eA' })
+    expect(image.getAttribute('src')).toMatch(/^data:image\/svg\+xml;charset=utf-8,%3Csvg/)
+    expect(getBookingTicketSvg).toHaveBeenCalledWith(
+      { id: 1, X_Cancel_Token: 'c1', X_Attendee_Token: undefined },
+      { responseType: 'text' },
+    )
+    expect(screen.getByText('1.q1N3uV0aJk7Zb9x2c4d6eA')).toBeInTheDocument()
   })
 
   it('shows the signed-in attendee’s bookings, once each, and cancels with the attendee token', async () => {

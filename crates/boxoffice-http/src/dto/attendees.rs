@@ -112,6 +112,10 @@ pub struct AttendeeView {
     pub locale: String,
     pub created_at: String,
     pub updated_at: String,
+    /// Only in an event's list of attendees: when they were checked in at its door (absent
+    /// until then).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub checked_in_at: Option<String>,
 }
 
 impl AttendeeView {
@@ -124,6 +128,7 @@ impl AttendeeView {
             locale: a.locale.as_str().to_owned(),
             created_at: zone.format(a.created_at),
             updated_at: zone.format(a.updated_at),
+            checked_in_at: None,
         }
     }
 }

@@ -2,7 +2,8 @@
 
 use super::attendees::new_attendee;
 use boxoffice_domain::{
-    Booking, BookingStatus, Email, Invalid, NewAttendee, PersonName, Validator, Zone,
+    Booking, BookingId, BookingStatus, Email, Invalid, NewAttendee, PersonName, TicketKey,
+    Validator, Zone,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -109,6 +110,12 @@ pub struct BookingView {
     /// Only in the response that created the booking: send it as `X-Cancel-Token` to see or cancel this booking.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cancel_token: Option<String>,
+    /// The ticket code, while the booking is confirmed: shown at the door, as text or as the
+    /// QR code of `/bookings/{id}/ticket.svg` (or `.png`). In the booking's own responses
+    /// (its 201, `GET /bookings/{id}`, `GET /bookings`), not in other listings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "42.q1N3uV0aJk7Zb9x2c4d6eA")]
+    pub ticket: Option<String>,
 }
 
 impl BookingView {
@@ -129,6 +136,15 @@ impl BookingView {
             created_at: zone.format(b.created_at),
             cancelled_at: b.cancelled_at.map(|t| zone.format(t)),
             cancel_token: None,
+            ticket: None,
         }
+    }
+
+    /// Adds the booking's ticket code, if it is confirmed (a cancelled booking admits nobody).
+    pub fn with_ticket(mut self, tickets: &TicketKey) -> Self {
+        if matches!(self.status, BookingStatusName::Confirmed) {
+            self.ticket = Some(tickets.issue(BookingId(self.id)).to_string());
+        }
+        self
     }
 }

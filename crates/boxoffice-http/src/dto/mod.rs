@@ -17,6 +17,7 @@ mod magic_links;
 mod notifications;
 mod preferences;
 mod waitlist;
+mod tickets;
 
 pub use attachments::*;
 pub use attendees::*;
@@ -32,6 +33,7 @@ pub use magic_links::*;
 pub use notifications::*;
 pub use preferences::*;
 pub use waitlist::*;
+pub use tickets::*;
 
 use boxoffice_domain::{Invalid, PageRequest};
 use serde::{Deserialize, Deserializer, Serialize};

@@ -13,7 +13,8 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use boxoffice_domain::{
-    AttendeeId, Booking, BookingId, BookingRefusal, EventId, Page, SecretHash, Zone,
+    AttendeeId, Booking, BookingId, BookingRefusal, BookingStatus, EventId, Page, SecretHash,
+    TicketKey, Zone,
 };
 use boxoffice_store::{BookingFilter, BookingFor};
 use boxoffice_usecases::{self as usecases, BookOutcome, BookRequest, Booked};
@@ -116,13 +117,31 @@ pub(crate) async fn cancel(app: &AppState, caller: &Caller, id: i64) -> Result<B
     let booking = usecases::bookings::cancel(&app.store, id, actor, app.now())
         .await?
         .ok_or_else(|| ApiError::not_found(Missing::Booking, id))?;
+    // A cancellation leaves a booking confirmed only when it was checked in: its seat was used.
+    if booking.status == BookingStatus::Confirmed {
+        return Err(checked_in_already(app, id).await);
+    }
     tracing::info!(booking.id = %id, event.id = %booking.event_id, "booking cancelled");
     Ok(booking)
 }
 
-/// The main API's body: the booking rendered in the zone asked for, with its cancel token.
-fn booked_body(booked: &Booked) -> String {
-    let mut view = BookingView::render(&booked.booking, booked.render_zone);
+/// 409 `already_checked_in` for a booking whose cancellation the door came before.
+async fn checked_in_already(app: &AppState, id: BookingId) -> ApiError {
+    let when = match app.store.check_in_of(id).await {
+        Ok(Some(check_in)) => format!(" at {}", check_in.checked_in_at.to_rfc3339()),
+        Ok(None) => String::new(),
+        Err(err) => return err.into(),
+    };
+    ApiError::new(
+        ErrorCode::AlreadyCheckedIn,
+        format!("booking {id} was checked in{when}: a used ticket cannot be cancelled"),
+    )
+}
+
+/// The main API's body: the booking rendered in the zone asked for, with its cancel token
+/// and its ticket.
+fn booked_body(booked: &Booked, tickets: &TicketKey) -> String {
+    let mut view = BookingView::render(&booked.booking, booked.render_zone).with_ticket(tickets);
     view.cancel_token = Some(booked.cancel_token.expose().to_owned());
     serde_json::to_string(&view).unwrap_or_default()
 }
@@ -186,8 +205,9 @@ pub async fn book_event(
         render_zone: zone.0,
         hold,
     };
+    let tickets = &app.security.tickets;
     let shape = Shape {
-        body: &booked_body,
+        body: &|booked| booked_body(booked, tickets),
         path: "/bookings",
     };
     book(&app, request, shape).await
@@ -216,8 +236,9 @@ pub async fn create_booking(
     key: MaybeIdempotencyKey,
     Json(input): Json<BookingCreate>,
 ) -> Result<Response, ApiError> {
+    let tickets = &app.security.tickets;
     let shape = Shape {
-        body: &booked_body,
+        body: &|booked| booked_body(booked, tickets),
         path: "/bookings",
     };
     book_for_attendee(&app, &caller, &key, &input, zone.0, shape).await
@@ -256,9 +277,10 @@ pub async fn get_bookings(
     Query(query): Query<BookingQuery>,
 ) -> Result<axum::Json<BookingPage>, ApiError> {
     let bookings = list(&app, &caller, &query).await?;
-    Ok(axum::Json(BookingPage::new(
-        bookings.map(|b| BookingView::render(&b, zone.0)),
-    )))
+    let tickets = &app.security.tickets;
+    Ok(axum::Json(BookingPage::new(bookings.map(|b| {
+        BookingView::render(&b, zone.0).with_ticket(tickets)
+    }))))
 }
 
 /// Get one booking.
@@ -282,13 +304,15 @@ pub async fn get_booking(
     Path(id): Path<i64>,
 ) -> Result<axum::Json<BookingView>, ApiError> {
     let booking = caller.held_booking(&app, BookingId(id)).await?;
-    Ok(axum::Json(BookingView::render(&booking, zone.0)))
+    let view = BookingView::render(&booking, zone.0).with_ticket(&app.security.tickets);
+    Ok(axum::Json(view))
 }
 
 /// Cancel a booking, freeing its seat.
 ///
 /// Its holder (either token), the event's owner, or an admin. Repeating the cancellation
-/// changes nothing and answers the same.
+/// changes nothing and answers the same. A booking checked in at the door cannot be
+/// cancelled (409 `already_checked_in`).
 #[utoipa::path(delete, path = "/bookings/{id}", tag = "bookings", security((), ("bearerAuth" = []), ("oauth2" = [])),
     params(("id" = i64, Path, description = "Booking id", minimum = 1),
         ("X-Cancel-Token" = Option<String>, Header, description = "The booking's cancel token"),
@@ -299,6 +323,7 @@ pub async fn get_booking(
         NonNumericId,
         (status = 401, description = "No credential sent", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such booking for this credential", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`already_checked_in`: the booking was used at the door", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn cancel_booking(
     State(app): State<AppState>,

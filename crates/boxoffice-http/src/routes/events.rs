@@ -227,6 +227,8 @@ pub(crate) async fn remove(app: &AppState, caller: &Caller, id: i64) -> Result<(
 }
 
 /// List the attendees holding a confirmed booking for an event.
+///
+/// Those already admitted at the door carry `checked_in_at`.
 #[utoipa::path(get, path = "/events/{id}/attendees", tag = "events",
     security(("bearerAuth" = []), ("oauth2" = [])),
         params(("id" = i64, Path, description = "Event id", minimum = 1), PageQuery, crate::openapi::TimeZoneParam),
@@ -251,7 +253,11 @@ pub async fn get_event_attendees(
         .await?
         .ok_or_else(|| ApiError::not_found(Missing::Event, id))?;
     let zone = zone.or(Zone::DEFAULT);
-    Ok(axum::Json(AttendeePage::new(
-        attendees.map(|a| AttendeeView::render(&a, zone)),
-    )))
+    let ids: Vec<_> = attendees.items.iter().map(|a| a.id).collect();
+    let admitted = app.store.admitted_attendees(EventId(id), &ids).await?;
+    Ok(axum::Json(AttendeePage::new(attendees.map(|a| {
+        let mut view = AttendeeView::render(&a, zone);
+        view.checked_in_at = admitted.get(&a.id).map(|at| zone.format(*at));
+        view
+    }))))
 }

@@ -113,7 +113,7 @@ async fn send(app: AppState, mailer: boxoffice_channels::Mailer, id: AttendeeId,
         to_name: attendee.name.as_str().to_owned(),
         to_address: address.as_str().to_owned(),
         content,
-        attachment: None,
+        attachments: Vec::new(),
     };
     let outcome = mailer.send(&mail).await;
     let attempt = match &outcome {

@@ -40,9 +40,11 @@ pub(crate) const EVENT_STATE: &str = "SELECT status, ends_at FROM events WHERE i
 /// An attendee's active booking of an event.
 pub(crate) const ACTIVE_BOOKING: &str =
     "SELECT id FROM bookings WHERE event_id = $1 AND attendee_id = $2 AND status = 'confirmed'";
-/// Only the transition confirmed -> cancelled frees a seat.
+/// Only the transition confirmed -> cancelled frees a seat, and only before the door: a
+/// booking checked in stays confirmed (its seat was used).
 pub(crate) const CANCEL_BOOKING: &str = "UPDATE bookings SET status = 'cancelled', cancelled_at = $1 \
-     WHERE id = $2 AND status = 'confirmed' RETURNING event_id";
+     WHERE id = $2 AND status = 'confirmed' \
+     AND NOT EXISTS (SELECT 1 FROM check_ins WHERE booking_id = $2) RETURNING event_id";
 
 impl Pools {
     pub(crate) async fn get_booking(
@@ -94,7 +96,10 @@ impl Pools {
 /// Booking locks the event row (the seat update) before the booking index (the insert), so
 /// everything else that touches both takes them in that order too: a cancellation racing a
 /// new booking by the same person then queues instead of deadlocking.
-async fn lock_event_of_booking(tx: &mut Tx<'_>, id: BookingId) -> Result<(), StoreError> {
+pub(super) async fn lock_event_of_booking(
+    tx: &mut Tx<'_>,
+    id: BookingId,
+) -> Result<(), StoreError> {
     let sql = format!(
         "SELECT id FROM events WHERE id = (SELECT event_id FROM bookings WHERE id = $1){FOR_UPDATE}"
     );

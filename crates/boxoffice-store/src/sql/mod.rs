@@ -18,6 +18,7 @@ pub(crate) mod invariants;
 pub(crate) mod notifications;
 pub(crate) mod outbox;
 pub(crate) mod recipients;
+pub(crate) mod tickets;
 pub(crate) mod users;
 pub(crate) mod waitlist;
 

@@ -13,6 +13,8 @@ pub struct Mail {
     pub html: String,
     /// The `.ics` attachment, if any.
     pub calendar: Option<String>,
+    /// The bytes of the `ticket.png` attachment, if any.
+    pub ticket: Option<Vec<u8>>,
 }
 
 /// Every `.eml` file in `dir` (none if it does not exist).
@@ -45,6 +47,7 @@ pub fn parse(raw: &str) -> Mail {
         text: String::new(),
         html: String::new(),
         calendar: None,
+        ticket: None,
     };
     let boundaries: Vec<String> = raw
         .match_indices("boundary=\"")
@@ -75,6 +78,12 @@ pub fn parse(raw: &str) -> Mail {
                 .unwrap_or_default()
         };
         let kind = get("Content-Type");
+        if kind.starts_with("image/png") {
+            let base64: String = body.lines().collect();
+            let bytes = base64::engine::general_purpose::STANDARD.decode(base64.trim());
+            mail.ticket = Some(bytes.unwrap());
+            continue;
+        }
         let decoded = decode_body(body, &get("Content-Transfer-Encoding"));
         if kind.starts_with("text/plain") {
             mail.text = decoded;

@@ -38,7 +38,7 @@ pub use event::{
     Capacity, Coordinates, Event, EventPatch, EventStatus, Location, NewEvent, Tag, Tags, Title,
 };
 pub use ids::{AttendeeId, BookingId, EventId, UserId};
-pub use listing::{EventSort, When};
+pub use listing::{EARTH_RADIUS_KM, EventSort, Near, When, parse_point};
 pub use page::{Page, PageRequest};
 pub use place::resolve_place;
 pub use public_url::PublicUrl;

@@ -98,6 +98,14 @@ pub struct SeatBooked {
     pub seats: SeatsAfter,
 }
 
+/// An event in a listing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListedEvent {
+    pub event: Event,
+    /// Kilometres from the searched point, when the listing searched around one.
+    pub distance_km: Option<f64>,
+}
+
 /// A connected, migrated database.
 #[derive(Debug, Clone)]
 pub enum Store {
@@ -247,7 +255,7 @@ impl Store {
         filter: &EventFilter,
         page: PageRequest,
         now: DateTime<Utc>,
-    ) -> Result<Page<Event>, StoreError> {
+    ) -> Result<Page<ListedEvent>, StoreError> {
         dispatch!(self, b => b.list_events(filter, page, now).await)
     }
 

@@ -17,6 +17,7 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use boxoffice_domain::{Event, EventId, Page, PageRequest, Zone};
+use boxoffice_store::ListedEvent;
 use boxoffice_usecases as usecases;
 
 /// Creates an event owned by `user`: the rules every way of creating one shares.
@@ -40,7 +41,7 @@ pub(crate) async fn list(
     user: Option<&TokenUser>,
     query: &EventQuery,
     zone: RenderZone,
-) -> Result<Page<Event>, ApiError> {
+) -> Result<Page<ListedEvent>, ApiError> {
     let page = PageQuery {
         page: query.page,
         page_size: query.page_size,
@@ -97,7 +98,9 @@ pub async fn create_event(
 /// List events.
 ///
 /// Upcoming events (not yet ended) by default, soonest first. With `owner=me`
-/// (signed in), the caller's own events in any status, past ones included.
+/// (signed in), the caller's own events in any status, past ones included. With
+/// `near=longitude,latitude` (and `radius_km`, default 50), only the events within that
+/// great-circle distance, each with its `distance_km`; `sort=distance` lists the nearest first.
 #[utoipa::path(get, path = "/events", tag = "events", params(EventQuery),
     security((), ("bearerAuth" = []), ("oauth2" = [])),
     responses(

@@ -1,9 +1,10 @@
 //! The SQL of Boxoffice, written once and compiled for each backend, one file per aggregate.
 //!
 //! Included as a child module by `sqlite.rs` and `postgres.rs`; `super::Db` is the
-//! concrete database, `super::FOR_UPDATE` the row-lock clause and `super::SKIP_LOCKED`
-//! the clause that lets relays skip each other's rows. Functions taking a `Tx` run in
-//! the caller's transaction; methods of `Pools` read from the pool. The relay and the
+//! concrete database, `super::FOR_UPDATE` the row-lock clause, `super::SKIP_LOCKED`
+//! the clause that lets relays skip each other's rows, `super::LEAST` the two-argument
+//! minimum. Functions taking a `Tx`
+//! run in the caller's transaction; methods of `Pools` read from the pool. The relay and the
 //! notification history write through `background()`, which PostgreSQL keeps apart from
 //! the requests' pool.
 
@@ -11,6 +12,7 @@ pub(crate) mod attachments;
 pub(crate) mod attendees;
 pub(crate) mod bookings;
 pub(crate) mod channels;
+mod distance;
 pub(crate) mod events;
 pub(crate) mod idempotency;
 pub(crate) mod invariants;
@@ -19,7 +21,7 @@ pub(crate) mod outbox;
 pub(crate) mod recipients;
 pub(crate) mod users;
 
-pub(crate) use super::{Db, FOR_UPDATE, Pools, SKIP_LOCKED};
+pub(crate) use super::{Db, FOR_UPDATE, LEAST, Pools, SKIP_LOCKED};
 
 use boxoffice_domain::{Page, PageRequest};
 

@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 mod changes;
 mod creation;
 mod listing;
+mod nearby;
 
 async fn create(app: &TestApp, body: Value) -> Value {
     expect_status(app.organizer().post("/events", &body).await, 201).await

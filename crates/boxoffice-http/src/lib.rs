@@ -159,6 +159,8 @@ fn api(services: Services) -> OpenApiRouter<AppState> {
             .routes(routes!(magic_links::request_magic_link))
             .routes(routes!(magic_links::redeem_magic_link))
             .routes(routes!(internal::enrich));
+        // Served by `get_event` (see `routes::calendar`), documented as its own operation.
+        document_path::<routes::calendar::__path_get_event_calendar>(&mut api);
     }
     if services.notifications {
         api = api
@@ -168,6 +170,13 @@ fn api(services: Services) -> OpenApiRouter<AppState> {
     api.routes(routes!(ops::healthz))
         .routes(routes!(ops::readyz))
         .routes(routes!(ops::metrics))
+}
+
+/// Adds an operation that shares another's route to the document.
+fn document_path<P: utoipa::Path>(api: &mut OpenApiRouter<AppState>) {
+    api.get_openapi_mut()
+        .paths
+        .add_path_operation(P::path(), P::methods(), P::operation());
 }
 
 /// The OpenAPI document, as served at `/openapi.json`.

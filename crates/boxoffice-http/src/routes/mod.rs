@@ -4,6 +4,7 @@ pub mod attachments;
 pub mod attendees;
 pub mod auth;
 pub mod bookings;
+pub mod calendar;
 pub mod devices;
 pub mod dialect;
 pub mod events;

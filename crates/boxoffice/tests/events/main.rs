@@ -4,6 +4,7 @@
 use boxoffice_testkit::{TestApp, event_body, expect_problem, expect_status, on_both_databases};
 use serde_json::{Value, json};
 
+mod calendar;
 mod changes;
 mod creation;
 mod listing;

@@ -2,6 +2,7 @@
 //! attendees and bookings. Nothing here performs I/O; every type that leaves
 //! a constructor is valid, so the layers above never re-check it.
 
+mod activity;
 mod attachment;
 mod attendee;
 mod booking;
@@ -24,6 +25,9 @@ mod tzdb;
 mod user;
 mod validation;
 
+pub use activity::{
+    Activity, ActivityBucket, ActivityCounts, ActivitySlot, Granularity, HOURLY_SPAN, SLOT_SECONDS,
+};
 pub use attachment::{
     ATTACHMENT_KINDS, Attachment, AttachmentKind, FILE_NAME_MAX, FileName, sha256_hex,
 };

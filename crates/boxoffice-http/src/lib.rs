@@ -8,6 +8,7 @@
 pub mod access;
 pub mod auth;
 pub mod availability;
+mod csv;
 pub mod dto;
 pub mod error;
 mod error_code;
@@ -33,7 +34,7 @@ use axum::response::IntoResponse;
 use error::ApiError;
 use routes::{
     attachments, attendees, auth as auth_routes, bookings, devices, dialect, events, internal,
-    magic_links, notifications, ops, preferences, realtime,
+    magic_links, notifications, ops, organizer, preferences, realtime,
 };
 use std::sync::Arc;
 use std::time::Duration;
@@ -97,6 +98,8 @@ fn api(services: Services) -> OpenApiRouter<AppState> {
                 events::delete_event
             ))
             .routes(routes!(events::get_event_attendees))
+            .routes(routes!(organizer::get_event_attendees_csv))
+            .routes(routes!(organizer::get_event_dashboard))
             .routes(routes!(
                 attachments::get_event_attachment,
                 attachments::put_event_attachment,

@@ -106,6 +106,25 @@ pub struct ListedEvent {
     pub distance_km: Option<f64>,
 }
 
+/// A confirmed booking of an event with its attendee, as exported.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttendeeLine {
+    pub booking_id: i64,
+    pub booked_at: DateTime<Utc>,
+    pub attendee_id: i64,
+    pub name: String,
+    /// `None` for a walk-in registered without an address.
+    pub email: Option<String>,
+    pub phone: Option<String>,
+}
+
+/// An event's bookings by status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct BookingTotals {
+    pub confirmed: i64,
+    pub cancelled: i64,
+}
+
 /// A connected, migrated database.
 #[derive(Debug, Clone)]
 pub enum Store {
@@ -266,6 +285,28 @@ impl Store {
         page: PageRequest,
     ) -> Result<Option<Page<Attendee>>, StoreError> {
         dispatch!(self, b => b.event_attendees(id, page).await)
+    }
+
+    /// An event's bookings by status (zeros for an event without any, or none at all).
+    pub async fn booking_totals(&self, id: EventId) -> Result<BookingTotals, StoreError> {
+        dispatch!(self, b => b.booking_totals(id).await)
+    }
+
+    /// Bookings made and cancelled per quarter-hour slot (UTC) of an event, oldest first.
+    pub async fn booking_activity(
+        &self,
+        id: EventId,
+    ) -> Result<Vec<boxoffice_domain::ActivitySlot>, StoreError> {
+        dispatch!(self, b => b.booking_activity(id).await)
+    }
+
+    /// The confirmed bookings of an event with their attendees, in booking order, read as
+    /// the stream is polled (an empty stream for an unknown event).
+    pub fn attendee_lines(
+        &self,
+        id: EventId,
+    ) -> futures::stream::BoxStream<'static, Result<AttendeeLine, StoreError>> {
+        dispatch!(self, b => b.attendee_lines(id))
     }
 
     pub async fn get_attendee(&self, id: AttendeeId) -> Result<Option<Attendee>, StoreError> {

@@ -35,6 +35,11 @@ pub(crate) const SKIP_LOCKED: &str = "";
 /// The smaller of two values: `min(a, b)` in this dialect.
 pub(crate) const LEAST: &str = "min";
 
+/// Whole seconds since 1970 of a timestamp column, as an integer.
+pub(crate) fn epoch_seconds(column: &str) -> String {
+    format!("CAST(strftime('%s', {column}) AS INTEGER)")
+}
+
 // The same SQL source is compiled once per backend, on purpose (ADR 2).
 #[allow(clippy::duplicate_mod)]
 #[path = "sql/mod.rs"]

@@ -12,6 +12,7 @@ pub mod internal;
 pub mod magic_links;
 pub mod notifications;
 pub mod ops;
+pub mod organizer;
 pub mod preferences;
 pub mod realtime;
 pub mod webapp;

@@ -3,7 +3,7 @@
 //! Included as a child module by `sqlite.rs` and `postgres.rs`; `super::Db` is the
 //! concrete database, `super::FOR_UPDATE` the row-lock clause, `super::SKIP_LOCKED`
 //! the clause that lets relays skip each other's rows, `super::LEAST` the two-argument
-//! minimum. Functions taking a `Tx`
+//! minimum and `super::epoch_seconds` a timestamp as Unix seconds. Functions taking a `Tx`
 //! run in the caller's transaction; methods of `Pools` read from the pool. The relay and the
 //! notification history write through `background()`, which PostgreSQL keeps apart from
 //! the requests' pool.
@@ -12,8 +12,10 @@ pub(crate) mod attachments;
 pub(crate) mod attendees;
 pub(crate) mod bookings;
 pub(crate) mod channels;
+mod dashboard;
 mod distance;
 pub(crate) mod events;
+mod export;
 pub(crate) mod idempotency;
 pub(crate) mod invariants;
 pub(crate) mod notifications;
@@ -21,7 +23,7 @@ pub(crate) mod outbox;
 pub(crate) mod recipients;
 pub(crate) mod users;
 
-pub(crate) use super::{Db, FOR_UPDATE, LEAST, Pools, SKIP_LOCKED};
+pub(crate) use super::{Db, FOR_UPDATE, LEAST, Pools, SKIP_LOCKED, epoch_seconds};
 
 use boxoffice_domain::{Page, PageRequest};
 

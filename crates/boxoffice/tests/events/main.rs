@@ -7,6 +7,8 @@ use serde_json::{Value, json};
 mod calendar;
 mod changes;
 mod creation;
+mod dashboard;
+mod export;
 mod listing;
 mod nearby;
 

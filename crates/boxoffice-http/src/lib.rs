@@ -163,7 +163,7 @@ fn api(services: Services) -> OpenApiRouter<AppState> {
             .routes(routes!(magic_links::redeem_magic_link))
             .routes(routes!(internal::enrich));
         // Served by `get_event` (see `routes::calendar`), documented as its own operation.
-        document_path::<routes::calendar::__path_get_event_calendar>(&mut api);
+        document_path::<routes::calendar::__path_get_event_calendar>(&mut api, "events");
     }
     if services.notifications {
         api = api
@@ -175,11 +175,14 @@ fn api(services: Services) -> OpenApiRouter<AppState> {
         .routes(routes!(ops::metrics))
 }
 
-/// Adds an operation that shares another's route to the document.
-fn document_path<P: utoipa::Path>(api: &mut OpenApiRouter<AppState>) {
+/// Adds an operation that shares another's route to the document, under `tag` (which
+/// `utoipa::Path::operation` leaves out; `routes!` adds it for routed operations).
+fn document_path<P: utoipa::Path>(api: &mut OpenApiRouter<AppState>, tag: &str) {
+    let mut operation = P::operation();
+    operation.tags = Some(vec![tag.to_owned()]);
     api.get_openapi_mut()
         .paths
-        .add_path_operation(P::path(), P::methods(), P::operation());
+        .add_path_operation(P::path(), P::methods(), operation);
 }
 
 /// The OpenAPI document, as served at `/openapi.json`.

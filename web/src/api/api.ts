@@ -352,12 +352,48 @@ export interface BookingView {
 
 
 /**
+ * The width of a bucket of the series.
+ */
+
+export const BucketSize = {
+    hour: 'hour',
+    day: 'day',
+} as const;
+
+export type BucketSize = typeof BucketSize[keyof typeof BucketSize];
+
+
+/**
  * The channels a person wants.
  */
 export interface ChannelsView {
     'email': boolean;
     'push': boolean;
     'websocket': boolean;
+}
+/**
+ * What happened in one local hour or day.
+ */
+export interface DashboardBucket {
+    /**
+     * Bookings made (including those cancelled since).
+     */
+    'bookings': number;
+    'cancellations': number;
+    /**
+     * The bucket\'s first instant, in the event\'s zone.
+     */
+    'start': string;
+}
+/**
+ * Bookings by status.
+ */
+export interface DashboardTotals {
+    'cancelled': number;
+    /**
+     * Bookings holding a seat.
+     */
+    'confirmed': number;
 }
 /**
  * A device to send push notifications to.
@@ -478,6 +514,36 @@ export interface EventCreate {
 
 
 /**
+ * An event\'s seats and bookings at a glance, and its booking activity over time.
+ */
+export interface EventDashboard {
+    /**
+     * `null`: unlimited seats.
+     */
+    'capacity': number | null;
+    'event_id': number;
+    /**
+     * `hour` when the activity spans at most 48 hours, else `day`.
+     */
+    'granularity': BucketSize;
+    /**
+     * `null` for an event with unlimited seats.
+     */
+    'seats_available': number | null;
+    'seats_booked': number;
+    /**
+     * From the first bucket with activity to the last, empty buckets included; empty when there was no booking yet.
+     */
+    'series': Array<DashboardBucket>;
+    /**
+     * The event\'s IANA zone: buckets are its local hours or days.
+     */
+    'timezone': string;
+    'totals': DashboardTotals;
+}
+
+
+/**
  * What messages say about the event.
  */
 export interface EventFactsView {
@@ -575,6 +641,10 @@ export interface EventView {
      */
     'created_by'?: string | null;
     'description'?: string | null;
+    /**
+     * Kilometres (great-circle, to the metre) from the point of a `near` search; present only in such a listing.
+     */
+    'distance_km'?: number | null;
     /**
      * `null` for an event entered without an end: it lasts until the end of its start\'s local day in `timezone`.
      */
@@ -3795,14 +3865,16 @@ export const EventsApiAxiosParamCreator = function (configuration?: Configuratio
          * @param {string} [q] Text searched in title and description, case-insensitively: at most 200 characters, one line.
          * @param {string} [from] Only events starting at or after this time (RFC 3339, or local time in &#x60;tz&#x60;).
          * @param {string} [to] Only events starting before this time.
-         * @param {string} [sort] &#x60;start_time&#x60; (default), &#x60;title&#x60;, &#x60;created_at&#x60; or &#x60;seats_available&#x60;; prefix &#x60;-&#x60; for descending. Events with unlimited seats count as having the most seats available.
+         * @param {string} [near] Only events within &#x60;radius_km&#x60; of this point: &#x60;longitude,latitude&#x60; in decimal degrees (GeoJSON order), longitude -180 to 180, latitude -90 to 90. Events without coordinates are left out; each listed event carries its &#x60;distance_km&#x60;.
+         * @param {number} [radius_km] Search radius around &#x60;near&#x60;, in kilometres (great-circle distance); default 50. Only with &#x60;near&#x60;.
+         * @param {string} [sort] &#x60;start_time&#x60; (default), &#x60;title&#x60;, &#x60;created_at&#x60;, &#x60;seats_available&#x60; or, with &#x60;near&#x60;, &#x60;distance&#x60;; prefix &#x60;-&#x60; for descending. Events with unlimited seats count as having the most seats available.
          * @param {string} [tz] Render times in this IANA zone (else each event\&#39;s own zone). Also read from the &#x60;X-Timezone&#x60; header.
          * @param {number} [page] Page number, starting at 1.
          * @param {number} [page_size] Items per page.
          * @param {*} [options] Override http request option.
          * @throws {RequiredError}
          */
-        apiGetEvents: async (when?: string, owner?: string, country?: string, tag?: string, status?: EventStatusName, q?: string, from?: string, to?: string, sort?: string, tz?: string, page?: number, page_size?: number, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+        apiGetEvents: async (when?: string, owner?: string, country?: string, tag?: string, status?: EventStatusName, q?: string, from?: string, to?: string, near?: string, radius_km?: number, sort?: string, tz?: string, page?: number, page_size?: number, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
             const localVarPath = `/api/events`;
             // use dummy base URL string because the URL constructor only accepts absolute URLs.
             const localVarUrlObj = new URL(localVarPath, DUMMY_BASE_URL);
@@ -3853,6 +3925,14 @@ export const EventsApiAxiosParamCreator = function (configuration?: Configuratio
 
             if (to !== undefined) {
                 localVarQueryParameter['to'] = to;
+            }
+
+            if (near !== undefined) {
+                localVarQueryParameter['near'] = near;
+            }
+
+            if (radius_km !== undefined) {
+                localVarQueryParameter['radius_km'] = radius_km;
             }
 
             if (sort !== undefined) {
@@ -4062,7 +4142,7 @@ export const EventsApiAxiosParamCreator = function (configuration?: Configuratio
             };
         },
         /**
-         * 
+         * The same path with `.ics` after the id answers the event\'s calendar file (`get_event_calendar`).
          * @summary Get one event, with its live seat counts.
          * @param {number} id Event id
          * @param {string} [tz] Render times in this IANA zone
@@ -4192,7 +4272,130 @@ export const EventsApiAxiosParamCreator = function (configuration?: Configuratio
             };
         },
         /**
-         * Upcoming events (not yet ended) by default, soonest first. With `owner=me` (signed in), the caller\'s own events in any status, past ones included.
+         * For the event\'s owner or an admin: one row per confirmed booking, in booking order, with the columns `booking_id, booked_at, attendee_id, name, email, phone` (RFC 4180; `booked_at` in `?tz=` or the event\'s zone). Cells a spreadsheet would read as a formula start with `\'`. Streamed as the database reads it, for lists of any size.
+         * @summary Export the attendees of an event as CSV.
+         * @param {number} id Event id
+         * @param {string} [tz] Render times in this IANA zone
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        getEventAttendeesCsv: async (id: number, tz?: string, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+            // verify required parameter 'id' is not null or undefined
+            assertParamExists('getEventAttendeesCsv', 'id', id)
+            const localVarPath = `/events/{id}/attendees.csv`
+                .replace('{id}', encodeURIComponent(String(id)));
+            // use dummy base URL string because the URL constructor only accepts absolute URLs.
+            const localVarUrlObj = new URL(localVarPath, DUMMY_BASE_URL);
+            let baseOptions;
+            if (configuration) {
+                baseOptions = configuration.baseOptions;
+            }
+
+            const localVarRequestOptions = { method: 'GET', ...baseOptions, ...options};
+            const localVarHeaderParameter = {} as any;
+            const localVarQueryParameter = {} as any;
+
+            // authentication oauth2 required
+            // oauth required
+            await setOAuthToObject(localVarHeaderParameter, "oauth2", [], configuration)
+
+            // authentication bearerAuth required
+            // http bearer authentication required
+            await setBearerAuthToObject(localVarHeaderParameter, configuration)
+
+            if (tz !== undefined) {
+                localVarQueryParameter['tz'] = tz;
+            }
+
+            localVarHeaderParameter['Accept'] = 'text/csv,application/problem+json';
+
+            setSearchParams(localVarUrlObj, localVarQueryParameter);
+            let headersFromBaseOptions = baseOptions && baseOptions.headers ? baseOptions.headers : {};
+            localVarRequestOptions.headers = {...localVarHeaderParameter, ...headersFromBaseOptions, ...options.headers};
+
+            return {
+                url: toPathString(localVarUrlObj),
+                options: localVarRequestOptions,
+            };
+        },
+        /**
+         * `text/calendar` (RFC 5545) with one `VEVENT`: times in the event\'s own zone (with a `VTIMEZONE`), or in UTC for an event across a daylight-saving change; an event without an end lasts until the end of its local day. The `UID` is the same every time for an event, so calendars update their entry; `URL` links to the event\'s page.
+         * @summary Get an event as an iCalendar file.
+         * @param {number} id Event id
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        getEventCalendar: async (id: number, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+            // verify required parameter 'id' is not null or undefined
+            assertParamExists('getEventCalendar', 'id', id)
+            const localVarPath = `/events/{id}.ics`
+                .replace('{id}', encodeURIComponent(String(id)));
+            // use dummy base URL string because the URL constructor only accepts absolute URLs.
+            const localVarUrlObj = new URL(localVarPath, DUMMY_BASE_URL);
+            let baseOptions;
+            if (configuration) {
+                baseOptions = configuration.baseOptions;
+            }
+
+            const localVarRequestOptions = { method: 'GET', ...baseOptions, ...options};
+            const localVarHeaderParameter = {} as any;
+            const localVarQueryParameter = {} as any;
+
+            localVarHeaderParameter['Accept'] = 'text/calendar,application/problem+json';
+
+            setSearchParams(localVarUrlObj, localVarQueryParameter);
+            let headersFromBaseOptions = baseOptions && baseOptions.headers ? baseOptions.headers : {};
+            localVarRequestOptions.headers = {...localVarHeaderParameter, ...headersFromBaseOptions, ...options.headers};
+
+            return {
+                url: toPathString(localVarUrlObj),
+                options: localVarRequestOptions,
+            };
+        },
+        /**
+         * For the event\'s owner or an admin. The series counts bookings made and cancelled per local hour of the event\'s zone when the activity spans at most 48 hours, else per local day, from the first bucket with activity to the last.
+         * @summary Get an event\'s dashboard: seats, bookings by status and booking activity over time.
+         * @param {number} id Event id
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        getEventDashboard: async (id: number, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+            // verify required parameter 'id' is not null or undefined
+            assertParamExists('getEventDashboard', 'id', id)
+            const localVarPath = `/events/{id}/dashboard`
+                .replace('{id}', encodeURIComponent(String(id)));
+            // use dummy base URL string because the URL constructor only accepts absolute URLs.
+            const localVarUrlObj = new URL(localVarPath, DUMMY_BASE_URL);
+            let baseOptions;
+            if (configuration) {
+                baseOptions = configuration.baseOptions;
+            }
+
+            const localVarRequestOptions = { method: 'GET', ...baseOptions, ...options};
+            const localVarHeaderParameter = {} as any;
+            const localVarQueryParameter = {} as any;
+
+            // authentication oauth2 required
+            // oauth required
+            await setOAuthToObject(localVarHeaderParameter, "oauth2", [], configuration)
+
+            // authentication bearerAuth required
+            // http bearer authentication required
+            await setBearerAuthToObject(localVarHeaderParameter, configuration)
+
+            localVarHeaderParameter['Accept'] = 'application/json,application/problem+json';
+
+            setSearchParams(localVarUrlObj, localVarQueryParameter);
+            let headersFromBaseOptions = baseOptions && baseOptions.headers ? baseOptions.headers : {};
+            localVarRequestOptions.headers = {...localVarHeaderParameter, ...headersFromBaseOptions, ...options.headers};
+
+            return {
+                url: toPathString(localVarUrlObj),
+                options: localVarRequestOptions,
+            };
+        },
+        /**
+         * Upcoming events (not yet ended) by default, soonest first. With `owner=me` (signed in), the caller\'s own events in any status, past ones included. With `near=longitude,latitude` (and `radius_km`, default 50), only the events within that great-circle distance, each with its `distance_km`; `sort=distance` lists the nearest first.
          * @summary List events.
          * @param {string} [when] &#x60;upcoming&#x60; (not yet ended; default), &#x60;past&#x60; or &#x60;all&#x60;. An event without an end is over at the end of its start\&#39;s local day.
          * @param {string} [owner] &#x60;me&#x60;: only the signed-in caller\&#39;s own events, in any status and, unless &#x60;when&#x60; says otherwise, at any time. Needs a bearer token.
@@ -4202,14 +4405,16 @@ export const EventsApiAxiosParamCreator = function (configuration?: Configuratio
          * @param {string} [q] Text searched in title and description, case-insensitively: at most 200 characters, one line.
          * @param {string} [from] Only events starting at or after this time (RFC 3339, or local time in &#x60;tz&#x60;).
          * @param {string} [to] Only events starting before this time.
-         * @param {string} [sort] &#x60;start_time&#x60; (default), &#x60;title&#x60;, &#x60;created_at&#x60; or &#x60;seats_available&#x60;; prefix &#x60;-&#x60; for descending. Events with unlimited seats count as having the most seats available.
+         * @param {string} [near] Only events within &#x60;radius_km&#x60; of this point: &#x60;longitude,latitude&#x60; in decimal degrees (GeoJSON order), longitude -180 to 180, latitude -90 to 90. Events without coordinates are left out; each listed event carries its &#x60;distance_km&#x60;.
+         * @param {number} [radius_km] Search radius around &#x60;near&#x60;, in kilometres (great-circle distance); default 50. Only with &#x60;near&#x60;.
+         * @param {string} [sort] &#x60;start_time&#x60; (default), &#x60;title&#x60;, &#x60;created_at&#x60;, &#x60;seats_available&#x60; or, with &#x60;near&#x60;, &#x60;distance&#x60;; prefix &#x60;-&#x60; for descending. Events with unlimited seats count as having the most seats available.
          * @param {string} [tz] Render times in this IANA zone (else each event\&#39;s own zone). Also read from the &#x60;X-Timezone&#x60; header.
          * @param {number} [page] Page number, starting at 1.
          * @param {number} [page_size] Items per page.
          * @param {*} [options] Override http request option.
          * @throws {RequiredError}
          */
-        getEvents: async (when?: string, owner?: string, country?: string, tag?: string, status?: EventStatusName, q?: string, from?: string, to?: string, sort?: string, tz?: string, page?: number, page_size?: number, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+        getEvents: async (when?: string, owner?: string, country?: string, tag?: string, status?: EventStatusName, q?: string, from?: string, to?: string, near?: string, radius_km?: number, sort?: string, tz?: string, page?: number, page_size?: number, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
             const localVarPath = `/events`;
             // use dummy base URL string because the URL constructor only accepts absolute URLs.
             const localVarUrlObj = new URL(localVarPath, DUMMY_BASE_URL);
@@ -4260,6 +4465,14 @@ export const EventsApiAxiosParamCreator = function (configuration?: Configuratio
 
             if (to !== undefined) {
                 localVarQueryParameter['to'] = to;
+            }
+
+            if (near !== undefined) {
+                localVarQueryParameter['near'] = near;
+            }
+
+            if (radius_km !== undefined) {
+                localVarQueryParameter['radius_km'] = radius_km;
             }
 
             if (sort !== undefined) {
@@ -4509,15 +4722,17 @@ export const EventsApiFp = function(configuration?: Configuration) {
          * @param {string} [q] Text searched in title and description, case-insensitively: at most 200 characters, one line.
          * @param {string} [from] Only events starting at or after this time (RFC 3339, or local time in &#x60;tz&#x60;).
          * @param {string} [to] Only events starting before this time.
-         * @param {string} [sort] &#x60;start_time&#x60; (default), &#x60;title&#x60;, &#x60;created_at&#x60; or &#x60;seats_available&#x60;; prefix &#x60;-&#x60; for descending. Events with unlimited seats count as having the most seats available.
+         * @param {string} [near] Only events within &#x60;radius_km&#x60; of this point: &#x60;longitude,latitude&#x60; in decimal degrees (GeoJSON order), longitude -180 to 180, latitude -90 to 90. Events without coordinates are left out; each listed event carries its &#x60;distance_km&#x60;.
+         * @param {number} [radius_km] Search radius around &#x60;near&#x60;, in kilometres (great-circle distance); default 50. Only with &#x60;near&#x60;.
+         * @param {string} [sort] &#x60;start_time&#x60; (default), &#x60;title&#x60;, &#x60;created_at&#x60;, &#x60;seats_available&#x60; or, with &#x60;near&#x60;, &#x60;distance&#x60;; prefix &#x60;-&#x60; for descending. Events with unlimited seats count as having the most seats available.
          * @param {string} [tz] Render times in this IANA zone (else each event\&#39;s own zone). Also read from the &#x60;X-Timezone&#x60; header.
          * @param {number} [page] Page number, starting at 1.
          * @param {number} [page_size] Items per page.
          * @param {*} [options] Override http request option.
          * @throws {RequiredError}
          */
-        async apiGetEvents(when?: string, owner?: string, country?: string, tag?: string, status?: EventStatusName, q?: string, from?: string, to?: string, sort?: string, tz?: string, page?: number, page_size?: number, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<Array<ApiEvent>>> {
-            const localVarAxiosArgs = await localVarAxiosParamCreator.apiGetEvents(when, owner, country, tag, status, q, from, to, sort, tz, page, page_size, options);
+        async apiGetEvents(when?: string, owner?: string, country?: string, tag?: string, status?: EventStatusName, q?: string, from?: string, to?: string, near?: string, radius_km?: number, sort?: string, tz?: string, page?: number, page_size?: number, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<Array<ApiEvent>>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.apiGetEvents(when, owner, country, tag, status, q, from, to, near, radius_km, sort, tz, page, page_size, options);
             const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
             const localVarOperationServerBasePath = operationServerMap['EventsApi.apiGetEvents']?.[localVarOperationServerIndex]?.url;
             return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
@@ -4577,7 +4792,7 @@ export const EventsApiFp = function(configuration?: Configuration) {
             return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
         },
         /**
-         * 
+         * The same path with `.ics` after the id answers the event\'s calendar file (`get_event_calendar`).
          * @summary Get one event, with its live seat counts.
          * @param {number} id Event id
          * @param {string} [tz] Render times in this IANA zone
@@ -4620,7 +4835,47 @@ export const EventsApiFp = function(configuration?: Configuration) {
             return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
         },
         /**
-         * Upcoming events (not yet ended) by default, soonest first. With `owner=me` (signed in), the caller\'s own events in any status, past ones included.
+         * For the event\'s owner or an admin: one row per confirmed booking, in booking order, with the columns `booking_id, booked_at, attendee_id, name, email, phone` (RFC 4180; `booked_at` in `?tz=` or the event\'s zone). Cells a spreadsheet would read as a formula start with `\'`. Streamed as the database reads it, for lists of any size.
+         * @summary Export the attendees of an event as CSV.
+         * @param {number} id Event id
+         * @param {string} [tz] Render times in this IANA zone
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        async getEventAttendeesCsv(id: number, tz?: string, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<string>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.getEventAttendeesCsv(id, tz, options);
+            const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
+            const localVarOperationServerBasePath = operationServerMap['EventsApi.getEventAttendeesCsv']?.[localVarOperationServerIndex]?.url;
+            return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
+        },
+        /**
+         * `text/calendar` (RFC 5545) with one `VEVENT`: times in the event\'s own zone (with a `VTIMEZONE`), or in UTC for an event across a daylight-saving change; an event without an end lasts until the end of its local day. The `UID` is the same every time for an event, so calendars update their entry; `URL` links to the event\'s page.
+         * @summary Get an event as an iCalendar file.
+         * @param {number} id Event id
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        async getEventCalendar(id: number, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<string>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.getEventCalendar(id, options);
+            const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
+            const localVarOperationServerBasePath = operationServerMap['EventsApi.getEventCalendar']?.[localVarOperationServerIndex]?.url;
+            return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
+        },
+        /**
+         * For the event\'s owner or an admin. The series counts bookings made and cancelled per local hour of the event\'s zone when the activity spans at most 48 hours, else per local day, from the first bucket with activity to the last.
+         * @summary Get an event\'s dashboard: seats, bookings by status and booking activity over time.
+         * @param {number} id Event id
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        async getEventDashboard(id: number, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<EventDashboard>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.getEventDashboard(id, options);
+            const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
+            const localVarOperationServerBasePath = operationServerMap['EventsApi.getEventDashboard']?.[localVarOperationServerIndex]?.url;
+            return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
+        },
+        /**
+         * Upcoming events (not yet ended) by default, soonest first. With `owner=me` (signed in), the caller\'s own events in any status, past ones included. With `near=longitude,latitude` (and `radius_km`, default 50), only the events within that great-circle distance, each with its `distance_km`; `sort=distance` lists the nearest first.
          * @summary List events.
          * @param {string} [when] &#x60;upcoming&#x60; (not yet ended; default), &#x60;past&#x60; or &#x60;all&#x60;. An event without an end is over at the end of its start\&#39;s local day.
          * @param {string} [owner] &#x60;me&#x60;: only the signed-in caller\&#39;s own events, in any status and, unless &#x60;when&#x60; says otherwise, at any time. Needs a bearer token.
@@ -4630,15 +4885,17 @@ export const EventsApiFp = function(configuration?: Configuration) {
          * @param {string} [q] Text searched in title and description, case-insensitively: at most 200 characters, one line.
          * @param {string} [from] Only events starting at or after this time (RFC 3339, or local time in &#x60;tz&#x60;).
          * @param {string} [to] Only events starting before this time.
-         * @param {string} [sort] &#x60;start_time&#x60; (default), &#x60;title&#x60;, &#x60;created_at&#x60; or &#x60;seats_available&#x60;; prefix &#x60;-&#x60; for descending. Events with unlimited seats count as having the most seats available.
+         * @param {string} [near] Only events within &#x60;radius_km&#x60; of this point: &#x60;longitude,latitude&#x60; in decimal degrees (GeoJSON order), longitude -180 to 180, latitude -90 to 90. Events without coordinates are left out; each listed event carries its &#x60;distance_km&#x60;.
+         * @param {number} [radius_km] Search radius around &#x60;near&#x60;, in kilometres (great-circle distance); default 50. Only with &#x60;near&#x60;.
+         * @param {string} [sort] &#x60;start_time&#x60; (default), &#x60;title&#x60;, &#x60;created_at&#x60;, &#x60;seats_available&#x60; or, with &#x60;near&#x60;, &#x60;distance&#x60;; prefix &#x60;-&#x60; for descending. Events with unlimited seats count as having the most seats available.
          * @param {string} [tz] Render times in this IANA zone (else each event\&#39;s own zone). Also read from the &#x60;X-Timezone&#x60; header.
          * @param {number} [page] Page number, starting at 1.
          * @param {number} [page_size] Items per page.
          * @param {*} [options] Override http request option.
          * @throws {RequiredError}
          */
-        async getEvents(when?: string, owner?: string, country?: string, tag?: string, status?: EventStatusName, q?: string, from?: string, to?: string, sort?: string, tz?: string, page?: number, page_size?: number, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<EventPage>> {
-            const localVarAxiosArgs = await localVarAxiosParamCreator.getEvents(when, owner, country, tag, status, q, from, to, sort, tz, page, page_size, options);
+        async getEvents(when?: string, owner?: string, country?: string, tag?: string, status?: EventStatusName, q?: string, from?: string, to?: string, near?: string, radius_km?: number, sort?: string, tz?: string, page?: number, page_size?: number, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<EventPage>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.getEvents(when, owner, country, tag, status, q, from, to, near, radius_km, sort, tz, page, page_size, options);
             const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
             const localVarOperationServerBasePath = operationServerMap['EventsApi.getEvents']?.[localVarOperationServerIndex]?.url;
             return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
@@ -4736,7 +4993,7 @@ export const EventsApiFactory = function (configuration?: Configuration, basePat
          * @throws {RequiredError}
          */
         apiGetEvents(requestParameters: EventsApiApiGetEventsRequest = {}, options?: RawAxiosRequestConfig): AxiosPromise<Array<ApiEvent>> {
-            return localVarFp.apiGetEvents(requestParameters.when, requestParameters.owner, requestParameters.country, requestParameters.tag, requestParameters.status, requestParameters.q, requestParameters.from, requestParameters.to, requestParameters.sort, requestParameters.tz, requestParameters.page, requestParameters.page_size, options).then((request) => request(axios, basePath));
+            return localVarFp.apiGetEvents(requestParameters.when, requestParameters.owner, requestParameters.country, requestParameters.tag, requestParameters.status, requestParameters.q, requestParameters.from, requestParameters.to, requestParameters.near, requestParameters.radius_km, requestParameters.sort, requestParameters.tz, requestParameters.page, requestParameters.page_size, options).then((request) => request(axios, basePath));
         },
         /**
          * A partial body: absent fields stay. The event\'s owner or an admin.
@@ -4779,7 +5036,7 @@ export const EventsApiFactory = function (configuration?: Configuration, basePat
             return localVarFp.deleteEventAttachment(requestParameters.id, options).then((request) => request(axios, basePath));
         },
         /**
-         * 
+         * The same path with `.ics` after the id answers the event\'s calendar file (`get_event_calendar`).
          * @summary Get one event, with its live seat counts.
          * @param {EventsApiGetEventRequest} requestParameters Request parameters.
          * @param {*} [options] Override http request option.
@@ -4809,14 +5066,44 @@ export const EventsApiFactory = function (configuration?: Configuration, basePat
             return localVarFp.getEventAttendees(requestParameters.id, requestParameters.page, requestParameters.page_size, requestParameters.tz, options).then((request) => request(axios, basePath));
         },
         /**
-         * Upcoming events (not yet ended) by default, soonest first. With `owner=me` (signed in), the caller\'s own events in any status, past ones included.
+         * For the event\'s owner or an admin: one row per confirmed booking, in booking order, with the columns `booking_id, booked_at, attendee_id, name, email, phone` (RFC 4180; `booked_at` in `?tz=` or the event\'s zone). Cells a spreadsheet would read as a formula start with `\'`. Streamed as the database reads it, for lists of any size.
+         * @summary Export the attendees of an event as CSV.
+         * @param {EventsApiGetEventAttendeesCsvRequest} requestParameters Request parameters.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        getEventAttendeesCsv(requestParameters: EventsApiGetEventAttendeesCsvRequest, options?: RawAxiosRequestConfig): AxiosPromise<string> {
+            return localVarFp.getEventAttendeesCsv(requestParameters.id, requestParameters.tz, options).then((request) => request(axios, basePath));
+        },
+        /**
+         * `text/calendar` (RFC 5545) with one `VEVENT`: times in the event\'s own zone (with a `VTIMEZONE`), or in UTC for an event across a daylight-saving change; an event without an end lasts until the end of its local day. The `UID` is the same every time for an event, so calendars update their entry; `URL` links to the event\'s page.
+         * @summary Get an event as an iCalendar file.
+         * @param {EventsApiGetEventCalendarRequest} requestParameters Request parameters.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        getEventCalendar(requestParameters: EventsApiGetEventCalendarRequest, options?: RawAxiosRequestConfig): AxiosPromise<string> {
+            return localVarFp.getEventCalendar(requestParameters.id, options).then((request) => request(axios, basePath));
+        },
+        /**
+         * For the event\'s owner or an admin. The series counts bookings made and cancelled per local hour of the event\'s zone when the activity spans at most 48 hours, else per local day, from the first bucket with activity to the last.
+         * @summary Get an event\'s dashboard: seats, bookings by status and booking activity over time.
+         * @param {EventsApiGetEventDashboardRequest} requestParameters Request parameters.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        getEventDashboard(requestParameters: EventsApiGetEventDashboardRequest, options?: RawAxiosRequestConfig): AxiosPromise<EventDashboard> {
+            return localVarFp.getEventDashboard(requestParameters.id, options).then((request) => request(axios, basePath));
+        },
+        /**
+         * Upcoming events (not yet ended) by default, soonest first. With `owner=me` (signed in), the caller\'s own events in any status, past ones included. With `near=longitude,latitude` (and `radius_km`, default 50), only the events within that great-circle distance, each with its `distance_km`; `sort=distance` lists the nearest first.
          * @summary List events.
          * @param {EventsApiGetEventsRequest} requestParameters Request parameters.
          * @param {*} [options] Override http request option.
          * @throws {RequiredError}
          */
         getEvents(requestParameters: EventsApiGetEventsRequest = {}, options?: RawAxiosRequestConfig): AxiosPromise<EventPage> {
-            return localVarFp.getEvents(requestParameters.when, requestParameters.owner, requestParameters.country, requestParameters.tag, requestParameters.status, requestParameters.q, requestParameters.from, requestParameters.to, requestParameters.sort, requestParameters.tz, requestParameters.page, requestParameters.page_size, options).then((request) => request(axios, basePath));
+            return localVarFp.getEvents(requestParameters.when, requestParameters.owner, requestParameters.country, requestParameters.tag, requestParameters.status, requestParameters.q, requestParameters.from, requestParameters.to, requestParameters.near, requestParameters.radius_km, requestParameters.sort, requestParameters.tz, requestParameters.page, requestParameters.page_size, options).then((request) => request(axios, basePath));
         },
         /**
          * Absent fields are kept; `null` clears `description`, `coordinates` or `attachment_url`. Capacity may not drop below the seats already booked.
@@ -4920,7 +5207,17 @@ export interface EventsApiApiGetEventsRequest {
     readonly to?: string
 
     /**
-     * &#x60;start_time&#x60; (default), &#x60;title&#x60;, &#x60;created_at&#x60; or &#x60;seats_available&#x60;; prefix &#x60;-&#x60; for descending. Events with unlimited seats count as having the most seats available.
+     * Only events within &#x60;radius_km&#x60; of this point: &#x60;longitude,latitude&#x60; in decimal degrees (GeoJSON order), longitude -180 to 180, latitude -90 to 90. Events without coordinates are left out; each listed event carries its &#x60;distance_km&#x60;.
+     */
+    readonly near?: string
+
+    /**
+     * Search radius around &#x60;near&#x60;, in kilometres (great-circle distance); default 50. Only with &#x60;near&#x60;.
+     */
+    readonly radius_km?: number
+
+    /**
+     * &#x60;start_time&#x60; (default), &#x60;title&#x60;, &#x60;created_at&#x60;, &#x60;seats_available&#x60; or, with &#x60;near&#x60;, &#x60;distance&#x60;; prefix &#x60;-&#x60; for descending. Events with unlimited seats count as having the most seats available.
      */
     readonly sort?: string
 
@@ -5035,6 +5332,41 @@ export interface EventsApiGetEventAttendeesRequest {
 }
 
 /**
+ * Request parameters for getEventAttendeesCsv operation in EventsApi.
+ */
+export interface EventsApiGetEventAttendeesCsvRequest {
+    /**
+     * Event id
+     */
+    readonly id: number
+
+    /**
+     * Render times in this IANA zone
+     */
+    readonly tz?: string
+}
+
+/**
+ * Request parameters for getEventCalendar operation in EventsApi.
+ */
+export interface EventsApiGetEventCalendarRequest {
+    /**
+     * Event id
+     */
+    readonly id: number
+}
+
+/**
+ * Request parameters for getEventDashboard operation in EventsApi.
+ */
+export interface EventsApiGetEventDashboardRequest {
+    /**
+     * Event id
+     */
+    readonly id: number
+}
+
+/**
  * Request parameters for getEvents operation in EventsApi.
  */
 export interface EventsApiGetEventsRequest {
@@ -5076,7 +5408,17 @@ export interface EventsApiGetEventsRequest {
     readonly to?: string
 
     /**
-     * &#x60;start_time&#x60; (default), &#x60;title&#x60;, &#x60;created_at&#x60; or &#x60;seats_available&#x60;; prefix &#x60;-&#x60; for descending. Events with unlimited seats count as having the most seats available.
+     * Only events within &#x60;radius_km&#x60; of this point: &#x60;longitude,latitude&#x60; in decimal degrees (GeoJSON order), longitude -180 to 180, latitude -90 to 90. Events without coordinates are left out; each listed event carries its &#x60;distance_km&#x60;.
+     */
+    readonly near?: string
+
+    /**
+     * Search radius around &#x60;near&#x60;, in kilometres (great-circle distance); default 50. Only with &#x60;near&#x60;.
+     */
+    readonly radius_km?: number
+
+    /**
+     * &#x60;start_time&#x60; (default), &#x60;title&#x60;, &#x60;created_at&#x60;, &#x60;seats_available&#x60; or, with &#x60;near&#x60;, &#x60;distance&#x60;; prefix &#x60;-&#x60; for descending. Events with unlimited seats count as having the most seats available.
      */
     readonly sort?: string
 
@@ -5200,7 +5542,7 @@ export class EventsApi extends BaseAPI {
      * @throws {RequiredError}
      */
     public apiGetEvents(requestParameters: EventsApiApiGetEventsRequest = {}, options?: RawAxiosRequestConfig) {
-        return EventsApiFp(this.configuration).apiGetEvents(requestParameters.when, requestParameters.owner, requestParameters.country, requestParameters.tag, requestParameters.status, requestParameters.q, requestParameters.from, requestParameters.to, requestParameters.sort, requestParameters.tz, requestParameters.page, requestParameters.page_size, options).then((request) => request(this.axios, this.basePath));
+        return EventsApiFp(this.configuration).apiGetEvents(requestParameters.when, requestParameters.owner, requestParameters.country, requestParameters.tag, requestParameters.status, requestParameters.q, requestParameters.from, requestParameters.to, requestParameters.near, requestParameters.radius_km, requestParameters.sort, requestParameters.tz, requestParameters.page, requestParameters.page_size, options).then((request) => request(this.axios, this.basePath));
     }
 
     /**
@@ -5248,7 +5590,7 @@ export class EventsApi extends BaseAPI {
     }
 
     /**
-     * 
+     * The same path with `.ics` after the id answers the event\'s calendar file (`get_event_calendar`).
      * @summary Get one event, with its live seat counts.
      * @param {EventsApiGetEventRequest} requestParameters Request parameters.
      * @param {*} [options] Override http request option.
@@ -5281,14 +5623,47 @@ export class EventsApi extends BaseAPI {
     }
 
     /**
-     * Upcoming events (not yet ended) by default, soonest first. With `owner=me` (signed in), the caller\'s own events in any status, past ones included.
+     * For the event\'s owner or an admin: one row per confirmed booking, in booking order, with the columns `booking_id, booked_at, attendee_id, name, email, phone` (RFC 4180; `booked_at` in `?tz=` or the event\'s zone). Cells a spreadsheet would read as a formula start with `\'`. Streamed as the database reads it, for lists of any size.
+     * @summary Export the attendees of an event as CSV.
+     * @param {EventsApiGetEventAttendeesCsvRequest} requestParameters Request parameters.
+     * @param {*} [options] Override http request option.
+     * @throws {RequiredError}
+     */
+    public getEventAttendeesCsv(requestParameters: EventsApiGetEventAttendeesCsvRequest, options?: RawAxiosRequestConfig) {
+        return EventsApiFp(this.configuration).getEventAttendeesCsv(requestParameters.id, requestParameters.tz, options).then((request) => request(this.axios, this.basePath));
+    }
+
+    /**
+     * `text/calendar` (RFC 5545) with one `VEVENT`: times in the event\'s own zone (with a `VTIMEZONE`), or in UTC for an event across a daylight-saving change; an event without an end lasts until the end of its local day. The `UID` is the same every time for an event, so calendars update their entry; `URL` links to the event\'s page.
+     * @summary Get an event as an iCalendar file.
+     * @param {EventsApiGetEventCalendarRequest} requestParameters Request parameters.
+     * @param {*} [options] Override http request option.
+     * @throws {RequiredError}
+     */
+    public getEventCalendar(requestParameters: EventsApiGetEventCalendarRequest, options?: RawAxiosRequestConfig) {
+        return EventsApiFp(this.configuration).getEventCalendar(requestParameters.id, options).then((request) => request(this.axios, this.basePath));
+    }
+
+    /**
+     * For the event\'s owner or an admin. The series counts bookings made and cancelled per local hour of the event\'s zone when the activity spans at most 48 hours, else per local day, from the first bucket with activity to the last.
+     * @summary Get an event\'s dashboard: seats, bookings by status and booking activity over time.
+     * @param {EventsApiGetEventDashboardRequest} requestParameters Request parameters.
+     * @param {*} [options] Override http request option.
+     * @throws {RequiredError}
+     */
+    public getEventDashboard(requestParameters: EventsApiGetEventDashboardRequest, options?: RawAxiosRequestConfig) {
+        return EventsApiFp(this.configuration).getEventDashboard(requestParameters.id, options).then((request) => request(this.axios, this.basePath));
+    }
+
+    /**
+     * Upcoming events (not yet ended) by default, soonest first. With `owner=me` (signed in), the caller\'s own events in any status, past ones included. With `near=longitude,latitude` (and `radius_km`, default 50), only the events within that great-circle distance, each with its `distance_km`; `sort=distance` lists the nearest first.
      * @summary List events.
      * @param {EventsApiGetEventsRequest} requestParameters Request parameters.
      * @param {*} [options] Override http request option.
      * @throws {RequiredError}
      */
     public getEvents(requestParameters: EventsApiGetEventsRequest = {}, options?: RawAxiosRequestConfig) {
-        return EventsApiFp(this.configuration).getEvents(requestParameters.when, requestParameters.owner, requestParameters.country, requestParameters.tag, requestParameters.status, requestParameters.q, requestParameters.from, requestParameters.to, requestParameters.sort, requestParameters.tz, requestParameters.page, requestParameters.page_size, options).then((request) => request(this.axios, this.basePath));
+        return EventsApiFp(this.configuration).getEvents(requestParameters.when, requestParameters.owner, requestParameters.country, requestParameters.tag, requestParameters.status, requestParameters.q, requestParameters.from, requestParameters.to, requestParameters.near, requestParameters.radius_km, requestParameters.sort, requestParameters.tz, requestParameters.page, requestParameters.page_size, options).then((request) => request(this.axios, this.basePath));
     }
 
     /**

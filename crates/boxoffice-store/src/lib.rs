@@ -118,13 +118,6 @@ pub struct AttendeeLine {
     pub phone: Option<String>,
 }
 
-/// An event's bookings by status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct BookingTotals {
-    pub confirmed: i64,
-    pub cancelled: i64,
-}
-
 /// A connected, migrated database.
 #[derive(Debug, Clone)]
 pub enum Store {
@@ -285,11 +278,6 @@ impl Store {
         page: PageRequest,
     ) -> Result<Option<Page<Attendee>>, StoreError> {
         dispatch!(self, b => b.event_attendees(id, page).await)
-    }
-
-    /// An event's bookings by status (zeros for an event without any, or none at all).
-    pub async fn booking_totals(&self, id: EventId) -> Result<BookingTotals, StoreError> {
-        dispatch!(self, b => b.booking_totals(id).await)
     }
 
     /// Bookings made and cancelled per quarter-hour slot (UTC) of an event, oldest first.

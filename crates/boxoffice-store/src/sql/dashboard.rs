@@ -1,8 +1,8 @@
-//! An event's booking figures for its organizer: counts by status and activity over time,
-//! aggregated by the database so no booking row leaves it.
+//! An event's booking activity over time for its organizer, aggregated by the database so
+//! no booking row leaves it.
 
 use super::{Pools, epoch_seconds};
-use crate::{BookingTotals, StoreError};
+use crate::StoreError;
 use boxoffice_domain::{ActivityCounts, ActivitySlot, EventId, SLOT_SECONDS};
 use chrono::DateTime;
 
@@ -14,20 +14,6 @@ struct SlotRow {
 }
 
 impl Pools {
-    pub(crate) async fn booking_totals(&self, id: EventId) -> Result<BookingTotals, StoreError> {
-        let (confirmed, cancelled): (i64, i64) = sqlx::query_as(
-            "SELECT count(*) FILTER (WHERE status = 'confirmed'), \
-             count(*) FILTER (WHERE status = 'cancelled') FROM bookings WHERE event_id = $1",
-        )
-        .bind(id.0)
-        .fetch_one(self.reader())
-        .await?;
-        Ok(BookingTotals {
-            confirmed,
-            cancelled,
-        })
-    }
-
     /// Bookings made and cancelled per quarter-hour slot, oldest first; empty slots omitted.
     pub(crate) async fn booking_activity(
         &self,

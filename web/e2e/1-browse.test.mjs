@@ -143,6 +143,11 @@ describe('browsing events', () => {
     // Default: the event's own zone, as the server rendered it.
     assert.equal(await start.getAttribute('datetime'), '2027-01-15T18:30:00+05:30')
     assert.match(await start.textContent(), /18:30/)
+    // "Add to calendar" is the event's iCalendar file, in the event's own zone.
+    const calendar = page.getByRole('link', { name: 'Add to calendar' })
+    assert.equal(await calendar.getAttribute('href'), `/events/${event.id}.ics`)
+    const ics = await page.request.get(`${env.url}/events/${event.id}.ics`)
+    assert.match(await ics.text(), /\r\nDTSTART;TZID=Asia\/Kolkata:20270115T183000\r\n/)
 
     await page.getByLabel('Times in').selectOption('America/New_York')
     await eventually(async () => (await start.getAttribute('datetime')) === '2027-01-15T08:00:00-05:00', 'New York time')

@@ -125,6 +125,27 @@ describe('booking seats', () => {
     await context.close()
   })
 
+  test('a held seat counts down, counts against the seats, and is booked with the hold', async () => {
+    const event = await env.api.createEvent(organizer.token, { title: `Tasting Menu ${runId}`, capacity: 2 })
+    const { page, context, problems } = await openPage(env.browser)
+    await page.goto(`${env.url}/app/events/${event.id}`)
+    await page.getByRole('button', { name: 'Hold a seat while you fill this in' }).click()
+    const countdown = page.getByTestId('hold-countdown')
+    await countdown.waitFor()
+    assert.match(await countdown.textContent(), /held for (10:00|9:5\d)/)
+    await eventually(async () => /1 of 2 seats left/.test(await seatsText(page)), 'the held seat is taken live')
+    assert.equal((await env.api.event(event.id)).seats_available, 1)
+    await screenshot(page, 'event-hold')
+    await book(page, 'Ines Costa', `ines.${runId}@example.com`)
+    await page.getByText('You’re booked!').waitFor()
+    assert.equal(await countdown.count(), 0)
+    const after = await env.api.event(event.id)
+    assert.equal(after.seats_booked, 1)
+    assert.equal(after.seats_available, 1)
+    assert.deepEqual(problems(), [])
+    await context.close()
+  })
+
   test('the same e-mail twice is refused as already booked', async () => {
     const event = await env.api.createEvent(organizer.token, { title: `Pottery Class ${runId}`, capacity: 5 })
     const { page, context, problems } = await openPage(env.browser)

@@ -1,7 +1,8 @@
 // Organizer side: sign up, create an event (with the form's checks), see it appear, edit it
 // and get the notification live, the paginated attendee list, bookings arriving as
-// notifications, deleting, signing out and in.
+// notifications, the dashboard and the CSV export, deleting, signing out and in.
 import assert from 'node:assert/strict'
+import { readFile } from 'node:fs/promises'
 import { after, before, describe, test } from 'node:test'
 import { PHONE, eventually, localInput, openPage, overflowsHorizontally, runId, screenshot, setUp } from './harness.mjs'
 
@@ -154,9 +155,16 @@ describe('organizer', () => {
 
     await page.getByRole('link', { name: `Attendees of ${title} #2` }).click()
     await page.getByRole('heading', { name: `Attendees of “${title} #2”` }).waitFor()
-    const rows = page.locator('table tbody tr')
+    const rows = page.getByRole('table', { name: /Attendees with a confirmed booking/ }).locator('tbody tr')
     await eventually(async () => (await rows.count()) === 10, 'ten attendees on page 1')
     assert.equal(await page.getByTestId('attendees-total').textContent(), '12 attendees')
+    // The dashboard above the list: the figures and the chart of this hour's bookings.
+    await eventually(async () => (await page.getByTestId('dashboard-confirmed').textContent()) === '12', 'dashboard totals')
+    await page.getByRole('img', { name: /Bookings and cancellations per hour/ }).waitFor()
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()])
+    assert.equal(download.suggestedFilename(), `event-${eventId}-attendees.csv`)
+    const csv = await readFile(await download.path(), 'utf8')
+    assert.equal(csv.split('\r\n').filter(Boolean).length, 13, 'a header and 12 attendees')
     assert.match(await rows.first().textContent(), /Guest 01/)
     await screenshot(page, 'attendees')
     await page.getByRole('navigation', { name: 'Attendee pages' }).getByRole('button', { name: /Next/ }).click()

@@ -1,4 +1,5 @@
-//! Calendar files (iCalendar, RFC 5545) attached to booking confirmations.
+//! Calendar files (iCalendar, RFC 5545): attached to booking confirmations and served
+//! for any event at `GET /events/{id}.ics`.
 //!
 //! Times are written in the event's own zone (`DTSTART;TZID=Europe/Paris:...`) with a
 //! `VTIMEZONE` giving that zone's offset at the event, so calendars show the time the
@@ -23,6 +24,8 @@ pub struct CalendarEvent {
     pub end: DateTime<Utc>,
     /// When the file was made (`DTSTAMP`).
     pub stamp: DateTime<Utc>,
+    /// The event was called off (`STATUS:CANCELLED`).
+    pub cancelled: bool,
 }
 
 /// The calendar file: CRLF line ends, lines folded at 75 octets.
@@ -64,7 +67,14 @@ pub fn calendar(event: &CalendarEvent) -> String {
     if let Some(url) = &event.url {
         lines.push(format!("URL:{url}"));
     }
-    lines.push("STATUS:CONFIRMED".to_owned());
+    lines.push(
+        if event.cancelled {
+            "STATUS:CANCELLED"
+        } else {
+            "STATUS:CONFIRMED"
+        }
+        .to_owned(),
+    );
     lines.push("END:VEVENT".to_owned());
     lines.push("END:VCALENDAR".to_owned());
     let mut out = String::new();
@@ -145,6 +155,7 @@ mod tests {
             start: start.parse().unwrap(),
             end: end.parse().unwrap(),
             stamp: "2026-11-30T08:00:00Z".parse().unwrap(),
+            cancelled: false,
         }
     }
 

@@ -36,6 +36,7 @@ async fn a_confirmation_lands_in_the_folder_with_both_parts_and_the_calendar_fil
         start: "2026-12-05T18:00:00Z".parse().unwrap(),
         end: "2026-12-05T20:00:00Z".parse().unwrap(),
         stamp: chrono::Utc::now(),
+        cancelled: false,
     });
     let mail = OutgoingMail {
         to_name: "Asha".into(),

@@ -2,6 +2,7 @@
 //! attendees and bookings. Nothing here performs I/O; every type that leaves
 //! a constructor is valid, so the layers above never re-check it.
 
+mod activity;
 mod attachment;
 mod attendee;
 mod booking;
@@ -27,6 +28,9 @@ mod user;
 mod validation;
 mod waitlist;
 
+pub use activity::{
+    Activity, ActivityBucket, ActivityCounts, ActivitySlot, Granularity, HOURLY_SPAN, SLOT_SECONDS,
+};
 pub use attachment::{
     ATTACHMENT_KINDS, Attachment, AttachmentKind, FILE_NAME_MAX, FileName, sha256_hex,
 };
@@ -42,7 +46,7 @@ pub use event::{
 };
 pub use hold::{HoldDuration, MAX_HELD_SEATS, SeatHold};
 pub use ids::{AttendeeId, BookingId, EventId, HoldId, UserId, WaitlistEntryId};
-pub use listing::{EventSort, When};
+pub use listing::{EARTH_RADIUS_KM, EventSort, Near, When, parse_point};
 pub use page::{Page, PageRequest};
 pub use place::resolve_place;
 pub use public_url::PublicUrl;

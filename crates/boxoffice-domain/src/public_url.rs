@@ -31,6 +31,14 @@ impl PublicUrl {
         &self.0
     }
 
+    /// The host, e.g. `tickets.example.com` (for identifiers such as calendar UIDs).
+    pub fn host(&self) -> String {
+        url::Url::parse(&self.0)
+            .ok()
+            .and_then(|url| url.host_str().map(str::to_owned))
+            .unwrap_or_default()
+    }
+
     /// An absolute link to `path` (which starts with `/`) under this URL.
     pub fn link(&self, path: &str) -> String {
         format!("{}{path}", self.0)

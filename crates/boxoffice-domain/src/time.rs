@@ -5,7 +5,8 @@
 //! always rendered with an explicit offset in the zone the client asked for.
 
 use chrono::{
-    DateTime, FixedOffset, LocalResult, NaiveDateTime, NaiveTime, SubsecRound, TimeZone, Utc,
+    DateTime, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, SubsecRound, TimeZone,
+    Timelike, Utc,
 };
 use chrono_tz::Tz;
 use std::fmt;
@@ -70,15 +71,33 @@ impl Zone {
     /// midnight in this zone, or the first existing time after it where a
     /// daylight-saving change skips midnight.
     pub fn end_of_local_day(&self, instant: DateTime<Utc>) -> DateTime<Utc> {
-        let next_day = instant.with_timezone(&self.0).date_naive() + chrono::Days::new(1);
+        let next_day = self.local_date(instant) + chrono::Days::new(1);
+        self.start_of_local_day(next_day)
+            .unwrap_or(instant + chrono::Duration::days(1))
+    }
+
+    /// The calendar date `instant` falls on in this zone.
+    pub fn local_date(&self, instant: DateTime<Utc>) -> NaiveDate {
+        instant.with_timezone(&self.0).date_naive()
+    }
+
+    /// The first instant of `date` in this zone: midnight, or the first existing time
+    /// after it where a daylight-saving change skips midnight.
+    pub fn start_of_local_day(&self, date: NaiveDate) -> Option<DateTime<Utc>> {
         (0..24 * 4)
-            .map(|quarter| {
-                next_day.and_time(NaiveTime::MIN) + chrono::Duration::minutes(quarter * 15)
-            })
+            .map(|quarter| date.and_time(NaiveTime::MIN) + chrono::Duration::minutes(quarter * 15))
             .find_map(|local| self.0.from_local_datetime(&local).earliest())
-            .map_or(instant + chrono::Duration::days(1), |t| {
-                t.with_timezone(&Utc)
-            })
+            .map(|t| t.with_timezone(&Utc))
+    }
+
+    /// The start of the local hour `instant` falls in (zones are offset by whole quarters
+    /// of an hour, so it is `instant` with its local minutes taken off).
+    pub fn start_of_local_hour(&self, instant: DateTime<Utc>) -> DateTime<Utc> {
+        let local = instant.with_timezone(&self.0);
+        let into_hour = chrono::Duration::minutes(i64::from(local.minute()))
+            + chrono::Duration::seconds(i64::from(local.second()))
+            + chrono::Duration::nanoseconds(i64::from(local.nanosecond()));
+        instant - into_hour
     }
 
     /// Resolves a wall-clock time in this zone.

@@ -8,6 +8,7 @@
 pub mod access;
 pub mod auth;
 pub mod availability;
+mod csv;
 pub mod dto;
 pub mod error;
 mod error_code;
@@ -33,7 +34,7 @@ use axum::response::IntoResponse;
 use error::ApiError;
 use routes::{
     attachments, attendees, auth as auth_routes, bookings, devices, dialect, door, events, holds,
-    internal, magic_links, notifications, ops, preferences, realtime, tickets, waitlist,
+    internal, magic_links, notifications, ops, organizer, preferences, realtime, tickets, waitlist,
 };
 use std::sync::Arc;
 use std::time::Duration;
@@ -97,6 +98,8 @@ fn api(services: Services) -> OpenApiRouter<AppState> {
                 events::delete_event
             ))
             .routes(routes!(events::get_event_attendees))
+            .routes(routes!(organizer::get_event_attendees_csv))
+            .routes(routes!(organizer::get_event_dashboard))
             .routes(routes!(
                 attachments::get_event_attachment,
                 attachments::put_event_attachment,
@@ -174,6 +177,8 @@ fn api(services: Services) -> OpenApiRouter<AppState> {
             .routes(routes!(magic_links::request_magic_link))
             .routes(routes!(magic_links::redeem_magic_link))
             .routes(routes!(internal::enrich));
+        // Served by `get_event` (see `routes::calendar`), documented as its own operation.
+        document_path::<routes::calendar::__path_get_event_calendar>(&mut api, "events");
     }
     if services.notifications {
         api = api
@@ -183,6 +188,16 @@ fn api(services: Services) -> OpenApiRouter<AppState> {
     api.routes(routes!(ops::healthz))
         .routes(routes!(ops::readyz))
         .routes(routes!(ops::metrics))
+}
+
+/// Adds an operation that shares another's route to the document, under `tag` (which
+/// `utoipa::Path::operation` leaves out; `routes!` adds it for routed operations).
+fn document_path<P: utoipa::Path>(api: &mut OpenApiRouter<AppState>, tag: &str) {
+    let mut operation = P::operation();
+    operation.tags = Some(vec![tag.to_owned()]);
+    api.get_openapi_mut()
+        .paths
+        .add_path_operation(P::path(), P::methods(), operation);
 }
 
 /// The OpenAPI document, as served at `/openapi.json`.

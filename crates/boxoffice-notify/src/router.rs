@@ -299,6 +299,7 @@ fn invite(event: &EventFacts, booking: i64, public_url: Option<&PublicUrl>) -> M
         start: event.start,
         end: event.end,
         stamp: chrono::Utc::now(),
+        cancelled: false,
     });
     MailAttachment {
         filename: "invite.ics".to_owned(),

@@ -17,6 +17,12 @@ pub enum StoreError {
     /// Transactions kept colliding (deadlocks or serialization failures) after every retry.
     #[error("the database stayed too contended to finish the transaction")]
     Contention,
+    /// The linked SQLite was built without its math functions, which distance searches use.
+    #[error(
+        "this build's SQLite has no math functions (sin, cos, ...): build it with \
+         LIBSQLITE3_FLAGS=-DSQLITE_ENABLE_MATH_FUNCTIONS, as the repository's .cargo/config.toml does"
+    )]
+    SqliteWithoutMath,
     #[error("stored data is inconsistent: {0}")]
     Corrupt(String),
     #[error("migration failed: {0}")]

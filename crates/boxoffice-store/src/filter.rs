@@ -1,6 +1,8 @@
 //! Listing filters, validated by the caller.
 
-use boxoffice_domain::{AttendeeId, Country, EventId, EventSort, EventStatus, Tag, UserId, When};
+use boxoffice_domain::{
+    AttendeeId, Country, EventId, EventSort, EventStatus, Near, Tag, UserId, When,
+};
 use chrono::{DateTime, Utc};
 
 /// Which events to list and in what order.
@@ -18,6 +20,9 @@ pub struct EventFilter {
     pub to: Option<DateTime<Utc>>,
     /// Only the events this user owns.
     pub owner: Option<UserId>,
+    /// Only events with coordinates within this distance; each listed with its distance.
+    pub near: Option<Near>,
+    /// Distance orders need `near`; the caller checks.
     pub sort: EventSort,
 }
 
@@ -38,6 +43,9 @@ impl EventFilter {
             EventSort::SeatsAvailableDesc => {
                 "(e.capacity IS NULL) DESC, (e.capacity - e.seats_booked) DESC, e.id DESC"
             }
+            // `distance_km` is the column the listing selects when a point is given.
+            EventSort::DistanceAsc => "distance_km ASC, e.id ASC",
+            EventSort::DistanceDesc => "distance_km DESC, e.id DESC",
         }
     }
 

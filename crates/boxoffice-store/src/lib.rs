@@ -107,6 +107,24 @@ pub struct SeatBooked {
 pub struct SeatReleased {
     pub seats: SeatsAfter,
     pub promoted: Option<SeatBooked>,
+/// An event in a listing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListedEvent {
+    pub event: Event,
+    /// Kilometres from the searched point, when the listing searched around one.
+    pub distance_km: Option<f64>,
+}
+
+/// A confirmed booking of an event with its attendee, as exported.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttendeeLine {
+    pub booking_id: i64,
+    pub booked_at: DateTime<Utc>,
+    pub attendee_id: i64,
+    pub name: String,
+    /// `None` for a walk-in registered without an address.
+    pub email: Option<String>,
+    pub phone: Option<String>,
 }
 
 /// A connected, migrated database.
@@ -258,7 +276,7 @@ impl Store {
         filter: &EventFilter,
         page: PageRequest,
         now: DateTime<Utc>,
-    ) -> Result<Page<Event>, StoreError> {
+    ) -> Result<Page<ListedEvent>, StoreError> {
         dispatch!(self, b => b.list_events(filter, page, now).await)
     }
 
@@ -269,6 +287,23 @@ impl Store {
         page: PageRequest,
     ) -> Result<Option<Page<Attendee>>, StoreError> {
         dispatch!(self, b => b.event_attendees(id, page).await)
+    }
+
+    /// Bookings made and cancelled per quarter-hour slot (UTC) of an event, oldest first.
+    pub async fn booking_activity(
+        &self,
+        id: EventId,
+    ) -> Result<Vec<boxoffice_domain::ActivitySlot>, StoreError> {
+        dispatch!(self, b => b.booking_activity(id).await)
+    }
+
+    /// The confirmed bookings of an event with their attendees, in booking order, read as
+    /// the stream is polled (an empty stream for an unknown event).
+    pub fn attendee_lines(
+        &self,
+        id: EventId,
+    ) -> futures::stream::BoxStream<'static, Result<AttendeeLine, StoreError>> {
+        dispatch!(self, b => b.attendee_lines(id))
     }
 
     pub async fn get_attendee(&self, id: AttendeeId) -> Result<Option<Attendee>, StoreError> {

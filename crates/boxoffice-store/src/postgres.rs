@@ -15,6 +15,14 @@ pub(crate) const FOR_UPDATE: &str = " FOR UPDATE";
 /// Relays in other processes skip the rows this one has locked.
 pub(crate) const SKIP_LOCKED: &str = " FOR UPDATE SKIP LOCKED";
 
+/// The smaller of two values: `least(a, b)` in this dialect.
+pub(crate) const LEAST: &str = "least";
+
+/// Whole seconds since 1970 of a timestamp column, as an integer.
+pub(crate) fn epoch_seconds(column: &str) -> String {
+    format!("CAST(floor(extract(epoch FROM {column})) AS BIGINT)")
+}
+
 // The same SQL source is compiled once per backend, on purpose (ADR 2).
 #[allow(clippy::duplicate_mod)]
 #[path = "sql/mod.rs"]

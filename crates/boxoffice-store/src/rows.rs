@@ -45,6 +45,14 @@ pub(crate) struct EventRow {
     pub file_uploaded_at: Option<DateTime<Utc>>,
 }
 
+/// An event in a listing, with its distance from the searched point when there is one.
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct ListedEventRow {
+    #[sqlx(flatten)]
+    pub event: EventRow,
+    pub distance_km: Option<f64>,
+}
+
 impl EventRow {
     fn attachment(&self) -> Result<Option<Attachment>, String> {
         let (Some(key), Some(name), Some(content_type), Some(size), Some(sha256), Some(at)) = (

@@ -32,6 +32,14 @@ pub(crate) const FOR_UPDATE: &str = "";
 /// One writer at a time: nothing to skip.
 pub(crate) const SKIP_LOCKED: &str = "";
 
+/// The smaller of two values: `min(a, b)` in this dialect.
+pub(crate) const LEAST: &str = "min";
+
+/// Whole seconds since 1970 of a timestamp column, as an integer.
+pub(crate) fn epoch_seconds(column: &str) -> String {
+    format!("CAST(strftime('%s', {column}) AS INTEGER)")
+}
+
 // The same SQL source is compiled once per backend, on purpose (ADR 2).
 #[allow(clippy::duplicate_mod)]
 #[path = "sql/mod.rs"]
@@ -74,6 +82,14 @@ impl Pools {
             .test_before_acquire(false)
             .connect_with(options.clone().read_only(true))
             .await?;
+        // Distance searches compute in SQL; better no start than a 500 on the first search.
+        if sqlx::query("SELECT asin(sin(radians(1.0)))")
+            .execute(&read)
+            .await
+            .is_err()
+        {
+            return Err(StoreError::SqliteWithoutMath);
+        }
         let outbox = Arc::new(Notify::new());
         let file = options.get_filename();
         let batch = if !group_commit || file == Path::new(":memory:") {

@@ -9,6 +9,7 @@
 pub mod attendees;
 pub mod bookings;
 mod changes;
+pub mod dashboard;
 pub mod events;
 pub mod holds;
 mod recorded;

@@ -2,9 +2,11 @@ import { useEffect, useState } from 'react'
 import { Link, useParams } from 'react-router'
 import type { AttendeePage, EventView } from '../api'
 import { Alert } from '../components/Alert'
+import { EventDashboard } from '../components/EventDashboard'
 import { Pagination } from '../components/Pagination'
 import { SeatMeter } from '../components/SeatMeter'
 import { eventsApi } from '../lib/api'
+import { downloadAttendeesCsv } from '../lib/exportCsv'
 import { useLiveSeats } from '../lib/live'
 import { toProblem } from '../lib/problem'
 import { browserZone, formatDateTime } from '../lib/time'
@@ -19,6 +21,8 @@ export function AttendeesPage() {
   const [page, setPage] = useState(1)
   const [data, setData] = useState<AttendeePage | null>(null)
   const [error, setError] = useState<string | null>(null)
+  const [exporting, setExporting] = useState(false)
+  const [exportError, setExportError] = useState<string | null>(null)
   const seats = useLiveSeats(Number.isSafeInteger(eventId) ? eventId : null)
   const { zone } = useTimeZone()
 
@@ -48,6 +52,13 @@ export function AttendeesPage() {
 
   const first = (page - 1) * ATTENDEES_PAGE_SIZE
   const shownZone = zone || event?.timezone || browserZone()
+  const onExport = () => {
+    setExporting(true)
+    setExportError(null)
+    downloadAttendeesCsv(eventId)
+      .catch((e) => setExportError(toProblem(e).message))
+      .finally(() => setExporting(false))
+  }
   return (
     <div className="page narrow">
       <p className="breadcrumbs">
@@ -62,6 +73,8 @@ export function AttendeesPage() {
           live={seats !== undefined}
         />
       ) : null}
+      {Number.isSafeInteger(eventId) ? <EventDashboard eventId={eventId} version={booked} /> : null}
+      <h2>Attendee list</h2>
       {error ? <Alert kind="error" title="Attendees could not be loaded">{error}</Alert> : null}
       {data && data.total === 0 ? <p className="empty">Nobody has booked yet.</p> : null}
       {data && data.items.length > 0 ? (
@@ -106,6 +119,14 @@ export function AttendeesPage() {
           <p className="muted small" data-testid="attendees-total">
             {data.total === 1 ? '1 attendee' : `${data.total} attendees`}
           </p>
+          {data.total > 0 ? (
+            <p>
+              <button type="button" className="button button-secondary" onClick={onExport} disabled={exporting}>
+                {exporting ? 'Exporting…' : 'Export CSV'}
+              </button>
+            </p>
+          ) : null}
+          {exportError ? <Alert kind="error" title="The export failed">{exportError}</Alert> : null}
           <Pagination label="Attendee pages" page={page} pageSize={ATTENDEES_PAGE_SIZE} total={data.total} onPage={setPage} />
         </>
       ) : null}

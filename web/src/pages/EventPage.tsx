@@ -151,6 +151,12 @@ export function EventPage() {
             ) : null}
           </dl>
           {event.description ? <p className="description">{event.description}</p> : null}
+          <p className="calendar-link">
+            <a className="button button-secondary" href={`/events/${event.id}.ics`} download={`event-${event.id}.ics`}>
+              Add to calendar
+            </a>{' '}
+            <span className="muted small">(an .ics file for Google Calendar, Outlook or Apple Calendar)</span>
+          </p>
           {event.attachment ? (
             <p className="attachment-download">
               <a className="button button-secondary" href={event.attachment.download_url} download={event.attachment.file_name}>

@@ -2,8 +2,8 @@
 
 use super::EventStatusName;
 use boxoffice_domain::{
-    Country, EventSort, EventStatus, Invalid, Tag, Validator, When, Zone, parse_instant,
-    parse_search_text,
+    Country, EventSort, EventStatus, Invalid, Near, Tag, Validator, When, Zone, parse_instant,
+    parse_point, parse_search_text,
 };
 use boxoffice_store::EventFilter;
 use serde::Deserialize;
@@ -54,9 +54,23 @@ pub struct EventQuery {
         pattern = r"^\s*[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}[Tt ][0-9]{1,2}:[0-9]{1,2}(:[0-9]{1,2}(\.[0-9]+)?)?([Zz]|[+-][0-9]{2}:[0-9]{2})?\s*$"
     )]
     pub to: Option<String>,
-    /// `start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending.
+    /// Only events within `radius_km` of this point: `longitude,latitude` in decimal
+    /// degrees (GeoJSON order), longitude -180 to 180, latitude -90 to 90. Events without
+    /// coordinates are left out; each listed event carries its `distance_km`.
+    #[param(
+        max_length = 64,
+        pattern = r"^\s*[-+]?[0-9]*\.?[0-9]+\s*,\s*[-+]?[0-9]*\.?[0-9]+\s*$",
+        example = "2.3522,48.8566"
+    )]
+    pub near: Option<String>,
+    /// Search radius around `near`, in kilometres (great-circle distance); default 50.
+    /// Only with `near`.
+    #[param(exclusive_minimum = 0, maximum = 20016)]
+    pub radius_km: Option<f64>,
+    /// `start_time` (default), `title`, `created_at`, `seats_available` or, with `near`,
+    /// `distance`; prefix `-` for descending.
     /// Events with unlimited seats count as having the most seats available.
-    #[param(pattern = "^-?(start_time|title|created_at|seats_available)$")]
+    #[param(pattern = "^-?(start_time|title|created_at|seats_available|distance)$")]
     pub sort: Option<String>,
     /// Render times in this IANA zone (else each event's own zone). Also read from the `X-Timezone` header.
     pub tz: Option<String>,
@@ -111,12 +125,28 @@ impl EventQuery {
                 .check_opt("to", self.to.as_deref(), |t| parse_instant(t, zone))
                 .flatten(),
             owner: None,
+            near: self.near(&mut v),
             sort: v
                 .check_opt("sort", self.sort.as_deref(), str::parse::<EventSort>)
                 .flatten()
                 .unwrap_or_default(),
         };
+        if filter.sort.needs_point() && self.near.is_none() {
+            v.fail("sort", "distance orders need near=longitude,latitude");
+        }
         v.finish()?;
         Ok(filter)
+    }
+
+    /// The point search, if `near` is given; `radius_km` alone is an error.
+    fn near(&self, v: &mut Validator) -> Option<Near> {
+        let Some(point) = self.near.as_deref() else {
+            if self.radius_km.is_some() {
+                v.fail("radius_km", "needs near=longitude,latitude");
+            }
+            return None;
+        };
+        let center = v.check("near", parse_point(point))?;
+        v.check("radius_km", Near::new(center, self.radius_km))
     }
 }

@@ -5,6 +5,7 @@ use boxoffice_domain::{
     Capacity, Coordinates, Country, Event, EventPatch, EventStatus, Invalid, Location, NewEvent,
     Schedule, Tags, Title, Validator, Zone, parse_instant, resolve_place,
 };
+use boxoffice_store::ListedEvent;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -349,9 +350,22 @@ pub struct EventView {
     pub created_by: Option<String>,
     pub created_at: String,
     pub updated_at: String,
+    /// Kilometres (great-circle, to the metre) from the point of a `near` search;
+    /// present only in such a listing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 0, example = 3.42)]
+    pub distance_km: Option<f64>,
 }
 
 impl EventView {
+    /// An event of a listing, with its distance when the listing searched around a point.
+    pub fn listed(listed: &ListedEvent, zone: Option<Zone>) -> Self {
+        EventView {
+            distance_km: listed.distance_km.map(|km| (km * 1000.0).round() / 1000.0),
+            ..Self::render(&listed.event, zone)
+        }
+    }
+
     pub fn render(event: &Event, zone: Option<Zone>) -> Self {
         let c = &event.content;
         let zone = zone.unwrap_or(c.zone);
@@ -386,6 +400,7 @@ impl EventView {
             created_by: event.created_by.clone(),
             created_at: zone.format(event.created_at),
             updated_at: zone.format(event.updated_at),
+            distance_km: None,
         }
     }
 }

@@ -1,6 +1,7 @@
 //! `/events`: create, list, read, change and delete events; the attendee list.
 
 use crate::access::Caller;
+use crate::auth::ClientIp;
 use crate::auth::{MaybeSignedIn, SignedIn, TokenUser};
 use crate::dto::{
     AttendeePage, AttendeeView, EventCreate, EventPage, EventQuery, EventUpdate, EventView,
@@ -12,11 +13,13 @@ use crate::openapi::responses::{
     BadPage, BadParameter, EventNotFound, InvalidFields, MalformedJson, NonNumericId, OwnerOnly,
     SignInRequired,
 };
+use crate::routes::calendar::{EventResource, get_event_calendar};
 use crate::state::AppState;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
-use axum::response::IntoResponse;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use boxoffice_domain::{Event, EventId, Page, PageRequest, Zone};
+use boxoffice_store::ListedEvent;
 use boxoffice_usecases as usecases;
 
 /// Creates an event owned by `user`: the rules every way of creating one shares.
@@ -40,7 +43,7 @@ pub(crate) async fn list(
     user: Option<&TokenUser>,
     query: &EventQuery,
     zone: RenderZone,
-) -> Result<Page<Event>, ApiError> {
+) -> Result<Page<ListedEvent>, ApiError> {
     let page = PageQuery {
         page: query.page,
         page_size: query.page_size,
@@ -97,7 +100,9 @@ pub async fn create_event(
 /// List events.
 ///
 /// Upcoming events (not yet ended) by default, soonest first. With `owner=me`
-/// (signed in), the caller's own events in any status, past ones included.
+/// (signed in), the caller's own events in any status, past ones included. With
+/// `near=longitude,latitude` (and `radius_km`, default 50), only the events within that
+/// great-circle distance, each with its `distance_km`; `sort=distance` lists the nearest first.
 #[utoipa::path(get, path = "/events", tag = "events", params(EventQuery),
     security((), ("bearerAuth" = []), ("oauth2" = [])),
     responses(
@@ -114,11 +119,14 @@ pub async fn get_events(
 ) -> Result<axum::Json<EventPage>, ApiError> {
     let events = list(&app, user.as_ref(), &query, zone).await?;
     Ok(axum::Json(EventPage::new(
-        events.map(|e| EventView::render(&e, zone.0)),
+        events.map(|e| EventView::listed(&e, zone.0)),
     )))
 }
 
 /// Get one event, with its live seat counts.
+///
+/// The same path with `.ics` after the id answers the event's calendar file
+/// (`get_event_calendar`).
 #[utoipa::path(get, path = "/events/{id}", tag = "events",
     params(("id" = i64, Path, description = "Event id", minimum = 1), crate::openapi::TimeZoneParam),
     responses(
@@ -129,10 +137,17 @@ pub async fn get_events(
 pub async fn get_event(
     State(app): State<AppState>,
     zone: RenderZone,
-    Path(id): Path<i64>,
-) -> Result<axum::Json<EventView>, ApiError> {
-    let event = find(&app, id).await?;
-    Ok(axum::Json(EventView::render(&event, zone.0)))
+    ip: ClientIp,
+    headers: HeaderMap,
+    Path(resource): Path<EventResource>,
+) -> Result<Response, ApiError> {
+    match resource {
+        EventResource::Json(id) => {
+            let event = find(&app, id).await?;
+            Ok(axum::Json(EventView::render(&event, zone.0)).into_response())
+        }
+        EventResource::Calendar(id) => get_event_calendar(&app, ip, &headers, id).await,
+    }
 }
 
 /// The event, if it exists and the caller is its owner or an admin.

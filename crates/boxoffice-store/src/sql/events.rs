@@ -1,8 +1,8 @@
 //! Events: their content, tags and listing.
 
-use super::{Db, FOR_UPDATE, Pools, Tx, page_of};
-use crate::rows::{EventRow, TagRow};
-use crate::{EventFilter, StoreError};
+use super::{Db, FOR_UPDATE, Pools, Tx, distance, page_of};
+use crate::rows::{EventRow, ListedEventRow, TagRow};
+use crate::{EventFilter, ListedEvent, StoreError};
 use boxoffice_domain::{Event, EventId, NewEvent, Page, PageRequest, UserId, When};
 use chrono::{DateTime, Utc};
 use sqlx::query::QueryScalar;
@@ -11,13 +11,26 @@ use std::collections::HashMap;
 
 type DbArguments<'q> = <Db as Database>::Arguments<'q>;
 
-pub(super) const EVENT_COLUMNS: &str = "SELECT e.id, e.title, e.description, e.location, e.country, e.timezone, \
-     e.start_time, e.end_time, e.ends_at, e.capacity, e.seats_booked, e.status, e.longitude, e.latitude, \
-     e.attachment_url, e.owner_id, u.username AS created_by, e.created_at, e.updated_at, \
-     f.object_key AS file_key, f.file_name, f.content_type AS file_content_type, \
-     f.size_bytes AS file_size, f.sha256 AS file_sha256, f.uploaded_at AS file_uploaded_at \
-     FROM events e LEFT JOIN users u ON u.id = e.owner_id \
-     LEFT JOIN event_attachments f ON f.event_id = e.id";
+/// The selected columns of an event row, before `FROM`.
+macro_rules! event_fields {
+    () => {
+        "SELECT e.id, e.title, e.description, e.location, e.country, e.timezone, \
+         e.start_time, e.end_time, e.ends_at, e.capacity, e.seats_booked, e.status, e.longitude, e.latitude, \
+         e.attachment_url, e.owner_id, u.username AS created_by, e.created_at, e.updated_at, \
+         f.object_key AS file_key, f.file_name, f.content_type AS file_content_type, \
+         f.size_bytes AS file_size, f.sha256 AS file_sha256, f.uploaded_at AS file_uploaded_at"
+    };
+}
+
+/// The tables an event row is read from.
+macro_rules! event_sources {
+    () => {
+        " FROM events e LEFT JOIN users u ON u.id = e.owner_id \
+         LEFT JOIN event_attachments f ON f.event_id = e.id"
+    };
+}
+
+pub(super) const EVENT_COLUMNS: &str = concat!(event_fields!(), event_sources!());
 
 /// Binds an event's content as `$1` to `$13`, in the column order of the events table.
 fn bind_content<'q>(
@@ -139,6 +152,9 @@ fn push_event_filter(qb: &mut QueryBuilder<'_, Db>, filter: &EventFilter, now: D
     if let Some(owner) = filter.owner {
         qb.push(" AND e.owner_id = ").push_bind(owner.0);
     }
+    if let Some(near) = &filter.near {
+        distance::push_within(qb, near);
+    }
 }
 
 /// Inserts an event with its tags and reads it back.
@@ -217,7 +233,7 @@ impl Pools {
         filter: &EventFilter,
         page: PageRequest,
         now: DateTime<Utc>,
-    ) -> Result<Page<Event>, StoreError> {
+    ) -> Result<Page<ListedEvent>, StoreError> {
         // One connection for the three statements: a pool acquire each would cost more
         // than the statements themselves.
         let mut conn = self.reader().acquire().await?;
@@ -225,7 +241,17 @@ impl Pools {
         push_event_filter(&mut count, filter, now);
         let total: i64 = count.build_query_scalar().fetch_one(&mut *conn).await?;
 
-        let mut select = QueryBuilder::<Db>::new(EVENT_COLUMNS);
+        let mut select = QueryBuilder::<Db>::new(event_fields!());
+        match &filter.near {
+            Some(near) => {
+                select.push(", ");
+                distance::push_distance_km(&mut select, near);
+            }
+            None => {
+                select.push(", CAST(NULL AS DOUBLE PRECISION)");
+            }
+        }
+        select.push(" AS distance_km").push(event_sources!());
         push_event_filter(&mut select, filter, now);
         select.push(" ORDER BY ").push(filter.order_by());
         select
@@ -233,17 +259,20 @@ impl Pools {
             .push_bind(page.limit())
             .push(" OFFSET ")
             .push_bind(page.offset());
-        let rows: Vec<EventRow> = select.build_query_as().fetch_all(&mut *conn).await?;
+        let rows: Vec<ListedEventRow> = select.build_query_as().fetch_all(&mut *conn).await?;
 
-        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let ids: Vec<i64> = rows.iter().map(|r| r.event.id).collect();
         let mut tags = tags_of(&mut *conn, &ids).await?;
         let events = rows
             .into_iter()
             .map(|row| {
-                let event_tags = tags.remove(&row.id).unwrap_or_default();
-                row.into_event(event_tags)
+                let event_tags = tags.remove(&row.event.id).unwrap_or_default();
+                Ok(ListedEvent {
+                    event: row.event.into_event(event_tags)?,
+                    distance_km: row.distance_km,
+                })
             })
-            .collect::<Result<Vec<_>, _>>()?;
+            .collect::<Result<Vec<_>, StoreError>>()?;
         Ok(page_of(events, total, page))
     }
 }

@@ -1,9 +1,10 @@
 //! The SQL of Boxoffice, written once and compiled for each backend, one file per aggregate.
 //!
 //! Included as a child module by `sqlite.rs` and `postgres.rs`; `super::Db` is the
-//! concrete database, `super::FOR_UPDATE` the row-lock clause and `super::SKIP_LOCKED`
-//! the clause that lets relays skip each other's rows. Functions taking a `Tx` run in
-//! the caller's transaction; methods of `Pools` read from the pool. The relay and the
+//! concrete database, `super::FOR_UPDATE` the row-lock clause, `super::SKIP_LOCKED`
+//! the clause that lets relays skip each other's rows, `super::LEAST` the two-argument
+//! minimum and `super::epoch_seconds` a timestamp as Unix seconds. Functions taking a `Tx`
+//! run in the caller's transaction; methods of `Pools` read from the pool. The relay and the
 //! notification history write through `background()`, which PostgreSQL keeps apart from
 //! the requests' pool.
 
@@ -11,8 +12,11 @@ pub(crate) mod attachments;
 pub(crate) mod attendees;
 pub(crate) mod bookings;
 pub(crate) mod channels;
+mod dashboard;
+mod distance;
 pub(crate) mod events;
 pub(crate) mod holds;
+mod export;
 pub(crate) mod idempotency;
 pub(crate) mod invariants;
 pub(crate) mod notifications;
@@ -22,7 +26,7 @@ pub(crate) mod tickets;
 pub(crate) mod users;
 pub(crate) mod waitlist;
 
-pub(crate) use super::{Db, FOR_UPDATE, Pools, SKIP_LOCKED};
+pub(crate) use super::{Db, FOR_UPDATE, LEAST, Pools, SKIP_LOCKED, epoch_seconds};
 
 use boxoffice_domain::{Page, PageRequest};
 

@@ -63,7 +63,7 @@ pub async fn api_get_events(
     Query(query): Query<EventQuery>,
 ) -> Result<impl IntoResponse, ApiError> {
     let page = events::list(&app, user.as_ref(), &query, zone).await?;
-    Ok(bare_list(page, ApiEvent::render))
+    Ok(bare_list(page, |listed| ApiEvent::render(&listed.event)))
 }
 
 /// Get one event (`/api` dialect).

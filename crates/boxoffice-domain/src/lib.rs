@@ -23,6 +23,7 @@ mod time;
 mod tzdb;
 mod user;
 mod validation;
+mod webhook;
 
 pub use attachment::{
     ATTACHMENT_KINDS, Attachment, AttachmentKind, FILE_NAME_MAX, FileName, sha256_hex,
@@ -50,3 +51,8 @@ pub use text::{
 pub use time::{Zone, parse_instant, truncate_to_micros};
 pub use user::{NewUser, Password, Role, User, Username, parse_full_name};
 pub use validation::{FieldError, Invalid, Validator};
+pub use webhook::{
+    EventTypes, NewWebhook, WEBHOOK_DESCRIPTION_MAX, WEBHOOK_URL_MAX, Webhook, WebhookDelivery,
+    WebhookDeliveryId, WebhookDeliveryStatus, WebhookId, WebhookPatch, WebhookSecret, WebhookUrl,
+    is_public, new_webhook_message_id, webhook_payload,
+};

@@ -351,3 +351,6 @@ impl Store {
 // After the dispatch macros, which they use.
 mod notices;
 mod outbox;
+mod webhooks;
+
+pub use webhooks::{DueDelivery, FannedOut, SendOutcome};

@@ -18,14 +18,14 @@ use boxoffice_channels::Mailer;
 use boxoffice_domain::PublicUrl;
 use boxoffice_http::{AppState, Attachments, HttpConfig, Security};
 pub use boxoffice_notify::PresenceSettings;
-use boxoffice_notify::{Hub, Presence, Router};
+use boxoffice_notify::{Hub, Presence, Router, WebhookSettings};
 use boxoffice_store::Store;
 use std::net::SocketAddr;
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
-use workers::Workers;
+use workers::{NotificationSide, Workers};
 
 /// What a process is made of, before it starts.
 #[derive(Debug)]
@@ -41,6 +41,7 @@ pub struct Application {
     presence: PresenceSettings,
     mailer: Option<Mailer>,
     router: Option<Router>,
+    webhooks: WebhookSettings,
 }
 
 impl Application {
@@ -58,6 +59,7 @@ impl Application {
             presence: PresenceSettings::default(),
             mailer: None,
             router: None,
+            webhooks: WebhookSettings::default(),
         }
     }
 
@@ -112,6 +114,13 @@ impl Application {
         self
     }
 
+    /// How webhooks are sent (by the notification service) and which URLs are accepted
+    /// (by the event service).
+    pub fn webhooks(mut self, settings: WebhookSettings) -> Self {
+        self.webhooks = settings;
+        self
+    }
+
     /// Starts the background tasks, then serves HTTP on `listener`.
     pub async fn start(self, listener: TcpListener) -> std::io::Result<Running> {
         let address = listener.local_addr()?;
@@ -120,7 +129,8 @@ impl Application {
         let metrics = Some(boxoffice_http::telemetry::prometheus());
         let mut state = AppState::new(self.store.clone(), metrics, self.security)
             .with_broker(self.broker.clone())
-            .with_public_url(self.public_url);
+            .with_public_url(self.public_url)
+            .with_webhooks_allow_private_networks(self.webhooks.allow_private_networks);
         let hub = services
             .notifications
             .then(|| Hub::new(self.ws_queue_capacity));
@@ -146,7 +156,13 @@ impl Application {
             &self.store,
             &self.broker,
             services.events,
-            hub.as_ref(),
+            hub.as_ref().map(|hub| NotificationSide {
+                hub,
+                webhooks: WebhookSettings {
+                    step_timeout: self.worker_step_timeout,
+                    ..self.webhooks
+                },
+            }),
             rate_limits,
             self.worker_step_timeout,
             self.router.filter(|_| services.notifications),

@@ -42,6 +42,8 @@ pub enum Missing {
     Attendee,
     Booking,
     Device,
+    Webhook,
+    WebhookDelivery,
 }
 
 /// An error on its way to becoming a problem+json response.
@@ -75,6 +77,8 @@ impl ApiError {
             Missing::Attendee => (ErrorCode::AttendeeNotFound, "attendee"),
             Missing::Booking => (ErrorCode::BookingNotFound, "booking"),
             Missing::Device => (ErrorCode::DeviceNotFound, "device"),
+            Missing::Webhook => (ErrorCode::WebhookNotFound, "webhook"),
+            Missing::WebhookDelivery => (ErrorCode::WebhookDeliveryNotFound, "webhook delivery"),
         };
         Self::new(code, format!("{noun} {id} does not exist"))
     }

@@ -62,6 +62,8 @@ error_codes! {
     AttendeeNotFound => "attendee_not_found", NOT_FOUND, "Not found";
     BookingNotFound => "booking_not_found", NOT_FOUND, "Not found";
     DeviceNotFound => "device_not_found", NOT_FOUND, "Not found";
+    WebhookNotFound => "webhook_not_found", NOT_FOUND, "Not found";
+    WebhookDeliveryNotFound => "webhook_delivery_not_found", NOT_FOUND, "Not found";
     MagicLinkInvalid => "magic_link_invalid", UNAUTHORIZED, "Invalid sign-in link";
     EmailUnavailable => "email_unavailable", SERVICE_UNAVAILABLE, "E-mail unavailable";
     RouteNotFound => "route_not_found", NOT_FOUND, "Not found";

@@ -33,7 +33,7 @@ use axum::response::IntoResponse;
 use error::ApiError;
 use routes::{
     attachments, attendees, auth as auth_routes, bookings, devices, dialect, events, internal,
-    magic_links, notifications, ops, preferences, realtime,
+    magic_links, notifications, ops, preferences, realtime, webhooks,
 };
 use std::sync::Arc;
 use std::time::Duration;
@@ -158,7 +158,15 @@ fn api(services: Services) -> OpenApiRouter<AppState> {
             ))
             .routes(routes!(magic_links::request_magic_link))
             .routes(routes!(magic_links::redeem_magic_link))
-            .routes(routes!(internal::enrich));
+            .routes(routes!(internal::enrich))
+            .routes(routes!(webhooks::create_webhook, webhooks::list_webhooks))
+            .routes(routes!(
+                webhooks::get_webhook,
+                webhooks::update_webhook,
+                webhooks::delete_webhook
+            ))
+            .routes(routes!(webhooks::list_webhook_deliveries))
+            .routes(routes!(webhooks::replay_webhook_delivery));
     }
     if services.notifications {
         api = api

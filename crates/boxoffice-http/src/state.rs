@@ -29,6 +29,8 @@ pub struct AppState {
     pub attachments: Option<Attachments>,
     /// Sends attendees their sign-in links; without it, asking for one answers 503.
     pub mailer: Option<boxoffice_channels::Mailer>,
+    /// Whether webhook URLs may point to loopback, private or link-local addresses.
+    pub webhooks_allow_private_networks: bool,
 }
 
 /// Event attachments: the file store and the largest accepted file.
@@ -80,12 +82,19 @@ impl AppState {
             database: DatabaseHealth::new(),
             attachments: None,
             mailer: None,
+            webhooks_allow_private_networks: false,
         }
     }
 
     /// Serves `/ws` and `/notifications` from this hub.
     pub fn with_hub(mut self, hub: Hub) -> Self {
         self.hub = Some(hub);
+        self
+    }
+
+    /// Admits webhook URLs on loopback, private and link-local addresses.
+    pub fn with_webhooks_allow_private_networks(mut self, allow: bool) -> Self {
+        self.webhooks_allow_private_networks = allow;
         self
     }
 

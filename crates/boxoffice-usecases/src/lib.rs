@@ -11,6 +11,7 @@ pub mod bookings;
 mod changes;
 pub mod events;
 mod recorded;
+pub mod webhooks;
 
 pub use bookings::{BookOutcome, BookRequest, Booked};
 pub use events::AttachmentChange;

@@ -167,7 +167,12 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
                 args.presence_expiry_ms.max(args.presence_heartbeat_ms * 2),
             ),
         })
-        .public_url(args.public_url.clone());
+        .public_url(args.public_url.clone())
+        .webhooks(boxoffice_notify::WebhookSettings {
+            allow_private_networks: args.webhooks_allow_private_networks,
+            timeout: Duration::from_millis(args.webhook_timeout_ms),
+            ..boxoffice_notify::WebhookSettings::default()
+        });
     if services.notifications {
         // Checked at start-up: a bad key stops the process now, not at the first notification.
         let push = args.push.channel(&store)?;

@@ -15,6 +15,7 @@ mod internal;
 mod magic_links;
 mod notifications;
 mod preferences;
+mod webhooks;
 
 pub use attachments::*;
 pub use attendees::*;
@@ -28,6 +29,7 @@ pub use internal::*;
 pub use magic_links::*;
 pub use notifications::*;
 pub use preferences::*;
+pub use webhooks::*;
 
 use boxoffice_domain::{Invalid, PageRequest};
 use serde::{Deserialize, Deserializer, Serialize};
@@ -108,6 +110,18 @@ page_type!(
     /// A page of notifications, newest first.
     NotificationPage,
     NotificationView
+);
+
+page_type!(
+    /// A page of webhook endpoints, oldest first.
+    WebhookPage,
+    WebhookView
+);
+
+page_type!(
+    /// A page of webhook deliveries, newest first.
+    WebhookDeliveryPage,
+    WebhookDeliveryView
 );
 
 /// A short confirmation.

@@ -14,3 +14,4 @@ pub mod ops;
 pub mod preferences;
 pub mod realtime;
 pub mod webapp;
+pub mod webhooks;

@@ -13,6 +13,7 @@ import { OrganizerPage } from './pages/OrganizerPage'
 import { PreferencesPage } from './pages/PreferencesPage'
 import { SignInPage } from './pages/SignInPage'
 import { SignUpPage } from './pages/SignUpPage'
+import { WebhooksPage } from './pages/WebhooksPage'
 
 export default function App() {
   return (
@@ -31,6 +32,7 @@ export default function App() {
           <Route path="organizer/events/new" element={<EventEditorPage />} />
           <Route path="organizer/events/:id/edit" element={<EventEditorPage />} />
           <Route path="organizer/events/:id/attendees" element={<AttendeesPage />} />
+          <Route path="organizer/webhooks" element={<WebhooksPage />} />
         </Route>
         <Route path="*" element={<NotFoundPage />} />
       </Route>

@@ -907,6 +907,151 @@ export interface UserView {
 }
 
 
+/**
+ * An endpoint to register.
+ */
+export interface WebhookCreate {
+    /**
+     * A note for people, at most 500 characters, one line.
+     */
+    'description'?: string | null;
+    /**
+     * Only this event\'s domain events (the caller must own it, or be an admin); absent: every event the caller owns.
+     */
+    'event_id'?: number | null;
+    /**
+     * Kinds to deliver, e.g. `booking.created`; absent or empty: every kind.
+     */
+    'event_types'?: Array<string> | null;
+    /**
+     * Where deliveries are POSTed: `http` or `https`, no credentials. Loopback, private and link-local addresses are refused unless the server allows them (`WEBHOOKS_ALLOW_PRIVATE_NETWORKS`).
+     */
+    'url': string;
+}
+/**
+ * A newly registered endpoint with its signing secret, shown this once.
+ */
+export interface WebhookCreated {
+    /**
+     * UTC, RFC 3339.
+     */
+    'created_at': string;
+    'description'?: string | null;
+    /**
+     * `null`: every event of the owner.
+     */
+    'event_id'?: number | null;
+    /**
+     * Kinds delivered; empty: every kind.
+     */
+    'event_types': Array<string>;
+    'id': number;
+    /**
+     * The user who registered it.
+     */
+    'owner_id': number;
+    'updated_at': string;
+    'url': string;
+    /**
+     * `whsec_` and the base64 of 32 random bytes: the HMAC-SHA256 key of the `webhook-signature` header (Standard Webhooks). Not shown again.
+     */
+    'secret': string;
+}
+/**
+ * A page of webhook deliveries, newest first.
+ */
+export interface WebhookDeliveryPage {
+    'items': Array<WebhookDeliveryView>;
+    'page': number;
+    'page_size': number;
+    /**
+     * Matching items across all pages.
+     */
+    'total': number;
+}
+/**
+ * One domain event for one endpoint, with its attempts.
+ */
+export interface WebhookDeliveryView {
+    /**
+     * Attempts since it was created or last replayed.
+     */
+    'attempts': number;
+    'created_at': string;
+    'delivered_at'?: string | null;
+    'event_type': string;
+    'id': number;
+    'last_error'?: string | null;
+    /**
+     * The HTTP status of the last answer; `null` if none came (timeout, refused).
+     */
+    'last_response_code'?: number | null;
+    /**
+     * The `webhook-id` header: the same on every attempt and replay.
+     */
+    'message_id': string;
+    /**
+     * When it is tried next, while pending.
+     */
+    'next_attempt_at'?: string | null;
+    /**
+     * The JSON body as signed and sent.
+     */
+    'payload': object;
+    /**
+     * `pending` (waiting for an attempt), `delivered` (answered 2xx) or `failed` (attempts spent).
+     */
+    'status': string;
+    'webhook_id': number;
+}
+/**
+ * A page of webhook endpoints, oldest first.
+ */
+export interface WebhookPage {
+    'items': Array<WebhookView>;
+    'page': number;
+    'page_size': number;
+    /**
+     * Matching items across all pages.
+     */
+    'total': number;
+}
+/**
+ * Changes to an endpoint: absent fields stay; `description: null` clears it.
+ */
+export interface WebhookUpdate {
+    'description'?: string | null;
+    /**
+     * Empty: every kind.
+     */
+    'event_types'?: Array<string> | null;
+    'url'?: string | null;
+}
+/**
+ * A registered endpoint (its secret is shown once, at registration).
+ */
+export interface WebhookView {
+    /**
+     * UTC, RFC 3339.
+     */
+    'created_at': string;
+    'description'?: string | null;
+    /**
+     * `null`: every event of the owner.
+     */
+    'event_id'?: number | null;
+    /**
+     * Kinds delivered; empty: every kind.
+     */
+    'event_types': Array<string>;
+    'id': number;
+    /**
+     * The user who registered it.
+     */
+    'owner_id': number;
+    'updated_at': string;
+    'url': string;
+}
 
 /**
  * AttendeesApi - axios parameter creator
@@ -6213,6 +6358,691 @@ export class OpsApi extends BaseAPI {
      */
     public readyz(options?: RawAxiosRequestConfig) {
         return OpsApiFp(this.configuration).readyz(options).then((request) => request(this.axios, this.basePath));
+    }
+}
+
+
+
+/**
+ * WebhooksApi - axios parameter creator
+ */
+export const WebhooksApiAxiosParamCreator = function (configuration?: Configuration) {
+    return {
+        /**
+         * For one event (`event_id`, which the caller owns; admins: any event) or for every event the caller owns. The answer carries the signing secret, shown this once.
+         * @summary Register a webhook endpoint.
+         * @param {WebhookCreate} WebhookCreate 
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        createWebhook: async (WebhookCreate: WebhookCreate, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+            // verify required parameter 'WebhookCreate' is not null or undefined
+            assertParamExists('createWebhook', 'WebhookCreate', WebhookCreate)
+            const localVarPath = `/webhooks`;
+            // use dummy base URL string because the URL constructor only accepts absolute URLs.
+            const localVarUrlObj = new URL(localVarPath, DUMMY_BASE_URL);
+            let baseOptions;
+            if (configuration) {
+                baseOptions = configuration.baseOptions;
+            }
+
+            const localVarRequestOptions = { method: 'POST', ...baseOptions, ...options};
+            const localVarHeaderParameter = {} as any;
+            const localVarQueryParameter = {} as any;
+
+            // authentication oauth2 required
+            // oauth required
+            await setOAuthToObject(localVarHeaderParameter, "oauth2", [], configuration)
+
+            // authentication bearerAuth required
+            // http bearer authentication required
+            await setBearerAuthToObject(localVarHeaderParameter, configuration)
+
+            localVarHeaderParameter['Content-Type'] = 'application/json';
+            localVarHeaderParameter['Accept'] = 'application/json,application/problem+json';
+
+            setSearchParams(localVarUrlObj, localVarQueryParameter);
+            let headersFromBaseOptions = baseOptions && baseOptions.headers ? baseOptions.headers : {};
+            localVarRequestOptions.headers = {...localVarHeaderParameter, ...headersFromBaseOptions, ...options.headers};
+            localVarRequestOptions.data = serializeDataIfNeeded(WebhookCreate, localVarRequestOptions, configuration)
+
+            return {
+                url: toPathString(localVarUrlObj),
+                options: localVarRequestOptions,
+            };
+        },
+        /**
+         * 
+         * @summary Remove a webhook endpoint; its pending deliveries are not sent.
+         * @param {number} id Webhook id
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        deleteWebhook: async (id: number, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+            // verify required parameter 'id' is not null or undefined
+            assertParamExists('deleteWebhook', 'id', id)
+            const localVarPath = `/webhooks/{id}`
+                .replace('{id}', encodeURIComponent(String(id)));
+            // use dummy base URL string because the URL constructor only accepts absolute URLs.
+            const localVarUrlObj = new URL(localVarPath, DUMMY_BASE_URL);
+            let baseOptions;
+            if (configuration) {
+                baseOptions = configuration.baseOptions;
+            }
+
+            const localVarRequestOptions = { method: 'DELETE', ...baseOptions, ...options};
+            const localVarHeaderParameter = {} as any;
+            const localVarQueryParameter = {} as any;
+
+            // authentication oauth2 required
+            // oauth required
+            await setOAuthToObject(localVarHeaderParameter, "oauth2", [], configuration)
+
+            // authentication bearerAuth required
+            // http bearer authentication required
+            await setBearerAuthToObject(localVarHeaderParameter, configuration)
+
+            localVarHeaderParameter['Accept'] = 'application/problem+json';
+
+            setSearchParams(localVarUrlObj, localVarQueryParameter);
+            let headersFromBaseOptions = baseOptions && baseOptions.headers ? baseOptions.headers : {};
+            localVarRequestOptions.headers = {...localVarHeaderParameter, ...headersFromBaseOptions, ...options.headers};
+
+            return {
+                url: toPathString(localVarUrlObj),
+                options: localVarRequestOptions,
+            };
+        },
+        /**
+         * 
+         * @summary One webhook endpoint (without its secret).
+         * @param {number} id Webhook id
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        getWebhook: async (id: number, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+            // verify required parameter 'id' is not null or undefined
+            assertParamExists('getWebhook', 'id', id)
+            const localVarPath = `/webhooks/{id}`
+                .replace('{id}', encodeURIComponent(String(id)));
+            // use dummy base URL string because the URL constructor only accepts absolute URLs.
+            const localVarUrlObj = new URL(localVarPath, DUMMY_BASE_URL);
+            let baseOptions;
+            if (configuration) {
+                baseOptions = configuration.baseOptions;
+            }
+
+            const localVarRequestOptions = { method: 'GET', ...baseOptions, ...options};
+            const localVarHeaderParameter = {} as any;
+            const localVarQueryParameter = {} as any;
+
+            // authentication oauth2 required
+            // oauth required
+            await setOAuthToObject(localVarHeaderParameter, "oauth2", [], configuration)
+
+            // authentication bearerAuth required
+            // http bearer authentication required
+            await setBearerAuthToObject(localVarHeaderParameter, configuration)
+
+            localVarHeaderParameter['Accept'] = 'application/json,application/problem+json';
+
+            setSearchParams(localVarUrlObj, localVarQueryParameter);
+            let headersFromBaseOptions = baseOptions && baseOptions.headers ? baseOptions.headers : {};
+            localVarRequestOptions.headers = {...localVarHeaderParameter, ...headersFromBaseOptions, ...options.headers};
+
+            return {
+                url: toPathString(localVarUrlObj),
+                options: localVarRequestOptions,
+            };
+        },
+        /**
+         * 
+         * @summary A webhook endpoint\'s deliveries, newest first: status, attempts, last answer, payload.
+         * @param {number} id Webhook id
+         * @param {number} [page] Page number, starting at 1.
+         * @param {number} [page_size] Items per page.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        listWebhookDeliveries: async (id: number, page?: number, page_size?: number, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+            // verify required parameter 'id' is not null or undefined
+            assertParamExists('listWebhookDeliveries', 'id', id)
+            const localVarPath = `/webhooks/{id}/deliveries`
+                .replace('{id}', encodeURIComponent(String(id)));
+            // use dummy base URL string because the URL constructor only accepts absolute URLs.
+            const localVarUrlObj = new URL(localVarPath, DUMMY_BASE_URL);
+            let baseOptions;
+            if (configuration) {
+                baseOptions = configuration.baseOptions;
+            }
+
+            const localVarRequestOptions = { method: 'GET', ...baseOptions, ...options};
+            const localVarHeaderParameter = {} as any;
+            const localVarQueryParameter = {} as any;
+
+            // authentication oauth2 required
+            // oauth required
+            await setOAuthToObject(localVarHeaderParameter, "oauth2", [], configuration)
+
+            // authentication bearerAuth required
+            // http bearer authentication required
+            await setBearerAuthToObject(localVarHeaderParameter, configuration)
+
+            if (page !== undefined) {
+                localVarQueryParameter['page'] = page;
+            }
+
+            if (page_size !== undefined) {
+                localVarQueryParameter['page_size'] = page_size;
+            }
+
+            localVarHeaderParameter['Accept'] = 'application/json,application/problem+json';
+
+            setSearchParams(localVarUrlObj, localVarQueryParameter);
+            let headersFromBaseOptions = baseOptions && baseOptions.headers ? baseOptions.headers : {};
+            localVarRequestOptions.headers = {...localVarHeaderParameter, ...headersFromBaseOptions, ...options.headers};
+
+            return {
+                url: toPathString(localVarUrlObj),
+                options: localVarRequestOptions,
+            };
+        },
+        /**
+         * 
+         * @summary The caller\'s webhook endpoints, oldest first (every endpoint for an admin).
+         * @param {number} [page] Page number, starting at 1.
+         * @param {number} [page_size] Items per page.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        listWebhooks: async (page?: number, page_size?: number, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+            const localVarPath = `/webhooks`;
+            // use dummy base URL string because the URL constructor only accepts absolute URLs.
+            const localVarUrlObj = new URL(localVarPath, DUMMY_BASE_URL);
+            let baseOptions;
+            if (configuration) {
+                baseOptions = configuration.baseOptions;
+            }
+
+            const localVarRequestOptions = { method: 'GET', ...baseOptions, ...options};
+            const localVarHeaderParameter = {} as any;
+            const localVarQueryParameter = {} as any;
+
+            // authentication oauth2 required
+            // oauth required
+            await setOAuthToObject(localVarHeaderParameter, "oauth2", [], configuration)
+
+            // authentication bearerAuth required
+            // http bearer authentication required
+            await setBearerAuthToObject(localVarHeaderParameter, configuration)
+
+            if (page !== undefined) {
+                localVarQueryParameter['page'] = page;
+            }
+
+            if (page_size !== undefined) {
+                localVarQueryParameter['page_size'] = page_size;
+            }
+
+            localVarHeaderParameter['Accept'] = 'application/json,application/problem+json';
+
+            setSearchParams(localVarUrlObj, localVarQueryParameter);
+            let headersFromBaseOptions = baseOptions && baseOptions.headers ? baseOptions.headers : {};
+            localVarRequestOptions.headers = {...localVarHeaderParameter, ...headersFromBaseOptions, ...options.headers};
+
+            return {
+                url: toPathString(localVarUrlObj),
+                options: localVarRequestOptions,
+            };
+        },
+        /**
+         * 
+         * @summary Send a delivery again: queued now, with the same `webhook-id`, so receivers can deduplicate; its attempts count from zero.
+         * @param {number} id Webhook id
+         * @param {number} delivery_id Delivery id
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        replayWebhookDelivery: async (id: number, delivery_id: number, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+            // verify required parameter 'id' is not null or undefined
+            assertParamExists('replayWebhookDelivery', 'id', id)
+            // verify required parameter 'delivery_id' is not null or undefined
+            assertParamExists('replayWebhookDelivery', 'delivery_id', delivery_id)
+            const localVarPath = `/webhooks/{id}/deliveries/{delivery_id}/replay`
+                .replace('{id}', encodeURIComponent(String(id)))
+                .replace('{delivery_id}', encodeURIComponent(String(delivery_id)));
+            // use dummy base URL string because the URL constructor only accepts absolute URLs.
+            const localVarUrlObj = new URL(localVarPath, DUMMY_BASE_URL);
+            let baseOptions;
+            if (configuration) {
+                baseOptions = configuration.baseOptions;
+            }
+
+            const localVarRequestOptions = { method: 'POST', ...baseOptions, ...options};
+            const localVarHeaderParameter = {} as any;
+            const localVarQueryParameter = {} as any;
+
+            // authentication oauth2 required
+            // oauth required
+            await setOAuthToObject(localVarHeaderParameter, "oauth2", [], configuration)
+
+            // authentication bearerAuth required
+            // http bearer authentication required
+            await setBearerAuthToObject(localVarHeaderParameter, configuration)
+
+            localVarHeaderParameter['Accept'] = 'application/json,application/problem+json';
+
+            setSearchParams(localVarUrlObj, localVarQueryParameter);
+            let headersFromBaseOptions = baseOptions && baseOptions.headers ? baseOptions.headers : {};
+            localVarRequestOptions.headers = {...localVarHeaderParameter, ...headersFromBaseOptions, ...options.headers};
+
+            return {
+                url: toPathString(localVarUrlObj),
+                options: localVarRequestOptions,
+            };
+        },
+        /**
+         * 
+         * @summary Change a webhook endpoint\'s URL, event types or description.
+         * @param {number} id Webhook id
+         * @param {WebhookUpdate} WebhookUpdate 
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        updateWebhook: async (id: number, WebhookUpdate: WebhookUpdate, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+            // verify required parameter 'id' is not null or undefined
+            assertParamExists('updateWebhook', 'id', id)
+            // verify required parameter 'WebhookUpdate' is not null or undefined
+            assertParamExists('updateWebhook', 'WebhookUpdate', WebhookUpdate)
+            const localVarPath = `/webhooks/{id}`
+                .replace('{id}', encodeURIComponent(String(id)));
+            // use dummy base URL string because the URL constructor only accepts absolute URLs.
+            const localVarUrlObj = new URL(localVarPath, DUMMY_BASE_URL);
+            let baseOptions;
+            if (configuration) {
+                baseOptions = configuration.baseOptions;
+            }
+
+            const localVarRequestOptions = { method: 'PATCH', ...baseOptions, ...options};
+            const localVarHeaderParameter = {} as any;
+            const localVarQueryParameter = {} as any;
+
+            // authentication oauth2 required
+            // oauth required
+            await setOAuthToObject(localVarHeaderParameter, "oauth2", [], configuration)
+
+            // authentication bearerAuth required
+            // http bearer authentication required
+            await setBearerAuthToObject(localVarHeaderParameter, configuration)
+
+            localVarHeaderParameter['Content-Type'] = 'application/json';
+            localVarHeaderParameter['Accept'] = 'application/json,application/problem+json';
+
+            setSearchParams(localVarUrlObj, localVarQueryParameter);
+            let headersFromBaseOptions = baseOptions && baseOptions.headers ? baseOptions.headers : {};
+            localVarRequestOptions.headers = {...localVarHeaderParameter, ...headersFromBaseOptions, ...options.headers};
+            localVarRequestOptions.data = serializeDataIfNeeded(WebhookUpdate, localVarRequestOptions, configuration)
+
+            return {
+                url: toPathString(localVarUrlObj),
+                options: localVarRequestOptions,
+            };
+        },
+    }
+};
+
+/**
+ * WebhooksApi - functional programming interface
+ */
+export const WebhooksApiFp = function(configuration?: Configuration) {
+    const localVarAxiosParamCreator = WebhooksApiAxiosParamCreator(configuration)
+    return {
+        /**
+         * For one event (`event_id`, which the caller owns; admins: any event) or for every event the caller owns. The answer carries the signing secret, shown this once.
+         * @summary Register a webhook endpoint.
+         * @param {WebhookCreate} WebhookCreate 
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        async createWebhook(WebhookCreate: WebhookCreate, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<WebhookCreated>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.createWebhook(WebhookCreate, options);
+            const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
+            const localVarOperationServerBasePath = operationServerMap['WebhooksApi.createWebhook']?.[localVarOperationServerIndex]?.url;
+            return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
+        },
+        /**
+         * 
+         * @summary Remove a webhook endpoint; its pending deliveries are not sent.
+         * @param {number} id Webhook id
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        async deleteWebhook(id: number, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<void>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.deleteWebhook(id, options);
+            const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
+            const localVarOperationServerBasePath = operationServerMap['WebhooksApi.deleteWebhook']?.[localVarOperationServerIndex]?.url;
+            return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
+        },
+        /**
+         * 
+         * @summary One webhook endpoint (without its secret).
+         * @param {number} id Webhook id
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        async getWebhook(id: number, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<WebhookView>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.getWebhook(id, options);
+            const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
+            const localVarOperationServerBasePath = operationServerMap['WebhooksApi.getWebhook']?.[localVarOperationServerIndex]?.url;
+            return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
+        },
+        /**
+         * 
+         * @summary A webhook endpoint\'s deliveries, newest first: status, attempts, last answer, payload.
+         * @param {number} id Webhook id
+         * @param {number} [page] Page number, starting at 1.
+         * @param {number} [page_size] Items per page.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        async listWebhookDeliveries(id: number, page?: number, page_size?: number, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<WebhookDeliveryPage>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.listWebhookDeliveries(id, page, page_size, options);
+            const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
+            const localVarOperationServerBasePath = operationServerMap['WebhooksApi.listWebhookDeliveries']?.[localVarOperationServerIndex]?.url;
+            return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
+        },
+        /**
+         * 
+         * @summary The caller\'s webhook endpoints, oldest first (every endpoint for an admin).
+         * @param {number} [page] Page number, starting at 1.
+         * @param {number} [page_size] Items per page.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        async listWebhooks(page?: number, page_size?: number, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<WebhookPage>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.listWebhooks(page, page_size, options);
+            const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
+            const localVarOperationServerBasePath = operationServerMap['WebhooksApi.listWebhooks']?.[localVarOperationServerIndex]?.url;
+            return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
+        },
+        /**
+         * 
+         * @summary Send a delivery again: queued now, with the same `webhook-id`, so receivers can deduplicate; its attempts count from zero.
+         * @param {number} id Webhook id
+         * @param {number} delivery_id Delivery id
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        async replayWebhookDelivery(id: number, delivery_id: number, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<WebhookDeliveryView>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.replayWebhookDelivery(id, delivery_id, options);
+            const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
+            const localVarOperationServerBasePath = operationServerMap['WebhooksApi.replayWebhookDelivery']?.[localVarOperationServerIndex]?.url;
+            return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
+        },
+        /**
+         * 
+         * @summary Change a webhook endpoint\'s URL, event types or description.
+         * @param {number} id Webhook id
+         * @param {WebhookUpdate} WebhookUpdate 
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        async updateWebhook(id: number, WebhookUpdate: WebhookUpdate, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<WebhookView>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.updateWebhook(id, WebhookUpdate, options);
+            const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
+            const localVarOperationServerBasePath = operationServerMap['WebhooksApi.updateWebhook']?.[localVarOperationServerIndex]?.url;
+            return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
+        },
+    }
+};
+
+/**
+ * WebhooksApi - factory interface
+ */
+export const WebhooksApiFactory = function (configuration?: Configuration, basePath?: string, axios?: AxiosInstance) {
+    const localVarFp = WebhooksApiFp(configuration)
+    return {
+        /**
+         * For one event (`event_id`, which the caller owns; admins: any event) or for every event the caller owns. The answer carries the signing secret, shown this once.
+         * @summary Register a webhook endpoint.
+         * @param {WebhooksApiCreateWebhookRequest} requestParameters Request parameters.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        createWebhook(requestParameters: WebhooksApiCreateWebhookRequest, options?: RawAxiosRequestConfig): AxiosPromise<WebhookCreated> {
+            return localVarFp.createWebhook(requestParameters.WebhookCreate, options).then((request) => request(axios, basePath));
+        },
+        /**
+         * 
+         * @summary Remove a webhook endpoint; its pending deliveries are not sent.
+         * @param {WebhooksApiDeleteWebhookRequest} requestParameters Request parameters.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        deleteWebhook(requestParameters: WebhooksApiDeleteWebhookRequest, options?: RawAxiosRequestConfig): AxiosPromise<void> {
+            return localVarFp.deleteWebhook(requestParameters.id, options).then((request) => request(axios, basePath));
+        },
+        /**
+         * 
+         * @summary One webhook endpoint (without its secret).
+         * @param {WebhooksApiGetWebhookRequest} requestParameters Request parameters.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        getWebhook(requestParameters: WebhooksApiGetWebhookRequest, options?: RawAxiosRequestConfig): AxiosPromise<WebhookView> {
+            return localVarFp.getWebhook(requestParameters.id, options).then((request) => request(axios, basePath));
+        },
+        /**
+         * 
+         * @summary A webhook endpoint\'s deliveries, newest first: status, attempts, last answer, payload.
+         * @param {WebhooksApiListWebhookDeliveriesRequest} requestParameters Request parameters.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        listWebhookDeliveries(requestParameters: WebhooksApiListWebhookDeliveriesRequest, options?: RawAxiosRequestConfig): AxiosPromise<WebhookDeliveryPage> {
+            return localVarFp.listWebhookDeliveries(requestParameters.id, requestParameters.page, requestParameters.page_size, options).then((request) => request(axios, basePath));
+        },
+        /**
+         * 
+         * @summary The caller\'s webhook endpoints, oldest first (every endpoint for an admin).
+         * @param {WebhooksApiListWebhooksRequest} requestParameters Request parameters.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        listWebhooks(requestParameters: WebhooksApiListWebhooksRequest = {}, options?: RawAxiosRequestConfig): AxiosPromise<WebhookPage> {
+            return localVarFp.listWebhooks(requestParameters.page, requestParameters.page_size, options).then((request) => request(axios, basePath));
+        },
+        /**
+         * 
+         * @summary Send a delivery again: queued now, with the same `webhook-id`, so receivers can deduplicate; its attempts count from zero.
+         * @param {WebhooksApiReplayWebhookDeliveryRequest} requestParameters Request parameters.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        replayWebhookDelivery(requestParameters: WebhooksApiReplayWebhookDeliveryRequest, options?: RawAxiosRequestConfig): AxiosPromise<WebhookDeliveryView> {
+            return localVarFp.replayWebhookDelivery(requestParameters.id, requestParameters.delivery_id, options).then((request) => request(axios, basePath));
+        },
+        /**
+         * 
+         * @summary Change a webhook endpoint\'s URL, event types or description.
+         * @param {WebhooksApiUpdateWebhookRequest} requestParameters Request parameters.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        updateWebhook(requestParameters: WebhooksApiUpdateWebhookRequest, options?: RawAxiosRequestConfig): AxiosPromise<WebhookView> {
+            return localVarFp.updateWebhook(requestParameters.id, requestParameters.WebhookUpdate, options).then((request) => request(axios, basePath));
+        },
+    };
+};
+
+/**
+ * Request parameters for createWebhook operation in WebhooksApi.
+ */
+export interface WebhooksApiCreateWebhookRequest {
+    readonly WebhookCreate: WebhookCreate
+}
+
+/**
+ * Request parameters for deleteWebhook operation in WebhooksApi.
+ */
+export interface WebhooksApiDeleteWebhookRequest {
+    /**
+     * Webhook id
+     */
+    readonly id: number
+}
+
+/**
+ * Request parameters for getWebhook operation in WebhooksApi.
+ */
+export interface WebhooksApiGetWebhookRequest {
+    /**
+     * Webhook id
+     */
+    readonly id: number
+}
+
+/**
+ * Request parameters for listWebhookDeliveries operation in WebhooksApi.
+ */
+export interface WebhooksApiListWebhookDeliveriesRequest {
+    /**
+     * Webhook id
+     */
+    readonly id: number
+
+    /**
+     * Page number, starting at 1.
+     */
+    readonly page?: number
+
+    /**
+     * Items per page.
+     */
+    readonly page_size?: number
+}
+
+/**
+ * Request parameters for listWebhooks operation in WebhooksApi.
+ */
+export interface WebhooksApiListWebhooksRequest {
+    /**
+     * Page number, starting at 1.
+     */
+    readonly page?: number
+
+    /**
+     * Items per page.
+     */
+    readonly page_size?: number
+}
+
+/**
+ * Request parameters for replayWebhookDelivery operation in WebhooksApi.
+ */
+export interface WebhooksApiReplayWebhookDeliveryRequest {
+    /**
+     * Webhook id
+     */
+    readonly id: number
+
+    /**
+     * Delivery id
+     */
+    readonly delivery_id: number
+}
+
+/**
+ * Request parameters for updateWebhook operation in WebhooksApi.
+ */
+export interface WebhooksApiUpdateWebhookRequest {
+    /**
+     * Webhook id
+     */
+    readonly id: number
+
+    readonly WebhookUpdate: WebhookUpdate
+}
+
+/**
+ * WebhooksApi - object-oriented interface
+ */
+export class WebhooksApi extends BaseAPI {
+    /**
+     * For one event (`event_id`, which the caller owns; admins: any event) or for every event the caller owns. The answer carries the signing secret, shown this once.
+     * @summary Register a webhook endpoint.
+     * @param {WebhooksApiCreateWebhookRequest} requestParameters Request parameters.
+     * @param {*} [options] Override http request option.
+     * @throws {RequiredError}
+     */
+    public createWebhook(requestParameters: WebhooksApiCreateWebhookRequest, options?: RawAxiosRequestConfig) {
+        return WebhooksApiFp(this.configuration).createWebhook(requestParameters.WebhookCreate, options).then((request) => request(this.axios, this.basePath));
+    }
+
+    /**
+     * 
+     * @summary Remove a webhook endpoint; its pending deliveries are not sent.
+     * @param {WebhooksApiDeleteWebhookRequest} requestParameters Request parameters.
+     * @param {*} [options] Override http request option.
+     * @throws {RequiredError}
+     */
+    public deleteWebhook(requestParameters: WebhooksApiDeleteWebhookRequest, options?: RawAxiosRequestConfig) {
+        return WebhooksApiFp(this.configuration).deleteWebhook(requestParameters.id, options).then((request) => request(this.axios, this.basePath));
+    }
+
+    /**
+     * 
+     * @summary One webhook endpoint (without its secret).
+     * @param {WebhooksApiGetWebhookRequest} requestParameters Request parameters.
+     * @param {*} [options] Override http request option.
+     * @throws {RequiredError}
+     */
+    public getWebhook(requestParameters: WebhooksApiGetWebhookRequest, options?: RawAxiosRequestConfig) {
+        return WebhooksApiFp(this.configuration).getWebhook(requestParameters.id, options).then((request) => request(this.axios, this.basePath));
+    }
+
+    /**
+     * 
+     * @summary A webhook endpoint\'s deliveries, newest first: status, attempts, last answer, payload.
+     * @param {WebhooksApiListWebhookDeliveriesRequest} requestParameters Request parameters.
+     * @param {*} [options] Override http request option.
+     * @throws {RequiredError}
+     */
+    public listWebhookDeliveries(requestParameters: WebhooksApiListWebhookDeliveriesRequest, options?: RawAxiosRequestConfig) {
+        return WebhooksApiFp(this.configuration).listWebhookDeliveries(requestParameters.id, requestParameters.page, requestParameters.page_size, options).then((request) => request(this.axios, this.basePath));
+    }
+
+    /**
+     * 
+     * @summary The caller\'s webhook endpoints, oldest first (every endpoint for an admin).
+     * @param {WebhooksApiListWebhooksRequest} requestParameters Request parameters.
+     * @param {*} [options] Override http request option.
+     * @throws {RequiredError}
+     */
+    public listWebhooks(requestParameters: WebhooksApiListWebhooksRequest = {}, options?: RawAxiosRequestConfig) {
+        return WebhooksApiFp(this.configuration).listWebhooks(requestParameters.page, requestParameters.page_size, options).then((request) => request(this.axios, this.basePath));
+    }
+
+    /**
+     * 
+     * @summary Send a delivery again: queued now, with the same `webhook-id`, so receivers can deduplicate; its attempts count from zero.
+     * @param {WebhooksApiReplayWebhookDeliveryRequest} requestParameters Request parameters.
+     * @param {*} [options] Override http request option.
+     * @throws {RequiredError}
+     */
+    public replayWebhookDelivery(requestParameters: WebhooksApiReplayWebhookDeliveryRequest, options?: RawAxiosRequestConfig) {
+        return WebhooksApiFp(this.configuration).replayWebhookDelivery(requestParameters.id, requestParameters.delivery_id, options).then((request) => request(this.axios, this.basePath));
+    }
+
+    /**
+     * 
+     * @summary Change a webhook endpoint\'s URL, event types or description.
+     * @param {WebhooksApiUpdateWebhookRequest} requestParameters Request parameters.
+     * @param {*} [options] Override http request option.
+     * @throws {RequiredError}
+     */
+    public updateWebhook(requestParameters: WebhooksApiUpdateWebhookRequest, options?: RawAxiosRequestConfig) {
+        return WebhooksApiFp(this.configuration).updateWebhook(requestParameters.id, requestParameters.WebhookUpdate, options).then((request) => request(this.axios, this.basePath));
     }
 }
 

@@ -9,6 +9,7 @@ import {
   Configuration,
   EventsApi,
   NotificationsApi,
+  WebhooksApi,
 } from '../api'
 
 let timeZone: string | null = null
@@ -44,6 +45,7 @@ export const bookingsApi = new BookingsApi(configuration, '', http)
 export const authApi = new AuthApi(configuration, '', http)
 export const notificationsApi = new NotificationsApi(configuration, '', http)
 export const attendeesApi = new AttendeesApi(configuration, '', http)
+export const webhooksApi = new WebhooksApi(configuration, '', http)
 
 /** A random key for `Idempotency-Key`, also outside secure contexts. */
 export function newIdempotencyKey(): string {

@@ -144,3 +144,48 @@ async fn an_endpoint_is_changed_field_by_field(app: TestApp) {
     )
     .await;
 }
+
+/// A server that does not allow private networks (the default outside tests).
+async fn start_public_only(backend: Backend) -> TestApp {
+    let webhooks = boxoffice_notify::WebhookSettings {
+        allow_private_networks: false,
+        ..test_webhook_settings()
+    };
+    let options = Options {
+        webhooks,
+        ..Options::default()
+    };
+    TestApp::start_with(backend, options).await
+}
+
+async fn private_addresses_are_refused_unless_allowed(app: TestApp) {
+    for url in [
+        "http://127.0.0.1:9000/in",
+        "http://localhost/in",
+        "http://169.254.169.254/latest/meta-data",
+        "http://10.0.0.5/in",
+        "http://[::1]/in",
+    ] {
+        let problem = expect_problem(
+            app.organizer()
+                .post("/webhooks", &json!({"url": url}))
+                .await,
+            422,
+            "validation_failed",
+        )
+        .await;
+        assert_eq!(problem["errors"][0]["field"], "url", "{url}: {problem}");
+    }
+    let public = json!({"url": "https://hooks.example.com/in"});
+    expect_status(app.organizer().post("/webhooks", &public).await, 201).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn private_addresses_are_refused_unless_allowed_on_sqlite() {
+    private_addresses_are_refused_unless_allowed(start_public_only(Backend::Sqlite).await).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn private_addresses_are_refused_unless_allowed_on_postgres() {
+    private_addresses_are_refused_unless_allowed(start_public_only(Backend::Postgres).await).await
+}

@@ -16,12 +16,23 @@ pub(super) async fn run(
 ) {
     // Polled, not woken by the outbox signal: that one wakes a single waiter, the relay.
     loop {
+        let started = std::time::Instant::now();
         let round = step(
             settings.step_timeout,
             "fan-out",
             store.fan_out_webhooks(settings.batch, Utc::now()),
         )
         .await;
+        if let Ok(fanned) = &round
+            && fanned.messages > 0
+        {
+            tracing::debug!(
+                messages = fanned.messages,
+                deliveries = fanned.deliveries,
+                duration_ms = started.elapsed().as_millis() as u64,
+                "webhook fan-out"
+            );
+        }
         let busy = match round {
             Ok(fanned) => {
                 if fanned.deliveries > 0 {

@@ -91,6 +91,7 @@ impl WebhookSender {
         )
         .await?;
         let count = claimed.len();
+        tracing::debug!(claimed = count, "webhook claim");
         futures::stream::iter(claimed)
             .for_each_concurrent(settings.in_flight.max(1), |due| async move {
                 let outcome = self.attempt(&due).await;

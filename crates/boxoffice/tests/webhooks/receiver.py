@@ -96,8 +96,14 @@ class Handler(BaseHTTPRequestHandler):
         self.answer(200, received)
 
 
+class Server(ThreadingHTTPServer):
+    # The default backlog of 5 drops connections the sender opens at once (then retried
+    # by TCP a second later), which would time the receiver rather than the sender.
+    request_queue_size = 128
+
+
 def main():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server = Server(("127.0.0.1", 0), Handler)
     print(server.server_address[1], flush=True)
     server.serve_forever()
 

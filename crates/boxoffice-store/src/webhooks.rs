@@ -137,6 +137,11 @@ impl Store {
         dispatch!(self, b => b.finish_webhook_attempt(delivery, outcome, now).await)
     }
 
+    /// Forgets delivered and failed deliveries created before `before`.
+    pub async fn purge_webhook_deliveries(&self, before: DateTime<Utc>) -> Result<u64, StoreError> {
+        dispatch!(self, b => b.purge_webhook_deliveries(before).await)
+    }
+
     /// Pending deliveries and the age of the oldest, in seconds.
     pub async fn webhook_backlog(&self, now: DateTime<Utc>) -> Result<(i64, f64), StoreError> {
         dispatch!(self, b => b.webhook_backlog(now).await)

@@ -42,6 +42,7 @@ on_both!(
     concurrent_senders_claim_each_due_delivery_once,
     an_outcome_is_not_recorded_over_a_replay,
     the_outbox_keeps_rows_until_they_are_fanned_out,
+    settled_deliveries_are_purged_pending_ones_kept,
 );
 
 const MESSAGES: usize = 40;
@@ -246,4 +247,42 @@ async fn the_outbox_keeps_rows_until_they_are_fanned_out(store: &Store) {
     assert_eq!(store.purge_outbox(later).await.unwrap(), 0);
     fan_out_concurrently(store).await;
     assert_eq!(store.purge_outbox(later).await.unwrap(), MESSAGES as u64);
+}
+
+async fn settled_deliveries_are_purged_pending_ones_kept(store: &Store) {
+    let owner = user(store, "keeper").await;
+    let webhook = endpoint(store, owner, None, &[]).await;
+    record_changes(store, owner).await;
+    fan_out_concurrently(store).await;
+    let claimed = store
+        .claim_webhook_deliveries(2, Utc::now(), Duration::seconds(60))
+        .await
+        .unwrap();
+    for (due, delivered) in claimed.iter().zip([true, false]) {
+        let outcome = SendOutcome {
+            delivered,
+            response_code: Some(if delivered { 200 } else { 410 }),
+            error: None,
+            retry_at: None,
+        };
+        assert!(
+            store
+                .finish_webhook_attempt(due, &outcome, Utc::now())
+                .await
+                .unwrap()
+        );
+    }
+    assert_eq!(
+        store
+            .purge_webhook_deliveries(Utc::now() - Duration::days(1))
+            .await
+            .unwrap(),
+        0
+    );
+    let purged = store
+        .purge_webhook_deliveries(Utc::now() + Duration::seconds(1))
+        .await
+        .unwrap();
+    assert_eq!(purged, 2, "the delivered and the failed one");
+    assert_eq!(deliveries_of(store, webhook).await, MESSAGES as i64 - 2);
 }

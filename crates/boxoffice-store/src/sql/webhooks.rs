@@ -423,6 +423,20 @@ impl Pools {
         Ok(done.rows_affected() == 1)
     }
 
+    /// Forgets delivered and failed deliveries created before `before`; pending ones stay.
+    pub(crate) async fn purge_webhook_deliveries(
+        &self,
+        before: DateTime<Utc>,
+    ) -> Result<u64, StoreError> {
+        let done = sqlx::query(
+            "DELETE FROM webhook_deliveries WHERE status <> 'pending' AND created_at < $1",
+        )
+        .bind(before)
+        .execute(self.writer())
+        .await?;
+        Ok(done.rows_affected())
+    }
+
     /// Deliveries waiting to be sent, and the age in seconds of the oldest.
     pub(crate) async fn webhook_backlog(
         &self,

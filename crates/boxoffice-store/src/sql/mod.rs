@@ -18,6 +18,7 @@ pub(crate) mod notifications;
 pub(crate) mod outbox;
 pub(crate) mod recipients;
 pub(crate) mod users;
+pub(crate) mod webhook_sending;
 pub(crate) mod webhooks;
 
 pub(crate) use super::{Db, FOR_UPDATE, Pools, SKIP_LOCKED};

@@ -34,6 +34,9 @@ step "S3 API for the attachment tests (moto), SMTP server for the e-mail tests (
 start_moto
 start_smtp
 
+step "Python requirements (.venv: the webhook tests' receiver verifies with standardwebhooks)"
+ensure_venv
+
 step "tests (SQLite and PostgreSQL; local and S3 attachments; e-mail over SMTP)"
 cargo nextest run --workspace --locked --profile ci
 stop_moto

@@ -14,6 +14,7 @@ import { OrganizerPage } from './pages/OrganizerPage'
 import { PreferencesPage } from './pages/PreferencesPage'
 import { SignInPage } from './pages/SignInPage'
 import { SignUpPage } from './pages/SignUpPage'
+import { WebhooksPage } from './pages/WebhooksPage'
 
 export default function App() {
   return (
@@ -33,6 +34,7 @@ export default function App() {
           <Route path="organizer/events/:id/edit" element={<EventEditorPage />} />
           <Route path="organizer/events/:id/attendees" element={<AttendeesPage />} />
           <Route path="events/:id/door" element={<DoorPage />} />
+          <Route path="organizer/webhooks" element={<WebhooksPage />} />
         </Route>
         <Route path="*" element={<NotFoundPage />} />
       </Route>

@@ -1,5 +1,6 @@
 //! Forgetting what is no longer needed: idempotency keys past their retention, published
-//! outbox rows after a week, idle rate-limit entries (in memory and in the shared table).
+//! outbox rows after a week, settled webhook deliveries after 30 days, idle rate-limit
+//! entries (in memory and in the shared table).
 
 use boxoffice_http::auth::RateLimits;
 use boxoffice_store::Store;
@@ -15,7 +16,11 @@ pub const EVERY: Duration = Duration::from_secs(3600);
 pub struct Purged {
     pub idempotency_keys: u64,
     pub outbox_messages: u64,
+    pub webhook_deliveries: u64,
 }
+
+/// How long a delivered or failed webhook delivery stays in its endpoint's log.
+pub const WEBHOOK_DELIVERY_RETENTION_DAYS: i64 = 30;
 
 /// The periodic clean-up of one process.
 #[derive(Debug, Clone)]
@@ -51,9 +56,17 @@ impl Housekeeping {
         let outbox_messages = self
             .purge("the outbox", self.store.purge_outbox(now - outbox))
             .await;
+        let retention = chrono::Duration::days(WEBHOOK_DELIVERY_RETENTION_DAYS);
+        let webhook_deliveries = self
+            .purge(
+                "webhook deliveries",
+                self.store.purge_webhook_deliveries(now - retention),
+            )
+            .await;
         Purged {
             idempotency_keys,
             outbox_messages,
+            webhook_deliveries,
         }
     }
 

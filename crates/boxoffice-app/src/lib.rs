@@ -19,14 +19,14 @@ use boxoffice_channels::Mailer;
 use boxoffice_domain::PublicUrl;
 use boxoffice_http::{AppState, Attachments, HttpConfig, Security};
 pub use boxoffice_notify::PresenceSettings;
-use boxoffice_notify::{Hub, Presence, Router};
+use boxoffice_notify::{Hub, Presence, Router, WebhookSettings};
 use boxoffice_store::Store;
 use std::net::SocketAddr;
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
-use workers::Workers;
+use workers::{NotificationSide, Workers};
 
 /// What a process is made of, before it starts.
 #[derive(Debug)]
@@ -43,6 +43,7 @@ pub struct Application {
     mailer: Option<Mailer>,
     router: Option<Router>,
     hold_duration: boxoffice_domain::HoldDuration,
+    webhooks: WebhookSettings,
 }
 
 impl Application {
@@ -61,6 +62,7 @@ impl Application {
             mailer: None,
             router: None,
             hold_duration: boxoffice_domain::HoldDuration::default(),
+            webhooks: WebhookSettings::default(),
         }
     }
 
@@ -121,6 +123,13 @@ impl Application {
         self
     }
 
+    /// How webhooks are sent (by the notification service) and which URLs are accepted
+    /// (by the event service).
+    pub fn webhooks(mut self, settings: WebhookSettings) -> Self {
+        self.webhooks = settings;
+        self
+    }
+
     /// Starts the background tasks, then serves HTTP on `listener`.
     pub async fn start(self, listener: TcpListener) -> std::io::Result<Running> {
         let address = listener.local_addr()?;
@@ -130,7 +139,8 @@ impl Application {
         let mut state = AppState::new(self.store.clone(), metrics, self.security)
             .with_broker(self.broker.clone())
             .with_public_url(self.public_url)
-            .with_hold_duration(self.hold_duration);
+            .with_hold_duration(self.hold_duration)
+            .with_webhooks_allow_private_networks(self.webhooks.allow_private_networks);
         let hub = services
             .notifications
             .then(|| Hub::new(self.ws_queue_capacity));
@@ -156,7 +166,13 @@ impl Application {
             &self.store,
             &self.broker,
             services.events,
-            hub.as_ref(),
+            hub.as_ref().map(|hub| NotificationSide {
+                hub,
+                webhooks: WebhookSettings {
+                    step_timeout: self.worker_step_timeout,
+                    ..self.webhooks
+                },
+            }),
             rate_limits,
             self.worker_step_timeout,
             self.router.filter(|_| services.notifications),

@@ -3,7 +3,10 @@
 use crate::housekeeping::{self, Housekeeping};
 use boxoffice_broker::{Broker, relay};
 use boxoffice_http::auth::RateLimits;
-use boxoffice_notify::{HistoryRecorder, Hub, Router, RoutingSettings, SocketFeed, consumer};
+use boxoffice_notify::{
+    HistoryRecorder, Hub, Router, RoutingSettings, SocketFeed, WebhookSender, WebhookSettings,
+    consumer,
+};
 use boxoffice_store::{Routing, Store};
 use std::time::Duration;
 use tokio::task::JoinHandle;
@@ -39,10 +42,18 @@ impl Group {
     }
 }
 
+/// What the notification service of this process runs beside e-mail and push routing.
+#[derive(Debug)]
+pub(crate) struct NotificationSide<'a> {
+    /// The WebSocket connections the feed writes to.
+    pub hub: &'a Hub,
+    pub webhooks: WebhookSettings,
+}
+
 impl Workers {
     /// Starts what a process needs: the outbox relay if it runs the event service,
-    /// the WebSocket feed and history recorder if it runs the notification service (`hub`),
-    /// and housekeeping.
+    /// the WebSocket feed, history recorder and webhook sender if it runs the notification
+    /// service (`notifications`), and housekeeping.
     ///
     /// Returns once the WebSocket feed is subscribed (retrying while the broker is
     /// unreachable), so a client that connects after start-up never misses a frame that
@@ -51,7 +62,7 @@ impl Workers {
         store: &Store,
         broker: &Broker,
         relay_outbox: bool,
-        hub: Option<&Hub>,
+        notifications: Option<NotificationSide<'_>>,
         rate_limits: RateLimits,
         step_timeout: Duration,
         router: Option<Router>,
@@ -76,19 +87,27 @@ impl Workers {
             };
             consumers.tasks.push(routing);
         }
-        if let Some(hub) = hub {
+        if let Some(NotificationSide { hub, webhooks }) = notifications {
             let feed = SocketFeed::subscribe(broker, hub.clone()).await;
             consumers
                 .tasks
                 .push(tokio::spawn(feed.run(consumers.stop.clone())));
-            let (broker, store, stop) = (broker.clone(), store.clone(), consumers.stop.clone());
+            let (broker, history, stop) = (broker.clone(), store.clone(), consumers.stop.clone());
             consumers.tasks.push(tokio::spawn(async move {
-                HistoryRecorder::subscribe(&broker, store)
+                HistoryRecorder::subscribe(&broker, history)
                     .await
                     .with_step_timeout(step_timeout)
                     .run(stop)
                     .await;
             }));
+            match WebhookSender::new(store.clone(), webhooks) {
+                Ok(sender) => consumers
+                    .tasks
+                    .push(tokio::spawn(sender.run(consumers.stop.clone()))),
+                Err(err) => {
+                    tracing::error!(error = %err, "webhooks cannot be sent: no HTTP client")
+                }
+            }
         }
         if relay_outbox {
             relay.tasks.push(tokio::spawn(relay::run(

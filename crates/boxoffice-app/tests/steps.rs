@@ -57,8 +57,8 @@ async fn outbox_rows(store: &Store, count: usize, published: Option<DateTime<Utc
         let change = DomainEvent::new(DomainEventKind::EventUpdated, Utc::now(), EventId(1), "Gig");
         let published = published.map_or("NULL".to_owned(), |time| format!("'{}'", at(time)));
         sql += &format!(
-            "INSERT INTO outbox (message_id, kind, payload, created_at, published_at, routed_at) \
-             VALUES ('{}', 'event.updated', '{}', '{}', {published}, {published});\n",
+            "INSERT INTO outbox (message_id, kind, payload, created_at, published_at, routed_at, webhooks_at) \
+             VALUES ('{}', 'event.updated', '{}', '{}', {published}, {published}, {published});\n",
             change.id,
             serde_json::to_string(&change).expect("json"),
             at(Utc::now()),
@@ -226,7 +226,8 @@ async fn housekeeping_purges_only_what_has_expired(backend: Backend) {
         purged,
         Purged {
             idempotency_keys: 1,
-            outbox_messages: 2
+            outbox_messages: 2,
+            webhook_deliveries: 0,
         }
     );
     assert_eq!(

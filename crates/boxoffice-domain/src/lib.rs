@@ -27,6 +27,7 @@ mod tzdb;
 mod user;
 mod validation;
 mod waitlist;
+mod webhook;
 
 pub use activity::{
     Activity, ActivityBucket, ActivityCounts, ActivitySlot, Granularity, HOURLY_SPAN, SLOT_SECONDS,
@@ -60,3 +61,8 @@ pub use time::{Zone, parse_instant, truncate_to_micros};
 pub use user::{NewUser, Password, Role, User, Username, parse_full_name};
 pub use validation::{FieldError, Invalid, Validator};
 pub use waitlist::{WaitlistEntry, WaitlistRefusal, WaitlistStatus};
+pub use webhook::{
+    EventTypes, NewWebhook, WEBHOOK_DESCRIPTION_MAX, WEBHOOK_URL_MAX, Webhook, WebhookDelivery,
+    WebhookDeliveryId, WebhookDeliveryStatus, WebhookId, WebhookPatch, WebhookSecret, WebhookUrl,
+    is_public, new_webhook_message_id, webhook_payload,
+};

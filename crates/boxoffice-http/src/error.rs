@@ -44,6 +44,8 @@ pub enum Missing {
     Device,
     WaitlistEntry,
     Hold,
+    Webhook,
+    WebhookDelivery,
 }
 
 /// An error on its way to becoming a problem+json response.
@@ -79,6 +81,8 @@ impl ApiError {
             Missing::Device => (ErrorCode::DeviceNotFound, "device"),
             Missing::WaitlistEntry => (ErrorCode::WaitlistEntryNotFound, "waitlist place"),
             Missing::Hold => (ErrorCode::HoldNotFound, "hold"),
+            Missing::Webhook => (ErrorCode::WebhookNotFound, "webhook"),
+            Missing::WebhookDelivery => (ErrorCode::WebhookDeliveryNotFound, "webhook delivery"),
         };
         Self::new(code, format!("{noun} {id} does not exist"))
     }

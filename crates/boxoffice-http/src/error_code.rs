@@ -67,6 +67,8 @@ error_codes! {
     DeviceNotFound => "device_not_found", NOT_FOUND, "Not found";
     WaitlistEntryNotFound => "waitlist_entry_not_found", NOT_FOUND, "Not found";
     HoldNotFound => "hold_not_found", NOT_FOUND, "Not found";
+    WebhookNotFound => "webhook_not_found", NOT_FOUND, "Not found";
+    WebhookDeliveryNotFound => "webhook_delivery_not_found", NOT_FOUND, "Not found";
     MagicLinkInvalid => "magic_link_invalid", UNAUTHORIZED, "Invalid sign-in link";
     EmailUnavailable => "email_unavailable", SERVICE_UNAVAILABLE, "E-mail unavailable";
     RouteNotFound => "route_not_found", NOT_FOUND, "Not found";

@@ -35,6 +35,7 @@ use error::ApiError;
 use routes::{
     attachments, attendees, auth as auth_routes, bookings, devices, dialect, door, events, holds,
     internal, magic_links, notifications, ops, organizer, preferences, realtime, tickets, waitlist,
+    webhooks,
 };
 use std::sync::Arc;
 use std::time::Duration;
@@ -176,7 +177,15 @@ fn api(services: Services) -> OpenApiRouter<AppState> {
             ))
             .routes(routes!(magic_links::request_magic_link))
             .routes(routes!(magic_links::redeem_magic_link))
-            .routes(routes!(internal::enrich));
+            .routes(routes!(internal::enrich))
+            .routes(routes!(webhooks::create_webhook, webhooks::list_webhooks))
+            .routes(routes!(
+                webhooks::get_webhook,
+                webhooks::update_webhook,
+                webhooks::delete_webhook
+            ))
+            .routes(routes!(webhooks::list_webhook_deliveries))
+            .routes(routes!(webhooks::replay_webhook_delivery));
         // Served by `get_event` (see `routes::calendar`), documented as its own operation.
         document_path::<routes::calendar::__path_get_event_calendar>(&mut api, "events");
     }

@@ -30,6 +30,7 @@ pub(crate) mod responses;
         (name = "door", description = "Tickets at the door: door staff, check-ins"),
         (name = "devices", description = "Phones and tablets that receive push notifications (APNs, FCM)"),
         (name = "notifications", description = "WebSocket notifications and live seats, history, subscriptions"),
+        (name = "webhooks", description = "Signed HTTP callbacks to organizers' integrations (Standard Webhooks), their delivery log and replays"),
         (name = "ops", description = "Health and metrics"),
         (name = "internal", description = "Between Boxoffice's own services, with a service token; not for clients"),
     )

@@ -32,6 +32,8 @@ pub struct AppState {
     pub mailer: Option<boxoffice_channels::Mailer>,
     /// How long a seat hold lasts (`HOLD_MINUTES`).
     pub hold_duration: boxoffice_domain::HoldDuration,
+    /// Whether webhook URLs may point to loopback, private or link-local addresses.
+    pub webhooks_allow_private_networks: bool,
 }
 
 /// Event attachments: the file store and the largest accepted file.
@@ -87,6 +89,7 @@ impl AppState {
             attachments: None,
             mailer: None,
             hold_duration: boxoffice_domain::HoldDuration::default(),
+            webhooks_allow_private_networks: false,
         }
     }
 
@@ -98,6 +101,12 @@ impl AppState {
     /// Serves `/ws` and `/notifications` from this hub.
     pub fn with_hub(mut self, hub: Hub) -> Self {
         self.hub = Some(hub);
+        self
+    }
+
+    /// Admits webhook URLs on loopback, private and link-local addresses.
+    pub fn with_webhooks_allow_private_networks(mut self, allow: bool) -> Self {
+        self.webhooks_allow_private_networks = allow;
         self
     }
 

@@ -13,6 +13,8 @@
 //!   internal endpoint with a [`service_token`]), [`router`] decides who hears what on which channel,
 //!   and every e-mail and push attempt is recorded. On the embedded broker, [`routing`]
 //!   takes the domain events from the outbox instead, once they are published.
+//! - [`webhooks`] turns every domain event into signed deliveries to the organizers'
+//!   endpoints, straight from the outbox, and sends them with retries.
 
 pub mod commands;
 pub mod consumer;
@@ -28,6 +30,7 @@ mod registry;
 pub mod router;
 pub mod routing;
 pub mod service_token;
+pub mod webhooks;
 
 pub use commands::ClientCommand;
 pub use consumer::{DEFAULT_STEP_TIMEOUT, HistoryRecorder, HistoryStep, SocketFeed};
@@ -36,3 +39,4 @@ pub use enrich::{Enricher, EventServiceClient, EventServiceSettings, StoreFacts}
 pub use hub::{ConnectionId, Hub, Registration};
 pub use presence::{Presence, PresenceSettings};
 pub use routing::RoutingSettings;
+pub use webhooks::{WebhookSender, WebhookSettings};

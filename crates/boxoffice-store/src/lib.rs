@@ -107,6 +107,8 @@ pub struct SeatBooked {
 pub struct SeatReleased {
     pub seats: SeatsAfter,
     pub promoted: Option<SeatBooked>,
+}
+
 /// An event in a listing.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListedEvent {
@@ -398,5 +400,8 @@ impl Store {
 mod holds;
 mod notices;
 mod outbox;
-mod waitlist;
 mod tickets;
+mod waitlist;
+mod webhooks;
+
+pub use webhooks::{DueDelivery, FannedOut, SendOutcome};

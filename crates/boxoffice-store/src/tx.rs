@@ -232,6 +232,8 @@ impl WriteTx {
         now: DateTime<Utc>,
     ) -> Result<Vec<SeatReleased>, StoreError> {
         on_tx!(self, tx => waitlist::promote_to_free_seats(tx, event, now).await)
+    }
+
     /// Admits a booking to `event` once, or says why not (see `sql/tickets.rs`).
     pub async fn check_in(
         &mut self,

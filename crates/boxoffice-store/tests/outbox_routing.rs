@@ -57,6 +57,8 @@ async fn published(store: &Store, count: usize, routing: Routing) -> Vec<i64> {
         .mark_published(&ids, Utc::now(), routing)
         .await
         .unwrap();
+    // Purged only once fanned out to webhooks too (none are registered here).
+    store.fan_out_webhooks(1_000, Utc::now()).await.unwrap();
     ids
 }
 

@@ -59,6 +59,8 @@ pub struct Options {
     /// With `mail`: push to registered devices through these providers (e.g. a local
     /// HTTP/2 server standing in for APNs); `None`: push is recorded as not configured.
     pub push: Option<boxoffice_push::PushConfig>,
+    /// How webhooks are sent; by default to loopback receivers too, polled briskly.
+    pub webhooks: boxoffice_notify::WebhookSettings,
 }
 
 impl Default for Options {
@@ -76,7 +78,18 @@ impl Default for Options {
             hold_duration: boxoffice_domain::HoldDuration::default(),
             mail: None,
             push: None,
+            webhooks: test_webhook_settings(),
         }
+    }
+}
+
+/// Webhook settings for tests: loopback receivers allowed, short polls and timeouts.
+pub fn test_webhook_settings() -> boxoffice_notify::WebhookSettings {
+    boxoffice_notify::WebhookSettings {
+        allow_private_networks: true,
+        timeout: std::time::Duration::from_secs(2),
+        poll: std::time::Duration::from_millis(100),
+        ..boxoffice_notify::WebhookSettings::default()
     }
 }
 
@@ -175,6 +188,7 @@ impl TestApp {
         .ws_queue_capacity(options.ws_queue_capacity)
         .public_url(options.public_url.clone())
         .hold_duration(options.hold_duration)
+        .webhooks(options.webhooks.clone())
         .attachments(boxoffice_http::Attachments {
             files: files.store.clone(),
             max_bytes: options.attachment_max_bytes,

@@ -13,8 +13,9 @@ pub mod dashboard;
 pub mod events;
 pub mod holds;
 mod recorded;
-pub mod waitlist;
 pub mod tickets;
+pub mod waitlist;
+pub mod webhooks;
 
 pub use bookings::{BookOutcome, BookRequest, Booked};
 pub use events::AttachmentChange;

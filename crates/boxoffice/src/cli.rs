@@ -218,6 +218,14 @@ pub struct ServeArgs {
     /// retried, so a database that stops answering cannot hold the workers.
     #[arg(long, env = "WORKER_STEP_TIMEOUT_MS", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(10..=600_000))]
     pub worker_step_timeout_ms: u64,
+    /// Let webhook endpoints be on loopback, private or link-local addresses (a receiver on
+    /// the same host or network). Off, such URLs are refused at registration and at sending,
+    /// also when a name resolves to one (see docs/security.md).
+    #[arg(long, env = "WEBHOOKS_ALLOW_PRIVATE_NETWORKS", default_value_t = false, action = clap::ArgAction::Set)]
+    pub webhooks_allow_private_networks: bool,
+    /// Longest one webhook attempt may take, connecting included, in milliseconds.
+    #[arg(long, env = "WEBHOOK_TIMEOUT_MS", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(100..=60_000))]
+    pub webhook_timeout_ms: u64,
     /// Notifications and replies that may wait for one WebSocket client before it is dropped as
     /// too slow (seat counts are not queued: the newest replaces an unwritten one).
     #[arg(long, env = "WS_QUEUE_CAPACITY", default_value_t = 256)]

@@ -172,7 +172,12 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .hold_duration(
             boxoffice_domain::HoldDuration::minutes(args.hold_minutes)
                 .map_err(anyhow::Error::msg)?,
-        );
+        )
+        .webhooks(boxoffice_notify::WebhookSettings {
+            allow_private_networks: args.webhooks_allow_private_networks,
+            timeout: Duration::from_millis(args.webhook_timeout_ms),
+            ..boxoffice_notify::WebhookSettings::default()
+        });
     if services.notifications {
         // Checked at start-up: a bad key stops the process now, not at the first notification.
         let push = args.push.channel(&store)?;

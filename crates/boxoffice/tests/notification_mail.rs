@@ -252,6 +252,7 @@ async fn a_seat_given_back_mails_the_first_in_line(backend: Backend) {
     let mut body = event_body("Jazz Night", 1);
     body["timezone"] = json!("Europe/Paris");
     body["start_time"] = json!("2030-12-05T19:00:00");
+    body["end_time"] = json!("2030-12-05T22:00:00");
     let event = expect_status(app.organizer().post("/events", &body).await, 201).await;
     let event = event["id"].as_i64().unwrap();
     let seat = app

@@ -38,6 +38,27 @@ export interface AccessToken {
     'token_type': string;
 }
 /**
+ * `already_checked_in`: the problem, with the first admission.
+ */
+export interface AlreadyCheckedIn {
+    /**
+     * Stable, snake_case; clients branch on this.
+     */
+    'code': string;
+    'detail': string;
+    'errors'?: Array<ProblemField>;
+    'status': number;
+    'title': string;
+    /**
+     * `urn:boxoffice:problem:<code>`.
+     */
+    'type': string;
+    /**
+     * When and by whom the ticket was first admitted.
+     */
+    'check_in': CheckInView;
+}
+/**
  * An attendee in the `/api` dialect.
  */
 export interface ApiAttendee {
@@ -231,6 +252,10 @@ export interface AttendeeRecipientView {
  * A newly registered attendee with the token that manages the record.
  */
 export interface AttendeeRegistered {
+    /**
+     * Only in an event\'s list of attendees: when they were checked in at its door (absent until then).
+     */
+    'checked_in_at'?: string | null;
     'created_at': string;
     /**
      * `null` for a walk-in booked by name alone.
@@ -273,6 +298,10 @@ export interface AttendeeUpdate {
  * An attendee\'s record.
  */
 export interface AttendeeView {
+    /**
+     * Only in an event\'s list of attendees: when they were checked in at its door (absent until then).
+     */
+    'checked_in_at'?: string | null;
     'created_at': string;
     /**
      * `null` for a walk-in booked by name alone.
@@ -348,6 +377,10 @@ export interface BookingView {
     'event_id': number;
     'id': number;
     'status': BookingStatusName;
+    /**
+     * The ticket code, while the booking is confirmed: shown at the door, as text or as the QR code of `/bookings/{id}/ticket.svg` (or `.png`). In the booking\'s own responses (its 201, `GET /bookings/{id}`, `GET /bookings`), not in other listings.
+     */
+    'ticket'?: string | null;
 }
 
 
@@ -370,6 +403,47 @@ export interface ChannelsView {
     'email': boolean;
     'push': boolean;
     'websocket': boolean;
+}
+/**
+ * A page of an event\'s check-ins, in the order they happened, with the event\'s tally.
+ */
+export interface CheckInPage {
+    /**
+     * Confirmed bookings of the event: how many people are expected.
+     */
+    'confirmed': number;
+    'items': Array<CheckInView>;
+    'page': number;
+    'page_size': number;
+    /**
+     * Check-ins across all pages: how many people are in.
+     */
+    'total': number;
+}
+/**
+ * A ticket presented at the door.
+ */
+export interface CheckInRequest {
+    /**
+     * The code of the ticket (as in its QR code, or typed from the booking).
+     */
+    'ticket': string;
+}
+/**
+ * A booking admitted at the door.
+ */
+export interface CheckInView {
+    /**
+     * Whose booking it is.
+     */
+    'attendee_name': string;
+    'booking_id': number;
+    'checked_in_at': string;
+    /**
+     * Username of who admitted them; `null` once that account was deleted.
+     */
+    'checked_in_by': string | null;
+    'event_id': number;
 }
 /**
  * What happened in one local hour or day.
@@ -714,6 +788,39 @@ export interface Health {
     'status': string;
 }
 /**
+ * Set seats aside for a few minutes.
+ */
+export interface HoldCreate {
+    /**
+     * Seats to hold; default 1.
+     */
+    'seats'?: number | null;
+}
+/**
+ * Seats set aside until `expires_at`, counted against the capacity meanwhile.
+ */
+export interface HoldView {
+    'created_at': string;
+    'event_id': number;
+    /**
+     * When the seats go back if not booked.
+     */
+    'expires_at': string;
+    /**
+     * Seconds left until `expires_at`, as the server counts them.
+     */
+    'expires_in_seconds': number;
+    'id': number;
+    /**
+     * Seats still held (each booking made with the hold uses one).
+     */
+    'seats': number;
+    /**
+     * Only in the response that created the hold: send it as `X-Hold-Token` to book a held seat (`POST /events/{id}/book`), see the hold, or release it.
+     */
+    'token'?: string | null;
+}
+/**
  * The same answer whether or not an attendee has the address.
  */
 export interface MagicLinkAccepted {
@@ -798,7 +905,7 @@ export interface NotificationPreferencesView {
 
 
 /**
- * `event.created`, `event.updated`, `event.deleted`, `booking.created` or `booking.cancelled`.
+ * `event.created`, `event.updated`, `event.deleted`, `booking.created`, `booking.cancelled` or `booking.promoted` (a seat given back went to the first on the waitlist).
  */
 
 export const NotificationType = {
@@ -807,6 +914,7 @@ export const NotificationType = {
     event_deleted: 'event.deleted',
     booking_created: 'booking.created',
     booking_cancelled: 'booking.cancelled',
+    booking_promoted: 'booking.promoted',
 } as const;
 
 export type NotificationType = typeof NotificationType[keyof typeof NotificationType];
@@ -932,6 +1040,20 @@ export interface SeatRequest {
     'user_name'?: string | null;
 }
 /**
+ * An event\'s door staff, by username.
+ */
+export interface StaffList {
+    'items': Array<StaffMemberView>;
+}
+/**
+ * A user who may admit people to an event.
+ */
+export interface StaffMemberView {
+    'added_at': string;
+    'user_id': number;
+    'username': string;
+}
+/**
  * Sign in with a username or an e-mail address (either field).
  */
 export interface UserLogin {
@@ -977,6 +1099,222 @@ export interface UserView {
 }
 
 
+/**
+ * A person\'s place in an event\'s waitlist.
+ */
+export interface WaitlistEntryView {
+    'attendee': BookingAttendee;
+    /**
+     * The booking made when a freed seat went to this person.
+     */
+    'booking_id': number | null;
+    'created_at': string;
+    'event_id': number;
+    'id': number;
+    /**
+     * 1 for the first in line; `null` once no longer waiting.
+     */
+    'position': number | null;
+    'status': WaitlistStatusName;
+    /**
+     * Only in the response that created the place: send it as `X-Waitlist-Token` to see the place or leave the line.
+     */
+    'token'?: string | null;
+    'updated_at': string;
+}
+
+
+/**
+ * Join a full event\'s waitlist. The e-mail address is how the person hears that a seat became theirs, so it is required.
+ */
+export interface WaitlistJoin {
+    /**
+     * Identifies the person, case-insensitively.
+     */
+    'email': string;
+    /**
+     * Language for messages, e.g. `en` or `pt-BR`; default `en`.
+     */
+    'locale'?: string | null;
+    /**
+     * 1 to 100 characters.
+     */
+    'name': string;
+    /**
+     * International format, e.g. `+91 98765 43210`.
+     */
+    'phone'?: string | null;
+}
+/**
+ * A page of an event\'s waitlist, first in line first.
+ */
+export interface WaitlistPage {
+    'items': Array<WaitlistEntryView>;
+    'page': number;
+    'page_size': number;
+    /**
+     * Matching items across all pages.
+     */
+    'total': number;
+}
+/**
+ * Where a place in line stands.
+ */
+
+export const WaitlistStatusName = {
+    waiting: 'waiting',
+    promoted: 'promoted',
+    left: 'left',
+} as const;
+
+export type WaitlistStatusName = typeof WaitlistStatusName[keyof typeof WaitlistStatusName];
+
+
+/**
+ * An endpoint to register.
+ */
+export interface WebhookCreate {
+    /**
+     * A note for people, at most 500 characters, one line.
+     */
+    'description'?: string | null;
+    /**
+     * Only this event\'s domain events (the caller must own it, or be an admin); absent: every event the caller owns.
+     */
+    'event_id'?: number | null;
+    /**
+     * Kinds to deliver, e.g. `booking.created`; absent or empty: every kind.
+     */
+    'event_types'?: Array<string> | null;
+    /**
+     * Where deliveries are POSTed: `http` or `https`, no credentials. Loopback, private and link-local addresses are refused unless the server allows them (`WEBHOOKS_ALLOW_PRIVATE_NETWORKS`).
+     */
+    'url': string;
+}
+/**
+ * A newly registered endpoint with its signing secret, shown this once.
+ */
+export interface WebhookCreated {
+    /**
+     * UTC, RFC 3339.
+     */
+    'created_at': string;
+    'description'?: string | null;
+    /**
+     * `null`: every event of the owner.
+     */
+    'event_id'?: number | null;
+    /**
+     * Kinds delivered; empty: every kind.
+     */
+    'event_types': Array<string>;
+    'id': number;
+    /**
+     * The user who registered it.
+     */
+    'owner_id': number;
+    'updated_at': string;
+    'url': string;
+    /**
+     * `whsec_` and the base64 of 32 random bytes: the HMAC-SHA256 key of the `webhook-signature` header (Standard Webhooks). Not shown again.
+     */
+    'secret': string;
+}
+/**
+ * A page of webhook deliveries, newest first.
+ */
+export interface WebhookDeliveryPage {
+    'items': Array<WebhookDeliveryView>;
+    'page': number;
+    'page_size': number;
+    /**
+     * Matching items across all pages.
+     */
+    'total': number;
+}
+/**
+ * One domain event for one endpoint, with its attempts.
+ */
+export interface WebhookDeliveryView {
+    /**
+     * Attempts since it was created or last replayed.
+     */
+    'attempts': number;
+    'created_at': string;
+    'delivered_at'?: string | null;
+    'event_type': string;
+    'id': number;
+    'last_error'?: string | null;
+    /**
+     * The HTTP status of the last answer; `null` if none came (timeout, refused).
+     */
+    'last_response_code'?: number | null;
+    /**
+     * The `webhook-id` header: the same on every attempt and replay.
+     */
+    'message_id': string;
+    /**
+     * When it is tried next, while pending.
+     */
+    'next_attempt_at'?: string | null;
+    /**
+     * The JSON body as signed and sent.
+     */
+    'payload': object;
+    /**
+     * `pending` (waiting for an attempt), `delivered` (answered 2xx) or `failed` (attempts spent).
+     */
+    'status': string;
+    'webhook_id': number;
+}
+/**
+ * A page of webhook endpoints, oldest first.
+ */
+export interface WebhookPage {
+    'items': Array<WebhookView>;
+    'page': number;
+    'page_size': number;
+    /**
+     * Matching items across all pages.
+     */
+    'total': number;
+}
+/**
+ * Changes to an endpoint: absent fields stay; `description: null` clears it.
+ */
+export interface WebhookUpdate {
+    'description'?: string | null;
+    /**
+     * Empty: every kind.
+     */
+    'event_types'?: Array<string> | null;
+    'url'?: string | null;
+}
+/**
+ * A registered endpoint (its secret is shown once, at registration).
+ */
+export interface WebhookView {
+    /**
+     * UTC, RFC 3339.
+     */
+    'created_at': string;
+    'description'?: string | null;
+    /**
+     * `null`: every event of the owner.
+     */
+    'event_id'?: number | null;
+    /**
+     * Kinds delivered; empty: every kind.
+     */
+    'event_types': Array<string>;
+    'id': number;
+    /**
+     * The user who registered it.
+     */
+    'owner_id': number;
+    'updated_at': string;
+    'url': string;
+}
 
 /**
  * AttendeesApi - axios parameter creator
@@ -2511,16 +2849,17 @@ export const BookingsApiAxiosParamCreator = function (configuration?: Configurat
             };
         },
         /**
-         * With `name` and `email`: registers the attendee on the fly if the address is new; a second active booking by the same person answers 400 `already_booked`. With `user_name` alone: a walk-in without e-mail, recorded as a new attendee each time (nothing identifies them, so no duplicate can be detected). A full event answers 400 `event_full`.
+         * With `name` and `email`: registers the attendee on the fly if the address is new; a second active booking by the same person answers 400 `already_booked`. With `user_name` alone: a walk-in without e-mail, recorded as a new attendee each time (nothing identifies them, so no duplicate can be detected). A full event answers 400 `event_full`. With `X-Hold-Token`, one seat of that hold is booked (see `POST /events/{id}/holds`); a hold that expired, was used up or released answers 410 `hold_expired`.
          * @summary Book a seat for a person.
          * @param {number} id Event id
          * @param {SeatRequest} SeatRequest 
+         * @param {string | null} [X_Hold_Token] Book a seat of this hold
          * @param {string} [Idempotency_Key] Repeat-safe key: a repeat returns the first response
          * @param {string} [tz] Render times in this IANA zone
          * @param {*} [options] Override http request option.
          * @throws {RequiredError}
          */
-        bookEvent: async (id: number, SeatRequest: SeatRequest, Idempotency_Key?: string, tz?: string, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+        bookEvent: async (id: number, SeatRequest: SeatRequest, X_Hold_Token?: string | null, Idempotency_Key?: string, tz?: string, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
             // verify required parameter 'id' is not null or undefined
             assertParamExists('bookEvent', 'id', id)
             // verify required parameter 'SeatRequest' is not null or undefined
@@ -2545,6 +2884,9 @@ export const BookingsApiAxiosParamCreator = function (configuration?: Configurat
             localVarHeaderParameter['Content-Type'] = 'application/json';
             localVarHeaderParameter['Accept'] = 'application/json,application/problem+json';
 
+            if (X_Hold_Token != null) {
+                localVarHeaderParameter['X-Hold-Token'] = String(X_Hold_Token);
+            }
             if (Idempotency_Key != null) {
                 localVarHeaderParameter['Idempotency-Key'] = String(Idempotency_Key);
             }
@@ -2559,7 +2901,7 @@ export const BookingsApiAxiosParamCreator = function (configuration?: Configurat
             };
         },
         /**
-         * Its holder (either token), the event\'s owner, or an admin. Repeating the cancellation changes nothing and answers the same.
+         * Its holder (either token), the event\'s owner, or an admin. Repeating the cancellation changes nothing and answers the same. A booking checked in at the door cannot be cancelled (409 `already_checked_in`).
          * @summary Cancel a booking, freeing its seat.
          * @param {number} id Booking id
          * @param {string | null} [X_Cancel_Token] The booking\&#39;s cancel token
@@ -2725,6 +3067,106 @@ export const BookingsApiAxiosParamCreator = function (configuration?: Configurat
             };
         },
         /**
+         * As the SVG, for places that do not show SVG (e-mail clients, some wallets).
+         * @summary Get a booking\'s ticket as a PNG QR code.
+         * @param {number} id Booking id
+         * @param {string | null} [X_Cancel_Token] The booking\&#39;s cancel token
+         * @param {string | null} [X_Attendee_Token] The attendee\&#39;s token
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        getBookingTicketPng: async (id: number, X_Cancel_Token?: string | null, X_Attendee_Token?: string | null, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+            // verify required parameter 'id' is not null or undefined
+            assertParamExists('getBookingTicketPng', 'id', id)
+            const localVarPath = `/bookings/{id}/ticket.png`
+                .replace('{id}', encodeURIComponent(String(id)));
+            // use dummy base URL string because the URL constructor only accepts absolute URLs.
+            const localVarUrlObj = new URL(localVarPath, DUMMY_BASE_URL);
+            let baseOptions;
+            if (configuration) {
+                baseOptions = configuration.baseOptions;
+            }
+
+            const localVarRequestOptions = { method: 'GET', ...baseOptions, ...options};
+            const localVarHeaderParameter = {} as any;
+            const localVarQueryParameter = {} as any;
+
+            // authentication oauth2 required
+            // oauth required
+            await setOAuthToObject(localVarHeaderParameter, "oauth2", [], configuration)
+
+            // authentication bearerAuth required
+            // http bearer authentication required
+            await setBearerAuthToObject(localVarHeaderParameter, configuration)
+
+            localVarHeaderParameter['Accept'] = 'image/png,application/problem+json';
+
+            if (X_Cancel_Token != null) {
+                localVarHeaderParameter['X-Cancel-Token'] = String(X_Cancel_Token);
+            }
+            if (X_Attendee_Token != null) {
+                localVarHeaderParameter['X-Attendee-Token'] = String(X_Attendee_Token);
+            }
+            setSearchParams(localVarUrlObj, localVarQueryParameter);
+            let headersFromBaseOptions = baseOptions && baseOptions.headers ? baseOptions.headers : {};
+            localVarRequestOptions.headers = {...localVarHeaderParameter, ...headersFromBaseOptions, ...options.headers};
+
+            return {
+                url: toPathString(localVarUrlObj),
+                options: localVarRequestOptions,
+            };
+        },
+        /**
+         * For the same callers as `GET /bookings/{id}`. The QR code holds the ticket code, which the door scans (`POST /events/{id}/check-ins`).
+         * @summary Get a booking\'s ticket as an SVG QR code.
+         * @param {number} id Booking id
+         * @param {string | null} [X_Cancel_Token] The booking\&#39;s cancel token
+         * @param {string | null} [X_Attendee_Token] The attendee\&#39;s token
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        getBookingTicketSvg: async (id: number, X_Cancel_Token?: string | null, X_Attendee_Token?: string | null, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+            // verify required parameter 'id' is not null or undefined
+            assertParamExists('getBookingTicketSvg', 'id', id)
+            const localVarPath = `/bookings/{id}/ticket.svg`
+                .replace('{id}', encodeURIComponent(String(id)));
+            // use dummy base URL string because the URL constructor only accepts absolute URLs.
+            const localVarUrlObj = new URL(localVarPath, DUMMY_BASE_URL);
+            let baseOptions;
+            if (configuration) {
+                baseOptions = configuration.baseOptions;
+            }
+
+            const localVarRequestOptions = { method: 'GET', ...baseOptions, ...options};
+            const localVarHeaderParameter = {} as any;
+            const localVarQueryParameter = {} as any;
+
+            // authentication oauth2 required
+            // oauth required
+            await setOAuthToObject(localVarHeaderParameter, "oauth2", [], configuration)
+
+            // authentication bearerAuth required
+            // http bearer authentication required
+            await setBearerAuthToObject(localVarHeaderParameter, configuration)
+
+            localVarHeaderParameter['Accept'] = 'image/svg+xml,application/problem+json';
+
+            if (X_Cancel_Token != null) {
+                localVarHeaderParameter['X-Cancel-Token'] = String(X_Cancel_Token);
+            }
+            if (X_Attendee_Token != null) {
+                localVarHeaderParameter['X-Attendee-Token'] = String(X_Attendee_Token);
+            }
+            setSearchParams(localVarUrlObj, localVarQueryParameter);
+            let headersFromBaseOptions = baseOptions && baseOptions.headers ? baseOptions.headers : {};
+            localVarRequestOptions.headers = {...localVarHeaderParameter, ...headersFromBaseOptions, ...options.headers};
+
+            return {
+                url: toPathString(localVarUrlObj),
+                options: localVarRequestOptions,
+            };
+        },
+        /**
          * With `X-Attendee-Token`, the attendee\'s own bookings; admins see all.
          * @summary List bookings.
          * @param {number} [event_id] Only bookings of this event.
@@ -2788,15 +3230,316 @@ export const BookingsApiAxiosParamCreator = function (configuration?: Configurat
         },
         /**
          * 
+         * @summary List the people waiting for a seat of an event, first in line first.
+         * @param {number} id Event id
+         * @param {number} [page] Page number, starting at 1.
+         * @param {number} [page_size] Items per page.
+         * @param {string} [tz] Render times in this IANA zone
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        getEventWaitlist: async (id: number, page?: number, page_size?: number, tz?: string, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+            // verify required parameter 'id' is not null or undefined
+            assertParamExists('getEventWaitlist', 'id', id)
+            const localVarPath = `/events/{id}/waitlist`
+                .replace('{id}', encodeURIComponent(String(id)));
+            // use dummy base URL string because the URL constructor only accepts absolute URLs.
+            const localVarUrlObj = new URL(localVarPath, DUMMY_BASE_URL);
+            let baseOptions;
+            if (configuration) {
+                baseOptions = configuration.baseOptions;
+            }
+
+            const localVarRequestOptions = { method: 'GET', ...baseOptions, ...options};
+            const localVarHeaderParameter = {} as any;
+            const localVarQueryParameter = {} as any;
+
+            // authentication oauth2 required
+            // oauth required
+            await setOAuthToObject(localVarHeaderParameter, "oauth2", [], configuration)
+
+            // authentication bearerAuth required
+            // http bearer authentication required
+            await setBearerAuthToObject(localVarHeaderParameter, configuration)
+
+            if (page !== undefined) {
+                localVarQueryParameter['page'] = page;
+            }
+
+            if (page_size !== undefined) {
+                localVarQueryParameter['page_size'] = page_size;
+            }
+
+            if (tz !== undefined) {
+                localVarQueryParameter['tz'] = tz;
+            }
+
+            localVarHeaderParameter['Accept'] = 'application/json,application/problem+json';
+
+            setSearchParams(localVarUrlObj, localVarQueryParameter);
+            let headersFromBaseOptions = baseOptions && baseOptions.headers ? baseOptions.headers : {};
+            localVarRequestOptions.headers = {...localVarHeaderParameter, ...headersFromBaseOptions, ...options.headers};
+
+            return {
+                url: toPathString(localVarUrlObj),
+                options: localVarRequestOptions,
+            };
+        },
+        /**
+         * 
+         * @summary Get a hold: the seats it still holds and the time left.
+         * @param {number} id Hold id
+         * @param {string} X_Hold_Token The hold\&#39;s token
+         * @param {string} [tz] Render times in this IANA zone
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        getHold: async (id: number, X_Hold_Token: string, tz?: string, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+            // verify required parameter 'id' is not null or undefined
+            assertParamExists('getHold', 'id', id)
+            // verify required parameter 'X_Hold_Token' is not null or undefined
+            assertParamExists('getHold', 'X_Hold_Token', X_Hold_Token)
+            const localVarPath = `/holds/{id}`
+                .replace('{id}', encodeURIComponent(String(id)));
+            // use dummy base URL string because the URL constructor only accepts absolute URLs.
+            const localVarUrlObj = new URL(localVarPath, DUMMY_BASE_URL);
+            let baseOptions;
+            if (configuration) {
+                baseOptions = configuration.baseOptions;
+            }
+
+            const localVarRequestOptions = { method: 'GET', ...baseOptions, ...options};
+            const localVarHeaderParameter = {} as any;
+            const localVarQueryParameter = {} as any;
+
+            if (tz !== undefined) {
+                localVarQueryParameter['tz'] = tz;
+            }
+
+            localVarHeaderParameter['Accept'] = 'application/json,application/problem+json';
+
+            if (X_Hold_Token != null) {
+                localVarHeaderParameter['X-Hold-Token'] = String(X_Hold_Token);
+            }
+            setSearchParams(localVarUrlObj, localVarQueryParameter);
+            let headersFromBaseOptions = baseOptions && baseOptions.headers ? baseOptions.headers : {};
+            localVarRequestOptions.headers = {...localVarHeaderParameter, ...headersFromBaseOptions, ...options.headers};
+
+            return {
+                url: toPathString(localVarUrlObj),
+                options: localVarRequestOptions,
+            };
+        },
+        /**
+         * Its `X-Waitlist-Token`, the attendee\'s `X-Attendee-Token`, the event\'s owner, or an admin.
+         * @summary Get a place in a waitlist: its position while waiting, its booking once promoted.
+         * @param {number} id Waitlist place id
+         * @param {string | null} [X_Waitlist_Token] The place\&#39;s token
+         * @param {string | null} [X_Attendee_Token] The attendee\&#39;s token
+         * @param {string} [tz] Render times in this IANA zone
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        getWaitlistEntry: async (id: number, X_Waitlist_Token?: string | null, X_Attendee_Token?: string | null, tz?: string, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+            // verify required parameter 'id' is not null or undefined
+            assertParamExists('getWaitlistEntry', 'id', id)
+            const localVarPath = `/waitlist/{id}`
+                .replace('{id}', encodeURIComponent(String(id)));
+            // use dummy base URL string because the URL constructor only accepts absolute URLs.
+            const localVarUrlObj = new URL(localVarPath, DUMMY_BASE_URL);
+            let baseOptions;
+            if (configuration) {
+                baseOptions = configuration.baseOptions;
+            }
+
+            const localVarRequestOptions = { method: 'GET', ...baseOptions, ...options};
+            const localVarHeaderParameter = {} as any;
+            const localVarQueryParameter = {} as any;
+
+            // authentication oauth2 required
+            // oauth required
+            await setOAuthToObject(localVarHeaderParameter, "oauth2", [], configuration)
+
+            // authentication bearerAuth required
+            // http bearer authentication required
+            await setBearerAuthToObject(localVarHeaderParameter, configuration)
+
+            if (tz !== undefined) {
+                localVarQueryParameter['tz'] = tz;
+            }
+
+            localVarHeaderParameter['Accept'] = 'application/json,application/problem+json';
+
+            if (X_Waitlist_Token != null) {
+                localVarHeaderParameter['X-Waitlist-Token'] = String(X_Waitlist_Token);
+            }
+            if (X_Attendee_Token != null) {
+                localVarHeaderParameter['X-Attendee-Token'] = String(X_Attendee_Token);
+            }
+            setSearchParams(localVarUrlObj, localVarQueryParameter);
+            let headersFromBaseOptions = baseOptions && baseOptions.headers ? baseOptions.headers : {};
+            localVarRequestOptions.headers = {...localVarHeaderParameter, ...headersFromBaseOptions, ...options.headers};
+
+            return {
+                url: toPathString(localVarUrlObj),
+                options: localVarRequestOptions,
+            };
+        },
+        /**
+         * While a person completes their details. The seats count against the capacity at once (watchers see them go) and come back by themselves when the hold expires (after `HOLD_MINUTES`, 10 by default), to the first on the waitlist if people wait. Book a held seat with `POST /events/{id}/book` and the `X-Hold-Token` header; each booking uses one.
+         * @summary Hold seats of an event for a few minutes.
+         * @param {number} id Event id
+         * @param {HoldCreate} HoldCreate Optional: &#x60;{}&#x60; holds one seat
+         * @param {string} [tz] Render times in this IANA zone
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        holdSeats: async (id: number, HoldCreate: HoldCreate, tz?: string, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+            // verify required parameter 'id' is not null or undefined
+            assertParamExists('holdSeats', 'id', id)
+            // verify required parameter 'HoldCreate' is not null or undefined
+            assertParamExists('holdSeats', 'HoldCreate', HoldCreate)
+            const localVarPath = `/events/{id}/holds`
+                .replace('{id}', encodeURIComponent(String(id)));
+            // use dummy base URL string because the URL constructor only accepts absolute URLs.
+            const localVarUrlObj = new URL(localVarPath, DUMMY_BASE_URL);
+            let baseOptions;
+            if (configuration) {
+                baseOptions = configuration.baseOptions;
+            }
+
+            const localVarRequestOptions = { method: 'POST', ...baseOptions, ...options};
+            const localVarHeaderParameter = {} as any;
+            const localVarQueryParameter = {} as any;
+
+            if (tz !== undefined) {
+                localVarQueryParameter['tz'] = tz;
+            }
+
+            localVarHeaderParameter['Content-Type'] = 'application/json';
+            localVarHeaderParameter['Accept'] = 'application/json,application/problem+json';
+
+            setSearchParams(localVarUrlObj, localVarQueryParameter);
+            let headersFromBaseOptions = baseOptions && baseOptions.headers ? baseOptions.headers : {};
+            localVarRequestOptions.headers = {...localVarHeaderParameter, ...headersFromBaseOptions, ...options.headers};
+            localVarRequestOptions.data = serializeDataIfNeeded(HoldCreate, localVarRequestOptions, configuration)
+
+            return {
+                url: toPathString(localVarUrlObj),
+                options: localVarRequestOptions,
+            };
+        },
+        /**
+         * Only when every seat is booked: a free seat answers 409 `seats_available` (book it instead). First come, first served: when a booking is cancelled, its seat is booked at once for the first person in line, in the same transaction, and they are told by e-mail. Keep `token` to see the place (`position`) or leave the line.
+         * @summary Join a full event\'s waitlist.
+         * @param {number} id Event id
+         * @param {WaitlistJoin} WaitlistJoin 
+         * @param {string} [tz] Render times in this IANA zone
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        joinWaitlist: async (id: number, WaitlistJoin: WaitlistJoin, tz?: string, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+            // verify required parameter 'id' is not null or undefined
+            assertParamExists('joinWaitlist', 'id', id)
+            // verify required parameter 'WaitlistJoin' is not null or undefined
+            assertParamExists('joinWaitlist', 'WaitlistJoin', WaitlistJoin)
+            const localVarPath = `/events/{id}/waitlist`
+                .replace('{id}', encodeURIComponent(String(id)));
+            // use dummy base URL string because the URL constructor only accepts absolute URLs.
+            const localVarUrlObj = new URL(localVarPath, DUMMY_BASE_URL);
+            let baseOptions;
+            if (configuration) {
+                baseOptions = configuration.baseOptions;
+            }
+
+            const localVarRequestOptions = { method: 'POST', ...baseOptions, ...options};
+            const localVarHeaderParameter = {} as any;
+            const localVarQueryParameter = {} as any;
+
+            if (tz !== undefined) {
+                localVarQueryParameter['tz'] = tz;
+            }
+
+            localVarHeaderParameter['Content-Type'] = 'application/json';
+            localVarHeaderParameter['Accept'] = 'application/json,application/problem+json';
+
+            setSearchParams(localVarUrlObj, localVarQueryParameter);
+            let headersFromBaseOptions = baseOptions && baseOptions.headers ? baseOptions.headers : {};
+            localVarRequestOptions.headers = {...localVarHeaderParameter, ...headersFromBaseOptions, ...options.headers};
+            localVarRequestOptions.data = serializeDataIfNeeded(WaitlistJoin, localVarRequestOptions, configuration)
+
+            return {
+                url: toPathString(localVarUrlObj),
+                options: localVarRequestOptions,
+            };
+        },
+        /**
+         * Its holder (either token), the event\'s owner, or an admin. Leaving twice, or after a promotion, changes nothing and answers the place as it stands.
+         * @summary Leave a waitlist.
+         * @param {number} id Waitlist place id
+         * @param {string | null} [X_Waitlist_Token] The place\&#39;s token
+         * @param {string | null} [X_Attendee_Token] The attendee\&#39;s token
+         * @param {string} [tz] Render times in this IANA zone
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        leaveWaitlist: async (id: number, X_Waitlist_Token?: string | null, X_Attendee_Token?: string | null, tz?: string, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+            // verify required parameter 'id' is not null or undefined
+            assertParamExists('leaveWaitlist', 'id', id)
+            const localVarPath = `/waitlist/{id}`
+                .replace('{id}', encodeURIComponent(String(id)));
+            // use dummy base URL string because the URL constructor only accepts absolute URLs.
+            const localVarUrlObj = new URL(localVarPath, DUMMY_BASE_URL);
+            let baseOptions;
+            if (configuration) {
+                baseOptions = configuration.baseOptions;
+            }
+
+            const localVarRequestOptions = { method: 'DELETE', ...baseOptions, ...options};
+            const localVarHeaderParameter = {} as any;
+            const localVarQueryParameter = {} as any;
+
+            // authentication oauth2 required
+            // oauth required
+            await setOAuthToObject(localVarHeaderParameter, "oauth2", [], configuration)
+
+            // authentication bearerAuth required
+            // http bearer authentication required
+            await setBearerAuthToObject(localVarHeaderParameter, configuration)
+
+            if (tz !== undefined) {
+                localVarQueryParameter['tz'] = tz;
+            }
+
+            localVarHeaderParameter['Accept'] = 'application/json,application/problem+json';
+
+            if (X_Waitlist_Token != null) {
+                localVarHeaderParameter['X-Waitlist-Token'] = String(X_Waitlist_Token);
+            }
+            if (X_Attendee_Token != null) {
+                localVarHeaderParameter['X-Attendee-Token'] = String(X_Attendee_Token);
+            }
+            setSearchParams(localVarUrlObj, localVarQueryParameter);
+            let headersFromBaseOptions = baseOptions && baseOptions.headers ? baseOptions.headers : {};
+            localVarRequestOptions.headers = {...localVarHeaderParameter, ...headersFromBaseOptions, ...options.headers};
+
+            return {
+                url: toPathString(localVarUrlObj),
+                options: localVarRequestOptions,
+            };
+        },
+        /**
+         * 
          * @summary Register for an event; the same as booking a seat.
          * @param {number} id Event id
          * @param {SeatRequest} SeatRequest 
+         * @param {string | null} [X_Hold_Token] Book a seat of this hold
          * @param {string} [Idempotency_Key] Repeat-safe key: a repeat returns the first response
          * @param {string} [tz] Render times in this IANA zone
          * @param {*} [options] Override http request option.
          * @throws {RequiredError}
          */
-        registerForEvent: async (id: number, SeatRequest: SeatRequest, Idempotency_Key?: string, tz?: string, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+        registerForEvent: async (id: number, SeatRequest: SeatRequest, X_Hold_Token?: string | null, Idempotency_Key?: string, tz?: string, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
             // verify required parameter 'id' is not null or undefined
             assertParamExists('registerForEvent', 'id', id)
             // verify required parameter 'SeatRequest' is not null or undefined
@@ -2821,6 +3564,9 @@ export const BookingsApiAxiosParamCreator = function (configuration?: Configurat
             localVarHeaderParameter['Content-Type'] = 'application/json';
             localVarHeaderParameter['Accept'] = 'application/json,application/problem+json';
 
+            if (X_Hold_Token != null) {
+                localVarHeaderParameter['X-Hold-Token'] = String(X_Hold_Token);
+            }
             if (Idempotency_Key != null) {
                 localVarHeaderParameter['Idempotency-Key'] = String(Idempotency_Key);
             }
@@ -2828,6 +3574,46 @@ export const BookingsApiAxiosParamCreator = function (configuration?: Configurat
             let headersFromBaseOptions = baseOptions && baseOptions.headers ? baseOptions.headers : {};
             localVarRequestOptions.headers = {...localVarHeaderParameter, ...headersFromBaseOptions, ...options.headers};
             localVarRequestOptions.data = serializeDataIfNeeded(SeatRequest, localVarRequestOptions, configuration)
+
+            return {
+                url: toPathString(localVarUrlObj),
+                options: localVarRequestOptions,
+            };
+        },
+        /**
+         * 
+         * @summary Release a hold now, giving its seats back.
+         * @param {number} id Hold id
+         * @param {string} X_Hold_Token The hold\&#39;s token
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        releaseHold: async (id: number, X_Hold_Token: string, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+            // verify required parameter 'id' is not null or undefined
+            assertParamExists('releaseHold', 'id', id)
+            // verify required parameter 'X_Hold_Token' is not null or undefined
+            assertParamExists('releaseHold', 'X_Hold_Token', X_Hold_Token)
+            const localVarPath = `/holds/{id}`
+                .replace('{id}', encodeURIComponent(String(id)));
+            // use dummy base URL string because the URL constructor only accepts absolute URLs.
+            const localVarUrlObj = new URL(localVarPath, DUMMY_BASE_URL);
+            let baseOptions;
+            if (configuration) {
+                baseOptions = configuration.baseOptions;
+            }
+
+            const localVarRequestOptions = { method: 'DELETE', ...baseOptions, ...options};
+            const localVarHeaderParameter = {} as any;
+            const localVarQueryParameter = {} as any;
+
+            localVarHeaderParameter['Accept'] = 'application/problem+json';
+
+            if (X_Hold_Token != null) {
+                localVarHeaderParameter['X-Hold-Token'] = String(X_Hold_Token);
+            }
+            setSearchParams(localVarUrlObj, localVarQueryParameter);
+            let headersFromBaseOptions = baseOptions && baseOptions.headers ? baseOptions.headers : {};
+            localVarRequestOptions.headers = {...localVarHeaderParameter, ...headersFromBaseOptions, ...options.headers};
 
             return {
                 url: toPathString(localVarUrlObj),
@@ -2905,23 +3691,24 @@ export const BookingsApiFp = function(configuration?: Configuration) {
             return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
         },
         /**
-         * With `name` and `email`: registers the attendee on the fly if the address is new; a second active booking by the same person answers 400 `already_booked`. With `user_name` alone: a walk-in without e-mail, recorded as a new attendee each time (nothing identifies them, so no duplicate can be detected). A full event answers 400 `event_full`.
+         * With `name` and `email`: registers the attendee on the fly if the address is new; a second active booking by the same person answers 400 `already_booked`. With `user_name` alone: a walk-in without e-mail, recorded as a new attendee each time (nothing identifies them, so no duplicate can be detected). A full event answers 400 `event_full`. With `X-Hold-Token`, one seat of that hold is booked (see `POST /events/{id}/holds`); a hold that expired, was used up or released answers 410 `hold_expired`.
          * @summary Book a seat for a person.
          * @param {number} id Event id
          * @param {SeatRequest} SeatRequest 
+         * @param {string | null} [X_Hold_Token] Book a seat of this hold
          * @param {string} [Idempotency_Key] Repeat-safe key: a repeat returns the first response
          * @param {string} [tz] Render times in this IANA zone
          * @param {*} [options] Override http request option.
          * @throws {RequiredError}
          */
-        async bookEvent(id: number, SeatRequest: SeatRequest, Idempotency_Key?: string, tz?: string, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<BookingView>> {
-            const localVarAxiosArgs = await localVarAxiosParamCreator.bookEvent(id, SeatRequest, Idempotency_Key, tz, options);
+        async bookEvent(id: number, SeatRequest: SeatRequest, X_Hold_Token?: string | null, Idempotency_Key?: string, tz?: string, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<BookingView>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.bookEvent(id, SeatRequest, X_Hold_Token, Idempotency_Key, tz, options);
             const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
             const localVarOperationServerBasePath = operationServerMap['BookingsApi.bookEvent']?.[localVarOperationServerIndex]?.url;
             return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
         },
         /**
-         * Its holder (either token), the event\'s owner, or an admin. Repeating the cancellation changes nothing and answers the same.
+         * Its holder (either token), the event\'s owner, or an admin. Repeating the cancellation changes nothing and answers the same. A booking checked in at the door cannot be cancelled (409 `already_checked_in`).
          * @summary Cancel a booking, freeing its seat.
          * @param {number} id Booking id
          * @param {string | null} [X_Cancel_Token] The booking\&#39;s cancel token
@@ -2969,6 +3756,36 @@ export const BookingsApiFp = function(configuration?: Configuration) {
             return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
         },
         /**
+         * As the SVG, for places that do not show SVG (e-mail clients, some wallets).
+         * @summary Get a booking\'s ticket as a PNG QR code.
+         * @param {number} id Booking id
+         * @param {string | null} [X_Cancel_Token] The booking\&#39;s cancel token
+         * @param {string | null} [X_Attendee_Token] The attendee\&#39;s token
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        async getBookingTicketPng(id: number, X_Cancel_Token?: string | null, X_Attendee_Token?: string | null, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<File>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.getBookingTicketPng(id, X_Cancel_Token, X_Attendee_Token, options);
+            const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
+            const localVarOperationServerBasePath = operationServerMap['BookingsApi.getBookingTicketPng']?.[localVarOperationServerIndex]?.url;
+            return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
+        },
+        /**
+         * For the same callers as `GET /bookings/{id}`. The QR code holds the ticket code, which the door scans (`POST /events/{id}/check-ins`).
+         * @summary Get a booking\'s ticket as an SVG QR code.
+         * @param {number} id Booking id
+         * @param {string | null} [X_Cancel_Token] The booking\&#39;s cancel token
+         * @param {string | null} [X_Attendee_Token] The attendee\&#39;s token
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        async getBookingTicketSvg(id: number, X_Cancel_Token?: string | null, X_Attendee_Token?: string | null, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<string>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.getBookingTicketSvg(id, X_Cancel_Token, X_Attendee_Token, options);
+            const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
+            const localVarOperationServerBasePath = operationServerMap['BookingsApi.getBookingTicketSvg']?.[localVarOperationServerIndex]?.url;
+            return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
+        },
+        /**
          * With `X-Attendee-Token`, the attendee\'s own bookings; admins see all.
          * @summary List bookings.
          * @param {number} [event_id] Only bookings of this event.
@@ -2987,18 +3804,126 @@ export const BookingsApiFp = function(configuration?: Configuration) {
         },
         /**
          * 
+         * @summary List the people waiting for a seat of an event, first in line first.
+         * @param {number} id Event id
+         * @param {number} [page] Page number, starting at 1.
+         * @param {number} [page_size] Items per page.
+         * @param {string} [tz] Render times in this IANA zone
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        async getEventWaitlist(id: number, page?: number, page_size?: number, tz?: string, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<WaitlistPage>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.getEventWaitlist(id, page, page_size, tz, options);
+            const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
+            const localVarOperationServerBasePath = operationServerMap['BookingsApi.getEventWaitlist']?.[localVarOperationServerIndex]?.url;
+            return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
+        },
+        /**
+         * 
+         * @summary Get a hold: the seats it still holds and the time left.
+         * @param {number} id Hold id
+         * @param {string} X_Hold_Token The hold\&#39;s token
+         * @param {string} [tz] Render times in this IANA zone
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        async getHold(id: number, X_Hold_Token: string, tz?: string, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<HoldView>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.getHold(id, X_Hold_Token, tz, options);
+            const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
+            const localVarOperationServerBasePath = operationServerMap['BookingsApi.getHold']?.[localVarOperationServerIndex]?.url;
+            return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
+        },
+        /**
+         * Its `X-Waitlist-Token`, the attendee\'s `X-Attendee-Token`, the event\'s owner, or an admin.
+         * @summary Get a place in a waitlist: its position while waiting, its booking once promoted.
+         * @param {number} id Waitlist place id
+         * @param {string | null} [X_Waitlist_Token] The place\&#39;s token
+         * @param {string | null} [X_Attendee_Token] The attendee\&#39;s token
+         * @param {string} [tz] Render times in this IANA zone
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        async getWaitlistEntry(id: number, X_Waitlist_Token?: string | null, X_Attendee_Token?: string | null, tz?: string, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<WaitlistEntryView>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.getWaitlistEntry(id, X_Waitlist_Token, X_Attendee_Token, tz, options);
+            const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
+            const localVarOperationServerBasePath = operationServerMap['BookingsApi.getWaitlistEntry']?.[localVarOperationServerIndex]?.url;
+            return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
+        },
+        /**
+         * While a person completes their details. The seats count against the capacity at once (watchers see them go) and come back by themselves when the hold expires (after `HOLD_MINUTES`, 10 by default), to the first on the waitlist if people wait. Book a held seat with `POST /events/{id}/book` and the `X-Hold-Token` header; each booking uses one.
+         * @summary Hold seats of an event for a few minutes.
+         * @param {number} id Event id
+         * @param {HoldCreate} HoldCreate Optional: &#x60;{}&#x60; holds one seat
+         * @param {string} [tz] Render times in this IANA zone
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        async holdSeats(id: number, HoldCreate: HoldCreate, tz?: string, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<HoldView>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.holdSeats(id, HoldCreate, tz, options);
+            const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
+            const localVarOperationServerBasePath = operationServerMap['BookingsApi.holdSeats']?.[localVarOperationServerIndex]?.url;
+            return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
+        },
+        /**
+         * Only when every seat is booked: a free seat answers 409 `seats_available` (book it instead). First come, first served: when a booking is cancelled, its seat is booked at once for the first person in line, in the same transaction, and they are told by e-mail. Keep `token` to see the place (`position`) or leave the line.
+         * @summary Join a full event\'s waitlist.
+         * @param {number} id Event id
+         * @param {WaitlistJoin} WaitlistJoin 
+         * @param {string} [tz] Render times in this IANA zone
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        async joinWaitlist(id: number, WaitlistJoin: WaitlistJoin, tz?: string, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<WaitlistEntryView>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.joinWaitlist(id, WaitlistJoin, tz, options);
+            const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
+            const localVarOperationServerBasePath = operationServerMap['BookingsApi.joinWaitlist']?.[localVarOperationServerIndex]?.url;
+            return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
+        },
+        /**
+         * Its holder (either token), the event\'s owner, or an admin. Leaving twice, or after a promotion, changes nothing and answers the place as it stands.
+         * @summary Leave a waitlist.
+         * @param {number} id Waitlist place id
+         * @param {string | null} [X_Waitlist_Token] The place\&#39;s token
+         * @param {string | null} [X_Attendee_Token] The attendee\&#39;s token
+         * @param {string} [tz] Render times in this IANA zone
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        async leaveWaitlist(id: number, X_Waitlist_Token?: string | null, X_Attendee_Token?: string | null, tz?: string, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<WaitlistEntryView>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.leaveWaitlist(id, X_Waitlist_Token, X_Attendee_Token, tz, options);
+            const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
+            const localVarOperationServerBasePath = operationServerMap['BookingsApi.leaveWaitlist']?.[localVarOperationServerIndex]?.url;
+            return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
+        },
+        /**
+         * 
          * @summary Register for an event; the same as booking a seat.
          * @param {number} id Event id
          * @param {SeatRequest} SeatRequest 
+         * @param {string | null} [X_Hold_Token] Book a seat of this hold
          * @param {string} [Idempotency_Key] Repeat-safe key: a repeat returns the first response
          * @param {string} [tz] Render times in this IANA zone
          * @param {*} [options] Override http request option.
          * @throws {RequiredError}
          */
-        async registerForEvent(id: number, SeatRequest: SeatRequest, Idempotency_Key?: string, tz?: string, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<BookingView>> {
-            const localVarAxiosArgs = await localVarAxiosParamCreator.registerForEvent(id, SeatRequest, Idempotency_Key, tz, options);
+        async registerForEvent(id: number, SeatRequest: SeatRequest, X_Hold_Token?: string | null, Idempotency_Key?: string, tz?: string, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<BookingView>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.registerForEvent(id, SeatRequest, X_Hold_Token, Idempotency_Key, tz, options);
             const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
             const localVarOperationServerBasePath = operationServerMap['BookingsApi.registerForEvent']?.[localVarOperationServerIndex]?.url;
+            return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
+        },
+        /**
+         * 
+         * @summary Release a hold now, giving its seats back.
+         * @param {number} id Hold id
+         * @param {string} X_Hold_Token The hold\&#39;s token
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        async releaseHold(id: number, X_Hold_Token: string, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<void>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.releaseHold(id, X_Hold_Token, options);
+            const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
+            const localVarOperationServerBasePath = operationServerMap['BookingsApi.releaseHold']?.[localVarOperationServerIndex]?.url;
             return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
         },
     }
@@ -3051,17 +3976,17 @@ export const BookingsApiFactory = function (configuration?: Configuration, baseP
             return localVarFp.apiGetBookings(requestParameters.event_id, requestParameters.page, requestParameters.page_size, requestParameters.X_Attendee_Token, options).then((request) => request(axios, basePath));
         },
         /**
-         * With `name` and `email`: registers the attendee on the fly if the address is new; a second active booking by the same person answers 400 `already_booked`. With `user_name` alone: a walk-in without e-mail, recorded as a new attendee each time (nothing identifies them, so no duplicate can be detected). A full event answers 400 `event_full`.
+         * With `name` and `email`: registers the attendee on the fly if the address is new; a second active booking by the same person answers 400 `already_booked`. With `user_name` alone: a walk-in without e-mail, recorded as a new attendee each time (nothing identifies them, so no duplicate can be detected). A full event answers 400 `event_full`. With `X-Hold-Token`, one seat of that hold is booked (see `POST /events/{id}/holds`); a hold that expired, was used up or released answers 410 `hold_expired`.
          * @summary Book a seat for a person.
          * @param {BookingsApiBookEventRequest} requestParameters Request parameters.
          * @param {*} [options] Override http request option.
          * @throws {RequiredError}
          */
         bookEvent(requestParameters: BookingsApiBookEventRequest, options?: RawAxiosRequestConfig): AxiosPromise<BookingView> {
-            return localVarFp.bookEvent(requestParameters.id, requestParameters.SeatRequest, requestParameters.Idempotency_Key, requestParameters.tz, options).then((request) => request(axios, basePath));
+            return localVarFp.bookEvent(requestParameters.id, requestParameters.SeatRequest, requestParameters.X_Hold_Token, requestParameters.Idempotency_Key, requestParameters.tz, options).then((request) => request(axios, basePath));
         },
         /**
-         * Its holder (either token), the event\'s owner, or an admin. Repeating the cancellation changes nothing and answers the same.
+         * Its holder (either token), the event\'s owner, or an admin. Repeating the cancellation changes nothing and answers the same. A booking checked in at the door cannot be cancelled (409 `already_checked_in`).
          * @summary Cancel a booking, freeing its seat.
          * @param {BookingsApiCancelBookingRequest} requestParameters Request parameters.
          * @param {*} [options] Override http request option.
@@ -3091,6 +4016,26 @@ export const BookingsApiFactory = function (configuration?: Configuration, baseP
             return localVarFp.getBooking(requestParameters.id, requestParameters.X_Cancel_Token, requestParameters.X_Attendee_Token, requestParameters.tz, options).then((request) => request(axios, basePath));
         },
         /**
+         * As the SVG, for places that do not show SVG (e-mail clients, some wallets).
+         * @summary Get a booking\'s ticket as a PNG QR code.
+         * @param {BookingsApiGetBookingTicketPngRequest} requestParameters Request parameters.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        getBookingTicketPng(requestParameters: BookingsApiGetBookingTicketPngRequest, options?: RawAxiosRequestConfig): AxiosPromise<File> {
+            return localVarFp.getBookingTicketPng(requestParameters.id, requestParameters.X_Cancel_Token, requestParameters.X_Attendee_Token, options).then((request) => request(axios, basePath));
+        },
+        /**
+         * For the same callers as `GET /bookings/{id}`. The QR code holds the ticket code, which the door scans (`POST /events/{id}/check-ins`).
+         * @summary Get a booking\'s ticket as an SVG QR code.
+         * @param {BookingsApiGetBookingTicketSvgRequest} requestParameters Request parameters.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        getBookingTicketSvg(requestParameters: BookingsApiGetBookingTicketSvgRequest, options?: RawAxiosRequestConfig): AxiosPromise<string> {
+            return localVarFp.getBookingTicketSvg(requestParameters.id, requestParameters.X_Cancel_Token, requestParameters.X_Attendee_Token, options).then((request) => request(axios, basePath));
+        },
+        /**
          * With `X-Attendee-Token`, the attendee\'s own bookings; admins see all.
          * @summary List bookings.
          * @param {BookingsApiGetBookingsRequest} requestParameters Request parameters.
@@ -3102,13 +4047,83 @@ export const BookingsApiFactory = function (configuration?: Configuration, baseP
         },
         /**
          * 
+         * @summary List the people waiting for a seat of an event, first in line first.
+         * @param {BookingsApiGetEventWaitlistRequest} requestParameters Request parameters.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        getEventWaitlist(requestParameters: BookingsApiGetEventWaitlistRequest, options?: RawAxiosRequestConfig): AxiosPromise<WaitlistPage> {
+            return localVarFp.getEventWaitlist(requestParameters.id, requestParameters.page, requestParameters.page_size, requestParameters.tz, options).then((request) => request(axios, basePath));
+        },
+        /**
+         * 
+         * @summary Get a hold: the seats it still holds and the time left.
+         * @param {BookingsApiGetHoldRequest} requestParameters Request parameters.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        getHold(requestParameters: BookingsApiGetHoldRequest, options?: RawAxiosRequestConfig): AxiosPromise<HoldView> {
+            return localVarFp.getHold(requestParameters.id, requestParameters.X_Hold_Token, requestParameters.tz, options).then((request) => request(axios, basePath));
+        },
+        /**
+         * Its `X-Waitlist-Token`, the attendee\'s `X-Attendee-Token`, the event\'s owner, or an admin.
+         * @summary Get a place in a waitlist: its position while waiting, its booking once promoted.
+         * @param {BookingsApiGetWaitlistEntryRequest} requestParameters Request parameters.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        getWaitlistEntry(requestParameters: BookingsApiGetWaitlistEntryRequest, options?: RawAxiosRequestConfig): AxiosPromise<WaitlistEntryView> {
+            return localVarFp.getWaitlistEntry(requestParameters.id, requestParameters.X_Waitlist_Token, requestParameters.X_Attendee_Token, requestParameters.tz, options).then((request) => request(axios, basePath));
+        },
+        /**
+         * While a person completes their details. The seats count against the capacity at once (watchers see them go) and come back by themselves when the hold expires (after `HOLD_MINUTES`, 10 by default), to the first on the waitlist if people wait. Book a held seat with `POST /events/{id}/book` and the `X-Hold-Token` header; each booking uses one.
+         * @summary Hold seats of an event for a few minutes.
+         * @param {BookingsApiHoldSeatsRequest} requestParameters Request parameters.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        holdSeats(requestParameters: BookingsApiHoldSeatsRequest, options?: RawAxiosRequestConfig): AxiosPromise<HoldView> {
+            return localVarFp.holdSeats(requestParameters.id, requestParameters.HoldCreate, requestParameters.tz, options).then((request) => request(axios, basePath));
+        },
+        /**
+         * Only when every seat is booked: a free seat answers 409 `seats_available` (book it instead). First come, first served: when a booking is cancelled, its seat is booked at once for the first person in line, in the same transaction, and they are told by e-mail. Keep `token` to see the place (`position`) or leave the line.
+         * @summary Join a full event\'s waitlist.
+         * @param {BookingsApiJoinWaitlistRequest} requestParameters Request parameters.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        joinWaitlist(requestParameters: BookingsApiJoinWaitlistRequest, options?: RawAxiosRequestConfig): AxiosPromise<WaitlistEntryView> {
+            return localVarFp.joinWaitlist(requestParameters.id, requestParameters.WaitlistJoin, requestParameters.tz, options).then((request) => request(axios, basePath));
+        },
+        /**
+         * Its holder (either token), the event\'s owner, or an admin. Leaving twice, or after a promotion, changes nothing and answers the place as it stands.
+         * @summary Leave a waitlist.
+         * @param {BookingsApiLeaveWaitlistRequest} requestParameters Request parameters.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        leaveWaitlist(requestParameters: BookingsApiLeaveWaitlistRequest, options?: RawAxiosRequestConfig): AxiosPromise<WaitlistEntryView> {
+            return localVarFp.leaveWaitlist(requestParameters.id, requestParameters.X_Waitlist_Token, requestParameters.X_Attendee_Token, requestParameters.tz, options).then((request) => request(axios, basePath));
+        },
+        /**
+         * 
          * @summary Register for an event; the same as booking a seat.
          * @param {BookingsApiRegisterForEventRequest} requestParameters Request parameters.
          * @param {*} [options] Override http request option.
          * @throws {RequiredError}
          */
         registerForEvent(requestParameters: BookingsApiRegisterForEventRequest, options?: RawAxiosRequestConfig): AxiosPromise<BookingView> {
-            return localVarFp.registerForEvent(requestParameters.id, requestParameters.SeatRequest, requestParameters.Idempotency_Key, requestParameters.tz, options).then((request) => request(axios, basePath));
+            return localVarFp.registerForEvent(requestParameters.id, requestParameters.SeatRequest, requestParameters.X_Hold_Token, requestParameters.Idempotency_Key, requestParameters.tz, options).then((request) => request(axios, basePath));
+        },
+        /**
+         * 
+         * @summary Release a hold now, giving its seats back.
+         * @param {BookingsApiReleaseHoldRequest} requestParameters Request parameters.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        releaseHold(requestParameters: BookingsApiReleaseHoldRequest, options?: RawAxiosRequestConfig): AxiosPromise<void> {
+            return localVarFp.releaseHold(requestParameters.id, requestParameters.X_Hold_Token, options).then((request) => request(axios, basePath));
         },
     };
 };
@@ -3207,6 +4222,11 @@ export interface BookingsApiBookEventRequest {
     readonly SeatRequest: SeatRequest
 
     /**
+     * Book a seat of this hold
+     */
+    readonly X_Hold_Token?: string | null
+
+    /**
      * Repeat-safe key: a repeat returns the first response
      */
     readonly Idempotency_Key?: string
@@ -3290,6 +4310,46 @@ export interface BookingsApiGetBookingRequest {
 }
 
 /**
+ * Request parameters for getBookingTicketPng operation in BookingsApi.
+ */
+export interface BookingsApiGetBookingTicketPngRequest {
+    /**
+     * Booking id
+     */
+    readonly id: number
+
+    /**
+     * The booking\&#39;s cancel token
+     */
+    readonly X_Cancel_Token?: string | null
+
+    /**
+     * The attendee\&#39;s token
+     */
+    readonly X_Attendee_Token?: string | null
+}
+
+/**
+ * Request parameters for getBookingTicketSvg operation in BookingsApi.
+ */
+export interface BookingsApiGetBookingTicketSvgRequest {
+    /**
+     * Booking id
+     */
+    readonly id: number
+
+    /**
+     * The booking\&#39;s cancel token
+     */
+    readonly X_Cancel_Token?: string | null
+
+    /**
+     * The attendee\&#39;s token
+     */
+    readonly X_Attendee_Token?: string | null
+}
+
+/**
  * Request parameters for getBookings operation in BookingsApi.
  */
 export interface BookingsApiGetBookingsRequest {
@@ -3320,6 +4380,138 @@ export interface BookingsApiGetBookingsRequest {
 }
 
 /**
+ * Request parameters for getEventWaitlist operation in BookingsApi.
+ */
+export interface BookingsApiGetEventWaitlistRequest {
+    /**
+     * Event id
+     */
+    readonly id: number
+
+    /**
+     * Page number, starting at 1.
+     */
+    readonly page?: number
+
+    /**
+     * Items per page.
+     */
+    readonly page_size?: number
+
+    /**
+     * Render times in this IANA zone
+     */
+    readonly tz?: string
+}
+
+/**
+ * Request parameters for getHold operation in BookingsApi.
+ */
+export interface BookingsApiGetHoldRequest {
+    /**
+     * Hold id
+     */
+    readonly id: number
+
+    /**
+     * The hold\&#39;s token
+     */
+    readonly X_Hold_Token: string
+
+    /**
+     * Render times in this IANA zone
+     */
+    readonly tz?: string
+}
+
+/**
+ * Request parameters for getWaitlistEntry operation in BookingsApi.
+ */
+export interface BookingsApiGetWaitlistEntryRequest {
+    /**
+     * Waitlist place id
+     */
+    readonly id: number
+
+    /**
+     * The place\&#39;s token
+     */
+    readonly X_Waitlist_Token?: string | null
+
+    /**
+     * The attendee\&#39;s token
+     */
+    readonly X_Attendee_Token?: string | null
+
+    /**
+     * Render times in this IANA zone
+     */
+    readonly tz?: string
+}
+
+/**
+ * Request parameters for holdSeats operation in BookingsApi.
+ */
+export interface BookingsApiHoldSeatsRequest {
+    /**
+     * Event id
+     */
+    readonly id: number
+
+    /**
+     * Optional: &#x60;{}&#x60; holds one seat
+     */
+    readonly HoldCreate: HoldCreate
+
+    /**
+     * Render times in this IANA zone
+     */
+    readonly tz?: string
+}
+
+/**
+ * Request parameters for joinWaitlist operation in BookingsApi.
+ */
+export interface BookingsApiJoinWaitlistRequest {
+    /**
+     * Event id
+     */
+    readonly id: number
+
+    readonly WaitlistJoin: WaitlistJoin
+
+    /**
+     * Render times in this IANA zone
+     */
+    readonly tz?: string
+}
+
+/**
+ * Request parameters for leaveWaitlist operation in BookingsApi.
+ */
+export interface BookingsApiLeaveWaitlistRequest {
+    /**
+     * Waitlist place id
+     */
+    readonly id: number
+
+    /**
+     * The place\&#39;s token
+     */
+    readonly X_Waitlist_Token?: string | null
+
+    /**
+     * The attendee\&#39;s token
+     */
+    readonly X_Attendee_Token?: string | null
+
+    /**
+     * Render times in this IANA zone
+     */
+    readonly tz?: string
+}
+
+/**
  * Request parameters for registerForEvent operation in BookingsApi.
  */
 export interface BookingsApiRegisterForEventRequest {
@@ -3331,6 +4523,11 @@ export interface BookingsApiRegisterForEventRequest {
     readonly SeatRequest: SeatRequest
 
     /**
+     * Book a seat of this hold
+     */
+    readonly X_Hold_Token?: string | null
+
+    /**
      * Repeat-safe key: a repeat returns the first response
      */
     readonly Idempotency_Key?: string
@@ -3339,6 +4536,21 @@ export interface BookingsApiRegisterForEventRequest {
      * Render times in this IANA zone
      */
     readonly tz?: string
+}
+
+/**
+ * Request parameters for releaseHold operation in BookingsApi.
+ */
+export interface BookingsApiReleaseHoldRequest {
+    /**
+     * Hold id
+     */
+    readonly id: number
+
+    /**
+     * The hold\&#39;s token
+     */
+    readonly X_Hold_Token: string
 }
 
 /**
@@ -3390,18 +4602,18 @@ export class BookingsApi extends BaseAPI {
     }
 
     /**
-     * With `name` and `email`: registers the attendee on the fly if the address is new; a second active booking by the same person answers 400 `already_booked`. With `user_name` alone: a walk-in without e-mail, recorded as a new attendee each time (nothing identifies them, so no duplicate can be detected). A full event answers 400 `event_full`.
+     * With `name` and `email`: registers the attendee on the fly if the address is new; a second active booking by the same person answers 400 `already_booked`. With `user_name` alone: a walk-in without e-mail, recorded as a new attendee each time (nothing identifies them, so no duplicate can be detected). A full event answers 400 `event_full`. With `X-Hold-Token`, one seat of that hold is booked (see `POST /events/{id}/holds`); a hold that expired, was used up or released answers 410 `hold_expired`.
      * @summary Book a seat for a person.
      * @param {BookingsApiBookEventRequest} requestParameters Request parameters.
      * @param {*} [options] Override http request option.
      * @throws {RequiredError}
      */
     public bookEvent(requestParameters: BookingsApiBookEventRequest, options?: RawAxiosRequestConfig) {
-        return BookingsApiFp(this.configuration).bookEvent(requestParameters.id, requestParameters.SeatRequest, requestParameters.Idempotency_Key, requestParameters.tz, options).then((request) => request(this.axios, this.basePath));
+        return BookingsApiFp(this.configuration).bookEvent(requestParameters.id, requestParameters.SeatRequest, requestParameters.X_Hold_Token, requestParameters.Idempotency_Key, requestParameters.tz, options).then((request) => request(this.axios, this.basePath));
     }
 
     /**
-     * Its holder (either token), the event\'s owner, or an admin. Repeating the cancellation changes nothing and answers the same.
+     * Its holder (either token), the event\'s owner, or an admin. Repeating the cancellation changes nothing and answers the same. A booking checked in at the door cannot be cancelled (409 `already_checked_in`).
      * @summary Cancel a booking, freeing its seat.
      * @param {BookingsApiCancelBookingRequest} requestParameters Request parameters.
      * @param {*} [options] Override http request option.
@@ -3434,6 +4646,28 @@ export class BookingsApi extends BaseAPI {
     }
 
     /**
+     * As the SVG, for places that do not show SVG (e-mail clients, some wallets).
+     * @summary Get a booking\'s ticket as a PNG QR code.
+     * @param {BookingsApiGetBookingTicketPngRequest} requestParameters Request parameters.
+     * @param {*} [options] Override http request option.
+     * @throws {RequiredError}
+     */
+    public getBookingTicketPng(requestParameters: BookingsApiGetBookingTicketPngRequest, options?: RawAxiosRequestConfig) {
+        return BookingsApiFp(this.configuration).getBookingTicketPng(requestParameters.id, requestParameters.X_Cancel_Token, requestParameters.X_Attendee_Token, options).then((request) => request(this.axios, this.basePath));
+    }
+
+    /**
+     * For the same callers as `GET /bookings/{id}`. The QR code holds the ticket code, which the door scans (`POST /events/{id}/check-ins`).
+     * @summary Get a booking\'s ticket as an SVG QR code.
+     * @param {BookingsApiGetBookingTicketSvgRequest} requestParameters Request parameters.
+     * @param {*} [options] Override http request option.
+     * @throws {RequiredError}
+     */
+    public getBookingTicketSvg(requestParameters: BookingsApiGetBookingTicketSvgRequest, options?: RawAxiosRequestConfig) {
+        return BookingsApiFp(this.configuration).getBookingTicketSvg(requestParameters.id, requestParameters.X_Cancel_Token, requestParameters.X_Attendee_Token, options).then((request) => request(this.axios, this.basePath));
+    }
+
+    /**
      * With `X-Attendee-Token`, the attendee\'s own bookings; admins see all.
      * @summary List bookings.
      * @param {BookingsApiGetBookingsRequest} requestParameters Request parameters.
@@ -3446,13 +4680,90 @@ export class BookingsApi extends BaseAPI {
 
     /**
      * 
+     * @summary List the people waiting for a seat of an event, first in line first.
+     * @param {BookingsApiGetEventWaitlistRequest} requestParameters Request parameters.
+     * @param {*} [options] Override http request option.
+     * @throws {RequiredError}
+     */
+    public getEventWaitlist(requestParameters: BookingsApiGetEventWaitlistRequest, options?: RawAxiosRequestConfig) {
+        return BookingsApiFp(this.configuration).getEventWaitlist(requestParameters.id, requestParameters.page, requestParameters.page_size, requestParameters.tz, options).then((request) => request(this.axios, this.basePath));
+    }
+
+    /**
+     * 
+     * @summary Get a hold: the seats it still holds and the time left.
+     * @param {BookingsApiGetHoldRequest} requestParameters Request parameters.
+     * @param {*} [options] Override http request option.
+     * @throws {RequiredError}
+     */
+    public getHold(requestParameters: BookingsApiGetHoldRequest, options?: RawAxiosRequestConfig) {
+        return BookingsApiFp(this.configuration).getHold(requestParameters.id, requestParameters.X_Hold_Token, requestParameters.tz, options).then((request) => request(this.axios, this.basePath));
+    }
+
+    /**
+     * Its `X-Waitlist-Token`, the attendee\'s `X-Attendee-Token`, the event\'s owner, or an admin.
+     * @summary Get a place in a waitlist: its position while waiting, its booking once promoted.
+     * @param {BookingsApiGetWaitlistEntryRequest} requestParameters Request parameters.
+     * @param {*} [options] Override http request option.
+     * @throws {RequiredError}
+     */
+    public getWaitlistEntry(requestParameters: BookingsApiGetWaitlistEntryRequest, options?: RawAxiosRequestConfig) {
+        return BookingsApiFp(this.configuration).getWaitlistEntry(requestParameters.id, requestParameters.X_Waitlist_Token, requestParameters.X_Attendee_Token, requestParameters.tz, options).then((request) => request(this.axios, this.basePath));
+    }
+
+    /**
+     * While a person completes their details. The seats count against the capacity at once (watchers see them go) and come back by themselves when the hold expires (after `HOLD_MINUTES`, 10 by default), to the first on the waitlist if people wait. Book a held seat with `POST /events/{id}/book` and the `X-Hold-Token` header; each booking uses one.
+     * @summary Hold seats of an event for a few minutes.
+     * @param {BookingsApiHoldSeatsRequest} requestParameters Request parameters.
+     * @param {*} [options] Override http request option.
+     * @throws {RequiredError}
+     */
+    public holdSeats(requestParameters: BookingsApiHoldSeatsRequest, options?: RawAxiosRequestConfig) {
+        return BookingsApiFp(this.configuration).holdSeats(requestParameters.id, requestParameters.HoldCreate, requestParameters.tz, options).then((request) => request(this.axios, this.basePath));
+    }
+
+    /**
+     * Only when every seat is booked: a free seat answers 409 `seats_available` (book it instead). First come, first served: when a booking is cancelled, its seat is booked at once for the first person in line, in the same transaction, and they are told by e-mail. Keep `token` to see the place (`position`) or leave the line.
+     * @summary Join a full event\'s waitlist.
+     * @param {BookingsApiJoinWaitlistRequest} requestParameters Request parameters.
+     * @param {*} [options] Override http request option.
+     * @throws {RequiredError}
+     */
+    public joinWaitlist(requestParameters: BookingsApiJoinWaitlistRequest, options?: RawAxiosRequestConfig) {
+        return BookingsApiFp(this.configuration).joinWaitlist(requestParameters.id, requestParameters.WaitlistJoin, requestParameters.tz, options).then((request) => request(this.axios, this.basePath));
+    }
+
+    /**
+     * Its holder (either token), the event\'s owner, or an admin. Leaving twice, or after a promotion, changes nothing and answers the place as it stands.
+     * @summary Leave a waitlist.
+     * @param {BookingsApiLeaveWaitlistRequest} requestParameters Request parameters.
+     * @param {*} [options] Override http request option.
+     * @throws {RequiredError}
+     */
+    public leaveWaitlist(requestParameters: BookingsApiLeaveWaitlistRequest, options?: RawAxiosRequestConfig) {
+        return BookingsApiFp(this.configuration).leaveWaitlist(requestParameters.id, requestParameters.X_Waitlist_Token, requestParameters.X_Attendee_Token, requestParameters.tz, options).then((request) => request(this.axios, this.basePath));
+    }
+
+    /**
+     * 
      * @summary Register for an event; the same as booking a seat.
      * @param {BookingsApiRegisterForEventRequest} requestParameters Request parameters.
      * @param {*} [options] Override http request option.
      * @throws {RequiredError}
      */
     public registerForEvent(requestParameters: BookingsApiRegisterForEventRequest, options?: RawAxiosRequestConfig) {
-        return BookingsApiFp(this.configuration).registerForEvent(requestParameters.id, requestParameters.SeatRequest, requestParameters.Idempotency_Key, requestParameters.tz, options).then((request) => request(this.axios, this.basePath));
+        return BookingsApiFp(this.configuration).registerForEvent(requestParameters.id, requestParameters.SeatRequest, requestParameters.X_Hold_Token, requestParameters.Idempotency_Key, requestParameters.tz, options).then((request) => request(this.axios, this.basePath));
+    }
+
+    /**
+     * 
+     * @summary Release a hold now, giving its seats back.
+     * @param {BookingsApiReleaseHoldRequest} requestParameters Request parameters.
+     * @param {*} [options] Override http request option.
+     * @throws {RequiredError}
+     */
+    public releaseHold(requestParameters: BookingsApiReleaseHoldRequest, options?: RawAxiosRequestConfig) {
+        return BookingsApiFp(this.configuration).releaseHold(requestParameters.id, requestParameters.X_Hold_Token, options).then((request) => request(this.axios, this.basePath));
     }
 }
 
@@ -3725,6 +5036,563 @@ export class DevicesApi extends BaseAPI {
      */
     public registerDevice(requestParameters: DevicesApiRegisterDeviceRequest, options?: RawAxiosRequestConfig) {
         return DevicesApiFp(this.configuration).registerDevice(requestParameters.DeviceRegister, options).then((request) => request(this.axios, this.basePath));
+    }
+}
+
+
+
+/**
+ * DoorApi - axios parameter creator
+ */
+export const DoorApiAxiosParamCreator = function (configuration?: Configuration) {
+    return {
+        /**
+         * For the event\'s owner, its door staff or an admin. The database admits each ticket exactly once, however many devices scan it at the same moment: a second scan answers 409 `already_checked_in` with when and by whom it was first admitted. A cancelled booking\'s ticket answers 409 `ticket_cancelled`, another event\'s 422 `ticket_for_another_event`, and a code this server did not issue 422 `invalid_ticket`.
+         * @summary Check a ticket in: admit its holder, once.
+         * @param {number} id Event id
+         * @param {CheckInRequest} CheckInRequest 
+         * @param {string} [tz] Render times in this IANA zone
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        checkInTicket: async (id: number, CheckInRequest: CheckInRequest, tz?: string, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+            // verify required parameter 'id' is not null or undefined
+            assertParamExists('checkInTicket', 'id', id)
+            // verify required parameter 'CheckInRequest' is not null or undefined
+            assertParamExists('checkInTicket', 'CheckInRequest', CheckInRequest)
+            const localVarPath = `/events/{id}/check-ins`
+                .replace('{id}', encodeURIComponent(String(id)));
+            // use dummy base URL string because the URL constructor only accepts absolute URLs.
+            const localVarUrlObj = new URL(localVarPath, DUMMY_BASE_URL);
+            let baseOptions;
+            if (configuration) {
+                baseOptions = configuration.baseOptions;
+            }
+
+            const localVarRequestOptions = { method: 'POST', ...baseOptions, ...options};
+            const localVarHeaderParameter = {} as any;
+            const localVarQueryParameter = {} as any;
+
+            // authentication oauth2 required
+            // oauth required
+            await setOAuthToObject(localVarHeaderParameter, "oauth2", [], configuration)
+
+            // authentication bearerAuth required
+            // http bearer authentication required
+            await setBearerAuthToObject(localVarHeaderParameter, configuration)
+
+            if (tz !== undefined) {
+                localVarQueryParameter['tz'] = tz;
+            }
+
+            localVarHeaderParameter['Content-Type'] = 'application/json';
+            localVarHeaderParameter['Accept'] = 'application/json,application/problem+json';
+
+            setSearchParams(localVarUrlObj, localVarQueryParameter);
+            let headersFromBaseOptions = baseOptions && baseOptions.headers ? baseOptions.headers : {};
+            localVarRequestOptions.headers = {...localVarHeaderParameter, ...headersFromBaseOptions, ...options.headers};
+            localVarRequestOptions.data = serializeDataIfNeeded(CheckInRequest, localVarRequestOptions, configuration)
+
+            return {
+                url: toPathString(localVarUrlObj),
+                options: localVarRequestOptions,
+            };
+        },
+        /**
+         * For the event\'s owner or an admin. Removing someone who is not staff changes nothing.
+         * @summary Remove a user from an event\'s door staff.
+         * @param {number} id Event id
+         * @param {string} username The user\&#39;s username (case-insensitive)
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        deleteEventStaff: async (id: number, username: string, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+            // verify required parameter 'id' is not null or undefined
+            assertParamExists('deleteEventStaff', 'id', id)
+            // verify required parameter 'username' is not null or undefined
+            assertParamExists('deleteEventStaff', 'username', username)
+            const localVarPath = `/events/{id}/staff/{username}`
+                .replace('{id}', encodeURIComponent(String(id)))
+                .replace('{username}', encodeURIComponent(String(username)));
+            // use dummy base URL string because the URL constructor only accepts absolute URLs.
+            const localVarUrlObj = new URL(localVarPath, DUMMY_BASE_URL);
+            let baseOptions;
+            if (configuration) {
+                baseOptions = configuration.baseOptions;
+            }
+
+            const localVarRequestOptions = { method: 'DELETE', ...baseOptions, ...options};
+            const localVarHeaderParameter = {} as any;
+            const localVarQueryParameter = {} as any;
+
+            // authentication oauth2 required
+            // oauth required
+            await setOAuthToObject(localVarHeaderParameter, "oauth2", [], configuration)
+
+            // authentication bearerAuth required
+            // http bearer authentication required
+            await setBearerAuthToObject(localVarHeaderParameter, configuration)
+
+            localVarHeaderParameter['Accept'] = 'application/problem+json';
+
+            setSearchParams(localVarUrlObj, localVarQueryParameter);
+            let headersFromBaseOptions = baseOptions && baseOptions.headers ? baseOptions.headers : {};
+            localVarRequestOptions.headers = {...localVarHeaderParameter, ...headersFromBaseOptions, ...options.headers};
+
+            return {
+                url: toPathString(localVarUrlObj),
+                options: localVarRequestOptions,
+            };
+        },
+        /**
+         * For the event\'s owner, its door staff or an admin: who is in, in the order they came, with `total` (people in) and `confirmed` (people expected).
+         * @summary List an event\'s check-ins.
+         * @param {number} id Event id
+         * @param {number} [page] Page number, starting at 1.
+         * @param {number} [page_size] Items per page.
+         * @param {string} [tz] Render times in this IANA zone
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        getEventCheckIns: async (id: number, page?: number, page_size?: number, tz?: string, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+            // verify required parameter 'id' is not null or undefined
+            assertParamExists('getEventCheckIns', 'id', id)
+            const localVarPath = `/events/{id}/check-ins`
+                .replace('{id}', encodeURIComponent(String(id)));
+            // use dummy base URL string because the URL constructor only accepts absolute URLs.
+            const localVarUrlObj = new URL(localVarPath, DUMMY_BASE_URL);
+            let baseOptions;
+            if (configuration) {
+                baseOptions = configuration.baseOptions;
+            }
+
+            const localVarRequestOptions = { method: 'GET', ...baseOptions, ...options};
+            const localVarHeaderParameter = {} as any;
+            const localVarQueryParameter = {} as any;
+
+            // authentication oauth2 required
+            // oauth required
+            await setOAuthToObject(localVarHeaderParameter, "oauth2", [], configuration)
+
+            // authentication bearerAuth required
+            // http bearer authentication required
+            await setBearerAuthToObject(localVarHeaderParameter, configuration)
+
+            if (page !== undefined) {
+                localVarQueryParameter['page'] = page;
+            }
+
+            if (page_size !== undefined) {
+                localVarQueryParameter['page_size'] = page_size;
+            }
+
+            if (tz !== undefined) {
+                localVarQueryParameter['tz'] = tz;
+            }
+
+            localVarHeaderParameter['Accept'] = 'application/json,application/problem+json';
+
+            setSearchParams(localVarUrlObj, localVarQueryParameter);
+            let headersFromBaseOptions = baseOptions && baseOptions.headers ? baseOptions.headers : {};
+            localVarRequestOptions.headers = {...localVarHeaderParameter, ...headersFromBaseOptions, ...options.headers};
+
+            return {
+                url: toPathString(localVarUrlObj),
+                options: localVarRequestOptions,
+            };
+        },
+        /**
+         * For the event\'s owner or an admin.
+         * @summary List an event\'s door staff.
+         * @param {number} id Event id
+         * @param {string} [tz] Render times in this IANA zone
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        getEventStaff: async (id: number, tz?: string, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+            // verify required parameter 'id' is not null or undefined
+            assertParamExists('getEventStaff', 'id', id)
+            const localVarPath = `/events/{id}/staff`
+                .replace('{id}', encodeURIComponent(String(id)));
+            // use dummy base URL string because the URL constructor only accepts absolute URLs.
+            const localVarUrlObj = new URL(localVarPath, DUMMY_BASE_URL);
+            let baseOptions;
+            if (configuration) {
+                baseOptions = configuration.baseOptions;
+            }
+
+            const localVarRequestOptions = { method: 'GET', ...baseOptions, ...options};
+            const localVarHeaderParameter = {} as any;
+            const localVarQueryParameter = {} as any;
+
+            // authentication oauth2 required
+            // oauth required
+            await setOAuthToObject(localVarHeaderParameter, "oauth2", [], configuration)
+
+            // authentication bearerAuth required
+            // http bearer authentication required
+            await setBearerAuthToObject(localVarHeaderParameter, configuration)
+
+            if (tz !== undefined) {
+                localVarQueryParameter['tz'] = tz;
+            }
+
+            localVarHeaderParameter['Accept'] = 'application/json,application/problem+json';
+
+            setSearchParams(localVarUrlObj, localVarQueryParameter);
+            let headersFromBaseOptions = baseOptions && baseOptions.headers ? baseOptions.headers : {};
+            localVarRequestOptions.headers = {...localVarHeaderParameter, ...headersFromBaseOptions, ...options.headers};
+
+            return {
+                url: toPathString(localVarUrlObj),
+                options: localVarRequestOptions,
+            };
+        },
+        /**
+         * For the event\'s owner or an admin. Door staff may check tickets in and list check-ins; nothing else. Naming someone again changes nothing.
+         * @summary Name a registered user door staff of an event.
+         * @param {number} id Event id
+         * @param {string} username The user\&#39;s username (case-insensitive)
+         * @param {string} [tz] Render times in this IANA zone
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        putEventStaff: async (id: number, username: string, tz?: string, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+            // verify required parameter 'id' is not null or undefined
+            assertParamExists('putEventStaff', 'id', id)
+            // verify required parameter 'username' is not null or undefined
+            assertParamExists('putEventStaff', 'username', username)
+            const localVarPath = `/events/{id}/staff/{username}`
+                .replace('{id}', encodeURIComponent(String(id)))
+                .replace('{username}', encodeURIComponent(String(username)));
+            // use dummy base URL string because the URL constructor only accepts absolute URLs.
+            const localVarUrlObj = new URL(localVarPath, DUMMY_BASE_URL);
+            let baseOptions;
+            if (configuration) {
+                baseOptions = configuration.baseOptions;
+            }
+
+            const localVarRequestOptions = { method: 'PUT', ...baseOptions, ...options};
+            const localVarHeaderParameter = {} as any;
+            const localVarQueryParameter = {} as any;
+
+            // authentication oauth2 required
+            // oauth required
+            await setOAuthToObject(localVarHeaderParameter, "oauth2", [], configuration)
+
+            // authentication bearerAuth required
+            // http bearer authentication required
+            await setBearerAuthToObject(localVarHeaderParameter, configuration)
+
+            if (tz !== undefined) {
+                localVarQueryParameter['tz'] = tz;
+            }
+
+            localVarHeaderParameter['Accept'] = 'application/json,application/problem+json';
+
+            setSearchParams(localVarUrlObj, localVarQueryParameter);
+            let headersFromBaseOptions = baseOptions && baseOptions.headers ? baseOptions.headers : {};
+            localVarRequestOptions.headers = {...localVarHeaderParameter, ...headersFromBaseOptions, ...options.headers};
+
+            return {
+                url: toPathString(localVarUrlObj),
+                options: localVarRequestOptions,
+            };
+        },
+    }
+};
+
+/**
+ * DoorApi - functional programming interface
+ */
+export const DoorApiFp = function(configuration?: Configuration) {
+    const localVarAxiosParamCreator = DoorApiAxiosParamCreator(configuration)
+    return {
+        /**
+         * For the event\'s owner, its door staff or an admin. The database admits each ticket exactly once, however many devices scan it at the same moment: a second scan answers 409 `already_checked_in` with when and by whom it was first admitted. A cancelled booking\'s ticket answers 409 `ticket_cancelled`, another event\'s 422 `ticket_for_another_event`, and a code this server did not issue 422 `invalid_ticket`.
+         * @summary Check a ticket in: admit its holder, once.
+         * @param {number} id Event id
+         * @param {CheckInRequest} CheckInRequest 
+         * @param {string} [tz] Render times in this IANA zone
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        async checkInTicket(id: number, CheckInRequest: CheckInRequest, tz?: string, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<CheckInView>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.checkInTicket(id, CheckInRequest, tz, options);
+            const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
+            const localVarOperationServerBasePath = operationServerMap['DoorApi.checkInTicket']?.[localVarOperationServerIndex]?.url;
+            return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
+        },
+        /**
+         * For the event\'s owner or an admin. Removing someone who is not staff changes nothing.
+         * @summary Remove a user from an event\'s door staff.
+         * @param {number} id Event id
+         * @param {string} username The user\&#39;s username (case-insensitive)
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        async deleteEventStaff(id: number, username: string, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<void>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.deleteEventStaff(id, username, options);
+            const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
+            const localVarOperationServerBasePath = operationServerMap['DoorApi.deleteEventStaff']?.[localVarOperationServerIndex]?.url;
+            return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
+        },
+        /**
+         * For the event\'s owner, its door staff or an admin: who is in, in the order they came, with `total` (people in) and `confirmed` (people expected).
+         * @summary List an event\'s check-ins.
+         * @param {number} id Event id
+         * @param {number} [page] Page number, starting at 1.
+         * @param {number} [page_size] Items per page.
+         * @param {string} [tz] Render times in this IANA zone
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        async getEventCheckIns(id: number, page?: number, page_size?: number, tz?: string, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<CheckInPage>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.getEventCheckIns(id, page, page_size, tz, options);
+            const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
+            const localVarOperationServerBasePath = operationServerMap['DoorApi.getEventCheckIns']?.[localVarOperationServerIndex]?.url;
+            return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
+        },
+        /**
+         * For the event\'s owner or an admin.
+         * @summary List an event\'s door staff.
+         * @param {number} id Event id
+         * @param {string} [tz] Render times in this IANA zone
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        async getEventStaff(id: number, tz?: string, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<StaffList>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.getEventStaff(id, tz, options);
+            const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
+            const localVarOperationServerBasePath = operationServerMap['DoorApi.getEventStaff']?.[localVarOperationServerIndex]?.url;
+            return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
+        },
+        /**
+         * For the event\'s owner or an admin. Door staff may check tickets in and list check-ins; nothing else. Naming someone again changes nothing.
+         * @summary Name a registered user door staff of an event.
+         * @param {number} id Event id
+         * @param {string} username The user\&#39;s username (case-insensitive)
+         * @param {string} [tz] Render times in this IANA zone
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        async putEventStaff(id: number, username: string, tz?: string, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<StaffMemberView>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.putEventStaff(id, username, tz, options);
+            const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
+            const localVarOperationServerBasePath = operationServerMap['DoorApi.putEventStaff']?.[localVarOperationServerIndex]?.url;
+            return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
+        },
+    }
+};
+
+/**
+ * DoorApi - factory interface
+ */
+export const DoorApiFactory = function (configuration?: Configuration, basePath?: string, axios?: AxiosInstance) {
+    const localVarFp = DoorApiFp(configuration)
+    return {
+        /**
+         * For the event\'s owner, its door staff or an admin. The database admits each ticket exactly once, however many devices scan it at the same moment: a second scan answers 409 `already_checked_in` with when and by whom it was first admitted. A cancelled booking\'s ticket answers 409 `ticket_cancelled`, another event\'s 422 `ticket_for_another_event`, and a code this server did not issue 422 `invalid_ticket`.
+         * @summary Check a ticket in: admit its holder, once.
+         * @param {DoorApiCheckInTicketRequest} requestParameters Request parameters.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        checkInTicket(requestParameters: DoorApiCheckInTicketRequest, options?: RawAxiosRequestConfig): AxiosPromise<CheckInView> {
+            return localVarFp.checkInTicket(requestParameters.id, requestParameters.CheckInRequest, requestParameters.tz, options).then((request) => request(axios, basePath));
+        },
+        /**
+         * For the event\'s owner or an admin. Removing someone who is not staff changes nothing.
+         * @summary Remove a user from an event\'s door staff.
+         * @param {DoorApiDeleteEventStaffRequest} requestParameters Request parameters.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        deleteEventStaff(requestParameters: DoorApiDeleteEventStaffRequest, options?: RawAxiosRequestConfig): AxiosPromise<void> {
+            return localVarFp.deleteEventStaff(requestParameters.id, requestParameters.username, options).then((request) => request(axios, basePath));
+        },
+        /**
+         * For the event\'s owner, its door staff or an admin: who is in, in the order they came, with `total` (people in) and `confirmed` (people expected).
+         * @summary List an event\'s check-ins.
+         * @param {DoorApiGetEventCheckInsRequest} requestParameters Request parameters.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        getEventCheckIns(requestParameters: DoorApiGetEventCheckInsRequest, options?: RawAxiosRequestConfig): AxiosPromise<CheckInPage> {
+            return localVarFp.getEventCheckIns(requestParameters.id, requestParameters.page, requestParameters.page_size, requestParameters.tz, options).then((request) => request(axios, basePath));
+        },
+        /**
+         * For the event\'s owner or an admin.
+         * @summary List an event\'s door staff.
+         * @param {DoorApiGetEventStaffRequest} requestParameters Request parameters.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        getEventStaff(requestParameters: DoorApiGetEventStaffRequest, options?: RawAxiosRequestConfig): AxiosPromise<StaffList> {
+            return localVarFp.getEventStaff(requestParameters.id, requestParameters.tz, options).then((request) => request(axios, basePath));
+        },
+        /**
+         * For the event\'s owner or an admin. Door staff may check tickets in and list check-ins; nothing else. Naming someone again changes nothing.
+         * @summary Name a registered user door staff of an event.
+         * @param {DoorApiPutEventStaffRequest} requestParameters Request parameters.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        putEventStaff(requestParameters: DoorApiPutEventStaffRequest, options?: RawAxiosRequestConfig): AxiosPromise<StaffMemberView> {
+            return localVarFp.putEventStaff(requestParameters.id, requestParameters.username, requestParameters.tz, options).then((request) => request(axios, basePath));
+        },
+    };
+};
+
+/**
+ * Request parameters for checkInTicket operation in DoorApi.
+ */
+export interface DoorApiCheckInTicketRequest {
+    /**
+     * Event id
+     */
+    readonly id: number
+
+    readonly CheckInRequest: CheckInRequest
+
+    /**
+     * Render times in this IANA zone
+     */
+    readonly tz?: string
+}
+
+/**
+ * Request parameters for deleteEventStaff operation in DoorApi.
+ */
+export interface DoorApiDeleteEventStaffRequest {
+    /**
+     * Event id
+     */
+    readonly id: number
+
+    /**
+     * The user\&#39;s username (case-insensitive)
+     */
+    readonly username: string
+}
+
+/**
+ * Request parameters for getEventCheckIns operation in DoorApi.
+ */
+export interface DoorApiGetEventCheckInsRequest {
+    /**
+     * Event id
+     */
+    readonly id: number
+
+    /**
+     * Page number, starting at 1.
+     */
+    readonly page?: number
+
+    /**
+     * Items per page.
+     */
+    readonly page_size?: number
+
+    /**
+     * Render times in this IANA zone
+     */
+    readonly tz?: string
+}
+
+/**
+ * Request parameters for getEventStaff operation in DoorApi.
+ */
+export interface DoorApiGetEventStaffRequest {
+    /**
+     * Event id
+     */
+    readonly id: number
+
+    /**
+     * Render times in this IANA zone
+     */
+    readonly tz?: string
+}
+
+/**
+ * Request parameters for putEventStaff operation in DoorApi.
+ */
+export interface DoorApiPutEventStaffRequest {
+    /**
+     * Event id
+     */
+    readonly id: number
+
+    /**
+     * The user\&#39;s username (case-insensitive)
+     */
+    readonly username: string
+
+    /**
+     * Render times in this IANA zone
+     */
+    readonly tz?: string
+}
+
+/**
+ * DoorApi - object-oriented interface
+ */
+export class DoorApi extends BaseAPI {
+    /**
+     * For the event\'s owner, its door staff or an admin. The database admits each ticket exactly once, however many devices scan it at the same moment: a second scan answers 409 `already_checked_in` with when and by whom it was first admitted. A cancelled booking\'s ticket answers 409 `ticket_cancelled`, another event\'s 422 `ticket_for_another_event`, and a code this server did not issue 422 `invalid_ticket`.
+     * @summary Check a ticket in: admit its holder, once.
+     * @param {DoorApiCheckInTicketRequest} requestParameters Request parameters.
+     * @param {*} [options] Override http request option.
+     * @throws {RequiredError}
+     */
+    public checkInTicket(requestParameters: DoorApiCheckInTicketRequest, options?: RawAxiosRequestConfig) {
+        return DoorApiFp(this.configuration).checkInTicket(requestParameters.id, requestParameters.CheckInRequest, requestParameters.tz, options).then((request) => request(this.axios, this.basePath));
+    }
+
+    /**
+     * For the event\'s owner or an admin. Removing someone who is not staff changes nothing.
+     * @summary Remove a user from an event\'s door staff.
+     * @param {DoorApiDeleteEventStaffRequest} requestParameters Request parameters.
+     * @param {*} [options] Override http request option.
+     * @throws {RequiredError}
+     */
+    public deleteEventStaff(requestParameters: DoorApiDeleteEventStaffRequest, options?: RawAxiosRequestConfig) {
+        return DoorApiFp(this.configuration).deleteEventStaff(requestParameters.id, requestParameters.username, options).then((request) => request(this.axios, this.basePath));
+    }
+
+    /**
+     * For the event\'s owner, its door staff or an admin: who is in, in the order they came, with `total` (people in) and `confirmed` (people expected).
+     * @summary List an event\'s check-ins.
+     * @param {DoorApiGetEventCheckInsRequest} requestParameters Request parameters.
+     * @param {*} [options] Override http request option.
+     * @throws {RequiredError}
+     */
+    public getEventCheckIns(requestParameters: DoorApiGetEventCheckInsRequest, options?: RawAxiosRequestConfig) {
+        return DoorApiFp(this.configuration).getEventCheckIns(requestParameters.id, requestParameters.page, requestParameters.page_size, requestParameters.tz, options).then((request) => request(this.axios, this.basePath));
+    }
+
+    /**
+     * For the event\'s owner or an admin.
+     * @summary List an event\'s door staff.
+     * @param {DoorApiGetEventStaffRequest} requestParameters Request parameters.
+     * @param {*} [options] Override http request option.
+     * @throws {RequiredError}
+     */
+    public getEventStaff(requestParameters: DoorApiGetEventStaffRequest, options?: RawAxiosRequestConfig) {
+        return DoorApiFp(this.configuration).getEventStaff(requestParameters.id, requestParameters.tz, options).then((request) => request(this.axios, this.basePath));
+    }
+
+    /**
+     * For the event\'s owner or an admin. Door staff may check tickets in and list check-ins; nothing else. Naming someone again changes nothing.
+     * @summary Name a registered user door staff of an event.
+     * @param {DoorApiPutEventStaffRequest} requestParameters Request parameters.
+     * @param {*} [options] Override http request option.
+     * @throws {RequiredError}
+     */
+    public putEventStaff(requestParameters: DoorApiPutEventStaffRequest, options?: RawAxiosRequestConfig) {
+        return DoorApiFp(this.configuration).putEventStaff(requestParameters.id, requestParameters.username, requestParameters.tz, options).then((request) => request(this.axios, this.basePath));
     }
 }
 
@@ -4215,7 +6083,7 @@ export const EventsApiAxiosParamCreator = function (configuration?: Configuratio
             };
         },
         /**
-         * 
+         * Those already admitted at the door carry `checked_in_at`.
          * @summary List the attendees holding a confirmed booking for an event.
          * @param {number} id Event id
          * @param {number} [page] Page number, starting at 1.
@@ -4819,7 +6687,7 @@ export const EventsApiFp = function(configuration?: Configuration) {
             return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
         },
         /**
-         * 
+         * Those already admitted at the door carry `checked_in_at`.
          * @summary List the attendees holding a confirmed booking for an event.
          * @param {number} id Event id
          * @param {number} [page] Page number, starting at 1.
@@ -5056,7 +6924,7 @@ export const EventsApiFactory = function (configuration?: Configuration, basePat
             return localVarFp.getEventAttachment(requestParameters.id, options).then((request) => request(axios, basePath));
         },
         /**
-         * 
+         * Those already admitted at the door carry `checked_in_at`.
          * @summary List the attendees holding a confirmed booking for an event.
          * @param {EventsApiGetEventAttendeesRequest} requestParameters Request parameters.
          * @param {*} [options] Override http request option.
@@ -5612,7 +7480,7 @@ export class EventsApi extends BaseAPI {
     }
 
     /**
-     * 
+     * Those already admitted at the door carry `checked_in_at`.
      * @summary List the attendees holding a confirmed booking for an event.
      * @param {EventsApiGetEventAttendeesRequest} requestParameters Request parameters.
      * @param {*} [options] Override http request option.
@@ -6588,6 +8456,691 @@ export class OpsApi extends BaseAPI {
      */
     public readyz(options?: RawAxiosRequestConfig) {
         return OpsApiFp(this.configuration).readyz(options).then((request) => request(this.axios, this.basePath));
+    }
+}
+
+
+
+/**
+ * WebhooksApi - axios parameter creator
+ */
+export const WebhooksApiAxiosParamCreator = function (configuration?: Configuration) {
+    return {
+        /**
+         * For one event (`event_id`, which the caller owns; admins: any event) or for every event the caller owns. The answer carries the signing secret, shown this once.
+         * @summary Register a webhook endpoint.
+         * @param {WebhookCreate} WebhookCreate 
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        createWebhook: async (WebhookCreate: WebhookCreate, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+            // verify required parameter 'WebhookCreate' is not null or undefined
+            assertParamExists('createWebhook', 'WebhookCreate', WebhookCreate)
+            const localVarPath = `/webhooks`;
+            // use dummy base URL string because the URL constructor only accepts absolute URLs.
+            const localVarUrlObj = new URL(localVarPath, DUMMY_BASE_URL);
+            let baseOptions;
+            if (configuration) {
+                baseOptions = configuration.baseOptions;
+            }
+
+            const localVarRequestOptions = { method: 'POST', ...baseOptions, ...options};
+            const localVarHeaderParameter = {} as any;
+            const localVarQueryParameter = {} as any;
+
+            // authentication oauth2 required
+            // oauth required
+            await setOAuthToObject(localVarHeaderParameter, "oauth2", [], configuration)
+
+            // authentication bearerAuth required
+            // http bearer authentication required
+            await setBearerAuthToObject(localVarHeaderParameter, configuration)
+
+            localVarHeaderParameter['Content-Type'] = 'application/json';
+            localVarHeaderParameter['Accept'] = 'application/json,application/problem+json';
+
+            setSearchParams(localVarUrlObj, localVarQueryParameter);
+            let headersFromBaseOptions = baseOptions && baseOptions.headers ? baseOptions.headers : {};
+            localVarRequestOptions.headers = {...localVarHeaderParameter, ...headersFromBaseOptions, ...options.headers};
+            localVarRequestOptions.data = serializeDataIfNeeded(WebhookCreate, localVarRequestOptions, configuration)
+
+            return {
+                url: toPathString(localVarUrlObj),
+                options: localVarRequestOptions,
+            };
+        },
+        /**
+         * 
+         * @summary Remove a webhook endpoint; its pending deliveries are not sent.
+         * @param {number} id Webhook id
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        deleteWebhook: async (id: number, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+            // verify required parameter 'id' is not null or undefined
+            assertParamExists('deleteWebhook', 'id', id)
+            const localVarPath = `/webhooks/{id}`
+                .replace('{id}', encodeURIComponent(String(id)));
+            // use dummy base URL string because the URL constructor only accepts absolute URLs.
+            const localVarUrlObj = new URL(localVarPath, DUMMY_BASE_URL);
+            let baseOptions;
+            if (configuration) {
+                baseOptions = configuration.baseOptions;
+            }
+
+            const localVarRequestOptions = { method: 'DELETE', ...baseOptions, ...options};
+            const localVarHeaderParameter = {} as any;
+            const localVarQueryParameter = {} as any;
+
+            // authentication oauth2 required
+            // oauth required
+            await setOAuthToObject(localVarHeaderParameter, "oauth2", [], configuration)
+
+            // authentication bearerAuth required
+            // http bearer authentication required
+            await setBearerAuthToObject(localVarHeaderParameter, configuration)
+
+            localVarHeaderParameter['Accept'] = 'application/problem+json';
+
+            setSearchParams(localVarUrlObj, localVarQueryParameter);
+            let headersFromBaseOptions = baseOptions && baseOptions.headers ? baseOptions.headers : {};
+            localVarRequestOptions.headers = {...localVarHeaderParameter, ...headersFromBaseOptions, ...options.headers};
+
+            return {
+                url: toPathString(localVarUrlObj),
+                options: localVarRequestOptions,
+            };
+        },
+        /**
+         * 
+         * @summary One webhook endpoint (without its secret).
+         * @param {number} id Webhook id
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        getWebhook: async (id: number, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+            // verify required parameter 'id' is not null or undefined
+            assertParamExists('getWebhook', 'id', id)
+            const localVarPath = `/webhooks/{id}`
+                .replace('{id}', encodeURIComponent(String(id)));
+            // use dummy base URL string because the URL constructor only accepts absolute URLs.
+            const localVarUrlObj = new URL(localVarPath, DUMMY_BASE_URL);
+            let baseOptions;
+            if (configuration) {
+                baseOptions = configuration.baseOptions;
+            }
+
+            const localVarRequestOptions = { method: 'GET', ...baseOptions, ...options};
+            const localVarHeaderParameter = {} as any;
+            const localVarQueryParameter = {} as any;
+
+            // authentication oauth2 required
+            // oauth required
+            await setOAuthToObject(localVarHeaderParameter, "oauth2", [], configuration)
+
+            // authentication bearerAuth required
+            // http bearer authentication required
+            await setBearerAuthToObject(localVarHeaderParameter, configuration)
+
+            localVarHeaderParameter['Accept'] = 'application/json,application/problem+json';
+
+            setSearchParams(localVarUrlObj, localVarQueryParameter);
+            let headersFromBaseOptions = baseOptions && baseOptions.headers ? baseOptions.headers : {};
+            localVarRequestOptions.headers = {...localVarHeaderParameter, ...headersFromBaseOptions, ...options.headers};
+
+            return {
+                url: toPathString(localVarUrlObj),
+                options: localVarRequestOptions,
+            };
+        },
+        /**
+         * 
+         * @summary A webhook endpoint\'s deliveries, newest first: status, attempts, last answer, payload.
+         * @param {number} id Webhook id
+         * @param {number} [page] Page number, starting at 1.
+         * @param {number} [page_size] Items per page.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        listWebhookDeliveries: async (id: number, page?: number, page_size?: number, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+            // verify required parameter 'id' is not null or undefined
+            assertParamExists('listWebhookDeliveries', 'id', id)
+            const localVarPath = `/webhooks/{id}/deliveries`
+                .replace('{id}', encodeURIComponent(String(id)));
+            // use dummy base URL string because the URL constructor only accepts absolute URLs.
+            const localVarUrlObj = new URL(localVarPath, DUMMY_BASE_URL);
+            let baseOptions;
+            if (configuration) {
+                baseOptions = configuration.baseOptions;
+            }
+
+            const localVarRequestOptions = { method: 'GET', ...baseOptions, ...options};
+            const localVarHeaderParameter = {} as any;
+            const localVarQueryParameter = {} as any;
+
+            // authentication oauth2 required
+            // oauth required
+            await setOAuthToObject(localVarHeaderParameter, "oauth2", [], configuration)
+
+            // authentication bearerAuth required
+            // http bearer authentication required
+            await setBearerAuthToObject(localVarHeaderParameter, configuration)
+
+            if (page !== undefined) {
+                localVarQueryParameter['page'] = page;
+            }
+
+            if (page_size !== undefined) {
+                localVarQueryParameter['page_size'] = page_size;
+            }
+
+            localVarHeaderParameter['Accept'] = 'application/json,application/problem+json';
+
+            setSearchParams(localVarUrlObj, localVarQueryParameter);
+            let headersFromBaseOptions = baseOptions && baseOptions.headers ? baseOptions.headers : {};
+            localVarRequestOptions.headers = {...localVarHeaderParameter, ...headersFromBaseOptions, ...options.headers};
+
+            return {
+                url: toPathString(localVarUrlObj),
+                options: localVarRequestOptions,
+            };
+        },
+        /**
+         * 
+         * @summary The caller\'s webhook endpoints, oldest first (every endpoint for an admin).
+         * @param {number} [page] Page number, starting at 1.
+         * @param {number} [page_size] Items per page.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        listWebhooks: async (page?: number, page_size?: number, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+            const localVarPath = `/webhooks`;
+            // use dummy base URL string because the URL constructor only accepts absolute URLs.
+            const localVarUrlObj = new URL(localVarPath, DUMMY_BASE_URL);
+            let baseOptions;
+            if (configuration) {
+                baseOptions = configuration.baseOptions;
+            }
+
+            const localVarRequestOptions = { method: 'GET', ...baseOptions, ...options};
+            const localVarHeaderParameter = {} as any;
+            const localVarQueryParameter = {} as any;
+
+            // authentication oauth2 required
+            // oauth required
+            await setOAuthToObject(localVarHeaderParameter, "oauth2", [], configuration)
+
+            // authentication bearerAuth required
+            // http bearer authentication required
+            await setBearerAuthToObject(localVarHeaderParameter, configuration)
+
+            if (page !== undefined) {
+                localVarQueryParameter['page'] = page;
+            }
+
+            if (page_size !== undefined) {
+                localVarQueryParameter['page_size'] = page_size;
+            }
+
+            localVarHeaderParameter['Accept'] = 'application/json,application/problem+json';
+
+            setSearchParams(localVarUrlObj, localVarQueryParameter);
+            let headersFromBaseOptions = baseOptions && baseOptions.headers ? baseOptions.headers : {};
+            localVarRequestOptions.headers = {...localVarHeaderParameter, ...headersFromBaseOptions, ...options.headers};
+
+            return {
+                url: toPathString(localVarUrlObj),
+                options: localVarRequestOptions,
+            };
+        },
+        /**
+         * 
+         * @summary Send a delivery again: queued now, with the same `webhook-id`, so receivers can deduplicate; its attempts count from zero.
+         * @param {number} id Webhook id
+         * @param {number} delivery_id Delivery id
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        replayWebhookDelivery: async (id: number, delivery_id: number, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+            // verify required parameter 'id' is not null or undefined
+            assertParamExists('replayWebhookDelivery', 'id', id)
+            // verify required parameter 'delivery_id' is not null or undefined
+            assertParamExists('replayWebhookDelivery', 'delivery_id', delivery_id)
+            const localVarPath = `/webhooks/{id}/deliveries/{delivery_id}/replay`
+                .replace('{id}', encodeURIComponent(String(id)))
+                .replace('{delivery_id}', encodeURIComponent(String(delivery_id)));
+            // use dummy base URL string because the URL constructor only accepts absolute URLs.
+            const localVarUrlObj = new URL(localVarPath, DUMMY_BASE_URL);
+            let baseOptions;
+            if (configuration) {
+                baseOptions = configuration.baseOptions;
+            }
+
+            const localVarRequestOptions = { method: 'POST', ...baseOptions, ...options};
+            const localVarHeaderParameter = {} as any;
+            const localVarQueryParameter = {} as any;
+
+            // authentication oauth2 required
+            // oauth required
+            await setOAuthToObject(localVarHeaderParameter, "oauth2", [], configuration)
+
+            // authentication bearerAuth required
+            // http bearer authentication required
+            await setBearerAuthToObject(localVarHeaderParameter, configuration)
+
+            localVarHeaderParameter['Accept'] = 'application/json,application/problem+json';
+
+            setSearchParams(localVarUrlObj, localVarQueryParameter);
+            let headersFromBaseOptions = baseOptions && baseOptions.headers ? baseOptions.headers : {};
+            localVarRequestOptions.headers = {...localVarHeaderParameter, ...headersFromBaseOptions, ...options.headers};
+
+            return {
+                url: toPathString(localVarUrlObj),
+                options: localVarRequestOptions,
+            };
+        },
+        /**
+         * 
+         * @summary Change a webhook endpoint\'s URL, event types or description.
+         * @param {number} id Webhook id
+         * @param {WebhookUpdate} WebhookUpdate 
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        updateWebhook: async (id: number, WebhookUpdate: WebhookUpdate, options: RawAxiosRequestConfig = {}): Promise<RequestArgs> => {
+            // verify required parameter 'id' is not null or undefined
+            assertParamExists('updateWebhook', 'id', id)
+            // verify required parameter 'WebhookUpdate' is not null or undefined
+            assertParamExists('updateWebhook', 'WebhookUpdate', WebhookUpdate)
+            const localVarPath = `/webhooks/{id}`
+                .replace('{id}', encodeURIComponent(String(id)));
+            // use dummy base URL string because the URL constructor only accepts absolute URLs.
+            const localVarUrlObj = new URL(localVarPath, DUMMY_BASE_URL);
+            let baseOptions;
+            if (configuration) {
+                baseOptions = configuration.baseOptions;
+            }
+
+            const localVarRequestOptions = { method: 'PATCH', ...baseOptions, ...options};
+            const localVarHeaderParameter = {} as any;
+            const localVarQueryParameter = {} as any;
+
+            // authentication oauth2 required
+            // oauth required
+            await setOAuthToObject(localVarHeaderParameter, "oauth2", [], configuration)
+
+            // authentication bearerAuth required
+            // http bearer authentication required
+            await setBearerAuthToObject(localVarHeaderParameter, configuration)
+
+            localVarHeaderParameter['Content-Type'] = 'application/json';
+            localVarHeaderParameter['Accept'] = 'application/json,application/problem+json';
+
+            setSearchParams(localVarUrlObj, localVarQueryParameter);
+            let headersFromBaseOptions = baseOptions && baseOptions.headers ? baseOptions.headers : {};
+            localVarRequestOptions.headers = {...localVarHeaderParameter, ...headersFromBaseOptions, ...options.headers};
+            localVarRequestOptions.data = serializeDataIfNeeded(WebhookUpdate, localVarRequestOptions, configuration)
+
+            return {
+                url: toPathString(localVarUrlObj),
+                options: localVarRequestOptions,
+            };
+        },
+    }
+};
+
+/**
+ * WebhooksApi - functional programming interface
+ */
+export const WebhooksApiFp = function(configuration?: Configuration) {
+    const localVarAxiosParamCreator = WebhooksApiAxiosParamCreator(configuration)
+    return {
+        /**
+         * For one event (`event_id`, which the caller owns; admins: any event) or for every event the caller owns. The answer carries the signing secret, shown this once.
+         * @summary Register a webhook endpoint.
+         * @param {WebhookCreate} WebhookCreate 
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        async createWebhook(WebhookCreate: WebhookCreate, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<WebhookCreated>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.createWebhook(WebhookCreate, options);
+            const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
+            const localVarOperationServerBasePath = operationServerMap['WebhooksApi.createWebhook']?.[localVarOperationServerIndex]?.url;
+            return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
+        },
+        /**
+         * 
+         * @summary Remove a webhook endpoint; its pending deliveries are not sent.
+         * @param {number} id Webhook id
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        async deleteWebhook(id: number, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<void>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.deleteWebhook(id, options);
+            const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
+            const localVarOperationServerBasePath = operationServerMap['WebhooksApi.deleteWebhook']?.[localVarOperationServerIndex]?.url;
+            return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
+        },
+        /**
+         * 
+         * @summary One webhook endpoint (without its secret).
+         * @param {number} id Webhook id
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        async getWebhook(id: number, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<WebhookView>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.getWebhook(id, options);
+            const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
+            const localVarOperationServerBasePath = operationServerMap['WebhooksApi.getWebhook']?.[localVarOperationServerIndex]?.url;
+            return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
+        },
+        /**
+         * 
+         * @summary A webhook endpoint\'s deliveries, newest first: status, attempts, last answer, payload.
+         * @param {number} id Webhook id
+         * @param {number} [page] Page number, starting at 1.
+         * @param {number} [page_size] Items per page.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        async listWebhookDeliveries(id: number, page?: number, page_size?: number, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<WebhookDeliveryPage>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.listWebhookDeliveries(id, page, page_size, options);
+            const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
+            const localVarOperationServerBasePath = operationServerMap['WebhooksApi.listWebhookDeliveries']?.[localVarOperationServerIndex]?.url;
+            return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
+        },
+        /**
+         * 
+         * @summary The caller\'s webhook endpoints, oldest first (every endpoint for an admin).
+         * @param {number} [page] Page number, starting at 1.
+         * @param {number} [page_size] Items per page.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        async listWebhooks(page?: number, page_size?: number, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<WebhookPage>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.listWebhooks(page, page_size, options);
+            const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
+            const localVarOperationServerBasePath = operationServerMap['WebhooksApi.listWebhooks']?.[localVarOperationServerIndex]?.url;
+            return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
+        },
+        /**
+         * 
+         * @summary Send a delivery again: queued now, with the same `webhook-id`, so receivers can deduplicate; its attempts count from zero.
+         * @param {number} id Webhook id
+         * @param {number} delivery_id Delivery id
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        async replayWebhookDelivery(id: number, delivery_id: number, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<WebhookDeliveryView>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.replayWebhookDelivery(id, delivery_id, options);
+            const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
+            const localVarOperationServerBasePath = operationServerMap['WebhooksApi.replayWebhookDelivery']?.[localVarOperationServerIndex]?.url;
+            return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
+        },
+        /**
+         * 
+         * @summary Change a webhook endpoint\'s URL, event types or description.
+         * @param {number} id Webhook id
+         * @param {WebhookUpdate} WebhookUpdate 
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        async updateWebhook(id: number, WebhookUpdate: WebhookUpdate, options?: RawAxiosRequestConfig): Promise<(axios?: AxiosInstance, basePath?: string) => AxiosPromise<WebhookView>> {
+            const localVarAxiosArgs = await localVarAxiosParamCreator.updateWebhook(id, WebhookUpdate, options);
+            const localVarOperationServerIndex = configuration?.serverIndex ?? 0;
+            const localVarOperationServerBasePath = operationServerMap['WebhooksApi.updateWebhook']?.[localVarOperationServerIndex]?.url;
+            return (axios, basePath) => createRequestFunction(localVarAxiosArgs, globalAxios, BASE_PATH, configuration)(axios, localVarOperationServerBasePath || basePath);
+        },
+    }
+};
+
+/**
+ * WebhooksApi - factory interface
+ */
+export const WebhooksApiFactory = function (configuration?: Configuration, basePath?: string, axios?: AxiosInstance) {
+    const localVarFp = WebhooksApiFp(configuration)
+    return {
+        /**
+         * For one event (`event_id`, which the caller owns; admins: any event) or for every event the caller owns. The answer carries the signing secret, shown this once.
+         * @summary Register a webhook endpoint.
+         * @param {WebhooksApiCreateWebhookRequest} requestParameters Request parameters.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        createWebhook(requestParameters: WebhooksApiCreateWebhookRequest, options?: RawAxiosRequestConfig): AxiosPromise<WebhookCreated> {
+            return localVarFp.createWebhook(requestParameters.WebhookCreate, options).then((request) => request(axios, basePath));
+        },
+        /**
+         * 
+         * @summary Remove a webhook endpoint; its pending deliveries are not sent.
+         * @param {WebhooksApiDeleteWebhookRequest} requestParameters Request parameters.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        deleteWebhook(requestParameters: WebhooksApiDeleteWebhookRequest, options?: RawAxiosRequestConfig): AxiosPromise<void> {
+            return localVarFp.deleteWebhook(requestParameters.id, options).then((request) => request(axios, basePath));
+        },
+        /**
+         * 
+         * @summary One webhook endpoint (without its secret).
+         * @param {WebhooksApiGetWebhookRequest} requestParameters Request parameters.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        getWebhook(requestParameters: WebhooksApiGetWebhookRequest, options?: RawAxiosRequestConfig): AxiosPromise<WebhookView> {
+            return localVarFp.getWebhook(requestParameters.id, options).then((request) => request(axios, basePath));
+        },
+        /**
+         * 
+         * @summary A webhook endpoint\'s deliveries, newest first: status, attempts, last answer, payload.
+         * @param {WebhooksApiListWebhookDeliveriesRequest} requestParameters Request parameters.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        listWebhookDeliveries(requestParameters: WebhooksApiListWebhookDeliveriesRequest, options?: RawAxiosRequestConfig): AxiosPromise<WebhookDeliveryPage> {
+            return localVarFp.listWebhookDeliveries(requestParameters.id, requestParameters.page, requestParameters.page_size, options).then((request) => request(axios, basePath));
+        },
+        /**
+         * 
+         * @summary The caller\'s webhook endpoints, oldest first (every endpoint for an admin).
+         * @param {WebhooksApiListWebhooksRequest} requestParameters Request parameters.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        listWebhooks(requestParameters: WebhooksApiListWebhooksRequest = {}, options?: RawAxiosRequestConfig): AxiosPromise<WebhookPage> {
+            return localVarFp.listWebhooks(requestParameters.page, requestParameters.page_size, options).then((request) => request(axios, basePath));
+        },
+        /**
+         * 
+         * @summary Send a delivery again: queued now, with the same `webhook-id`, so receivers can deduplicate; its attempts count from zero.
+         * @param {WebhooksApiReplayWebhookDeliveryRequest} requestParameters Request parameters.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        replayWebhookDelivery(requestParameters: WebhooksApiReplayWebhookDeliveryRequest, options?: RawAxiosRequestConfig): AxiosPromise<WebhookDeliveryView> {
+            return localVarFp.replayWebhookDelivery(requestParameters.id, requestParameters.delivery_id, options).then((request) => request(axios, basePath));
+        },
+        /**
+         * 
+         * @summary Change a webhook endpoint\'s URL, event types or description.
+         * @param {WebhooksApiUpdateWebhookRequest} requestParameters Request parameters.
+         * @param {*} [options] Override http request option.
+         * @throws {RequiredError}
+         */
+        updateWebhook(requestParameters: WebhooksApiUpdateWebhookRequest, options?: RawAxiosRequestConfig): AxiosPromise<WebhookView> {
+            return localVarFp.updateWebhook(requestParameters.id, requestParameters.WebhookUpdate, options).then((request) => request(axios, basePath));
+        },
+    };
+};
+
+/**
+ * Request parameters for createWebhook operation in WebhooksApi.
+ */
+export interface WebhooksApiCreateWebhookRequest {
+    readonly WebhookCreate: WebhookCreate
+}
+
+/**
+ * Request parameters for deleteWebhook operation in WebhooksApi.
+ */
+export interface WebhooksApiDeleteWebhookRequest {
+    /**
+     * Webhook id
+     */
+    readonly id: number
+}
+
+/**
+ * Request parameters for getWebhook operation in WebhooksApi.
+ */
+export interface WebhooksApiGetWebhookRequest {
+    /**
+     * Webhook id
+     */
+    readonly id: number
+}
+
+/**
+ * Request parameters for listWebhookDeliveries operation in WebhooksApi.
+ */
+export interface WebhooksApiListWebhookDeliveriesRequest {
+    /**
+     * Webhook id
+     */
+    readonly id: number
+
+    /**
+     * Page number, starting at 1.
+     */
+    readonly page?: number
+
+    /**
+     * Items per page.
+     */
+    readonly page_size?: number
+}
+
+/**
+ * Request parameters for listWebhooks operation in WebhooksApi.
+ */
+export interface WebhooksApiListWebhooksRequest {
+    /**
+     * Page number, starting at 1.
+     */
+    readonly page?: number
+
+    /**
+     * Items per page.
+     */
+    readonly page_size?: number
+}
+
+/**
+ * Request parameters for replayWebhookDelivery operation in WebhooksApi.
+ */
+export interface WebhooksApiReplayWebhookDeliveryRequest {
+    /**
+     * Webhook id
+     */
+    readonly id: number
+
+    /**
+     * Delivery id
+     */
+    readonly delivery_id: number
+}
+
+/**
+ * Request parameters for updateWebhook operation in WebhooksApi.
+ */
+export interface WebhooksApiUpdateWebhookRequest {
+    /**
+     * Webhook id
+     */
+    readonly id: number
+
+    readonly WebhookUpdate: WebhookUpdate
+}
+
+/**
+ * WebhooksApi - object-oriented interface
+ */
+export class WebhooksApi extends BaseAPI {
+    /**
+     * For one event (`event_id`, which the caller owns; admins: any event) or for every event the caller owns. The answer carries the signing secret, shown this once.
+     * @summary Register a webhook endpoint.
+     * @param {WebhooksApiCreateWebhookRequest} requestParameters Request parameters.
+     * @param {*} [options] Override http request option.
+     * @throws {RequiredError}
+     */
+    public createWebhook(requestParameters: WebhooksApiCreateWebhookRequest, options?: RawAxiosRequestConfig) {
+        return WebhooksApiFp(this.configuration).createWebhook(requestParameters.WebhookCreate, options).then((request) => request(this.axios, this.basePath));
+    }
+
+    /**
+     * 
+     * @summary Remove a webhook endpoint; its pending deliveries are not sent.
+     * @param {WebhooksApiDeleteWebhookRequest} requestParameters Request parameters.
+     * @param {*} [options] Override http request option.
+     * @throws {RequiredError}
+     */
+    public deleteWebhook(requestParameters: WebhooksApiDeleteWebhookRequest, options?: RawAxiosRequestConfig) {
+        return WebhooksApiFp(this.configuration).deleteWebhook(requestParameters.id, options).then((request) => request(this.axios, this.basePath));
+    }
+
+    /**
+     * 
+     * @summary One webhook endpoint (without its secret).
+     * @param {WebhooksApiGetWebhookRequest} requestParameters Request parameters.
+     * @param {*} [options] Override http request option.
+     * @throws {RequiredError}
+     */
+    public getWebhook(requestParameters: WebhooksApiGetWebhookRequest, options?: RawAxiosRequestConfig) {
+        return WebhooksApiFp(this.configuration).getWebhook(requestParameters.id, options).then((request) => request(this.axios, this.basePath));
+    }
+
+    /**
+     * 
+     * @summary A webhook endpoint\'s deliveries, newest first: status, attempts, last answer, payload.
+     * @param {WebhooksApiListWebhookDeliveriesRequest} requestParameters Request parameters.
+     * @param {*} [options] Override http request option.
+     * @throws {RequiredError}
+     */
+    public listWebhookDeliveries(requestParameters: WebhooksApiListWebhookDeliveriesRequest, options?: RawAxiosRequestConfig) {
+        return WebhooksApiFp(this.configuration).listWebhookDeliveries(requestParameters.id, requestParameters.page, requestParameters.page_size, options).then((request) => request(this.axios, this.basePath));
+    }
+
+    /**
+     * 
+     * @summary The caller\'s webhook endpoints, oldest first (every endpoint for an admin).
+     * @param {WebhooksApiListWebhooksRequest} requestParameters Request parameters.
+     * @param {*} [options] Override http request option.
+     * @throws {RequiredError}
+     */
+    public listWebhooks(requestParameters: WebhooksApiListWebhooksRequest = {}, options?: RawAxiosRequestConfig) {
+        return WebhooksApiFp(this.configuration).listWebhooks(requestParameters.page, requestParameters.page_size, options).then((request) => request(this.axios, this.basePath));
+    }
+
+    /**
+     * 
+     * @summary Send a delivery again: queued now, with the same `webhook-id`, so receivers can deduplicate; its attempts count from zero.
+     * @param {WebhooksApiReplayWebhookDeliveryRequest} requestParameters Request parameters.
+     * @param {*} [options] Override http request option.
+     * @throws {RequiredError}
+     */
+    public replayWebhookDelivery(requestParameters: WebhooksApiReplayWebhookDeliveryRequest, options?: RawAxiosRequestConfig) {
+        return WebhooksApiFp(this.configuration).replayWebhookDelivery(requestParameters.id, requestParameters.delivery_id, options).then((request) => request(this.axios, this.basePath));
+    }
+
+    /**
+     * 
+     * @summary Change a webhook endpoint\'s URL, event types or description.
+     * @param {WebhooksApiUpdateWebhookRequest} requestParameters Request parameters.
+     * @param {*} [options] Override http request option.
+     * @throws {RequiredError}
+     */
+    public updateWebhook(requestParameters: WebhooksApiUpdateWebhookRequest, options?: RawAxiosRequestConfig) {
+        return WebhooksApiFp(this.configuration).updateWebhook(requestParameters.id, requestParameters.WebhookUpdate, options).then((request) => request(this.axios, this.basePath));
     }
 }
 

@@ -10,6 +10,7 @@ import {
   DoorApi,
   EventsApi,
   NotificationsApi,
+  WebhooksApi,
 } from '../api'
 
 let timeZone: string | null = null
@@ -46,6 +47,7 @@ export const authApi = new AuthApi(configuration, '', http)
 export const notificationsApi = new NotificationsApi(configuration, '', http)
 export const attendeesApi = new AttendeesApi(configuration, '', http)
 export const doorApi = new DoorApi(configuration, '', http)
+export const webhooksApi = new WebhooksApi(configuration, '', http)
 
 /** A random key for `Idempotency-Key`, also outside secure contexts. */
 export function newIdempotencyKey(): string {

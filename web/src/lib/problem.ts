@@ -38,6 +38,8 @@ const MESSAGES: Record<string, string> = {
   magic_link_invalid: 'This sign-in link has expired or was already used. Ask for a new one.',
   email_unavailable: 'This Boxoffice does not send e-mail, so it cannot send sign-in links.',
   invalid_timezone: 'The server does not know the chosen time zone.',
+  webhook_not_found: 'This webhook no longer exists.',
+  webhook_delivery_not_found: 'This delivery no longer exists.',
   validation_failed: 'Some fields need attention.',
   internal_error: 'Something went wrong on the server. Please try again.',
   network_error: 'Could not reach Boxoffice. Check your connection and try again.',

@@ -137,9 +137,14 @@ export function OrganizerPage() {
           <h1>Organizer</h1>
           <p className="muted">Signed in as {session?.user.full_name || session?.user.username}</p>
         </div>
-        <Link className="button" to="/organizer/events/new">
-          New event
-        </Link>
+        <div>
+          <Link className="button button-secondary" to="/organizer/webhooks">
+            Webhooks
+          </Link>{' '}
+          <Link className="button" to="/organizer/events/new">
+            New event
+          </Link>
+        </div>
       </div>
       {flash ? (
         <Alert kind="success">

@@ -17,8 +17,9 @@ mod internal;
 mod magic_links;
 mod notifications;
 mod preferences;
-mod waitlist;
 mod tickets;
+mod waitlist;
+mod webhooks;
 
 pub use attachments::*;
 pub use attendees::*;
@@ -34,8 +35,9 @@ pub use internal::*;
 pub use magic_links::*;
 pub use notifications::*;
 pub use preferences::*;
-pub use waitlist::*;
 pub use tickets::*;
+pub use waitlist::*;
+pub use webhooks::*;
 
 use boxoffice_domain::{Invalid, PageRequest};
 use serde::{Deserialize, Deserializer, Serialize};
@@ -122,6 +124,18 @@ page_type!(
     /// A page of notifications, newest first.
     NotificationPage,
     NotificationView
+);
+
+page_type!(
+    /// A page of webhook endpoints, oldest first.
+    WebhookPage,
+    WebhookView
+);
+
+page_type!(
+    /// A page of webhook deliveries, newest first.
+    WebhookDeliveryPage,
+    WebhookDeliveryView
 );
 
 /// A short confirmation.

@@ -17,6 +17,7 @@ pub mod ops;
 pub mod organizer;
 pub mod preferences;
 pub mod realtime;
-pub mod waitlist;
 pub mod tickets;
+pub mod waitlist;
 pub mod webapp;
+pub mod webhooks;

@@ -15,8 +15,8 @@ pub(crate) mod channels;
 mod dashboard;
 mod distance;
 pub(crate) mod events;
-pub(crate) mod holds;
 mod export;
+pub(crate) mod holds;
 pub(crate) mod idempotency;
 pub(crate) mod invariants;
 pub(crate) mod notifications;
@@ -25,6 +25,8 @@ pub(crate) mod recipients;
 pub(crate) mod tickets;
 pub(crate) mod users;
 pub(crate) mod waitlist;
+pub(crate) mod webhook_sending;
+pub(crate) mod webhooks;
 
 pub(crate) use super::{Db, FOR_UPDATE, LEAST, Pools, SKIP_LOCKED, epoch_seconds};
 

@@ -214,11 +214,13 @@ impl Pools {
     }
 
     pub(crate) async fn purge_outbox(&self, before: DateTime<Utc>) -> Result<u64, StoreError> {
-        let done =
-            sqlx::query("DELETE FROM outbox WHERE published_at IS NOT NULL AND routed_at IS NOT NULL AND published_at < $1")
-                .bind(before)
-                .execute(self.writer())
-                .await?;
+        let done = sqlx::query(
+            "DELETE FROM outbox WHERE published_at IS NOT NULL AND routed_at IS NOT NULL \
+                 AND webhooks_at IS NOT NULL AND published_at < $1",
+        )
+        .bind(before)
+        .execute(self.writer())
+        .await?;
         Ok(done.rows_affected())
     }
 }

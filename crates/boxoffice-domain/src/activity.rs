@@ -19,12 +19,15 @@ pub struct ActivityCounts {
     /// Bookings made (including those cancelled since).
     pub bookings: i64,
     pub cancellations: i64,
+    /// Tickets admitted at the door.
+    pub check_ins: i64,
 }
 
 impl ActivityCounts {
     fn add(&mut self, other: ActivityCounts) {
         self.bookings += other.bookings;
         self.cancellations += other.cancellations;
+        self.check_ins += other.check_ins;
     }
 }
 
@@ -114,6 +117,7 @@ mod tests {
             counts: ActivityCounts {
                 bookings,
                 cancellations,
+                check_ins: 0,
             },
         }
     }

@@ -9,6 +9,8 @@ pub struct BookingTotals {
     /// Bookings holding a seat.
     pub confirmed: i64,
     pub cancelled: i64,
+    /// Tickets admitted at the door.
+    pub checked_in: i64,
 }
 
 impl BookingTotals {
@@ -16,15 +18,20 @@ impl BookingTotals {
     /// cancelled; booking again makes a new one), so the activity holds the totals too, read
     /// in the same statement.
     fn of(slots: &[ActivitySlot]) -> Self {
-        let (made, cancelled) = slots.iter().fold((0, 0), |(made, cancelled), slot| {
-            (
-                made + slot.counts.bookings,
-                cancelled + slot.counts.cancellations,
-            )
-        });
+        let (made, cancelled, checked_in) =
+            slots
+                .iter()
+                .fold((0, 0, 0), |(made, cancelled, checked_in), slot| {
+                    (
+                        made + slot.counts.bookings,
+                        cancelled + slot.counts.cancellations,
+                        checked_in + slot.counts.check_ins,
+                    )
+                });
         BookingTotals {
             confirmed: made - cancelled,
             cancelled,
+            checked_in,
         }
     }
 }
@@ -52,16 +59,18 @@ mod tests {
     use boxoffice_domain::ActivityCounts;
 
     #[test]
-    fn totals_are_what_was_booked_less_what_was_cancelled() {
-        let slot = |bookings, cancellations| ActivitySlot {
+    fn totals_are_what_was_booked_less_what_was_cancelled_and_who_came_in() {
+        let slot = |bookings, cancellations, check_ins| ActivitySlot {
             start: chrono::DateTime::UNIX_EPOCH,
             counts: ActivityCounts {
                 bookings,
                 cancellations,
+                check_ins,
             },
         };
-        let totals = BookingTotals::of(&[slot(5, 0), slot(2, 3), slot(0, 1)]);
+        let totals = BookingTotals::of(&[slot(5, 0, 0), slot(2, 3, 1), slot(0, 1, 2)]);
         assert_eq!((totals.confirmed, totals.cancelled), (3, 4));
+        assert_eq!(totals.checked_in, 3);
         assert_eq!(BookingTotals::of(&[]), BookingTotals::default());
     }
 }

@@ -455,15 +455,23 @@ export interface DashboardBucket {
     'bookings': number;
     'cancellations': number;
     /**
+     * Tickets admitted at the door.
+     */
+    'check_ins': number;
+    /**
      * The bucket\'s first instant, in the event\'s zone.
      */
     'start': string;
 }
 /**
- * Bookings by status.
+ * Bookings by status, and how many were admitted at the door.
  */
 export interface DashboardTotals {
     'cancelled': number;
+    /**
+     * Tickets admitted at the door.
+     */
+    'checked_in': number;
     /**
      * Bookings holding a seat.
      */

@@ -30,17 +30,18 @@ export function describeActivity(series: DashboardBucket[], label: (iso: string)
   if (series.length === 0) return 'No bookings yet.'
   const bookings = series.reduce((sum, b) => sum + b.bookings, 0)
   const cancellations = series.reduce((sum, b) => sum + b.cancellations, 0)
+  const checkIns = series.reduce((sum, b) => sum + b.check_ins, 0)
   const busiest = series.reduce((top, b) => (b.bookings > top.bookings ? b : top), series[0])
   const span = `From ${label(series[0].start)} to ${label(series[series.length - 1].start)}`
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
   return (
-    `${span}: ${plural(bookings, 'booking')} and ${plural(cancellations, 'cancellation')}` +
+    `${span}: ${plural(bookings, 'booking')}, ${plural(cancellations, 'cancellation')} and ${plural(checkIns, 'check-in')}` +
     (bookings > 0 ? `; the busiest ${unit} was ${label(busiest.start)} with ${plural(busiest.bookings, 'booking')}.` : '.')
   )
 }
 
 /**
- * Bookings and cancellations per bucket as paired bars, in plain SVG: the SVG carries a
+ * Bookings, cancellations and check-ins per bucket as grouped bars, in plain SVG: the SVG carries a
  * title and a description for screen readers, and the numbers are also in a table.
  */
 export function ActivityChart({ series, granularity, timeZone }: ActivityChartProps) {
@@ -50,11 +51,11 @@ export function ActivityChart({ series, granularity, timeZone }: ActivityChartPr
   const unit = granularity === 'hour' ? 'hour' : 'day'
   if (series.length === 0) return <p className="empty">No bookings yet.</p>
 
-  const top = Math.max(1, ...series.map((b) => Math.max(b.bookings, b.cancellations)))
+  const top = Math.max(1, ...series.map((b) => Math.max(b.bookings, b.cancellations, b.check_ins)))
   const plotWidth = WIDTH - PAD.left - PAD.right
   const plotHeight = HEIGHT - PAD.top - PAD.bottom
   const slot = plotWidth / series.length
-  const bar = Math.max(1, Math.min(24, slot / 2 - 1))
+  const bar = Math.max(1, Math.min(18, slot / 3 - 1))
   const y = (value: number) => PAD.top + plotHeight - (value / top) * plotHeight
   const height = (value: number) => (value / top) * plotHeight
   const labelEvery = Math.ceil(series.length / 6)
@@ -67,7 +68,7 @@ export function ActivityChart({ series, granularity, timeZone }: ActivityChartPr
         aria-labelledby={`${id}-title ${id}-desc`}
         data-testid="activity-chart"
       >
-        <title id={`${id}-title`}>{`Bookings and cancellations per ${unit}`}</title>
+        <title id={`${id}-title`}>{`Bookings, cancellations and check-ins per ${unit}`}</title>
         <desc id={`${id}-desc`}>{describeActivity(series, label, unit)}</desc>
         <line className="axis" x1={PAD.left} y1={y(0)} x2={WIDTH - PAD.right} y2={y(0)} />
         <text className="tick" x={PAD.left - 6} y={y(top) + 4} textAnchor="end">
@@ -80,13 +81,26 @@ export function ActivityChart({ series, granularity, timeZone }: ActivityChartPr
           const x = PAD.left + i * slot + slot / 2
           return (
             <g key={b.start}>
-              <rect className="bar-bookings" x={x - bar} y={y(b.bookings)} width={bar} height={height(b.bookings)} />
+              <rect
+                className="bar-bookings"
+                x={x - 1.5 * bar}
+                y={y(b.bookings)}
+                width={bar}
+                height={height(b.bookings)}
+              />
               <rect
                 className="bar-cancellations"
-                x={x}
+                x={x - bar / 2}
                 y={y(b.cancellations)}
                 width={bar}
                 height={height(b.cancellations)}
+              />
+              <rect
+                className="bar-check-ins"
+                x={x + bar / 2}
+                y={y(b.check_ins)}
+                width={bar}
+                height={height(b.check_ins)}
               />
               {i % labelEvery === 0 ? (
                 <text className="tick" x={x} y={HEIGHT - PAD.bottom + 16} textAnchor="middle">
@@ -98,17 +112,19 @@ export function ActivityChart({ series, granularity, timeZone }: ActivityChartPr
         })}
       </svg>
       <figcaption className="chart-legend">
-        <span className="legend-bookings">Bookings</span> <span className="legend-cancellations">Cancellations</span>
+        <span className="legend-bookings">Bookings</span> <span className="legend-cancellations">Cancellations</span>{' '}
+        <span className="legend-check-ins">Check-ins</span>
       </figcaption>
       <details>
         <summary>Show the numbers as a table</summary>
         <table className="table">
-          <caption className="visually-hidden">{`Bookings and cancellations per ${unit}`}</caption>
+          <caption className="visually-hidden">{`Bookings, cancellations and check-ins per ${unit}`}</caption>
           <thead>
             <tr>
               <th scope="col">{unit === 'hour' ? 'Hour' : 'Day'}</th>
               <th scope="col">Bookings</th>
               <th scope="col">Cancellations</th>
+              <th scope="col">Check-ins</th>
             </tr>
           </thead>
           <tbody>
@@ -119,6 +135,7 @@ export function ActivityChart({ series, granularity, timeZone }: ActivityChartPr
                 </th>
                 <td>{b.bookings}</td>
                 <td>{b.cancellations}</td>
+                <td>{b.check_ins}</td>
               </tr>
             ))}
           </tbody>

@@ -21,14 +21,15 @@ describe('EventDashboard', () => {
         capacity: 50,
         seats_booked: 12,
         seats_available: 38,
-        totals: { confirmed: 12, cancelled: 3 },
+        totals: { confirmed: 12, cancelled: 3, checked_in: 5 },
         granularity: 'hour',
-        series: [{ start: '2030-01-11T10:00:00+05:30', bookings: 15, cancellations: 3 }],
+        series: [{ start: '2030-01-11T10:00:00+05:30', bookings: 15, cancellations: 3, check_ins: 0 }],
       },
     })
     render(<EventDashboard eventId={7} />)
     expect(await screen.findByTestId('dashboard-seats-left')).toHaveTextContent('38')
     expect(screen.getByTestId('dashboard-confirmed')).toHaveTextContent('12')
+    expect(screen.getByTestId('dashboard-checked-in')).toHaveTextContent('5')
     expect(screen.getByTestId('dashboard-cancelled')).toHaveTextContent('3')
     expect(screen.getByRole('img', { name: /per hour/ })).toBeInTheDocument()
     expect(getEventDashboard).toHaveBeenCalledWith({ id: 7 })

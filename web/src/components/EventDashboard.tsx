@@ -59,6 +59,10 @@ export function EventDashboard({ eventId, version }: EventDashboardProps) {
               <dt>Cancelled</dt>
               <dd data-testid="dashboard-cancelled">{data.totals.cancelled.toLocaleString()}</dd>
             </div>
+            <div>
+              <dt>Checked in</dt>
+              <dd data-testid="dashboard-checked-in">{data.totals.checked_in.toLocaleString()}</dd>
+            </div>
           </dl>
           <ActivityChart series={data.series} granularity={data.granularity} timeZone={data.timezone} />
         </>

@@ -10,6 +10,19 @@ vi.mock('../lib/api', () => ({
   eventsApi: {
     getEvent: (...args: unknown[]) => getEvent(...args),
     getEventAttendees: (...args: unknown[]) => getEventAttendees(...args),
+    getEventDashboard: () =>
+      Promise.resolve({
+        data: {
+          event_id: 3,
+          timezone: 'Europe/Paris',
+          capacity: 10,
+          seats_booked: 2,
+          seats_available: 8,
+          totals: { confirmed: 2, cancelled: 0, checked_in: 1 },
+          granularity: 'hour',
+          series: [],
+        },
+      }),
   },
   setRequestTimeZone: () => undefined,
 }))

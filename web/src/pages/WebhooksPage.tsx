@@ -9,6 +9,9 @@ import { toProblem, type ApiProblem } from '../lib/problem'
 export const EVENT_TYPES = [
   'booking.created',
   'booking.cancelled',
+  'booking.promoted',
+  'seats.held',
+  'seats.released',
   'event.created',
   'event.updated',
   'event.deleted',

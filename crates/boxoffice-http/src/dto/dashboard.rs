@@ -27,12 +27,14 @@ pub struct EventDashboard {
     pub series: Vec<DashboardBucket>,
 }
 
-/// Bookings by status.
+/// Bookings by status, and how many were admitted at the door.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DashboardTotals {
     /// Bookings holding a seat.
     pub confirmed: i64,
     pub cancelled: i64,
+    /// Tickets admitted at the door.
+    pub checked_in: i64,
 }
 
 /// The width of a bucket of the series.
@@ -52,6 +54,8 @@ pub struct DashboardBucket {
     /// Bookings made (including those cancelled since).
     pub bookings: i64,
     pub cancellations: i64,
+    /// Tickets admitted at the door.
+    pub check_ins: i64,
 }
 
 impl EventDashboard {
@@ -66,6 +70,7 @@ impl EventDashboard {
             totals: DashboardTotals {
                 confirmed: dashboard.totals.confirmed,
                 cancelled: dashboard.totals.cancelled,
+                checked_in: dashboard.totals.checked_in,
             },
             granularity: match dashboard.activity.granularity {
                 Granularity::Hour => BucketSize::Hour,
@@ -87,6 +92,7 @@ impl DashboardBucket {
             start: zone.format(bucket.start),
             bookings: bucket.counts.bookings,
             cancellations: bucket.counts.cancellations,
+            check_ins: bucket.counts.check_ins,
         }
     }
 }

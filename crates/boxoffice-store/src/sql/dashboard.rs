@@ -1,4 +1,4 @@
-//! An event's booking activity over time for its organizer, aggregated by the database so
+//! An event's booking and check-in activity over time for its organizer, aggregated by the database so
 //! no booking row leaves it.
 
 use super::{Pools, epoch_seconds};
@@ -11,6 +11,7 @@ struct SlotRow {
     slot: i64,
     bookings: i64,
     cancellations: i64,
+    check_ins: i64,
 }
 
 impl Pools {
@@ -21,13 +22,17 @@ impl Pools {
     ) -> Result<Vec<ActivitySlot>, StoreError> {
         let made = epoch_seconds("created_at");
         let cancelled = epoch_seconds("cancelled_at");
+        let admitted = epoch_seconds("checked_in_at");
         let sql = format!(
-            "SELECT slot, sum(made) AS bookings, sum(cancelled) AS cancellations FROM ( \
-               SELECT {made} / {SLOT_SECONDS} AS slot, 1 AS made, 0 AS cancelled \
+            "SELECT slot, sum(made) AS bookings, sum(cancelled) AS cancellations, \
+               sum(admitted) AS check_ins FROM ( \
+               SELECT {made} / {SLOT_SECONDS} AS slot, 1 AS made, 0 AS cancelled, 0 AS admitted \
                  FROM bookings WHERE event_id = $1 \
                UNION ALL \
-               SELECT {cancelled} / {SLOT_SECONDS}, 0, 1 \
+               SELECT {cancelled} / {SLOT_SECONDS}, 0, 1, 0 \
                  FROM bookings WHERE event_id = $1 AND cancelled_at IS NOT NULL \
+               UNION ALL \
+               SELECT {admitted} / {SLOT_SECONDS}, 0, 0, 1 FROM check_ins WHERE event_id = $1 \
              ) activity GROUP BY slot ORDER BY slot"
         );
         let rows: Vec<SlotRow> = sqlx::query_as(&sql)
@@ -45,6 +50,7 @@ impl Pools {
                     counts: ActivityCounts {
                         bookings: row.bookings,
                         cancellations: row.cancellations,
+                        check_ins: row.check_ins,
                     },
                 })
             })

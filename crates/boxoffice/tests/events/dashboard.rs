@@ -50,10 +50,17 @@ async fn the_dashboard_counts_bookings_and_cancellations_per_local_hour(app: Tes
     let event = app.create_event(10).await;
     let empty = dashboard(&app, event).await;
     assert_eq!(empty["series"], json!([]));
-    assert_eq!(empty["totals"], json!({"confirmed": 0, "cancelled": 0}));
+    assert_eq!(
+        empty["totals"],
+        json!({"confirmed": 0, "cancelled": 0, "checked_in": 0})
+    );
 
     let bookings = book_seats(&app, event, 3).await;
     cancel(&app, &bookings[0]).await;
+    // One ticket is scanned at the door.
+    let scan = json!({"ticket": bookings[1]["ticket"]});
+    let path = format!("/events/{event}/check-ins");
+    expect_status(app.organizer().post(&path, &scan).await, 201).await;
     let board = dashboard(&app, event).await;
     assert_eq!(
         (
@@ -63,7 +70,11 @@ async fn the_dashboard_counts_bookings_and_cancellations_per_local_hour(app: Tes
         ),
         (&json!(10), &json!(2), &json!(8))
     );
-    assert_eq!(board["totals"], json!({"confirmed": 2, "cancelled": 1}));
+    assert_eq!(
+        board["totals"],
+        json!({"confirmed": 2, "cancelled": 1, "checked_in": 1})
+    );
+    assert_eq!(column(&board["series"], "check_ins").iter().sum::<i64>(), 1);
     assert_eq!(board["granularity"], "hour");
     assert_eq!(board["timezone"], "Asia/Kolkata");
     // All within seconds: one bucket, or two if the test straddles an hour.

@@ -22,10 +22,12 @@ __all__ = [
     "AuthApi",
     "BookingsApi",
     "DevicesApi",
+    "DoorApi",
     "EventsApi",
     "InternalApi",
     "NotificationsApi",
     "OpsApi",
+    "WebhooksApi",
     "ApiResponse",
     "ApiClient",
     "Configuration",
@@ -36,6 +38,7 @@ __all__ = [
     "ApiAttributeError",
     "ApiException",
     "AccessToken",
+    "AlreadyCheckedIn",
     "ApiAttendee",
     "ApiAttendeeInput",
     "ApiAttendeeRegistered",
@@ -57,12 +60,19 @@ __all__ = [
     "BookingPage",
     "BookingStatusName",
     "BookingView",
+    "BucketSize",
     "ChannelsView",
+    "CheckInPage",
+    "CheckInRequest",
+    "CheckInView",
+    "DashboardBucket",
+    "DashboardTotals",
     "DeviceRegister",
     "DeviceView",
     "EnrichedView",
     "EnrichmentQuery",
     "EventCreate",
+    "EventDashboard",
     "EventFactsView",
     "EventPage",
     "EventStatusName",
@@ -71,6 +81,8 @@ __all__ = [
     "FarewellView",
     "GeoPoint",
     "Health",
+    "HoldCreate",
+    "HoldView",
     "MagicLinkAccepted",
     "MagicLinkRequest",
     "Message",
@@ -87,9 +99,22 @@ __all__ = [
     "ProblemField",
     "RoleName",
     "SeatRequest",
+    "StaffList",
+    "StaffMemberView",
     "UserLogin",
     "UserRegister",
     "UserView",
+    "WaitlistEntryView",
+    "WaitlistJoin",
+    "WaitlistPage",
+    "WaitlistStatusName",
+    "WebhookCreate",
+    "WebhookCreated",
+    "WebhookDeliveryPage",
+    "WebhookDeliveryView",
+    "WebhookPage",
+    "WebhookUpdate",
+    "WebhookView",
 ]
 
 # import apis into sdk package
@@ -97,10 +122,12 @@ from event_sdk.api.attendees_api import AttendeesApi as AttendeesApi
 from event_sdk.api.auth_api import AuthApi as AuthApi
 from event_sdk.api.bookings_api import BookingsApi as BookingsApi
 from event_sdk.api.devices_api import DevicesApi as DevicesApi
+from event_sdk.api.door_api import DoorApi as DoorApi
 from event_sdk.api.events_api import EventsApi as EventsApi
 from event_sdk.api.internal_api import InternalApi as InternalApi
 from event_sdk.api.notifications_api import NotificationsApi as NotificationsApi
 from event_sdk.api.ops_api import OpsApi as OpsApi
+from event_sdk.api.webhooks_api import WebhooksApi as WebhooksApi
 
 # import ApiClient
 from event_sdk.api_response import ApiResponse as ApiResponse
@@ -115,6 +142,7 @@ from event_sdk.exceptions import ApiException as ApiException
 
 # import models into sdk package
 from event_sdk.models.access_token import AccessToken as AccessToken
+from event_sdk.models.already_checked_in import AlreadyCheckedIn as AlreadyCheckedIn
 from event_sdk.models.api_attendee import ApiAttendee as ApiAttendee
 from event_sdk.models.api_attendee_input import ApiAttendeeInput as ApiAttendeeInput
 from event_sdk.models.api_attendee_registered import ApiAttendeeRegistered as ApiAttendeeRegistered
@@ -136,12 +164,19 @@ from event_sdk.models.booking_create import BookingCreate as BookingCreate
 from event_sdk.models.booking_page import BookingPage as BookingPage
 from event_sdk.models.booking_status_name import BookingStatusName as BookingStatusName
 from event_sdk.models.booking_view import BookingView as BookingView
+from event_sdk.models.bucket_size import BucketSize as BucketSize
 from event_sdk.models.channels_view import ChannelsView as ChannelsView
+from event_sdk.models.check_in_page import CheckInPage as CheckInPage
+from event_sdk.models.check_in_request import CheckInRequest as CheckInRequest
+from event_sdk.models.check_in_view import CheckInView as CheckInView
+from event_sdk.models.dashboard_bucket import DashboardBucket as DashboardBucket
+from event_sdk.models.dashboard_totals import DashboardTotals as DashboardTotals
 from event_sdk.models.device_register import DeviceRegister as DeviceRegister
 from event_sdk.models.device_view import DeviceView as DeviceView
 from event_sdk.models.enriched_view import EnrichedView as EnrichedView
 from event_sdk.models.enrichment_query import EnrichmentQuery as EnrichmentQuery
 from event_sdk.models.event_create import EventCreate as EventCreate
+from event_sdk.models.event_dashboard import EventDashboard as EventDashboard
 from event_sdk.models.event_facts_view import EventFactsView as EventFactsView
 from event_sdk.models.event_page import EventPage as EventPage
 from event_sdk.models.event_status_name import EventStatusName as EventStatusName
@@ -150,6 +185,8 @@ from event_sdk.models.event_view import EventView as EventView
 from event_sdk.models.farewell_view import FarewellView as FarewellView
 from event_sdk.models.geo_point import GeoPoint as GeoPoint
 from event_sdk.models.health import Health as Health
+from event_sdk.models.hold_create import HoldCreate as HoldCreate
+from event_sdk.models.hold_view import HoldView as HoldView
 from event_sdk.models.magic_link_accepted import MagicLinkAccepted as MagicLinkAccepted
 from event_sdk.models.magic_link_request import MagicLinkRequest as MagicLinkRequest
 from event_sdk.models.message import Message as Message
@@ -166,7 +203,20 @@ from event_sdk.models.problem import Problem as Problem
 from event_sdk.models.problem_field import ProblemField as ProblemField
 from event_sdk.models.role_name import RoleName as RoleName
 from event_sdk.models.seat_request import SeatRequest as SeatRequest
+from event_sdk.models.staff_list import StaffList as StaffList
+from event_sdk.models.staff_member_view import StaffMemberView as StaffMemberView
 from event_sdk.models.user_login import UserLogin as UserLogin
 from event_sdk.models.user_register import UserRegister as UserRegister
 from event_sdk.models.user_view import UserView as UserView
+from event_sdk.models.waitlist_entry_view import WaitlistEntryView as WaitlistEntryView
+from event_sdk.models.waitlist_join import WaitlistJoin as WaitlistJoin
+from event_sdk.models.waitlist_page import WaitlistPage as WaitlistPage
+from event_sdk.models.waitlist_status_name import WaitlistStatusName as WaitlistStatusName
+from event_sdk.models.webhook_create import WebhookCreate as WebhookCreate
+from event_sdk.models.webhook_created import WebhookCreated as WebhookCreated
+from event_sdk.models.webhook_delivery_page import WebhookDeliveryPage as WebhookDeliveryPage
+from event_sdk.models.webhook_delivery_view import WebhookDeliveryView as WebhookDeliveryView
+from event_sdk.models.webhook_page import WebhookPage as WebhookPage
+from event_sdk.models.webhook_update import WebhookUpdate as WebhookUpdate
+from event_sdk.models.webhook_view import WebhookView as WebhookView
 

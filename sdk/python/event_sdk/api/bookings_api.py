@@ -15,15 +15,20 @@ from pydantic import validate_call, Field, StrictFloat, StrictStr, StrictInt
 from typing import Any, Dict, List, Optional, Tuple, Union
 from typing_extensions import Annotated
 
-from pydantic import Field, StrictStr, field_validator
-from typing import List, Optional
+from pydantic import Field, StrictBytes, StrictStr, field_validator
+from typing import List, Optional, Tuple, Union
 from typing_extensions import Annotated
 from event_sdk.models.api_booking import ApiBooking
 from event_sdk.models.booking_create import BookingCreate
 from event_sdk.models.booking_page import BookingPage
 from event_sdk.models.booking_view import BookingView
+from event_sdk.models.hold_create import HoldCreate
+from event_sdk.models.hold_view import HoldView
 from event_sdk.models.message import Message
 from event_sdk.models.seat_request import SeatRequest
+from event_sdk.models.waitlist_entry_view import WaitlistEntryView
+from event_sdk.models.waitlist_join import WaitlistJoin
+from event_sdk.models.waitlist_page import WaitlistPage
 
 from event_sdk.api_client import ApiClient, RequestSerialized
 from event_sdk.api_response import ApiResponse
@@ -1341,6 +1346,7 @@ class BookingsApi:
         self,
         id: Annotated[int, Field(strict=True, ge=1, description="Event id")],
         seat_request: SeatRequest,
+        x_hold_token: Annotated[Optional[StrictStr], Field(description="Book a seat of this hold")] = None,
         idempotency_key: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=255)]], Field(description="Repeat-safe key: a repeat returns the first response")] = None,
         tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
@@ -1358,12 +1364,14 @@ class BookingsApi:
     ) -> BookingView:
         """Book a seat for a person.
 
-        With `name` and `email`: registers the attendee on the fly if the address is new; a second active booking by the same person answers 400 `already_booked`. With `user_name` alone: a walk-in without e-mail, recorded as a new attendee each time (nothing identifies them, so no duplicate can be detected). A full event answers 400 `event_full`.
+        With `name` and `email`: registers the attendee on the fly if the address is new; a second active booking by the same person answers 400 `already_booked`. With `user_name` alone: a walk-in without e-mail, recorded as a new attendee each time (nothing identifies them, so no duplicate can be detected). A full event answers 400 `event_full`. With `X-Hold-Token`, one seat of that hold is booked (see `POST /events/{id}/holds`); a hold that expired, was used up or released answers 410 `hold_expired`.
 
         :param id: Event id (required)
         :type id: int
         :param seat_request: (required)
         :type seat_request: SeatRequest
+        :param x_hold_token: Book a seat of this hold
+        :type x_hold_token: str
         :param idempotency_key: Repeat-safe key: a repeat returns the first response
         :type idempotency_key: str
         :param tz: Render times in this IANA zone
@@ -1393,6 +1401,7 @@ class BookingsApi:
         _param = self._book_event_serialize(
             id=id,
             seat_request=seat_request,
+            x_hold_token=x_hold_token,
             idempotency_key=idempotency_key,
             tz=tz,
             _request_auth=_request_auth,
@@ -1406,6 +1415,7 @@ class BookingsApi:
             '400': "Problem",
             '401': "Problem",
             '404': "Problem",
+            '410': "Problem",
             '413': "Problem",
             '415': "Problem",
             '422': "Problem",
@@ -1429,6 +1439,7 @@ class BookingsApi:
         self,
         id: Annotated[int, Field(strict=True, ge=1, description="Event id")],
         seat_request: SeatRequest,
+        x_hold_token: Annotated[Optional[StrictStr], Field(description="Book a seat of this hold")] = None,
         idempotency_key: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=255)]], Field(description="Repeat-safe key: a repeat returns the first response")] = None,
         tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
@@ -1446,12 +1457,14 @@ class BookingsApi:
     ) -> ApiResponse[BookingView]:
         """Book a seat for a person.
 
-        With `name` and `email`: registers the attendee on the fly if the address is new; a second active booking by the same person answers 400 `already_booked`. With `user_name` alone: a walk-in without e-mail, recorded as a new attendee each time (nothing identifies them, so no duplicate can be detected). A full event answers 400 `event_full`.
+        With `name` and `email`: registers the attendee on the fly if the address is new; a second active booking by the same person answers 400 `already_booked`. With `user_name` alone: a walk-in without e-mail, recorded as a new attendee each time (nothing identifies them, so no duplicate can be detected). A full event answers 400 `event_full`. With `X-Hold-Token`, one seat of that hold is booked (see `POST /events/{id}/holds`); a hold that expired, was used up or released answers 410 `hold_expired`.
 
         :param id: Event id (required)
         :type id: int
         :param seat_request: (required)
         :type seat_request: SeatRequest
+        :param x_hold_token: Book a seat of this hold
+        :type x_hold_token: str
         :param idempotency_key: Repeat-safe key: a repeat returns the first response
         :type idempotency_key: str
         :param tz: Render times in this IANA zone
@@ -1481,6 +1494,7 @@ class BookingsApi:
         _param = self._book_event_serialize(
             id=id,
             seat_request=seat_request,
+            x_hold_token=x_hold_token,
             idempotency_key=idempotency_key,
             tz=tz,
             _request_auth=_request_auth,
@@ -1494,6 +1508,7 @@ class BookingsApi:
             '400': "Problem",
             '401': "Problem",
             '404': "Problem",
+            '410': "Problem",
             '413': "Problem",
             '415': "Problem",
             '422': "Problem",
@@ -1517,6 +1532,7 @@ class BookingsApi:
         self,
         id: Annotated[int, Field(strict=True, ge=1, description="Event id")],
         seat_request: SeatRequest,
+        x_hold_token: Annotated[Optional[StrictStr], Field(description="Book a seat of this hold")] = None,
         idempotency_key: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=255)]], Field(description="Repeat-safe key: a repeat returns the first response")] = None,
         tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
@@ -1534,12 +1550,14 @@ class BookingsApi:
     ) -> RESTResponseType:
         """Book a seat for a person.
 
-        With `name` and `email`: registers the attendee on the fly if the address is new; a second active booking by the same person answers 400 `already_booked`. With `user_name` alone: a walk-in without e-mail, recorded as a new attendee each time (nothing identifies them, so no duplicate can be detected). A full event answers 400 `event_full`.
+        With `name` and `email`: registers the attendee on the fly if the address is new; a second active booking by the same person answers 400 `already_booked`. With `user_name` alone: a walk-in without e-mail, recorded as a new attendee each time (nothing identifies them, so no duplicate can be detected). A full event answers 400 `event_full`. With `X-Hold-Token`, one seat of that hold is booked (see `POST /events/{id}/holds`); a hold that expired, was used up or released answers 410 `hold_expired`.
 
         :param id: Event id (required)
         :type id: int
         :param seat_request: (required)
         :type seat_request: SeatRequest
+        :param x_hold_token: Book a seat of this hold
+        :type x_hold_token: str
         :param idempotency_key: Repeat-safe key: a repeat returns the first response
         :type idempotency_key: str
         :param tz: Render times in this IANA zone
@@ -1569,6 +1587,7 @@ class BookingsApi:
         _param = self._book_event_serialize(
             id=id,
             seat_request=seat_request,
+            x_hold_token=x_hold_token,
             idempotency_key=idempotency_key,
             tz=tz,
             _request_auth=_request_auth,
@@ -1582,6 +1601,7 @@ class BookingsApi:
             '400': "Problem",
             '401': "Problem",
             '404': "Problem",
+            '410': "Problem",
             '413': "Problem",
             '415': "Problem",
             '422': "Problem",
@@ -1600,6 +1620,7 @@ class BookingsApi:
         self,
         id,
         seat_request,
+        x_hold_token,
         idempotency_key,
         tz,
         _request_auth,
@@ -1631,6 +1652,8 @@ class BookingsApi:
             _query_params.append(('tz', tz))
             
         # process the header parameters
+        if x_hold_token is not None:
+            _header_params['X-Hold-Token'] = x_hold_token
         if idempotency_key is not None:
             _header_params['Idempotency-Key'] = idempotency_key
         # process the form parameters
@@ -1706,7 +1729,7 @@ class BookingsApi:
     ) -> BookingView:
         """Cancel a booking, freeing its seat.
 
-        Its holder (either token), the event's owner, or an admin. Repeating the cancellation changes nothing and answers the same.
+        Its holder (either token), the event's owner, or an admin. Repeating the cancellation changes nothing and answers the same. A booking checked in at the door cannot be cancelled (409 `already_checked_in`).
 
         :param id: Booking id (required)
         :type id: int
@@ -1754,6 +1777,7 @@ class BookingsApi:
             '400': "Problem",
             '401': "Problem",
             '404': "Problem",
+            '409': "Problem",
             '422': "Problem",
             '429': "Problem",
             '431': "Problem",
@@ -1792,7 +1816,7 @@ class BookingsApi:
     ) -> ApiResponse[BookingView]:
         """Cancel a booking, freeing its seat.
 
-        Its holder (either token), the event's owner, or an admin. Repeating the cancellation changes nothing and answers the same.
+        Its holder (either token), the event's owner, or an admin. Repeating the cancellation changes nothing and answers the same. A booking checked in at the door cannot be cancelled (409 `already_checked_in`).
 
         :param id: Booking id (required)
         :type id: int
@@ -1840,6 +1864,7 @@ class BookingsApi:
             '400': "Problem",
             '401': "Problem",
             '404': "Problem",
+            '409': "Problem",
             '422': "Problem",
             '429': "Problem",
             '431': "Problem",
@@ -1878,7 +1903,7 @@ class BookingsApi:
     ) -> RESTResponseType:
         """Cancel a booking, freeing its seat.
 
-        Its holder (either token), the event's owner, or an admin. Repeating the cancellation changes nothing and answers the same.
+        Its holder (either token), the event's owner, or an admin. Repeating the cancellation changes nothing and answers the same. A booking checked in at the door cannot be cancelled (409 `already_checked_in`).
 
         :param id: Booking id (required)
         :type id: int
@@ -1926,6 +1951,7 @@ class BookingsApi:
             '400': "Problem",
             '401': "Problem",
             '404': "Problem",
+            '409': "Problem",
             '422': "Problem",
             '429': "Problem",
             '431': "Problem",
@@ -2700,6 +2726,634 @@ class BookingsApi:
 
 
     @validate_call
+    def get_booking_ticket_png(
+        self,
+        id: Annotated[int, Field(strict=True, ge=1, description="Booking id")],
+        x_cancel_token: Annotated[Optional[StrictStr], Field(description="The booking's cancel token")] = None,
+        x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
+        _request_timeout: Union[
+            None,
+            Annotated[StrictFloat, Field(gt=0)],
+            Tuple[
+                Annotated[StrictFloat, Field(gt=0)],
+                Annotated[StrictFloat, Field(gt=0)]
+            ]
+        ] = None,
+        _request_auth: Optional[Dict[StrictStr, Any]] = None,
+        _content_type: Optional[StrictStr] = None,
+        _headers: Optional[Dict[StrictStr, Any]] = None,
+        _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
+    ) -> bytes:
+        """Get a booking's ticket as a PNG QR code.
+
+        As the SVG, for places that do not show SVG (e-mail clients, some wallets).
+
+        :param id: Booking id (required)
+        :type id: int
+        :param x_cancel_token: The booking's cancel token
+        :type x_cancel_token: str
+        :param x_attendee_token: The attendee's token
+        :type x_attendee_token: str
+        :param _request_timeout: timeout setting for this request. If one
+                                 number provided, it will be total request
+                                 timeout. It can also be a pair (tuple) of
+                                 (connection, read) timeouts.
+        :type _request_timeout: int, tuple(int, int), optional
+        :param _request_auth: set to override the auth_settings for an a single
+                              request; this effectively ignores the
+                              authentication in the spec for a single request.
+        :type _request_auth: dict, optional
+        :param _content_type: force content-type for the request.
+        :type _content_type: str, Optional
+        :param _headers: set to override the headers for a single
+                         request; this effectively ignores the headers
+                         in the spec for a single request.
+        :type _headers: dict, optional
+        :param _host_index: set to override the host_index for a single
+                            request; this effectively ignores the host_index
+                            in the spec for a single request.
+        :type _host_index: int, optional
+        :return: Returns the result object.
+        """ # noqa: E501
+
+        _param = self._get_booking_ticket_png_serialize(
+            id=id,
+            x_cancel_token=x_cancel_token,
+            x_attendee_token=x_attendee_token,
+            _request_auth=_request_auth,
+            _content_type=_content_type,
+            _headers=_headers,
+            _host_index=_host_index
+        )
+
+        _response_types_map: Dict[str, Optional[str]] = {
+            '200': "bytes",
+            '400': "Problem",
+            '401': "Problem",
+            '404': "Problem",
+            '409': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
+        }
+        response_data = self.api_client.call_api(
+            *_param,
+            _request_timeout=_request_timeout
+        )
+        response_data.read()
+        return self.api_client.response_deserialize(
+            response_data=response_data,
+            response_types_map=_response_types_map,
+        ).data
+
+
+    @validate_call
+    def get_booking_ticket_png_with_http_info(
+        self,
+        id: Annotated[int, Field(strict=True, ge=1, description="Booking id")],
+        x_cancel_token: Annotated[Optional[StrictStr], Field(description="The booking's cancel token")] = None,
+        x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
+        _request_timeout: Union[
+            None,
+            Annotated[StrictFloat, Field(gt=0)],
+            Tuple[
+                Annotated[StrictFloat, Field(gt=0)],
+                Annotated[StrictFloat, Field(gt=0)]
+            ]
+        ] = None,
+        _request_auth: Optional[Dict[StrictStr, Any]] = None,
+        _content_type: Optional[StrictStr] = None,
+        _headers: Optional[Dict[StrictStr, Any]] = None,
+        _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
+    ) -> ApiResponse[bytes]:
+        """Get a booking's ticket as a PNG QR code.
+
+        As the SVG, for places that do not show SVG (e-mail clients, some wallets).
+
+        :param id: Booking id (required)
+        :type id: int
+        :param x_cancel_token: The booking's cancel token
+        :type x_cancel_token: str
+        :param x_attendee_token: The attendee's token
+        :type x_attendee_token: str
+        :param _request_timeout: timeout setting for this request. If one
+                                 number provided, it will be total request
+                                 timeout. It can also be a pair (tuple) of
+                                 (connection, read) timeouts.
+        :type _request_timeout: int, tuple(int, int), optional
+        :param _request_auth: set to override the auth_settings for an a single
+                              request; this effectively ignores the
+                              authentication in the spec for a single request.
+        :type _request_auth: dict, optional
+        :param _content_type: force content-type for the request.
+        :type _content_type: str, Optional
+        :param _headers: set to override the headers for a single
+                         request; this effectively ignores the headers
+                         in the spec for a single request.
+        :type _headers: dict, optional
+        :param _host_index: set to override the host_index for a single
+                            request; this effectively ignores the host_index
+                            in the spec for a single request.
+        :type _host_index: int, optional
+        :return: Returns the result object.
+        """ # noqa: E501
+
+        _param = self._get_booking_ticket_png_serialize(
+            id=id,
+            x_cancel_token=x_cancel_token,
+            x_attendee_token=x_attendee_token,
+            _request_auth=_request_auth,
+            _content_type=_content_type,
+            _headers=_headers,
+            _host_index=_host_index
+        )
+
+        _response_types_map: Dict[str, Optional[str]] = {
+            '200': "bytes",
+            '400': "Problem",
+            '401': "Problem",
+            '404': "Problem",
+            '409': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
+        }
+        response_data = self.api_client.call_api(
+            *_param,
+            _request_timeout=_request_timeout
+        )
+        response_data.read()
+        return self.api_client.response_deserialize(
+            response_data=response_data,
+            response_types_map=_response_types_map,
+        )
+
+
+    @validate_call
+    def get_booking_ticket_png_without_preload_content(
+        self,
+        id: Annotated[int, Field(strict=True, ge=1, description="Booking id")],
+        x_cancel_token: Annotated[Optional[StrictStr], Field(description="The booking's cancel token")] = None,
+        x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
+        _request_timeout: Union[
+            None,
+            Annotated[StrictFloat, Field(gt=0)],
+            Tuple[
+                Annotated[StrictFloat, Field(gt=0)],
+                Annotated[StrictFloat, Field(gt=0)]
+            ]
+        ] = None,
+        _request_auth: Optional[Dict[StrictStr, Any]] = None,
+        _content_type: Optional[StrictStr] = None,
+        _headers: Optional[Dict[StrictStr, Any]] = None,
+        _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
+    ) -> RESTResponseType:
+        """Get a booking's ticket as a PNG QR code.
+
+        As the SVG, for places that do not show SVG (e-mail clients, some wallets).
+
+        :param id: Booking id (required)
+        :type id: int
+        :param x_cancel_token: The booking's cancel token
+        :type x_cancel_token: str
+        :param x_attendee_token: The attendee's token
+        :type x_attendee_token: str
+        :param _request_timeout: timeout setting for this request. If one
+                                 number provided, it will be total request
+                                 timeout. It can also be a pair (tuple) of
+                                 (connection, read) timeouts.
+        :type _request_timeout: int, tuple(int, int), optional
+        :param _request_auth: set to override the auth_settings for an a single
+                              request; this effectively ignores the
+                              authentication in the spec for a single request.
+        :type _request_auth: dict, optional
+        :param _content_type: force content-type for the request.
+        :type _content_type: str, Optional
+        :param _headers: set to override the headers for a single
+                         request; this effectively ignores the headers
+                         in the spec for a single request.
+        :type _headers: dict, optional
+        :param _host_index: set to override the host_index for a single
+                            request; this effectively ignores the host_index
+                            in the spec for a single request.
+        :type _host_index: int, optional
+        :return: Returns the result object.
+        """ # noqa: E501
+
+        _param = self._get_booking_ticket_png_serialize(
+            id=id,
+            x_cancel_token=x_cancel_token,
+            x_attendee_token=x_attendee_token,
+            _request_auth=_request_auth,
+            _content_type=_content_type,
+            _headers=_headers,
+            _host_index=_host_index
+        )
+
+        _response_types_map: Dict[str, Optional[str]] = {
+            '200': "bytes",
+            '400': "Problem",
+            '401': "Problem",
+            '404': "Problem",
+            '409': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
+        }
+        response_data = self.api_client.call_api(
+            *_param,
+            _request_timeout=_request_timeout
+        )
+        return response_data.response
+
+
+    def _get_booking_ticket_png_serialize(
+        self,
+        id,
+        x_cancel_token,
+        x_attendee_token,
+        _request_auth,
+        _content_type,
+        _headers,
+        _host_index,
+    ) -> RequestSerialized:
+
+        _host = None
+
+        _collection_formats: Dict[str, str] = {
+        }
+
+        _path_params: Dict[str, str] = {}
+        _query_params: List[Tuple[str, str]] = []
+        _header_params: Dict[str, Optional[str]] = _headers or {}
+        _form_params: List[Tuple[str, str]] = []
+        _files: Dict[
+            str, Union[str, bytes, List[str], List[bytes], List[Tuple[str, bytes]]]
+        ] = {}
+        _body_params: Optional[bytes] = None
+
+        # process the path parameters
+        if id is not None:
+            _path_params['id'] = id
+        # process the query parameters
+        # process the header parameters
+        if x_cancel_token is not None:
+            _header_params['X-Cancel-Token'] = x_cancel_token
+        if x_attendee_token is not None:
+            _header_params['X-Attendee-Token'] = x_attendee_token
+        # process the form parameters
+        # process the body parameter
+
+
+        # set the HTTP header `Accept`
+        if 'Accept' not in _header_params:
+            _header_params['Accept'] = self.api_client.select_header_accept(
+                [
+                    'image/png', 
+                    'application/problem+json'
+                ]
+            )
+
+
+        # authentication setting
+        _auth_settings: List[str] = [
+            'oauth2', 
+            'bearerAuth'
+        ]
+
+        return self.api_client.param_serialize(
+            method='GET',
+            resource_path='/bookings/{id}/ticket.png',
+            path_params=_path_params,
+            query_params=_query_params,
+            header_params=_header_params,
+            body=_body_params,
+            post_params=_form_params,
+            files=_files,
+            auth_settings=_auth_settings,
+            collection_formats=_collection_formats,
+            _host=_host,
+            _request_auth=_request_auth
+        )
+
+
+
+
+    @validate_call
+    def get_booking_ticket_svg(
+        self,
+        id: Annotated[int, Field(strict=True, ge=1, description="Booking id")],
+        x_cancel_token: Annotated[Optional[StrictStr], Field(description="The booking's cancel token")] = None,
+        x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
+        _request_timeout: Union[
+            None,
+            Annotated[StrictFloat, Field(gt=0)],
+            Tuple[
+                Annotated[StrictFloat, Field(gt=0)],
+                Annotated[StrictFloat, Field(gt=0)]
+            ]
+        ] = None,
+        _request_auth: Optional[Dict[StrictStr, Any]] = None,
+        _content_type: Optional[StrictStr] = None,
+        _headers: Optional[Dict[StrictStr, Any]] = None,
+        _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
+    ) -> str:
+        """Get a booking's ticket as an SVG QR code.
+
+        For the same callers as `GET /bookings/{id}`. The QR code holds the ticket code, which the door scans (`POST /events/{id}/check-ins`).
+
+        :param id: Booking id (required)
+        :type id: int
+        :param x_cancel_token: The booking's cancel token
+        :type x_cancel_token: str
+        :param x_attendee_token: The attendee's token
+        :type x_attendee_token: str
+        :param _request_timeout: timeout setting for this request. If one
+                                 number provided, it will be total request
+                                 timeout. It can also be a pair (tuple) of
+                                 (connection, read) timeouts.
+        :type _request_timeout: int, tuple(int, int), optional
+        :param _request_auth: set to override the auth_settings for an a single
+                              request; this effectively ignores the
+                              authentication in the spec for a single request.
+        :type _request_auth: dict, optional
+        :param _content_type: force content-type for the request.
+        :type _content_type: str, Optional
+        :param _headers: set to override the headers for a single
+                         request; this effectively ignores the headers
+                         in the spec for a single request.
+        :type _headers: dict, optional
+        :param _host_index: set to override the host_index for a single
+                            request; this effectively ignores the host_index
+                            in the spec for a single request.
+        :type _host_index: int, optional
+        :return: Returns the result object.
+        """ # noqa: E501
+
+        _param = self._get_booking_ticket_svg_serialize(
+            id=id,
+            x_cancel_token=x_cancel_token,
+            x_attendee_token=x_attendee_token,
+            _request_auth=_request_auth,
+            _content_type=_content_type,
+            _headers=_headers,
+            _host_index=_host_index
+        )
+
+        _response_types_map: Dict[str, Optional[str]] = {
+            '200': "str",
+            '400': "Problem",
+            '401': "Problem",
+            '404': "Problem",
+            '409': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
+        }
+        response_data = self.api_client.call_api(
+            *_param,
+            _request_timeout=_request_timeout
+        )
+        response_data.read()
+        return self.api_client.response_deserialize(
+            response_data=response_data,
+            response_types_map=_response_types_map,
+        ).data
+
+
+    @validate_call
+    def get_booking_ticket_svg_with_http_info(
+        self,
+        id: Annotated[int, Field(strict=True, ge=1, description="Booking id")],
+        x_cancel_token: Annotated[Optional[StrictStr], Field(description="The booking's cancel token")] = None,
+        x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
+        _request_timeout: Union[
+            None,
+            Annotated[StrictFloat, Field(gt=0)],
+            Tuple[
+                Annotated[StrictFloat, Field(gt=0)],
+                Annotated[StrictFloat, Field(gt=0)]
+            ]
+        ] = None,
+        _request_auth: Optional[Dict[StrictStr, Any]] = None,
+        _content_type: Optional[StrictStr] = None,
+        _headers: Optional[Dict[StrictStr, Any]] = None,
+        _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
+    ) -> ApiResponse[str]:
+        """Get a booking's ticket as an SVG QR code.
+
+        For the same callers as `GET /bookings/{id}`. The QR code holds the ticket code, which the door scans (`POST /events/{id}/check-ins`).
+
+        :param id: Booking id (required)
+        :type id: int
+        :param x_cancel_token: The booking's cancel token
+        :type x_cancel_token: str
+        :param x_attendee_token: The attendee's token
+        :type x_attendee_token: str
+        :param _request_timeout: timeout setting for this request. If one
+                                 number provided, it will be total request
+                                 timeout. It can also be a pair (tuple) of
+                                 (connection, read) timeouts.
+        :type _request_timeout: int, tuple(int, int), optional
+        :param _request_auth: set to override the auth_settings for an a single
+                              request; this effectively ignores the
+                              authentication in the spec for a single request.
+        :type _request_auth: dict, optional
+        :param _content_type: force content-type for the request.
+        :type _content_type: str, Optional
+        :param _headers: set to override the headers for a single
+                         request; this effectively ignores the headers
+                         in the spec for a single request.
+        :type _headers: dict, optional
+        :param _host_index: set to override the host_index for a single
+                            request; this effectively ignores the host_index
+                            in the spec for a single request.
+        :type _host_index: int, optional
+        :return: Returns the result object.
+        """ # noqa: E501
+
+        _param = self._get_booking_ticket_svg_serialize(
+            id=id,
+            x_cancel_token=x_cancel_token,
+            x_attendee_token=x_attendee_token,
+            _request_auth=_request_auth,
+            _content_type=_content_type,
+            _headers=_headers,
+            _host_index=_host_index
+        )
+
+        _response_types_map: Dict[str, Optional[str]] = {
+            '200': "str",
+            '400': "Problem",
+            '401': "Problem",
+            '404': "Problem",
+            '409': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
+        }
+        response_data = self.api_client.call_api(
+            *_param,
+            _request_timeout=_request_timeout
+        )
+        response_data.read()
+        return self.api_client.response_deserialize(
+            response_data=response_data,
+            response_types_map=_response_types_map,
+        )
+
+
+    @validate_call
+    def get_booking_ticket_svg_without_preload_content(
+        self,
+        id: Annotated[int, Field(strict=True, ge=1, description="Booking id")],
+        x_cancel_token: Annotated[Optional[StrictStr], Field(description="The booking's cancel token")] = None,
+        x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
+        _request_timeout: Union[
+            None,
+            Annotated[StrictFloat, Field(gt=0)],
+            Tuple[
+                Annotated[StrictFloat, Field(gt=0)],
+                Annotated[StrictFloat, Field(gt=0)]
+            ]
+        ] = None,
+        _request_auth: Optional[Dict[StrictStr, Any]] = None,
+        _content_type: Optional[StrictStr] = None,
+        _headers: Optional[Dict[StrictStr, Any]] = None,
+        _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
+    ) -> RESTResponseType:
+        """Get a booking's ticket as an SVG QR code.
+
+        For the same callers as `GET /bookings/{id}`. The QR code holds the ticket code, which the door scans (`POST /events/{id}/check-ins`).
+
+        :param id: Booking id (required)
+        :type id: int
+        :param x_cancel_token: The booking's cancel token
+        :type x_cancel_token: str
+        :param x_attendee_token: The attendee's token
+        :type x_attendee_token: str
+        :param _request_timeout: timeout setting for this request. If one
+                                 number provided, it will be total request
+                                 timeout. It can also be a pair (tuple) of
+                                 (connection, read) timeouts.
+        :type _request_timeout: int, tuple(int, int), optional
+        :param _request_auth: set to override the auth_settings for an a single
+                              request; this effectively ignores the
+                              authentication in the spec for a single request.
+        :type _request_auth: dict, optional
+        :param _content_type: force content-type for the request.
+        :type _content_type: str, Optional
+        :param _headers: set to override the headers for a single
+                         request; this effectively ignores the headers
+                         in the spec for a single request.
+        :type _headers: dict, optional
+        :param _host_index: set to override the host_index for a single
+                            request; this effectively ignores the host_index
+                            in the spec for a single request.
+        :type _host_index: int, optional
+        :return: Returns the result object.
+        """ # noqa: E501
+
+        _param = self._get_booking_ticket_svg_serialize(
+            id=id,
+            x_cancel_token=x_cancel_token,
+            x_attendee_token=x_attendee_token,
+            _request_auth=_request_auth,
+            _content_type=_content_type,
+            _headers=_headers,
+            _host_index=_host_index
+        )
+
+        _response_types_map: Dict[str, Optional[str]] = {
+            '200': "str",
+            '400': "Problem",
+            '401': "Problem",
+            '404': "Problem",
+            '409': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
+        }
+        response_data = self.api_client.call_api(
+            *_param,
+            _request_timeout=_request_timeout
+        )
+        return response_data.response
+
+
+    def _get_booking_ticket_svg_serialize(
+        self,
+        id,
+        x_cancel_token,
+        x_attendee_token,
+        _request_auth,
+        _content_type,
+        _headers,
+        _host_index,
+    ) -> RequestSerialized:
+
+        _host = None
+
+        _collection_formats: Dict[str, str] = {
+        }
+
+        _path_params: Dict[str, str] = {}
+        _query_params: List[Tuple[str, str]] = []
+        _header_params: Dict[str, Optional[str]] = _headers or {}
+        _form_params: List[Tuple[str, str]] = []
+        _files: Dict[
+            str, Union[str, bytes, List[str], List[bytes], List[Tuple[str, bytes]]]
+        ] = {}
+        _body_params: Optional[bytes] = None
+
+        # process the path parameters
+        if id is not None:
+            _path_params['id'] = id
+        # process the query parameters
+        # process the header parameters
+        if x_cancel_token is not None:
+            _header_params['X-Cancel-Token'] = x_cancel_token
+        if x_attendee_token is not None:
+            _header_params['X-Attendee-Token'] = x_attendee_token
+        # process the form parameters
+        # process the body parameter
+
+
+        # set the HTTP header `Accept`
+        if 'Accept' not in _header_params:
+            _header_params['Accept'] = self.api_client.select_header_accept(
+                [
+                    'image/svg+xml', 
+                    'application/problem+json'
+                ]
+            )
+
+
+        # authentication setting
+        _auth_settings: List[str] = [
+            'oauth2', 
+            'bearerAuth'
+        ]
+
+        return self.api_client.param_serialize(
+            method='GET',
+            resource_path='/bookings/{id}/ticket.svg',
+            path_params=_path_params,
+            query_params=_query_params,
+            header_params=_header_params,
+            body=_body_params,
+            post_params=_form_params,
+            files=_files,
+            auth_settings=_auth_settings,
+            collection_formats=_collection_formats,
+            _host=_host,
+            _request_auth=_request_auth
+        )
+
+
+
+
+    @validate_call
     def get_bookings(
         self,
         event_id: Annotated[Optional[Annotated[int, Field(strict=True, ge=1)]], Field(description="Only bookings of this event.")] = None,
@@ -3052,10 +3706,1988 @@ class BookingsApi:
 
 
     @validate_call
+    def get_event_waitlist(
+        self,
+        id: Annotated[int, Field(strict=True, ge=1, description="Event id")],
+        page: Annotated[Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]], Field(description="Page number, starting at 1.")] = None,
+        page_size: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Items per page.")] = None,
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
+        _request_timeout: Union[
+            None,
+            Annotated[StrictFloat, Field(gt=0)],
+            Tuple[
+                Annotated[StrictFloat, Field(gt=0)],
+                Annotated[StrictFloat, Field(gt=0)]
+            ]
+        ] = None,
+        _request_auth: Optional[Dict[StrictStr, Any]] = None,
+        _content_type: Optional[StrictStr] = None,
+        _headers: Optional[Dict[StrictStr, Any]] = None,
+        _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
+    ) -> WaitlistPage:
+        """List the people waiting for a seat of an event, first in line first.
+
+
+        :param id: Event id (required)
+        :type id: int
+        :param page: Page number, starting at 1.
+        :type page: int
+        :param page_size: Items per page.
+        :type page_size: int
+        :param tz: Render times in this IANA zone
+        :type tz: str
+        :param _request_timeout: timeout setting for this request. If one
+                                 number provided, it will be total request
+                                 timeout. It can also be a pair (tuple) of
+                                 (connection, read) timeouts.
+        :type _request_timeout: int, tuple(int, int), optional
+        :param _request_auth: set to override the auth_settings for an a single
+                              request; this effectively ignores the
+                              authentication in the spec for a single request.
+        :type _request_auth: dict, optional
+        :param _content_type: force content-type for the request.
+        :type _content_type: str, Optional
+        :param _headers: set to override the headers for a single
+                         request; this effectively ignores the headers
+                         in the spec for a single request.
+        :type _headers: dict, optional
+        :param _host_index: set to override the host_index for a single
+                            request; this effectively ignores the host_index
+                            in the spec for a single request.
+        :type _host_index: int, optional
+        :return: Returns the result object.
+        """ # noqa: E501
+
+        _param = self._get_event_waitlist_serialize(
+            id=id,
+            page=page,
+            page_size=page_size,
+            tz=tz,
+            _request_auth=_request_auth,
+            _content_type=_content_type,
+            _headers=_headers,
+            _host_index=_host_index
+        )
+
+        _response_types_map: Dict[str, Optional[str]] = {
+            '200': "WaitlistPage",
+            '400': "Problem",
+            '401': "Problem",
+            '403': "Problem",
+            '404': "Problem",
+            '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
+        }
+        response_data = self.api_client.call_api(
+            *_param,
+            _request_timeout=_request_timeout
+        )
+        response_data.read()
+        return self.api_client.response_deserialize(
+            response_data=response_data,
+            response_types_map=_response_types_map,
+        ).data
+
+
+    @validate_call
+    def get_event_waitlist_with_http_info(
+        self,
+        id: Annotated[int, Field(strict=True, ge=1, description="Event id")],
+        page: Annotated[Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]], Field(description="Page number, starting at 1.")] = None,
+        page_size: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Items per page.")] = None,
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
+        _request_timeout: Union[
+            None,
+            Annotated[StrictFloat, Field(gt=0)],
+            Tuple[
+                Annotated[StrictFloat, Field(gt=0)],
+                Annotated[StrictFloat, Field(gt=0)]
+            ]
+        ] = None,
+        _request_auth: Optional[Dict[StrictStr, Any]] = None,
+        _content_type: Optional[StrictStr] = None,
+        _headers: Optional[Dict[StrictStr, Any]] = None,
+        _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
+    ) -> ApiResponse[WaitlistPage]:
+        """List the people waiting for a seat of an event, first in line first.
+
+
+        :param id: Event id (required)
+        :type id: int
+        :param page: Page number, starting at 1.
+        :type page: int
+        :param page_size: Items per page.
+        :type page_size: int
+        :param tz: Render times in this IANA zone
+        :type tz: str
+        :param _request_timeout: timeout setting for this request. If one
+                                 number provided, it will be total request
+                                 timeout. It can also be a pair (tuple) of
+                                 (connection, read) timeouts.
+        :type _request_timeout: int, tuple(int, int), optional
+        :param _request_auth: set to override the auth_settings for an a single
+                              request; this effectively ignores the
+                              authentication in the spec for a single request.
+        :type _request_auth: dict, optional
+        :param _content_type: force content-type for the request.
+        :type _content_type: str, Optional
+        :param _headers: set to override the headers for a single
+                         request; this effectively ignores the headers
+                         in the spec for a single request.
+        :type _headers: dict, optional
+        :param _host_index: set to override the host_index for a single
+                            request; this effectively ignores the host_index
+                            in the spec for a single request.
+        :type _host_index: int, optional
+        :return: Returns the result object.
+        """ # noqa: E501
+
+        _param = self._get_event_waitlist_serialize(
+            id=id,
+            page=page,
+            page_size=page_size,
+            tz=tz,
+            _request_auth=_request_auth,
+            _content_type=_content_type,
+            _headers=_headers,
+            _host_index=_host_index
+        )
+
+        _response_types_map: Dict[str, Optional[str]] = {
+            '200': "WaitlistPage",
+            '400': "Problem",
+            '401': "Problem",
+            '403': "Problem",
+            '404': "Problem",
+            '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
+        }
+        response_data = self.api_client.call_api(
+            *_param,
+            _request_timeout=_request_timeout
+        )
+        response_data.read()
+        return self.api_client.response_deserialize(
+            response_data=response_data,
+            response_types_map=_response_types_map,
+        )
+
+
+    @validate_call
+    def get_event_waitlist_without_preload_content(
+        self,
+        id: Annotated[int, Field(strict=True, ge=1, description="Event id")],
+        page: Annotated[Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]], Field(description="Page number, starting at 1.")] = None,
+        page_size: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Items per page.")] = None,
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
+        _request_timeout: Union[
+            None,
+            Annotated[StrictFloat, Field(gt=0)],
+            Tuple[
+                Annotated[StrictFloat, Field(gt=0)],
+                Annotated[StrictFloat, Field(gt=0)]
+            ]
+        ] = None,
+        _request_auth: Optional[Dict[StrictStr, Any]] = None,
+        _content_type: Optional[StrictStr] = None,
+        _headers: Optional[Dict[StrictStr, Any]] = None,
+        _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
+    ) -> RESTResponseType:
+        """List the people waiting for a seat of an event, first in line first.
+
+
+        :param id: Event id (required)
+        :type id: int
+        :param page: Page number, starting at 1.
+        :type page: int
+        :param page_size: Items per page.
+        :type page_size: int
+        :param tz: Render times in this IANA zone
+        :type tz: str
+        :param _request_timeout: timeout setting for this request. If one
+                                 number provided, it will be total request
+                                 timeout. It can also be a pair (tuple) of
+                                 (connection, read) timeouts.
+        :type _request_timeout: int, tuple(int, int), optional
+        :param _request_auth: set to override the auth_settings for an a single
+                              request; this effectively ignores the
+                              authentication in the spec for a single request.
+        :type _request_auth: dict, optional
+        :param _content_type: force content-type for the request.
+        :type _content_type: str, Optional
+        :param _headers: set to override the headers for a single
+                         request; this effectively ignores the headers
+                         in the spec for a single request.
+        :type _headers: dict, optional
+        :param _host_index: set to override the host_index for a single
+                            request; this effectively ignores the host_index
+                            in the spec for a single request.
+        :type _host_index: int, optional
+        :return: Returns the result object.
+        """ # noqa: E501
+
+        _param = self._get_event_waitlist_serialize(
+            id=id,
+            page=page,
+            page_size=page_size,
+            tz=tz,
+            _request_auth=_request_auth,
+            _content_type=_content_type,
+            _headers=_headers,
+            _host_index=_host_index
+        )
+
+        _response_types_map: Dict[str, Optional[str]] = {
+            '200': "WaitlistPage",
+            '400': "Problem",
+            '401': "Problem",
+            '403': "Problem",
+            '404': "Problem",
+            '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
+        }
+        response_data = self.api_client.call_api(
+            *_param,
+            _request_timeout=_request_timeout
+        )
+        return response_data.response
+
+
+    def _get_event_waitlist_serialize(
+        self,
+        id,
+        page,
+        page_size,
+        tz,
+        _request_auth,
+        _content_type,
+        _headers,
+        _host_index,
+    ) -> RequestSerialized:
+
+        _host = None
+
+        _collection_formats: Dict[str, str] = {
+        }
+
+        _path_params: Dict[str, str] = {}
+        _query_params: List[Tuple[str, str]] = []
+        _header_params: Dict[str, Optional[str]] = _headers or {}
+        _form_params: List[Tuple[str, str]] = []
+        _files: Dict[
+            str, Union[str, bytes, List[str], List[bytes], List[Tuple[str, bytes]]]
+        ] = {}
+        _body_params: Optional[bytes] = None
+
+        # process the path parameters
+        if id is not None:
+            _path_params['id'] = id
+        # process the query parameters
+        if page is not None:
+            
+            _query_params.append(('page', page))
+            
+        if page_size is not None:
+            
+            _query_params.append(('page_size', page_size))
+            
+        if tz is not None:
+            
+            _query_params.append(('tz', tz))
+            
+        # process the header parameters
+        # process the form parameters
+        # process the body parameter
+
+
+        # set the HTTP header `Accept`
+        if 'Accept' not in _header_params:
+            _header_params['Accept'] = self.api_client.select_header_accept(
+                [
+                    'application/json', 
+                    'application/problem+json'
+                ]
+            )
+
+
+        # authentication setting
+        _auth_settings: List[str] = [
+            'oauth2', 
+            'bearerAuth'
+        ]
+
+        return self.api_client.param_serialize(
+            method='GET',
+            resource_path='/events/{id}/waitlist',
+            path_params=_path_params,
+            query_params=_query_params,
+            header_params=_header_params,
+            body=_body_params,
+            post_params=_form_params,
+            files=_files,
+            auth_settings=_auth_settings,
+            collection_formats=_collection_formats,
+            _host=_host,
+            _request_auth=_request_auth
+        )
+
+
+
+
+    @validate_call
+    def get_hold(
+        self,
+        id: Annotated[int, Field(strict=True, ge=1, description="Hold id")],
+        x_hold_token: Annotated[StrictStr, Field(description="The hold's token")],
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
+        _request_timeout: Union[
+            None,
+            Annotated[StrictFloat, Field(gt=0)],
+            Tuple[
+                Annotated[StrictFloat, Field(gt=0)],
+                Annotated[StrictFloat, Field(gt=0)]
+            ]
+        ] = None,
+        _request_auth: Optional[Dict[StrictStr, Any]] = None,
+        _content_type: Optional[StrictStr] = None,
+        _headers: Optional[Dict[StrictStr, Any]] = None,
+        _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
+    ) -> HoldView:
+        """Get a hold: the seats it still holds and the time left.
+
+
+        :param id: Hold id (required)
+        :type id: int
+        :param x_hold_token: The hold's token (required)
+        :type x_hold_token: str
+        :param tz: Render times in this IANA zone
+        :type tz: str
+        :param _request_timeout: timeout setting for this request. If one
+                                 number provided, it will be total request
+                                 timeout. It can also be a pair (tuple) of
+                                 (connection, read) timeouts.
+        :type _request_timeout: int, tuple(int, int), optional
+        :param _request_auth: set to override the auth_settings for an a single
+                              request; this effectively ignores the
+                              authentication in the spec for a single request.
+        :type _request_auth: dict, optional
+        :param _content_type: force content-type for the request.
+        :type _content_type: str, Optional
+        :param _headers: set to override the headers for a single
+                         request; this effectively ignores the headers
+                         in the spec for a single request.
+        :type _headers: dict, optional
+        :param _host_index: set to override the host_index for a single
+                            request; this effectively ignores the host_index
+                            in the spec for a single request.
+        :type _host_index: int, optional
+        :return: Returns the result object.
+        """ # noqa: E501
+
+        _param = self._get_hold_serialize(
+            id=id,
+            x_hold_token=x_hold_token,
+            tz=tz,
+            _request_auth=_request_auth,
+            _content_type=_content_type,
+            _headers=_headers,
+            _host_index=_host_index
+        )
+
+        _response_types_map: Dict[str, Optional[str]] = {
+            '200': "HoldView",
+            '400': "Problem",
+            '401': "Problem",
+            '404': "Problem",
+            '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
+        }
+        response_data = self.api_client.call_api(
+            *_param,
+            _request_timeout=_request_timeout
+        )
+        response_data.read()
+        return self.api_client.response_deserialize(
+            response_data=response_data,
+            response_types_map=_response_types_map,
+        ).data
+
+
+    @validate_call
+    def get_hold_with_http_info(
+        self,
+        id: Annotated[int, Field(strict=True, ge=1, description="Hold id")],
+        x_hold_token: Annotated[StrictStr, Field(description="The hold's token")],
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
+        _request_timeout: Union[
+            None,
+            Annotated[StrictFloat, Field(gt=0)],
+            Tuple[
+                Annotated[StrictFloat, Field(gt=0)],
+                Annotated[StrictFloat, Field(gt=0)]
+            ]
+        ] = None,
+        _request_auth: Optional[Dict[StrictStr, Any]] = None,
+        _content_type: Optional[StrictStr] = None,
+        _headers: Optional[Dict[StrictStr, Any]] = None,
+        _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
+    ) -> ApiResponse[HoldView]:
+        """Get a hold: the seats it still holds and the time left.
+
+
+        :param id: Hold id (required)
+        :type id: int
+        :param x_hold_token: The hold's token (required)
+        :type x_hold_token: str
+        :param tz: Render times in this IANA zone
+        :type tz: str
+        :param _request_timeout: timeout setting for this request. If one
+                                 number provided, it will be total request
+                                 timeout. It can also be a pair (tuple) of
+                                 (connection, read) timeouts.
+        :type _request_timeout: int, tuple(int, int), optional
+        :param _request_auth: set to override the auth_settings for an a single
+                              request; this effectively ignores the
+                              authentication in the spec for a single request.
+        :type _request_auth: dict, optional
+        :param _content_type: force content-type for the request.
+        :type _content_type: str, Optional
+        :param _headers: set to override the headers for a single
+                         request; this effectively ignores the headers
+                         in the spec for a single request.
+        :type _headers: dict, optional
+        :param _host_index: set to override the host_index for a single
+                            request; this effectively ignores the host_index
+                            in the spec for a single request.
+        :type _host_index: int, optional
+        :return: Returns the result object.
+        """ # noqa: E501
+
+        _param = self._get_hold_serialize(
+            id=id,
+            x_hold_token=x_hold_token,
+            tz=tz,
+            _request_auth=_request_auth,
+            _content_type=_content_type,
+            _headers=_headers,
+            _host_index=_host_index
+        )
+
+        _response_types_map: Dict[str, Optional[str]] = {
+            '200': "HoldView",
+            '400': "Problem",
+            '401': "Problem",
+            '404': "Problem",
+            '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
+        }
+        response_data = self.api_client.call_api(
+            *_param,
+            _request_timeout=_request_timeout
+        )
+        response_data.read()
+        return self.api_client.response_deserialize(
+            response_data=response_data,
+            response_types_map=_response_types_map,
+        )
+
+
+    @validate_call
+    def get_hold_without_preload_content(
+        self,
+        id: Annotated[int, Field(strict=True, ge=1, description="Hold id")],
+        x_hold_token: Annotated[StrictStr, Field(description="The hold's token")],
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
+        _request_timeout: Union[
+            None,
+            Annotated[StrictFloat, Field(gt=0)],
+            Tuple[
+                Annotated[StrictFloat, Field(gt=0)],
+                Annotated[StrictFloat, Field(gt=0)]
+            ]
+        ] = None,
+        _request_auth: Optional[Dict[StrictStr, Any]] = None,
+        _content_type: Optional[StrictStr] = None,
+        _headers: Optional[Dict[StrictStr, Any]] = None,
+        _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
+    ) -> RESTResponseType:
+        """Get a hold: the seats it still holds and the time left.
+
+
+        :param id: Hold id (required)
+        :type id: int
+        :param x_hold_token: The hold's token (required)
+        :type x_hold_token: str
+        :param tz: Render times in this IANA zone
+        :type tz: str
+        :param _request_timeout: timeout setting for this request. If one
+                                 number provided, it will be total request
+                                 timeout. It can also be a pair (tuple) of
+                                 (connection, read) timeouts.
+        :type _request_timeout: int, tuple(int, int), optional
+        :param _request_auth: set to override the auth_settings for an a single
+                              request; this effectively ignores the
+                              authentication in the spec for a single request.
+        :type _request_auth: dict, optional
+        :param _content_type: force content-type for the request.
+        :type _content_type: str, Optional
+        :param _headers: set to override the headers for a single
+                         request; this effectively ignores the headers
+                         in the spec for a single request.
+        :type _headers: dict, optional
+        :param _host_index: set to override the host_index for a single
+                            request; this effectively ignores the host_index
+                            in the spec for a single request.
+        :type _host_index: int, optional
+        :return: Returns the result object.
+        """ # noqa: E501
+
+        _param = self._get_hold_serialize(
+            id=id,
+            x_hold_token=x_hold_token,
+            tz=tz,
+            _request_auth=_request_auth,
+            _content_type=_content_type,
+            _headers=_headers,
+            _host_index=_host_index
+        )
+
+        _response_types_map: Dict[str, Optional[str]] = {
+            '200': "HoldView",
+            '400': "Problem",
+            '401': "Problem",
+            '404': "Problem",
+            '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
+        }
+        response_data = self.api_client.call_api(
+            *_param,
+            _request_timeout=_request_timeout
+        )
+        return response_data.response
+
+
+    def _get_hold_serialize(
+        self,
+        id,
+        x_hold_token,
+        tz,
+        _request_auth,
+        _content_type,
+        _headers,
+        _host_index,
+    ) -> RequestSerialized:
+
+        _host = None
+
+        _collection_formats: Dict[str, str] = {
+        }
+
+        _path_params: Dict[str, str] = {}
+        _query_params: List[Tuple[str, str]] = []
+        _header_params: Dict[str, Optional[str]] = _headers or {}
+        _form_params: List[Tuple[str, str]] = []
+        _files: Dict[
+            str, Union[str, bytes, List[str], List[bytes], List[Tuple[str, bytes]]]
+        ] = {}
+        _body_params: Optional[bytes] = None
+
+        # process the path parameters
+        if id is not None:
+            _path_params['id'] = id
+        # process the query parameters
+        if tz is not None:
+            
+            _query_params.append(('tz', tz))
+            
+        # process the header parameters
+        if x_hold_token is not None:
+            _header_params['X-Hold-Token'] = x_hold_token
+        # process the form parameters
+        # process the body parameter
+
+
+        # set the HTTP header `Accept`
+        if 'Accept' not in _header_params:
+            _header_params['Accept'] = self.api_client.select_header_accept(
+                [
+                    'application/json', 
+                    'application/problem+json'
+                ]
+            )
+
+
+        # authentication setting
+        _auth_settings: List[str] = [
+        ]
+
+        return self.api_client.param_serialize(
+            method='GET',
+            resource_path='/holds/{id}',
+            path_params=_path_params,
+            query_params=_query_params,
+            header_params=_header_params,
+            body=_body_params,
+            post_params=_form_params,
+            files=_files,
+            auth_settings=_auth_settings,
+            collection_formats=_collection_formats,
+            _host=_host,
+            _request_auth=_request_auth
+        )
+
+
+
+
+    @validate_call
+    def get_waitlist_entry(
+        self,
+        id: Annotated[int, Field(strict=True, ge=1, description="Waitlist place id")],
+        x_waitlist_token: Annotated[Optional[StrictStr], Field(description="The place's token")] = None,
+        x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
+        _request_timeout: Union[
+            None,
+            Annotated[StrictFloat, Field(gt=0)],
+            Tuple[
+                Annotated[StrictFloat, Field(gt=0)],
+                Annotated[StrictFloat, Field(gt=0)]
+            ]
+        ] = None,
+        _request_auth: Optional[Dict[StrictStr, Any]] = None,
+        _content_type: Optional[StrictStr] = None,
+        _headers: Optional[Dict[StrictStr, Any]] = None,
+        _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
+    ) -> WaitlistEntryView:
+        """Get a place in a waitlist: its position while waiting, its booking once promoted.
+
+        Its `X-Waitlist-Token`, the attendee's `X-Attendee-Token`, the event's owner, or an admin.
+
+        :param id: Waitlist place id (required)
+        :type id: int
+        :param x_waitlist_token: The place's token
+        :type x_waitlist_token: str
+        :param x_attendee_token: The attendee's token
+        :type x_attendee_token: str
+        :param tz: Render times in this IANA zone
+        :type tz: str
+        :param _request_timeout: timeout setting for this request. If one
+                                 number provided, it will be total request
+                                 timeout. It can also be a pair (tuple) of
+                                 (connection, read) timeouts.
+        :type _request_timeout: int, tuple(int, int), optional
+        :param _request_auth: set to override the auth_settings for an a single
+                              request; this effectively ignores the
+                              authentication in the spec for a single request.
+        :type _request_auth: dict, optional
+        :param _content_type: force content-type for the request.
+        :type _content_type: str, Optional
+        :param _headers: set to override the headers for a single
+                         request; this effectively ignores the headers
+                         in the spec for a single request.
+        :type _headers: dict, optional
+        :param _host_index: set to override the host_index for a single
+                            request; this effectively ignores the host_index
+                            in the spec for a single request.
+        :type _host_index: int, optional
+        :return: Returns the result object.
+        """ # noqa: E501
+
+        _param = self._get_waitlist_entry_serialize(
+            id=id,
+            x_waitlist_token=x_waitlist_token,
+            x_attendee_token=x_attendee_token,
+            tz=tz,
+            _request_auth=_request_auth,
+            _content_type=_content_type,
+            _headers=_headers,
+            _host_index=_host_index
+        )
+
+        _response_types_map: Dict[str, Optional[str]] = {
+            '200': "WaitlistEntryView",
+            '400': "Problem",
+            '401': "Problem",
+            '404': "Problem",
+            '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
+        }
+        response_data = self.api_client.call_api(
+            *_param,
+            _request_timeout=_request_timeout
+        )
+        response_data.read()
+        return self.api_client.response_deserialize(
+            response_data=response_data,
+            response_types_map=_response_types_map,
+        ).data
+
+
+    @validate_call
+    def get_waitlist_entry_with_http_info(
+        self,
+        id: Annotated[int, Field(strict=True, ge=1, description="Waitlist place id")],
+        x_waitlist_token: Annotated[Optional[StrictStr], Field(description="The place's token")] = None,
+        x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
+        _request_timeout: Union[
+            None,
+            Annotated[StrictFloat, Field(gt=0)],
+            Tuple[
+                Annotated[StrictFloat, Field(gt=0)],
+                Annotated[StrictFloat, Field(gt=0)]
+            ]
+        ] = None,
+        _request_auth: Optional[Dict[StrictStr, Any]] = None,
+        _content_type: Optional[StrictStr] = None,
+        _headers: Optional[Dict[StrictStr, Any]] = None,
+        _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
+    ) -> ApiResponse[WaitlistEntryView]:
+        """Get a place in a waitlist: its position while waiting, its booking once promoted.
+
+        Its `X-Waitlist-Token`, the attendee's `X-Attendee-Token`, the event's owner, or an admin.
+
+        :param id: Waitlist place id (required)
+        :type id: int
+        :param x_waitlist_token: The place's token
+        :type x_waitlist_token: str
+        :param x_attendee_token: The attendee's token
+        :type x_attendee_token: str
+        :param tz: Render times in this IANA zone
+        :type tz: str
+        :param _request_timeout: timeout setting for this request. If one
+                                 number provided, it will be total request
+                                 timeout. It can also be a pair (tuple) of
+                                 (connection, read) timeouts.
+        :type _request_timeout: int, tuple(int, int), optional
+        :param _request_auth: set to override the auth_settings for an a single
+                              request; this effectively ignores the
+                              authentication in the spec for a single request.
+        :type _request_auth: dict, optional
+        :param _content_type: force content-type for the request.
+        :type _content_type: str, Optional
+        :param _headers: set to override the headers for a single
+                         request; this effectively ignores the headers
+                         in the spec for a single request.
+        :type _headers: dict, optional
+        :param _host_index: set to override the host_index for a single
+                            request; this effectively ignores the host_index
+                            in the spec for a single request.
+        :type _host_index: int, optional
+        :return: Returns the result object.
+        """ # noqa: E501
+
+        _param = self._get_waitlist_entry_serialize(
+            id=id,
+            x_waitlist_token=x_waitlist_token,
+            x_attendee_token=x_attendee_token,
+            tz=tz,
+            _request_auth=_request_auth,
+            _content_type=_content_type,
+            _headers=_headers,
+            _host_index=_host_index
+        )
+
+        _response_types_map: Dict[str, Optional[str]] = {
+            '200': "WaitlistEntryView",
+            '400': "Problem",
+            '401': "Problem",
+            '404': "Problem",
+            '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
+        }
+        response_data = self.api_client.call_api(
+            *_param,
+            _request_timeout=_request_timeout
+        )
+        response_data.read()
+        return self.api_client.response_deserialize(
+            response_data=response_data,
+            response_types_map=_response_types_map,
+        )
+
+
+    @validate_call
+    def get_waitlist_entry_without_preload_content(
+        self,
+        id: Annotated[int, Field(strict=True, ge=1, description="Waitlist place id")],
+        x_waitlist_token: Annotated[Optional[StrictStr], Field(description="The place's token")] = None,
+        x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
+        _request_timeout: Union[
+            None,
+            Annotated[StrictFloat, Field(gt=0)],
+            Tuple[
+                Annotated[StrictFloat, Field(gt=0)],
+                Annotated[StrictFloat, Field(gt=0)]
+            ]
+        ] = None,
+        _request_auth: Optional[Dict[StrictStr, Any]] = None,
+        _content_type: Optional[StrictStr] = None,
+        _headers: Optional[Dict[StrictStr, Any]] = None,
+        _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
+    ) -> RESTResponseType:
+        """Get a place in a waitlist: its position while waiting, its booking once promoted.
+
+        Its `X-Waitlist-Token`, the attendee's `X-Attendee-Token`, the event's owner, or an admin.
+
+        :param id: Waitlist place id (required)
+        :type id: int
+        :param x_waitlist_token: The place's token
+        :type x_waitlist_token: str
+        :param x_attendee_token: The attendee's token
+        :type x_attendee_token: str
+        :param tz: Render times in this IANA zone
+        :type tz: str
+        :param _request_timeout: timeout setting for this request. If one
+                                 number provided, it will be total request
+                                 timeout. It can also be a pair (tuple) of
+                                 (connection, read) timeouts.
+        :type _request_timeout: int, tuple(int, int), optional
+        :param _request_auth: set to override the auth_settings for an a single
+                              request; this effectively ignores the
+                              authentication in the spec for a single request.
+        :type _request_auth: dict, optional
+        :param _content_type: force content-type for the request.
+        :type _content_type: str, Optional
+        :param _headers: set to override the headers for a single
+                         request; this effectively ignores the headers
+                         in the spec for a single request.
+        :type _headers: dict, optional
+        :param _host_index: set to override the host_index for a single
+                            request; this effectively ignores the host_index
+                            in the spec for a single request.
+        :type _host_index: int, optional
+        :return: Returns the result object.
+        """ # noqa: E501
+
+        _param = self._get_waitlist_entry_serialize(
+            id=id,
+            x_waitlist_token=x_waitlist_token,
+            x_attendee_token=x_attendee_token,
+            tz=tz,
+            _request_auth=_request_auth,
+            _content_type=_content_type,
+            _headers=_headers,
+            _host_index=_host_index
+        )
+
+        _response_types_map: Dict[str, Optional[str]] = {
+            '200': "WaitlistEntryView",
+            '400': "Problem",
+            '401': "Problem",
+            '404': "Problem",
+            '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
+        }
+        response_data = self.api_client.call_api(
+            *_param,
+            _request_timeout=_request_timeout
+        )
+        return response_data.response
+
+
+    def _get_waitlist_entry_serialize(
+        self,
+        id,
+        x_waitlist_token,
+        x_attendee_token,
+        tz,
+        _request_auth,
+        _content_type,
+        _headers,
+        _host_index,
+    ) -> RequestSerialized:
+
+        _host = None
+
+        _collection_formats: Dict[str, str] = {
+        }
+
+        _path_params: Dict[str, str] = {}
+        _query_params: List[Tuple[str, str]] = []
+        _header_params: Dict[str, Optional[str]] = _headers or {}
+        _form_params: List[Tuple[str, str]] = []
+        _files: Dict[
+            str, Union[str, bytes, List[str], List[bytes], List[Tuple[str, bytes]]]
+        ] = {}
+        _body_params: Optional[bytes] = None
+
+        # process the path parameters
+        if id is not None:
+            _path_params['id'] = id
+        # process the query parameters
+        if tz is not None:
+            
+            _query_params.append(('tz', tz))
+            
+        # process the header parameters
+        if x_waitlist_token is not None:
+            _header_params['X-Waitlist-Token'] = x_waitlist_token
+        if x_attendee_token is not None:
+            _header_params['X-Attendee-Token'] = x_attendee_token
+        # process the form parameters
+        # process the body parameter
+
+
+        # set the HTTP header `Accept`
+        if 'Accept' not in _header_params:
+            _header_params['Accept'] = self.api_client.select_header_accept(
+                [
+                    'application/json', 
+                    'application/problem+json'
+                ]
+            )
+
+
+        # authentication setting
+        _auth_settings: List[str] = [
+            'oauth2', 
+            'bearerAuth'
+        ]
+
+        return self.api_client.param_serialize(
+            method='GET',
+            resource_path='/waitlist/{id}',
+            path_params=_path_params,
+            query_params=_query_params,
+            header_params=_header_params,
+            body=_body_params,
+            post_params=_form_params,
+            files=_files,
+            auth_settings=_auth_settings,
+            collection_formats=_collection_formats,
+            _host=_host,
+            _request_auth=_request_auth
+        )
+
+
+
+
+    @validate_call
+    def hold_seats(
+        self,
+        id: Annotated[int, Field(strict=True, ge=1, description="Event id")],
+        hold_create: Annotated[HoldCreate, Field(description="Optional: `{}` holds one seat")],
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
+        _request_timeout: Union[
+            None,
+            Annotated[StrictFloat, Field(gt=0)],
+            Tuple[
+                Annotated[StrictFloat, Field(gt=0)],
+                Annotated[StrictFloat, Field(gt=0)]
+            ]
+        ] = None,
+        _request_auth: Optional[Dict[StrictStr, Any]] = None,
+        _content_type: Optional[StrictStr] = None,
+        _headers: Optional[Dict[StrictStr, Any]] = None,
+        _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
+    ) -> HoldView:
+        """Hold seats of an event for a few minutes.
+
+        While a person completes their details. The seats count against the capacity at once (watchers see them go) and come back by themselves when the hold expires (after `HOLD_MINUTES`, 10 by default), to the first on the waitlist if people wait. Book a held seat with `POST /events/{id}/book` and the `X-Hold-Token` header; each booking uses one.
+
+        :param id: Event id (required)
+        :type id: int
+        :param hold_create: Optional: `{}` holds one seat (required)
+        :type hold_create: HoldCreate
+        :param tz: Render times in this IANA zone
+        :type tz: str
+        :param _request_timeout: timeout setting for this request. If one
+                                 number provided, it will be total request
+                                 timeout. It can also be a pair (tuple) of
+                                 (connection, read) timeouts.
+        :type _request_timeout: int, tuple(int, int), optional
+        :param _request_auth: set to override the auth_settings for an a single
+                              request; this effectively ignores the
+                              authentication in the spec for a single request.
+        :type _request_auth: dict, optional
+        :param _content_type: force content-type for the request.
+        :type _content_type: str, Optional
+        :param _headers: set to override the headers for a single
+                         request; this effectively ignores the headers
+                         in the spec for a single request.
+        :type _headers: dict, optional
+        :param _host_index: set to override the host_index for a single
+                            request; this effectively ignores the host_index
+                            in the spec for a single request.
+        :type _host_index: int, optional
+        :return: Returns the result object.
+        """ # noqa: E501
+
+        _param = self._hold_seats_serialize(
+            id=id,
+            hold_create=hold_create,
+            tz=tz,
+            _request_auth=_request_auth,
+            _content_type=_content_type,
+            _headers=_headers,
+            _host_index=_host_index
+        )
+
+        _response_types_map: Dict[str, Optional[str]] = {
+            '201': "HoldView",
+            '400': "Problem",
+            '401': "Problem",
+            '404': "Problem",
+            '413': "Problem",
+            '415': "Problem",
+            '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
+        }
+        response_data = self.api_client.call_api(
+            *_param,
+            _request_timeout=_request_timeout
+        )
+        response_data.read()
+        return self.api_client.response_deserialize(
+            response_data=response_data,
+            response_types_map=_response_types_map,
+        ).data
+
+
+    @validate_call
+    def hold_seats_with_http_info(
+        self,
+        id: Annotated[int, Field(strict=True, ge=1, description="Event id")],
+        hold_create: Annotated[HoldCreate, Field(description="Optional: `{}` holds one seat")],
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
+        _request_timeout: Union[
+            None,
+            Annotated[StrictFloat, Field(gt=0)],
+            Tuple[
+                Annotated[StrictFloat, Field(gt=0)],
+                Annotated[StrictFloat, Field(gt=0)]
+            ]
+        ] = None,
+        _request_auth: Optional[Dict[StrictStr, Any]] = None,
+        _content_type: Optional[StrictStr] = None,
+        _headers: Optional[Dict[StrictStr, Any]] = None,
+        _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
+    ) -> ApiResponse[HoldView]:
+        """Hold seats of an event for a few minutes.
+
+        While a person completes their details. The seats count against the capacity at once (watchers see them go) and come back by themselves when the hold expires (after `HOLD_MINUTES`, 10 by default), to the first on the waitlist if people wait. Book a held seat with `POST /events/{id}/book` and the `X-Hold-Token` header; each booking uses one.
+
+        :param id: Event id (required)
+        :type id: int
+        :param hold_create: Optional: `{}` holds one seat (required)
+        :type hold_create: HoldCreate
+        :param tz: Render times in this IANA zone
+        :type tz: str
+        :param _request_timeout: timeout setting for this request. If one
+                                 number provided, it will be total request
+                                 timeout. It can also be a pair (tuple) of
+                                 (connection, read) timeouts.
+        :type _request_timeout: int, tuple(int, int), optional
+        :param _request_auth: set to override the auth_settings for an a single
+                              request; this effectively ignores the
+                              authentication in the spec for a single request.
+        :type _request_auth: dict, optional
+        :param _content_type: force content-type for the request.
+        :type _content_type: str, Optional
+        :param _headers: set to override the headers for a single
+                         request; this effectively ignores the headers
+                         in the spec for a single request.
+        :type _headers: dict, optional
+        :param _host_index: set to override the host_index for a single
+                            request; this effectively ignores the host_index
+                            in the spec for a single request.
+        :type _host_index: int, optional
+        :return: Returns the result object.
+        """ # noqa: E501
+
+        _param = self._hold_seats_serialize(
+            id=id,
+            hold_create=hold_create,
+            tz=tz,
+            _request_auth=_request_auth,
+            _content_type=_content_type,
+            _headers=_headers,
+            _host_index=_host_index
+        )
+
+        _response_types_map: Dict[str, Optional[str]] = {
+            '201': "HoldView",
+            '400': "Problem",
+            '401': "Problem",
+            '404': "Problem",
+            '413': "Problem",
+            '415': "Problem",
+            '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
+        }
+        response_data = self.api_client.call_api(
+            *_param,
+            _request_timeout=_request_timeout
+        )
+        response_data.read()
+        return self.api_client.response_deserialize(
+            response_data=response_data,
+            response_types_map=_response_types_map,
+        )
+
+
+    @validate_call
+    def hold_seats_without_preload_content(
+        self,
+        id: Annotated[int, Field(strict=True, ge=1, description="Event id")],
+        hold_create: Annotated[HoldCreate, Field(description="Optional: `{}` holds one seat")],
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
+        _request_timeout: Union[
+            None,
+            Annotated[StrictFloat, Field(gt=0)],
+            Tuple[
+                Annotated[StrictFloat, Field(gt=0)],
+                Annotated[StrictFloat, Field(gt=0)]
+            ]
+        ] = None,
+        _request_auth: Optional[Dict[StrictStr, Any]] = None,
+        _content_type: Optional[StrictStr] = None,
+        _headers: Optional[Dict[StrictStr, Any]] = None,
+        _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
+    ) -> RESTResponseType:
+        """Hold seats of an event for a few minutes.
+
+        While a person completes their details. The seats count against the capacity at once (watchers see them go) and come back by themselves when the hold expires (after `HOLD_MINUTES`, 10 by default), to the first on the waitlist if people wait. Book a held seat with `POST /events/{id}/book` and the `X-Hold-Token` header; each booking uses one.
+
+        :param id: Event id (required)
+        :type id: int
+        :param hold_create: Optional: `{}` holds one seat (required)
+        :type hold_create: HoldCreate
+        :param tz: Render times in this IANA zone
+        :type tz: str
+        :param _request_timeout: timeout setting for this request. If one
+                                 number provided, it will be total request
+                                 timeout. It can also be a pair (tuple) of
+                                 (connection, read) timeouts.
+        :type _request_timeout: int, tuple(int, int), optional
+        :param _request_auth: set to override the auth_settings for an a single
+                              request; this effectively ignores the
+                              authentication in the spec for a single request.
+        :type _request_auth: dict, optional
+        :param _content_type: force content-type for the request.
+        :type _content_type: str, Optional
+        :param _headers: set to override the headers for a single
+                         request; this effectively ignores the headers
+                         in the spec for a single request.
+        :type _headers: dict, optional
+        :param _host_index: set to override the host_index for a single
+                            request; this effectively ignores the host_index
+                            in the spec for a single request.
+        :type _host_index: int, optional
+        :return: Returns the result object.
+        """ # noqa: E501
+
+        _param = self._hold_seats_serialize(
+            id=id,
+            hold_create=hold_create,
+            tz=tz,
+            _request_auth=_request_auth,
+            _content_type=_content_type,
+            _headers=_headers,
+            _host_index=_host_index
+        )
+
+        _response_types_map: Dict[str, Optional[str]] = {
+            '201': "HoldView",
+            '400': "Problem",
+            '401': "Problem",
+            '404': "Problem",
+            '413': "Problem",
+            '415': "Problem",
+            '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
+        }
+        response_data = self.api_client.call_api(
+            *_param,
+            _request_timeout=_request_timeout
+        )
+        return response_data.response
+
+
+    def _hold_seats_serialize(
+        self,
+        id,
+        hold_create,
+        tz,
+        _request_auth,
+        _content_type,
+        _headers,
+        _host_index,
+    ) -> RequestSerialized:
+
+        _host = None
+
+        _collection_formats: Dict[str, str] = {
+        }
+
+        _path_params: Dict[str, str] = {}
+        _query_params: List[Tuple[str, str]] = []
+        _header_params: Dict[str, Optional[str]] = _headers or {}
+        _form_params: List[Tuple[str, str]] = []
+        _files: Dict[
+            str, Union[str, bytes, List[str], List[bytes], List[Tuple[str, bytes]]]
+        ] = {}
+        _body_params: Optional[bytes] = None
+
+        # process the path parameters
+        if id is not None:
+            _path_params['id'] = id
+        # process the query parameters
+        if tz is not None:
+            
+            _query_params.append(('tz', tz))
+            
+        # process the header parameters
+        # process the form parameters
+        # process the body parameter
+        if hold_create is not None:
+            _body_params = hold_create
+
+
+        # set the HTTP header `Accept`
+        if 'Accept' not in _header_params:
+            _header_params['Accept'] = self.api_client.select_header_accept(
+                [
+                    'application/json', 
+                    'application/problem+json'
+                ]
+            )
+
+        # set the HTTP header `Content-Type`
+        if _content_type:
+            _header_params['Content-Type'] = _content_type
+        else:
+            _default_content_type = (
+                self.api_client.select_header_content_type(
+                    [
+                        'application/json'
+                    ]
+                )
+            )
+            if _default_content_type is not None:
+                _header_params['Content-Type'] = _default_content_type
+
+        # authentication setting
+        _auth_settings: List[str] = [
+        ]
+
+        return self.api_client.param_serialize(
+            method='POST',
+            resource_path='/events/{id}/holds',
+            path_params=_path_params,
+            query_params=_query_params,
+            header_params=_header_params,
+            body=_body_params,
+            post_params=_form_params,
+            files=_files,
+            auth_settings=_auth_settings,
+            collection_formats=_collection_formats,
+            _host=_host,
+            _request_auth=_request_auth
+        )
+
+
+
+
+    @validate_call
+    def join_waitlist(
+        self,
+        id: Annotated[int, Field(strict=True, ge=1, description="Event id")],
+        waitlist_join: WaitlistJoin,
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
+        _request_timeout: Union[
+            None,
+            Annotated[StrictFloat, Field(gt=0)],
+            Tuple[
+                Annotated[StrictFloat, Field(gt=0)],
+                Annotated[StrictFloat, Field(gt=0)]
+            ]
+        ] = None,
+        _request_auth: Optional[Dict[StrictStr, Any]] = None,
+        _content_type: Optional[StrictStr] = None,
+        _headers: Optional[Dict[StrictStr, Any]] = None,
+        _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
+    ) -> WaitlistEntryView:
+        """Join a full event's waitlist.
+
+        Only when every seat is booked: a free seat answers 409 `seats_available` (book it instead). First come, first served: when a booking is cancelled, its seat is booked at once for the first person in line, in the same transaction, and they are told by e-mail. Keep `token` to see the place (`position`) or leave the line.
+
+        :param id: Event id (required)
+        :type id: int
+        :param waitlist_join: (required)
+        :type waitlist_join: WaitlistJoin
+        :param tz: Render times in this IANA zone
+        :type tz: str
+        :param _request_timeout: timeout setting for this request. If one
+                                 number provided, it will be total request
+                                 timeout. It can also be a pair (tuple) of
+                                 (connection, read) timeouts.
+        :type _request_timeout: int, tuple(int, int), optional
+        :param _request_auth: set to override the auth_settings for an a single
+                              request; this effectively ignores the
+                              authentication in the spec for a single request.
+        :type _request_auth: dict, optional
+        :param _content_type: force content-type for the request.
+        :type _content_type: str, Optional
+        :param _headers: set to override the headers for a single
+                         request; this effectively ignores the headers
+                         in the spec for a single request.
+        :type _headers: dict, optional
+        :param _host_index: set to override the host_index for a single
+                            request; this effectively ignores the host_index
+                            in the spec for a single request.
+        :type _host_index: int, optional
+        :return: Returns the result object.
+        """ # noqa: E501
+
+        _param = self._join_waitlist_serialize(
+            id=id,
+            waitlist_join=waitlist_join,
+            tz=tz,
+            _request_auth=_request_auth,
+            _content_type=_content_type,
+            _headers=_headers,
+            _host_index=_host_index
+        )
+
+        _response_types_map: Dict[str, Optional[str]] = {
+            '201': "WaitlistEntryView",
+            '400': "Problem",
+            '401': "Problem",
+            '404': "Problem",
+            '409': "Problem",
+            '413': "Problem",
+            '415': "Problem",
+            '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
+        }
+        response_data = self.api_client.call_api(
+            *_param,
+            _request_timeout=_request_timeout
+        )
+        response_data.read()
+        return self.api_client.response_deserialize(
+            response_data=response_data,
+            response_types_map=_response_types_map,
+        ).data
+
+
+    @validate_call
+    def join_waitlist_with_http_info(
+        self,
+        id: Annotated[int, Field(strict=True, ge=1, description="Event id")],
+        waitlist_join: WaitlistJoin,
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
+        _request_timeout: Union[
+            None,
+            Annotated[StrictFloat, Field(gt=0)],
+            Tuple[
+                Annotated[StrictFloat, Field(gt=0)],
+                Annotated[StrictFloat, Field(gt=0)]
+            ]
+        ] = None,
+        _request_auth: Optional[Dict[StrictStr, Any]] = None,
+        _content_type: Optional[StrictStr] = None,
+        _headers: Optional[Dict[StrictStr, Any]] = None,
+        _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
+    ) -> ApiResponse[WaitlistEntryView]:
+        """Join a full event's waitlist.
+
+        Only when every seat is booked: a free seat answers 409 `seats_available` (book it instead). First come, first served: when a booking is cancelled, its seat is booked at once for the first person in line, in the same transaction, and they are told by e-mail. Keep `token` to see the place (`position`) or leave the line.
+
+        :param id: Event id (required)
+        :type id: int
+        :param waitlist_join: (required)
+        :type waitlist_join: WaitlistJoin
+        :param tz: Render times in this IANA zone
+        :type tz: str
+        :param _request_timeout: timeout setting for this request. If one
+                                 number provided, it will be total request
+                                 timeout. It can also be a pair (tuple) of
+                                 (connection, read) timeouts.
+        :type _request_timeout: int, tuple(int, int), optional
+        :param _request_auth: set to override the auth_settings for an a single
+                              request; this effectively ignores the
+                              authentication in the spec for a single request.
+        :type _request_auth: dict, optional
+        :param _content_type: force content-type for the request.
+        :type _content_type: str, Optional
+        :param _headers: set to override the headers for a single
+                         request; this effectively ignores the headers
+                         in the spec for a single request.
+        :type _headers: dict, optional
+        :param _host_index: set to override the host_index for a single
+                            request; this effectively ignores the host_index
+                            in the spec for a single request.
+        :type _host_index: int, optional
+        :return: Returns the result object.
+        """ # noqa: E501
+
+        _param = self._join_waitlist_serialize(
+            id=id,
+            waitlist_join=waitlist_join,
+            tz=tz,
+            _request_auth=_request_auth,
+            _content_type=_content_type,
+            _headers=_headers,
+            _host_index=_host_index
+        )
+
+        _response_types_map: Dict[str, Optional[str]] = {
+            '201': "WaitlistEntryView",
+            '400': "Problem",
+            '401': "Problem",
+            '404': "Problem",
+            '409': "Problem",
+            '413': "Problem",
+            '415': "Problem",
+            '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
+        }
+        response_data = self.api_client.call_api(
+            *_param,
+            _request_timeout=_request_timeout
+        )
+        response_data.read()
+        return self.api_client.response_deserialize(
+            response_data=response_data,
+            response_types_map=_response_types_map,
+        )
+
+
+    @validate_call
+    def join_waitlist_without_preload_content(
+        self,
+        id: Annotated[int, Field(strict=True, ge=1, description="Event id")],
+        waitlist_join: WaitlistJoin,
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
+        _request_timeout: Union[
+            None,
+            Annotated[StrictFloat, Field(gt=0)],
+            Tuple[
+                Annotated[StrictFloat, Field(gt=0)],
+                Annotated[StrictFloat, Field(gt=0)]
+            ]
+        ] = None,
+        _request_auth: Optional[Dict[StrictStr, Any]] = None,
+        _content_type: Optional[StrictStr] = None,
+        _headers: Optional[Dict[StrictStr, Any]] = None,
+        _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
+    ) -> RESTResponseType:
+        """Join a full event's waitlist.
+
+        Only when every seat is booked: a free seat answers 409 `seats_available` (book it instead). First come, first served: when a booking is cancelled, its seat is booked at once for the first person in line, in the same transaction, and they are told by e-mail. Keep `token` to see the place (`position`) or leave the line.
+
+        :param id: Event id (required)
+        :type id: int
+        :param waitlist_join: (required)
+        :type waitlist_join: WaitlistJoin
+        :param tz: Render times in this IANA zone
+        :type tz: str
+        :param _request_timeout: timeout setting for this request. If one
+                                 number provided, it will be total request
+                                 timeout. It can also be a pair (tuple) of
+                                 (connection, read) timeouts.
+        :type _request_timeout: int, tuple(int, int), optional
+        :param _request_auth: set to override the auth_settings for an a single
+                              request; this effectively ignores the
+                              authentication in the spec for a single request.
+        :type _request_auth: dict, optional
+        :param _content_type: force content-type for the request.
+        :type _content_type: str, Optional
+        :param _headers: set to override the headers for a single
+                         request; this effectively ignores the headers
+                         in the spec for a single request.
+        :type _headers: dict, optional
+        :param _host_index: set to override the host_index for a single
+                            request; this effectively ignores the host_index
+                            in the spec for a single request.
+        :type _host_index: int, optional
+        :return: Returns the result object.
+        """ # noqa: E501
+
+        _param = self._join_waitlist_serialize(
+            id=id,
+            waitlist_join=waitlist_join,
+            tz=tz,
+            _request_auth=_request_auth,
+            _content_type=_content_type,
+            _headers=_headers,
+            _host_index=_host_index
+        )
+
+        _response_types_map: Dict[str, Optional[str]] = {
+            '201': "WaitlistEntryView",
+            '400': "Problem",
+            '401': "Problem",
+            '404': "Problem",
+            '409': "Problem",
+            '413': "Problem",
+            '415': "Problem",
+            '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
+        }
+        response_data = self.api_client.call_api(
+            *_param,
+            _request_timeout=_request_timeout
+        )
+        return response_data.response
+
+
+    def _join_waitlist_serialize(
+        self,
+        id,
+        waitlist_join,
+        tz,
+        _request_auth,
+        _content_type,
+        _headers,
+        _host_index,
+    ) -> RequestSerialized:
+
+        _host = None
+
+        _collection_formats: Dict[str, str] = {
+        }
+
+        _path_params: Dict[str, str] = {}
+        _query_params: List[Tuple[str, str]] = []
+        _header_params: Dict[str, Optional[str]] = _headers or {}
+        _form_params: List[Tuple[str, str]] = []
+        _files: Dict[
+            str, Union[str, bytes, List[str], List[bytes], List[Tuple[str, bytes]]]
+        ] = {}
+        _body_params: Optional[bytes] = None
+
+        # process the path parameters
+        if id is not None:
+            _path_params['id'] = id
+        # process the query parameters
+        if tz is not None:
+            
+            _query_params.append(('tz', tz))
+            
+        # process the header parameters
+        # process the form parameters
+        # process the body parameter
+        if waitlist_join is not None:
+            _body_params = waitlist_join
+
+
+        # set the HTTP header `Accept`
+        if 'Accept' not in _header_params:
+            _header_params['Accept'] = self.api_client.select_header_accept(
+                [
+                    'application/json', 
+                    'application/problem+json'
+                ]
+            )
+
+        # set the HTTP header `Content-Type`
+        if _content_type:
+            _header_params['Content-Type'] = _content_type
+        else:
+            _default_content_type = (
+                self.api_client.select_header_content_type(
+                    [
+                        'application/json'
+                    ]
+                )
+            )
+            if _default_content_type is not None:
+                _header_params['Content-Type'] = _default_content_type
+
+        # authentication setting
+        _auth_settings: List[str] = [
+        ]
+
+        return self.api_client.param_serialize(
+            method='POST',
+            resource_path='/events/{id}/waitlist',
+            path_params=_path_params,
+            query_params=_query_params,
+            header_params=_header_params,
+            body=_body_params,
+            post_params=_form_params,
+            files=_files,
+            auth_settings=_auth_settings,
+            collection_formats=_collection_formats,
+            _host=_host,
+            _request_auth=_request_auth
+        )
+
+
+
+
+    @validate_call
+    def leave_waitlist(
+        self,
+        id: Annotated[int, Field(strict=True, ge=1, description="Waitlist place id")],
+        x_waitlist_token: Annotated[Optional[StrictStr], Field(description="The place's token")] = None,
+        x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
+        _request_timeout: Union[
+            None,
+            Annotated[StrictFloat, Field(gt=0)],
+            Tuple[
+                Annotated[StrictFloat, Field(gt=0)],
+                Annotated[StrictFloat, Field(gt=0)]
+            ]
+        ] = None,
+        _request_auth: Optional[Dict[StrictStr, Any]] = None,
+        _content_type: Optional[StrictStr] = None,
+        _headers: Optional[Dict[StrictStr, Any]] = None,
+        _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
+    ) -> WaitlistEntryView:
+        """Leave a waitlist.
+
+        Its holder (either token), the event's owner, or an admin. Leaving twice, or after a promotion, changes nothing and answers the place as it stands.
+
+        :param id: Waitlist place id (required)
+        :type id: int
+        :param x_waitlist_token: The place's token
+        :type x_waitlist_token: str
+        :param x_attendee_token: The attendee's token
+        :type x_attendee_token: str
+        :param tz: Render times in this IANA zone
+        :type tz: str
+        :param _request_timeout: timeout setting for this request. If one
+                                 number provided, it will be total request
+                                 timeout. It can also be a pair (tuple) of
+                                 (connection, read) timeouts.
+        :type _request_timeout: int, tuple(int, int), optional
+        :param _request_auth: set to override the auth_settings for an a single
+                              request; this effectively ignores the
+                              authentication in the spec for a single request.
+        :type _request_auth: dict, optional
+        :param _content_type: force content-type for the request.
+        :type _content_type: str, Optional
+        :param _headers: set to override the headers for a single
+                         request; this effectively ignores the headers
+                         in the spec for a single request.
+        :type _headers: dict, optional
+        :param _host_index: set to override the host_index for a single
+                            request; this effectively ignores the host_index
+                            in the spec for a single request.
+        :type _host_index: int, optional
+        :return: Returns the result object.
+        """ # noqa: E501
+
+        _param = self._leave_waitlist_serialize(
+            id=id,
+            x_waitlist_token=x_waitlist_token,
+            x_attendee_token=x_attendee_token,
+            tz=tz,
+            _request_auth=_request_auth,
+            _content_type=_content_type,
+            _headers=_headers,
+            _host_index=_host_index
+        )
+
+        _response_types_map: Dict[str, Optional[str]] = {
+            '200': "WaitlistEntryView",
+            '400': "Problem",
+            '401': "Problem",
+            '404': "Problem",
+            '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
+        }
+        response_data = self.api_client.call_api(
+            *_param,
+            _request_timeout=_request_timeout
+        )
+        response_data.read()
+        return self.api_client.response_deserialize(
+            response_data=response_data,
+            response_types_map=_response_types_map,
+        ).data
+
+
+    @validate_call
+    def leave_waitlist_with_http_info(
+        self,
+        id: Annotated[int, Field(strict=True, ge=1, description="Waitlist place id")],
+        x_waitlist_token: Annotated[Optional[StrictStr], Field(description="The place's token")] = None,
+        x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
+        _request_timeout: Union[
+            None,
+            Annotated[StrictFloat, Field(gt=0)],
+            Tuple[
+                Annotated[StrictFloat, Field(gt=0)],
+                Annotated[StrictFloat, Field(gt=0)]
+            ]
+        ] = None,
+        _request_auth: Optional[Dict[StrictStr, Any]] = None,
+        _content_type: Optional[StrictStr] = None,
+        _headers: Optional[Dict[StrictStr, Any]] = None,
+        _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
+    ) -> ApiResponse[WaitlistEntryView]:
+        """Leave a waitlist.
+
+        Its holder (either token), the event's owner, or an admin. Leaving twice, or after a promotion, changes nothing and answers the place as it stands.
+
+        :param id: Waitlist place id (required)
+        :type id: int
+        :param x_waitlist_token: The place's token
+        :type x_waitlist_token: str
+        :param x_attendee_token: The attendee's token
+        :type x_attendee_token: str
+        :param tz: Render times in this IANA zone
+        :type tz: str
+        :param _request_timeout: timeout setting for this request. If one
+                                 number provided, it will be total request
+                                 timeout. It can also be a pair (tuple) of
+                                 (connection, read) timeouts.
+        :type _request_timeout: int, tuple(int, int), optional
+        :param _request_auth: set to override the auth_settings for an a single
+                              request; this effectively ignores the
+                              authentication in the spec for a single request.
+        :type _request_auth: dict, optional
+        :param _content_type: force content-type for the request.
+        :type _content_type: str, Optional
+        :param _headers: set to override the headers for a single
+                         request; this effectively ignores the headers
+                         in the spec for a single request.
+        :type _headers: dict, optional
+        :param _host_index: set to override the host_index for a single
+                            request; this effectively ignores the host_index
+                            in the spec for a single request.
+        :type _host_index: int, optional
+        :return: Returns the result object.
+        """ # noqa: E501
+
+        _param = self._leave_waitlist_serialize(
+            id=id,
+            x_waitlist_token=x_waitlist_token,
+            x_attendee_token=x_attendee_token,
+            tz=tz,
+            _request_auth=_request_auth,
+            _content_type=_content_type,
+            _headers=_headers,
+            _host_index=_host_index
+        )
+
+        _response_types_map: Dict[str, Optional[str]] = {
+            '200': "WaitlistEntryView",
+            '400': "Problem",
+            '401': "Problem",
+            '404': "Problem",
+            '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
+        }
+        response_data = self.api_client.call_api(
+            *_param,
+            _request_timeout=_request_timeout
+        )
+        response_data.read()
+        return self.api_client.response_deserialize(
+            response_data=response_data,
+            response_types_map=_response_types_map,
+        )
+
+
+    @validate_call
+    def leave_waitlist_without_preload_content(
+        self,
+        id: Annotated[int, Field(strict=True, ge=1, description="Waitlist place id")],
+        x_waitlist_token: Annotated[Optional[StrictStr], Field(description="The place's token")] = None,
+        x_attendee_token: Annotated[Optional[StrictStr], Field(description="The attendee's token")] = None,
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
+        _request_timeout: Union[
+            None,
+            Annotated[StrictFloat, Field(gt=0)],
+            Tuple[
+                Annotated[StrictFloat, Field(gt=0)],
+                Annotated[StrictFloat, Field(gt=0)]
+            ]
+        ] = None,
+        _request_auth: Optional[Dict[StrictStr, Any]] = None,
+        _content_type: Optional[StrictStr] = None,
+        _headers: Optional[Dict[StrictStr, Any]] = None,
+        _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
+    ) -> RESTResponseType:
+        """Leave a waitlist.
+
+        Its holder (either token), the event's owner, or an admin. Leaving twice, or after a promotion, changes nothing and answers the place as it stands.
+
+        :param id: Waitlist place id (required)
+        :type id: int
+        :param x_waitlist_token: The place's token
+        :type x_waitlist_token: str
+        :param x_attendee_token: The attendee's token
+        :type x_attendee_token: str
+        :param tz: Render times in this IANA zone
+        :type tz: str
+        :param _request_timeout: timeout setting for this request. If one
+                                 number provided, it will be total request
+                                 timeout. It can also be a pair (tuple) of
+                                 (connection, read) timeouts.
+        :type _request_timeout: int, tuple(int, int), optional
+        :param _request_auth: set to override the auth_settings for an a single
+                              request; this effectively ignores the
+                              authentication in the spec for a single request.
+        :type _request_auth: dict, optional
+        :param _content_type: force content-type for the request.
+        :type _content_type: str, Optional
+        :param _headers: set to override the headers for a single
+                         request; this effectively ignores the headers
+                         in the spec for a single request.
+        :type _headers: dict, optional
+        :param _host_index: set to override the host_index for a single
+                            request; this effectively ignores the host_index
+                            in the spec for a single request.
+        :type _host_index: int, optional
+        :return: Returns the result object.
+        """ # noqa: E501
+
+        _param = self._leave_waitlist_serialize(
+            id=id,
+            x_waitlist_token=x_waitlist_token,
+            x_attendee_token=x_attendee_token,
+            tz=tz,
+            _request_auth=_request_auth,
+            _content_type=_content_type,
+            _headers=_headers,
+            _host_index=_host_index
+        )
+
+        _response_types_map: Dict[str, Optional[str]] = {
+            '200': "WaitlistEntryView",
+            '400': "Problem",
+            '401': "Problem",
+            '404': "Problem",
+            '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
+        }
+        response_data = self.api_client.call_api(
+            *_param,
+            _request_timeout=_request_timeout
+        )
+        return response_data.response
+
+
+    def _leave_waitlist_serialize(
+        self,
+        id,
+        x_waitlist_token,
+        x_attendee_token,
+        tz,
+        _request_auth,
+        _content_type,
+        _headers,
+        _host_index,
+    ) -> RequestSerialized:
+
+        _host = None
+
+        _collection_formats: Dict[str, str] = {
+        }
+
+        _path_params: Dict[str, str] = {}
+        _query_params: List[Tuple[str, str]] = []
+        _header_params: Dict[str, Optional[str]] = _headers or {}
+        _form_params: List[Tuple[str, str]] = []
+        _files: Dict[
+            str, Union[str, bytes, List[str], List[bytes], List[Tuple[str, bytes]]]
+        ] = {}
+        _body_params: Optional[bytes] = None
+
+        # process the path parameters
+        if id is not None:
+            _path_params['id'] = id
+        # process the query parameters
+        if tz is not None:
+            
+            _query_params.append(('tz', tz))
+            
+        # process the header parameters
+        if x_waitlist_token is not None:
+            _header_params['X-Waitlist-Token'] = x_waitlist_token
+        if x_attendee_token is not None:
+            _header_params['X-Attendee-Token'] = x_attendee_token
+        # process the form parameters
+        # process the body parameter
+
+
+        # set the HTTP header `Accept`
+        if 'Accept' not in _header_params:
+            _header_params['Accept'] = self.api_client.select_header_accept(
+                [
+                    'application/json', 
+                    'application/problem+json'
+                ]
+            )
+
+
+        # authentication setting
+        _auth_settings: List[str] = [
+            'oauth2', 
+            'bearerAuth'
+        ]
+
+        return self.api_client.param_serialize(
+            method='DELETE',
+            resource_path='/waitlist/{id}',
+            path_params=_path_params,
+            query_params=_query_params,
+            header_params=_header_params,
+            body=_body_params,
+            post_params=_form_params,
+            files=_files,
+            auth_settings=_auth_settings,
+            collection_formats=_collection_formats,
+            _host=_host,
+            _request_auth=_request_auth
+        )
+
+
+
+
+    @validate_call
     def register_for_event(
         self,
         id: Annotated[int, Field(strict=True, ge=1, description="Event id")],
         seat_request: SeatRequest,
+        x_hold_token: Annotated[Optional[StrictStr], Field(description="Book a seat of this hold")] = None,
         idempotency_key: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=255)]], Field(description="Repeat-safe key: a repeat returns the first response")] = None,
         tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
@@ -3078,6 +5710,8 @@ class BookingsApi:
         :type id: int
         :param seat_request: (required)
         :type seat_request: SeatRequest
+        :param x_hold_token: Book a seat of this hold
+        :type x_hold_token: str
         :param idempotency_key: Repeat-safe key: a repeat returns the first response
         :type idempotency_key: str
         :param tz: Render times in this IANA zone
@@ -3107,6 +5741,7 @@ class BookingsApi:
         _param = self._register_for_event_serialize(
             id=id,
             seat_request=seat_request,
+            x_hold_token=x_hold_token,
             idempotency_key=idempotency_key,
             tz=tz,
             _request_auth=_request_auth,
@@ -3120,6 +5755,7 @@ class BookingsApi:
             '400': "Problem",
             '401': "Problem",
             '404': "Problem",
+            '410': "Problem",
             '413': "Problem",
             '415': "Problem",
             '422': "Problem",
@@ -3143,6 +5779,7 @@ class BookingsApi:
         self,
         id: Annotated[int, Field(strict=True, ge=1, description="Event id")],
         seat_request: SeatRequest,
+        x_hold_token: Annotated[Optional[StrictStr], Field(description="Book a seat of this hold")] = None,
         idempotency_key: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=255)]], Field(description="Repeat-safe key: a repeat returns the first response")] = None,
         tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
@@ -3165,6 +5802,8 @@ class BookingsApi:
         :type id: int
         :param seat_request: (required)
         :type seat_request: SeatRequest
+        :param x_hold_token: Book a seat of this hold
+        :type x_hold_token: str
         :param idempotency_key: Repeat-safe key: a repeat returns the first response
         :type idempotency_key: str
         :param tz: Render times in this IANA zone
@@ -3194,6 +5833,7 @@ class BookingsApi:
         _param = self._register_for_event_serialize(
             id=id,
             seat_request=seat_request,
+            x_hold_token=x_hold_token,
             idempotency_key=idempotency_key,
             tz=tz,
             _request_auth=_request_auth,
@@ -3207,6 +5847,7 @@ class BookingsApi:
             '400': "Problem",
             '401': "Problem",
             '404': "Problem",
+            '410': "Problem",
             '413': "Problem",
             '415': "Problem",
             '422': "Problem",
@@ -3230,6 +5871,7 @@ class BookingsApi:
         self,
         id: Annotated[int, Field(strict=True, ge=1, description="Event id")],
         seat_request: SeatRequest,
+        x_hold_token: Annotated[Optional[StrictStr], Field(description="Book a seat of this hold")] = None,
         idempotency_key: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=255)]], Field(description="Repeat-safe key: a repeat returns the first response")] = None,
         tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
         _request_timeout: Union[
@@ -3252,6 +5894,8 @@ class BookingsApi:
         :type id: int
         :param seat_request: (required)
         :type seat_request: SeatRequest
+        :param x_hold_token: Book a seat of this hold
+        :type x_hold_token: str
         :param idempotency_key: Repeat-safe key: a repeat returns the first response
         :type idempotency_key: str
         :param tz: Render times in this IANA zone
@@ -3281,6 +5925,7 @@ class BookingsApi:
         _param = self._register_for_event_serialize(
             id=id,
             seat_request=seat_request,
+            x_hold_token=x_hold_token,
             idempotency_key=idempotency_key,
             tz=tz,
             _request_auth=_request_auth,
@@ -3294,6 +5939,7 @@ class BookingsApi:
             '400': "Problem",
             '401': "Problem",
             '404': "Problem",
+            '410': "Problem",
             '413': "Problem",
             '415': "Problem",
             '422': "Problem",
@@ -3312,6 +5958,7 @@ class BookingsApi:
         self,
         id,
         seat_request,
+        x_hold_token,
         idempotency_key,
         tz,
         _request_auth,
@@ -3343,6 +5990,8 @@ class BookingsApi:
             _query_params.append(('tz', tz))
             
         # process the header parameters
+        if x_hold_token is not None:
+            _header_params['X-Hold-Token'] = x_hold_token
         if idempotency_key is not None:
             _header_params['Idempotency-Key'] = idempotency_key
         # process the form parameters
@@ -3381,6 +6030,296 @@ class BookingsApi:
         return self.api_client.param_serialize(
             method='POST',
             resource_path='/events/{id}/register',
+            path_params=_path_params,
+            query_params=_query_params,
+            header_params=_header_params,
+            body=_body_params,
+            post_params=_form_params,
+            files=_files,
+            auth_settings=_auth_settings,
+            collection_formats=_collection_formats,
+            _host=_host,
+            _request_auth=_request_auth
+        )
+
+
+
+
+    @validate_call
+    def release_hold(
+        self,
+        id: Annotated[int, Field(strict=True, ge=1, description="Hold id")],
+        x_hold_token: Annotated[StrictStr, Field(description="The hold's token")],
+        _request_timeout: Union[
+            None,
+            Annotated[StrictFloat, Field(gt=0)],
+            Tuple[
+                Annotated[StrictFloat, Field(gt=0)],
+                Annotated[StrictFloat, Field(gt=0)]
+            ]
+        ] = None,
+        _request_auth: Optional[Dict[StrictStr, Any]] = None,
+        _content_type: Optional[StrictStr] = None,
+        _headers: Optional[Dict[StrictStr, Any]] = None,
+        _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
+    ) -> None:
+        """Release a hold now, giving its seats back.
+
+
+        :param id: Hold id (required)
+        :type id: int
+        :param x_hold_token: The hold's token (required)
+        :type x_hold_token: str
+        :param _request_timeout: timeout setting for this request. If one
+                                 number provided, it will be total request
+                                 timeout. It can also be a pair (tuple) of
+                                 (connection, read) timeouts.
+        :type _request_timeout: int, tuple(int, int), optional
+        :param _request_auth: set to override the auth_settings for an a single
+                              request; this effectively ignores the
+                              authentication in the spec for a single request.
+        :type _request_auth: dict, optional
+        :param _content_type: force content-type for the request.
+        :type _content_type: str, Optional
+        :param _headers: set to override the headers for a single
+                         request; this effectively ignores the headers
+                         in the spec for a single request.
+        :type _headers: dict, optional
+        :param _host_index: set to override the host_index for a single
+                            request; this effectively ignores the host_index
+                            in the spec for a single request.
+        :type _host_index: int, optional
+        :return: Returns the result object.
+        """ # noqa: E501
+
+        _param = self._release_hold_serialize(
+            id=id,
+            x_hold_token=x_hold_token,
+            _request_auth=_request_auth,
+            _content_type=_content_type,
+            _headers=_headers,
+            _host_index=_host_index
+        )
+
+        _response_types_map: Dict[str, Optional[str]] = {
+            '204': None,
+            '400': "Problem",
+            '401': "Problem",
+            '404': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
+        }
+        response_data = self.api_client.call_api(
+            *_param,
+            _request_timeout=_request_timeout
+        )
+        response_data.read()
+        return self.api_client.response_deserialize(
+            response_data=response_data,
+            response_types_map=_response_types_map,
+        ).data
+
+
+    @validate_call
+    def release_hold_with_http_info(
+        self,
+        id: Annotated[int, Field(strict=True, ge=1, description="Hold id")],
+        x_hold_token: Annotated[StrictStr, Field(description="The hold's token")],
+        _request_timeout: Union[
+            None,
+            Annotated[StrictFloat, Field(gt=0)],
+            Tuple[
+                Annotated[StrictFloat, Field(gt=0)],
+                Annotated[StrictFloat, Field(gt=0)]
+            ]
+        ] = None,
+        _request_auth: Optional[Dict[StrictStr, Any]] = None,
+        _content_type: Optional[StrictStr] = None,
+        _headers: Optional[Dict[StrictStr, Any]] = None,
+        _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
+    ) -> ApiResponse[None]:
+        """Release a hold now, giving its seats back.
+
+
+        :param id: Hold id (required)
+        :type id: int
+        :param x_hold_token: The hold's token (required)
+        :type x_hold_token: str
+        :param _request_timeout: timeout setting for this request. If one
+                                 number provided, it will be total request
+                                 timeout. It can also be a pair (tuple) of
+                                 (connection, read) timeouts.
+        :type _request_timeout: int, tuple(int, int), optional
+        :param _request_auth: set to override the auth_settings for an a single
+                              request; this effectively ignores the
+                              authentication in the spec for a single request.
+        :type _request_auth: dict, optional
+        :param _content_type: force content-type for the request.
+        :type _content_type: str, Optional
+        :param _headers: set to override the headers for a single
+                         request; this effectively ignores the headers
+                         in the spec for a single request.
+        :type _headers: dict, optional
+        :param _host_index: set to override the host_index for a single
+                            request; this effectively ignores the host_index
+                            in the spec for a single request.
+        :type _host_index: int, optional
+        :return: Returns the result object.
+        """ # noqa: E501
+
+        _param = self._release_hold_serialize(
+            id=id,
+            x_hold_token=x_hold_token,
+            _request_auth=_request_auth,
+            _content_type=_content_type,
+            _headers=_headers,
+            _host_index=_host_index
+        )
+
+        _response_types_map: Dict[str, Optional[str]] = {
+            '204': None,
+            '400': "Problem",
+            '401': "Problem",
+            '404': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
+        }
+        response_data = self.api_client.call_api(
+            *_param,
+            _request_timeout=_request_timeout
+        )
+        response_data.read()
+        return self.api_client.response_deserialize(
+            response_data=response_data,
+            response_types_map=_response_types_map,
+        )
+
+
+    @validate_call
+    def release_hold_without_preload_content(
+        self,
+        id: Annotated[int, Field(strict=True, ge=1, description="Hold id")],
+        x_hold_token: Annotated[StrictStr, Field(description="The hold's token")],
+        _request_timeout: Union[
+            None,
+            Annotated[StrictFloat, Field(gt=0)],
+            Tuple[
+                Annotated[StrictFloat, Field(gt=0)],
+                Annotated[StrictFloat, Field(gt=0)]
+            ]
+        ] = None,
+        _request_auth: Optional[Dict[StrictStr, Any]] = None,
+        _content_type: Optional[StrictStr] = None,
+        _headers: Optional[Dict[StrictStr, Any]] = None,
+        _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
+    ) -> RESTResponseType:
+        """Release a hold now, giving its seats back.
+
+
+        :param id: Hold id (required)
+        :type id: int
+        :param x_hold_token: The hold's token (required)
+        :type x_hold_token: str
+        :param _request_timeout: timeout setting for this request. If one
+                                 number provided, it will be total request
+                                 timeout. It can also be a pair (tuple) of
+                                 (connection, read) timeouts.
+        :type _request_timeout: int, tuple(int, int), optional
+        :param _request_auth: set to override the auth_settings for an a single
+                              request; this effectively ignores the
+                              authentication in the spec for a single request.
+        :type _request_auth: dict, optional
+        :param _content_type: force content-type for the request.
+        :type _content_type: str, Optional
+        :param _headers: set to override the headers for a single
+                         request; this effectively ignores the headers
+                         in the spec for a single request.
+        :type _headers: dict, optional
+        :param _host_index: set to override the host_index for a single
+                            request; this effectively ignores the host_index
+                            in the spec for a single request.
+        :type _host_index: int, optional
+        :return: Returns the result object.
+        """ # noqa: E501
+
+        _param = self._release_hold_serialize(
+            id=id,
+            x_hold_token=x_hold_token,
+            _request_auth=_request_auth,
+            _content_type=_content_type,
+            _headers=_headers,
+            _host_index=_host_index
+        )
+
+        _response_types_map: Dict[str, Optional[str]] = {
+            '204': None,
+            '400': "Problem",
+            '401': "Problem",
+            '404': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
+        }
+        response_data = self.api_client.call_api(
+            *_param,
+            _request_timeout=_request_timeout
+        )
+        return response_data.response
+
+
+    def _release_hold_serialize(
+        self,
+        id,
+        x_hold_token,
+        _request_auth,
+        _content_type,
+        _headers,
+        _host_index,
+    ) -> RequestSerialized:
+
+        _host = None
+
+        _collection_formats: Dict[str, str] = {
+        }
+
+        _path_params: Dict[str, str] = {}
+        _query_params: List[Tuple[str, str]] = []
+        _header_params: Dict[str, Optional[str]] = _headers or {}
+        _form_params: List[Tuple[str, str]] = []
+        _files: Dict[
+            str, Union[str, bytes, List[str], List[bytes], List[Tuple[str, bytes]]]
+        ] = {}
+        _body_params: Optional[bytes] = None
+
+        # process the path parameters
+        if id is not None:
+            _path_params['id'] = id
+        # process the query parameters
+        # process the header parameters
+        if x_hold_token is not None:
+            _header_params['X-Hold-Token'] = x_hold_token
+        # process the form parameters
+        # process the body parameter
+
+
+        # set the HTTP header `Accept`
+        if 'Accept' not in _header_params:
+            _header_params['Accept'] = self.api_client.select_header_accept(
+                [
+                    'application/problem+json'
+                ]
+            )
+
+
+        # authentication setting
+        _auth_settings: List[str] = [
+        ]
+
+        return self.api_client.param_serialize(
+            method='DELETE',
+            resource_path='/holds/{id}',
             path_params=_path_params,
             query_params=_query_params,
             header_params=_header_params,

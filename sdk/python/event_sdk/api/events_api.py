@@ -24,6 +24,7 @@ from event_sdk.models.api_event_input import ApiEventInput
 from event_sdk.models.attachment_view import AttachmentView
 from event_sdk.models.attendee_page import AttendeePage
 from event_sdk.models.event_create import EventCreate
+from event_sdk.models.event_dashboard import EventDashboard
 from event_sdk.models.event_page import EventPage
 from event_sdk.models.event_status_name import EventStatusName
 from event_sdk.models.event_update import EventUpdate
@@ -919,7 +920,9 @@ class EventsApi:
         q: Annotated[Optional[Annotated[str, Field(strict=True, max_length=200)]], Field(description="Text searched in title and description, case-insensitively: at most 200 characters, one line.")] = None,
         var_from: Annotated[Optional[Annotated[str, Field(min_length=10, strict=True, max_length=64)]], Field(description="Only events starting at or after this time (RFC 3339, or local time in `tz`).")] = None,
         to: Annotated[Optional[Annotated[str, Field(min_length=10, strict=True, max_length=64)]], Field(description="Only events starting before this time.")] = None,
-        sort: Annotated[Optional[Annotated[str, Field(strict=True)]], Field(description="`start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending. Events with unlimited seats count as having the most seats available.")] = None,
+        near: Annotated[Optional[Annotated[str, Field(strict=True, max_length=64)]], Field(description="Only events within `radius_km` of this point: `longitude,latitude` in decimal degrees (GeoJSON order), longitude -180 to 180, latitude -90 to 90. Events without coordinates are left out; each listed event carries its `distance_km`.")] = None,
+        radius_km: Annotated[Optional[Union[Annotated[float, Field(le=20016, strict=True, gt=0)], Annotated[int, Field(le=20016, strict=True, gt=0)]]], Field(description="Search radius around `near`, in kilometres (great-circle distance); default 50. Only with `near`.")] = None,
+        sort: Annotated[Optional[Annotated[str, Field(strict=True)]], Field(description="`start_time` (default), `title`, `created_at`, `seats_available` or, with `near`, `distance`; prefix `-` for descending. Events with unlimited seats count as having the most seats available.")] = None,
         tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone (else each event's own zone). Also read from the `X-Timezone` header.")] = None,
         page: Annotated[Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]], Field(description="Page number, starting at 1.")] = None,
         page_size: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Items per page.")] = None,
@@ -956,7 +959,11 @@ class EventsApi:
         :type var_from: str
         :param to: Only events starting before this time.
         :type to: str
-        :param sort: `start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending. Events with unlimited seats count as having the most seats available.
+        :param near: Only events within `radius_km` of this point: `longitude,latitude` in decimal degrees (GeoJSON order), longitude -180 to 180, latitude -90 to 90. Events without coordinates are left out; each listed event carries its `distance_km`.
+        :type near: str
+        :param radius_km: Search radius around `near`, in kilometres (great-circle distance); default 50. Only with `near`.
+        :type radius_km: float
+        :param sort: `start_time` (default), `title`, `created_at`, `seats_available` or, with `near`, `distance`; prefix `-` for descending. Events with unlimited seats count as having the most seats available.
         :type sort: str
         :param tz: Render times in this IANA zone (else each event's own zone). Also read from the `X-Timezone` header.
         :type tz: str
@@ -995,6 +1002,8 @@ class EventsApi:
             q=q,
             var_from=var_from,
             to=to,
+            near=near,
+            radius_km=radius_km,
             sort=sort,
             tz=tz,
             page=page,
@@ -1036,7 +1045,9 @@ class EventsApi:
         q: Annotated[Optional[Annotated[str, Field(strict=True, max_length=200)]], Field(description="Text searched in title and description, case-insensitively: at most 200 characters, one line.")] = None,
         var_from: Annotated[Optional[Annotated[str, Field(min_length=10, strict=True, max_length=64)]], Field(description="Only events starting at or after this time (RFC 3339, or local time in `tz`).")] = None,
         to: Annotated[Optional[Annotated[str, Field(min_length=10, strict=True, max_length=64)]], Field(description="Only events starting before this time.")] = None,
-        sort: Annotated[Optional[Annotated[str, Field(strict=True)]], Field(description="`start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending. Events with unlimited seats count as having the most seats available.")] = None,
+        near: Annotated[Optional[Annotated[str, Field(strict=True, max_length=64)]], Field(description="Only events within `radius_km` of this point: `longitude,latitude` in decimal degrees (GeoJSON order), longitude -180 to 180, latitude -90 to 90. Events without coordinates are left out; each listed event carries its `distance_km`.")] = None,
+        radius_km: Annotated[Optional[Union[Annotated[float, Field(le=20016, strict=True, gt=0)], Annotated[int, Field(le=20016, strict=True, gt=0)]]], Field(description="Search radius around `near`, in kilometres (great-circle distance); default 50. Only with `near`.")] = None,
+        sort: Annotated[Optional[Annotated[str, Field(strict=True)]], Field(description="`start_time` (default), `title`, `created_at`, `seats_available` or, with `near`, `distance`; prefix `-` for descending. Events with unlimited seats count as having the most seats available.")] = None,
         tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone (else each event's own zone). Also read from the `X-Timezone` header.")] = None,
         page: Annotated[Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]], Field(description="Page number, starting at 1.")] = None,
         page_size: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Items per page.")] = None,
@@ -1073,7 +1084,11 @@ class EventsApi:
         :type var_from: str
         :param to: Only events starting before this time.
         :type to: str
-        :param sort: `start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending. Events with unlimited seats count as having the most seats available.
+        :param near: Only events within `radius_km` of this point: `longitude,latitude` in decimal degrees (GeoJSON order), longitude -180 to 180, latitude -90 to 90. Events without coordinates are left out; each listed event carries its `distance_km`.
+        :type near: str
+        :param radius_km: Search radius around `near`, in kilometres (great-circle distance); default 50. Only with `near`.
+        :type radius_km: float
+        :param sort: `start_time` (default), `title`, `created_at`, `seats_available` or, with `near`, `distance`; prefix `-` for descending. Events with unlimited seats count as having the most seats available.
         :type sort: str
         :param tz: Render times in this IANA zone (else each event's own zone). Also read from the `X-Timezone` header.
         :type tz: str
@@ -1112,6 +1127,8 @@ class EventsApi:
             q=q,
             var_from=var_from,
             to=to,
+            near=near,
+            radius_km=radius_km,
             sort=sort,
             tz=tz,
             page=page,
@@ -1153,7 +1170,9 @@ class EventsApi:
         q: Annotated[Optional[Annotated[str, Field(strict=True, max_length=200)]], Field(description="Text searched in title and description, case-insensitively: at most 200 characters, one line.")] = None,
         var_from: Annotated[Optional[Annotated[str, Field(min_length=10, strict=True, max_length=64)]], Field(description="Only events starting at or after this time (RFC 3339, or local time in `tz`).")] = None,
         to: Annotated[Optional[Annotated[str, Field(min_length=10, strict=True, max_length=64)]], Field(description="Only events starting before this time.")] = None,
-        sort: Annotated[Optional[Annotated[str, Field(strict=True)]], Field(description="`start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending. Events with unlimited seats count as having the most seats available.")] = None,
+        near: Annotated[Optional[Annotated[str, Field(strict=True, max_length=64)]], Field(description="Only events within `radius_km` of this point: `longitude,latitude` in decimal degrees (GeoJSON order), longitude -180 to 180, latitude -90 to 90. Events without coordinates are left out; each listed event carries its `distance_km`.")] = None,
+        radius_km: Annotated[Optional[Union[Annotated[float, Field(le=20016, strict=True, gt=0)], Annotated[int, Field(le=20016, strict=True, gt=0)]]], Field(description="Search radius around `near`, in kilometres (great-circle distance); default 50. Only with `near`.")] = None,
+        sort: Annotated[Optional[Annotated[str, Field(strict=True)]], Field(description="`start_time` (default), `title`, `created_at`, `seats_available` or, with `near`, `distance`; prefix `-` for descending. Events with unlimited seats count as having the most seats available.")] = None,
         tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone (else each event's own zone). Also read from the `X-Timezone` header.")] = None,
         page: Annotated[Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]], Field(description="Page number, starting at 1.")] = None,
         page_size: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Items per page.")] = None,
@@ -1190,7 +1209,11 @@ class EventsApi:
         :type var_from: str
         :param to: Only events starting before this time.
         :type to: str
-        :param sort: `start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending. Events with unlimited seats count as having the most seats available.
+        :param near: Only events within `radius_km` of this point: `longitude,latitude` in decimal degrees (GeoJSON order), longitude -180 to 180, latitude -90 to 90. Events without coordinates are left out; each listed event carries its `distance_km`.
+        :type near: str
+        :param radius_km: Search radius around `near`, in kilometres (great-circle distance); default 50. Only with `near`.
+        :type radius_km: float
+        :param sort: `start_time` (default), `title`, `created_at`, `seats_available` or, with `near`, `distance`; prefix `-` for descending. Events with unlimited seats count as having the most seats available.
         :type sort: str
         :param tz: Render times in this IANA zone (else each event's own zone). Also read from the `X-Timezone` header.
         :type tz: str
@@ -1229,6 +1252,8 @@ class EventsApi:
             q=q,
             var_from=var_from,
             to=to,
+            near=near,
+            radius_km=radius_km,
             sort=sort,
             tz=tz,
             page=page,
@@ -1265,6 +1290,8 @@ class EventsApi:
         q,
         var_from,
         to,
+        near,
+        radius_km,
         sort,
         tz,
         page,
@@ -1322,6 +1349,14 @@ class EventsApi:
         if to is not None:
             
             _query_params.append(('to', to))
+            
+        if near is not None:
+            
+            _query_params.append(('near', near))
+            
+        if radius_km is not None:
+            
+            _query_params.append(('radius_km', radius_km))
             
         if sort is not None:
             
@@ -2599,6 +2634,7 @@ class EventsApi:
     ) -> EventView:
         """Get one event, with its live seat counts.
 
+        The same path with `.ics` after the id answers the event's calendar file (`get_event_calendar`).
 
         :param id: Event id (required)
         :type id: int
@@ -2676,6 +2712,7 @@ class EventsApi:
     ) -> ApiResponse[EventView]:
         """Get one event, with its live seat counts.
 
+        The same path with `.ics` after the id answers the event's calendar file (`get_event_calendar`).
 
         :param id: Event id (required)
         :type id: int
@@ -2753,6 +2790,7 @@ class EventsApi:
     ) -> RESTResponseType:
         """Get one event, with its live seat counts.
 
+        The same path with `.ics` after the id answers the event's calendar file (`get_event_calendar`).
 
         :param id: Event id (required)
         :type id: int
@@ -3183,6 +3221,7 @@ class EventsApi:
     ) -> AttendeePage:
         """List the attendees holding a confirmed booking for an event.
 
+        Those already admitted at the door carry `checked_in_at`.
 
         :param id: Event id (required)
         :type id: int
@@ -3269,6 +3308,7 @@ class EventsApi:
     ) -> ApiResponse[AttendeePage]:
         """List the attendees holding a confirmed booking for an event.
 
+        Those already admitted at the door carry `checked_in_at`.
 
         :param id: Event id (required)
         :type id: int
@@ -3355,6 +3395,7 @@ class EventsApi:
     ) -> RESTResponseType:
         """List the attendees holding a confirmed booking for an event.
 
+        Those already admitted at the door carry `checked_in_at`.
 
         :param id: Event id (required)
         :type id: int
@@ -3497,6 +3538,873 @@ class EventsApi:
 
 
     @validate_call
+    def get_event_attendees_csv(
+        self,
+        id: Annotated[int, Field(strict=True, ge=1, description="Event id")],
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
+        _request_timeout: Union[
+            None,
+            Annotated[StrictFloat, Field(gt=0)],
+            Tuple[
+                Annotated[StrictFloat, Field(gt=0)],
+                Annotated[StrictFloat, Field(gt=0)]
+            ]
+        ] = None,
+        _request_auth: Optional[Dict[StrictStr, Any]] = None,
+        _content_type: Optional[StrictStr] = None,
+        _headers: Optional[Dict[StrictStr, Any]] = None,
+        _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
+    ) -> str:
+        """Export the attendees of an event as CSV.
+
+        For the event's owner or an admin: one row per confirmed booking, in booking order, with the columns `booking_id, booked_at, attendee_id, name, email, phone` (RFC 4180; `booked_at` in `?tz=` or the event's zone). Cells a spreadsheet would read as a formula start with `'`. Streamed as the database reads it, for lists of any size.
+
+        :param id: Event id (required)
+        :type id: int
+        :param tz: Render times in this IANA zone
+        :type tz: str
+        :param _request_timeout: timeout setting for this request. If one
+                                 number provided, it will be total request
+                                 timeout. It can also be a pair (tuple) of
+                                 (connection, read) timeouts.
+        :type _request_timeout: int, tuple(int, int), optional
+        :param _request_auth: set to override the auth_settings for an a single
+                              request; this effectively ignores the
+                              authentication in the spec for a single request.
+        :type _request_auth: dict, optional
+        :param _content_type: force content-type for the request.
+        :type _content_type: str, Optional
+        :param _headers: set to override the headers for a single
+                         request; this effectively ignores the headers
+                         in the spec for a single request.
+        :type _headers: dict, optional
+        :param _host_index: set to override the host_index for a single
+                            request; this effectively ignores the host_index
+                            in the spec for a single request.
+        :type _host_index: int, optional
+        :return: Returns the result object.
+        """ # noqa: E501
+
+        _param = self._get_event_attendees_csv_serialize(
+            id=id,
+            tz=tz,
+            _request_auth=_request_auth,
+            _content_type=_content_type,
+            _headers=_headers,
+            _host_index=_host_index
+        )
+
+        _response_types_map: Dict[str, Optional[str]] = {
+            '200': "str",
+            '400': "Problem",
+            '401': "Problem",
+            '403': "Problem",
+            '404': "Problem",
+            '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
+        }
+        response_data = self.api_client.call_api(
+            *_param,
+            _request_timeout=_request_timeout
+        )
+        response_data.read()
+        return self.api_client.response_deserialize(
+            response_data=response_data,
+            response_types_map=_response_types_map,
+        ).data
+
+
+    @validate_call
+    def get_event_attendees_csv_with_http_info(
+        self,
+        id: Annotated[int, Field(strict=True, ge=1, description="Event id")],
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
+        _request_timeout: Union[
+            None,
+            Annotated[StrictFloat, Field(gt=0)],
+            Tuple[
+                Annotated[StrictFloat, Field(gt=0)],
+                Annotated[StrictFloat, Field(gt=0)]
+            ]
+        ] = None,
+        _request_auth: Optional[Dict[StrictStr, Any]] = None,
+        _content_type: Optional[StrictStr] = None,
+        _headers: Optional[Dict[StrictStr, Any]] = None,
+        _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
+    ) -> ApiResponse[str]:
+        """Export the attendees of an event as CSV.
+
+        For the event's owner or an admin: one row per confirmed booking, in booking order, with the columns `booking_id, booked_at, attendee_id, name, email, phone` (RFC 4180; `booked_at` in `?tz=` or the event's zone). Cells a spreadsheet would read as a formula start with `'`. Streamed as the database reads it, for lists of any size.
+
+        :param id: Event id (required)
+        :type id: int
+        :param tz: Render times in this IANA zone
+        :type tz: str
+        :param _request_timeout: timeout setting for this request. If one
+                                 number provided, it will be total request
+                                 timeout. It can also be a pair (tuple) of
+                                 (connection, read) timeouts.
+        :type _request_timeout: int, tuple(int, int), optional
+        :param _request_auth: set to override the auth_settings for an a single
+                              request; this effectively ignores the
+                              authentication in the spec for a single request.
+        :type _request_auth: dict, optional
+        :param _content_type: force content-type for the request.
+        :type _content_type: str, Optional
+        :param _headers: set to override the headers for a single
+                         request; this effectively ignores the headers
+                         in the spec for a single request.
+        :type _headers: dict, optional
+        :param _host_index: set to override the host_index for a single
+                            request; this effectively ignores the host_index
+                            in the spec for a single request.
+        :type _host_index: int, optional
+        :return: Returns the result object.
+        """ # noqa: E501
+
+        _param = self._get_event_attendees_csv_serialize(
+            id=id,
+            tz=tz,
+            _request_auth=_request_auth,
+            _content_type=_content_type,
+            _headers=_headers,
+            _host_index=_host_index
+        )
+
+        _response_types_map: Dict[str, Optional[str]] = {
+            '200': "str",
+            '400': "Problem",
+            '401': "Problem",
+            '403': "Problem",
+            '404': "Problem",
+            '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
+        }
+        response_data = self.api_client.call_api(
+            *_param,
+            _request_timeout=_request_timeout
+        )
+        response_data.read()
+        return self.api_client.response_deserialize(
+            response_data=response_data,
+            response_types_map=_response_types_map,
+        )
+
+
+    @validate_call
+    def get_event_attendees_csv_without_preload_content(
+        self,
+        id: Annotated[int, Field(strict=True, ge=1, description="Event id")],
+        tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone")] = None,
+        _request_timeout: Union[
+            None,
+            Annotated[StrictFloat, Field(gt=0)],
+            Tuple[
+                Annotated[StrictFloat, Field(gt=0)],
+                Annotated[StrictFloat, Field(gt=0)]
+            ]
+        ] = None,
+        _request_auth: Optional[Dict[StrictStr, Any]] = None,
+        _content_type: Optional[StrictStr] = None,
+        _headers: Optional[Dict[StrictStr, Any]] = None,
+        _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
+    ) -> RESTResponseType:
+        """Export the attendees of an event as CSV.
+
+        For the event's owner or an admin: one row per confirmed booking, in booking order, with the columns `booking_id, booked_at, attendee_id, name, email, phone` (RFC 4180; `booked_at` in `?tz=` or the event's zone). Cells a spreadsheet would read as a formula start with `'`. Streamed as the database reads it, for lists of any size.
+
+        :param id: Event id (required)
+        :type id: int
+        :param tz: Render times in this IANA zone
+        :type tz: str
+        :param _request_timeout: timeout setting for this request. If one
+                                 number provided, it will be total request
+                                 timeout. It can also be a pair (tuple) of
+                                 (connection, read) timeouts.
+        :type _request_timeout: int, tuple(int, int), optional
+        :param _request_auth: set to override the auth_settings for an a single
+                              request; this effectively ignores the
+                              authentication in the spec for a single request.
+        :type _request_auth: dict, optional
+        :param _content_type: force content-type for the request.
+        :type _content_type: str, Optional
+        :param _headers: set to override the headers for a single
+                         request; this effectively ignores the headers
+                         in the spec for a single request.
+        :type _headers: dict, optional
+        :param _host_index: set to override the host_index for a single
+                            request; this effectively ignores the host_index
+                            in the spec for a single request.
+        :type _host_index: int, optional
+        :return: Returns the result object.
+        """ # noqa: E501
+
+        _param = self._get_event_attendees_csv_serialize(
+            id=id,
+            tz=tz,
+            _request_auth=_request_auth,
+            _content_type=_content_type,
+            _headers=_headers,
+            _host_index=_host_index
+        )
+
+        _response_types_map: Dict[str, Optional[str]] = {
+            '200': "str",
+            '400': "Problem",
+            '401': "Problem",
+            '403': "Problem",
+            '404': "Problem",
+            '422': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
+        }
+        response_data = self.api_client.call_api(
+            *_param,
+            _request_timeout=_request_timeout
+        )
+        return response_data.response
+
+
+    def _get_event_attendees_csv_serialize(
+        self,
+        id,
+        tz,
+        _request_auth,
+        _content_type,
+        _headers,
+        _host_index,
+    ) -> RequestSerialized:
+
+        _host = None
+
+        _collection_formats: Dict[str, str] = {
+        }
+
+        _path_params: Dict[str, str] = {}
+        _query_params: List[Tuple[str, str]] = []
+        _header_params: Dict[str, Optional[str]] = _headers or {}
+        _form_params: List[Tuple[str, str]] = []
+        _files: Dict[
+            str, Union[str, bytes, List[str], List[bytes], List[Tuple[str, bytes]]]
+        ] = {}
+        _body_params: Optional[bytes] = None
+
+        # process the path parameters
+        if id is not None:
+            _path_params['id'] = id
+        # process the query parameters
+        if tz is not None:
+            
+            _query_params.append(('tz', tz))
+            
+        # process the header parameters
+        # process the form parameters
+        # process the body parameter
+
+
+        # set the HTTP header `Accept`
+        if 'Accept' not in _header_params:
+            _header_params['Accept'] = self.api_client.select_header_accept(
+                [
+                    'text/csv', 
+                    'application/problem+json'
+                ]
+            )
+
+
+        # authentication setting
+        _auth_settings: List[str] = [
+            'oauth2', 
+            'bearerAuth'
+        ]
+
+        return self.api_client.param_serialize(
+            method='GET',
+            resource_path='/events/{id}/attendees.csv',
+            path_params=_path_params,
+            query_params=_query_params,
+            header_params=_header_params,
+            body=_body_params,
+            post_params=_form_params,
+            files=_files,
+            auth_settings=_auth_settings,
+            collection_formats=_collection_formats,
+            _host=_host,
+            _request_auth=_request_auth
+        )
+
+
+
+
+    @validate_call
+    def get_event_calendar(
+        self,
+        id: Annotated[int, Field(strict=True, ge=1, description="Event id")],
+        _request_timeout: Union[
+            None,
+            Annotated[StrictFloat, Field(gt=0)],
+            Tuple[
+                Annotated[StrictFloat, Field(gt=0)],
+                Annotated[StrictFloat, Field(gt=0)]
+            ]
+        ] = None,
+        _request_auth: Optional[Dict[StrictStr, Any]] = None,
+        _content_type: Optional[StrictStr] = None,
+        _headers: Optional[Dict[StrictStr, Any]] = None,
+        _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
+    ) -> str:
+        """Get an event as an iCalendar file.
+
+        `text/calendar` (RFC 5545) with one `VEVENT`: times in the event's own zone (with a `VTIMEZONE`), or in UTC for an event across a daylight-saving change; an event without an end lasts until the end of its local day. The `UID` is the same every time for an event, so calendars update their entry; `URL` links to the event's page.
+
+        :param id: Event id (required)
+        :type id: int
+        :param _request_timeout: timeout setting for this request. If one
+                                 number provided, it will be total request
+                                 timeout. It can also be a pair (tuple) of
+                                 (connection, read) timeouts.
+        :type _request_timeout: int, tuple(int, int), optional
+        :param _request_auth: set to override the auth_settings for an a single
+                              request; this effectively ignores the
+                              authentication in the spec for a single request.
+        :type _request_auth: dict, optional
+        :param _content_type: force content-type for the request.
+        :type _content_type: str, Optional
+        :param _headers: set to override the headers for a single
+                         request; this effectively ignores the headers
+                         in the spec for a single request.
+        :type _headers: dict, optional
+        :param _host_index: set to override the host_index for a single
+                            request; this effectively ignores the host_index
+                            in the spec for a single request.
+        :type _host_index: int, optional
+        :return: Returns the result object.
+        """ # noqa: E501
+
+        _param = self._get_event_calendar_serialize(
+            id=id,
+            _request_auth=_request_auth,
+            _content_type=_content_type,
+            _headers=_headers,
+            _host_index=_host_index
+        )
+
+        _response_types_map: Dict[str, Optional[str]] = {
+            '200': "str",
+            '400': "Problem",
+            '401': "Problem",
+            '404': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
+        }
+        response_data = self.api_client.call_api(
+            *_param,
+            _request_timeout=_request_timeout
+        )
+        response_data.read()
+        return self.api_client.response_deserialize(
+            response_data=response_data,
+            response_types_map=_response_types_map,
+        ).data
+
+
+    @validate_call
+    def get_event_calendar_with_http_info(
+        self,
+        id: Annotated[int, Field(strict=True, ge=1, description="Event id")],
+        _request_timeout: Union[
+            None,
+            Annotated[StrictFloat, Field(gt=0)],
+            Tuple[
+                Annotated[StrictFloat, Field(gt=0)],
+                Annotated[StrictFloat, Field(gt=0)]
+            ]
+        ] = None,
+        _request_auth: Optional[Dict[StrictStr, Any]] = None,
+        _content_type: Optional[StrictStr] = None,
+        _headers: Optional[Dict[StrictStr, Any]] = None,
+        _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
+    ) -> ApiResponse[str]:
+        """Get an event as an iCalendar file.
+
+        `text/calendar` (RFC 5545) with one `VEVENT`: times in the event's own zone (with a `VTIMEZONE`), or in UTC for an event across a daylight-saving change; an event without an end lasts until the end of its local day. The `UID` is the same every time for an event, so calendars update their entry; `URL` links to the event's page.
+
+        :param id: Event id (required)
+        :type id: int
+        :param _request_timeout: timeout setting for this request. If one
+                                 number provided, it will be total request
+                                 timeout. It can also be a pair (tuple) of
+                                 (connection, read) timeouts.
+        :type _request_timeout: int, tuple(int, int), optional
+        :param _request_auth: set to override the auth_settings for an a single
+                              request; this effectively ignores the
+                              authentication in the spec for a single request.
+        :type _request_auth: dict, optional
+        :param _content_type: force content-type for the request.
+        :type _content_type: str, Optional
+        :param _headers: set to override the headers for a single
+                         request; this effectively ignores the headers
+                         in the spec for a single request.
+        :type _headers: dict, optional
+        :param _host_index: set to override the host_index for a single
+                            request; this effectively ignores the host_index
+                            in the spec for a single request.
+        :type _host_index: int, optional
+        :return: Returns the result object.
+        """ # noqa: E501
+
+        _param = self._get_event_calendar_serialize(
+            id=id,
+            _request_auth=_request_auth,
+            _content_type=_content_type,
+            _headers=_headers,
+            _host_index=_host_index
+        )
+
+        _response_types_map: Dict[str, Optional[str]] = {
+            '200': "str",
+            '400': "Problem",
+            '401': "Problem",
+            '404': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
+        }
+        response_data = self.api_client.call_api(
+            *_param,
+            _request_timeout=_request_timeout
+        )
+        response_data.read()
+        return self.api_client.response_deserialize(
+            response_data=response_data,
+            response_types_map=_response_types_map,
+        )
+
+
+    @validate_call
+    def get_event_calendar_without_preload_content(
+        self,
+        id: Annotated[int, Field(strict=True, ge=1, description="Event id")],
+        _request_timeout: Union[
+            None,
+            Annotated[StrictFloat, Field(gt=0)],
+            Tuple[
+                Annotated[StrictFloat, Field(gt=0)],
+                Annotated[StrictFloat, Field(gt=0)]
+            ]
+        ] = None,
+        _request_auth: Optional[Dict[StrictStr, Any]] = None,
+        _content_type: Optional[StrictStr] = None,
+        _headers: Optional[Dict[StrictStr, Any]] = None,
+        _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
+    ) -> RESTResponseType:
+        """Get an event as an iCalendar file.
+
+        `text/calendar` (RFC 5545) with one `VEVENT`: times in the event's own zone (with a `VTIMEZONE`), or in UTC for an event across a daylight-saving change; an event without an end lasts until the end of its local day. The `UID` is the same every time for an event, so calendars update their entry; `URL` links to the event's page.
+
+        :param id: Event id (required)
+        :type id: int
+        :param _request_timeout: timeout setting for this request. If one
+                                 number provided, it will be total request
+                                 timeout. It can also be a pair (tuple) of
+                                 (connection, read) timeouts.
+        :type _request_timeout: int, tuple(int, int), optional
+        :param _request_auth: set to override the auth_settings for an a single
+                              request; this effectively ignores the
+                              authentication in the spec for a single request.
+        :type _request_auth: dict, optional
+        :param _content_type: force content-type for the request.
+        :type _content_type: str, Optional
+        :param _headers: set to override the headers for a single
+                         request; this effectively ignores the headers
+                         in the spec for a single request.
+        :type _headers: dict, optional
+        :param _host_index: set to override the host_index for a single
+                            request; this effectively ignores the host_index
+                            in the spec for a single request.
+        :type _host_index: int, optional
+        :return: Returns the result object.
+        """ # noqa: E501
+
+        _param = self._get_event_calendar_serialize(
+            id=id,
+            _request_auth=_request_auth,
+            _content_type=_content_type,
+            _headers=_headers,
+            _host_index=_host_index
+        )
+
+        _response_types_map: Dict[str, Optional[str]] = {
+            '200': "str",
+            '400': "Problem",
+            '401': "Problem",
+            '404': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
+        }
+        response_data = self.api_client.call_api(
+            *_param,
+            _request_timeout=_request_timeout
+        )
+        return response_data.response
+
+
+    def _get_event_calendar_serialize(
+        self,
+        id,
+        _request_auth,
+        _content_type,
+        _headers,
+        _host_index,
+    ) -> RequestSerialized:
+
+        _host = None
+
+        _collection_formats: Dict[str, str] = {
+        }
+
+        _path_params: Dict[str, str] = {}
+        _query_params: List[Tuple[str, str]] = []
+        _header_params: Dict[str, Optional[str]] = _headers or {}
+        _form_params: List[Tuple[str, str]] = []
+        _files: Dict[
+            str, Union[str, bytes, List[str], List[bytes], List[Tuple[str, bytes]]]
+        ] = {}
+        _body_params: Optional[bytes] = None
+
+        # process the path parameters
+        if id is not None:
+            _path_params['id'] = id
+        # process the query parameters
+        # process the header parameters
+        # process the form parameters
+        # process the body parameter
+
+
+        # set the HTTP header `Accept`
+        if 'Accept' not in _header_params:
+            _header_params['Accept'] = self.api_client.select_header_accept(
+                [
+                    'text/calendar', 
+                    'application/problem+json'
+                ]
+            )
+
+
+        # authentication setting
+        _auth_settings: List[str] = [
+        ]
+
+        return self.api_client.param_serialize(
+            method='GET',
+            resource_path='/events/{id}.ics',
+            path_params=_path_params,
+            query_params=_query_params,
+            header_params=_header_params,
+            body=_body_params,
+            post_params=_form_params,
+            files=_files,
+            auth_settings=_auth_settings,
+            collection_formats=_collection_formats,
+            _host=_host,
+            _request_auth=_request_auth
+        )
+
+
+
+
+    @validate_call
+    def get_event_dashboard(
+        self,
+        id: Annotated[int, Field(strict=True, ge=1, description="Event id")],
+        _request_timeout: Union[
+            None,
+            Annotated[StrictFloat, Field(gt=0)],
+            Tuple[
+                Annotated[StrictFloat, Field(gt=0)],
+                Annotated[StrictFloat, Field(gt=0)]
+            ]
+        ] = None,
+        _request_auth: Optional[Dict[StrictStr, Any]] = None,
+        _content_type: Optional[StrictStr] = None,
+        _headers: Optional[Dict[StrictStr, Any]] = None,
+        _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
+    ) -> EventDashboard:
+        """Get an event's dashboard: seats, bookings by status and booking activity over time.
+
+        For the event's owner or an admin. The series counts bookings made and cancelled per local hour of the event's zone when the activity spans at most 48 hours, else per local day, from the first bucket with activity to the last.
+
+        :param id: Event id (required)
+        :type id: int
+        :param _request_timeout: timeout setting for this request. If one
+                                 number provided, it will be total request
+                                 timeout. It can also be a pair (tuple) of
+                                 (connection, read) timeouts.
+        :type _request_timeout: int, tuple(int, int), optional
+        :param _request_auth: set to override the auth_settings for an a single
+                              request; this effectively ignores the
+                              authentication in the spec for a single request.
+        :type _request_auth: dict, optional
+        :param _content_type: force content-type for the request.
+        :type _content_type: str, Optional
+        :param _headers: set to override the headers for a single
+                         request; this effectively ignores the headers
+                         in the spec for a single request.
+        :type _headers: dict, optional
+        :param _host_index: set to override the host_index for a single
+                            request; this effectively ignores the host_index
+                            in the spec for a single request.
+        :type _host_index: int, optional
+        :return: Returns the result object.
+        """ # noqa: E501
+
+        _param = self._get_event_dashboard_serialize(
+            id=id,
+            _request_auth=_request_auth,
+            _content_type=_content_type,
+            _headers=_headers,
+            _host_index=_host_index
+        )
+
+        _response_types_map: Dict[str, Optional[str]] = {
+            '200': "EventDashboard",
+            '400': "Problem",
+            '401': "Problem",
+            '403': "Problem",
+            '404': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
+        }
+        response_data = self.api_client.call_api(
+            *_param,
+            _request_timeout=_request_timeout
+        )
+        response_data.read()
+        return self.api_client.response_deserialize(
+            response_data=response_data,
+            response_types_map=_response_types_map,
+        ).data
+
+
+    @validate_call
+    def get_event_dashboard_with_http_info(
+        self,
+        id: Annotated[int, Field(strict=True, ge=1, description="Event id")],
+        _request_timeout: Union[
+            None,
+            Annotated[StrictFloat, Field(gt=0)],
+            Tuple[
+                Annotated[StrictFloat, Field(gt=0)],
+                Annotated[StrictFloat, Field(gt=0)]
+            ]
+        ] = None,
+        _request_auth: Optional[Dict[StrictStr, Any]] = None,
+        _content_type: Optional[StrictStr] = None,
+        _headers: Optional[Dict[StrictStr, Any]] = None,
+        _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
+    ) -> ApiResponse[EventDashboard]:
+        """Get an event's dashboard: seats, bookings by status and booking activity over time.
+
+        For the event's owner or an admin. The series counts bookings made and cancelled per local hour of the event's zone when the activity spans at most 48 hours, else per local day, from the first bucket with activity to the last.
+
+        :param id: Event id (required)
+        :type id: int
+        :param _request_timeout: timeout setting for this request. If one
+                                 number provided, it will be total request
+                                 timeout. It can also be a pair (tuple) of
+                                 (connection, read) timeouts.
+        :type _request_timeout: int, tuple(int, int), optional
+        :param _request_auth: set to override the auth_settings for an a single
+                              request; this effectively ignores the
+                              authentication in the spec for a single request.
+        :type _request_auth: dict, optional
+        :param _content_type: force content-type for the request.
+        :type _content_type: str, Optional
+        :param _headers: set to override the headers for a single
+                         request; this effectively ignores the headers
+                         in the spec for a single request.
+        :type _headers: dict, optional
+        :param _host_index: set to override the host_index for a single
+                            request; this effectively ignores the host_index
+                            in the spec for a single request.
+        :type _host_index: int, optional
+        :return: Returns the result object.
+        """ # noqa: E501
+
+        _param = self._get_event_dashboard_serialize(
+            id=id,
+            _request_auth=_request_auth,
+            _content_type=_content_type,
+            _headers=_headers,
+            _host_index=_host_index
+        )
+
+        _response_types_map: Dict[str, Optional[str]] = {
+            '200': "EventDashboard",
+            '400': "Problem",
+            '401': "Problem",
+            '403': "Problem",
+            '404': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
+        }
+        response_data = self.api_client.call_api(
+            *_param,
+            _request_timeout=_request_timeout
+        )
+        response_data.read()
+        return self.api_client.response_deserialize(
+            response_data=response_data,
+            response_types_map=_response_types_map,
+        )
+
+
+    @validate_call
+    def get_event_dashboard_without_preload_content(
+        self,
+        id: Annotated[int, Field(strict=True, ge=1, description="Event id")],
+        _request_timeout: Union[
+            None,
+            Annotated[StrictFloat, Field(gt=0)],
+            Tuple[
+                Annotated[StrictFloat, Field(gt=0)],
+                Annotated[StrictFloat, Field(gt=0)]
+            ]
+        ] = None,
+        _request_auth: Optional[Dict[StrictStr, Any]] = None,
+        _content_type: Optional[StrictStr] = None,
+        _headers: Optional[Dict[StrictStr, Any]] = None,
+        _host_index: Annotated[StrictInt, Field(ge=0, le=0)] = 0,
+    ) -> RESTResponseType:
+        """Get an event's dashboard: seats, bookings by status and booking activity over time.
+
+        For the event's owner or an admin. The series counts bookings made and cancelled per local hour of the event's zone when the activity spans at most 48 hours, else per local day, from the first bucket with activity to the last.
+
+        :param id: Event id (required)
+        :type id: int
+        :param _request_timeout: timeout setting for this request. If one
+                                 number provided, it will be total request
+                                 timeout. It can also be a pair (tuple) of
+                                 (connection, read) timeouts.
+        :type _request_timeout: int, tuple(int, int), optional
+        :param _request_auth: set to override the auth_settings for an a single
+                              request; this effectively ignores the
+                              authentication in the spec for a single request.
+        :type _request_auth: dict, optional
+        :param _content_type: force content-type for the request.
+        :type _content_type: str, Optional
+        :param _headers: set to override the headers for a single
+                         request; this effectively ignores the headers
+                         in the spec for a single request.
+        :type _headers: dict, optional
+        :param _host_index: set to override the host_index for a single
+                            request; this effectively ignores the host_index
+                            in the spec for a single request.
+        :type _host_index: int, optional
+        :return: Returns the result object.
+        """ # noqa: E501
+
+        _param = self._get_event_dashboard_serialize(
+            id=id,
+            _request_auth=_request_auth,
+            _content_type=_content_type,
+            _headers=_headers,
+            _host_index=_host_index
+        )
+
+        _response_types_map: Dict[str, Optional[str]] = {
+            '200': "EventDashboard",
+            '400': "Problem",
+            '401': "Problem",
+            '403': "Problem",
+            '404': "Problem",
+            '429': "Problem",
+            '431': "Problem",
+            '503': "Problem",
+        }
+        response_data = self.api_client.call_api(
+            *_param,
+            _request_timeout=_request_timeout
+        )
+        return response_data.response
+
+
+    def _get_event_dashboard_serialize(
+        self,
+        id,
+        _request_auth,
+        _content_type,
+        _headers,
+        _host_index,
+    ) -> RequestSerialized:
+
+        _host = None
+
+        _collection_formats: Dict[str, str] = {
+        }
+
+        _path_params: Dict[str, str] = {}
+        _query_params: List[Tuple[str, str]] = []
+        _header_params: Dict[str, Optional[str]] = _headers or {}
+        _form_params: List[Tuple[str, str]] = []
+        _files: Dict[
+            str, Union[str, bytes, List[str], List[bytes], List[Tuple[str, bytes]]]
+        ] = {}
+        _body_params: Optional[bytes] = None
+
+        # process the path parameters
+        if id is not None:
+            _path_params['id'] = id
+        # process the query parameters
+        # process the header parameters
+        # process the form parameters
+        # process the body parameter
+
+
+        # set the HTTP header `Accept`
+        if 'Accept' not in _header_params:
+            _header_params['Accept'] = self.api_client.select_header_accept(
+                [
+                    'application/json', 
+                    'application/problem+json'
+                ]
+            )
+
+
+        # authentication setting
+        _auth_settings: List[str] = [
+            'oauth2', 
+            'bearerAuth'
+        ]
+
+        return self.api_client.param_serialize(
+            method='GET',
+            resource_path='/events/{id}/dashboard',
+            path_params=_path_params,
+            query_params=_query_params,
+            header_params=_header_params,
+            body=_body_params,
+            post_params=_form_params,
+            files=_files,
+            auth_settings=_auth_settings,
+            collection_formats=_collection_formats,
+            _host=_host,
+            _request_auth=_request_auth
+        )
+
+
+
+
+    @validate_call
     def get_events(
         self,
         when: Annotated[Optional[Annotated[str, Field(strict=True)]], Field(description="`upcoming` (not yet ended; default), `past` or `all`. An event without an end is over at the end of its start's local day.")] = None,
@@ -3507,7 +4415,9 @@ class EventsApi:
         q: Annotated[Optional[Annotated[str, Field(strict=True, max_length=200)]], Field(description="Text searched in title and description, case-insensitively: at most 200 characters, one line.")] = None,
         var_from: Annotated[Optional[Annotated[str, Field(min_length=10, strict=True, max_length=64)]], Field(description="Only events starting at or after this time (RFC 3339, or local time in `tz`).")] = None,
         to: Annotated[Optional[Annotated[str, Field(min_length=10, strict=True, max_length=64)]], Field(description="Only events starting before this time.")] = None,
-        sort: Annotated[Optional[Annotated[str, Field(strict=True)]], Field(description="`start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending. Events with unlimited seats count as having the most seats available.")] = None,
+        near: Annotated[Optional[Annotated[str, Field(strict=True, max_length=64)]], Field(description="Only events within `radius_km` of this point: `longitude,latitude` in decimal degrees (GeoJSON order), longitude -180 to 180, latitude -90 to 90. Events without coordinates are left out; each listed event carries its `distance_km`.")] = None,
+        radius_km: Annotated[Optional[Union[Annotated[float, Field(le=20016, strict=True, gt=0)], Annotated[int, Field(le=20016, strict=True, gt=0)]]], Field(description="Search radius around `near`, in kilometres (great-circle distance); default 50. Only with `near`.")] = None,
+        sort: Annotated[Optional[Annotated[str, Field(strict=True)]], Field(description="`start_time` (default), `title`, `created_at`, `seats_available` or, with `near`, `distance`; prefix `-` for descending. Events with unlimited seats count as having the most seats available.")] = None,
         tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone (else each event's own zone). Also read from the `X-Timezone` header.")] = None,
         page: Annotated[Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]], Field(description="Page number, starting at 1.")] = None,
         page_size: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Items per page.")] = None,
@@ -3526,7 +4436,7 @@ class EventsApi:
     ) -> EventPage:
         """List events.
 
-        Upcoming events (not yet ended) by default, soonest first. With `owner=me` (signed in), the caller's own events in any status, past ones included.
+        Upcoming events (not yet ended) by default, soonest first. With `owner=me` (signed in), the caller's own events in any status, past ones included. With `near=longitude,latitude` (and `radius_km`, default 50), only the events within that great-circle distance, each with its `distance_km`; `sort=distance` lists the nearest first.
 
         :param when: `upcoming` (not yet ended; default), `past` or `all`. An event without an end is over at the end of its start's local day.
         :type when: str
@@ -3544,7 +4454,11 @@ class EventsApi:
         :type var_from: str
         :param to: Only events starting before this time.
         :type to: str
-        :param sort: `start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending. Events with unlimited seats count as having the most seats available.
+        :param near: Only events within `radius_km` of this point: `longitude,latitude` in decimal degrees (GeoJSON order), longitude -180 to 180, latitude -90 to 90. Events without coordinates are left out; each listed event carries its `distance_km`.
+        :type near: str
+        :param radius_km: Search radius around `near`, in kilometres (great-circle distance); default 50. Only with `near`.
+        :type radius_km: float
+        :param sort: `start_time` (default), `title`, `created_at`, `seats_available` or, with `near`, `distance`; prefix `-` for descending. Events with unlimited seats count as having the most seats available.
         :type sort: str
         :param tz: Render times in this IANA zone (else each event's own zone). Also read from the `X-Timezone` header.
         :type tz: str
@@ -3583,6 +4497,8 @@ class EventsApi:
             q=q,
             var_from=var_from,
             to=to,
+            near=near,
+            radius_km=radius_km,
             sort=sort,
             tz=tz,
             page=page,
@@ -3624,7 +4540,9 @@ class EventsApi:
         q: Annotated[Optional[Annotated[str, Field(strict=True, max_length=200)]], Field(description="Text searched in title and description, case-insensitively: at most 200 characters, one line.")] = None,
         var_from: Annotated[Optional[Annotated[str, Field(min_length=10, strict=True, max_length=64)]], Field(description="Only events starting at or after this time (RFC 3339, or local time in `tz`).")] = None,
         to: Annotated[Optional[Annotated[str, Field(min_length=10, strict=True, max_length=64)]], Field(description="Only events starting before this time.")] = None,
-        sort: Annotated[Optional[Annotated[str, Field(strict=True)]], Field(description="`start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending. Events with unlimited seats count as having the most seats available.")] = None,
+        near: Annotated[Optional[Annotated[str, Field(strict=True, max_length=64)]], Field(description="Only events within `radius_km` of this point: `longitude,latitude` in decimal degrees (GeoJSON order), longitude -180 to 180, latitude -90 to 90. Events without coordinates are left out; each listed event carries its `distance_km`.")] = None,
+        radius_km: Annotated[Optional[Union[Annotated[float, Field(le=20016, strict=True, gt=0)], Annotated[int, Field(le=20016, strict=True, gt=0)]]], Field(description="Search radius around `near`, in kilometres (great-circle distance); default 50. Only with `near`.")] = None,
+        sort: Annotated[Optional[Annotated[str, Field(strict=True)]], Field(description="`start_time` (default), `title`, `created_at`, `seats_available` or, with `near`, `distance`; prefix `-` for descending. Events with unlimited seats count as having the most seats available.")] = None,
         tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone (else each event's own zone). Also read from the `X-Timezone` header.")] = None,
         page: Annotated[Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]], Field(description="Page number, starting at 1.")] = None,
         page_size: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Items per page.")] = None,
@@ -3643,7 +4561,7 @@ class EventsApi:
     ) -> ApiResponse[EventPage]:
         """List events.
 
-        Upcoming events (not yet ended) by default, soonest first. With `owner=me` (signed in), the caller's own events in any status, past ones included.
+        Upcoming events (not yet ended) by default, soonest first. With `owner=me` (signed in), the caller's own events in any status, past ones included. With `near=longitude,latitude` (and `radius_km`, default 50), only the events within that great-circle distance, each with its `distance_km`; `sort=distance` lists the nearest first.
 
         :param when: `upcoming` (not yet ended; default), `past` or `all`. An event without an end is over at the end of its start's local day.
         :type when: str
@@ -3661,7 +4579,11 @@ class EventsApi:
         :type var_from: str
         :param to: Only events starting before this time.
         :type to: str
-        :param sort: `start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending. Events with unlimited seats count as having the most seats available.
+        :param near: Only events within `radius_km` of this point: `longitude,latitude` in decimal degrees (GeoJSON order), longitude -180 to 180, latitude -90 to 90. Events without coordinates are left out; each listed event carries its `distance_km`.
+        :type near: str
+        :param radius_km: Search radius around `near`, in kilometres (great-circle distance); default 50. Only with `near`.
+        :type radius_km: float
+        :param sort: `start_time` (default), `title`, `created_at`, `seats_available` or, with `near`, `distance`; prefix `-` for descending. Events with unlimited seats count as having the most seats available.
         :type sort: str
         :param tz: Render times in this IANA zone (else each event's own zone). Also read from the `X-Timezone` header.
         :type tz: str
@@ -3700,6 +4622,8 @@ class EventsApi:
             q=q,
             var_from=var_from,
             to=to,
+            near=near,
+            radius_km=radius_km,
             sort=sort,
             tz=tz,
             page=page,
@@ -3741,7 +4665,9 @@ class EventsApi:
         q: Annotated[Optional[Annotated[str, Field(strict=True, max_length=200)]], Field(description="Text searched in title and description, case-insensitively: at most 200 characters, one line.")] = None,
         var_from: Annotated[Optional[Annotated[str, Field(min_length=10, strict=True, max_length=64)]], Field(description="Only events starting at or after this time (RFC 3339, or local time in `tz`).")] = None,
         to: Annotated[Optional[Annotated[str, Field(min_length=10, strict=True, max_length=64)]], Field(description="Only events starting before this time.")] = None,
-        sort: Annotated[Optional[Annotated[str, Field(strict=True)]], Field(description="`start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending. Events with unlimited seats count as having the most seats available.")] = None,
+        near: Annotated[Optional[Annotated[str, Field(strict=True, max_length=64)]], Field(description="Only events within `radius_km` of this point: `longitude,latitude` in decimal degrees (GeoJSON order), longitude -180 to 180, latitude -90 to 90. Events without coordinates are left out; each listed event carries its `distance_km`.")] = None,
+        radius_km: Annotated[Optional[Union[Annotated[float, Field(le=20016, strict=True, gt=0)], Annotated[int, Field(le=20016, strict=True, gt=0)]]], Field(description="Search radius around `near`, in kilometres (great-circle distance); default 50. Only with `near`.")] = None,
+        sort: Annotated[Optional[Annotated[str, Field(strict=True)]], Field(description="`start_time` (default), `title`, `created_at`, `seats_available` or, with `near`, `distance`; prefix `-` for descending. Events with unlimited seats count as having the most seats available.")] = None,
         tz: Annotated[Optional[Annotated[str, Field(min_length=1, strict=True, max_length=64)]], Field(description="Render times in this IANA zone (else each event's own zone). Also read from the `X-Timezone` header.")] = None,
         page: Annotated[Optional[Annotated[int, Field(le=1000000, strict=True, ge=1)]], Field(description="Page number, starting at 1.")] = None,
         page_size: Annotated[Optional[Annotated[int, Field(le=100, strict=True, ge=1)]], Field(description="Items per page.")] = None,
@@ -3760,7 +4686,7 @@ class EventsApi:
     ) -> RESTResponseType:
         """List events.
 
-        Upcoming events (not yet ended) by default, soonest first. With `owner=me` (signed in), the caller's own events in any status, past ones included.
+        Upcoming events (not yet ended) by default, soonest first. With `owner=me` (signed in), the caller's own events in any status, past ones included. With `near=longitude,latitude` (and `radius_km`, default 50), only the events within that great-circle distance, each with its `distance_km`; `sort=distance` lists the nearest first.
 
         :param when: `upcoming` (not yet ended; default), `past` or `all`. An event without an end is over at the end of its start's local day.
         :type when: str
@@ -3778,7 +4704,11 @@ class EventsApi:
         :type var_from: str
         :param to: Only events starting before this time.
         :type to: str
-        :param sort: `start_time` (default), `title`, `created_at` or `seats_available`; prefix `-` for descending. Events with unlimited seats count as having the most seats available.
+        :param near: Only events within `radius_km` of this point: `longitude,latitude` in decimal degrees (GeoJSON order), longitude -180 to 180, latitude -90 to 90. Events without coordinates are left out; each listed event carries its `distance_km`.
+        :type near: str
+        :param radius_km: Search radius around `near`, in kilometres (great-circle distance); default 50. Only with `near`.
+        :type radius_km: float
+        :param sort: `start_time` (default), `title`, `created_at`, `seats_available` or, with `near`, `distance`; prefix `-` for descending. Events with unlimited seats count as having the most seats available.
         :type sort: str
         :param tz: Render times in this IANA zone (else each event's own zone). Also read from the `X-Timezone` header.
         :type tz: str
@@ -3817,6 +4747,8 @@ class EventsApi:
             q=q,
             var_from=var_from,
             to=to,
+            near=near,
+            radius_km=radius_km,
             sort=sort,
             tz=tz,
             page=page,
@@ -3853,6 +4785,8 @@ class EventsApi:
         q,
         var_from,
         to,
+        near,
+        radius_km,
         sort,
         tz,
         page,
@@ -3910,6 +4844,14 @@ class EventsApi:
         if to is not None:
             
             _query_params.append(('to', to))
+            
+        if near is not None:
+            
+            _query_params.append(('near', near))
+            
+        if radius_km is not None:
+            
+            _query_params.append(('radius_km', radius_km))
             
         if sort is not None:
             

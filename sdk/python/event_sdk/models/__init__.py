@@ -14,6 +14,7 @@
 
 # import models into model package
 from event_sdk.models.access_token import AccessToken
+from event_sdk.models.already_checked_in import AlreadyCheckedIn
 from event_sdk.models.api_attendee import ApiAttendee
 from event_sdk.models.api_attendee_input import ApiAttendeeInput
 from event_sdk.models.api_attendee_registered import ApiAttendeeRegistered
@@ -35,12 +36,19 @@ from event_sdk.models.booking_create import BookingCreate
 from event_sdk.models.booking_page import BookingPage
 from event_sdk.models.booking_status_name import BookingStatusName
 from event_sdk.models.booking_view import BookingView
+from event_sdk.models.bucket_size import BucketSize
 from event_sdk.models.channels_view import ChannelsView
+from event_sdk.models.check_in_page import CheckInPage
+from event_sdk.models.check_in_request import CheckInRequest
+from event_sdk.models.check_in_view import CheckInView
+from event_sdk.models.dashboard_bucket import DashboardBucket
+from event_sdk.models.dashboard_totals import DashboardTotals
 from event_sdk.models.device_register import DeviceRegister
 from event_sdk.models.device_view import DeviceView
 from event_sdk.models.enriched_view import EnrichedView
 from event_sdk.models.enrichment_query import EnrichmentQuery
 from event_sdk.models.event_create import EventCreate
+from event_sdk.models.event_dashboard import EventDashboard
 from event_sdk.models.event_facts_view import EventFactsView
 from event_sdk.models.event_page import EventPage
 from event_sdk.models.event_status_name import EventStatusName
@@ -49,6 +57,8 @@ from event_sdk.models.event_view import EventView
 from event_sdk.models.farewell_view import FarewellView
 from event_sdk.models.geo_point import GeoPoint
 from event_sdk.models.health import Health
+from event_sdk.models.hold_create import HoldCreate
+from event_sdk.models.hold_view import HoldView
 from event_sdk.models.magic_link_accepted import MagicLinkAccepted
 from event_sdk.models.magic_link_request import MagicLinkRequest
 from event_sdk.models.message import Message
@@ -65,7 +75,20 @@ from event_sdk.models.problem import Problem
 from event_sdk.models.problem_field import ProblemField
 from event_sdk.models.role_name import RoleName
 from event_sdk.models.seat_request import SeatRequest
+from event_sdk.models.staff_list import StaffList
+from event_sdk.models.staff_member_view import StaffMemberView
 from event_sdk.models.user_login import UserLogin
 from event_sdk.models.user_register import UserRegister
 from event_sdk.models.user_view import UserView
+from event_sdk.models.waitlist_entry_view import WaitlistEntryView
+from event_sdk.models.waitlist_join import WaitlistJoin
+from event_sdk.models.waitlist_page import WaitlistPage
+from event_sdk.models.waitlist_status_name import WaitlistStatusName
+from event_sdk.models.webhook_create import WebhookCreate
+from event_sdk.models.webhook_created import WebhookCreated
+from event_sdk.models.webhook_delivery_page import WebhookDeliveryPage
+from event_sdk.models.webhook_delivery_view import WebhookDeliveryView
+from event_sdk.models.webhook_page import WebhookPage
+from event_sdk.models.webhook_update import WebhookUpdate
+from event_sdk.models.webhook_view import WebhookView
 

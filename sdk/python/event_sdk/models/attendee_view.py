@@ -27,6 +27,7 @@ class AttendeeView(BaseModel):
     """
     An attendee's record.
     """ # noqa: E501
+    checked_in_at: Optional[StrictStr] = Field(default=None, description="Only in an event's list of attendees: when they were checked in at its door (absent until then).")
     created_at: StrictStr
     email: Optional[StrictStr] = Field(description="`null` for a walk-in booked by name alone.")
     id: StrictInt
@@ -34,7 +35,7 @@ class AttendeeView(BaseModel):
     name: StrictStr
     phone: Optional[StrictStr] = None
     updated_at: StrictStr
-    __properties: ClassVar[List[str]] = ["created_at", "email", "id", "locale", "name", "phone", "updated_at"]
+    __properties: ClassVar[List[str]] = ["checked_in_at", "created_at", "email", "id", "locale", "name", "phone", "updated_at"]
 
     model_config = ConfigDict(
         validate_by_name=True,
@@ -75,6 +76,11 @@ class AttendeeView(BaseModel):
             exclude=excluded_fields,
             exclude_none=True,
         )
+        # set to None if checked_in_at (nullable) is None
+        # and model_fields_set contains the field
+        if self.checked_in_at is None and "checked_in_at" in self.model_fields_set:
+            _dict['checked_in_at'] = None
+
         # set to None if email (nullable) is None
         # and model_fields_set contains the field
         if self.email is None and "email" in self.model_fields_set:
@@ -97,6 +103,7 @@ class AttendeeView(BaseModel):
             return cls.model_validate(obj)
 
         _obj = cls.model_validate({
+            "checked_in_at": obj.get("checked_in_at"),
             "created_at": obj.get("created_at"),
             "email": obj.get("email"),
             "id": obj.get("id"),

@@ -36,7 +36,8 @@ class BookingView(BaseModel):
     event_id: StrictInt
     id: StrictInt
     status: BookingStatusName
-    __properties: ClassVar[List[str]] = ["attendee", "cancel_token", "cancelled_at", "created_at", "event_id", "id", "status"]
+    ticket: Optional[StrictStr] = Field(default=None, description="The ticket code, while the booking is confirmed: shown at the door, as text or as the QR code of `/bookings/{id}/ticket.svg` (or `.png`). In the booking's own responses (its 201, `GET /bookings/{id}`, `GET /bookings`), not in other listings.", json_schema_extra={"examples": ["42.q1N3uV0aJk7Zb9x2c4d6eA"]})
+    __properties: ClassVar[List[str]] = ["attendee", "cancel_token", "cancelled_at", "created_at", "event_id", "id", "status", "ticket"]
 
     model_config = ConfigDict(
         validate_by_name=True,
@@ -90,6 +91,11 @@ class BookingView(BaseModel):
         if self.cancelled_at is None and "cancelled_at" in self.model_fields_set:
             _dict['cancelled_at'] = None
 
+        # set to None if ticket (nullable) is None
+        # and model_fields_set contains the field
+        if self.ticket is None and "ticket" in self.model_fields_set:
+            _dict['ticket'] = None
+
         return _dict
 
     @classmethod
@@ -108,7 +114,8 @@ class BookingView(BaseModel):
             "created_at": obj.get("created_at"),
             "event_id": obj.get("event_id"),
             "id": obj.get("id"),
-            "status": obj.get("status")
+            "status": obj.get("status"),
+            "ticket": obj.get("ticket")
         })
         return _obj
 

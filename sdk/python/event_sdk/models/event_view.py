@@ -18,7 +18,8 @@ import re  # noqa: F401
 import json
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
-from typing import Any, ClassVar, Dict, List, Optional
+from typing import Any, ClassVar, Dict, List, Optional, Union
+from typing_extensions import Annotated
 from event_sdk.models.attachment_view import AttachmentView
 from event_sdk.models.event_status_name import EventStatusName
 from event_sdk.models.geo_point import GeoPoint
@@ -38,6 +39,7 @@ class EventView(BaseModel):
     created_at: StrictStr
     created_by: Optional[StrictStr] = Field(default=None, description="Username of the owner, if the event has one.")
     description: Optional[StrictStr] = None
+    distance_km: Optional[Union[Annotated[float, Field(strict=True, ge=0)], Annotated[int, Field(strict=True, ge=0)]]] = Field(default=None, description="Kilometres (great-circle, to the metre) from the point of a `near` search; present only in such a listing.", json_schema_extra={"examples": [3.42]})
     end_time: Optional[StrictStr] = Field(description="`null` for an event entered without an end: it lasts until the end of its start's local day in `timezone`.")
     ends_at: StrictStr = Field(description="When the event is over: `end_time`, or without one the end of its start's local day. Bookings close and `when=past` lists it from then on.")
     id: StrictInt = Field(json_schema_extra={"examples": [42]})
@@ -50,7 +52,7 @@ class EventView(BaseModel):
     timezone: StrictStr = Field(description="The event's own IANA time zone.")
     title: StrictStr
     updated_at: StrictStr
-    __properties: ClassVar[List[str]] = ["attachment", "attachment_url", "capacity", "coordinates", "country", "created_at", "created_by", "description", "end_time", "ends_at", "id", "location", "seats_available", "seats_booked", "start_time", "status", "tags", "timezone", "title", "updated_at"]
+    __properties: ClassVar[List[str]] = ["attachment", "attachment_url", "capacity", "coordinates", "country", "created_at", "created_by", "description", "distance_km", "end_time", "ends_at", "id", "location", "seats_available", "seats_booked", "start_time", "status", "tags", "timezone", "title", "updated_at"]
 
     model_config = ConfigDict(
         validate_by_name=True,
@@ -127,6 +129,11 @@ class EventView(BaseModel):
         if self.description is None and "description" in self.model_fields_set:
             _dict['description'] = None
 
+        # set to None if distance_km (nullable) is None
+        # and model_fields_set contains the field
+        if self.distance_km is None and "distance_km" in self.model_fields_set:
+            _dict['distance_km'] = None
+
         # set to None if end_time (nullable) is None
         # and model_fields_set contains the field
         if self.end_time is None and "end_time" in self.model_fields_set:
@@ -157,6 +164,7 @@ class EventView(BaseModel):
             "created_at": obj.get("created_at"),
             "created_by": obj.get("created_by"),
             "description": obj.get("description"),
+            "distance_km": obj.get("distance_km"),
             "end_time": obj.get("end_time"),
             "ends_at": obj.get("ends_at"),
             "id": obj.get("id"),

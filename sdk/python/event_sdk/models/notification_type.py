@@ -20,7 +20,7 @@ from typing_extensions import Self
 
 class NotificationType(str, Enum):
     """
-    `event.created`, `event.updated`, `event.deleted`, `booking.created` or `booking.cancelled`.
+    `event.created`, `event.updated`, `event.deleted`, `booking.created`, `booking.cancelled` or `booking.promoted` (a seat given back went to the first on the waitlist).
     """
 
     """
@@ -31,6 +31,7 @@ class NotificationType(str, Enum):
     EVENT_DOT_DELETED = 'event.deleted'
     BOOKING_DOT_CREATED = 'booking.created'
     BOOKING_DOT_CANCELLED = 'booking.cancelled'
+    BOOKING_DOT_PROMOTED = 'booking.promoted'
 
     @classmethod
     def from_json(cls, json_str: str) -> Self:

@@ -160,7 +160,7 @@ describe('organizer', () => {
     assert.equal(await page.getByTestId('attendees-total').textContent(), '12 attendees')
     // The dashboard above the list: the figures and the chart of this hour's bookings.
     await eventually(async () => (await page.getByTestId('dashboard-confirmed').textContent()) === '12', 'dashboard totals')
-    await page.getByRole('img', { name: /Bookings and cancellations per hour/ }).waitFor()
+    await page.getByRole('img', { name: /Bookings, cancellations and check-ins per hour/ }).waitFor()
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()])
     assert.equal(download.suggestedFilename(), `event-${eventId}-attendees.csv`)
     const csv = await readFile(await download.path(), 'utf8')

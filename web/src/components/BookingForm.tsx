@@ -44,10 +44,12 @@ const REFUSALS: Record<string, string> = {
 interface BookingFormProps {
   event: EventView
   onBooked: (booking: BookingView) => void
+  /** No seat is free: only the outcome of this form's last booking is shown. */
+  soldOut?: boolean
 }
 
 /** Name and e-mail, one seat. The cancel token of the answer is kept in this browser. */
-export function BookingForm({ event, onBooked }: BookingFormProps) {
+export function BookingForm({ event, onBooked, soldOut = false }: BookingFormProps) {
   const [name, setName] = useState('')
   const [email, setEmail] = useState('')
   const [errors, setErrors] = useState<Errors>({})
@@ -153,7 +155,7 @@ export function BookingForm({ event, onBooked }: BookingFormProps) {
           <p>{problem.message}</p>
         </Alert>
       ) : null}
-      {hold ? (
+      {soldOut && !hold ? null : hold ? (
         <HoldCountdown expiresAt={hold.expiresAt} onExpired={holdExpired} />
       ) : (
         <p className="hold-offer">
@@ -163,39 +165,41 @@ export function BookingForm({ event, onBooked }: BookingFormProps) {
         </p>
       )}
       {holdNote ? <p className="notice">{holdNote}</p> : null}
-      <form onSubmit={submit} noValidate aria-label="Book a seat">
-        <Field label="Your name" error={errors.name} required>
-          <input
-            ref={nameInput}
-            type="text"
-            name="name"
-            autoComplete="name"
-            value={name}
-            maxLength={100}
-            onChange={(e) => {
-              setName(e.target.value)
-              edited()
-            }}
-          />
-        </Field>
-        <Field label="E-mail" error={errors.email} hint="Only to tell bookings apart; never shown to others." required>
-          <input
-            ref={emailInput}
-            type="email"
-            name="email"
-            autoComplete="email"
-            inputMode="email"
-            value={email}
-            onChange={(e) => {
-              setEmail(e.target.value)
-              edited()
-            }}
-          />
-        </Field>
-        <button type="submit" className="button button-wide" disabled={busy}>
-          {busy ? 'Booking…' : 'Book a seat'}
-        </button>
-      </form>
+      {soldOut && !hold ? null : (
+        <form onSubmit={submit} noValidate aria-label="Book a seat">
+          <Field label="Your name" error={errors.name} required>
+            <input
+              ref={nameInput}
+              type="text"
+              name="name"
+              autoComplete="name"
+              value={name}
+              maxLength={100}
+              onChange={(e) => {
+                setName(e.target.value)
+                edited()
+              }}
+            />
+          </Field>
+          <Field label="E-mail" error={errors.email} hint="Only to tell bookings apart; never shown to others." required>
+            <input
+              ref={emailInput}
+              type="email"
+              name="email"
+              autoComplete="email"
+              inputMode="email"
+              value={email}
+              onChange={(e) => {
+                setEmail(e.target.value)
+                edited()
+              }}
+            />
+          </Field>
+          <button type="submit" className="button button-wide" disabled={busy}>
+            {busy ? 'Booking…' : 'Book a seat'}
+          </button>
+        </form>
+      )}
     </div>
   )
 }

@@ -200,6 +200,8 @@ export function EventPage() {
             />
             {bookable ? (
               <>
+                {/* Kept mounted when the last seat goes, so its booker still sees their confirmation. */}
+                <BookingForm event={event} onBooked={onBooked} soldOut={available === 0} />
                 {available === 0 ? (
                   <>
                     <p className="notice">
@@ -208,12 +210,9 @@ export function EventPage() {
                     </p>
                     <WaitlistPanel event={event} seatsVersion={seats} />
                   </>
-                ) : (
-                  <>
-                    {placeForEvent(event.id) ? <WaitlistPanel event={event} seatsVersion={seats} /> : null}
-                    <BookingForm event={event} onBooked={onBooked} />
-                  </>
-                )}
+                ) : placeForEvent(event.id) ? (
+                  <WaitlistPanel event={event} seatsVersion={seats} />
+                ) : null}
               </>
             ) : (
               <Alert kind="info" title="Not taking bookings">

@@ -16,6 +16,7 @@ mod pool;
 mod postgres;
 mod presence;
 mod rate_limits;
+mod results;
 mod retry;
 mod rows;
 mod sqlite;
@@ -31,6 +32,7 @@ pub use notices::{ChannelPreferences, DeliveryRecord, Recipient};
 pub use outbox::{OutboxMessage, Routing, UnroutedMessage};
 pub use pool::PoolSettings;
 pub use rate_limits::{Rate, RateLimitTable};
+pub use results::{AttendeeLine, ListedEvent, SeatBooked, SeatReleased, SeatsAfter};
 pub use retry::MAX_RETRIES;
 pub use tickets::{CheckIn, CheckInOutcome, StaffMember};
 pub use tx::WriteTx;
@@ -83,50 +85,6 @@ pub enum KeyClaim {
     Seen(String),
     /// Seen before with a different request.
     OtherRequest,
-}
-
-/// An event's seats just after a booking or cancellation changed them.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SeatsAfter {
-    pub event_id: EventId,
-    pub event_title: String,
-    pub owner_id: Option<UserId>,
-    pub seats: boxoffice_domain::SeatCounts,
-}
-
-/// A seat just booked.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SeatBooked {
-    pub booking: Booking,
-    pub seats: SeatsAfter,
-}
-
-/// A seat a cancellation gave back: freed, or, when people wait for the event, booked at
-/// once for the first in line (in the same transaction, so no seat is free while anyone waits).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SeatReleased {
-    pub seats: SeatsAfter,
-    pub promoted: Option<SeatBooked>,
-}
-
-/// An event in a listing.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ListedEvent {
-    pub event: Event,
-    /// Kilometres from the searched point, when the listing searched around one.
-    pub distance_km: Option<f64>,
-}
-
-/// A confirmed booking of an event with its attendee, as exported.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AttendeeLine {
-    pub booking_id: i64,
-    pub booked_at: DateTime<Utc>,
-    pub attendee_id: i64,
-    pub name: String,
-    /// `None` for a walk-in registered without an address.
-    pub email: Option<String>,
-    pub phone: Option<String>,
 }
 
 /// A connected, migrated database.
